@@ -1,0 +1,120 @@
+/**
+ * Scheme: a plain JSON-serialisable description of one quantization recipe. It lives in the URL,
+ * crosses the worker boundary and is a react-query key, so it holds no functions and no typed arrays.
+ * Definitions and sources: shared guide SEMANTICS.md; the README's "Engine" section documents the shape.
+ */
+
+/** How values are grouped so that each group gets its own scale (and zero point). */
+export type Granularity =
+  | { kind: 'tensor' }
+  | { kind: 'row' }
+  | { kind: 'column' }
+  /** `size` consecutive values along a row; the last group of a row may be shorter. */
+  | { kind: 'group'; size: number };
+
+/** Rounding of the scaled value to an integer code. `stochastic` draws from a seeded generator. */
+export type Rounding =
+  | { kind: 'halfEven' }
+  | { kind: 'halfAway' }
+  | { kind: 'floor' }
+  | { kind: 'stochastic'; seed: number };
+
+/**
+ * How the clipping range is chosen before quantizing, per group.
+ * `manual`: for absmax the threshold is alpha = max(|lo|, |hi|) (a symmetric range); for zero-point [lo, hi].
+ * `percentile` in (0, 100]: of |x| for absmax; the p-th and (100-p)-th of x for zero-point.
+ */
+export type Clipping =
+  | { kind: 'none' }
+  | { kind: 'manual'; lo: number; hi: number }
+  | { kind: 'percentile'; percentile: number }
+  | { kind: 'mseOptimal' }
+  | { kind: 'kl' }
+  | { kind: 'octav' };
+
+export type IntegerMethod = 'absmax' | 'zeroPoint';
+
+/** Uniform integer quantization: absmax (symmetric, restricted range) or zero-point (asymmetric). */
+export interface IntegerScheme {
+  kind: 'integer';
+  method: IntegerMethod;
+  /** 2..8 or 16. */
+  bits: number;
+  granularity: Granularity;
+  rounding: Rounding;
+  clipping: Clipping;
+  /** Absmax only: clamp to [-2^(b-1), qmax] instead of the restricted [-qmax, qmax]. Default false. */
+  fullRange?: boolean;
+  /** Zero-point only: widen [lo, hi] to contain 0 (as PyTorch observers do). Default false. */
+  includeZero?: boolean;
+}
+
+/** Float element formats (OCP OFP8, OCP MX element types, IEEE half, bfloat16). */
+export type FloatFormatId = 'fp16' | 'bf16' | 'e4m3' | 'e5m2' | 'e2m3' | 'e3m2' | 'e2m1';
+
+/**
+ * A float element format, cast raw (`scaling: 'none'`) or scaled so each group's absmax maps to the
+ * format's largest finite value (FP32 scale per tensor / row / group).
+ */
+export interface FloatScheme {
+  kind: 'float';
+  format: FloatFormatId;
+  scaling: 'none' | 'tensor' | 'row' | 'group';
+  /** Used when `scaling === 'group'`. */
+  groupSize: number;
+  /** Saturate values beyond max finite to +-max (default). false follows the plain cast (NaN / Inf). */
+  saturate: boolean;
+}
+
+/** Block formats with a shared scale per block, each defined by its reference implementation. */
+export type BlockFormatId =
+  | 'mxfp8_e4m3'
+  | 'mxfp8_e5m2'
+  | 'mxfp6_e2m3'
+  | 'mxfp6_e3m2'
+  | 'mxfp4'
+  | 'mxint8'
+  | 'nvfp4'
+  | 'nf4'
+  | 'q8_0'
+  | 'q4_0'
+  | 'q4_1'
+  | 'q5_0'
+  | 'q5_1'
+  | 'q4_k'
+  | 'q6_k';
+
+export interface BlockScheme {
+  kind: 'block';
+  format: BlockFormatId;
+  /** NF4 only: quantize the block absmax values again (8-bit, block 256). */
+  doubleQuant?: boolean;
+  /** MX only: round the shared scale up so no element clips (2^ceil(log2(amax / maxElem))). */
+  roundScaleUp?: boolean;
+}
+
+/** k-means codebook (Deep Compression): 2^bits centroids, Lloyd iterations, linear initialisation. */
+export interface CodebookScheme {
+  kind: 'kmeans';
+  bits: number;
+  granularity: { kind: 'tensor' } | { kind: 'row' };
+  maxIterations: number;
+}
+
+/** Binary (XNOR-Net, per-row mean |x| scale) or ternary (TWN, threshold 0.7 mean |x|), per row. */
+export interface SignScheme {
+  kind: 'binary' | 'ternary';
+}
+
+export type Scheme = IntegerScheme | FloatScheme | BlockScheme | CodebookScheme | SignScheme;
+
+export const DEFAULT_SCHEME_A: IntegerScheme = {
+  kind: 'integer',
+  method: 'absmax',
+  bits: 8,
+  granularity: { kind: 'tensor' },
+  rounding: { kind: 'halfEven' },
+  clipping: { kind: 'none' },
+};
+
+export const DEFAULT_SCHEME_B: IntegerScheme = { ...DEFAULT_SCHEME_A, method: 'zeroPoint' };
