@@ -23,10 +23,15 @@ export function shapeAs2D(shape: readonly number[]): { rows: number; cols: numbe
 
 /** Builds a tensor, checking that `data.length === rows * cols` and that it is not empty. */
 export function createTensor(rows: number, cols: number, data: Float32Array): Tensor2D {
-  if (!Number.isInteger(rows) || rows < 1) throw new EngineError('rows', `rows must be a positive integer (got ${rows})`);
-  if (!Number.isInteger(cols) || cols < 1) throw new EngineError('cols', `cols must be a positive integer (got ${cols})`);
+  if (!Number.isInteger(rows) || rows < 1)
+    throw new EngineError('rows', `rows must be a positive integer (got ${rows})`);
+  if (!Number.isInteger(cols) || cols < 1)
+    throw new EngineError('cols', `cols must be a positive integer (got ${cols})`);
   if (data.length !== rows * cols) {
-    throw new EngineError('data', `data has ${data.length} values but the shape ${rows} x ${cols} needs ${rows * cols}`);
+    throw new EngineError(
+      'data',
+      `data has ${data.length} values but the shape ${rows} x ${cols} needs ${rows * cols}`,
+    );
   }
   return { rows, cols, data };
 }

@@ -91,7 +91,13 @@ export interface ViewParams {
   heatmapMaxCells: number;
 }
 
-export const DEFAULT_VIEW: ViewParams = { bins: 128, range: null, errorBins: 64, group: 0, heatmapMaxCells: 128 };
+export const DEFAULT_VIEW: ViewParams = {
+  bins: 128,
+  range: null,
+  errorBins: 64,
+  group: 0,
+  heatmapMaxCells: 128,
+};
 
 /** Extra numbers a clipping search reports (threshold chosen and the MSE it gives, per group 0 / per tensor). */
 export interface ClipReport {

@@ -1,0 +1,164 @@
+/**
+ * A float element format used as a plain cast (`scaling: 'none'`) or scaled per tensor / row / group by an FP32
+ * scale s = absmax / maxFinite (SEMANTICS.md "Float element formats"): code = encode(x / s), x_hat = value * s,
+ * every step rounded to float32 as PyTorch does on float32 tensors. Pure ES2022.
+ */
+import { EngineError } from '../engineError';
+import type { FloatScheme, Granularity } from '../scheme';
+import type { Tensor2D } from '../tensor';
+import { RNE_MAGIC } from './floatBits';
+import {
+  type EncoderConstants,
+  encoderConstants,
+  FLOAT_FORMATS,
+  representableValues,
+  valueTable,
+} from './floatFormat';
+import {
+  createGroupParams,
+  type FormatBuffers,
+  type FormatOutput,
+  finiteAbsMax,
+  forEachRowBlock,
+  scaledLevels,
+} from './formatOutput';
+
+const scratchF32 = new Float32Array(1);
+const scratchU32 = new Uint32Array(scratchF32.buffer);
+
+/**
+ * Encodes x[start, end) / scale into codes and writes value * scale into deq. `scale === 1` skips the division
+ * (a plain cast). Non-finite inputs get code -1 and a NaN output (the engine masks them). Hot loop: the encoder
+ * of `encodeFloat` inlined, with the float32 rounding of x / scale done by the scratch Float32Array store.
+ */
+export function encodeFloatRangeInto(
+  k: EncoderConstants,
+  table: Float32Array,
+  x: Float32Array,
+  start: number,
+  end: number,
+  scale: number,
+  saturate: boolean,
+  codes: Int16Array,
+  deq: Float32Array,
+): void {
+  const { shift, roundAdd, normalMinBits, invSubQuantum, signBit, maxPattern } = k;
+  const overflowPattern = saturate ? maxPattern : k.overflowPattern;
+  const divide = scale !== 1;
+  for (let i = start; i < end; i++) {
+    const xi = x[i];
+    scratchF32[0] = divide ? xi / scale : xi;
+    const bits = scratchU32[0];
+    const u = bits & 0x7fffffff;
+    if (u >= 0x7f800000) {
+      // Non-finite input (a finite x / scale cannot overflow float32: scale >= absmax / maxFinite).
+      codes[i] = -1;
+      deq[i] = Number.NaN;
+      continue;
+    }
+    let p: number;
+    if (u < normalMinBits) {
+      const t = Math.abs(scratchF32[0]) * invSubQuantum;
+      p = t + RNE_MAGIC - RNE_MAGIC;
+    } else {
+      p = (u + roundAdd + ((u >>> shift) & 1)) >>> shift;
+      if (p > maxPattern) p = overflowPattern;
+    }
+    if (bits >>> 31 === 1) p += signBit;
+    codes[i] = p;
+    deq[i] = divide ? table[p] * scale : table[p];
+  }
+}
+
+function granularityOf(scheme: FloatScheme): Granularity {
+  switch (scheme.scaling) {
+    case 'none':
+    case 'tensor':
+      return { kind: 'tensor' };
+    case 'row':
+      return { kind: 'row' };
+    case 'group':
+      return { kind: 'group', size: scheme.groupSize };
+  }
+}
+
+/** Bits per weight of a float scheme: element bits + 32 per FP32 scale / values covered (exact for this shape). */
+export function floatBitsPerWeight(scheme: FloatScheme, rows: number, cols: number): number {
+  const bits = FLOAT_FORMATS[scheme.format].bits;
+  switch (scheme.scaling) {
+    case 'none':
+      return bits;
+    case 'tensor':
+      return bits + 32 / (rows * cols);
+    case 'row':
+      return bits + 32 / cols;
+    case 'group':
+      return bits + (32 * Math.ceil(cols / scheme.groupSize)) / cols;
+  }
+}
+
+/** Plain words for the storage a float scheme assumes. */
+export function floatStorage(scheme: FloatScheme): string {
+  const s = FLOAT_FORMATS[scheme.format];
+  const base = `${s.label} elements (${s.description})`;
+  switch (scheme.scaling) {
+    case 'none':
+      return `${base}, plain cast`;
+    case 'tensor':
+      return `${base} + FP32 scale per tensor`;
+    case 'row':
+      return `${base} + FP32 scale per row`;
+    case 'group':
+      return `${base} + FP32 scale per ${scheme.groupSize}`;
+  }
+}
+
+/**
+ * Quantizes a tensor with a float element format. Scale per group: s = fround(absmax / maxFinite) over the finite
+ * values (an all-zero group uses s = 1, SEMANTICS.md "Zero range"); a plain cast uses s = 1.
+ * E.g. E2M1 scaled per tensor, absmax 12: s = 2, x = 5 -> 5 / 2 = 2.5 -> 2 (tie to even) -> x_hat = 4.
+ */
+export function quantizeFloatScheme(t: Tensor2D, scheme: FloatScheme, out: FormatBuffers): FormatOutput {
+  const spec = FLOAT_FORMATS[scheme.format];
+  if (!spec) throw new EngineError('format', `unknown float format ${String(scheme.format)}`);
+  const { rows, cols, data } = t;
+  if (scheme.scaling === 'group' && !(Number.isInteger(scheme.groupSize) && scheme.groupSize >= 1)) {
+    throw new EngineError('groupSize', `groupSize must be a positive integer (got ${scheme.groupSize})`);
+  }
+  const k = encoderConstants(scheme.format);
+  const table = valueTable(scheme.format);
+  const saturate = scheme.saturate !== false;
+  const granularity = granularityOf(scheme);
+  const blockSize =
+    scheme.scaling === 'group' ? scheme.groupSize : scheme.scaling === 'row' ? cols : rows * cols;
+  const perRowBlocks = scheme.scaling === 'group' || scheme.scaling === 'row';
+  const groups = perRowBlocks ? rows * Math.ceil(cols / blockSize) : 1;
+  const params = createGroupParams(groups);
+  const { codes, dequantized } = out;
+
+  const quantizeBlock = (g: number, start: number, length: number) => {
+    let scale = 1;
+    if (scheme.scaling !== 'none') {
+      const amax = finiteAbsMax(data, start, length);
+      scale = amax > 0 ? Math.fround(amax / spec.maxFinite) : 1;
+      // A subnormal absmax can make absmax / maxFinite round to 0: keep the "zero step is 1" rule.
+      if (scale === 0) scale = 1;
+    }
+    params.scale[g] = scale;
+    params.hi[g] = Math.fround(spec.maxFinite * scale);
+    params.lo[g] = -params.hi[g];
+    encodeFloatRangeInto(k, table, data, start, start + length, scale, saturate, codes, dequantized);
+  };
+  if (perRowBlocks) forEachRowBlock(rows, cols, blockSize, quantizeBlock);
+  else quantizeBlock(0, 0, rows * cols);
+
+  const elementValues = representableValues(scheme.format);
+  return {
+    granularity,
+    ...params,
+    levelsOf: (group: number) => scaledLevels(elementValues, params.scale[group]),
+    bitsPerWeight: floatBitsPerWeight(scheme, rows, cols),
+    storage: floatStorage(scheme),
+    levelsTotal: 2 ** spec.bits,
+  };
+}

@@ -1,0 +1,104 @@
+/**
+ * The result shape every format quantizer returns (`FormatOutput`) and small helpers to build it:
+ * per-group parameter arrays, block iteration along rows, and grid levels. Pure ES2022.
+ */
+import type { Granularity } from '../scheme';
+
+export interface FormatOutput {
+  /**
+   * How groups map onto the matrix, numbered like the integer engine: tensor -> 1 group; row -> rows;
+   * column -> cols; {group, size} -> rows * ceil(cols / size), group j of row r is r * ceil(cols / size) + j.
+   */
+  granularity: Granularity;
+  /** Per group: the block scale or step (see each format's notes for what exactly), as stored / used. */
+  scale: Float32Array;
+  /** Per group: integer zero point, 0 where the format has none or its offset is not an integer number of steps. */
+  zeroPoint: Int32Array;
+  /** Per group: smallest / largest representable dequantized value; inputs outside [lo, hi] were clipped. */
+  lo: Float32Array;
+  hi: Float32Array;
+  /** Ascending distinct dequantized grid points of group g (float formats: the uneven float grid times the scale). */
+  levelsOf(group: number): Float32Array;
+  /** Element bits plus every scale / zero-point / codebook bit stored for this tensor, divided by rows * cols. */
+  bitsPerWeight: number;
+  /** Plain words: "E2M1 elements + E8M0 scale per 32". */
+  storage: string;
+  /** How many distinct codes the element format has (2^element bits; 2 binary, 3 ternary). */
+  levelsTotal: number;
+}
+
+/** Output buffers of one quantization: codes (bit pattern / index; -1 for a non-finite input) and dequantized values. */
+export interface FormatBuffers {
+  codes: Int16Array;
+  dequantized: Float32Array;
+}
+
+/** Per-group parameter arrays, zero-filled. */
+export interface GroupParams {
+  scale: Float32Array;
+  zeroPoint: Int32Array;
+  lo: Float32Array;
+  hi: Float32Array;
+}
+
+export function createGroupParams(groups: number): GroupParams {
+  return {
+    scale: new Float32Array(groups),
+    zeroPoint: new Int32Array(groups),
+    lo: new Float32Array(groups),
+    hi: new Float32Array(groups),
+  };
+}
+
+/** Sorts ascending and drops duplicates (+0 and -0 are one value); NaN entries are dropped. */
+export function sortedDistinct(values: ArrayLike<number>): Float32Array {
+  const sorted = Float32Array.from(values).sort();
+  let n = 0;
+  for (let i = 0; i < sorted.length; i++) {
+    const v = sorted[i];
+    if (Number.isNaN(v)) continue;
+    if (n === 0 || v !== sorted[n - 1]) sorted[n++] = v;
+  }
+  return sorted.slice(0, n);
+}
+
+/** Every element value times `scale`, rounded to float32 as the dequantizer does, ascending and distinct. */
+export function scaledLevels(elementValues: ArrayLike<number>, scale: number): Float32Array {
+  const out = new Float32Array(elementValues.length);
+  for (let i = 0; i < elementValues.length; i++) out[i] = Math.fround(elementValues[i] * scale);
+  return sortedDistinct(out);
+}
+
+/**
+ * Visits the blocks of `blockSize` consecutive values along each row, row-major, the last block of a row being
+ * shorter when cols is not a multiple of blockSize. `visit(group, start, length)` gets the flat start index.
+ */
+export function forEachRowBlock(
+  rows: number,
+  cols: number,
+  blockSize: number,
+  visit: (group: number, start: number, length: number) => void,
+): void {
+  const perRow = Math.ceil(cols / blockSize);
+  for (let r = 0; r < rows; r++) {
+    for (let j = 0; j < perRow; j++) {
+      const c0 = j * blockSize;
+      visit(r * perRow + j, r * cols + c0, Math.min(blockSize, cols - c0));
+    }
+  }
+}
+
+/** Number of blocks of `blockSize` along rows: rows * ceil(cols / blockSize). */
+export function rowBlockCount(rows: number, cols: number, blockSize: number): number {
+  return rows * Math.ceil(cols / blockSize);
+}
+
+/** Largest |x| over the finite values of data[start, start + length); 0 when there are none. */
+export function finiteAbsMax(data: Float32Array, start: number, length: number): number {
+  let amax = 0;
+  for (let i = start; i < start + length; i++) {
+    const a = Math.abs(data[i]);
+    if (a > amax && a !== Number.POSITIVE_INFINITY) amax = a;
+  }
+  return amax;
+}

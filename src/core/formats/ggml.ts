@@ -1,0 +1,170 @@
+/**
+ * GGUF legacy block types Q8_0, Q4_0, Q4_1, Q5_0, Q5_1: blocks of 32, transcribed from llama.cpp
+ * `ggml/src/ggml-quants.c` `quantize_row_q*_ref` and `dequantize_row_q*` (block layouts: `ggml-common.h`).
+ * Their own rounding: `roundf` (ties away) for Q8_0, `(int8_t)(x + 8.5f)` truncation for Q4_0 etc.
+ * Pure ES2022.
+ */
+import type { Tensor2D } from '../tensor';
+import type { FormatBuffers, FormatOutput } from './formatOutput';
+import { type GgmlBlockQuantizer, type GgmlLayout, quantizeGgmlRows, roundToFp16 } from './ggmlCommon';
+
+const f = Math.fround;
+const QK = 32;
+const FLT_MAX = 3.4028234663852886e38;
+
+/** C `roundf`: half away from zero. */
+function roundf(v: number): number {
+  return v >= 0 ? Math.floor(v + 0.5) : -Math.floor(-v + 0.5);
+}
+
+/** Float to integer conversion in C: truncation toward zero. */
+const trunc = Math.trunc;
+
+/** Q8_0: d = amax / 127 (FP16), q = roundf(x * (1 / d)); x_hat = q * d. */
+const quantizeQ8_0: GgmlBlockQuantizer = (x, L, A, Z, B) => {
+  let amax = 0;
+  for (let j = 0; j < QK; j++) amax = Math.max(amax, Math.abs(x[j]));
+  const d = f(amax / 127);
+  const id = d ? f(1 / d) : 0;
+  for (let j = 0; j < QK; j++) L[j] = roundf(f(x[j] * id));
+  A[0] = roundToFp16(d);
+  Z[0] = 0;
+  B[0] = 0;
+};
+
+/**
+ * Q4_0 / Q5_0 (symmetric with an implicit offset): max = the signed value of largest magnitude (the first one
+ * wins: `amax < fabsf(v)`), d = max / -2^(b-1), q = MIN(2^b - 1, (int8_t)(x * id + 2^(b-1) + 0.5)),
+ * x_hat = (q - 2^(b-1)) * d with d as FP16 (the codes use the FP32 id).
+ */
+function symmetricQuantizer(half: number): GgmlBlockQuantizer {
+  const top = 2 * half - 1;
+  const bias = half + 0.5;
+  return (x, L, A, Z, B) => {
+    let amax = 0;
+    let max = 0;
+    for (let j = 0; j < QK; j++) {
+      const v = x[j];
+      if (amax < Math.abs(v)) {
+        amax = Math.abs(v);
+        max = v;
+      }
+    }
+    const d = f(max / -half);
+    const id = d ? f(1 / d) : 0;
+    for (let j = 0; j < QK; j++) L[j] = Math.min(top, trunc(f(f(x[j] * id) + bias)));
+    A[0] = roundToFp16(d);
+    Z[0] = half;
+    B[0] = 0;
+  };
+}
+
+/**
+ * Q4_1 / Q5_1 (min + scale): d = (max - min) / (2^b - 1), q = (x - min) * id + 0.5 truncated (Q4_1 caps at 15;
+ * Q5_1 keeps the low 5 bits, as its uint8 packing does), x_hat = q * d + m with d and m as FP16.
+ */
+function affineQuantizer(levels: number, cap: boolean): GgmlBlockQuantizer {
+  return (x, L, A, Z, B) => {
+    let min = FLT_MAX;
+    let max = -FLT_MAX;
+    for (let j = 0; j < QK; j++) {
+      const v = x[j];
+      if (v < min) min = v;
+      if (v > max) max = v;
+    }
+    const d = f(f(max - min) / (levels - 1));
+    const id = d ? f(1 / d) : 0;
+    for (let j = 0; j < QK; j++) {
+      const q = trunc(f(f(f(x[j] - min) * id) + 0.5));
+      L[j] = cap ? Math.min(levels - 1, q) : q & (levels - 1);
+    }
+    A[0] = roundToFp16(d);
+    Z[0] = 0;
+    B[0] = roundToFp16(min);
+  };
+}
+
+export type GgmlLegacyId = 'q8_0' | 'q4_0' | 'q4_1' | 'q5_0' | 'q5_1';
+
+interface LegacyType {
+  layout: GgmlLayout;
+  quantize: GgmlBlockQuantizer;
+}
+
+/** Block sizes in bytes from `ggml-common.h`: Q8_0 2 + 32, Q4_0 2 + 16, Q4_1 4 + 16, Q5_0 2 + 4 + 16, Q5_1 4 + 4 + 16. */
+const LEGACY: Readonly<Record<GgmlLegacyId, LegacyType>> = {
+  q8_0: {
+    layout: {
+      blockSize: QK,
+      subSize: QK,
+      qmin: -127,
+      qmax: 127,
+      elementBits: 8,
+      blockBytes: 34,
+      storage: 'GGUF Q8_0: int8 codes + FP16 scale per 32',
+    },
+    quantize: quantizeQ8_0,
+  },
+  q4_0: {
+    layout: {
+      blockSize: QK,
+      subSize: QK,
+      qmin: 0,
+      qmax: 15,
+      elementBits: 4,
+      blockBytes: 18,
+      storage: 'GGUF Q4_0: 4-bit codes (offset 8) + FP16 scale per 32',
+    },
+    quantize: symmetricQuantizer(8),
+  },
+  q4_1: {
+    layout: {
+      blockSize: QK,
+      subSize: QK,
+      qmin: 0,
+      qmax: 15,
+      elementBits: 4,
+      blockBytes: 20,
+      storage: 'GGUF Q4_1: 4-bit codes + FP16 scale + FP16 min per 32',
+    },
+    quantize: affineQuantizer(16, true),
+  },
+  q5_0: {
+    layout: {
+      blockSize: QK,
+      subSize: QK,
+      qmin: 0,
+      qmax: 31,
+      elementBits: 5,
+      blockBytes: 22,
+      storage: 'GGUF Q5_0: 5-bit codes (offset 16) + FP16 scale per 32',
+    },
+    quantize: symmetricQuantizer(16),
+  },
+  q5_1: {
+    layout: {
+      blockSize: QK,
+      subSize: QK,
+      qmin: 0,
+      qmax: 31,
+      elementBits: 5,
+      blockBytes: 24,
+      storage: 'GGUF Q5_1: 5-bit codes + FP16 scale + FP16 min per 32',
+    },
+    quantize: affineQuantizer(32, false),
+  },
+};
+
+export function ggmlLegacyLayout(id: GgmlLegacyId): GgmlLayout {
+  return LEGACY[id].layout;
+}
+
+/**
+ * Quantizes to a legacy GGUF type. Reported per group (block of 32): scale = d as stored in FP16 (negative for
+ * Q4_0 / Q5_0 when the largest-magnitude value is positive: d = max / -8), zero point 8 / 16 for Q4_0 / Q5_0,
+ * 0 otherwise (Q4_1 / Q5_1 add the FP16 min instead, which is not a whole number of steps).
+ */
+export function quantizeGgmlLegacy(t: Tensor2D, id: GgmlLegacyId, out: FormatBuffers): FormatOutput {
+  const { layout, quantize } = LEGACY[id];
+  return quantizeGgmlRows(t, layout, quantize, out);
+}

@@ -1,0 +1,125 @@
+/**
+ * NF4 (QLoRA, arXiv:2305.14314) as bitsandbytes stores it: blocks of 64, an FP32 absmax per block, each
+ * x * (1 / absmax) mapped to the nearest of the 16 NF4 values with an exact tie going to the lower code
+ * (`bitsandbytes/backends/default/ops.py` `quantize_4bit`: `torch.bucketize` on the float32 midpoints; the CUDA
+ * kernel's `dQuantizeNF4` decision tree uses the same midpoints with `x > t`). Optional double quantization
+ * (`functional.py` `quantize_4bit(compress_statistics=True)`): absmax minus its mean, 8-bit blockwise with the
+ * dynamic map in blocks of 256. Pure ES2022.
+ */
+import type { Tensor2D } from '../tensor';
+import { ABSMAX_FLOOR, bucketize, codeMidpoints, quantizeBlockwiseDynamic } from './bnbBlockwise';
+import {
+  createGroupParams,
+  type FormatBuffers,
+  type FormatOutput,
+  finiteAbsMax,
+  forEachRowBlock,
+  rowBlockCount,
+  scaledLevels,
+} from './formatOutput';
+
+const f = Math.fround;
+
+export const NF4_BLOCK = 64;
+/** Block size of the second-level (double) quantization of the absmax values (bitsandbytes: 256). */
+export const NF4_DOUBLE_QUANT_BLOCK = 256;
+
+/** `get_4bit_type('nf4')`: the 16 NF4 values, ascending (code = index). */
+export const NF4_CODE = Float32Array.of(
+  -1.0,
+  -0.6961928009986877,
+  -0.5250730514526367,
+  -0.39491748809814453,
+  -0.28444138169288635,
+  -0.18477343022823334,
+  -0.09105003625154495,
+  0.0,
+  0.07958029955625534,
+  0.16093020141124725,
+  0.24611230194568634,
+  0.33791524171829224,
+  0.44070982933044434,
+  0.5626170039176941,
+  0.7229568362236023,
+  1.0,
+);
+
+/** The 15 decision thresholds: float32 midpoints of neighbouring NF4 values. */
+export const NF4_BOUNDS = codeMidpoints(NF4_CODE);
+
+/** NF4 code of a value already scaled to [-1, 1]: the number of thresholds strictly below it. */
+export function nf4Code(scaled: number): number {
+  return bucketize(scaled, NF4_BOUNDS);
+}
+
+/**
+ * Quantizes to NF4 along rows (blocks of 64; group j of row r is r * ceil(cols / 64) + j). A short last block of
+ * a row behaves as if zero-padded: its absmax is that of its own values. Non-finite values are left out of the
+ * absmax and dequantize to NaN (code -1).
+ * Double quantization: the absmax values in group order minus their mean (float64 sum, rounded to float32;
+ * torch's float32 mean may differ in the last bit), blockwise 8-bit with the dynamic map; the elements keep their
+ * codes (chosen with the exact absmax, as bitsandbytes does) and dequantize with the reconstructed absmax
+ * fround(fround(dyn[q] * absmax2) + mean). Reported scale per group: the absmax used for dequantization.
+ */
+export function quantizeNf4(t: Tensor2D, doubleQuant: boolean, out: FormatBuffers): FormatOutput {
+  const { rows, cols, data } = t;
+  const groups = rowBlockCount(rows, cols, NF4_BLOCK);
+  const params = createGroupParams(groups);
+  const { codes, dequantized } = out;
+  const absmax = new Float32Array(groups);
+
+  forEachRowBlock(rows, cols, NF4_BLOCK, (g, start, length) => {
+    const amax = finiteAbsMax(data, start, length);
+    absmax[g] = amax;
+    const inv = f(1 / Math.max(amax, ABSMAX_FLOOR));
+    for (let i = start; i < start + length; i++) {
+      const xi = data[i];
+      if (xi - xi !== 0) {
+        codes[i] = -1;
+        continue;
+      }
+      let scaled = f(xi * inv);
+      if (scaled > 1) scaled = 1;
+      else if (scaled < -1) scaled = -1;
+      codes[i] = bucketize(scaled, NF4_BOUNDS);
+    }
+  });
+
+  let usedAbsmax = absmax;
+  let secondLevelBlocks = 0;
+  if (doubleQuant) {
+    let sum = 0;
+    for (let g = 0; g < groups; g++) sum += absmax[g];
+    const offset = f(sum / groups);
+    const residual = new Float32Array(groups);
+    for (let g = 0; g < groups; g++) residual[g] = f(absmax[g] - offset);
+    const q = quantizeBlockwiseDynamic(residual, NF4_DOUBLE_QUANT_BLOCK);
+    usedAbsmax = new Float32Array(groups);
+    for (let g = 0; g < groups; g++) usedAbsmax[g] = f(q.dequantized[g] + offset);
+    secondLevelBlocks = q.absmax.length;
+  }
+
+  forEachRowBlock(rows, cols, NF4_BLOCK, (g, start, length) => {
+    const a = usedAbsmax[g];
+    params.scale[g] = a;
+    params.hi[g] = a;
+    params.lo[g] = -a;
+    for (let i = start; i < start + length; i++) {
+      const c = codes[i];
+      dequantized[i] = c < 0 ? Number.NaN : NF4_CODE[c] * a;
+    }
+  });
+
+  const n = rows * cols;
+  const scaleBits = doubleQuant ? 8 * groups + 32 * secondLevelBlocks + 32 : 32 * groups;
+  return {
+    granularity: { kind: 'group', size: NF4_BLOCK },
+    ...params,
+    levelsOf: (group: number) => scaledLevels(NF4_CODE, usedAbsmax[group]),
+    bitsPerWeight: 4 + scaleBits / n,
+    storage: doubleQuant
+      ? `NF4 elements + 8-bit absmax per ${NF4_BLOCK} (double quantization: FP32 scale per ${NF4_DOUBLE_QUANT_BLOCK} absmax + FP32 mean)`
+      : `NF4 elements + FP32 absmax per ${NF4_BLOCK}`,
+    levelsTotal: 16,
+  };
+}

@@ -1,0 +1,251 @@
+/**
+ * The fused pass: one read of the input fills the codes, the dequantized values, the error metrics, the
+ * dequantized and error histograms, the per-row MSE and the heatmap cells together (PERFORMANCE.md: separate
+ * loops and fresh arrays cost 5x more). Integer schemes quantize inside the pass (`quantizeSegment`); other
+ * formats have already written codes and dequantized values, and the pass only measures (`measureSegment`).
+ *
+ * Speed notes (measured on the 2-core dev VM, 1024 x 1024):
+ * - Each heatmap cell's sum of |error| lives in a register until the column crosses into the next cell (no
+ *   per-element read-modify-write of a hot address, which would chain every iteration through memory).
+ * - Σx² and the finite count do not depend on the scheme and come from the TensorCache, not from this loop.
+ */
+import type { Rng } from './random';
+import { ROUND_MAGIC as IMPORTED_ROUND_MAGIC } from './rounding';
+
+const f = Math.fround;
+// A module-local copy: some module loaders (tsx, CommonJS interop) turn an imported binding into a getter call,
+// which costs more than the whole rounding in the hot loop.
+const ROUND_MAGIC: number = IMPORTED_ROUND_MAGIC;
+
+/** Everything the pass writes or accumulates into. Fields keep one type for their whole life (stable shape). */
+export interface PassContext {
+  x: Float32Array;
+  codes: Int16Array;
+  deq: Float32Array;
+  /** Per-group parameters (integer) and clipping ranges (both kinds). */
+  step: Float32Array;
+  zero: Float64Array;
+  lo: Float32Array;
+  hi: Float32Array;
+  qmin: number;
+  qmax: number;
+  rounding: number;
+  rng: Rng | null;
+  /** counts of (code - codeOffset) & 0xffff: code offsets for integers, bit patterns for formats. */
+  codeCounts: Uint32Array;
+  codeOffset: number;
+  /** null: the dequantized histogram is derived afterwards from codeCounts (per-tensor integer schemes). */
+  deqHist: Uint32Array | null;
+  deqEdges: Float64Array;
+  errHist: Uint32Array;
+  errEdges: Float64Array;
+  rowSse: Float64Array;
+  /** Sum of |error| per heatmap cell. */
+  heat: Float64Array;
+  colsPerCell: number;
+  /** Accumulators, indexed by ACC. */
+  acc: Float64Array;
+}
+
+export const ACC = { sse: 0, sumErr: 1, maxErr2: 2, clipped: 3, deqOutside: 4, errOutside: 5 } as const;
+
+/**
+ * Processes elements [start, end) of row `row` (columns c0 .. c0 + end - start). Parameters come from group
+ * `p0`, advancing by one group per element when `perColumn` (per-column granularity). `heatBase` is the
+ * heatmap row offset of this matrix row.
+ */
+export function runSegment(
+  ctx: PassContext,
+  integer: boolean,
+  row: number,
+  start: number,
+  end: number,
+  c0: number,
+  p0: number,
+  perColumn: boolean,
+  heatBase: number,
+): void {
+  const sse = integer
+    ? quantizeSpan(ctx, start, end, c0, p0, perColumn, heatBase)
+    : measureSpan(ctx, start, end, c0, p0, perColumn, heatBase);
+  ctx.rowSse[row] += sse;
+  ctx.acc[ACC.sse] += sse;
+}
+
+/** Quantizes, dequantizes and measures [start, end); returns the span's sum of squared errors. */
+function quantizeSpan(
+  ctx: PassContext,
+  start: number,
+  end: number,
+  c0: number,
+  p0: number,
+  perColumn: boolean,
+  heatBase: number,
+): number {
+  const { x, codes, deq, step, zero, lo, hi, qmin, qmax, rounding, rng, codeCounts, codeOffset } = ctx;
+  const { deqHist, deqEdges, errHist, errEdges, acc } = ctx;
+  const deqBins = deqEdges.length - 1;
+  const deqLo = deqEdges[0];
+  const deqHi = deqEdges[deqBins];
+  const deqScale = deqBins / (deqHi - deqLo);
+  const errBins = errEdges.length - 1;
+  const errLo = errEdges[0];
+  const errHi = errEdges[errBins];
+  const errScale = errBins / (errHi - errLo);
+  let sseA = 0;
+  let sseB = 0;
+  let sumErr = 0;
+  // |error| summed per heatmap cell in a register, flushed when the column crosses into the next cell.
+  const { heat, colsPerCell } = ctx;
+  let cell = heatBase + ((c0 / colsPerCell) | 0);
+  let nextCellAt = start + (colsPerCell - (c0 % colsPerCell));
+  let sumAbs = 0;
+  let maxErr2 = acc[ACC.maxErr2];
+  let clipped = 0;
+  let deqOutside = 0;
+  let errOutside = 0;
+  let p = p0;
+  let d = step[p];
+  let z = zero[p];
+  let gLo = lo[p];
+  let gHi = hi[p];
+  for (let i = start; i < end; i++) {
+    if (i === nextCellAt) {
+      heat[cell++] += sumAbs;
+      sumAbs = 0;
+      nextCellAt += colsPerCell;
+    }
+    if (perColumn) {
+      p = p0 + (i - start);
+      d = step[p];
+      z = zero[p];
+      gLo = lo[p];
+      gHi = hi[p];
+    }
+    const xi = x[i];
+    if (xi - xi !== 0) {
+      // NaN / +-Inf: masked out of everything (SEMANTICS.md "Non-finite input")
+      codes[i] = 0;
+      deq[i] = Number.NaN;
+      continue;
+    }
+    // The code: fround at every step, as PyTorch / NumPy on float32 (SEMANTICS.md "Arithmetic").
+    const t = f(f(xi / d) + z);
+    let r: number;
+    if (rounding === 0) r = t + ROUND_MAGIC - ROUND_MAGIC;
+    else if (rounding === 1) r = t >= 0 ? Math.floor(t + 0.5) : -Math.floor(0.5 - t);
+    else if (rounding === 2) r = Math.floor(t);
+    else r = Math.floor(t + rng!.uniform());
+    const q = r < qmin ? qmin : r > qmax ? qmax : r;
+    const v = f((q - z) * d);
+    codes[i] = q;
+    deq[i] = v;
+    codeCounts[(q - codeOffset) & 0xffff]++;
+    if (xi < gLo || xi > gHi) clipped++;
+    const e = v - xi;
+    const e2 = e * e;
+    // two accumulators halve the length of the dependent add chain
+    if ((i & 1) === 0) sseA += e2;
+    else sseB += e2;
+    sumErr += e;
+    sumAbs += e < 0 ? -e : e;
+    if (e2 > maxErr2) maxErr2 = e2;
+    // The error histogram's edges are the engine's own (a bound on |error|), so no NumPy edge correction here.
+    if (e >= errLo && e <= errHi) {
+      const b = ((e - errLo) * errScale) | 0;
+      errHist[b < errBins ? b : errBins - 1]++;
+    } else errOutside++;
+    if (deqHist !== null) {
+      if (v >= deqLo && v <= deqHi) {
+        let b = Math.floor((v - deqLo) * deqScale);
+        if (b >= deqBins) b = deqBins - 1;
+        if (b > 0 && v < deqEdges[b]) b--;
+        else if (b < deqBins - 1 && v >= deqEdges[b + 1]) b++;
+        deqHist[b]++;
+      } else deqOutside++;
+    }
+  }
+  acc[ACC.sumErr] += sumErr;
+  acc[ACC.maxErr2] = maxErr2;
+  acc[ACC.clipped] += clipped;
+  acc[ACC.deqOutside] += deqOutside;
+  acc[ACC.errOutside] += errOutside;
+  heat[cell] += sumAbs;
+  return sseA + sseB;
+}
+
+/** Measures [start, end) whose codes and dequantized values a format kernel already wrote; returns the SSE. */
+function measureSpan(
+  ctx: PassContext,
+  start: number,
+  end: number,
+  c0: number,
+  p0: number,
+  perColumn: boolean,
+  heatBase: number,
+): number {
+  const { x, codes, deq, lo, hi, codeCounts, deqHist, deqEdges, errHist, errEdges, acc } = ctx;
+  const deqBins = deqEdges.length - 1;
+  const deqLo = deqEdges[0];
+  const deqHi = deqEdges[deqBins];
+  const deqScale = deqBins / (deqHi - deqLo);
+  const errBins = errEdges.length - 1;
+  const errLo = errEdges[0];
+  const errHi = errEdges[errBins];
+  const errScale = errBins / (errHi - errLo);
+  let sse = 0;
+  let sumErr = 0;
+  // |error| summed per heatmap cell in a register, flushed when the column crosses into the next cell.
+  const { heat, colsPerCell } = ctx;
+  let cell = heatBase + ((c0 / colsPerCell) | 0);
+  let nextCellAt = start + (colsPerCell - (c0 % colsPerCell));
+  let sumAbs = 0;
+  let maxErr2 = acc[ACC.maxErr2];
+  let clipped = 0;
+  let deqOutside = 0;
+  let errOutside = 0;
+  let gLo = lo[p0];
+  let gHi = hi[p0];
+  for (let i = start; i < end; i++) {
+    if (i === nextCellAt) {
+      heat[cell++] += sumAbs;
+      sumAbs = 0;
+      nextCellAt += colsPerCell;
+    }
+    if (perColumn) {
+      gLo = lo[p0 + (i - start)];
+      gHi = hi[p0 + (i - start)];
+    }
+    const xi = x[i];
+    if (xi - xi !== 0) continue;
+    const v = deq[i];
+    codeCounts[codes[i] & 0xffff]++;
+    if (xi < gLo || xi > gHi) clipped++;
+    const e = v - xi;
+    const e2 = e * e;
+    sse += e2;
+    sumErr += e;
+    sumAbs += e < 0 ? -e : e;
+    if (e2 > maxErr2) maxErr2 = e2;
+    if (e >= errLo && e <= errHi) {
+      const b = ((e - errLo) * errScale) | 0;
+      errHist[b < errBins ? b : errBins - 1]++;
+    } else errOutside++;
+    if (deqHist !== null) {
+      if (v >= deqLo && v <= deqHi) {
+        let b = Math.floor((v - deqLo) * deqScale);
+        if (b >= deqBins) b = deqBins - 1;
+        if (b > 0 && v < deqEdges[b]) b--;
+        else if (b < deqBins - 1 && v >= deqEdges[b + 1]) b++;
+        deqHist[b]++;
+      } else deqOutside++;
+    }
+  }
+  acc[ACC.sumErr] += sumErr;
+  acc[ACC.maxErr2] = maxErr2;
+  acc[ACC.clipped] += clipped;
+  acc[ACC.deqOutside] += deqOutside;
+  acc[ACC.errOutside] += errOutside;
+  heat[cell] += sumAbs;
+  return sse;
+}

@@ -1,0 +1,24 @@
+/**
+ * The public surface of the numeric engine (documented in the README's "Engine" section).
+ * Pure TypeScript: no DOM, no Node APIs, so it runs the same in the worker, in Node tests and in the benchmark.
+ */
+export { EngineError } from './engineError';
+export { DEFAULT_GENERATOR, generateTensor, MAX_GENERATED_VALUES, summarizeTensor } from './generators';
+export type { Distribution, GeneratorParams, TensorSummary } from './generators.types';
+export { groupCount, groupExtent, groupOf } from './groups';
+export { createEdges } from './histogram';
+export {
+  absmaxStep,
+  codeRange,
+  dequantizeCode,
+  quantizeValue,
+  scaledValue,
+  zeroPointParams,
+} from './integer';
+export { computeQuantView, type QuantResult, quantize, type SearchOptions } from './quantView';
+export { roundHalfAway, roundHalfEven } from './rounding';
+export * from './scheme';
+export { createTensor, shapeAs2D, type Tensor2D } from './tensor';
+export { createTensorCache, type TensorCache } from './tensorCache';
+export { BLOCK_FORMAT_IDS, FLOAT_FORMAT_IDS, MAX_BINS, validateScheme, validateView } from './validate';
+export * from './view';

@@ -1,0 +1,158 @@
+/**
+ * Per-group parameters of an integer scheme: clipping range -> step Delta and zero point z.
+ * The result is plain typed arrays indexed by group, consumed by the fused kernel.
+ */
+import {
+  absPercentile,
+  checkPercentile,
+  searchAbsmaxAlpha,
+  searchZeroPointRange,
+  subsampleInPlace,
+  twoSidedPercentile,
+} from './clipping';
+import { EngineError } from './engineError';
+import { gatherGroup, maxGroupSize } from './groups';
+import { absmaxStep, type CodeRange, codeRange, zeroPointParams } from './integer';
+import type { IntegerScheme } from './scheme';
+import type { Tensor2D } from './tensor';
+import type { ClipReport } from './view';
+
+export interface IntegerGroupParams {
+  range: CodeRange;
+  /** Delta per group. */
+  step: Float32Array;
+  /** Zero point per group, signed view (0 for absmax). Float64: a constant group's z can exceed int32. */
+  zero: Float64Array;
+  /** Clipping range per group: values outside were clipped. */
+  lo: Float32Array;
+  hi: Float32Array;
+  clipReport: ClipReport | null;
+}
+
+/** A clipping threshold search over one group's finite values (KL, OCTAV): returns alpha for |x|. */
+export type ThresholdSearch = (values: Float32Array, bits: number) => number;
+
+export interface ParamOptions {
+  /** Group whose search result is reported. */
+  reportGroup: number;
+  kl?: ThresholdSearch;
+  octav?: ThresholdSearch;
+}
+
+export function computeIntegerParams(
+  t: Tensor2D,
+  scheme: IntegerScheme,
+  groupMin: Float32Array,
+  groupMax: Float32Array,
+  options: ParamOptions,
+): IntegerGroupParams {
+  const { granularity, clipping, bits, method } = scheme;
+  const count = groupMin.length;
+  const range = codeRange(method, bits, scheme.fullRange === true);
+  const step = new Float32Array(count);
+  const zero = new Float64Array(count);
+  const lo = new Float32Array(count);
+  const hi = new Float32Array(count);
+  const needsValues = clipping.kind !== 'none' && clipping.kind !== 'manual';
+  const scratch = needsValues ? new Float32Array(maxGroupSize(granularity, t.rows, t.cols)) : null;
+  let clipReport: ClipReport | null = null;
+  const report = Math.min(Math.max(0, options.reportGroup), count - 1);
+
+  for (let g = 0; g < count; g++) {
+    let gLo = groupMin[g];
+    let gHi = groupMax[g];
+    let searchedMse = Number.NaN;
+    const n = scratch ? gatherGroup(t.data, granularity, t.rows, t.cols, g, scratch) : 0;
+    if (method === 'absmax') {
+      let alpha = Math.max(Math.abs(gLo), Math.abs(gHi));
+      switch (clipping.kind) {
+        case 'none':
+          break;
+        case 'manual':
+          alpha = Math.fround(Math.max(Math.abs(clipping.lo), Math.abs(clipping.hi)));
+          break;
+        case 'percentile':
+          checkPercentile(clipping.percentile);
+          alpha = absPercentile(scratch!, n, clipping.percentile);
+          break;
+        case 'mseOptimal': {
+          const m = subsampleInPlace(scratch!, n);
+          const found = searchAbsmaxAlpha(scratch!, m, alpha, range);
+          alpha = found.alpha;
+          searchedMse = found.mse;
+          break;
+        }
+        case 'kl':
+        case 'octav': {
+          const search = clipping.kind === 'kl' ? options.kl : options.octav;
+          if (!search)
+            throw new EngineError(
+              'clipping.kind',
+              `${clipping.kind} clipping is not available in this build`,
+            );
+          alpha = Math.fround(Math.min(alpha, search(scratch!.subarray(0, n), bits)));
+          break;
+        }
+      }
+      const s = absmaxStep(alpha, range.qmax);
+      step[g] = s;
+      hi[g] = alpha;
+      // The full-range variant also represents -2^(b-1) * Delta, one step below -alpha.
+      lo[g] = range.qmin === -range.qmax ? -alpha : Math.fround(range.qmin * s);
+      if (g === report && clipping.kind !== 'none') {
+        clipReport = { method: clipping.kind, lo: -alpha, hi: alpha, mse: searchedMse };
+      }
+    } else {
+      switch (clipping.kind) {
+        case 'none':
+          break;
+        case 'manual':
+          gLo = Math.fround(Math.min(clipping.lo, clipping.hi));
+          gHi = Math.fround(Math.max(clipping.lo, clipping.hi));
+          break;
+        case 'percentile': {
+          checkPercentile(clipping.percentile);
+          const p = twoSidedPercentile(scratch!, n, clipping.percentile);
+          gLo = p.lo;
+          gHi = p.hi;
+          break;
+        }
+        case 'mseOptimal': {
+          const m = subsampleInPlace(scratch!, n);
+          const found = searchZeroPointRange(scratch!, m, gLo, gHi, bits, range);
+          gLo = found.lo;
+          gHi = found.hi;
+          searchedMse = found.mse;
+          break;
+        }
+        case 'kl':
+        case 'octav': {
+          // KL and OCTAV pick a threshold for |x|; for a zero-point range it clips both ends symmetrically.
+          const search = clipping.kind === 'kl' ? options.kl : options.octav;
+          if (!search)
+            throw new EngineError(
+              'clipping.kind',
+              `${clipping.kind} clipping is not available in this build`,
+            );
+          const alpha = search(scratch!.subarray(0, n), bits);
+          gLo = Math.fround(Math.max(gLo, -alpha));
+          gHi = Math.fround(Math.min(gHi, alpha));
+          break;
+        }
+      }
+      if (scheme.includeZero) {
+        gLo = Math.min(gLo, 0);
+        gHi = Math.max(gHi, 0);
+      }
+      const p = zeroPointParams(gLo, gHi, bits);
+      step[g] = p.step;
+      zero[g] = p.zero;
+      lo[g] = gLo;
+      hi[g] = gHi;
+      if (g === report && clipping.kind !== 'none') {
+        clipReport = { method: clipping.kind, lo: gLo, hi: gHi, mse: searchedMse };
+      }
+    }
+  }
+  return { range, step, zero, lo, hi, clipReport };
+}

@@ -1,0 +1,444 @@
+/**
+ * computeQuantView: one scheme on one tensor -> everything the page draws (metrics, histograms, the grid of
+ * a chosen group, per-row MSE, the error heatmap). The big arrays stay in the TensorCache; the returned
+ * QuantView holds only small arrays that own their buffers, so the worker can transfer them.
+ */
+
+import { prepareFormat } from './formatBridge';
+import { ACC, type PassContext, runSegment } from './fusedPass';
+import { groupMinMaxInto } from './groupStats';
+import { groupCount, groupExtent, groupsPerRow } from './groups';
+import { createBinner, createEdges } from './histogram';
+import { dequantizeCode } from './integer';
+import { computeIntegerParams, type ParamOptions } from './integerParams';
+import { createRng } from './random';
+import { roundHalfAway, roundHalfEven, roundingCode } from './rounding';
+import type { Granularity, IntegerScheme, Scheme } from './scheme';
+import type { Tensor2D } from './tensor';
+import { createTensorCache, originalHistogram, type TensorCache } from './tensorCache';
+import { validateScheme, validateView } from './validate';
+import type { ClipReport, Heatmap, Metrics, QuantView, ViewParams } from './view';
+
+const f = Math.fround;
+
+/** What a scheme contributes to the pass, whatever its family. */
+export interface Prepared {
+  granularity: Granularity;
+  groups: number;
+  step: Float32Array;
+  zero: Float64Array;
+  lo: Float32Array;
+  hi: Float32Array;
+  /** Integer schemes quantize inside the fused pass; other formats have filled codes/dequantized already. */
+  integer: { qmin: number; qmax: number; rounding: number; seed: number } | null;
+  levelsOf(group: number): Float32Array;
+  /** Range of the dequantized values and a bound on |x_hat - x| (for the histogram edges). */
+  deqMin: number;
+  deqMax: number;
+  errBound: number;
+  bitsPerWeight: number;
+  storage: string;
+  levelsTotal: number;
+  clipReport: ClipReport | null;
+}
+
+/** Optional clipping searches (KL, OCTAV) supplied by clipSearch/. */
+export type SearchOptions = Omit<ParamOptions, 'reportGroup'>;
+
+/**
+ * Quantizes `tensor` with `scheme` and measures it for display. `cache` (from createTensorCache) carries the
+ * slider-independent work and the reusable buffers between calls on the same tensor.
+ */
+export function computeQuantView(
+  tensor: Tensor2D,
+  scheme: Scheme,
+  view: ViewParams,
+  cache: TensorCache = createTensorCache(tensor),
+  options: SearchOptions = {},
+): QuantView {
+  return runQuantization(tensor, scheme, view, cache, options).view;
+}
+
+/** The full result with the large arrays, for tests, the worked example and exports. */
+export interface QuantResult {
+  /** Integer codes (signed view) or the format's bit patterns / indices. */
+  codes: Int16Array;
+  dequantized: Float32Array;
+  groupCount: number;
+  granularity: Granularity;
+  /** Per group: step Delta (or block scale), zero point, clipping range. */
+  scale: Float32Array;
+  zeroPoint: Float64Array;
+  lo: Float32Array;
+  hi: Float32Array;
+  metrics: Metrics;
+  levelsOf(group: number): Float32Array;
+  view: QuantView;
+}
+
+/** Quantizes into freshly allocated arrays (convenient, not for the hot path: use computeQuantView with a cache). */
+export function quantize(
+  tensor: Tensor2D,
+  scheme: Scheme,
+  view: Partial<ViewParams> = {},
+  options: SearchOptions = {},
+): QuantResult {
+  const cache = createTensorCache(tensor);
+  const { view: v, prepared } = runQuantization(
+    tensor,
+    scheme,
+    { ...QUANTIZE_VIEW, ...view },
+    cache,
+    options,
+  );
+  return {
+    codes: cache.codes,
+    dequantized: cache.dequantized,
+    groupCount: prepared.groups,
+    granularity: prepared.granularity,
+    scale: prepared.step,
+    zeroPoint: prepared.zero,
+    lo: prepared.lo,
+    hi: prepared.hi,
+    metrics: v.metrics,
+    levelsOf: prepared.levelsOf,
+    view: v,
+  };
+}
+
+const QUANTIZE_VIEW: ViewParams = { bins: 64, range: null, errorBins: 32, group: 0, heatmapMaxCells: 32 };
+
+function runQuantization(
+  tensor: Tensor2D,
+  schemeInput: Scheme,
+  viewInput: ViewParams,
+  cache: TensorCache,
+  options: SearchOptions,
+): { view: QuantView; prepared: Prepared } {
+  const started = now();
+  const scheme = validateScheme(schemeInput);
+  const view = validateView(viewInput);
+  const { rows, cols } = tensor;
+  const { summary } = cache;
+  const prepared =
+    scheme.kind === 'integer'
+      ? prepareInteger(tensor, scheme, cache, { ...options, reportGroup: view.group })
+      : prepareFormat(tensor, scheme, cache);
+
+  // Histogram edges: the zoom range, or the union of the data and the dequantized values, so no bar is dropped.
+  const hasData = summary.count > 0;
+  const lo = view.range ? view.range[0] : hasData ? Math.min(summary.min, prepared.deqMin) : 0;
+  const hi = view.range ? view.range[1] : hasData ? Math.max(summary.max, prepared.deqMax) : 0;
+  const edges = createEdges(lo, hi, view.bins);
+  const errEdges = createEdges(-prepared.errBound, prepared.errBound, view.errorBins);
+  const binner = createBinner(edges);
+
+  // Heatmap geometry: at most heatmapMaxCells cells per side, each covering a whole number of rows / cols.
+  const rowsPerCell = Math.ceil(rows / Math.min(rows, view.heatmapMaxCells));
+  const colsPerCell = Math.ceil(cols / Math.min(cols, view.heatmapMaxCells));
+  const gridRows = Math.ceil(rows / rowsPerCell);
+  const gridCols = Math.ceil(cols / colsPerCell);
+
+  const perTensorInteger = prepared.integer !== null && prepared.groups === 1;
+  cache.codeCounts.fill(0);
+  const ctx: PassContext = {
+    x: tensor.data,
+    codes: cache.codes,
+    deq: cache.dequantized,
+    step: prepared.step,
+    zero: prepared.zero,
+    lo: prepared.lo,
+    hi: prepared.hi,
+    qmin: prepared.integer?.qmin ?? 0,
+    qmax: prepared.integer?.qmax ?? 0,
+    rounding: prepared.integer?.rounding ?? 0,
+    rng: prepared.integer && prepared.integer.rounding === 3 ? createRng(prepared.integer.seed) : null,
+    codeCounts: cache.codeCounts,
+    codeOffset: prepared.integer?.qmin ?? 0,
+    deqHist: perTensorInteger ? null : new Uint32Array(view.bins),
+    deqEdges: edges,
+    errHist: new Uint32Array(view.errorBins),
+    errEdges,
+    rowSse: new Float64Array(rows),
+    heat: new Float64Array(gridRows * gridCols),
+    colsPerCell,
+    acc: new Float64Array(8),
+  };
+  runAllSegments(ctx, prepared.integer !== null, prepared.granularity, rows, cols, rowsPerCell, gridCols);
+
+  let deqHist = ctx.deqHist;
+  let deqOutside = ctx.acc[ACC.deqOutside];
+  if (deqHist === null) {
+    // Per-tensor integer scheme: every code has one dequantized value, so bin the 2^b code counts, not n values.
+    deqHist = new Uint32Array(view.bins);
+    const { qmin } = prepared.integer!;
+    const d = prepared.step[0];
+    const z = prepared.zero[0];
+    for (let k = 0; k < cache.codeCounts.length; k++) {
+      const count = cache.codeCounts[k];
+      if (count === 0) continue;
+      const v = dequantizeCode(k + qmin, d, z);
+      const b = binOfValue(binner, v);
+      if (b < 0) deqOutside += count;
+      else deqHist[b] += count;
+    }
+  }
+  let levelsUsed = 0;
+  for (let k = 0; k < cache.codeCounts.length; k++) if (cache.codeCounts[k] !== 0) levelsUsed++;
+
+  const original = originalHistogram(cache, binner);
+  const metrics = buildMetrics(
+    ctx.acc,
+    summary.count,
+    cache.sumSquares,
+    summary.nonFinite,
+    rows * cols,
+    prepared,
+    levelsUsed,
+  );
+  const group = Math.min(view.group, prepared.groups - 1);
+  const extent = groupExtent(prepared.granularity, rows, cols, group);
+  let clipLo = Number.POSITIVE_INFINITY;
+  let clipHi = Number.NEGATIVE_INFINITY;
+  for (let g = 0; g < prepared.groups; g++) {
+    if (prepared.lo[g] < clipLo) clipLo = prepared.lo[g];
+    if (prepared.hi[g] > clipHi) clipHi = prepared.hi[g];
+  }
+  const clipReport = prepared.clipReport
+    ? { ...prepared.clipReport, mse: groupMse(tensor, cache.dequantized, prepared.granularity, group) }
+    : null;
+  const rowMse = ctx.rowSse;
+  for (let r = 0; r < rows; r++) rowMse[r] /= cols;
+
+  const result: QuantView = {
+    scheme,
+    rows,
+    cols,
+    metrics,
+    histogram: {
+      edges,
+      original: original.counts.slice(),
+      dequantized: deqHist,
+      outsideOriginal: original.outside,
+      outsideDequantized: deqOutside,
+    },
+    errorHistogram: { edges: errEdges, counts: ctx.errHist, outside: ctx.acc[ACC.errOutside] },
+    groupCount: prepared.groups,
+    group: {
+      index: group,
+      ...extent,
+      scale: prepared.step[group],
+      zeroPoint: prepared.zero[group],
+      lo: prepared.lo[group],
+      hi: prepared.hi[group],
+    },
+    levels: prepared.levelsOf(group),
+    clip: { lo: clipLo, hi: clipHi },
+    clipReport,
+    rowMse,
+    heatmap: buildHeatmap(ctx.heat, rows, cols, gridRows, gridCols, rowsPerCell, colsPerCell),
+    elapsedMs: now() - started,
+  };
+  return { view: result, prepared };
+}
+
+function runAllSegments(
+  ctx: PassContext,
+  integer: boolean,
+  granularity: Granularity,
+  rows: number,
+  cols: number,
+  rowsPerCell: number,
+  gridCols: number,
+): void {
+  const perRow = groupsPerRow(granularity, cols);
+  for (let r = 0; r < rows; r++) {
+    const base = r * cols;
+    const heatBase = Math.floor(r / rowsPerCell) * gridCols;
+    switch (granularity.kind) {
+      case 'tensor':
+        runSegment(ctx, integer, r, base, base + cols, 0, 0, false, heatBase);
+        break;
+      case 'row':
+        runSegment(ctx, integer, r, base, base + cols, 0, r, false, heatBase);
+        break;
+      case 'column':
+        runSegment(ctx, integer, r, base, base + cols, 0, 0, true, heatBase);
+        break;
+      case 'group': {
+        const size = granularity.size;
+        for (let j = 0; j < perRow; j++) {
+          const c0 = j * size;
+          const c1 = Math.min(cols, c0 + size);
+          runSegment(ctx, integer, r, base + c0, base + c1, c0, r * perRow + j, false, heatBase);
+        }
+        break;
+      }
+    }
+  }
+}
+
+function binOfValue(binner: ReturnType<typeof createBinner>, v: number): number {
+  if (!(v >= binner.lo && v <= binner.hi)) return -1;
+  let b = Math.floor((v - binner.lo) * binner.scale);
+  if (b >= binner.bins) b = binner.bins - 1;
+  while (b > 0 && v < binner.edges[b]) b--;
+  while (b < binner.bins - 1 && v >= binner.edges[b + 1]) b++;
+  return b;
+}
+
+function prepareInteger(
+  t: Tensor2D,
+  scheme: IntegerScheme,
+  cache: TensorCache,
+  options: ParamOptions,
+): Prepared {
+  const { rows, cols } = t;
+  const granularity = scheme.granularity;
+  const groups = groupCount(granularity, rows, cols);
+  const gMin = new Float32Array(groups);
+  const gMax = new Float32Array(groups);
+  if (granularity.kind === 'tensor') {
+    gMin[0] = cache.summary.count > 0 ? cache.summary.min : 0;
+    gMax[0] = cache.summary.count > 0 ? cache.summary.max : 0;
+  } else groupMinMaxInto(t.data, granularity, rows, cols, gMin, gMax);
+  const params = computeIntegerParams(t, scheme, gMin, gMax, options);
+  const { qmin, qmax } = params.range;
+  const rounding = roundingCode(scheme.rounding);
+  // Where can x_hat land, and how far from x? Quantization is monotone in x, so each group's extremes map to its
+  // extreme levels; inside the range the error is at most half a step (a whole step for floor / stochastic), plus
+  // float32 rounding of x / Delta and of (q - z) * Delta.
+  const roundDown = (t: number) =>
+    rounding === 0 ? roundHalfEven(t) : rounding === 1 ? roundHalfAway(t) : Math.floor(t);
+  const roundUp = (t: number) => (rounding === 3 ? Math.ceil(t) : roundDown(t));
+  let deqMin = Number.POSITIVE_INFINITY;
+  let deqMax = Number.NEGATIVE_INFINITY;
+  let errBound = 0;
+  const interior = rounding <= 1 ? 0.5 : 1;
+  for (let g = 0; g < groups; g++) {
+    const d = params.step[g];
+    const z = params.zero[g];
+    const clampQ = (q: number) => (q < qmin ? qmin : q > qmax ? qmax : q);
+    const vLo = dequantizeCode(clampQ(roundDown(f(f(gMin[g] / d) + z))), d, z);
+    const vHi = dequantizeCode(clampQ(roundUp(f(f(gMax[g] / d) + z))), d, z);
+    if (vLo < deqMin) deqMin = vLo;
+    if (vHi > deqMax) deqMax = vHi;
+    const slack = (Math.abs(gMin[g]) + Math.abs(gMax[g]) + Math.abs(vLo) + Math.abs(vHi)) * 2 ** -22;
+    const bound =
+      Math.max(Math.abs(vLo - gMin[g]), Math.abs(vHi - gMax[g]), d * (interior + qmax * 2 ** -22)) + slack;
+    if (bound > errBound) errBound = bound;
+  }
+  const zeroPointBits = scheme.method === 'zeroPoint' ? scheme.bits : 0;
+  const overheadBits = 16 + zeroPointBits;
+  const n = rows * cols;
+  return {
+    granularity,
+    groups,
+    step: params.step,
+    zero: params.zero,
+    lo: params.lo,
+    hi: params.hi,
+    integer: { qmin, qmax, rounding, seed: scheme.rounding.kind === 'stochastic' ? scheme.rounding.seed : 0 },
+    levelsOf(g: number) {
+      const levels = new Float32Array(qmax - qmin + 1);
+      for (let q = qmin; q <= qmax; q++) levels[q - qmin] = dequantizeCode(q, params.step[g], params.zero[g]);
+      return levels;
+    },
+    deqMin,
+    deqMax,
+    errBound,
+    bitsPerWeight: scheme.bits + (groups * overheadBits) / n,
+    storage: `int${scheme.bits} + FP16 scale${zeroPointBits ? ` + ${zeroPointBits}-bit zero point` : ''} per ${describeGroup(granularity)}`,
+    levelsTotal: 2 ** scheme.bits - (qmin === -qmax ? 1 : 0),
+    clipReport: params.clipReport,
+  };
+}
+
+export function describeGroup(g: Granularity): string {
+  switch (g.kind) {
+    case 'tensor':
+      return 'tensor';
+    case 'row':
+      return 'row';
+    case 'column':
+      return 'column';
+    case 'group':
+      return `group of ${g.size}`;
+  }
+}
+
+function buildMetrics(
+  acc: Float64Array,
+  count: number,
+  sumSquares: number,
+  nonFinite: number,
+  n: number,
+  p: Prepared,
+  levelsUsed: number,
+): Metrics {
+  const sse = acc[ACC.sse];
+  const mse = count > 0 ? sse / count : 0;
+  return {
+    count,
+    nonFinite,
+    mse,
+    rmse: Math.sqrt(mse),
+    maxAbsError: Math.sqrt(acc[ACC.maxErr2]),
+    meanError: count > 0 ? acc[ACC.sumErr] / count : 0,
+    sqnrDb: sse === 0 ? Number.POSITIVE_INFINITY : 10 * Math.log10(sumSquares / sse),
+    clippedFraction: count > 0 ? acc[ACC.clipped] / count : 0,
+    levelsUsed,
+    levelsTotal: p.levelsTotal,
+    bitsPerWeight: p.bitsPerWeight,
+    storage: p.storage,
+    originalBytes: n * 4,
+    quantizedBytes: Math.ceil((n * p.bitsPerWeight) / 8),
+  };
+}
+
+function buildHeatmap(
+  sums: Float64Array,
+  rows: number,
+  cols: number,
+  gridRows: number,
+  gridCols: number,
+  rowsPerCell: number,
+  colsPerCell: number,
+): Heatmap {
+  const meanAbsError = new Float32Array(gridRows * gridCols);
+  let max = 0;
+  for (let gr = 0; gr < gridRows; gr++) {
+    const h = Math.min(rowsPerCell, rows - gr * rowsPerCell);
+    for (let gc = 0; gc < gridCols; gc++) {
+      const w = Math.min(colsPerCell, cols - gc * colsPerCell);
+      const v = sums[gr * gridCols + gc] / (h * w);
+      meanAbsError[gr * gridCols + gc] = v;
+      if (v > max) max = v;
+    }
+  }
+  return { gridRows, gridCols, rowsPerCell, colsPerCell, meanAbsError, max };
+}
+
+/** MSE over one group's finite elements (for the clipping report). */
+function groupMse(t: Tensor2D, deq: Float32Array, granularity: Granularity, g: number): number {
+  const ext = groupExtent(granularity, t.rows, t.cols, g);
+  let sse = 0;
+  let n = 0;
+  const add = (i: number) => {
+    const x = t.data[i];
+    if (x - x !== 0) return;
+    const e = deq[i] - x;
+    sse += e * e;
+    n++;
+  };
+  if (granularity.kind === 'tensor') for (let i = 0; i < t.data.length; i++) add(i);
+  else if (granularity.kind === 'column') for (let r = 0; r < t.rows; r++) add(r * t.cols + g);
+  else for (let c = ext.colStart; c < ext.colEnd; c++) add((ext.row ?? 0) * t.cols + c);
+  return n > 0 ? sse / n : 0;
+}
+
+/** A monotonic clock without depending on DOM or Node typings (the core's tsconfig has neither). */
+function now(): number {
+  const perf = (globalThis as { performance?: { now(): number } }).performance;
+  return perf ? perf.now() : Date.now();
+}
