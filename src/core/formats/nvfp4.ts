@@ -50,7 +50,7 @@ export function nvfp4BlockScalePattern(blockAmax: number, s2: number): number {
  * even mantissa. NaN (only from 0 / 0) sorts past every bound in torch: code 7. Above 5 -> 7 (saturates at 6).
  */
 export function castE2M1Magnitude(a: number): number {
-  if (a !== a) return 7;
+  if (Number.isNaN(a)) return 7;
   let ord = 0;
   if (a > 0.25) ord++;
   if (a > 0.75) ord++;
