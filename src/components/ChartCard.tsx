@@ -1,0 +1,73 @@
+/** A titled card around one chart: heading, optional legend/actions on the right, a note below. */
+import type { ReactNode } from 'react';
+
+export function ChartCard({
+  title,
+  actions,
+  legend,
+  note,
+  children,
+  testId,
+}: {
+  title: string;
+  actions?: ReactNode;
+  legend?: ReactNode;
+  note?: ReactNode;
+  children: ReactNode;
+  testId?: string;
+}) {
+  return (
+    <figure className="chart-card flex min-w-0 flex-col gap-1.5" data-testid={testId}>
+      <figcaption className="flex flex-wrap items-center justify-between gap-x-3 gap-y-1">
+        <span className="text-sm font-semibold text-slate-800 dark:text-slate-100">{title}</span>
+        {actions ? <span className="flex items-center gap-2">{actions}</span> : null}
+      </figcaption>
+      {legend ? (
+        <div className="flex flex-wrap gap-x-3 gap-y-1 text-xs text-slate-600 dark:text-slate-300">
+          {legend}
+        </div>
+      ) : null}
+      {children}
+      {note ? (
+        <div className="text-[11px] leading-snug text-slate-500 dark:text-slate-400">{note}</div>
+      ) : null}
+    </figure>
+  );
+}
+
+/** One legend entry: a swatch (filled box, outlined box, tick or line) and its text. */
+export function LegendItem({
+  color,
+  kind = 'fill',
+  children,
+}: {
+  color: string;
+  kind?: 'fill' | 'outline' | 'tick' | 'line' | 'dashed';
+  children: ReactNode;
+}) {
+  const swatch =
+    kind === 'fill' ? (
+      <span className="inline-block h-2.5 w-3.5 rounded-sm" style={{ background: color, opacity: 0.75 }} />
+    ) : kind === 'outline' ? (
+      <span className="inline-block h-2.5 w-3.5 rounded-sm border-2" style={{ borderColor: color }} />
+    ) : kind === 'tick' ? (
+      <span className="inline-flex h-2.5 w-3.5 justify-between">
+        {[0, 1, 2].map((i) => (
+          <span key={i} className="inline-block h-full w-px" style={{ background: color }} />
+        ))}
+      </span>
+    ) : (
+      <span
+        className="inline-block w-4"
+        style={{ borderTop: `2px ${kind === 'dashed' ? 'dashed' : 'solid'} ${color}`, height: 0 }}
+      />
+    );
+  return (
+    <span className="inline-flex items-center gap-1.5">
+      <span aria-hidden="true" className="inline-flex items-center">
+        {swatch}
+      </span>
+      {children}
+    </span>
+  );
+}

@@ -1,0 +1,95 @@
+/**
+ * One scheme's panel: its controls, status (busy after ~150 ms, engine errors) and charts. Carries
+ * `data-state` / `data-ready` so tests and the benchmark can tell when the charts show the latest request.
+ */
+import type { Scheme } from '../core/scheme';
+import { useAppStore } from '../state/appStore';
+import type { Channel } from '../state/schemesSlice';
+import { type QuantResultState, useDelayedFlag } from '../state/useEngineResults';
+import type { DatasetSummary } from '../worker/protocol';
+import { BusyIndicator } from './BusyIndicator';
+import { ErrorBoundary } from './ErrorBoundary';
+import { SchemeCharts, type SharedScales } from './SchemeCharts';
+import { SchemeControls } from './SchemeControls';
+import { describeScheme } from './schemeMethods';
+
+export function SchemePanel({
+  channel,
+  result,
+  dataset,
+  shared,
+}: {
+  channel: Channel;
+  result: QuantResultState;
+  dataset: DatasetSummary | undefined;
+  shared: SharedScales;
+}) {
+  const scheme: Scheme = useAppStore((s) => s.schemes[channel]);
+  const label = `Scheme ${channel.toUpperCase()}`;
+  const busy = useDelayedFlag(result.status === 'computing', 150);
+  const { view, error } = result;
+  return (
+    <section
+      aria-labelledby={`scheme-${channel}-heading`}
+      className="panel flex min-w-0 flex-col gap-4"
+      data-testid={`scheme-panel-${channel}`}
+      data-state={result.status}
+      data-ready={result.status === 'ready' ? 'true' : 'false'}
+      data-computing={result.status === 'computing' ? 'true' : 'false'}
+      aria-busy={result.status === 'computing'}
+    >
+      <header className="flex flex-wrap items-center justify-between gap-2">
+        <h2 id={`scheme-${channel}-heading`} className="panel-title">
+          <span className={`scheme-badge scheme-badge-${channel}`}>{channel.toUpperCase()}</span>
+          {label}
+          <span className="ml-2 text-sm font-normal text-slate-500 dark:text-slate-400">
+            {describeScheme(scheme)}
+          </span>
+        </h2>
+        <BusyIndicator active={busy} label={`${label} is computing`} />
+      </header>
+
+      <SchemeControls
+        channel={channel}
+        label={label}
+        scheme={scheme}
+        view={view}
+        dataset={dataset}
+        error={error}
+      />
+
+      {error ? (
+        <p
+          role="alert"
+          className="rounded-md border border-[var(--color-error-text)] px-2 py-1.5 text-sm text-[var(--color-error-text)]"
+          data-testid={`scheme-error-${channel}`}
+        >
+          The engine could not quantize with these settings: {error.message}
+          {view ? ' The charts below show the last result.' : ''}
+        </p>
+      ) : null}
+
+      <ErrorBoundary label={`${label} charts`}>
+        {view ? (
+          <div
+            className={
+              result.status === 'computing' && busy ? 'opacity-70 transition-opacity' : 'transition-opacity'
+            }
+          >
+            <SchemeCharts
+              channel={channel}
+              label={label}
+              scheme={result.requested?.scheme ?? scheme}
+              view={view}
+              shared={shared}
+            />
+          </div>
+        ) : (
+          <div className="flex h-64 items-center justify-center rounded-md border border-dashed border-slate-300 text-sm text-slate-500 dark:border-slate-600 dark:text-slate-400">
+            {error ? 'No result yet.' : 'Computing…'}
+          </div>
+        )}
+      </ErrorBoundary>
+    </section>
+  );
+}

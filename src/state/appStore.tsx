@@ -1,0 +1,65 @@
+/**
+ * The app store: what the user chose (data recipe, schemes A/B, view options, notices). A fresh vanilla
+ * zustand store per app instance (and per test), handed down by a context provider (ARCHITECTURE.md §7).
+ * Worker results live in react-query, not here.
+ */
+import { createContext, type ReactNode, useContext, useState } from 'react';
+import { createStore, type StoreApi, useStore } from 'zustand';
+import type { GeneratorParams } from '../core/generators.types';
+import type { Scheme } from '../core/scheme';
+import { createDataSlice, type DataSlice } from './dataSlice';
+import { createNoticesSlice, type NoticesSlice } from './noticesSlice';
+import { type Channel, createSchemesSlice, type SchemesSlice } from './schemesSlice';
+import { createViewSlice, type ViewSlice } from './viewSlice';
+
+export type AppState = DataSlice & SchemesSlice & ViewSlice & NoticesSlice;
+
+/** Initial choices; anything left out takes its default (DEFAULT_GENERATOR, DEFAULT_SCHEME_A/B, compare view). */
+export interface AppStoreInit {
+  generator?: GeneratorParams;
+  schemes?: Partial<Record<Channel, Scheme>>;
+  layout?: ViewSlice['layout'];
+  singleChannel?: Channel;
+  yScale?: ViewSlice['yScale'];
+  range?: [number, number] | null;
+  bins?: number;
+}
+
+export type AppStore = StoreApi<AppState>;
+
+/** Builds a fresh store. */
+export const createAppStore = (init: AppStoreInit = {}): AppStore =>
+  createStore<AppState>()((...a) => ({
+    ...createDataSlice(init)(...a),
+    ...createSchemesSlice(init)(...a),
+    ...createViewSlice(init)(...a),
+    ...createNoticesSlice()(...a),
+  }));
+
+const AppStoreContext = createContext<AppStore | null>(null);
+
+/** Provides a store: the one passed in (tests), or one created once for this provider's lifetime. */
+export function AppStoreProvider({
+  store,
+  init,
+  children,
+}: {
+  store?: AppStore;
+  init?: AppStoreInit;
+  children: ReactNode;
+}) {
+  const [own] = useState(() => store ?? createAppStore(init));
+  return <AppStoreContext.Provider value={store ?? own}>{children}</AppStoreContext.Provider>;
+}
+
+/** The store itself, for actions and subscriptions outside render. */
+export function useAppStoreApi(): AppStore {
+  const store = useContext(AppStoreContext);
+  if (!store) throw new Error('useAppStore must be used inside <AppStoreProvider>');
+  return store;
+}
+
+/** Reads the store through a selector (use `useShallow` when the selector builds an object). */
+export function useAppStore<T>(selector: (state: AppState) => T): T {
+  return useStore(useAppStoreApi(), selector);
+}

@@ -1,0 +1,77 @@
+/**
+ * createHandlers(): implements EngineApi on the core engine, in handler groups that share one store of
+ * resident datasets. To add methods (files: `open`/`load`), write another group `(store) => Pick<Handlers, …>`
+ * and spread it in `createHandlers`. Runs inside the worker (or in-process in tests).
+ */
+import {
+  computeQuantView,
+  createTensorCache,
+  generateTensor,
+  summarizeTensor,
+  type TensorCache,
+  validateScheme,
+  validateView,
+} from '../core';
+import type { Tensor2D } from '../core/tensor';
+import { createDatasetStore, type DatasetStore, datasetIdFor } from './datasetStore';
+import type { DatasetRecipe, DatasetSummary, Handlers } from './protocol';
+
+/** A dataset held in the worker: the tensor, its slider-independent cache and its recipe. */
+export interface ResidentDataset {
+  tensor: Tensor2D;
+  cache: TensorCache;
+  summary: DatasetSummary;
+}
+
+export type EngineStore = DatasetStore<ResidentDataset>;
+
+/** Makes `tensor` resident under the recipe's id and returns what the page is told about it. */
+export function admitDataset(store: EngineStore, recipe: DatasetRecipe, tensor: Tensor2D): DatasetSummary {
+  const id = datasetIdFor(recipe);
+  const summary: DatasetSummary = { id, summary: summarizeTensor(tensor), recipe };
+  store.put(id, { tensor, cache: createTensorCache(tensor), summary });
+  return summary;
+}
+
+/** `generate`: seeded tensors. Generating the same params again reuses the resident tensor. */
+export function createGenerateHandlers(store: EngineStore): Pick<Handlers, 'generate'> {
+  return {
+    generate(params) {
+      const recipe: DatasetRecipe = { kind: 'generate', params };
+      const id = datasetIdFor(recipe);
+      if (store.has(id)) return store.get(id).summary;
+      return admitDataset(store, recipe, generateTensor(params));
+    },
+  };
+}
+
+/** `quantize`: validates the untrusted scheme and view, then one engine pass over the resident tensor. */
+export function createQuantizeHandlers(store: EngineStore): Pick<Handlers, 'quantize'> {
+  return {
+    quantize(datasetId, scheme, view) {
+      const dataset = store.get(datasetId);
+      return computeQuantView(dataset.tensor, validateScheme(scheme), validateView(view), dataset.cache);
+    },
+  };
+}
+
+/** Hooks for the browser tests: a crash as an uncaught error thrown after the reply. */
+export function createTestHandlers(): Pick<Handlers, 'simulateCrash'> {
+  return {
+    simulateCrash() {
+      setTimeout(() => {
+        throw new Error('simulated crash (test hook)');
+      }, 0);
+      return null;
+    },
+  };
+}
+
+/** All handlers over one fresh dataset store. */
+export function createHandlers(store: EngineStore = createDatasetStore<ResidentDataset>()): Handlers {
+  return {
+    ...createGenerateHandlers(store),
+    ...createQuantizeHandlers(store),
+    ...createTestHandlers(),
+  };
+}
