@@ -35,9 +35,13 @@ export function absmaxStep(alpha: number, qmax: number): number {
  * Labonne tutorial does), z = rne(-lo / Delta) + qmin (signed view). E.g. [-1, 1] at 8 bits: Delta = 2/255, z = 0.
  */
 export function zeroPointParams(lo: number, hi: number, bits: number): { step: number; zero: number } {
-  let range = f(f(hi) - f(lo));
-  if (!(range > 0) || !Number.isFinite(range)) range = 1;
-  const step = f(range / (2 ** bits - 1));
+  const levels = 2 ** bits - 1;
+  const range = f(f(hi) - f(lo));
+  let step = f(range / levels);
+  // hi - lo can overflow float32 near +-3.4e38: divide first, then subtract.
+  if (range === Number.POSITIVE_INFINITY) step = f(f(f(hi) / levels) - f(f(lo) / levels));
+  // A zero range (constant group), or one so small that the step underflows to 0, is treated as a range of 1.
+  if (!(step > 0)) step = f(1 / levels);
   const qmin = -(2 ** (bits - 1));
   const zero = roundHalfEven(f(-f(lo) / step)) + qmin;
   return { step, zero };

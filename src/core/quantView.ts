@@ -14,7 +14,7 @@ import { computeIntegerParams, type ParamOptions } from './integerParams';
 import { createRng } from './random';
 import { roundHalfAway, roundHalfEven, roundingCode } from './rounding';
 import type { Granularity, IntegerScheme, Scheme } from './scheme';
-import type { Tensor2D } from './tensor';
+import { createTensor, type Tensor2D } from './tensor';
 import { createTensorCache, originalHistogram, type TensorCache } from './tensorCache';
 import { validateScheme, validateView } from './validate';
 import type { ClipReport, Heatmap, Metrics, QuantView, ViewParams } from './view';
@@ -116,6 +116,7 @@ function runQuantization(
   options: SearchOptions,
 ): { view: QuantView; prepared: Prepared } {
   const started = now();
+  createTensor(tensor.rows, tensor.cols, tensor.data); // refuses empty or mis-shaped tensors, naming the field
   const scheme = validateScheme(schemeInput);
   const view = validateView(viewInput);
   const { rows, cols } = tensor;

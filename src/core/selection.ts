@@ -41,7 +41,8 @@ function swap(a: Float32Array, i: number, j: number): void {
 /**
  * The p-th percentile (0 <= p <= 100) of `a[from, to)` with NumPy's default 'linear' method:
  * position h = p/100 * (n - 1), result = lerp between the order statistics floor(h) and floor(h) + 1,
- * written as NumPy's `_lerp` (a + d*t for t < 0.5, else b - d*(1 - t)), rounded to float32.
+ * written as NumPy's `_lerp` (a + d*t for t < 0.5, else b - d*(1 - t)) in float32 arithmetic, as NumPy 2 does on a
+ * float32 array (numpy/lib/_function_base_impl.py `_lerp`, `_quantile`).
  * Reorders the range. n must be >= 1.
  */
 export function percentileInPlace(a: Float32Array, p: number, from = 0, to = a.length): number {
@@ -54,6 +55,8 @@ export function percentileInPlace(a: Float32Array, p: number, from = 0, to = a.l
   // After selecting `below`, the next order statistic is the minimum of the upper part.
   let upper = Number.POSITIVE_INFINITY;
   for (let i = from + below + 1; i < to; i++) if (a[i] < upper) upper = a[i];
-  const d = upper - lower;
-  return Math.fround(t < 0.5 ? lower + d * t : upper - d * (1 - t));
+  // NumPy 2 treats the Python-float weight as a weak scalar, so every step is a float32 operation.
+  const f = Math.fround;
+  const d = f(upper - lower);
+  return t < 0.5 ? f(lower + f(d * f(t))) : f(upper - f(d * f(1 - t)));
 }
