@@ -1,0 +1,143 @@
+/**
+ * `npm run bench`: the engine's full recompute (quantize + dequantize + all metrics + the dequantized and error
+ * histograms + per-row MSE + heatmap; the original's histogram is cached per tensor, as in the app) for absmax and
+ * zero-point at per-tensor, per-row and group-128 granularity, on 1024² and 4096² transformer-like matrices.
+ * Beside each median, measured in the same run on the same bytes:
+ *   - NumPy doing the same work (bench/numpy_same_work.py), as a ratio (numpy / engine; > 1 means we are faster);
+ *   - the memory-bandwidth floor: one pass reading the input and writing a float32 and an int8 array.
+ * Timings are medians of several calls after a warm-up (V8 needs the kernel hot before the big calls).
+ * Options: --sizes 1024,4096  --repeats 7  --no-numpy  --formats
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  computeQuantView,
+  createTensorCache,
+  DEFAULT_GENERATOR,
+  DEFAULT_VIEW,
+  generateTensor,
+  type IntegerScheme,
+  type Scheme,
+  type Tensor2D,
+} from '../src/core';
+import { formatRows } from './formatsBench';
+
+const args = process.argv.slice(2);
+const option = (name: string, fallback: string) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? args[i + 1] : fallback;
+};
+const sizes = option('sizes', '1024,4096').split(',').map(Number);
+const repeats = Number(option('repeats', '7'));
+const withNumpy = !args.includes('--no-numpy');
+const withFormats = !args.includes('--no-formats');
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+function timeMedian(fn: () => void, n: number): number {
+  fn(); // warm-up at full size
+  const times: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const t0 = performance.now();
+    fn();
+    times.push(performance.now() - t0);
+  }
+  return median(times);
+}
+
+/** Reads x once and writes a float32 and an int8 array: the least any full recompute must move. */
+function bandwidthFloor(t: Tensor2D, outF: Float32Array, outI: Int8Array): void {
+  const x = t.data;
+  for (let i = 0; i < x.length; i++) {
+    const v = x[i];
+    outF[i] = v;
+    outI[i] = v;
+  }
+}
+
+const integer = (
+  method: 'absmax' | 'zeroPoint',
+  bits: number,
+  granularity: IntegerScheme['granularity'],
+): IntegerScheme => ({
+  kind: 'integer',
+  method,
+  bits,
+  granularity,
+  rounding: { kind: 'halfEven' },
+  clipping: { kind: 'none' },
+});
+const schemes: Array<[string, Scheme]> = [
+  ['absmax int8 tensor', integer('absmax', 8, { kind: 'tensor' })],
+  ['absmax int8 row', integer('absmax', 8, { kind: 'row' })],
+  ['absmax int4 group128', integer('absmax', 4, { kind: 'group', size: 128 })],
+  ['zeroPoint int8 tensor', integer('zeroPoint', 8, { kind: 'tensor' })],
+  ['zeroPoint int8 row', integer('zeroPoint', 8, { kind: 'row' })],
+  ['zeroPoint int4 group128', integer('zeroPoint', 4, { kind: 'group', size: 128 })],
+];
+
+function numpyMedians(t: Tensor2D, n: number): Record<string, number> | null {
+  if (!withNumpy) return null;
+  const dir = mkdtempSync(join(tmpdir(), 'qe-bench-'));
+  try {
+    const file = join(dir, 'x.f32');
+    writeFileSync(file, new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength));
+    const run = spawnSync(
+      'python3',
+      ['bench/numpy_same_work.py', file, String(t.rows), String(t.cols), String(n)],
+      {
+        encoding: 'utf8',
+        maxBuffer: 1 << 20,
+      },
+    );
+    if (run.status !== 0) {
+      console.log(`  (NumPy column skipped: ${run.stderr.trim().split('\n').pop() ?? 'python3 failed'})`);
+      return null;
+    }
+    return JSON.parse(run.stdout).medians;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const fmt = (ms: number) => (ms < 10 ? ms.toFixed(2) : ms.toFixed(1));
+
+console.log(`Quantization Explorer engine benchmark — node ${process.version}, ${new Date().toISOString()}`);
+console.log(`median of ${repeats} calls after a warm-up; ratios are within this run, on the same data\n`);
+// Warm the JIT on a small matrix first (PERFORMANCE.md: first huge call runs partly unoptimised).
+{
+  const small = generateTensor({ ...DEFAULT_GENERATOR, rows: 64, cols: 256 });
+  const cache = createTensorCache(small);
+  for (let k = 0; k < 20; k++) for (const [, s] of schemes) computeQuantView(small, s, DEFAULT_VIEW, cache);
+}
+
+for (const size of sizes) {
+  const t = generateTensor({ ...DEFAULT_GENERATOR, rows: size, cols: size });
+  const cache = createTensorCache(t);
+  const n = size >= 4096 ? Math.max(3, Math.floor(repeats / 2)) : repeats;
+  const outF = new Float32Array(t.data.length);
+  const outI = new Int8Array(t.data.length);
+  const floor = timeMedian(() => bandwidthFloor(t, outF, outI), n);
+  const numpy = numpyMedians(t, n);
+  console.log(
+    `## ${size} x ${size} (${((size * size * 4) / 2 ** 20).toFixed(0)} MiB float32); bandwidth floor ${fmt(floor)} ms`,
+  );
+  console.log('| scheme | engine ms | numpy ms | numpy / engine | engine / floor |');
+  console.log('| --- | ---: | ---: | ---: | ---: |');
+  for (const [name, scheme] of schemes) {
+    const ms = timeMedian(() => computeQuantView(t, scheme, DEFAULT_VIEW, cache), n);
+    const np = numpy?.[name];
+    console.log(
+      `| ${name} | ${fmt(ms)} | ${np === undefined ? '–' : fmt(np)} | ${np === undefined ? '–' : (np / ms).toFixed(2)} | ${(ms / floor).toFixed(1)} |`,
+    );
+  }
+  if (withFormats) {
+    console.log('\n| format (one recompute) | engine ms | bits/weight |');
+    console.log('| --- | ---: | ---: |');
+    for (const row of formatRows(t, cache, n))
+      console.log(`| ${row.name} | ${fmt(row.ms)} | ${row.bitsPerWeight.toFixed(4)} |`);
+  }
+  console.log('');
+}
