@@ -2,17 +2,55 @@
  * Adapts the non-integer formats (float, block, k-means, binary/ternary: src/core/formats/) to the fused
  * pass: they write codes and dequantized values themselves; the pass then only measures.
  */
-import { EngineError } from './engineError';
+import { quantizeFormatInto } from './formats';
 import type { Prepared } from './quantView';
 import type { Scheme } from './scheme';
 import type { Tensor2D } from './tensor';
 import type { TensorCache } from './tensorCache';
 
 export function prepareFormat(
-  _t: Tensor2D,
+  t: Tensor2D,
   scheme: Exclude<Scheme, { kind: 'integer' }>,
-  _cache: TensorCache,
+  cache: TensorCache,
 ): Prepared {
-  // TODO(#5): wired to src/core/formats once it lands.
-  throw new EngineError('kind', `${scheme.kind} schemes are not available yet`);
+  const out = quantizeFormatInto(t, scheme, { codes: cache.codes, dequantized: cache.dequantized });
+  // The histogram edges need the dequantized range and the largest error before the measuring pass bins them:
+  // one extra read of x and x_hat (the format kernels do not report them).
+  const x = t.data;
+  const deq = cache.dequantized;
+  let deqMin = Number.POSITIVE_INFINITY;
+  let deqMax = Number.NEGATIVE_INFINITY;
+  let maxErr = 0;
+  for (let i = 0; i < x.length; i++) {
+    const xi = x[i];
+    if (xi - xi !== 0) continue;
+    const v = deq[i];
+    if (v < deqMin) deqMin = v;
+    if (v > deqMax) deqMax = v;
+    const e = v > xi ? v - xi : xi - v;
+    if (e > maxErr) maxErr = e;
+  }
+  if (deqMin > deqMax) {
+    deqMin = 0;
+    deqMax = 0;
+  }
+  const zero = Float64Array.from(out.zeroPoint);
+  const groups = out.scale.length;
+  return {
+    granularity: out.granularity,
+    groups,
+    step: out.scale,
+    zero,
+    lo: out.lo,
+    hi: out.hi,
+    integer: null,
+    levelsOf: (g: number) => out.levelsOf(g),
+    deqMin,
+    deqMax,
+    errBound: maxErr * (1 + 2 ** -20), // the edges are stored as float32: keep the largest error inside them
+    bitsPerWeight: out.bitsPerWeight,
+    storage: out.storage,
+    levelsTotal: out.levelsTotal,
+    clipReport: null,
+  };
 }
