@@ -3,6 +3,7 @@
  * Pure TypeScript: no DOM, no Node APIs, so it runs the same in the worker, in Node tests and in the benchmark.
  */
 export { EngineError } from './engineError';
+export { describeFormat, type FormatScheme, representableValues } from './formats';
 export { DEFAULT_GENERATOR, generateTensor, MAX_GENERATED_VALUES, summarizeTensor } from './generators';
 export type { Distribution, GeneratorParams, TensorSummary } from './generators.types';
 export { groupCount, groupExtent, groupOf } from './groups';
@@ -18,7 +19,22 @@ export {
 export { computeQuantView, type QuantResult, quantize, type SearchOptions } from './quantView';
 export { roundHalfAway, roundHalfEven } from './rounding';
 export * from './scheme';
+export {
+  defaultSweepSchemes,
+  labelOf,
+  markParetoFront,
+  runSweep,
+  SWEEP_MAX_VALUES,
+  type SweepPoint,
+  type SweepResult,
+} from './sweep';
 export { createTensor, shapeAs2D, type Tensor2D } from './tensor';
 export { createTensorCache, type TensorCache } from './tensorCache';
 export { BLOCK_FORMAT_IDS, FLOAT_FORMAT_IDS, MAX_BINS, validateScheme, validateView } from './validate';
 export * from './view';
+export {
+  computeWorkedExample,
+  MAX_WORKED_VALUES,
+  type WorkedExample,
+  type WorkedStep,
+} from './workedExample';
