@@ -45,10 +45,11 @@ export async function detectFormat(source: ByteSource, signal?: AbortSignal): Pr
       hint: 'Choose the file again; it may not have finished downloading.',
     });
   }
+  // 16 bytes tell every magic apart; over HTTP this is one small request.
   const head = await readRange(
     source,
     0,
-    Math.min(source.size, 4096),
+    Math.min(source.size, 16),
     'unknown',
     'the start of the file',
     signal,

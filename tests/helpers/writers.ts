@@ -175,7 +175,14 @@ export type GgufScalarType =
   | 'f64';
 export type GgufValue =
   | { type: GgufScalarType; value: number | bigint | string | boolean }
-  | { type: 'array'; elementType: GgufScalarType | 'array'; values: GgufValue[] };
+  | { type: 'array'; elementType: GgufScalarType | 'array'; values: GgufValue[] }
+  /** An array of fixed-size elements given as raw little-endian bytes (fast for big arrays). */
+  | {
+      type: 'array';
+      elementType: 'u8' | 'i8' | 'u16' | 'i16' | 'u32' | 'i32' | 'f32' | 'u64' | 'i64' | 'f64';
+      raw: Uint8Array;
+      count: number;
+    };
 
 const GGUF_TYPE_IDS: Record<GgufScalarType | 'array', number> = {
   u8: 0,
@@ -248,12 +255,22 @@ class ByteWriter {
     this.push(b);
   }
   bytes(): Uint8Array {
-    return concatBytes(...this.parts);
+    const out = new Uint8Array(this.length);
+    let o = 0;
+    for (const p of this.parts) {
+      out.set(p, o);
+      o += p.length;
+    }
+    return out;
   }
 }
 
 function writeValue(w: ByteWriter, v: GgufValue): void {
-  if (v.type === 'array') {
+  if (v.type === 'array' && 'raw' in v) {
+    w.num('u32', GGUF_TYPE_IDS[v.elementType]);
+    w.num('u64', v.count);
+    w.push(v.raw);
+  } else if (v.type === 'array') {
     w.num('u32', GGUF_TYPE_IDS[v.elementType]);
     w.num('u64', v.values.length);
     for (const e of v.values) writeValue(w, e);
@@ -293,7 +310,7 @@ export function ggufBytes(o: GgufOptions = {}): Uint8Array {
   });
   w.push(new Uint8Array((alignment - (w.length % alignment)) % alignment));
   const data = new Uint8Array(dataSize);
-  tensors.forEach((t, i) => data.set(t.data, offsets[i]));
+  for (let i = 0; i < tensors.length; i++) data.set(tensors[i].data, offsets[i]);
   w.push(data);
   return w.bytes();
 }
