@@ -36,6 +36,11 @@ export interface PassContext {
   codeOffset: number;
   /** null: the dequantized histogram is derived afterwards from codeCounts (per-tensor integer schemes). */
   deqHist: Uint32Array | null;
+  /**
+   * Integer schemes with few levels per group (2^b <= group size): codes are counted per group here and the group's
+   * 2^b levels binned once at its end, instead of binning every element's dequantized value. null otherwise.
+   */
+  segCounts: Uint32Array | null;
   deqEdges: Float64Array;
   errHist: Uint32Array;
   errEdges: Float64Array;
@@ -82,7 +87,8 @@ function quantizeSpan(
   perColumn: boolean,
   heatBase: number,
 ): number {
-  const { x, codes, deq, step, zero, lo, hi, qmin, qmax, rounding, rng, codeCounts, codeOffset } = ctx;
+  const { x, codes, deq, step, zero, lo, hi, qmin, qmax, rounding, rng, codeCounts, codeOffset, segCounts } =
+    ctx;
   const { deqHist, deqEdges, errHist, errEdges, acc } = ctx;
   const deqBins = deqEdges.length - 1;
   const deqLo = deqEdges[0];
@@ -140,7 +146,8 @@ function quantizeSpan(
     const v = f((q - z) * d);
     codes[i] = q;
     deq[i] = v;
-    codeCounts[(q - codeOffset) & 0xffff]++;
+    if (segCounts !== null) segCounts[q - qmin]++;
+    else codeCounts[(q - codeOffset) & 0xffff]++;
     if (xi < gLo || xi > gHi) clipped++;
     const e = v - xi;
     const e2 = e * e;
@@ -155,7 +162,7 @@ function quantizeSpan(
       const b = ((e - errLo) * errScale) | 0;
       errHist[b < errBins ? b : errBins - 1]++;
     } else errOutside++;
-    if (deqHist !== null) {
+    if (deqHist !== null && segCounts === null) {
       if (v >= deqLo && v <= deqHi) {
         let b = Math.floor((v - deqLo) * deqScale);
         if (b >= deqBins) b = deqBins - 1;
@@ -165,6 +172,8 @@ function quantizeSpan(
       } else deqOutside++;
     }
   }
+  if (segCounts !== null && deqHist !== null)
+    flushSegmentCounts(segCounts, codeCounts, codeOffset, qmin, d, z, deqHist, deqEdges, acc);
   acc[ACC.sumErr] += sumErr;
   acc[ACC.maxErr2] = maxErr2;
   acc[ACC.clipped] += clipped;
@@ -248,4 +257,42 @@ function measureSpan(
   acc[ACC.errOutside] += errOutside;
   heat[cell] += sumAbs;
   return sse;
+}
+
+/**
+ * Adds one group's code counts to the tensor's and bins the group's levels into the dequantized histogram
+ * (each level once, weighted by its count), then clears the group counts for the next group.
+ */
+function flushSegmentCounts(
+  segCounts: Uint32Array,
+  codeCounts: Uint32Array,
+  codeOffset: number,
+  qmin: number,
+  d: number,
+  z: number,
+  deqHist: Uint32Array,
+  deqEdges: Float64Array,
+  acc: Float64Array,
+): void {
+  const bins = deqEdges.length - 1;
+  const lo = deqEdges[0];
+  const hi = deqEdges[bins];
+  const scale = bins / (hi - lo);
+  for (let k = 0; k < segCounts.length; k++) {
+    const count = segCounts[k];
+    if (count === 0) continue;
+    segCounts[k] = 0;
+    const q = k + qmin;
+    codeCounts[(q - codeOffset) & 0xffff] += count;
+    const v = f((q - z) * d);
+    if (!(v >= lo && v <= hi)) {
+      acc[ACC.deqOutside] += count;
+      continue;
+    }
+    let b = Math.floor((v - lo) * scale);
+    if (b >= bins) b = bins - 1;
+    while (b > 0 && v < deqEdges[b]) b--;
+    while (b < bins - 1 && v >= deqEdges[b + 1]) b++;
+    deqHist[b] += count;
+  }
 }

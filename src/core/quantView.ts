@@ -157,6 +157,9 @@ function runQuantization(
     codeCounts: cache.codeCounts,
     codeOffset: prepared.integer?.qmin ?? 0,
     deqHist: perTensorInteger ? null : new Uint32Array(view.bins),
+    segCounts: useSegmentCounts(prepared, cols)
+      ? new Uint32Array(prepared.integer!.qmax - prepared.integer!.qmin + 1)
+      : null,
     deqEdges: edges,
     errHist: new Uint32Array(view.errorBins),
     errEdges,
@@ -241,6 +244,14 @@ function runQuantization(
     elapsedMs: now() - started,
   };
   return { view: result, prepared };
+}
+
+/** Per-group code counting pays off when a group has at least as many values as levels (see PassContext.segCounts). */
+function useSegmentCounts(p: Prepared, cols: number): boolean {
+  if (p.integer === null || p.groups === 1 || p.granularity.kind === 'column') return false;
+  const levels = p.integer.qmax - p.integer.qmin + 1;
+  const groupSize = p.granularity.kind === 'group' ? Math.min(cols, p.granularity.size) : cols;
+  return levels <= groupSize;
 }
 
 function runAllSegments(
