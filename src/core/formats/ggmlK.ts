@@ -54,8 +54,7 @@ export function makeQkx2Quants(
     for (let i = 0; i < n; i++) L[off + i] = 0;
     return [0, -min];
   }
-  const range = f(max - min);
-  let iscale = f(nmax / range);
+  let iscale = f(nmax / f(max - min));
   let scale = f(1 / iscale);
   let bestError = 0;
   for (let i = 0; i < n; i++) {
@@ -69,7 +68,8 @@ export function makeQkx2Quants(
   }
   if (nstep < 1) return [scale, -min];
   for (let is = 0; is <= nstep; is++) {
-    iscale = f(f(f(rmin + f(rdelta * is)) + nmax) / range);
+    // `min` may have been replaced by a better candidate's: the reference re-reads it here, on purpose or not.
+    iscale = f(f(f(rmin + f(rdelta * is)) + nmax) / f(max - min));
     let sumL = 0;
     let sumL2 = 0;
     let sumXL = 0;

@@ -122,7 +122,8 @@ function quantizeInt8ElementsInto(
     if (k > INT8_MAX_K) k = INT8_MAX_K;
     else if (k < -INT8_MAX_K) k = -INT8_MAX_K;
     codes[i] = k;
-    deq[i] = (k / INT8_ONE) * scaleX;
+    // microxcaling's sign(A) * round(|A|) keeps -0 for a negative value that rounds to 0.
+    deq[i] = k === 0 && xi < 0 ? -0 : (k / INT8_ONE) * scaleX;
   }
 }
 

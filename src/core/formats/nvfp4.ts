@@ -21,8 +21,8 @@ export const NVFP4_BLOCK = 16;
 const TENSOR_SCALE_DIVISOR = 2688;
 const E2M1_MAX = 6;
 
-/** E2M1 values by code, as modelopt's `e2m1_values` (codes 8..15 are the negatives, 8 is -0). */
-const E2M1_VALUES = Float32Array.of(0, 0.5, 1, 1.5, 2, 3, 4, 6, -0, -0.5, -1, -1.5, -2, -3, -4, -6);
+/** E2M1 values by code, as modelopt's `e2m1_values`: codes 8..15 are the negatives, and code 8 decodes to +0. */
+const E2M1_VALUES = Float32Array.of(0, 0.5, 1, 1.5, 2, 3, 4, 6, 0, -0.5, -1, -1.5, -2, -3, -4, -6);
 const E2M1_LEVELS = Float32Array.of(-6, -4, -3, -2, -1.5, -1, -0.5, 0, 0.5, 1, 1.5, 2, 3, 4, 6);
 
 /**
