@@ -77,7 +77,7 @@ export function App() {
         </aside>
         <main className="flex min-w-0 flex-col gap-4">
           <NoticeList />
-          <ViewToolbar />
+          <ViewToolbar summary={data.dataset?.summary} />
           <ErrorBoundary label="The metrics table">
             <MetricsTable
               channels={channels}

@@ -13,6 +13,12 @@ export function formatTick(value: number): string {
   return compact(value).replace('−', '-');
 }
 
+/** Short form for count ticks: 500, 1k, 25k, 1.5M (SI prefixes, never exponent notation). */
+export function formatCountTick(value: number): string {
+  if (Math.abs(value) < 1000) return String(Math.round(value * 100) / 100);
+  return format('.3~s')(value);
+}
+
 /** Exact-enough form for tooltips and tables: 6 significant digits; ±∞ and NaN spelled out. */
 export function formatExact(value: number): string {
   if (Number.isNaN(value)) return 'NaN';

@@ -1,11 +1,17 @@
 /** Axis ticks from d3 scales, as plain {value, offset, label} arrays a renderer draws and a test checks. */
 import type { ScaleContinuousNumeric } from 'd3-scale';
 import type { Tick } from './chartSize';
-import { formatTick } from './formatNumber';
+import { formatCountTick, formatTick } from './formatNumber';
+
+type Formatter = (value: number) => string;
 
 /** About `count` nice ticks of a linear scale. */
-export function ticksOf(scale: ScaleContinuousNumeric<number, number>, count: number): Tick[] {
-  return scale.ticks(count).map((value) => ({ value, offset: scale(value), label: formatTick(value) }));
+export function ticksOf(
+  scale: ScaleContinuousNumeric<number, number>,
+  count: number,
+  formatLabel: Formatter = formatTick,
+): Tick[] {
+  return scale.ticks(count).map((value) => ({ value, offset: scale(value), label: formatLabel(value) }));
 }
 
 /** Powers of ten inside a log scale's domain (1, 10, 100, …), thinned to at most `maxTicks`. */
@@ -20,6 +26,10 @@ export function logTicksOf(scale: ScaleContinuousNumeric<number, number>, maxTic
     .filter((_, i) => i % stride === 0)
     .map((e) => {
       const value = 10 ** e;
-      return { value, offset: scale(value), label: e >= 0 && e < 5 ? String(value) : `1e${e}` };
+      return {
+        value,
+        offset: scale(value),
+        label: e >= 0 && e < 3 ? String(value) : e >= 3 ? formatCountTick(value) : `1e${e}`,
+      };
     });
 }

@@ -11,11 +11,11 @@ import { NumberField } from './controls/NumberField';
 import { Select, type SelectOption } from './controls/Select';
 
 const DISTRIBUTIONS: ReadonlyArray<SelectOption<Distribution>> = [
-  { value: 'transformer', label: 'Transformer-like (outlier columns)' },
+  { value: 'transformer', label: 'Transformer-like' },
   { value: 'normal', label: 'Normal' },
   { value: 'uniform', label: 'Uniform' },
   { value: 'laplace', label: 'Laplace' },
-  { value: 'studentT', label: 'Student-t (heavy tails)' },
+  { value: 'studentT', label: 'Student-t' },
   { value: 'bimodal', label: 'Bimodal' },
 ];
 
@@ -51,107 +51,113 @@ export function DataPanel({ data }: { data: DatasetResult }) {
         ) : null}
       </div>
 
-      <div className="grid grid-cols-2 gap-x-3 gap-y-3">
-        <div className="col-span-2">
-          <Select
-            label="Generator"
-            value={generator.distribution}
-            options={DISTRIBUTIONS}
-            onChange={(distribution) => set({ distribution })}
-            testId="generator-distribution"
-          />
-        </div>
-        <NumberField
-          label="Rows"
-          value={generator.rows}
-          integer
-          min={1}
-          max={MAX_SIDE}
-          onCommit={(rows) => set({ rows })}
-          testId="generator-rows"
-        />
-        <NumberField
-          label="Columns"
-          value={generator.cols}
-          integer
-          min={1}
-          max={MAX_SIDE}
-          onCommit={(cols) => set({ cols })}
-          testId="generator-cols"
-        />
-        <NumberField
-          label="Seed"
-          value={generator.seed}
-          integer
-          min={0}
-          max={4294967295}
-          onCommit={(seed) => set({ seed })}
-          testId="generator-seed"
-        />
-        <NumberField
-          label={SCALE_LABEL[generator.distribution]}
-          value={generator.scale}
-          min={Number.MIN_VALUE}
-          onCommit={(scale) => set({ scale })}
-        />
-        <NumberField label="Shift (added)" value={generator.shift} onCommit={(shift) => set({ shift })} />
-        {generator.distribution === 'studentT' ? (
+      <div className="grid gap-4 md:grid-cols-2 lg:grid-cols-1">
+        <div className="grid grid-cols-2 content-start gap-x-3 gap-y-3">
+          <div className="col-span-2">
+            <Select
+              label="Generator"
+              value={generator.distribution}
+              options={DISTRIBUTIONS}
+              onChange={(distribution) => set({ distribution })}
+              testId="generator-distribution"
+            />
+          </div>
           <NumberField
-            label="Degrees of freedom"
-            value={generator.df}
-            min={0.1}
-            onCommit={(df) => set({ df })}
+            label="Rows"
+            value={generator.rows}
+            integer
+            min={1}
+            max={MAX_SIDE}
+            onCommit={(rows) => set({ rows })}
+            testId="generator-rows"
           />
-        ) : null}
-        {isTransformer ? (
-          <>
+          <NumberField
+            label="Columns"
+            value={generator.cols}
+            integer
+            min={1}
+            max={MAX_SIDE}
+            onCommit={(cols) => set({ cols })}
+            testId="generator-cols"
+          />
+          <NumberField
+            label="Seed"
+            value={generator.seed}
+            integer
+            min={0}
+            max={4294967295}
+            onCommit={(seed) => set({ seed })}
+            testId="generator-seed"
+          />
+          <NumberField
+            label={SCALE_LABEL[generator.distribution]}
+            value={generator.scale}
+            min={Number.MIN_VALUE}
+            onCommit={(scale) => set({ scale })}
+          />
+          <NumberField label="Shift (added)" value={generator.shift} onCommit={(shift) => set({ shift })} />
+          {generator.distribution === 'studentT' ? (
             <NumberField
-              label="Outlier columns"
-              value={generator.outlierCols}
-              integer
-              min={0}
-              max={generator.cols}
-              onCommit={(outlierCols) => set({ outlierCols })}
-              testId="generator-outlier-cols"
+              label="Degrees of freedom"
+              value={generator.df}
+              min={0.1}
+              onCommit={(df) => set({ df })}
             />
-            <NumberField
-              label="Outlier factor (×)"
-              value={generator.outlierFactor}
-              min={0}
-              onCommit={(outlierFactor) => set({ outlierFactor })}
-            />
-            <NumberField
-              label="Spikes (fraction)"
-              value={generator.spikeFraction}
-              min={0}
-              max={1}
-              onCommit={(spikeFraction) => set({ spikeFraction })}
-              hint="share of isolated large values"
-            />
-          </>
-        ) : null}
+          ) : null}
+          {isTransformer ? (
+            <>
+              <NumberField
+                label="Outlier columns"
+                value={generator.outlierCols}
+                integer
+                min={0}
+                max={generator.cols}
+                onCommit={(outlierCols) => set({ outlierCols })}
+                testId="generator-outlier-cols"
+              />
+              <NumberField
+                label="Outlier factor (×)"
+                value={generator.outlierFactor}
+                min={0}
+                onCommit={(outlierFactor) => set({ outlierFactor })}
+              />
+              <NumberField
+                label="Spikes (fraction)"
+                value={generator.spikeFraction}
+                min={0}
+                max={1}
+                onCommit={(spikeFraction) => set({ spikeFraction })}
+                hint="share of isolated large values"
+              />
+            </>
+          ) : null}
+        </div>
+
+        <div className="flex flex-col gap-4">
+          {data.error ? (
+            <p
+              role="alert"
+              className="rounded-md border border-[var(--color-error-text)] px-2 py-1.5 text-xs text-[var(--color-error-text)]"
+            >
+              Could not generate this matrix: {data.error.message}
+            </p>
+          ) : null}
+
+          <DatasetSummaryTable data={data} />
+
+          <section
+            aria-label="Load a file or a model (coming later)"
+            data-slot="data-sources"
+            className="rounded-md border border-dashed border-slate-300 p-3 text-xs text-slate-500 dark:border-slate-600 dark:text-slate-400"
+          >
+            <h3 className="mb-1 font-semibold text-slate-600 dark:text-slate-300">
+              Load file · From a model
+            </h3>
+            Loading .npy, .safetensors and GGUF files, or a layer of a model from the Hugging Face Hub, will
+            appear here.
+          </section>
+        </div>
       </div>
-
-      {data.error ? (
-        <p
-          role="alert"
-          className="rounded-md border border-[var(--color-error-text)] px-2 py-1.5 text-xs text-[var(--color-error-text)]"
-        >
-          Could not generate this matrix: {data.error.message}
-        </p>
-      ) : null}
-
-      <DatasetSummaryTable data={data} />
-
-      <section
-        aria-label="Load a file or a model (coming later)"
-        data-slot="data-sources"
-        className="rounded-md border border-dashed border-slate-300 p-3 text-xs text-slate-500 dark:border-slate-600 dark:text-slate-400"
-      >
-        <h3 className="mb-1 font-semibold text-slate-600 dark:text-slate-300">Load file · From a model</h3>
-        Loading .npy, .safetensors and GGUF files, or a layer of a model from the Hugging Face Hub, will
-        appear here.
-      </section>
     </section>
   );
 }

@@ -255,7 +255,7 @@ export function SchemeCharts({
             ) : null}
           </>
         }
-        note="Same y axis for both schemes."
+        note={shared.other ? 'Both schemes share this y axis.' : undefined}
       >
         <RowErrorChart
           rowMse={view.rowMse}

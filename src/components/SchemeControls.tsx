@@ -56,18 +56,18 @@ const GRANULARITIES: ReadonlyArray<Segment<GranularityKind>> = [
 
 type RoundingKind = Rounding['kind'];
 const ROUNDINGS: ReadonlyArray<{ value: RoundingKind; label: string }> = [
-  { value: 'halfEven', label: 'Nearest, ties to even (default)' },
-  { value: 'halfAway', label: 'Nearest, ties away from zero' },
-  { value: 'floor', label: 'Floor (round down)' },
+  { value: 'halfEven', label: 'Half to even (default)' },
+  { value: 'halfAway', label: 'Half away from zero' },
+  { value: 'floor', label: 'Floor' },
   { value: 'stochastic', label: 'Stochastic (seeded)' },
 ];
 
 type ClippingKind = 'none' | 'manual' | 'percentile' | 'mseOptimal';
 const CLIPPINGS: ReadonlyArray<{ value: ClippingKind; label: string }> = [
-  { value: 'none', label: 'None (full range)' },
-  { value: 'manual', label: 'Manual (drag the markers)' },
+  { value: 'none', label: 'None' },
+  { value: 'manual', label: 'Manual (drag markers)' },
   { value: 'percentile', label: 'Percentile' },
-  { value: 'mseOptimal', label: 'MSE-optimal (search)' },
+  { value: 'mseOptimal', label: 'MSE-optimal' },
 ];
 
 function IntegerControls({

@@ -1,12 +1,21 @@
 /** Page-level view options: compare A and B or show one, the count axis, zoom reset and bin count. */
 import { useShallow } from 'zustand/react/shallow';
 import { formatExact } from '../charts/formatNumber';
+import type { TensorSummary } from '../core/generators.types';
 import { useAppStore } from '../state/appStore';
 import { SegmentedControl } from './controls/SegmentedControl';
 
 type ViewChoice = 'compare' | 'a' | 'b';
 
-export function ViewToolbar() {
+/** The central part of the data: mean ± 4 std, clamped to [min, max]; null if that is the whole range. */
+export function centralRange(summary: TensorSummary | undefined): [number, number] | null {
+  if (!summary || !(summary.std > 0)) return null;
+  const lo = Math.max(summary.min, summary.mean - 4 * summary.std);
+  const hi = Math.min(summary.max, summary.mean + 4 * summary.std);
+  return hi > lo && (lo > summary.min || hi < summary.max) ? [lo, hi] : null;
+}
+
+export function ViewToolbar({ summary }: { summary: TensorSummary | undefined }) {
   const { layout, singleChannel, yScale, range, bins } = useAppStore(
     useShallow((s) => ({
       layout: s.layout,
@@ -21,6 +30,7 @@ export function ViewToolbar() {
   const setRange = useAppStore((s) => s.setRange);
   const setBins = useAppStore((s) => s.setBins);
   const choice: ViewChoice = layout === 'compare' ? 'compare' : singleChannel;
+  const central = centralRange(summary);
   return (
     <div className="flex flex-wrap items-center gap-x-5 gap-y-2" data-testid="view-toolbar">
       <SegmentedControl<ViewChoice>
@@ -60,9 +70,27 @@ export function ViewToolbar() {
           onChange={(b) => setBins(Number(b))}
         />
       </div>
-      {range ? (
-        <div className="flex items-center gap-2 text-xs text-slate-600 dark:text-slate-300">
-          Zoom [{formatExact(range[0])}, {formatExact(range[1])}]
+      <div className="flex items-center gap-2 text-xs text-slate-600 dark:text-slate-300">
+        <span>Zoom</span>
+        {range ? (
+          <span className="tabular-nums" data-testid="zoom-range">
+            [{formatExact(range[0])}, {formatExact(range[1])}]
+          </span>
+        ) : (
+          <span>full range</span>
+        )}
+        {central ? (
+          <button
+            type="button"
+            className="link-button"
+            onClick={() => setRange(central)}
+            data-testid="zoom-central"
+            title="mean ± 4 standard deviations"
+          >
+            Central part (±4σ)
+          </button>
+        ) : null}
+        {range ? (
           <button
             type="button"
             className="link-button"
@@ -71,8 +99,8 @@ export function ViewToolbar() {
           >
             Reset zoom
           </button>
-        </div>
-      ) : null}
+        ) : null}
+      </div>
     </div>
   );
 }

@@ -8,7 +8,7 @@ import type { Heatmap } from '../../core/view';
 import { type ChartSize, type PlotBox, plotBoxOf, type Tick } from '../chartSize';
 import { ticksOf } from '../ticks';
 
-export const HEATMAP_MARGIN = { top: 8, right: 64, bottom: 40, left: 52 };
+export const HEATMAP_MARGIN = { top: 8, right: 84, bottom: 40, left: 52 };
 
 export interface HeatmapLayout {
   width: number;

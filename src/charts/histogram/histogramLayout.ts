@@ -5,6 +5,7 @@
  */
 import { scaleLinear, scaleLog } from 'd3-scale';
 import { type ChartSize, type PlotBox, plotBoxOf, type Tick } from '../chartSize';
+import { formatCountTick } from '../formatNumber';
 import { logTicksOf, ticksOf } from '../ticks';
 
 export interface HistogramInput {
@@ -173,7 +174,7 @@ export function layoutHistogram(
     gridOutside,
     clip,
     xTicks: ticksOf(x, xTickCount),
-    yTicks: log ? logTicksOf(y, yTickCount) : ticksOf(y, yTickCount),
+    yTicks: log ? logTicksOf(y, yTickCount) : ticksOf(y, yTickCount, formatCountTick),
     yScale: options.yScale,
     maxCount,
   };

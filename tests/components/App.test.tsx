@@ -1,0 +1,112 @@
+// @vitest-environment jsdom
+/**
+ * The whole page on the real engine, in process: serve(createHandlers()) on a Node MessageChannel, the
+ * App rendered by React into jsdom. No browser: checks wiring (store → queries → worker → charts/table).
+ */
+import { MessageChannel } from 'node:worker_threads';
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { createRoot, type Root } from 'react-dom/client';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { App } from '../../src/App';
+import { type AppStore, AppStoreProvider, createAppStore } from '../../src/state/appStore';
+import { EngineProvider } from '../../src/state/engineContext';
+import { EngineClient, type EnginePort } from '../../src/worker/engineClient';
+import { createHandlers } from '../../src/worker/handlers';
+import { type Port, serve } from '../../src/worker/serve';
+
+let root: Root;
+let client: EngineClient;
+let store: AppStore;
+let container: HTMLDivElement;
+
+beforeAll(() => {
+  // jsdom lays nothing out: give elements a width so charts draw, and no 2-D canvas.
+  vi.spyOn(Element.prototype, 'getBoundingClientRect').mockReturnValue({
+    width: 640,
+    height: 240,
+    top: 0,
+    left: 0,
+    right: 640,
+    bottom: 240,
+    x: 0,
+    y: 0,
+    toJSON: () => ({}),
+  });
+  Object.defineProperty(HTMLCanvasElement.prototype, 'getContext', { value: () => null, configurable: true });
+  const { port1, port2 } = new MessageChannel();
+  serve(port2 as unknown as Port, createHandlers());
+  client = new EngineClient(() => port1 as unknown as EnginePort);
+  // A small matrix keeps the in-process engine quick.
+  store = createAppStore();
+  store.getState().setGenerator({ rows: 64, cols: 128 });
+  container = document.createElement('div');
+  document.body.append(container);
+  root = createRoot(container);
+  root.render(
+    <QueryClientProvider client={new QueryClient()}>
+      <AppStoreProvider store={store}>
+        <EngineProvider client={client}>
+          <App />
+        </EngineProvider>
+      </AppStoreProvider>
+    </QueryClientProvider>,
+  );
+});
+
+afterAll(() => {
+  root.unmount();
+  client.dispose();
+  vi.restoreAllMocks();
+});
+
+const panel = (c: 'a' | 'b') => container.querySelector(`[data-testid="scheme-panel-${c}"]`);
+const metric = (key: string, c: 'a' | 'b') =>
+  Number(container.querySelector(`[data-testid="metric-${key}-${c}"]`)?.getAttribute('data-value'));
+const waitReady = () =>
+  vi.waitFor(
+    () => {
+      expect(panel('a')?.getAttribute('data-ready')).toBe('true');
+      expect(panel('b')?.getAttribute('data-ready')).toBe('true');
+    },
+    { timeout: 10_000 },
+  );
+
+/** Sets a range input's value the way a user does, so React's onChange runs. */
+function slide(input: HTMLInputElement, value: number) {
+  const setter = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value')?.set;
+  setter?.call(input, String(value));
+  input.dispatchEvent(new Event('input', { bubbles: true }));
+}
+
+describe('App on the real engine', () => {
+  it('shows absmax vs zero-point int8 with metrics and histogram bars, no click needed', async () => {
+    await waitReady();
+    expect(container.querySelector('[data-testid="summary-shape"]')?.textContent).toBe('64 × 128');
+    expect(metric('mse', 'a')).toBeGreaterThan(0);
+    expect(metric('mse', 'b')).toBeGreaterThan(0);
+    expect(metric('bpw', 'a')).toBeGreaterThan(8);
+    expect(container.querySelectorAll('[data-testid="histogram-a"] rect.original').length).toBe(128);
+    expect(container.querySelectorAll('[data-testid="histogram-b"] rect.dequantized').length).toBe(128);
+    expect(container.querySelector('[data-testid="metrics-table"] [data-better="true"]')).not.toBeNull();
+  });
+
+  it('raises A’s MSE when its bits drop from 8 to 4', async () => {
+    await waitReady();
+    const before = metric('mse', 'a');
+    const slider = container.querySelector('[data-testid="scheme-a-bits"]') as HTMLInputElement;
+    expect(slider.getAttribute('aria-valuetext')).toContain('8 bits');
+    slide(slider, 4);
+    await vi.waitFor(() => expect(metric('mse', 'a')).toBeGreaterThan(before * 10), { timeout: 10_000 });
+    await waitReady();
+    expect(metric('levels', 'a')).toBeLessThanOrEqual(15);
+  });
+
+  it('shows the engine’s message for an invalid setting and keeps the charts', async () => {
+    store.getState().setGranularity('b', { kind: 'group', size: 0 });
+    await vi.waitFor(() => expect(panel('b')?.getAttribute('data-state')).toBe('error'), { timeout: 10_000 });
+    expect(container.querySelector('[data-testid="scheme-error-b"]')?.textContent).toMatch(/group/i);
+    expect(container.querySelectorAll('[data-testid="histogram-b"] rect.original').length).toBe(128);
+    store.getState().setGranularity('b', { kind: 'tensor' });
+    await waitReady();
+  });
+});
