@@ -1,7 +1,9 @@
 import { defineConfig } from 'vitest/config';
 
-// Unit, property and jsdom tests. Browser (Chromium) tests run through tests/e2e/run-e2e.mjs
-// against the built app, so they are excluded here.
+// Two projects:
+// - unit: unit, property and jsdom tests (Node);
+// - e2e: the built app (`dist/`, so run `npm run build` first) in the system Chromium through playwright-core,
+//   served on 127.0.0.1 by tests/e2e/globalSetup.ts. One file at a time: the machine has 2 cores.
 export default defineConfig({
   test: {
     projects: [
@@ -12,6 +14,17 @@ export default defineConfig({
           exclude: ['tests/e2e/**', 'node_modules/**'],
           environment: 'node',
           testTimeout: 30_000,
+        },
+      },
+      {
+        test: {
+          name: 'e2e',
+          include: ['tests/e2e/**/*.e2e.test.ts'],
+          environment: 'node',
+          globalSetup: ['tests/e2e/globalSetup.ts'],
+          fileParallelism: false,
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
         },
       },
     ],
