@@ -12,7 +12,9 @@
  * Formats: safetensors (also sharded: index.json + shards), .npy v1–3, .npz (stored or deflated), GGUF v2/v3
  * (F32/F16/BF16/F64/I8–I64 and Q4_0, Q4_1, Q5_0, Q5_1, Q8_0, Q8_1, Q2_K–Q8_K, IQ4_NL, IQ4_XS, MXFP4
  * dequantized as ggml-quants.c does), CSV / pasted numbers.
- * Hugging Face: `openHubModel(input, options)` in hub.ts returns `{ sources, listing }` to use the same way.
+ * Hugging Face: `openHubModel('org/name[@rev]' | url, { endpoint?, token?, signal? })` returns
+ * `{ kind: 'opened', sources, listing }` to use the same way (or `{ kind: 'choose', files }` when the repository
+ * has several weight files: call again with `{ kind: 'model', modelId, revision, file }`).
  *
  * Errors: every problem with the input is a ParseError `{ format, code, fileName?, offset?, message, hint }`;
  * cancelling rejects with the signal's AbortError.
@@ -26,6 +28,17 @@ export {
   type ElementType,
 } from './dtypes';
 export { GGML_TYPES, type GgmlTypeInfo } from './ggmlTypes';
+export {
+  DEFAULT_ENDPOINT,
+  type FetchLike,
+  fromHttp,
+  type HubInput,
+  type HubOpenResult,
+  type HubOptions,
+  listHubFiles,
+  openHubModel,
+  parseHubInput,
+} from './hub';
 export { listTensors, loadTensor } from './load';
 export { formatBytes, isParseError, ParseError, type ParseErrorCode, type ParseFormat } from './parseError';
 export { MAX_VALUES } from './sampling';

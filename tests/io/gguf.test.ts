@@ -12,7 +12,7 @@ import {
   type GgufValue,
   ggufBytes,
 } from '../helpers/writers';
-import { countingSource } from './sources';
+import { countingSource, hugeSource } from './sources';
 
 const f32 = (...v: number[]) => bytesOf(Float32Array.from(v));
 
@@ -370,6 +370,17 @@ describe('GGUF errors', () => {
     expect(error.code).toBe(code);
     expect(error.message).toMatch(/^model\.gguf: /);
     expect(error.message).toMatch(message);
+  });
+
+  it('refuses a header that would need more than 256 MiB, without reading it', async () => {
+    const prefix = new Uint8Array(1 << 20); // the first read is 1 MiB
+    prefix.set(ggufBytes({ metadata: [['huge', { type: 'string', value: 'abc' }]] }));
+    new DataView(prefix.buffer).setBigUint64(24 + 8 + 4 + 4, 300_000_000n, true); // the string's length
+    const error = await listTensors([hugeSource('big.gguf', prefix, 2 ** 30)]).catch((e: unknown) => e);
+    expect(error).toMatchObject({
+      code: 'too-large',
+      message: expect.stringContaining('larger than 268,435,456 bytes'),
+    });
   });
 
   it('rejects arrays nested more deeply than any real file', async () => {
