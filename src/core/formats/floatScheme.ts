@@ -47,19 +47,23 @@ export function encodeFloatRangeInto(
   const divide = scale !== 1;
   for (let i = start; i < end; i++) {
     const xi = x[i];
-    scratchF32[0] = divide ? xi / scale : xi;
-    const bits = scratchU32[0];
-    const u = bits & 0x7fffffff;
-    if (u >= 0x7f800000) {
-      // Non-finite input (a finite x / scale cannot overflow float32: scale >= absmax / maxFinite).
+    if (xi - xi !== 0) {
+      // Non-finite input: masked (the engine leaves it out of every metric).
       codes[i] = -1;
       deq[i] = Number.NaN;
       continue;
     }
+    scratchF32[0] = divide ? xi / scale : xi;
+    const bits = scratchU32[0];
+    const u = bits & 0x7fffffff;
     let p: number;
     if (u < normalMinBits) {
       const t = Math.abs(scratchF32[0]) * invSubQuantum;
       p = t + RNE_MAGIC - RNE_MAGIC;
+    } else if (u >= 0x7f800000) {
+      // x / scale overflowed float32 (a subnormal scale, from a tiny absmax): +-Inf, which the cast saturates
+      // (or turns into NaN / Inf), as PyTorch's float32 division followed by the cast would.
+      p = overflowPattern;
     } else {
       p = (u + roundAdd + ((u >>> shift) & 1)) >>> shift;
       if (p > maxPattern) p = overflowPattern;

@@ -102,8 +102,9 @@ export function quantizeNf4(t: Tensor2D, doubleQuant: boolean, out: FormatBuffer
   forEachRowBlock(rows, cols, NF4_BLOCK, (g, start, length) => {
     const a = usedAbsmax[g];
     params.scale[g] = a;
-    params.hi[g] = a;
-    params.lo[g] = -a;
+    // A reconstructed (double-quantized) absmax of an all-zero block can come out slightly negative.
+    params.hi[g] = Math.abs(a);
+    params.lo[g] = -Math.abs(a);
     for (let i = start; i < start + length; i++) {
       const c = codes[i];
       dequantized[i] = c < 0 ? Number.NaN : NF4_CODE[c] * a;
