@@ -63,6 +63,23 @@ function hubError(
   return new ParseError({ format: 'hub', code, fileName, message, hint, status });
 }
 
+/** decodeURIComponent that leaves a malformed escape ("%E0%A4%A") as it is instead of throwing. */
+function decodeSafely(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}
+
+function hostOf(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return 'huggingface.co';
+  }
+}
+
 function trimSlash(url: string): string {
   return url.replace(/\/+$/, '');
 }
@@ -85,8 +102,8 @@ export function parseHubInput(input: string, endpoint = DEFAULT_ENDPOINT): HubIn
         'Paste a model id like openai-community/gpt2 or a file URL.',
       );
     }
-    const hubHosts = new Set(['huggingface.co', 'hf.co', new URL(endpoint).host]);
-    const parts = url.pathname.split('/').filter(Boolean).map(decodeURIComponent);
+    const hubHosts = new Set(['huggingface.co', 'hf.co', hostOf(endpoint)]);
+    const parts = url.pathname.split('/').filter(Boolean).map(decodeSafely);
     if (hubHosts.has(url.host) && parts.length >= 1 && parts[0] !== 'api') {
       const markers = ['resolve', 'blob', 'tree'];
       const at = parts.findIndex((p, i) => i > 0 && i <= 2 && markers.includes(p));
@@ -218,7 +235,7 @@ export interface HttpSourceOptions {
 export async function fromHttp(url: string, options: HttpSourceOptions = {}): Promise<ByteSource> {
   const fetchFn = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
   const headers = options.headers ?? {};
-  const name = options.name ?? (decodeURIComponent(shortUrl(url).split('/').pop() ?? '') || 'file');
+  const name = options.name ?? (decodeSafely(shortUrl(url).split('/').pop() ?? '') || 'file');
   const rangeGet = async (start: number, end: number, signal?: AbortSignal) => {
     const response = await request(
       fetchFn,
@@ -456,7 +473,7 @@ export async function openHubModel(
   if (parsed.kind === 'url') {
     const base = parsed.url.split('?')[0];
     const dir = base.slice(0, base.lastIndexOf('/') + 1);
-    const fileName = decodeURIComponent(base.slice(dir.length));
+    const fileName = decodeSafely(base.slice(dir.length));
     const opened = await openFile(
       parsed.url,
       fileName,

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadTensor, ParseError } from '../../src/io';
 import { fromHttp, openHubModel, parseHubInput, pickWeightFiles } from '../../src/io/hub';
@@ -81,8 +82,40 @@ describe('parseHubInput', () => {
     expect(parseHubInput(input)).toEqual(expected);
   });
 
-  it.each(['', 'org/model/extra', 'has space/model', 'org/model@'])('rejects %j with a hint', (input) => {
-    expect(() => parseHubInput(input)).toThrow(ParseError);
+  it.each(['', 'org/model/extra', 'has space/model', 'org/model@', 'https://exa mple.com/x'])(
+    'rejects %j with a hint',
+    (input) => {
+      expect(() => parseHubInput(input)).toThrow(ParseError);
+    },
+  );
+
+  it('survives a malformed endpoint', () => {
+    expect(parseHubInput('https://huggingface.co/org/m', 'not a url')).toEqual({
+      kind: 'model',
+      modelId: 'org/m',
+      revision: 'main',
+    });
+  });
+
+  it('returns an input or throws a ParseError for any string', () => {
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          fc.string(),
+          fc.webUrl(),
+          fc.webUrl().map((u) => u.replace(/^https?:\/\/[^/]+/, 'https://huggingface.co')),
+          fc.string().map((s) => `https://huggingface.co/${s}`),
+        ),
+        (text) => {
+          try {
+            const parsed = parseHubInput(text);
+            expect(['model', 'url']).toContain(parsed.kind);
+          } catch (error) {
+            expect(error).toBeInstanceOf(ParseError);
+          }
+        },
+      ),
+    );
   });
 
   it('prefers the index, then model.safetensors, and hides shards behind their index', () => {
