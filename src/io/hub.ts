@@ -13,7 +13,7 @@ import { listNpy } from './npy';
 import { listNpz } from './npz';
 import { formatBytes, ParseError, type ParseErrorCode } from './parseError';
 import { listSafetensors } from './safetensors';
-import { baseName, listSharded, MAX_INDEX_BYTES } from './sharded';
+import { baseName, listSharded, MAX_INDEX_BYTES, readShardIndex } from './sharded';
 import type { TensorListing } from './types';
 
 export const DEFAULT_ENDPOINT = 'https://huggingface.co';
@@ -382,8 +382,7 @@ async function openFile(
   const name = baseName(fileName);
   if (fileName.endsWith('.json')) {
     const index = await fetchIndex(url, name, options);
-    const { weightMap } = await readIndexShards(index);
-    const shardNames = [...new Set(weightMap)];
+    const shardNames = (await readShardIndex(index, options.signal)).shardPaths;
     const shards: ByteSource[] = [];
     // A few shards at a time: each open is one small Range request.
     for (let i = 0; i < shardNames.length; i += 6) {
@@ -435,26 +434,6 @@ async function fetchIndex(url: string, name: string, options: HubOptions): Promi
     );
   }
   return fromBytes(name, new Uint8Array(await response.arrayBuffer()));
-}
-
-/** The shard file names (with folders, as the weight_map writes them) of an index. */
-async function readIndexShards(index: ByteSource): Promise<{ weightMap: string[] }> {
-  const text = new TextDecoder().decode(await index.read(0, index.size));
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch (error) {
-    throw new ParseError({
-      format: 'safetensors',
-      code: 'bad-header',
-      fileName: index.name,
-      message: `the index is not valid JSON (${(error as Error).message})`,
-      hint: 'The index file is corrupt.',
-    });
-  }
-  const map = (parsed as { weight_map?: unknown } | null)?.weight_map;
-  const values = typeof map === 'object' && map !== null ? Object.values(map as Record<string, unknown>) : [];
-  return { weightMap: values.filter((v): v is string => typeof v === 'string') };
 }
 
 /**

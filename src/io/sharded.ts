@@ -30,11 +30,14 @@ function indexError(fileName: string, message: string, code: 'bad-header' | 'mis
   });
 }
 
-/** Parses an index file's weight_map (tensor name → shard base name) and metadata. */
+/**
+ * Parses an index file: weight_map (tensor name → shard base name), metadata, and the shard paths as written
+ * (relative to the index's folder; the Hub client resolves them to URLs).
+ */
 export async function readShardIndex(
   index: ByteSource,
   signal?: AbortSignal,
-): Promise<{ weightMap: Map<string, string>; metadata: Record<string, string> }> {
+): Promise<{ weightMap: Map<string, string>; metadata: Record<string, string>; shardPaths: string[] }> {
   if (index.size > MAX_INDEX_BYTES) {
     throw indexError(
       index.name,
@@ -53,16 +56,18 @@ export async function readShardIndex(
     throw indexError(index.name, 'the index has no "weight_map" object');
   }
   const map = new Map<string, string>();
+  const paths = new Set<string>();
   for (const [name, file] of Object.entries(weightMap as Record<string, unknown>)) {
     if (typeof file !== 'string') throw indexError(index.name, `weight_map["${name}"] is not a file name`);
     map.set(name, baseName(file));
+    paths.add(file);
   }
   const metadata: Record<string, string> = {};
   const meta = (parsed as { metadata?: unknown }).metadata;
   if (typeof meta === 'object' && meta !== null) {
     for (const [k, v] of Object.entries(meta as Record<string, unknown>)) metadata[k] = String(v);
   }
-  return { weightMap: map, metadata };
+  return { weightMap: map, metadata, shardPaths: [...paths] };
 }
 
 /** True when the source looks like an index file (by name, or by a JSON first byte). */
