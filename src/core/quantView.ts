@@ -157,7 +157,7 @@ function runQuantization(
     codeCounts: cache.codeCounts,
     codeOffset: prepared.integer?.qmin ?? 0,
     deqHist: perTensorInteger ? null : new Uint32Array(view.bins),
-    segCounts: useSegmentCounts(prepared, cols)
+    segCounts: countsPerGroup(prepared, cols)
       ? new Uint32Array(prepared.integer!.qmax - prepared.integer!.qmin + 1)
       : null,
     deqEdges: edges,
@@ -247,7 +247,7 @@ function runQuantization(
 }
 
 /** Per-group code counting pays off when a group has at least as many values as levels (see PassContext.segCounts). */
-function useSegmentCounts(p: Prepared, cols: number): boolean {
+function countsPerGroup(p: Prepared, cols: number): boolean {
   if (p.integer === null || p.groups === 1 || p.granularity.kind === 'column') return false;
   const levels = p.integer.qmax - p.integer.qmin + 1;
   const groupSize = p.granularity.kind === 'group' ? Math.min(cols, p.granularity.size) : cols;

@@ -131,11 +131,9 @@ function formatSteps(
         : 0;
   const params = [{ label: 'bits per weight', value: r.bitsPerWeight }];
   const scales = [...new Set(Array.from(r.scale))];
-  scales
-    .slice(0, 4)
-    .forEach((s, i) =>
-      params.push({ label: `scale ${scales.length > 1 ? `(block ${i})` : ''}`.trim(), value: s }),
-    );
+  for (const [i, s] of scales.slice(0, 4).entries()) {
+    params.push({ label: `scale ${scales.length > 1 ? `(block ${i})` : ''}`.trim(), value: s });
+  }
   return {
     params,
     steps: [
