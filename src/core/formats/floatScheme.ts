@@ -6,7 +6,7 @@
 import { EngineError } from '../engineError';
 import type { FloatScheme, Granularity } from '../scheme';
 import type { Tensor2D } from '../tensor';
-import { RNE_MAGIC } from './floatBits';
+import { pow2, RNE_MAGIC } from './floatBits';
 import {
   type EncoderConstants,
   encoderConstants,
@@ -72,6 +72,68 @@ export function encodeFloatRangeInto(
     codes[i] = p;
     deq[i] = divide ? table[p] * scale : table[p];
   }
+}
+
+/**
+ * As `encodeFloatRangeInto` for a power-of-two scale X = 2^e (MX block scales, and e = 0 for a plain cast):
+ * x / X only moves the exponent, so the encoder reads the input's own float32 bits (`xBits`, a Uint32Array view
+ * of x) with the rebias shifted by e, with no division and no scratch store. Inputs that are float32 subnormals,
+ * or that land below the element's normal range, take the exact double path. Same results as the general loop.
+ */
+export function encodePow2ScaledRangeInto(
+  k: EncoderConstants,
+  table: Float32Array,
+  x: Float32Array,
+  xBits: Uint32Array,
+  start: number,
+  end: number,
+  e: number,
+  saturate: boolean,
+  codes: Int16Array,
+  deq: Float32Array,
+): void {
+  const { shift, signBit, maxPattern } = k;
+  const overflowPattern = saturate ? maxPattern : k.overflowPattern;
+  const scaleX = pow2(e);
+  const threshold = k.normalMinBits + e * 2 ** 23;
+  const add = k.roundAdd - e * 2 ** 23;
+  const invSub = k.invSubQuantum * pow2(-e); // exact: a product of powers of two
+  const subLimit = 2 ** (23 - shift); // t = y / subQuantum below 2^manBits: y is an element subnormal
+  for (let i = start; i < end; i++) {
+    const xi = x[i];
+    if (xi - xi !== 0) {
+      codes[i] = -1;
+      deq[i] = Number.NaN;
+      continue;
+    }
+    const bits = xBits[i];
+    const u = bits & 0x7fffffff;
+    let p: number;
+    if (u >= threshold && u >= 0x800000) {
+      // y = x / 2^e has bits u - e * 2^23; the mantissa-odd bit (below bit 23) is the same as x's.
+      p = (u + add + ((u >>> shift) & 1)) >>> shift;
+      if (p > maxPattern) p = overflowPattern;
+    } else {
+      const t = Math.abs(xi) * invSub;
+      if (t < subLimit) {
+        p = t + RNE_MAGIC - RNE_MAGIC;
+      } else {
+        // x is a float32 subnormal but y is an element normal (tiny X): read y's bits the slow way.
+        scratchF32[0] = xi / scaleX;
+        const uy = scratchU32[0] & 0x7fffffff;
+        p = (uy + k.roundAdd + ((uy >>> shift) & 1)) >>> shift;
+        if (p > maxPattern) p = overflowPattern;
+      }
+    }
+    if (bits >>> 31 === 1) p += signBit;
+    codes[i] = p;
+    deq[i] = table[p] * scaleX;
+  }
+}
+
+/** A Uint32Array view of a Float32Array's bits (no copy). */
+export function float32BitsView(x: Float32Array): Uint32Array {
+  return new Uint32Array(x.buffer, x.byteOffset, x.length);
 }
 
 function granularityOf(scheme: FloatScheme): Granularity {
@@ -140,6 +202,7 @@ export function quantizeFloatScheme(t: Tensor2D, scheme: FloatScheme, out: Forma
   const params = createGroupParams(groups);
   const { codes, dequantized } = out;
 
+  const bitsView = float32BitsView(data);
   const quantizeBlock = (g: number, start: number, length: number) => {
     let scale = 1;
     if (scheme.scaling !== 'none') {
@@ -151,7 +214,20 @@ export function quantizeFloatScheme(t: Tensor2D, scheme: FloatScheme, out: Forma
     params.scale[g] = scale;
     params.hi[g] = Math.fround(spec.maxFinite * scale);
     params.lo[g] = -params.hi[g];
-    encodeFloatRangeInto(k, table, data, start, start + length, scale, saturate, codes, dequantized);
+    if (scale === 1)
+      encodePow2ScaledRangeInto(
+        k,
+        table,
+        data,
+        bitsView,
+        start,
+        start + length,
+        0,
+        saturate,
+        codes,
+        dequantized,
+      );
+    else encodeFloatRangeInto(k, table, data, start, start + length, scale, saturate, codes, dequantized);
   };
   if (perRowBlocks) forEachRowBlock(rows, cols, blockSize, quantizeBlock);
   else quantizeBlock(0, 0, rows * cols);

@@ -18,7 +18,7 @@ import type { BlockFormatId, FloatFormatId } from '../scheme';
 import type { Tensor2D } from '../tensor';
 import { floorLog2Float32, pow2, RNE_MAGIC } from './floatBits';
 import { encoderConstants, FLOAT_FORMATS, representableValues, valueTable } from './floatFormat';
-import { encodeFloatRangeInto } from './floatScheme';
+import { encodePow2ScaledRangeInto, float32BitsView } from './floatScheme';
 import {
   createGroupParams,
   type FormatBuffers,
@@ -148,15 +148,28 @@ export function quantizeMx(
   const encoder = element === 'int8' ? null : encoderConstants(element);
   const table = element === 'int8' ? null : valueTable(element);
 
+  const bitsView = float32BitsView(data);
   forEachRowBlock(rows, cols, MX_BLOCK, (g, start, length) => {
     const amax = finiteAbsMax(data, start, length);
-    const scaleX = pow2(mxSharedExponent(amax, format, roundScaleUp)); // 2^-127 is a float32 subnormal: exact
+    const e = mxSharedExponent(amax, format, roundScaleUp);
+    const scaleX = pow2(e); // 2^-127 is a float32 subnormal: exact
     blockScale[g] = scaleX;
     params.hi[g] = Math.fround(maxElem * scaleX);
     params.lo[g] = -params.hi[g];
     if (encoder && table) {
       params.scale[g] = scaleX;
-      encodeFloatRangeInto(encoder, table, data, start, start + length, scaleX, true, codes, dequantized);
+      encodePow2ScaledRangeInto(
+        encoder,
+        table,
+        data,
+        bitsView,
+        start,
+        start + length,
+        e,
+        true,
+        codes,
+        dequantized,
+      );
     } else {
       params.scale[g] = Math.fround(scaleX / INT8_ONE);
       quantizeInt8ElementsInto(data, start, start + length, scaleX, codes, dequantized);

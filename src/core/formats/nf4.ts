@@ -47,9 +47,26 @@ export const NF4_CODE = Float32Array.of(
 /** The 15 decision thresholds: float32 midpoints of neighbouring NF4 values. */
 export const NF4_BOUNDS = codeMidpoints(NF4_CODE);
 
-/** NF4 code of a value already scaled to [-1, 1]: the number of thresholds strictly below it. */
+/**
+ * Fast bucketize for the hot loop: cells of width 1/1024 over [-1, 1] each hold at most one threshold (the
+ * thresholds are >= 0.04 apart), so the code of the cell's lower edge plus one comparison is exact.
+ * CELL_CODE[j] = number of thresholds below -1 + j / 1024; BOUND_OR_INF[c] = NF4_BOUNDS[c], +Inf for c = 15.
+ */
+const CELLS_PER_UNIT = 1024;
+const CELL_CODE = (() => {
+  const table = new Uint8Array(2 * CELLS_PER_UNIT + 1);
+  for (let j = 0; j < table.length; j++) table[j] = bucketize(-1 + j / CELLS_PER_UNIT, NF4_BOUNDS);
+  return table;
+})();
+const BOUND_OR_INF = Float32Array.of(...NF4_BOUNDS, Number.POSITIVE_INFINITY);
+
+/** NF4 code of a value already scaled to [-1, 1]: the number of thresholds strictly below it (`torch.bucketize`). */
 export function nf4Code(scaled: number): number {
-  return bucketize(scaled, NF4_BOUNDS);
+  let c = CELL_CODE[((scaled + 1) * CELLS_PER_UNIT) | 0];
+  // The cell's lower edge is below `scaled`; a threshold inside the cell (or exactly at its edge) is below
+  // `scaled` only when strictly less, as bucketize(right=False) requires.
+  if (scaled > BOUND_OR_INF[c]) c++;
+  return c;
 }
 
 /**
@@ -81,7 +98,7 @@ export function quantizeNf4(t: Tensor2D, doubleQuant: boolean, out: FormatBuffer
       let scaled = f(xi * inv);
       if (scaled > 1) scaled = 1;
       else if (scaled < -1) scaled = -1;
-      codes[i] = bucketize(scaled, NF4_BOUNDS);
+      codes[i] = nf4Code(scaled);
     }
   });
 

@@ -35,13 +35,15 @@ export function nvfp4TensorScale(amax: number): number {
 }
 
 /**
- * The E4M3 block scale bit pattern: fround(block_amax / fround(6 * s2)), a zero becoming 1.0, then cast with
- * `.to(torch.float8_e4m3fn)` (round half even, no saturation: it cannot exceed 448 by more than rounding).
+ * The E4M3 block scale bit pattern: fround(block_amax / fround(6 * s2)), a zero becoming 1.0, then cast to E4M3
+ * with round half even. modelopt casts with `.to(torch.float8_e4m3fn)`, which turns values above 464 into NaN;
+ * that only happens when a subnormal tensor amax makes s2 round coarsely (e.g. amax 8e-42), so the cast here
+ * saturates at 448 instead: the same pattern in every other case, and never a NaN scale.
  */
 export function nvfp4BlockScalePattern(blockAmax: number, s2: number): number {
   let s = Math.fround(blockAmax / Math.fround(E2M1_MAX * s2));
   if (s === 0) s = 1;
-  return encodeFloat('e4m3', s, false);
+  return encodeFloat('e4m3', s, true);
 }
 
 /**
@@ -62,6 +64,14 @@ export function castE2M1Magnitude(a: number): number {
   if (a === 0.75 || a === 1.75 || a === 3.5) ord++;
   return ord;
 }
+
+/**
+ * castE2M1Magnitude as two small tables for the hot loop: every bound is a multiple of 1/4, so within a cell
+ * (j/4, (j+1)/4) the code is constant, and only a value exactly on a cell edge (a tie or a bound) differs.
+ * Index 32 covers a >= 8, +Inf and NaN (all code 7).
+ */
+const E2M1_INTERIOR = Uint8Array.from({ length: 33 }, (_, j) => castE2M1Magnitude(j / 4 + 0.125));
+const E2M1_EDGE = Uint8Array.from({ length: 33 }, (_, j) => castE2M1Magnitude(j / 4));
 
 /**
  * Quantizes to NVFP4. Per block: S = fround(e4m3(scale) * s2); y = fround(x / S); code = sign(y < 0) << 3 |
@@ -96,7 +106,8 @@ export function quantizeNvfp4(t: Tensor2D, out: FormatBuffers): FormatOutput {
       // Sign from y < 0 as `_cast_fp4` does: -0.0 (and NaN) get the positive code.
       const sign = y < 0 ? 8 : 0;
       const a = Math.abs(y);
-      const code = sign + castE2M1Magnitude(a);
+      const j = a < 8 ? (a * 4) | 0 : 32;
+      const code = sign + (a === j / 4 ? E2M1_EDGE[j] : E2M1_INTERIOR[j]);
       codes[i] = code;
       dequantized[i] = E2M1_VALUES[code] * step;
     }

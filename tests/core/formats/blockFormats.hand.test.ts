@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { describeFormat, type FormatScheme, quantizeFormatInto } from '../../../src/core/formats';
+import { encodeFloat } from '../../../src/core/formats/floatFormat';
 import { mxSharedExponent } from '../../../src/core/formats/mx';
 import { NF4_BOUNDS, NF4_CODE } from '../../../src/core/formats/nf4';
 import type { BlockFormatId } from '../../../src/core/scheme';
@@ -104,6 +105,24 @@ describe('NVFP4 (modelopt nvfp4_tensor.py)', () => {
     expect(Array.from(codes.slice(16, 21))).toEqual([7, 4, 6, 9, 1]);
     expect(Array.from(dequantized.slice(16, 21))).toEqual([3, 1, 2, -0.25, 0.25]);
     expect(result.hi[1]).toBe(3);
+  });
+
+  it('matches round-half-even E2M1 on every multiple of 1/8 up to 6 (ties and bounds included)', () => {
+    // Block 0 holds the tensor amax 2688 (s2 = 1); every other block starts with 6, so its scale is exactly 1
+    // and y = x for the 15 values after it.
+    const ys = Array.from({ length: 49 }, (_, k) => k / 8).flatMap((y) => [y, -y]);
+    const row = [2688, ...new Array(15).fill(0)];
+    for (let i = 0; i < ys.length; i += 15) {
+      const chunk = ys.slice(i, i + 15);
+      row.push(6, ...chunk, ...new Array(15 - chunk.length).fill(0));
+    }
+    const { codes, result } = block('nvfp4', row);
+    for (let b = 1; b < result.scale.length; b++) expect(result.scale[b]).toBe(1);
+    for (let i = 16; i < row.length; i++) {
+      const y = row[i];
+      const expected = y === 0 ? 0 : encodeFloat('e2m1', y, true); // modelopt: -0 gets the positive code
+      expect(codes[i], `y = ${y}`).toBe(expected);
+    }
   });
 
   it('rounds the block scale to E4M3', () => {
