@@ -42,7 +42,10 @@ export function App() {
   const layout = useAppStore((s) => s.layout);
   const singleChannel = useAppStore((s) => s.singleChannel);
   const compare = layout === 'compare';
-  const channels: Channel[] = compare ? ['a', 'b'] : [singleChannel];
+  const channels = useMemo<Channel[]>(
+    () => (compare ? ['a', 'b'] : [singleChannel]),
+    [compare, singleChannel],
+  );
   const datasetId = data.dataset?.id;
   const results = {
     a: useQuantView('a', datasetId, channels.includes('a')),
@@ -50,6 +53,9 @@ export function App() {
   };
   const viewA = results.a.view;
   const viewB = results.b.view;
+  const metricsA = viewA?.metrics;
+  const metricsB = viewB?.metrics;
+  const metrics = useMemo(() => ({ a: metricsA, b: metricsB }), [metricsA, metricsB]);
   const shared = useMemo(
     () =>
       computeSharedScales(
@@ -79,11 +85,7 @@ export function App() {
           <NoticeList />
           <ViewToolbar summary={data.dataset?.summary} />
           <ErrorBoundary label="The metrics table">
-            <MetricsTable
-              channels={channels}
-              metrics={{ a: results.a.view?.metrics, b: results.b.view?.metrics }}
-              storage={{ a: results.a.view?.metrics.storage, b: results.b.view?.metrics.storage }}
-            />
+            <MetricsTable channels={channels} metrics={metrics} />
           </ErrorBoundary>
           <div className={`grid min-w-0 grid-cols-1 gap-4 ${compare ? 'lg:grid-cols-2' : ''}`}>
             {channels.map((c) => (

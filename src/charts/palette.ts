@@ -44,6 +44,13 @@ export function viridisInto(t: number, out: Uint8ClampedArray | number[], offset
   out[offset + 2] = a[2] + (b[2] - a[2]) * f;
 }
 
+/** 256 viridis colours (RGB triples) for the heatmap's per-pixel lookup: one table read instead of an interpolation. */
+export const VIRIDIS_LUT: Uint8ClampedArray = (() => {
+  const lut = new Uint8ClampedArray(256 * 3);
+  for (let i = 0; i < 256; i++) viridisInto(i / 255, lut, i * 3);
+  return lut;
+})();
+
 /** The viridis colour at `t` as a CSS `rgb()` string (for the legend gradient). */
 export function viridisCss(t: number): string {
   const rgb = [0, 0, 0];

@@ -3,6 +3,7 @@
  * matrix, and the slot where loading a file or a model's weights will go.
  */
 
+import { memo } from 'react';
 import { formatBytes, formatCount, formatExact } from '../charts/formatNumber';
 import type { Distribution, GeneratorParams } from '../core/generators.types';
 import { useAppStore } from '../state/appStore';
@@ -29,10 +30,13 @@ const SCALE_LABEL: Record<Distribution, string> = {
   bimodal: 'Scale (std of each mode)',
 };
 
+/** Square sizes one click away (the benchmark sizes). */
+const SIZE_PRESETS = [256, 1024, 4096] as const;
+
 /** Largest side offered; the engine also caps rows × cols at 8192² values. */
 const MAX_SIDE = 8192;
 
-export function DataPanel({ data }: { data: DatasetResult }) {
+export const DataPanel = memo(function DataPanel({ data }: { data: DatasetResult }) {
   const generator = useAppStore((s) => s.generator);
   const setGenerator = useAppStore((s) => s.setGenerator);
   const set = (patch: Partial<GeneratorParams>) => setGenerator(patch);
@@ -80,6 +84,21 @@ export function DataPanel({ data }: { data: DatasetResult }) {
             onCommit={(cols) => set({ cols })}
             testId="generator-cols"
           />
+          <div className="col-span-2 -mt-1 flex flex-wrap items-center gap-1 text-xs text-slate-500 dark:text-slate-400">
+            <span>Size:</span>
+            {SIZE_PRESETS.map((n) => (
+              <button
+                key={n}
+                type="button"
+                className="link-button"
+                aria-pressed={generator.rows === n && generator.cols === n}
+                onClick={() => set({ rows: n, cols: n })}
+                data-testid={`generator-size-${n}`}
+              >
+                {n}²
+              </button>
+            ))}
+          </div>
           <NumberField
             label="Seed"
             value={generator.seed}
@@ -160,7 +179,7 @@ export function DataPanel({ data }: { data: DatasetResult }) {
       </div>
     </section>
   );
-}
+});
 
 function DatasetSummaryTable({ data }: { data: DatasetResult }) {
   const s = data.dataset?.summary;

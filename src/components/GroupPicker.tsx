@@ -59,7 +59,7 @@ export function GroupPicker({
     <div className="flex flex-wrap items-end gap-x-3 gap-y-2" data-testid={testId}>
       <NumberField
         className="w-32"
-        label={`${label}: grid of group (0–${groupCount - 1})`}
+        label={`Group (0–${groupCount - 1})`}
         value={group.index}
         integer
         min={0}
@@ -74,7 +74,7 @@ export function GroupPicker({
           className={button}
           onClick={() => step(-1)}
           disabled={group.index <= 0}
-          aria-label="Previous group"
+          aria-label={`${label}: previous group`}
         >
           ‹
         </button>
@@ -83,7 +83,7 @@ export function GroupPicker({
           className={button}
           onClick={() => step(1)}
           disabled={group.index >= groupCount - 1}
-          aria-label="Next group"
+          aria-label={`${label}: next group`}
         >
           ›
         </button>

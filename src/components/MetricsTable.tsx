@@ -3,6 +3,7 @@
  * `data-testid="metric-<key>-<channel>"` and `data-value` = the raw Metrics field at full precision.
  */
 
+import { memo } from 'react';
 import { formatBytes, formatCount, formatExact } from '../charts/formatNumber';
 import type { Metrics } from '../core/view';
 import type { Channel } from '../state/schemesSlice';
@@ -110,15 +111,33 @@ export function betterChannel(
   return aBetter ? 'a' : 'b';
 }
 
-export function MetricsTable({
+/**
+ * How B compares with A, in words a reader takes in at a glance: a ratio for sizes and errors ("×0.91"),
+ * a difference for dB and percentages ("+0.43 dB"). Empty when either side is missing or not finite.
+ */
+export function compareText(row: MetricRow, a: Metrics | undefined, b: Metrics | undefined): string {
+  if (!a || !b) return '';
+  const va = row.value(a);
+  const vb = row.value(b);
+  if (!Number.isFinite(va) || !Number.isFinite(vb)) return '';
+  const signed = (v: number, digits: number) =>
+    `${v > 0 ? '+' : v < 0 ? '−' : '±'}${Math.abs(v).toFixed(digits)}`;
+  if (row.key === 'sqnr') return `${signed(vb - va, 2)} dB`;
+  if (row.key === 'clipped') return `${signed((vb - va) * 100, 3)} pp`;
+  if (row.key === 'levels') return signed(vb - va, 0);
+  if (va === 0) return vb === 0 ? '×1' : '';
+  const ratio = vb / va;
+  return `×${ratio >= 100 ? ratio.toFixed(0) : ratio >= 0.01 ? ratio.toPrecision(3) : ratio.toExponential(1)}`;
+}
+
+export const MetricsTable = memo(function MetricsTable({
   metrics,
   channels,
-  storage,
 }: {
   metrics: Partial<Record<Channel, Metrics>>;
-  channels: Channel[];
-  storage: Partial<Record<Channel, string>>;
+  channels: readonly Channel[];
 }) {
+  const storage = { a: metrics.a?.storage, b: metrics.b?.storage };
   return (
     <section aria-labelledby="metrics-heading" className="panel" data-testid="metrics-table">
       <h2 id="metrics-heading" className="panel-title mb-2">
@@ -137,6 +156,15 @@ export function MetricsTable({
                   {c.toUpperCase()}
                 </th>
               ))}
+              {channels.length === 2 ? (
+                <th
+                  scope="col"
+                  className="py-1 pr-1 text-right font-medium"
+                  title="B compared with A: ratio, or difference for dB and %"
+                >
+                  B vs A
+                </th>
+              ) : null}
             </tr>
           </thead>
           <tbody>
@@ -184,6 +212,14 @@ export function MetricsTable({
                       </td>
                     );
                   })}
+                  {channels.length === 2 ? (
+                    <td
+                      className="py-1 pr-1 text-right text-xs text-slate-500 dark:text-slate-400"
+                      data-testid={`metric-${row.key}-ratio`}
+                    >
+                      {compareText(row, metrics.a, metrics.b)}
+                    </td>
+                  ) : null}
                 </tr>
               );
             })}
@@ -201,4 +237,4 @@ export function MetricsTable({
       ) : null}
     </section>
   );
-}
+});

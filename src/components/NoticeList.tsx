@@ -1,7 +1,8 @@
 /** Notices from the store (engine crash and restart), each dismissable. */
+import { memo } from 'react';
 import { useAppStore } from '../state/appStore';
 
-export function NoticeList() {
+export const NoticeList = memo(function NoticeList() {
   const notices = useAppStore((s) => s.notices);
   const dismiss = useAppStore((s) => s.dismissNotice);
   if (notices.length === 0) return null;
@@ -31,4 +32,4 @@ export function NoticeList() {
       ))}
     </div>
   );
-}
+});

@@ -2,6 +2,7 @@
  * One scheme's panel: its controls, status (busy after ~150 ms, engine errors) and charts. Carries
  * `data-state` / `data-ready` so tests and the benchmark can tell when the charts show the latest request.
  */
+import { memo } from 'react';
 import type { Scheme } from '../core/scheme';
 import { useAppStore } from '../state/appStore';
 import type { Channel } from '../state/schemesSlice';
@@ -13,7 +14,8 @@ import { SchemeCharts, type SharedScales } from './SchemeCharts';
 import { SchemeControls } from './SchemeControls';
 import { describeScheme } from './schemeMethods';
 
-export function SchemePanel({
+/** Memoised: re-renders only when its own result, dataset or shared scales change. */
+export const SchemePanel = memo(function SchemePanel({
   channel,
   result,
   dataset,
@@ -36,6 +38,7 @@ export function SchemePanel({
       data-state={result.status}
       data-ready={result.status === 'ready' ? 'true' : 'false'}
       data-computing={result.status === 'computing' ? 'true' : 'false'}
+      data-elapsed-ms={view ? view.elapsedMs : undefined}
       aria-busy={result.status === 'computing'}
     >
       <header className="flex flex-wrap items-center justify-between gap-2">
@@ -46,7 +49,17 @@ export function SchemePanel({
             {describeScheme(scheme)}
           </span>
         </h2>
-        <BusyIndicator active={busy} label={`${label} is computing`} />
+        <span className="flex items-center gap-3">
+          <BusyIndicator active={busy} label={`${label} is computing`} />
+          {view && !busy ? (
+            <span
+              className="text-[11px] tabular-nums text-slate-500 dark:text-slate-400"
+              title="time the engine took in the worker"
+            >
+              {view.elapsedMs.toFixed(1)} ms
+            </span>
+          ) : null}
+        </span>
       </header>
 
       <SchemeControls
@@ -92,4 +105,4 @@ export function SchemePanel({
       </ErrorBoundary>
     </section>
   );
-}
+});

@@ -1,4 +1,5 @@
 /** Page-level view options: compare A and B or show one, the count axis, zoom reset and bin count. */
+import { memo } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { formatExact } from '../charts/formatNumber';
 import type { TensorSummary } from '../core/generators.types';
@@ -15,7 +16,7 @@ export function centralRange(summary: TensorSummary | undefined): [number, numbe
   return hi > lo && (lo > summary.min || hi < summary.max) ? [lo, hi] : null;
 }
 
-export function ViewToolbar({ summary }: { summary: TensorSummary | undefined }) {
+export const ViewToolbar = memo(function ViewToolbar({ summary }: { summary: TensorSummary | undefined }) {
   const { layout, singleChannel, yScale, range, bins } = useAppStore(
     useShallow((s) => ({
       layout: s.layout,
@@ -103,4 +104,4 @@ export function ViewToolbar({ summary }: { summary: TensorSummary | undefined })
       </div>
     </div>
   );
-}
+});

@@ -33,7 +33,10 @@ export function useDataset(): DatasetResult {
   const last = useRef<DatasetSummary | undefined>(undefined);
   if (query.data) last.current = query.data;
   const error: Error | null = query.error !== null && !isAbortError(query.error) ? query.error : null;
-  return { dataset: last.current, generating: query.isFetching || query.isPlaceholderData, error };
+  const dataset = last.current;
+  const generating = query.isFetching || query.isPlaceholderData;
+  // A stable object while nothing changed, so memoised panels skip re-rendering.
+  return useMemo(() => ({ dataset, generating, error }), [dataset, generating, error]);
 }
 
 export type ResultStatus = 'idle' | 'computing' | 'ready' | 'error';
@@ -93,7 +96,14 @@ export function useQuantView(
   }, [upToDate, wanted, requested, query.isFetching, queryClient, queries, channel]);
 
   const last = useRef<{ view: QuantView; requested: Request } | null>(null);
-  if (query.data && requested && !query.isPlaceholderData) last.current = { view: query.data, requested };
+  if (
+    query.data &&
+    requested &&
+    !query.isPlaceholderData &&
+    (last.current?.view !== query.data || last.current.requested !== requested)
+  ) {
+    last.current = { view: query.data, requested };
+  }
 
   const error =
     query.error && !isAbortError(query.error) ? (query.error as Error & { field?: string }) : null;
@@ -104,14 +114,18 @@ export function useQuantView(
   else if (error) status = 'error';
   else if (query.isSuccess) status = 'ready';
 
-  return {
-    view: last.current?.view,
-    status,
-    error: upToDate ? error : null,
-    requested: last.current
-      ? { scheme: last.current.requested.scheme, view: last.current.requested.view }
-      : null,
-  };
+  const shown = last.current;
+  const shownError = upToDate ? error : null;
+  // A stable object while nothing changed, so a memoised panel skips re-rendering.
+  return useMemo(
+    () => ({
+      view: shown?.view,
+      status,
+      error: shownError,
+      requested: shown ? { scheme: shown.requested.scheme, view: shown.requested.view } : null,
+    }),
+    [shown, status, shownError],
+  );
 }
 
 /** True once `active` has stayed true for `delayMs` (a busy indicator that does not flicker on fast updates). */

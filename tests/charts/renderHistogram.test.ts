@@ -1,7 +1,11 @@
 // @vitest-environment jsdom
 import { describe, expect, it, vi } from 'vitest';
 import { layoutHistogram } from '../../src/charts/histogram/histogramLayout';
-import { type HistogramHandlers, renderHistogram } from '../../src/charts/histogram/renderHistogram';
+import {
+  barsPath,
+  type HistogramHandlers,
+  renderHistogram,
+} from '../../src/charts/histogram/renderHistogram';
 
 const size = { width: 300, height: 160, margin: { top: 10, right: 10, bottom: 40, left: 40 } };
 const input = (counts: number[], clip = { lo: -0.5, hi: 0.5 }) => ({
@@ -34,16 +38,19 @@ describe('renderHistogram', () => {
       handlersOf(),
       options(false),
     );
-    const first = svg.querySelector('rect.original');
+    const first = svg.querySelector('path.original');
+    const before = first?.getAttribute('d');
     renderHistogram(
       svg,
       layoutHistogram(input([4, 3, 2, 1]), size, { yScale: 'linear' }),
       handlersOf(),
       options(false),
     );
-    expect(svg.querySelectorAll('rect.original')).toHaveLength(4);
-    expect(svg.querySelectorAll('rect.dequantized')).toHaveLength(4);
-    expect(svg.querySelector('rect.original')).toBe(first);
+    expect(svg.querySelectorAll('path.original')).toHaveLength(1);
+    expect(svg.querySelector('path.original')).toBe(first);
+    expect(first?.getAttribute('d')).not.toBe(before);
+    expect(first?.getAttribute('d')?.match(/Z/g)).toHaveLength(4);
+    expect(svg.querySelector('path.dequantized')?.getAttribute('d')?.match(/Z/g)).toHaveLength(4);
   });
 
   it('draws axis titles, tick labels and one path of grid-level ticks', () => {
@@ -57,7 +64,7 @@ describe('renderHistogram', () => {
     expect(svg.querySelector('text.x-title')?.textContent).toBe('weight value x');
     expect(svg.querySelector('text.y-title')?.textContent).toBe('values per bin');
     expect(svg.querySelectorAll('g.x-axis g.tick text').length).toBeGreaterThan(1);
-    expect(svg.querySelector('g.levels path')?.getAttribute('d')?.match(/M/g)).toHaveLength(3);
+    expect(svg.querySelector('g.levels path.ticks')?.getAttribute('d')?.match(/M/g)).toHaveLength(3);
   });
 
   it('makes clip markers keyboard sliders only in manual mode', () => {
@@ -117,5 +124,17 @@ describe('renderHistogram', () => {
       .querySelector('g.clip-hi')
       ?.dispatchEvent(new KeyboardEvent('keydown', { key: 'End', bubbles: true }));
     expect(later).toHaveBeenCalledWith('hi', 1, 'end');
+  });
+});
+
+describe('barsPath', () => {
+  it('draws one rectangle per non-empty bin from the baseline, insetting bars wider than 3 px', () => {
+    const layout = layoutHistogram(
+      { edges: Float64Array.of(0, 1, 2, 3), original: Uint32Array.of(2, 0, 1) },
+      { width: 30, height: 10, margin: { top: 0, right: 0, bottom: 0, left: 0 } },
+      { yScale: 'linear' },
+    );
+    // y axis 0..2 over 10 px: count 2 → y 0, count 1 → y 5; the empty bin draws nothing.
+    expect(barsPath(layout, (b) => b.yOriginal)).toBe('M0 10V0H9.5V10ZM20 10V5H29.5V10Z');
   });
 });

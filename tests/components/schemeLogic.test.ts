@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { computeSharedScales } from '../../src/App';
 import { parseNumberInput } from '../../src/components/controls/NumberField';
-import { betterChannel, METRIC_ROWS } from '../../src/components/MetricsTable';
+import { betterChannel, compareText, METRIC_ROWS } from '../../src/components/MetricsTable';
 import { clipRangeOf, nextManualClip } from '../../src/components/SchemeCharts';
 import { describeScheme, METHOD_OPTIONS, methodOf } from '../../src/components/schemeMethods';
 import { centralRange } from '../../src/components/ViewToolbar';
@@ -125,5 +125,21 @@ describe('computeSharedScales', () => {
   it('has no comparison line in the single view', () => {
     const shared = computeSharedScales({ a: view(0.5, [1]) }, false);
     expect(shared.a).toEqual({ heatmapMax: 0.5, rowMseMax: 1, other: null });
+  });
+});
+
+describe('compareText', () => {
+  const m = (over: Partial<Metrics>) =>
+    ({ mse: 2, sqnrDb: 20, clippedFraction: 0, levelsUsed: 10, ...over }) as Metrics;
+  const row = (key: string) => METRIC_ROWS.find((r) => r.key === key) ?? METRIC_ROWS[0];
+  it('gives a ratio for errors and a difference for dB, percentages and counts', () => {
+    expect(compareText(row('mse'), m({ mse: 2 }), m({ mse: 1 }))).toBe('×0.500');
+    expect(compareText(row('sqnr'), m({ sqnrDb: 20 }), m({ sqnrDb: 20.43 }))).toBe('+0.43 dB');
+    expect(compareText(row('clipped'), m({ clippedFraction: 0.01 }), m({}))).toBe('−1.000 pp');
+    expect(compareText(row('levels'), m({ levelsUsed: 15 }), m({ levelsUsed: 149 }))).toBe('+134');
+  });
+  it('is empty when a side is missing or infinite', () => {
+    expect(compareText(row('mse'), m({}), undefined)).toBe('');
+    expect(compareText(row('sqnr'), m({ sqnrDb: Number.POSITIVE_INFINITY }), m({}))).toBe('');
   });
 });

@@ -58,12 +58,17 @@ describe('the explorer in Chromium', () => {
     const { page, errors } = await openExplorer();
     expect(await page.title()).toBe('Quantization Explorer');
     for (const c of ['a', 'b'] as const) {
-      const heights = await page
-        .locator(`[data-testid="histogram-${c}"] rect.original`)
-        .evaluateAll((rects) => rects.map((r) => Number(r.getAttribute('height'))));
-      expect(heights.length).toBe(128);
-      expect(heights.filter((h) => h > 0).length).toBeGreaterThan(5);
-      expect(await page.locator(`[data-testid="histogram-${c}"] rect.dequantized`).count()).toBe(128);
+      for (const series of ['original', 'dequantized']) {
+        const bars = page.locator(`[data-testid="histogram-${c}"] path.${series}`);
+        expect(await bars.getAttribute('data-bars')).toBe('128');
+        // One closed rectangle per non-empty bin, each with a visible height.
+        const drawn = await bars.evaluate((p) => {
+          const box = (p as SVGPathElement).getBBox();
+          return { rects: (p.getAttribute('d') ?? '').split('Z').length - 1, height: box.height };
+        });
+        expect(drawn.rects).toBeGreaterThan(5);
+        expect(drawn.height).toBeGreaterThan(50);
+      }
     }
     expect(await page.getByTestId('summary-shape').textContent()).toBe('256 × 256');
     expect(await metric(page, 'mse', 'a')).toBeGreaterThan(0);

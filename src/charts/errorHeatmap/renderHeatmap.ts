@@ -4,7 +4,8 @@
  * legend and the hovered group's outline in an SVG overlay (d3-selection, updated in place).
  */
 import { type Selection, select } from 'd3-selection';
-import { PALETTE, viridisCss, viridisInto } from '../palette';
+import { renderAxisTitles, renderXAxis, renderYAxis } from '../axes';
+import { PALETTE, VIRIDIS_LUT, viridisCss } from '../palette';
 import type { HeatmapLayout } from './heatmapLayout';
 
 /** Paints `values` (gridRows × gridCols, row-major) into `canvas`, colour t = value / colorMax. */
@@ -16,13 +17,17 @@ export function paintHeatmap(canvas: HTMLCanvasElement, layout: HeatmapLayout, v
   if (!context || gridRows === 0 || gridCols === 0) return;
   const image = context.createImageData(gridCols, gridRows);
   const pixels = image.data;
-  const inverse = colorMax > 0 ? 1 / colorMax : 0;
+  // 255 / colorMax maps [0, colorMax] onto the 256-entry table (t quantised to 1/255: invisible).
+  const toIndex = colorMax > 0 ? 255 / colorMax : 0;
   const n = Math.min(values.length, gridRows * gridCols);
   for (let i = 0; i < n; i++) {
     const v = values[i];
+    if (!(v >= 0)) continue; // no data (NaN: non-finite inputs only): left transparent
+    const k = Math.min(255, Math.round(v * toIndex)) * 3;
     const o = i * 4;
-    if (!Number.isFinite(v)) continue; // no data (non-finite inputs only): left transparent
-    viridisInto(v * inverse, pixels, o);
+    pixels[o] = VIRIDIS_LUT[k];
+    pixels[o + 1] = VIRIDIS_LUT[k + 1];
+    pixels[o + 2] = VIRIDIS_LUT[k + 2];
     pixels[o + 3] = 255;
   }
   context.putImageData(image, 0, 0);
@@ -77,58 +82,21 @@ export function renderHeatmapAxes(
     .attr('width', plot.width + 1)
     .attr('height', plot.height + 1);
 
-  const xTicks = root
-    .select('g.x-axis')
-    .selectAll<SVGGElement, (typeof layout.xTicks)[number]>('g.tick')
-    .data(layout.xTicks)
-    .join((enter) => {
-      const g = enter.append('g').attr('class', 'tick');
-      g.append('line').attr('stroke', PALETTE.axis);
-      g.append('text').attr('text-anchor', 'middle').attr('fill', PALETTE.axis);
-      return g;
-    })
-    .attr('transform', (t) => `translate(${t.offset},0)`);
-  xTicks
-    .select('line')
-    .attr('y1', plot.bottom)
-    .attr('y2', plot.bottom + 4);
-  xTicks
-    .select('text')
-    .attr('y', plot.bottom + 15)
-    .text((t) => t.label);
-
-  const yTicks = root
-    .select('g.y-axis')
-    .selectAll<SVGGElement, (typeof layout.yTicks)[number]>('g.tick')
-    .data(layout.yTicks)
-    .join((enter) => {
-      const g = enter.append('g').attr('class', 'tick');
-      g.append('line').attr('stroke', PALETTE.axis);
-      g.append('text')
-        .attr('text-anchor', 'end')
-        .attr('dominant-baseline', 'middle')
-        .attr('fill', PALETTE.axis);
-      return g;
-    })
-    .attr('transform', (t) => `translate(0,${t.offset})`);
-  yTicks
-    .select('line')
-    .attr('x1', plot.left - 4)
-    .attr('x2', plot.left);
-  yTicks
-    .select('text')
-    .attr('x', plot.left - 6)
-    .text((t) => t.label);
-
-  root
-    .select('text.x-title')
-    .attr('x', (plot.left + plot.right) / 2)
-    .attr('y', layout.height - 4)
-    .text(titles.x);
-  root
-    .select('text.y-title')
-    .attr('transform', `translate(12,${(plot.top + plot.bottom) / 2}) rotate(-90)`)
-    .text(titles.y);
+  renderXAxis(root.select<SVGGElement>('g.x-axis'), layout.xTicks, {
+    tickTop: plot.bottom,
+    labelY: plot.bottom + 15,
+  });
+  renderYAxis(root.select<SVGGElement>('g.y-axis'), layout.yTicks, {
+    x: plot.left,
+    top: plot.top,
+    bottom: plot.bottom,
+  });
+  renderAxisTitles(
+    root.select<SVGTextElement>('text.x-title'),
+    root.select<SVGTextElement>('text.y-title'),
+    { ...plot, height: layout.height },
+    titles,
+  );
 
   // Colour legend: a vertical viridis bar with value ticks.
   const stops = Array.from({ length: 9 }, (_, i) => i / 8);

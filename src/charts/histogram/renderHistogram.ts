@@ -10,6 +10,8 @@ import { type D3DragEvent, drag } from 'd3-drag';
 type DragEvent = D3DragEvent<SVGGElement, MarkerDatum, { x: number; y: number }>;
 
 import { type BaseType, type Selection, select } from 'd3-selection';
+import { assignAttrs } from '../attrs';
+import { renderAxisTitles, renderGridlines, renderXAxis, renderYAxis } from '../axes';
 import { formatExact } from '../formatNumber';
 import { PALETTE } from '../palette';
 import { barAtPixel, type HistogramBar, type HistogramLayout, valueAtPixel } from './histogramLayout';
@@ -65,9 +67,13 @@ export function renderHistogram(
   state.handlers = handlers;
   state.options = options;
 
-  const root = select(svg).attr('viewBox', `0 0 ${layout.width} ${layout.height}`);
-  root.attr('width', layout.width).attr('height', layout.height);
-  renderGridlines(root, layout);
+  const root = select(svg);
+  assignAttrs(svg, {
+    viewBox: `0 0 ${layout.width} ${layout.height}`,
+    width: layout.width,
+    height: layout.height,
+  });
+  renderGridlinesOf(root, layout);
   renderBars(root, layout, options);
   renderAxes(root, layout, options);
   renderLevels(root, layout);
@@ -81,11 +87,26 @@ function createSkeleton(svg: SVGSVGElement, state: ChartState): void {
   root.append('g').attr('class', 'gridlines');
   root.append('rect').attr('class', 'hover-band').attr('fill', PALETTE.highlight).attr('opacity', 0);
   const bars = root.append('g').attr('class', 'bars');
-  bars.append('g').attr('class', 'series-original');
-  bars.append('g').attr('class', 'series-dequantized');
+  bars.append('path').attr('class', 'original');
+  bars
+    .append('path')
+    .attr('class', 'dequantized')
+    .attr('fill', PALETTE.dequantized)
+    .attr('fill-opacity', 0.35)
+    .attr('stroke', PALETTE.dequantized)
+    .attr('stroke-width', 1.25)
+    .attr('stroke-linejoin', 'miter');
   root.append('g').attr('class', 'axis x-axis');
   root.append('g').attr('class', 'axis y-axis');
-  root.append('g').attr('class', 'levels');
+  const levels = root.append('g').attr('class', 'levels');
+  levels.append('rect').attr('class', 'strip').attr('fill', PALETTE.gridline);
+  levels
+    .append('text')
+    .attr('class', 'strip-label')
+    .attr('text-anchor', 'end')
+    .attr('fill', PALETTE.axis)
+    .text('grid');
+  levels.append('path').attr('class', 'ticks');
   root.append('text').attr('class', 'x-title axis-title').attr('text-anchor', 'middle');
   root.append('text').attr('class', 'y-title axis-title').attr('text-anchor', 'middle');
   root.append('g').attr('class', 'brush');
@@ -130,140 +151,104 @@ function showHoverBand(root: Root, layout: HistogramLayout, bar: HistogramBar | 
     .attr('opacity', 0.18);
 }
 
-function renderGridlines(root: Root, layout: HistogramLayout): void {
-  root
-    .select('g.gridlines')
-    .selectAll('line')
-    .data(layout.yTicks)
-    .join('line')
-    .attr('x1', layout.plot.left)
-    .attr('x2', layout.plot.right)
-    .attr('y1', (t) => t.offset)
-    .attr('y2', (t) => t.offset)
-    .attr('stroke', PALETTE.gridline)
-    .attr('stroke-width', 1);
+function renderGridlinesOf(root: Root, layout: HistogramLayout): void {
+  renderGridlines(
+    root.select<SVGGElement>('g.gridlines'),
+    layout.yTicks,
+    layout.plot.left,
+    layout.plot.right,
+  );
 }
 
 function renderBars(root: Root, layout: HistogramLayout, options: HistogramRenderOptions): void {
-  const bottom = layout.plot.bottom;
   const hasSecond = layout.bars.some((b) => b.yDequantized !== null);
-  root
-    .select('g.series-original')
-    .selectAll<SVGRectElement, HistogramBar>('rect')
-    .data(layout.bars)
-    .join('rect')
-    .attr('class', 'original')
-    .attr('fill', options.primaryColor ?? PALETTE.original)
-    .attr('fill-opacity', hasSecond ? 0.55 : 0.85)
-    .attr('x', (b) => b.x)
-    .attr('width', (b) => Math.max(0, b.width - (b.width > 3 ? 0.5 : 0)))
-    .attr('y', (b) => b.yOriginal ?? bottom)
-    .attr('height', (b) => (b.yOriginal === null ? 0 : Math.max(0, bottom - b.yOriginal)));
-  root
-    .select('g.series-dequantized')
-    .selectAll<SVGRectElement, HistogramBar>('rect')
-    .data(hasSecond ? layout.bars : [])
-    .join('rect')
-    .attr('class', 'dequantized')
-    .attr('fill', PALETTE.dequantized)
-    .attr('fill-opacity', 0.35)
-    .attr('stroke', PALETTE.dequantized)
-    .attr('stroke-width', 1.25)
-    .attr('x', (b) => b.x)
-    .attr('width', (b) => Math.max(0, b.width - (b.width > 3 ? 0.5 : 0)))
-    .attr('y', (b) => b.yDequantized ?? bottom)
-    .attr('height', (b) => (b.yDequantized === null ? 0 : Math.max(0, bottom - b.yDequantized)));
+  // Each series is one <path> of rectangles: a bits change rewrites 2 attributes, not 4 per bar (SVG
+  // setAttribute invalidates style; 500 of them per update cost several ms). Hover uses pixel lookup.
+  const original = root.select<SVGPathElement>('path.original').node();
+  if (original) {
+    assignAttrs(original, {
+      d: barsPath(layout, (b) => b.yOriginal) || 'M0 0',
+      fill: options.primaryColor ?? PALETTE.original,
+      'fill-opacity': hasSecond ? 0.55 : 0.85,
+      'data-bars': layout.bars.length,
+    });
+  }
+  const dequantized = root.select<SVGPathElement>('path.dequantized').node();
+  if (dequantized) {
+    assignAttrs(dequantized, {
+      d: (hasSecond ? barsPath(layout, (b) => b.yDequantized) : '') || 'M0 0',
+      'data-bars': hasSecond ? layout.bars.length : 0,
+    });
+  }
+}
+
+/** Rectangles from the baseline up to each bar's top, as one path; zero-height bars are left out. */
+export function barsPath(layout: HistogramLayout, top: (bar: HistogramBar) => number | null): string {
+  const bottom = round2(layout.plot.bottom);
+  let d = '';
+  for (const bar of layout.bars) {
+    const y = top(bar);
+    if (y === null || y >= layout.plot.bottom) continue;
+    const inset = bar.width > 3 ? 0.5 : 0;
+    const x0 = round2(bar.x);
+    const x1 = round2(bar.x + Math.max(0, bar.width - inset));
+    d += `M${x0} ${bottom}V${round2(y)}H${x1}V${bottom}Z`;
+  }
+  return d;
+}
+
+/** Pixel values to 0.01 px: finer is invisible, and equal strings let assignAttrs skip the write. */
+function round2(v: number): number {
+  return Math.round(v * 100) / 100;
 }
 
 function renderAxes(root: Root, layout: HistogramLayout, options: HistogramRenderOptions): void {
   const { plot, gridStrip } = layout;
-  const xAxis = root.select('g.x-axis');
-  xAxis
-    .selectAll('line.baseline')
-    .data([0])
-    .join('line')
-    .attr('class', 'baseline')
-    .attr('x1', plot.left)
-    .attr('x2', plot.right)
-    .attr('y1', plot.bottom + 0.5)
-    .attr('y2', plot.bottom + 0.5)
-    .attr('stroke', PALETTE.axis);
-  const xTicks = xAxis
-    .selectAll<SVGGElement, (typeof layout.xTicks)[number]>('g.tick')
-    .data(layout.xTicks)
-    .join((enter) => {
-      const g = enter.append('g').attr('class', 'tick');
-      g.append('line').attr('stroke', PALETTE.axis);
-      g.append('text').attr('text-anchor', 'middle').attr('fill', PALETTE.axis);
-      return g;
-    })
-    .attr('transform', (t) => `translate(${t.offset},0)`);
-  xTicks
-    .select('line')
-    .attr('y1', gridStrip.bottom + 1)
-    .attr('y2', gridStrip.bottom + 5);
-  xTicks
-    .select('text')
-    .attr('y', gridStrip.bottom + 16)
-    .text((t) => t.label);
-
-  const yAxis = root.select('g.y-axis');
-  yAxis
-    .selectAll('line.baseline')
-    .data([0])
-    .join('line')
-    .attr('class', 'baseline')
-    .attr('x1', plot.left - 0.5)
-    .attr('x2', plot.left - 0.5)
-    .attr('y1', plot.top)
-    .attr('y2', plot.bottom)
-    .attr('stroke', PALETTE.axis);
-  const yTicks = yAxis
-    .selectAll<SVGGElement, (typeof layout.yTicks)[number]>('g.tick')
-    .data(layout.yTicks)
-    .join((enter) => {
-      const g = enter.append('g').attr('class', 'tick');
-      g.append('line').attr('stroke', PALETTE.axis);
-      g.append('text')
-        .attr('text-anchor', 'end')
-        .attr('dominant-baseline', 'middle')
-        .attr('fill', PALETTE.axis);
-      return g;
-    })
-    .attr('transform', (t) => `translate(0,${t.offset})`);
-  yTicks
-    .select('line')
-    .attr('x1', plot.left - 4)
-    .attr('x2', plot.left);
-  yTicks
-    .select('text')
-    .attr('x', plot.left - 6)
-    .text((t) => t.label);
-
-  root
-    .select('text.x-title')
-    .attr('x', (plot.left + plot.right) / 2)
-    .attr('y', layout.height - 4)
-    .text(options.xTitle);
-  root
-    .select('text.y-title')
-    .attr('transform', `translate(12,${(plot.top + plot.bottom) / 2}) rotate(-90)`)
-    .text(options.yTitle);
+  renderXAxis(root.select<SVGGElement>('g.x-axis'), layout.xTicks, {
+    tickTop: gridStrip.bottom + 1,
+    labelY: gridStrip.bottom + 16,
+    baseline: { x1: plot.left, x2: plot.right, y: plot.bottom },
+  });
+  renderYAxis(root.select<SVGGElement>('g.y-axis'), layout.yTicks, {
+    x: plot.left,
+    top: plot.top,
+    bottom: plot.bottom,
+  });
+  renderAxisTitles(
+    root.select<SVGTextElement>('text.x-title'),
+    root.select<SVGTextElement>('text.y-title'),
+    { ...plot, height: layout.height },
+    {
+      x: options.xTitle,
+      y: options.yTitle,
+    },
+  );
 }
 
 function renderLevels(root: Root, layout: HistogramLayout): void {
-  const { gridStrip, gridTicks } = layout;
+  const { gridStrip, gridTicks, plot } = layout;
+  const g = root.select('g.levels');
+  // A shaded strip under the plot, labelled "grid", so level ticks do not read as axis ticks.
+  const visible = gridTicks.length > 0;
+  g.select('rect.strip')
+    .attr('x', plot.left)
+    .attr('width', plot.width)
+    .attr('y', gridStrip.top)
+    .attr('height', gridStrip.bottom - gridStrip.top)
+    .attr('opacity', visible ? 1 : 0);
+  g.select('text.strip-label')
+    .attr('x', plot.left - 6)
+    .attr('y', gridStrip.bottom - 1)
+    .attr('font-size', 9)
+    .attr('opacity', visible ? 1 : 0);
   let d = '';
-  for (let i = 0; i < gridTicks.length; i++)
+  for (let i = 0; i < gridTicks.length; i++) {
     d += `M${gridTicks[i].toFixed(2)} ${gridStrip.top}V${gridStrip.bottom}`;
-  root
-    .select('g.levels')
-    .selectAll('path')
-    .data([d])
-    .join('path')
-    .attr('d', (p) => p || null)
+  }
+  g.select('path.ticks')
+    .attr('d', d || null)
     .attr('stroke', PALETTE.grid)
-    .attr('stroke-width', 1)
+    .attr('stroke-width', gridTicks.length > plot.width / 3 ? 1 : 1.5)
     .attr('shape-rendering', 'crispEdges');
 }
 
