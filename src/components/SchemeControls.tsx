@@ -82,6 +82,7 @@ function IntegerControls({
   const setGranularity = useAppStore((s) => s.setGranularity);
   const setRounding = useAppStore((s) => s.setRounding);
   const setClipping = useAppStore((s) => s.setClipping);
+  const patchIntegerScheme = useAppStore((s) => s.patchIntegerScheme);
   const fieldError = (prefix: string) => (error?.field?.startsWith(prefix) ? error.message : null);
   const g = scheme.granularity;
   const r = scheme.rounding;
@@ -228,6 +229,21 @@ function IntegerControls({
               {formatExact(view.clipReport.mse)})
             </p>
           ) : null}
+          <label className="flex items-center gap-2 text-xs text-slate-600 dark:text-slate-300">
+            <input
+              type="checkbox"
+              className="size-3.5 accent-[var(--color-original)]"
+              checked={absmax ? scheme.fullRange === true : scheme.includeZero === true}
+              onChange={(event) =>
+                patchIntegerScheme(
+                  channel,
+                  absmax ? { fullRange: event.target.checked } : { includeZero: event.target.checked },
+                )
+              }
+              data-testid={`scheme-${channel}-${absmax ? 'full-range' : 'include-zero'}`}
+            />
+            {absmax ? `Full range (codes down to −${2 ** (scheme.bits - 1)})` : 'Include zero in the range'}
+          </label>
           {fieldError('clipping') ? (
             <p className="text-xs text-[var(--color-error-text)]">{fieldError('clipping')}</p>
           ) : null}

@@ -9,20 +9,21 @@ import { createEngineQueries, type EngineQueries } from './engineQueries';
 
 const EngineContext = createContext<EngineClient | null>(null);
 
+/** The notice for a crash: what failed (the worker's own words) and what happens now. */
+export function crashNotice(message: string): string {
+  const detail = message.match(/\((.*)\)$/)?.[1] ?? message;
+  if (/not restarted/.test(message)) {
+    return `The engine worker crashed repeatedly and was stopped (${detail}). Reload the page to try again.`;
+  }
+  return `The engine worker crashed (${detail}). It was restarted with your settings kept; results are being recomputed.`;
+}
+
 export function EngineProvider({ client, children }: { client: EngineClient; children: ReactNode }) {
   const store = useAppStoreApi();
   useEffect(
     () =>
       client.onCrash((error) => {
-        const restarted = !/not restarted/.test(error.message);
-        store
-          .getState()
-          .pushNotice(
-            'error',
-            restarted
-              ? `The engine worker crashed (${error.message.replace(/^the engine stopped unexpectedly /, '')}). It was restarted and your settings are kept; results are being recomputed.`
-              : `The engine worker crashed repeatedly and was stopped (${error.message}). Reload the page to try again.`,
-          );
+        store.getState().pushNotice('error', crashNotice(error.message));
       }),
     [client, store],
   );
