@@ -242,7 +242,7 @@ function IntegerControls({
               }
               data-testid={`scheme-${channel}-${absmax ? 'full-range' : 'include-zero'}`}
             />
-            {absmax ? `Full range (codes down to −${2 ** (scheme.bits - 1)})` : 'Include zero in the range'}
+            {absmax ? `Full range (down to −${2 ** (scheme.bits - 1)})` : 'Include zero in the range'}
           </label>
           {fieldError('clipping') ? (
             <p className="text-xs text-[var(--color-error-text)]">{fieldError('clipping')}</p>

@@ -25,12 +25,28 @@ export interface DatasetStore<T> {
   readonly size: number;
 }
 
+export interface DatasetStoreLimits<T> {
+  /** Most entries kept (default 3: the current dataset, the previous one for an instant "back", one more). */
+  maxEntries?: number;
+  /** Most bytes kept, as counted by `sizeOf`; the newest entry is always kept, however large. */
+  maxBytes?: number;
+  sizeOf?(entry: T): number;
+}
+
 /**
- * A least-recently-used map of at most `maxEntries` datasets. 3 by default: the current dataset, the
- * previous one (instant "back") and one more, so a 4096² float32 tensor (64 MiB) costs at most ~200 MiB.
+ * A least-recently-used map bounded by entry count and by total size, so a few 4096² tensors (64 MiB each,
+ * plus their caches) do not pile up in the worker's memory.
  */
-export function createDatasetStore<T>(maxEntries = 3): DatasetStore<T> {
+export function createDatasetStore<T>(limits: DatasetStoreLimits<T> = {}): DatasetStore<T> {
+  const maxEntries = limits.maxEntries ?? 3;
+  const maxBytes = limits.maxBytes ?? Number.POSITIVE_INFINITY;
+  const sizeOf = limits.sizeOf ?? (() => 0);
   const entries = new Map<string, T>(); // insertion order = recency order
+  const total = () => {
+    let bytes = 0;
+    for (const entry of entries.values()) bytes += sizeOf(entry);
+    return bytes;
+  };
   return {
     get(id) {
       const entry = entries.get(id);
@@ -43,7 +59,7 @@ export function createDatasetStore<T>(maxEntries = 3): DatasetStore<T> {
     put(id, entry) {
       entries.delete(id);
       entries.set(id, entry);
-      while (entries.size > maxEntries) {
+      while (entries.size > 1 && (entries.size > maxEntries || total() > maxBytes)) {
         const oldest = entries.keys().next().value as string;
         entries.delete(oldest);
       }

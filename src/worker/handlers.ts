@@ -68,7 +68,19 @@ export function createTestHandlers(): Pick<Handlers, 'simulateCrash'> {
 }
 
 /** All handlers over one fresh dataset store. */
-export function createHandlers(store: EngineStore = createDatasetStore<ResidentDataset>()): Handlers {
+/**
+ * The worker's dataset budget: 3 datasets, and about 768 MiB counting each tensor's float32 bytes 2.5
+ * times (the tensor, plus the cache's dequantized float32 and int16 codes, TensorCache in core).
+ */
+export function createEngineStore(): EngineStore {
+  return createDatasetStore<ResidentDataset>({
+    maxEntries: 3,
+    maxBytes: 768 * 2 ** 20,
+    sizeOf: (d) => d.tensor.data.byteLength * 2.5,
+  });
+}
+
+export function createHandlers(store: EngineStore = createEngineStore()): Handlers {
   return {
     ...createGenerateHandlers(store),
     ...createQuantizeHandlers(store),

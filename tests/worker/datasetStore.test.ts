@@ -9,7 +9,7 @@ import {
 
 describe('createDatasetStore', () => {
   it('evicts the least recently used entry beyond its bound', () => {
-    const store = createDatasetStore<string>(2);
+    const store = createDatasetStore<string>({ maxEntries: 2 });
     store.put('a', 'A');
     store.put('b', 'B');
     expect(store.get('a')).toBe('A'); // a is now the most recent
@@ -17,6 +17,17 @@ describe('createDatasetStore', () => {
     expect(store.has('a')).toBe(true);
     expect(store.has('b')).toBe(false);
     expect(store.size).toBe(2);
+  });
+
+  it('evicts the oldest entries beyond a byte budget but always keeps the newest', () => {
+    const store = createDatasetStore<number>({ maxEntries: 10, maxBytes: 100, sizeOf: (n) => n });
+    store.put('a', 40);
+    store.put('b', 40);
+    store.put('c', 40); // 120 > 100: a goes
+    expect([store.has('a'), store.has('b'), store.has('c')]).toEqual([false, true, true]);
+    store.put('huge', 500); // alone over budget, but kept
+    expect(store.size).toBe(1);
+    expect(store.has('huge')).toBe(true);
   });
 
   it('throws UnknownDatasetError carrying the id', () => {
