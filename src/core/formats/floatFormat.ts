@@ -204,6 +204,15 @@ export function decodeFloat(format: FloatFormatId, pattern: number): number {
   return table[pattern & (table.length - 1)];
 }
 
+/**
+ * x rounded to the format and back (a cast round trip): `roundToFormat('fp16', 1 + 2 ** -11)` = 1 (tie to even).
+ * Plain-cast overflow by default (FP16 overflow -> Inf, as `torch.Tensor.half()` and ggml's FP16 conversion).
+ */
+export function roundToFormat(format: FloatFormatId, x: number, saturate = false): number {
+  const p = encodeFloat(format, x, saturate);
+  return p < 0 ? Number.NaN : valueTable(format)[p];
+}
+
 const representableCache = new Map<FloatFormatId, Float32Array>();
 
 /**

@@ -9,7 +9,7 @@
  * (GCC's default -ffp-contract=fast with -march=native) can differ in the last bit; this follows a non-FMA build.
  */
 import type { Tensor2D } from '../tensor';
-import { encodeFloat, valueTable } from './floatFormat';
+import { encodeFloat, roundToFormat } from './floatFormat';
 import { createGroupParams, type FormatBuffers, type FormatOutput, sortedDistinct } from './formatOutput';
 
 const f = Math.fround;
@@ -19,7 +19,7 @@ const f = Math.fround;
  * `ggml_compute_fp32_to_fp16` and F16C `_cvtss_sh` do) and back.
  */
 export function roundToFp16(x: number): number {
-  return valueTable('fp16')[encodeFloat('fp16', x, false)];
+  return roundToFormat('fp16', x, false);
 }
 
 /** FP16 bit pattern of x (for tests and display). */
