@@ -31,7 +31,9 @@ describe('LLM.int8() (Dettmers et al. 2022; bitsandbytes int8_vectorwise_quant)'
       -3.5 + (16641 * 2 * 4) / 16129,
       7 + (4064 * 2 * 2) / 16129,
     ];
-    r.yMixed.forEach((y, i) => expect(y).toBeCloseTo(expected[i], 13));
+    r.yMixed.forEach((y, i) => {
+      expect(y).toBeCloseTo(expected[i], 13);
+    });
   });
 
   it('plain int8 scales each row by its largest value, outlier included (hand-computed)', () => {
