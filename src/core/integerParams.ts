@@ -10,7 +10,7 @@ import {
   subsampleInPlace,
   twoSidedPercentile,
 } from './clipping';
-import { EngineError } from './engineError';
+import { klThreshold, octavThreshold } from './clipSearch';
 import { gatherGroup, maxGroupSize } from './groups';
 import { absmaxStep, type CodeRange, codeRange, zeroPointParams } from './integer';
 import type { IntegerScheme } from './scheme';
@@ -35,6 +35,7 @@ export type ThresholdSearch = (values: Float32Array, bits: number) => number;
 export interface ParamOptions {
   /** Group whose search result is reported. */
   reportGroup: number;
+  /** Override the KL (TensorRT entropy) and OCTAV searches, e.g. in tests; defaults: clipSearch/. */
   kl?: ThresholdSearch;
   octav?: ThresholdSearch;
 }
@@ -84,12 +85,8 @@ export function computeIntegerParams(
         }
         case 'kl':
         case 'octav': {
-          const search = clipping.kind === 'kl' ? options.kl : options.octav;
-          if (!search)
-            throw new EngineError(
-              'clipping.kind',
-              `${clipping.kind} clipping is not available in this build`,
-            );
+          const search =
+            clipping.kind === 'kl' ? (options.kl ?? klThreshold) : (options.octav ?? octavThreshold);
           alpha = Math.fround(Math.min(alpha, search(scratch!.subarray(0, n), bits)));
           break;
         }
@@ -128,12 +125,8 @@ export function computeIntegerParams(
         case 'kl':
         case 'octav': {
           // KL and OCTAV pick a threshold for |x|; for a zero-point range it clips both ends symmetrically.
-          const search = clipping.kind === 'kl' ? options.kl : options.octav;
-          if (!search)
-            throw new EngineError(
-              'clipping.kind',
-              `${clipping.kind} clipping is not available in this build`,
-            );
+          const search =
+            clipping.kind === 'kl' ? (options.kl ?? klThreshold) : (options.octav ?? octavThreshold);
           const alpha = search(scratch!.subarray(0, n), bits);
           gLo = Math.fround(Math.max(gLo, -alpha));
           gHi = Math.fround(Math.min(gHi, alpha));

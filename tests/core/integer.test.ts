@@ -225,6 +225,36 @@ describe('clipping', () => {
   });
 });
 
+describe('KL and OCTAV clipping', () => {
+  const x = generateTensor({
+    ...DEFAULT_GENERATOR,
+    distribution: 'laplace',
+    rows: 16,
+    cols: 1024,
+    scale: 1,
+    seed: 5,
+  });
+  const at = (kind: 'none' | 'mseOptimal' | 'kl' | 'octav') =>
+    quantize(x, { ...absmax8, bits: 4, clipping: { kind } as IntegerScheme['clipping'] });
+
+  it('each picks a threshold inside max|x| that beats no clipping at 4 bits, and reports it', () => {
+    const none = at('none');
+    for (const kind of ['kl', 'octav'] as const) {
+      const r = at(kind);
+      expect(r.hi[0]).toBeLessThan(none.hi[0]);
+      expect(r.metrics.mse).toBeLessThan(none.metrics.mse);
+      expect(r.view.clipReport).toMatchObject({ method: kind, hi: r.hi[0], lo: -r.hi[0] });
+    }
+  });
+
+  it('OCTAV lands near the MSE-optimal threshold (Laplace b = 1, 4 bits: about 5 b, as Banner et al. derive)', () => {
+    const octav = at('octav').hi[0];
+    expect(octav).toBeGreaterThan(4);
+    expect(octav).toBeLessThan(6);
+    expect(Math.abs(octav - at('mseOptimal').hi[0])).toBeLessThan(0.6);
+  });
+});
+
 describe('metrics', () => {
   it('computes MSE, bias, max error and SQNR from their definitions', () => {
     const x = [0.1, -0.2, 0.3, 0.45, -1];
