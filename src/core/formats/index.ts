@@ -17,7 +17,14 @@ import { NF4_BLOCK, NF4_DOUBLE_QUANT_BLOCK, quantizeNf4 } from './nf4';
 import { NVFP4_BLOCK, quantizeNvfp4 } from './nvfp4';
 import { quantizeSign } from './signFormats';
 
-export { decodeFloat, encodeFloat, FLOAT_FORMATS, maxFinite, representableValues } from './floatFormat';
+export {
+  decodeFloat,
+  encodeFloat,
+  FLOAT_FORMATS,
+  maxFinite,
+  representableValues,
+  roundToFormat,
+} from './floatFormat';
 export type { FormatBuffers, FormatOutput } from './formatOutput';
 
 export type FormatScheme = FloatScheme | BlockScheme | CodebookScheme | SignScheme;
