@@ -72,6 +72,45 @@ describe('integer quantization invariants', () => {
     );
   });
 
+  it('with clipping (percentile or manual), x_hat lies within half a step of the clipped input clamp(x, lo, hi)', () => {
+    const clipArb = fc.oneof(
+      fc
+        .double({ min: 50, max: 100, noNaN: true })
+        .map((percentile) => ({ kind: 'percentile', percentile }) as const),
+      fc
+        .tuple(
+          fc.double({ min: -100, max: -0.01, noNaN: true }),
+          fc.double({ min: 0.01, max: 100, noNaN: true }),
+        )
+        .map(([lo, hi]) => ({ kind: 'manual', lo, hi }) as const),
+    );
+    fc.assert(
+      fc.property(
+        tensorArb,
+        fc.integer({ min: 2, max: 8 }),
+        methodArb,
+        granularityArb,
+        clipArb,
+        (t, bits, method, g, clipping) => {
+          const r = quantize(t, { ...schemeOf(method, bits, g), clipping });
+          for (let row = 0; row < t.rows; row++) {
+            for (let c = 0; c < t.cols; c++) {
+              const i = row * t.cols + c;
+              const k = groupIndex(g, t.cols, row, c);
+              // a zero-width range (e.g. the 50th percentile of mostly-equal values) uses a range of 1 instead
+              // (SEMANTICS.md "Zero range"), so its grid is not confined to [lo, hi]
+              if (r.hi[k] === r.lo[k]) continue;
+              const step = r.scale[k];
+              const clipped = Math.min(r.hi[k], Math.max(r.lo[k], t.data[i]));
+              const slack = Math.abs(clipped) * 2 ** -21 + step * (method === 'zeroPoint' ? 0.5 : 2 ** -20);
+              expect(Math.abs(r.dequantized[i] - clipped)).toBeLessThanOrEqual(step / 2 + slack);
+            }
+          }
+        },
+      ),
+    );
+  });
+
   it('under absmax, each row step with per-row granularity is never larger than the per-tensor step', () => {
     fc.assert(
       fc.property(tensorArb, bitsArb, (t, bits) => {
