@@ -143,6 +143,14 @@ export function validateScheme(input: unknown): Scheme {
         rounding: validateRounding(input.rounding),
         clipping: validateClipping(input.clipping),
       };
+      // TensorRT's entropy calibration builds a 2048-bin histogram and tries ~2000 thresholds: once per tensor it is
+      // a fraction of a second, once per row or group it would be minutes. It calibrates per tensor, so do we.
+      if (scheme.clipping.kind === 'kl' && scheme.granularity.kind !== 'tensor') {
+        fail(
+          'clipping.kind',
+          'KL (entropy) calibration works per tensor, as TensorRT calibrates: choose per-tensor granularity',
+        );
+      }
       if (input.fullRange !== undefined) scheme.fullRange = bool('fullRange', input.fullRange, false);
       if (input.includeZero !== undefined) scheme.includeZero = bool('includeZero', input.includeZero, false);
       return scheme;

@@ -292,6 +292,7 @@ describe('bad schemes are refused with the field named', () => {
     [{ ...absmax8, clipping: { kind: 'percentile', percentile: 100.5 } }, 'clipping.percentile'],
     [{ ...absmax8, method: 'minmax' }, 'method'],
     [{ ...absmax8, clipping: { kind: 'manual', lo: 1, hi: -1 } }, 'clipping.hi'],
+    [{ ...absmax8, granularity: { kind: 'row' }, clipping: { kind: 'kl' } }, 'clipping.kind'],
   ])('%j names %s', (scheme, field) => {
     try {
       validateScheme(scheme);
