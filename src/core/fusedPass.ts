@@ -158,18 +158,11 @@ function quantizeSpan(
     sumAbs += e < 0 ? -e : e;
     if (e2 > maxErr2) maxErr2 = e2;
     // The error histogram's edges are the engine's own (a bound on |error|), so no NumPy edge correction here.
-    if (e >= errLo && e <= errHi) {
-      const b = ((e - errLo) * errScale) | 0;
-      errHist[b < errBins ? b : errBins - 1]++;
-    } else errOutside++;
+    if (e >= errLo && e <= errHi) errHist[fastBin(e, errLo, errScale, errBins)]++;
+    else errOutside++;
     if (deqHist !== null && segCounts === null) {
-      if (v >= deqLo && v <= deqHi) {
-        let b = Math.floor((v - deqLo) * deqScale);
-        if (b >= deqBins) b = deqBins - 1;
-        if (b > 0 && v < deqEdges[b]) b--;
-        else if (b < deqBins - 1 && v >= deqEdges[b + 1]) b++;
-        deqHist[b]++;
-      } else deqOutside++;
+      if (v >= deqLo && v <= deqHi) deqHist[exactBin(v, deqLo, deqScale, deqEdges)]++;
+      else deqOutside++;
     }
   }
   if (segCounts !== null && deqHist !== null)
@@ -236,18 +229,11 @@ function measureSpan(
     sumErr += e;
     sumAbs += e < 0 ? -e : e;
     if (e2 > maxErr2) maxErr2 = e2;
-    if (e >= errLo && e <= errHi) {
-      const b = ((e - errLo) * errScale) | 0;
-      errHist[b < errBins ? b : errBins - 1]++;
-    } else errOutside++;
+    if (e >= errLo && e <= errHi) errHist[fastBin(e, errLo, errScale, errBins)]++;
+    else errOutside++;
     if (deqHist !== null) {
-      if (v >= deqLo && v <= deqHi) {
-        let b = Math.floor((v - deqLo) * deqScale);
-        if (b >= deqBins) b = deqBins - 1;
-        if (b > 0 && v < deqEdges[b]) b--;
-        else if (b < deqBins - 1 && v >= deqEdges[b + 1]) b++;
-        deqHist[b]++;
-      } else deqOutside++;
+      if (v >= deqLo && v <= deqHi) deqHist[exactBin(v, deqLo, deqScale, deqEdges)]++;
+      else deqOutside++;
     }
   }
   acc[ACC.sumErr] += sumErr;
@@ -289,10 +275,29 @@ function flushSegmentCounts(
       acc[ACC.deqOutside] += count;
       continue;
     }
-    let b = Math.floor((v - lo) * scale);
-    if (b >= bins) b = bins - 1;
-    while (b > 0 && v < deqEdges[b]) b--;
-    while (b < bins - 1 && v >= deqEdges[b + 1]) b++;
-    deqHist[b] += count;
+    deqHist[exactBin(v, lo, scale, deqEdges)] += count;
   }
+}
+
+/**
+ * Bin of v in [lo, hi] (the caller checks the range) against stored edges, as np.histogram decides it: a first
+ * guess from the scale, corrected by the edges (bin i is [edges[i], edges[i+1]), the last bin closed).
+ * Small enough for V8 to inline into the hot loops.
+ */
+function exactBin(v: number, lo: number, scale: number, edges: Float64Array): number {
+  const bins = edges.length - 1;
+  let b = Math.floor((v - lo) * scale);
+  if (b >= bins) b = bins - 1;
+  while (b > 0 && v < edges[b]) b--;
+  while (b < bins - 1 && v >= edges[b + 1]) b++;
+  return b;
+}
+
+/**
+ * Bin of v in [lo, hi] without edge correction: for the error histogram, whose edges are the engine's own bound
+ * on |error| (no NumPy counterpart to agree with).
+ */
+function fastBin(v: number, lo: number, scale: number, bins: number): number {
+  const b = ((v - lo) * scale) | 0;
+  return b < bins ? b : bins - 1;
 }
