@@ -10,9 +10,11 @@ import type { Scheme } from '../core/scheme';
 import { createDataSlice, type DataSlice } from './dataSlice';
 import { createNoticesSlice, type NoticesSlice } from './noticesSlice';
 import { type Channel, createSchemesSlice, type SchemesSlice } from './schemesSlice';
+import type { LessonPosition } from './shareableState';
+import { createTeachSlice, type TeachSlice } from './teachSlice';
 import { createViewSlice, type ViewSlice } from './viewSlice';
 
-export type AppState = DataSlice & SchemesSlice & ViewSlice & NoticesSlice;
+export type AppState = DataSlice & SchemesSlice & ViewSlice & NoticesSlice & TeachSlice;
 
 /** Initial choices; anything left out takes its default (DEFAULT_GENERATOR, DEFAULT_SCHEME_A/B, compare view). */
 export interface AppStoreInit {
@@ -23,6 +25,8 @@ export interface AppStoreInit {
   yScale?: ViewSlice['yScale'];
   range?: [number, number] | null;
   bins?: number;
+  lesson?: LessonPosition | null;
+  workedValues?: number[] | null;
 }
 
 export type AppStore = StoreApi<AppState>;
@@ -34,6 +38,7 @@ export const createAppStore = (init: AppStoreInit = {}): AppStore =>
     ...createSchemesSlice(init)(...a),
     ...createViewSlice(init)(...a),
     ...createNoticesSlice()(...a),
+    ...createTeachSlice(init)(...a),
   }));
 
 const AppStoreContext = createContext<AppStore | null>(null);

@@ -1,0 +1,145 @@
+/**
+ * The shareable state: everything a link, a lesson step or an embed reproduces (data recipe, schemes A and B,
+ * view options, lesson step, worked-example vector), as plain JSON. Pure: no DOM, no React, no store instance,
+ * so the URL codec and the lesson validator that use it are tested in Node.
+ */
+import { DEFAULT_GENERATOR, type GeneratorParams } from '../core/generators.types';
+import { DEFAULT_SCHEME_A, DEFAULT_SCHEME_B, type Scheme } from '../core/scheme';
+import { DEFAULT_VIEW } from '../core/view';
+import type { AppState } from './appStore';
+import type { Channel } from './schemesSlice';
+import type { Layout, YScale } from './viewSlice';
+
+/**
+ * Where the matrix comes from. A generator is fully described by its parameters (seed included). A tensor of a
+ * Hugging Face model is named by model id, revision, file and tensor name. A local file cannot travel in a link.
+ */
+export type DataSource =
+  | { kind: 'generate'; params: GeneratorParams }
+  | { kind: 'hub'; model: string; revision: string | null; file: string; tensor: string };
+
+/** View options that a link carries (the store's ViewSlice, minus its actions). */
+export interface ShareableView {
+  layout: Layout;
+  singleChannel: Channel;
+  yScale: YScale;
+  /** Histogram x range (zoom); null = the data's [min, max]. */
+  range: [number, number] | null;
+  bins: number;
+  /** Selected group per scheme (whose grid and parameters are shown). */
+  group: Record<Channel, number>;
+}
+
+/** A lesson and its step, 0-based (the URL writes it 1-based: `step=1` is the first step). */
+export interface LessonPosition {
+  id: string;
+  step: number;
+}
+
+export interface ShareableState {
+  data: DataSource;
+  schemes: Record<Channel, Scheme>;
+  view: ShareableView;
+  lesson: LessonPosition | null;
+  /** The worked example's vector; null = the default textbook vector (DEFAULT_WORKED_VALUES). */
+  worked: number[] | null;
+}
+
+/**
+ * Ten values for the worked example. The first eight are the vector of the Hugging Face blog post "A Gentle
+ * Introduction to 8-bit Matrix Multiplication" (Belkada & Dettmers, 2022), whose absmax int8 codes are
+ * [28, −12, −101, 28, −73, 19, 56, 127]; the last two (|x| < 5.4) keep α = 5.4 so those codes are unchanged.
+ */
+export const DEFAULT_WORKED_VALUES: readonly number[] = [
+  1.2, -0.5, -4.3, 1.2, -3.1, 0.8, 2.4, 5.4, -0.9, 3.3,
+];
+
+/** Largest worked-example vector (the engine's MAX_WORKED_VALUES). */
+export const MAX_WORKED_LENGTH = 32;
+
+/** Charts an embed can show (`charts=` in the URL), in display order. */
+export const EMBED_CHARTS = [
+  'hist',
+  'error',
+  'heatmap',
+  'rows',
+  'metrics',
+  'formula',
+  'mapping',
+  'worked',
+] as const;
+export type EmbedChart = (typeof EMBED_CHARTS)[number];
+
+/** What each chart id shows, for the Share dialog's checkboxes. */
+export const EMBED_CHART_LABELS: Record<EmbedChart, string> = {
+  hist: 'Value histogram',
+  error: 'Error histogram',
+  heatmap: 'Error heatmap',
+  rows: 'Error per row',
+  metrics: 'Metrics table',
+  formula: 'Formulas',
+  mapping: 'Mapping x ↦ x̂',
+  worked: 'Worked example',
+};
+
+/** What an embed shows when `charts=` is absent. */
+export const DEFAULT_EMBED_CHARTS: readonly EmbedChart[] = ['hist', 'metrics'];
+
+export interface EmbedOptions {
+  charts: EmbedChart[];
+}
+
+export type ThemePreference = 'system' | 'light' | 'dark';
+
+export const DEFAULT_VIEW_STATE: ShareableView = {
+  layout: 'compare',
+  singleChannel: 'a',
+  yScale: 'linear',
+  range: null,
+  bins: DEFAULT_VIEW.bins,
+  group: { a: 0, b: 0 },
+};
+
+/** The state of a fresh explorer: the default generator, schemes A/B, view; no lesson. */
+export const DEFAULT_SHAREABLE_STATE: ShareableState = {
+  data: { kind: 'generate', params: DEFAULT_GENERATOR },
+  schemes: { a: DEFAULT_SCHEME_A, b: DEFAULT_SCHEME_B },
+  view: DEFAULT_VIEW_STATE,
+  lesson: null,
+  worked: null,
+};
+
+/** The store fields a ShareableState sets (for `store.setState`). Hub sources are applied by the data loader. */
+export function storeFieldsOf(state: ShareableState): Partial<AppState> {
+  const fields: Partial<AppState> = {
+    schemes: state.schemes,
+    layout: state.view.layout,
+    singleChannel: state.view.singleChannel,
+    yScale: state.view.yScale,
+    range: state.view.range,
+    bins: state.view.bins,
+    group: state.view.group,
+    lesson: state.lesson,
+    workedValues: state.worked,
+  };
+  if (state.data.kind === 'generate') fields.generator = state.data.params;
+  return fields;
+}
+
+/** The shareable part of the store, e.g. for the URL. */
+export function selectShareableState(s: AppState): ShareableState {
+  return {
+    data: { kind: 'generate', params: s.generator },
+    schemes: s.schemes,
+    view: {
+      layout: s.layout,
+      singleChannel: s.singleChannel,
+      yScale: s.yScale,
+      range: s.range,
+      bins: s.bins,
+      group: s.group,
+    },
+    lesson: s.lesson,
+    worked: s.workedValues,
+  };
+}
