@@ -11,13 +11,16 @@
 
 import {
   type Args,
+  type CancelMessage,
   type DatasetSummary,
+  isProgressMessage,
   type Method,
+  type Progress,
   RECIPE_METHODS,
-  type Response,
   type Result,
   UNKNOWN_DATASET,
   type WireError,
+  type WorkerMessage,
 } from './protocol';
 import type { Port } from './serve';
 
@@ -29,10 +32,13 @@ export interface EnginePort extends Port {
   close?(): void;
 }
 
-export interface CallOptions {
+export interface CallOptions<P = unknown> {
+  /** Aborting rejects the call at once; if it is already running, the worker is asked to cancel it too. */
   signal?: AbortSignal;
   /** Calls on the same channel coalesce: at most one in flight and one waiting; a newer call replaces the waiting one. */
   channel?: string;
+  /** Progress the handler reports while the call runs (methods listed in `EngineProgress`). */
+  onProgress?: (progress: P) => void;
 }
 
 /** The worker died (uncaught error, failed to load) while the call was pending. */
@@ -73,6 +79,15 @@ interface Task {
   resolve(value: unknown): void;
   reject(error: unknown): void;
   onAbort?: () => void;
+  onProgress?: (progress: unknown) => void;
+  /** Id of the request in the worker while it runs (for a cancel message), else null. */
+  requestId: number | null;
+}
+
+interface Pending {
+  resolve(value: unknown): void;
+  reject(error: unknown): void;
+  onProgress?: (progress: unknown) => void;
 }
 
 interface Channel {
@@ -88,7 +103,7 @@ export class EngineClient {
   readonly #spawn: () => EnginePort;
   #port: EnginePort | null = null;
   #nextId = 1;
-  readonly #pending = new Map<number, { resolve(value: unknown): void; reject(error: unknown): void }>();
+  readonly #pending = new Map<number, Pending>();
   readonly #channels = new Map<string, Channel>();
   readonly #recipes = new Map<string, Recipe>();
   readonly #crashListeners = new Set<CrashListener>();
@@ -101,7 +116,11 @@ export class EngineClient {
   }
 
   /** Calls `method` in the worker. Rejects with AbortError when superseded or aborted. */
-  call<M extends Method>(method: M, args: Args<M>, options: CallOptions = {}): Promise<Result<M>> {
+  call<M extends Method>(
+    method: M,
+    args: Args<M>,
+    options: CallOptions<Progress<M>> = {},
+  ): Promise<Result<M>> {
     const { signal, channel } = options;
     return new Promise<Result<M>>((resolve, reject) => {
       if (signal?.aborted) {
@@ -115,6 +134,8 @@ export class EngineClient {
         settled: false,
         resolve: resolve as (value: unknown) => void,
         reject,
+        onProgress: options.onProgress as ((progress: unknown) => void) | undefined,
+        requestId: null,
       };
       if (channel === undefined) {
         this.#listenForAbort(task, null);
@@ -154,7 +175,11 @@ export class EngineClient {
     task.onAbort = () => {
       if (lane && lane.waiting === task) lane.waiting = null;
       // A running call keeps its channel slot until the worker replies (the worker is busy with it
-      // anyway); only the promise settles now, and the late reply is dropped.
+      // anyway); only the promise settles now, and the late reply is dropped. A handler that checks its
+      // CallContext.signal stops early on the cancel message.
+      if (task.requestId !== null && !task.settled) {
+        this.#port?.postMessage({ cancel: task.requestId } satisfies CancelMessage);
+      }
       this.#settle(task, 'reject', abortError('aborted'));
     };
     task.signal.addEventListener('abort', task.onAbort, { once: true });
@@ -171,7 +196,7 @@ export class EngineClient {
   async #run(task: Task, lane: Channel | null): Promise<void> {
     if (lane) lane.running = true;
     try {
-      const value = await this.#execute(task.method, task.args);
+      const value = await this.#execute(task.method, task.args, task);
       this.#settle(task, 'resolve', value);
     } catch (error) {
       this.#settle(task, 'reject', error);
@@ -184,16 +209,16 @@ export class EngineClient {
   }
 
   /** Sends one call; if the worker lacks the dataset and its recipe is known, replays it and retries once. */
-  async #execute(method: Method, args: unknown[]): Promise<unknown> {
+  async #execute(method: Method, args: unknown[], task?: Task): Promise<unknown> {
     let value: unknown;
     try {
-      value = await this.#send(method, args);
+      value = await this.#send(method, args, task);
     } catch (error) {
       const datasetId = error instanceof EngineCallError ? error.datasetId : undefined;
       const recipe = datasetId === undefined ? undefined : this.#recipes.get(datasetId);
       if (!(error instanceof EngineCallError) || error.name !== UNKNOWN_DATASET || !recipe) throw error;
       await this.#send(recipe.method, recipe.args);
-      value = await this.#send(method, args);
+      value = await this.#send(method, args, task);
     }
     if (RECIPE_METHODS.includes(method)) {
       this.#recipes.set((value as DatasetSummary).id, { method, args });
@@ -201,13 +226,27 @@ export class EngineClient {
     return value;
   }
 
-  #send(method: Method, args: unknown[]): Promise<unknown> {
+  #send(method: Method, args: unknown[], task?: Task): Promise<unknown> {
     if (this.#dead) return Promise.reject(this.#dead);
     const port = this.#port;
     if (!port) return Promise.reject(new EngineCrashedError('the engine is not running'));
     const id = this.#nextId++;
+    if (task) task.requestId = id;
+    const onProgress = task?.onProgress
+      ? (progress: unknown) => {
+          if (!task.settled) task.onProgress?.(progress);
+        }
+      : undefined;
     return new Promise((resolve, reject) => {
-      this.#pending.set(id, { resolve, reject });
+      const done = (settle: () => void) => {
+        if (task && task.requestId === id) task.requestId = null;
+        settle();
+      };
+      this.#pending.set(id, {
+        resolve: (value) => done(() => resolve(value)),
+        reject: (error) => done(() => reject(error)),
+        onProgress,
+      });
       try {
         port.postMessage({ id, method, args });
       } catch (error) {
@@ -228,9 +267,13 @@ export class EngineClient {
     this.#port = port;
     port.addEventListener('message', (event: MessageEvent) => {
       if (this.#port !== port) return; // a message from a worker already replaced
-      const response = event.data as Response;
+      const response = event.data as WorkerMessage;
       const pending = this.#pending.get(response.id);
       if (!pending) return;
+      if (isProgressMessage(response)) {
+        pending.onProgress?.(response.progress);
+        return;
+      }
       this.#pending.delete(response.id);
       if (response.ok) pending.resolve(response.value);
       else pending.reject(new EngineCallError(response.error));

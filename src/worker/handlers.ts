@@ -14,6 +14,7 @@ import {
 } from '../core';
 import type { Tensor2D } from '../core/tensor';
 import { createDatasetStore, type DatasetStore, datasetIdFor } from './datasetStore';
+import { createFormatHandlers } from './formatHandlers';
 import type { DatasetRecipe, DatasetSummary, Handlers } from './protocol';
 
 /** A dataset held in the worker: the tensor, its slider-independent cache and its recipe. */
@@ -84,6 +85,7 @@ export function createHandlers(store: EngineStore = createEngineStore()): Handle
   return {
     ...createGenerateHandlers(store),
     ...createQuantizeHandlers(store),
+    ...createFormatHandlers(store),
     ...createTestHandlers(),
   };
 }

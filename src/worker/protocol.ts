@@ -4,8 +4,16 @@
  * Types and tiny constants only: no DOM, no worker APIs, no engine code.
  */
 import type { GeneratorParams, TensorSummary } from '../core/generators.types';
-import type { Scheme } from '../core/scheme';
+import type { IntegerScheme, Scheme } from '../core/scheme';
+import type { SweepResult } from '../core/sweep';
 import type { QuantView, ViewParams } from '../core/view';
+import type {
+  ClipThresholds,
+  LlmInt8Params,
+  LlmInt8View,
+  SweepProgress,
+  SweepRequest,
+} from './formatsProtocol';
 
 /**
  * How a resident dataset was made, so a restarted worker (or one that evicted it) can make it again.
@@ -34,13 +42,43 @@ export interface EngineApi {
   quantize(datasetId: string, scheme: Scheme, view: ViewParams): QuantView;
   /** Test hook: makes the worker fail with an uncaught error, as a crash would. Returns before failing. */
   simulateCrash(): null;
+  /** Error vs bits per weight of every format on a resident dataset (issue #5); reports progress, cancellable. */
+  sweep(datasetId: string, request: SweepRequest): SweepResult;
+  /** The MSE-optimal, KL and OCTAV clipping ranges of one group of an integer scheme, side by side. */
+  clipThresholds(datasetId: string, scheme: IntegerScheme, group: number): ClipThresholds;
+  /** LLM.int8() on Y = X·W with W = the resident matrix transposed and X seeded activations with outliers. */
+  llmInt8(datasetId: string, params: LlmInt8Params): LlmInt8View;
 }
 
 export type Method = keyof EngineApi;
 export type Args<M extends Method> = Parameters<EngineApi[M]>;
 export type Result<M extends Method> = Awaited<ReturnType<EngineApi[M]>>;
+
+/**
+ * Progress events, per method that reports any (a long sweep, a file load): the worker posts
+ * `ProgressMessage`s with the call's id before its `Response`; `EngineClient.call(…, { onProgress })` gets them.
+ * A method not listed here reports nothing (`Progress<M>` is `never`).
+ */
+export interface EngineProgress {
+  sweep: SweepProgress;
+}
+export type Progress<M extends Method> = M extends keyof EngineProgress ? EngineProgress[M] : never;
+
+/**
+ * What `serve` passes a handler after its declared arguments (so a method that reads it declares no optional
+ * parameters): a progress reporter and the call's cancellation. Handlers that ignore it need not declare it.
+ */
+export interface CallContext {
+  /** Posts a `ProgressMessage` for this call (cloned, not transferred: keep it small). */
+  progress(value: unknown): void;
+  /** Aborted when the page cancels this call (`CancelMessage`): a long handler checks it between steps. */
+  signal: AbortSignal;
+}
+
 /** The worker-side implementation: each method may answer synchronously or with a promise. */
-export type Handlers = { [M in Method]: (...args: Args<M>) => Result<M> | Promise<Result<M>> };
+export type Handlers = {
+  [M in Method]: (...args: [...Args<M>, CallContext?]) => Result<M> | Promise<Result<M>>;
+};
 
 /**
  * Methods whose result is a `DatasetSummary` and whose call is the dataset's recipe: the client records
@@ -50,6 +88,27 @@ export const RECIPE_METHODS: readonly Method[] = ['generate'];
 
 export type Request = { [M in Method]: { id: number; method: M; args: Args<M> } }[Method];
 export type Response = { id: number; ok: true; value: unknown } | { id: number; ok: false; error: WireError };
+/** Worker → page while call `id` runs (before its Response). */
+export interface ProgressMessage {
+  id: number;
+  progress: unknown;
+}
+/** Page → worker: cancel the running call `cancel` (its handler's `CallContext.signal` aborts). No reply of its own. */
+export interface CancelMessage {
+  cancel: number;
+}
+/** Everything the worker posts. */
+export type WorkerMessage = Response | ProgressMessage;
+
+export function isProgressMessage(message: WorkerMessage): message is ProgressMessage {
+  return 'progress' in message && !('ok' in message);
+}
+
+export function isCancelMessage(message: unknown): message is CancelMessage {
+  return (
+    typeof message === 'object' && message !== null && typeof (message as CancelMessage).cancel === 'number'
+  );
+}
 
 /** An error as it crosses the boundary: the name and message, plus the fields the UI uses. */
 export interface WireError {

@@ -3,7 +3,15 @@
  * handlers and posts each result back with its typed arrays transferred. Runs in the Web Worker and,
  * unchanged, on a Node `MessageChannel` port in tests. No DOM, no engine code.
  */
-import type { Handlers, Request, Response, WireError } from './protocol';
+import {
+  type CallContext,
+  type Handlers,
+  isCancelMessage,
+  type ProgressMessage,
+  type Request,
+  type Response,
+  type WireError,
+} from './protocol';
 
 /** The part of `MessagePort` / `DedicatedWorkerGlobalScope` / Node's `MessagePort` that serve needs. */
 export interface Port {
@@ -12,26 +20,49 @@ export interface Port {
   start?(): void;
 }
 
-/** Answers every request arriving on `port` with one `Response`, in completion order. */
+/**
+ * Answers every request arriving on `port` with one `Response`, in completion order. A `CancelMessage`
+ * aborts the `CallContext.signal` of the running call it names (a handler that awaits between steps sees it).
+ */
 export function serve(port: Port, handlers: Handlers): void {
+  const running = new Map<number, AbortController>();
   port.addEventListener('message', (event: MessageEvent) => {
-    void answer(port, handlers, event.data as Request);
+    if (isCancelMessage(event.data)) {
+      running.get(event.data.cancel)?.abort();
+      return;
+    }
+    void answer(port, handlers, event.data as Request, running);
   });
   port.start?.();
 }
 
-async function answer(port: Port, handlers: Handlers, request: Request): Promise<void> {
+async function answer(
+  port: Port,
+  handlers: Handlers,
+  request: Request,
+  running: Map<number, AbortController>,
+): Promise<void> {
   const { id, method, args } = request;
   let response: Response;
   let transfer: Transferable[] = [];
+  const controller = new AbortController();
+  running.set(id, controller);
+  const context: CallContext = {
+    progress(progress) {
+      if (!controller.signal.aborted) port.postMessage({ id, progress } satisfies ProgressMessage);
+    },
+    signal: controller.signal,
+  };
   try {
     const handler = handlers[method] as ((...a: unknown[]) => unknown) | undefined;
     if (typeof handler !== 'function') throw new Error(`unknown engine method "${String(method)}"`);
-    const value = await handler(...(args as unknown[]));
+    const value = await handler(...(args as unknown[]), context);
     transfer = collectTransferables(value);
     response = { id, ok: true, value };
   } catch (error) {
     response = { id, ok: false, error: toWireError(error) };
+  } finally {
+    running.delete(id);
   }
   try {
     port.postMessage(response, transfer);
