@@ -50,11 +50,20 @@ export class EngineCrashedError extends Error {
 export class EngineCallError extends Error {
   readonly field: string | undefined;
   readonly datasetId: string | undefined;
+  /** ParseError fields (file and model loading): reason code, what to do, the file, the HTTP status. */
+  readonly code: string | undefined;
+  readonly hint: string | undefined;
+  readonly fileName: string | undefined;
+  readonly status: number | undefined;
   constructor(wire: WireError) {
     super(wire.message);
     this.name = wire.name;
     this.field = wire.field;
     this.datasetId = wire.datasetId;
+    this.code = wire.code;
+    this.hint = wire.hint;
+    this.fileName = wire.fileName;
+    this.status = wire.status;
   }
 }
 

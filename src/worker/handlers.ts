@@ -15,6 +15,7 @@ import {
 import type { Tensor2D } from '../core/tensor';
 import { createDatasetStore, type DatasetStore, datasetIdFor } from './datasetStore';
 import { createFormatHandlers } from './formatHandlers';
+import { createLoadHandlers } from './loadHandlers';
 import type { DatasetRecipe, DatasetSummary, Handlers } from './protocol';
 
 /** A dataset held in the worker: the tensor, its slider-independent cache and its recipe. */
@@ -86,6 +87,7 @@ export function createHandlers(store: EngineStore = createEngineStore()): Handle
     ...createGenerateHandlers(store),
     ...createQuantizeHandlers(store),
     ...createFormatHandlers(store),
+    ...createLoadHandlers(store),
     ...createTestHandlers(),
   };
 }

@@ -14,12 +14,13 @@ import type {
   SweepProgress,
   SweepRequest,
 } from './formatsProtocol';
+import type { LoadedTensorInfo, LoadProgress, LoadRecipe, OpenResult, OpenSource } from './loadProtocol';
 
 /**
- * How a resident dataset was made, so a restarted worker (or one that evicted it) can make it again.
- * Extensible: a later `{ kind: 'file'; … }` recipe is added here together with its handler.
+ * How a resident dataset was made, so a restarted worker (or one that evicted it) can make it again:
+ * generator parameters, or one tensor of local files (File handles) / a Hugging Face model (loadProtocol.ts).
  */
-export type DatasetRecipe = { kind: 'generate'; params: GeneratorParams };
+export type DatasetRecipe = { kind: 'generate'; params: GeneratorParams } | LoadRecipe;
 
 /** What the page learns about a dataset made resident in the worker. */
 export interface DatasetSummary {
@@ -27,6 +28,8 @@ export interface DatasetSummary {
   id: string;
   summary: TensorSummary;
   recipe: DatasetRecipe;
+  /** A loaded tensor's name, original dtype and shape, source and row sampling (absent when generated). */
+  loaded?: LoadedTensorInfo;
 }
 
 /**
@@ -48,6 +51,10 @@ export interface EngineApi {
   clipThresholds(datasetId: string, scheme: IntegerScheme, group: number): ClipThresholds;
   /** LLM.int8() on Y = X·W with W = the resident matrix transposed and X seeded activations with outliers. */
   llmInt8(datasetId: string, params: LlmInt8Params): LlmInt8View;
+  /** Lists the tensors of files or a Hub model, reading headers only (issue #4). Rejects with a ParseError. */
+  open(source: OpenSource): Promise<OpenResult>;
+  /** Makes one tensor of a source resident as a dataset; reports byte progress, cancellable. */
+  load(source: OpenSource, tensor: string): Promise<DatasetSummary>;
 }
 
 export type Method = keyof EngineApi;
@@ -61,6 +68,7 @@ export type Result<M extends Method> = Awaited<ReturnType<EngineApi[M]>>;
  */
 export interface EngineProgress {
   sweep: SweepProgress;
+  load: LoadProgress;
 }
 export type Progress<M extends Method> = M extends keyof EngineProgress ? EngineProgress[M] : never;
 
@@ -84,7 +92,7 @@ export type Handlers = {
  * Methods whose result is a `DatasetSummary` and whose call is the dataset's recipe: the client records
  * them by result id and replays them when the worker answers that it does not know the dataset.
  */
-export const RECIPE_METHODS: readonly Method[] = ['generate'];
+export const RECIPE_METHODS: readonly Method[] = ['generate', 'load'];
 
 export type Request = { [M in Method]: { id: number; method: M; args: Args<M> } }[Method];
 export type Response = { id: number; ok: true; value: unknown } | { id: number; ok: false; error: WireError };
@@ -118,6 +126,11 @@ export interface WireError {
   field?: string;
   /** UnknownDatasetError: the id the worker did not have. */
   datasetId?: string;
+  /** ParseError: the machine-readable reason (`auth`, `truncated`, …), what to do, the file, the HTTP status. */
+  code?: string;
+  hint?: string;
+  fileName?: string;
+  status?: number;
 }
 
 /** The worker does not hold this dataset (it restarted or evicted it); the client replays its recipe. */

@@ -76,9 +76,21 @@ async function answer(
 export function toWireError(error: unknown): WireError {
   if (error instanceof Error) {
     const wire: WireError = { name: error.name, message: error.message };
-    const extra = error as Error & { field?: unknown; datasetId?: unknown };
+    const extra = error as Error & {
+      field?: unknown;
+      datasetId?: unknown;
+      code?: unknown;
+      hint?: unknown;
+      fileName?: unknown;
+      status?: unknown;
+    };
     if (typeof extra.field === 'string') wire.field = extra.field;
     if (typeof extra.datasetId === 'string') wire.datasetId = extra.datasetId;
+    // ParseError (io): the UI shows the hint and reacts to the code (a token field on `auth`).
+    if (typeof extra.code === 'string') wire.code = extra.code;
+    if (typeof extra.hint === 'string') wire.hint = extra.hint;
+    if (typeof extra.fileName === 'string') wire.fileName = extra.fileName;
+    if (typeof extra.status === 'number') wire.status = extra.status;
     return wire;
   }
   return { name: 'Error', message: String(error) };

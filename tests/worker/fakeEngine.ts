@@ -51,6 +51,8 @@ export function fakeHandlers(overrides: Partial<Handlers> = {}): Handlers {
     sweep: () => Promise.reject(new Error('sweep is not faked')),
     clipThresholds: () => Promise.reject(new Error('clipThresholds is not faked')),
     llmInt8: () => Promise.reject(new Error('llmInt8 is not faked')),
+    open: () => Promise.reject(new Error('open is not faked')),
+    load: () => Promise.reject(new Error('load is not faked')),
     ...overrides,
   };
 }
