@@ -11,10 +11,11 @@ import { createDataSlice, type DataSlice } from './dataSlice';
 import { createNoticesSlice, type NoticesSlice } from './noticesSlice';
 import { type Channel, createSchemesSlice, type SchemesSlice } from './schemesSlice';
 import type { LessonPosition } from './shareableState';
+import { createSourceSlice, type SourceSlice } from './sourceSlice';
 import { createTeachSlice, type TeachSlice } from './teachSlice';
 import { createViewSlice, type ViewSlice } from './viewSlice';
 
-export type AppState = DataSlice & SchemesSlice & ViewSlice & NoticesSlice & TeachSlice;
+export type AppState = DataSlice & SchemesSlice & ViewSlice & NoticesSlice & TeachSlice & SourceSlice;
 
 /** Initial choices; anything left out takes its default (DEFAULT_GENERATOR, DEFAULT_SCHEME_A/B, compare view). */
 export interface AppStoreInit {
@@ -39,6 +40,7 @@ export const createAppStore = (init: AppStoreInit = {}): AppStore =>
     ...createViewSlice(init)(...a),
     ...createNoticesSlice()(...a),
     ...createTeachSlice(init)(...a),
+    ...createSourceSlice()(...a),
   }));
 
 const AppStoreContext = createContext<AppStore | null>(null);
