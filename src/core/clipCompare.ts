@@ -26,13 +26,16 @@ export interface ClipThreshold {
 export interface ClipThresholds {
   /** The group measured (clamped to the scheme's group count). */
   group: number;
-  /** The three searches, in the order of THRESHOLD_METHODS. Empty for a group with no finite value. */
+  /**
+   * The searches in the order of THRESHOLD_METHODS; KL only for per-tensor schemes (the engine calibrates KL per
+   * tensor only, as TensorRT does: validate.ts). Empty for a group with no finite value.
+   */
   thresholds: ClipThreshold[];
 }
 
 /**
- * The MSE-optimal, KL and OCTAV ranges of group `group` of `scheme` on `t` (its granularity, bits, method,
- * full range / include zero as set; its own clipping is ignored). Costs one gather of the group plus the three
+ * The MSE-optimal, KL (per-tensor schemes only) and OCTAV ranges of group `group` of `scheme` on `t` (its
+ * granularity, bits, method, full range / include zero as set; its own clipping is ignored). Costs one gather of the group plus the three
  * searches on it, so it is cheap beside a full recompute.
  * E.g. for absmax int4 per tensor on N(0, 1) data, OCTAV gives alpha about 2.5 and all three clip below max |x|.
  */
@@ -54,7 +57,8 @@ export function compareClipThresholds(t: Tensor2D, scheme: IntegerScheme, group:
   const groupTensor: Tensor2D = { rows: 1, cols: n, data: own };
   const groupMin = Float32Array.of(min);
   const groupMax = Float32Array.of(max);
-  const thresholds = THRESHOLD_METHODS.map((method): ClipThreshold => {
+  const methods = THRESHOLD_METHODS.filter((m) => m !== 'kl' || scheme.granularity.kind === 'tensor');
+  const thresholds = methods.map((method): ClipThreshold => {
     const params = computeIntegerParams(
       groupTensor,
       { ...scheme, granularity: { kind: 'tensor' }, clipping: { kind: method } },

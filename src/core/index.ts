@@ -3,7 +3,7 @@
  * Pure TypeScript: no DOM, no Node APIs, so it runs the same in the worker, in Node tests and in the benchmark.
  */
 export { EngineError } from './engineError';
-export { describeFormat, type FormatScheme, representableValues } from './formats';
+export { describeFormat, describeFormatStorage, type FormatScheme, representableValues } from './formats';
 export { DEFAULT_GENERATOR, generateTensor, MAX_GENERATED_VALUES, summarizeTensor } from './generators';
 export type { Distribution, GeneratorParams, TensorSummary } from './generators.types';
 export { groupCount, groupExtent, groupOf } from './groups';

@@ -11,11 +11,11 @@ import { floatStorage, quantizeFloatScheme } from './floatScheme';
 import type { FormatBuffers, FormatOutput } from './formatOutput';
 import { ggmlLegacyLayout, quantizeGgmlLegacy } from './ggml';
 import { ggmlKLayout, quantizeGgmlK } from './ggmlK';
-import { quantizeKMeans } from './kmeans';
-import { isMxFormat, MX_BLOCK, mxElementBits, mxLabel, quantizeMx } from './mx';
-import { NF4_BLOCK, NF4_DOUBLE_QUANT_BLOCK, quantizeNf4 } from './nf4';
-import { NVFP4_BLOCK, quantizeNvfp4 } from './nvfp4';
-import { quantizeSign } from './signFormats';
+import { kmeansStorage, quantizeKMeans } from './kmeans';
+import { isMxFormat, MX_BLOCK, mxElementBits, mxLabel, mxStorage, quantizeMx } from './mx';
+import { NF4_BLOCK, NF4_DOUBLE_QUANT_BLOCK, nf4Storage, quantizeNf4 } from './nf4';
+import { NVFP4_BLOCK, NVFP4_STORAGE, quantizeNvfp4 } from './nvfp4';
+import { quantizeSign, signStorage } from './signFormats';
 
 export {
   decodeFloat,
@@ -88,6 +88,27 @@ const GGUF_LABELS: Partial<Record<BlockFormatId, string>> = {
   q4_k: 'GGUF Q4_K',
   q6_k: 'GGUF Q6_K',
 };
+
+/** The storage words of a scheme before any tensor is known, identical to the `storage` its quantizer reports. */
+export function describeFormatStorage(scheme: FormatScheme): string {
+  switch (scheme.kind) {
+    case 'float':
+      return floatStorage(scheme);
+    case 'block': {
+      const format = scheme.format;
+      if (isMxFormat(format)) return mxStorage(format, scheme.roundScaleUp === true);
+      if (format === 'nvfp4') return NVFP4_STORAGE;
+      if (format === 'nf4') return nf4Storage(scheme.doubleQuant === true);
+      return (format === 'q4_k' || format === 'q6_k' ? ggmlKLayout(format) : ggmlLegacyLayout(format))
+        .storage;
+    }
+    case 'kmeans':
+      return kmeansStorage(scheme);
+    case 'binary':
+    case 'ternary':
+      return signStorage(scheme);
+  }
+}
 
 /**
  * A short label and the nominal bits per weight of a scheme, for menus before any tensor is known: block formats

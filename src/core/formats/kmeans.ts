@@ -98,6 +98,11 @@ function nearestCentroid(centroids: Float32Array, v: number): number {
  * non-finite inputs (left out of the clustering, dequantized to NaN). Reported per group: scale 1, zero point 0,
  * [lo, hi] = [smallest, largest] centroid; levels = the distinct centroids.
  */
+/** Plain words for a k-means codebook's storage. */
+export function kmeansStorage(scheme: CodebookScheme): string {
+  return `${scheme.bits}-bit index + codebook of ${2 ** scheme.bits} FP32 centroids per ${scheme.granularity.kind === 'row' ? 'row' : 'tensor'}`;
+}
+
 export function quantizeKMeans(t: Tensor2D, scheme: CodebookScheme, out: FormatBuffers): FormatOutput {
   const { bits, maxIterations } = scheme;
   if (!(Number.isInteger(bits) && bits >= 1 && bits <= 8)) {
@@ -148,7 +153,7 @@ export function quantizeKMeans(t: Tensor2D, scheme: CodebookScheme, out: FormatB
     ...params,
     levelsOf: (group: number) => sortedDistinct(codebooks[group]),
     bitsPerWeight: bits + (32 * k * groups) / n,
-    storage: `${bits}-bit index + codebook of ${k} FP32 centroids per ${perRow ? 'row' : 'tensor'}`,
+    storage: kmeansStorage(scheme),
     levelsTotal: k,
   };
 }

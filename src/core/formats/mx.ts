@@ -83,6 +83,13 @@ export function mxLabel(format: MxFormatId): string {
  * amax 7: X = 2^(2 - 2) = 1, 7 -> 6). `roundUp`: the smallest k with maxElem * 2^k >= amax, i.e.
  * ceil(log2(amax / maxElem)), so nothing clips. amax = 0 (or no finite value): -126 - emax, clamped.
  */
+/** Plain words for an MX format's storage: "E2M1 elements + E8M0 scale per 32". */
+export function mxStorage(format: MxFormatId, roundScaleUp: boolean): string {
+  const element = MX_ELEMENTS[format].element;
+  const elementName = element === 'int8' ? 'INT8' : FLOAT_FORMATS[element].label.replace(/^FP\d /, '');
+  return `${elementName} elements + E8M0 scale per ${MX_BLOCK}${roundScaleUp ? ' (scale rounded up)' : ''}`;
+}
+
 export function mxSharedExponent(amax: number, format: MxFormatId, roundUp: boolean): number {
   const { emax } = MX_ELEMENTS[format];
   let e: number;
@@ -184,13 +191,12 @@ export function quantizeMx(
     elementValues = representableValues(element);
   }
   const elementBits = mxElementBits(format);
-  const elementName = element === 'int8' ? 'INT8' : FLOAT_FORMATS[element].label.replace(/^FP\d /, '');
   return {
     granularity: { kind: 'group', size: MX_BLOCK },
     ...params,
     levelsOf: (group: number) => scaledLevels(elementValues, blockScale[group]),
     bitsPerWeight: elementBits + (8 * Math.ceil(cols / MX_BLOCK)) / cols,
-    storage: `${elementName} elements + E8M0 scale per ${MX_BLOCK}${roundScaleUp ? ' (scale rounded up)' : ''}`,
+    storage: mxStorage(format, roundScaleUp),
     levelsTotal: 2 ** elementBits,
   };
 }

@@ -78,6 +78,13 @@ export function nf4Code(scaled: number): number {
  * codes (chosen with the exact absmax, as bitsandbytes does) and dequantize with the reconstructed absmax
  * fround(fround(dyn[q] * absmax2) + mean). Reported scale per group: the absmax used for dequantization.
  */
+/** Plain words for NF4's storage, with or without double quantization of the absmax values. */
+export function nf4Storage(doubleQuant: boolean): string {
+  return doubleQuant
+    ? `NF4 elements + 8-bit absmax per ${NF4_BLOCK} (double quantization: FP32 scale per ${NF4_DOUBLE_QUANT_BLOCK} absmax + FP32 mean)`
+    : `NF4 elements + FP32 absmax per ${NF4_BLOCK}`;
+}
+
 export function quantizeNf4(t: Tensor2D, doubleQuant: boolean, out: FormatBuffers): FormatOutput {
   const { rows, cols, data } = t;
   const groups = rowBlockCount(rows, cols, NF4_BLOCK);
@@ -135,9 +142,7 @@ export function quantizeNf4(t: Tensor2D, doubleQuant: boolean, out: FormatBuffer
     ...params,
     levelsOf: (group: number) => scaledLevels(NF4_CODE, usedAbsmax[group]),
     bitsPerWeight: 4 + scaleBits / n,
-    storage: doubleQuant
-      ? `NF4 elements + 8-bit absmax per ${NF4_BLOCK} (double quantization: FP32 scale per ${NF4_DOUBLE_QUANT_BLOCK} absmax + FP32 mean)`
-      : `NF4 elements + FP32 absmax per ${NF4_BLOCK}`,
+    storage: nf4Storage(doubleQuant),
     levelsTotal: 16,
   };
 }

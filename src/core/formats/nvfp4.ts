@@ -18,6 +18,9 @@ import {
 export const NVFP4_BLOCK = 16;
 
 /** 6 * 448: E2M1 max times E4M3 max (`get_weights_scaling_factor_2`: amax / (6.0 * 448.0)). */
+/** Plain words for NVFP4's storage. */
+export const NVFP4_STORAGE = `E2M1 elements + E4M3 scale per ${NVFP4_BLOCK} + FP32 scale per tensor`;
+
 const TENSOR_SCALE_DIVISOR = 2688;
 const E2M1_MAX = 6;
 
@@ -118,7 +121,7 @@ export function quantizeNvfp4(t: Tensor2D, out: FormatBuffers): FormatOutput {
     ...params,
     levelsOf: (group: number) => scaledLevels(E2M1_LEVELS, params.scale[group]),
     bitsPerWeight: 4 + (8 * Math.ceil(cols / NVFP4_BLOCK)) / cols + 32 / (rows * cols),
-    storage: `E2M1 elements + E4M3 scale per ${NVFP4_BLOCK} + FP32 scale per tensor`,
+    storage: NVFP4_STORAGE,
     levelsTotal: 16,
   };
 }

@@ -31,6 +31,13 @@ function meanAbs(data: Float32Array, start: number, end: number): number {
  * ascending levels: binary 0 = -alpha, 1 = +alpha (x = 0 and -0 get 1: sign(0) = +1); ternary 0 = -alpha,
  * 1 = 0, 2 = +alpha, so x_hat = (code - 1) * alpha (reported zero point 1). Reported scale per row: alpha.
  */
+/** Plain words for binary / ternary storage. */
+export function signStorage(scheme: SignScheme): string {
+  return scheme.kind === 'ternary'
+    ? '2-bit ternary codes (log2 3 = 1.58 bits of information) + FP32 alpha per row'
+    : '1-bit signs + FP32 alpha per row';
+}
+
 export function quantizeSign(t: Tensor2D, scheme: SignScheme, out: FormatBuffers): FormatOutput {
   const { rows, cols, data } = t;
   const ternary = scheme.kind === 'ternary';
@@ -79,9 +86,7 @@ export function quantizeSign(t: Tensor2D, scheme: SignScheme, out: FormatBuffers
       return sortedDistinct(ternary ? [-a, 0, a] : [-a, a]);
     },
     bitsPerWeight: (ternary ? 2 : 1) + 32 / cols,
-    storage: ternary
-      ? '2-bit ternary codes (log2 3 = 1.58 bits of information) + FP32 alpha per row'
-      : '1-bit signs + FP32 alpha per row',
+    storage: signStorage(scheme),
     levelsTotal: ternary ? 3 : 2,
   };
 }
