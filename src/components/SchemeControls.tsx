@@ -13,6 +13,9 @@ import { NumberField } from './controls/NumberField';
 import { type Segment, SegmentedControl } from './controls/SegmentedControl';
 import { Select } from './controls/Select';
 import { Slider } from './controls/Slider';
+import { FormatControls } from './formats/FormatControls';
+import { StorageLine } from './formats/StorageLine';
+import { useSchemeMemory } from './formats/useSchemeMemory';
 import { METHOD_OPTIONS, methodOf } from './schemeMethods';
 
 export interface SchemeControlsProps {
@@ -29,19 +32,32 @@ export function SchemeControls(props: SchemeControlsProps) {
   const { channel, label, scheme } = props;
   const setScheme = useAppStore((s) => s.setScheme);
   const method = methodOf(scheme);
+  const recall = useSchemeMemory(scheme);
   return (
     <div className="flex flex-col gap-3">
       <Select
-        label={`${label} method`}
+        label={`${label} family and method`}
         value={method?.id ?? ''}
         options={METHOD_OPTIONS.map((o) => ({ value: o.id, label: o.label, group: o.family }))}
         onChange={(id) => {
           const option = METHOD_OPTIONS.find((o) => o.id === id);
-          if (option) setScheme(channel, option.create(scheme));
+          if (option) setScheme(channel, recall(option));
         }}
         testId={`scheme-${channel}-method`}
       />
-      {scheme.kind === 'integer' ? <IntegerControls {...props} scheme={scheme} /> : null}
+      {scheme.kind === 'integer' ? (
+        <IntegerControls {...props} scheme={scheme} />
+      ) : (
+        <FormatControls channel={channel} label={label} scheme={scheme} error={props.error} />
+      )}
+      <StorageLine
+        channel={channel}
+        scheme={scheme}
+        shape={
+          props.dataset ? { rows: props.dataset.summary.rows, cols: props.dataset.summary.cols } : undefined
+        }
+        view={props.view}
+      />
     </div>
   );
 }
@@ -62,13 +78,24 @@ const ROUNDINGS: ReadonlyArray<{ value: RoundingKind; label: string }> = [
   { value: 'stochastic', label: 'Stochastic (seeded)' },
 ];
 
-type ClippingKind = 'none' | 'manual' | 'percentile' | 'mseOptimal';
+type ClippingKind = Clipping['kind'];
 const CLIPPINGS: ReadonlyArray<{ value: ClippingKind; label: string }> = [
   { value: 'none', label: 'None' },
   { value: 'manual', label: 'Manual (drag markers)' },
   { value: 'percentile', label: 'Percentile' },
   { value: 'mseOptimal', label: 'MSE-optimal' },
+  { value: 'kl', label: 'KL / entropy (TensorRT)' },
+  { value: 'octav', label: 'OCTAV (Sakr et al. 2022)' },
 ];
+
+/** KL calibration is per tensor only (validate.ts, as TensorRT calibrates): the option says so elsewhere. */
+function clippingOptions(granularity: Granularity) {
+  return CLIPPINGS.map((o) =>
+    o.value === 'kl' && granularity.kind !== 'tensor'
+      ? { ...o, label: 'KL / entropy (per tensor only)', disabled: true }
+      : o,
+  );
+}
 
 function IntegerControls({
   channel,
@@ -179,7 +206,7 @@ function IntegerControls({
           <Select
             label="Clipping"
             value={(CLIPPINGS.some((o) => o.value === c.kind) ? c.kind : 'none') as ClippingKind}
-            options={CLIPPINGS}
+            options={clippingOptions(g)}
             onChange={(kind) => {
               if (kind === 'manual') setClipping(channel, startManual());
               else if (kind === 'percentile') setClipping(channel, { kind, percentile: 99.9 });
@@ -223,10 +250,14 @@ function IntegerControls({
               />
             </div>
           ) : null}
-          {c.kind === 'mseOptimal' && view?.clipReport ? (
-            <p className="text-[11px] text-slate-500 dark:text-slate-400">
-              chose [{formatExact(view.clipReport.lo)}, {formatExact(view.clipReport.hi)}] (MSE{' '}
-              {formatExact(view.clipReport.mse)})
+          {(c.kind === 'mseOptimal' || c.kind === 'kl' || c.kind === 'octav') && view?.clipReport ? (
+            <p
+              className="text-[11px] text-slate-500 dark:text-slate-400"
+              data-testid={`scheme-${channel}-clip-report`}
+            >
+              chose [{formatExact(view.clipReport.lo)}, {formatExact(view.clipReport.hi)}]
+              {Number.isFinite(view.clipReport.mse) ? ` (MSE ${formatExact(view.clipReport.mse)})` : ''}
+              {view.groupCount > 1 ? ` for group ${view.group.index}` : ''}
             </p>
           ) : null}
           <label className="flex items-center gap-2 text-xs text-slate-600 dark:text-slate-300">
