@@ -17,6 +17,7 @@ import { createDatasetStore, type DatasetStore, datasetIdFor } from './datasetSt
 import { createFormatHandlers } from './formatHandlers';
 import { createLoadHandlers } from './loadHandlers';
 import type { DatasetRecipe, DatasetSummary, Handlers } from './protocol';
+import { createTeachHandlers } from './teachHandlers';
 
 /** A dataset held in the worker: the tensor, its slider-independent cache and its recipe. */
 export interface ResidentDataset {
@@ -88,6 +89,7 @@ export function createHandlers(store: EngineStore = createEngineStore()): Handle
     ...createQuantizeHandlers(store),
     ...createFormatHandlers(store),
     ...createLoadHandlers(store),
+    ...createTeachHandlers(store),
     ...createTestHandlers(),
   };
 }

@@ -15,6 +15,7 @@ import type {
   SweepRequest,
 } from './formatsProtocol';
 import type { LoadedTensorInfo, LoadProgress, LoadRecipe, OpenResult, OpenSource } from './loadProtocol';
+import type { ValueSample, WorkedExample } from './teachProtocol';
 
 /**
  * How a resident dataset was made, so a restarted worker (or one that evicted it) can make it again:
@@ -55,6 +56,10 @@ export interface EngineApi {
   open(source: OpenSource): Promise<OpenResult>;
   /** Makes one tensor of a source resident as a dataset; reports byte progress, cancellable. */
   load(source: OpenSource, tensor: string): Promise<DatasetSummary>;
+  /** `count` (1..32) consecutive values of a resident dataset from a seeded position, for the worked example. */
+  sampleValues(datasetId: string, count: number, seed: number): ValueSample;
+  /** The worked example's step-by-step table of `values` (1..32 finite numbers) under one scheme. */
+  workedExample(values: number[], scheme: Scheme): WorkedExample;
 }
 
 export type Method = keyof EngineApi;
