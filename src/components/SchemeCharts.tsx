@@ -16,6 +16,7 @@ import type { QuantView } from '../core/view';
 import { useAppStore } from '../state/appStore';
 import type { Channel } from '../state/schemesSlice';
 import { ChartCard, LegendItem } from './ChartCard';
+import { GridCard } from './formats/GridCard';
 import { GroupPicker } from './GroupPicker';
 
 /** Scales shared by A and B so their charts compare at a glance. */
@@ -205,6 +206,8 @@ export function SchemeCharts({
           testId={`group-${channel}`}
         />
       </ChartCard>
+
+      <GridCard channel={channel} label={label} view={view} />
 
       <ChartCard
         title="Error histogram"
