@@ -13,7 +13,8 @@ import { ViewToolbar } from './components/ViewToolbar';
 import type { QuantView } from './core/view';
 import { useAppStore } from './state/appStore';
 import type { Channel } from './state/schemesSlice';
-import { useDataset, useQuantView } from './state/useEngineResults';
+import { useActiveDataset } from './state/useActiveDataset';
+import { useQuantView } from './state/useEngineResults';
 
 /** Scales both panels share: heatmap colour top, per-row MSE axis top, and each other's per-row MSE. */
 export function computeSharedScales(
@@ -38,7 +39,7 @@ export function computeSharedScales(
 }
 
 export function App() {
-  const data = useDataset();
+  const data = useActiveDataset();
   const layout = useAppStore((s) => s.layout);
   const singleChannel = useAppStore((s) => s.singleChannel);
   const compare = layout === 'compare';

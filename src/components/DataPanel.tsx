@@ -10,6 +10,8 @@ import { useAppStore } from '../state/appStore';
 import type { DatasetResult } from '../state/useEngineResults';
 import { NumberField } from './controls/NumberField';
 import { Select, type SelectOption } from './controls/Select';
+import { LoadedTensorSummary } from './load/LoadedTensorSummary';
+import { LoadSection } from './load/LoadSection';
 
 const DISTRIBUTIONS: ReadonlyArray<SelectOption<Distribution>> = [
   { value: 'transformer', label: 'Transformer-like' },
@@ -38,6 +40,8 @@ const MAX_SIDE = 8192;
 
 export const DataPanel = memo(function DataPanel({ data }: { data: DatasetResult }) {
   const generator = useAppStore((s) => s.generator);
+  // A loaded tensor replaces the generator's matrix: its fields hide until "Back to the generator".
+  const isLoaded = useAppStore((s) => s.source.kind === 'loaded');
   const setGenerator = useAppStore((s) => s.setGenerator);
   const set = (patch: Partial<GeneratorParams>) => setGenerator(patch);
   const isTransformer = generator.distribution === 'transformer';
@@ -56,7 +60,7 @@ export const DataPanel = memo(function DataPanel({ data }: { data: DatasetResult
       </div>
 
       <div className="grid gap-4 md:grid-cols-2 lg:grid-cols-1">
-        <div className="grid grid-cols-2 content-start gap-x-3 gap-y-3">
+        <div className="grid grid-cols-2 content-start gap-x-3 gap-y-3" hidden={isLoaded}>
           <div className="col-span-2">
             <Select
               label="Generator"
@@ -162,19 +166,11 @@ export const DataPanel = memo(function DataPanel({ data }: { data: DatasetResult
             </p>
           ) : null}
 
+          <LoadedTensorSummary dataset={data.dataset} />
+
           <DatasetSummaryTable data={data} />
 
-          <section
-            aria-label="Load a file or a model (coming later)"
-            data-slot="data-sources"
-            className="rounded-md border border-dashed border-slate-300 p-3 text-xs text-slate-500 dark:border-slate-600 dark:text-slate-400"
-          >
-            <h3 className="mb-1 font-semibold text-slate-600 dark:text-slate-300">
-              Load file · From a model
-            </h3>
-            Loading .npy, .safetensors and GGUF files, or a layer of a model from the Hugging Face Hub, will
-            appear here.
-          </section>
+          <LoadSection />
         </div>
       </div>
     </section>

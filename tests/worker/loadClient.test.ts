@@ -17,7 +17,7 @@ import { connect, crashableEngine, tick } from './fakeEngine';
 
 const weights = Float32Array.from({ length: 64 * 32 }, (_, i) => Math.sin(i) * (i % 7));
 const modelBytes = safetensorsBytes([{ name: 'w', dtype: 'F32', shape: [64, 32], data: bytesOf(weights) }]);
-const file = () => new File([modelBytes], 'model.safetensors', { lastModified: 5 });
+const file = () => new File([new Uint8Array(modelBytes)], 'model.safetensors', { lastModified: 5 });
 
 function handlersWith(options: Parameters<typeof createLoadHandlers>[1] = {}): Handlers {
   const store = createEngineStore();
@@ -46,7 +46,7 @@ describe('open and load through the EngineClient', () => {
 
   it('rebuilds a ParseError on the page with its code, hint and file name', async () => {
     const client = connect(handlersWith());
-    const bad: OpenSource = { kind: 'files', files: [new File([modelBytes.subarray(0, 40)], 'cut.bin')] };
+    const bad: OpenSource = { kind: 'files', files: [new File([new Uint8Array(modelBytes.subarray(0, 40))], 'cut.bin')] };
     const error = await client.call('open', [bad]).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(EngineCallError);
     const e = error as EngineCallError;

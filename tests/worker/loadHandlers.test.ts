@@ -22,7 +22,7 @@ const modelBytes = safetensorsBytes([
 ]);
 
 const fileOf = (bytes: Uint8Array, name: string, lastModified = 1_700_000_000_000) =>
-  new File([bytes], name, { lastModified });
+  new File([new Uint8Array(bytes)], name, { lastModified });
 const filesSource = (...files: File[]): OpenSource => ({ kind: 'files', files });
 
 /** A CallContext that records progress and can be aborted. */
@@ -36,8 +36,9 @@ function context() {
   return { ctx, progress, controller };
 }
 
-async function rejection(promise: Promise<unknown>) {
-  const error = await promise.then(
+/** What a handler call rejected with (handlers may answer with a value or a promise). */
+async function rejection(call: unknown) {
+  const error = await Promise.resolve(call).then(
     () => {
       throw new Error('expected a rejection');
     },
