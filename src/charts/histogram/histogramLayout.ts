@@ -19,6 +19,24 @@ export interface HistogramInput {
   levels?: Float32Array | null;
   /** Clipping range (value units) drawn as markers. */
   clip?: { lo: number; hi: number } | null;
+  /** Extra vertical lines (value units), e.g. the thresholds of the three clipping searches. */
+  markers?: ReadonlyArray<ValueMarker> | null;
+}
+
+/** A labelled vertical line at a value; `label` is drawn at the top (empty: no label), `row` staggers labels. */
+export interface ValueMarker {
+  key: string;
+  value: number;
+  color: string;
+  /** SVG stroke-dasharray, or null for a solid line. */
+  dash: string | null;
+  label: string;
+  row: number;
+}
+
+/** A marker inside the x domain, with its pixel x. */
+export interface PlacedMarker extends ValueMarker {
+  x: number;
 }
 
 export interface HistogramOptions {
@@ -64,6 +82,8 @@ export interface HistogramLayout {
   /** Grid levels left out because they lie outside the zoomed domain. */
   gridOutside: number;
   clip: ClipMarkers | null;
+  /** Value markers inside the domain (those outside are left out). */
+  markers: PlacedMarker[];
   xTicks: Tick[];
   yTicks: Tick[];
   yScale: 'linear' | 'log';
@@ -157,6 +177,11 @@ export function layoutHistogram(
     };
   }
 
+  const markers: PlacedMarker[] = [];
+  for (const m of input.markers ?? []) {
+    if (m.value >= xDomain[0] && m.value <= xDomain[1]) markers.push({ ...m, x: x(m.value) });
+  }
+
   const xTickCount = Math.max(2, Math.floor(plot.width / 70));
   const yTickCount = Math.max(2, Math.floor(plot.height / 32));
   return {
@@ -173,6 +198,7 @@ export function layoutHistogram(
     },
     gridOutside,
     clip,
+    markers,
     xTicks: ticksOf(x, xTickCount),
     yTicks: log ? logTicksOf(y, yTickCount) : ticksOf(y, yTickCount, formatCountTick),
     yScale: options.yScale,

@@ -14,7 +14,13 @@ import { assignAttrs } from '../attrs';
 import { renderAxisTitles, renderGridlines, renderXAxis, renderYAxis } from '../axes';
 import { formatExact } from '../formatNumber';
 import { PALETTE } from '../palette';
-import { barAtPixel, type HistogramBar, type HistogramLayout, valueAtPixel } from './histogramLayout';
+import {
+  barAtPixel,
+  type HistogramBar,
+  type HistogramLayout,
+  type PlacedMarker,
+  valueAtPixel,
+} from './histogramLayout';
 
 export type ClipEdge = 'lo' | 'hi';
 
@@ -77,6 +83,7 @@ export function renderHistogram(
   renderBars(root, layout, options);
   renderAxes(root, layout, options);
   renderLevels(root, layout);
+  renderMarkers(root, layout);
   renderBrush(root, state);
   renderClip(root, state);
 }
@@ -107,6 +114,7 @@ function createSkeleton(svg: SVGSVGElement, state: ChartState): void {
     .attr('fill', PALETTE.axis)
     .text('grid');
   levels.append('path').attr('class', 'ticks');
+  root.append('g').attr('class', 'value-markers').style('pointer-events', 'none');
   root.append('text').attr('class', 'x-title axis-title').attr('text-anchor', 'middle');
   root.append('text').attr('class', 'y-title axis-title').attr('text-anchor', 'middle');
   root.append('g').attr('class', 'brush');
@@ -250,6 +258,39 @@ function renderLevels(root: Root, layout: HistogramLayout): void {
     .attr('stroke', PALETTE.grid)
     .attr('stroke-width', gridTicks.length > plot.width / 3 ? 1 : 1.5)
     .attr('shape-rendering', 'crispEdges');
+}
+
+/** Labelled vertical lines (e.g. MSE / KL / OCTAV thresholds), under the brush so they never catch the pointer. */
+function renderMarkers(root: Root, layout: HistogramLayout): void {
+  const { plot } = layout;
+  const markers = root
+    .select('g.value-markers')
+    .selectAll<SVGGElement, PlacedMarker>('g.value-marker')
+    .data(layout.markers, (m) => m.key)
+    .join((enter) => {
+      const g = enter.append('g').attr('class', 'value-marker');
+      g.append('line').attr('stroke-width', 1.75);
+      g.append('text').attr('text-anchor', 'middle').attr('font-size', 10).attr('font-weight', 600);
+      return g;
+    });
+  markers
+    .attr('data-key', (m) => m.key)
+    .attr('data-value', (m) => m.value)
+    .attr('transform', (m) => `translate(${m.x.toFixed(2)},0)`);
+  markers
+    .select('line')
+    .attr('y1', plot.top)
+    .attr('y2', plot.bottom)
+    .attr('stroke', (m) => m.color)
+    .attr('stroke-dasharray', (m) => m.dash);
+  markers
+    .select('text')
+    .attr('y', (m) => plot.top + 9 + 11 * m.row)
+    .attr('fill', (m) => m.color)
+    .attr('stroke', 'var(--color-label-halo, white)')
+    .attr('stroke-width', 3)
+    .attr('paint-order', 'stroke')
+    .text((m) => m.label);
 }
 
 function renderBrush(root: Root, state: ChartState): void {
