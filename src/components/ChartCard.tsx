@@ -1,5 +1,7 @@
 /** A titled card around one chart: heading, optional legend/actions on the right, a note below. */
-import type { ReactNode } from 'react';
+import { type ReactNode, useRef } from 'react';
+import type { DataTable } from '../export/tables';
+import { ExportMenu } from './export/ExportMenu';
 
 export function ChartCard({
   title,
@@ -8,6 +10,7 @@ export function ChartCard({
   note,
   children,
   testId,
+  exportAs,
 }: {
   title: string;
   actions?: ReactNode;
@@ -15,12 +18,28 @@ export function ChartCard({
   note?: ReactNode;
   children: ReactNode;
   testId?: string;
+  /** Adds an Export menu: the chart as SVG/PNG (file `name`, picture titled `title`), its numbers as CSV/JSON. */
+  exportAs?: { name: string; title: string; data?: () => DataTable | null };
 }) {
+  const figure = useRef<HTMLElement>(null);
   return (
-    <figure className="chart-card flex min-w-0 flex-col gap-1.5" data-testid={testId}>
+    <figure ref={figure} className="chart-card flex min-w-0 flex-col gap-1.5" data-testid={testId}>
       <figcaption className="flex flex-wrap items-center justify-between gap-x-3 gap-y-1">
         <span className="text-sm font-semibold text-slate-800 dark:text-slate-100">{title}</span>
-        {actions ? <span className="flex items-center gap-2">{actions}</span> : null}
+        {actions || exportAs ? (
+          <span className="flex items-center gap-2">
+            {actions}
+            {exportAs ? (
+              <ExportMenu
+                name={exportAs.name}
+                title={exportAs.title}
+                target={figure}
+                data={exportAs.data}
+                testId={testId ? `export-${testId}` : undefined}
+              />
+            ) : null}
+          </span>
+        ) : null}
       </figcaption>
       {legend ? (
         <div className="flex flex-wrap gap-x-3 gap-y-1 text-xs text-slate-600 dark:text-slate-300">

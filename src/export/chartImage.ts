@@ -1,0 +1,166 @@
+/**
+ * Chart pictures for "Export SVG / PNG": the SVG and canvas layers of a chart become one standalone SVG file.
+ * Colours on screen come from CSS variables and stylesheet rules that a standalone file cannot see, so the computed
+ * style of every element is written onto its copy; canvases (the heatmap) become embedded PNG images. Browser only.
+ */
+
+/** Style properties that decide how SVG content looks (presentation attributes and text). */
+const STYLE_PROPERTIES = [
+  'fill',
+  'fill-opacity',
+  'stroke',
+  'stroke-width',
+  'stroke-opacity',
+  'stroke-dasharray',
+  'stroke-linecap',
+  'stroke-linejoin',
+  'opacity',
+  'font-family',
+  'font-size',
+  'font-weight',
+  'font-variant-numeric',
+  'text-anchor',
+  'dominant-baseline',
+  'shape-rendering',
+  'visibility',
+  'display',
+] as const;
+
+const SVG_NS = 'http://www.w3.org/2000/svg';
+
+export interface ChartPicture {
+  /** A standalone SVG document (XML), with `xmlns` and a background. */
+  svg: string;
+  width: number;
+  height: number;
+}
+
+/** Copies the computed style of `source` and its descendants onto the same elements of `target` (a deep clone). */
+function inlineStyles(source: Element, target: Element): void {
+  const style = getComputedStyle(source);
+  const declarations: string[] = [];
+  for (const property of STYLE_PROPERTIES) {
+    const value = style.getPropertyValue(property);
+    if (value !== '') declarations.push(`${property}:${value}`);
+  }
+  target.setAttribute('style', declarations.join(';'));
+  // Ids and classes that only meant something to the page's scripts and stylesheet are noise in a file.
+  target.removeAttribute('class');
+  const sourceChildren = source.children;
+  const targetChildren = target.children;
+  for (let i = 0; i < sourceChildren.length && i < targetChildren.length; i++) {
+    inlineStyles(sourceChildren[i], targetChildren[i]);
+  }
+}
+
+function isShown(element: Element): boolean {
+  const box = element.getBoundingClientRect();
+  return box.width > 0 && box.height > 0 && getComputedStyle(element).display !== 'none';
+}
+
+/**
+ * One SVG picture of the chart layers inside `container` (every `svg.chart` and `canvas`, at their on-screen
+ * positions), with `title` above them and the page's background colour behind. E.g. the heatmap's canvas and its
+ * axis overlay become an `<image>` under a nested `<svg>`.
+ */
+export function composeChartSvg(container: Element, title: string): ChartPicture {
+  const layers = Array.from(container.querySelectorAll('svg.chart, canvas')).filter(isShown);
+  if (layers.length === 0) throw new Error('this chart has nothing drawn to export yet');
+  const boxes = layers.map((layer) => layer.getBoundingClientRect());
+  const left = Math.min(...boxes.map((b) => b.left));
+  const top = Math.min(...boxes.map((b) => b.top));
+  const right = Math.max(...boxes.map((b) => b.right));
+  const bottom = Math.max(...boxes.map((b) => b.bottom));
+  const titleBand = title ? 24 : 0;
+  // Labels may hang a few pixels outside their svg (overflow: visible): leave a margin.
+  const pad = 8;
+  const width = Math.ceil(right - left + 2 * pad);
+  const height = Math.ceil(bottom - top + 2 * pad + titleBand);
+
+  const root = document.createElementNS(SVG_NS, 'svg');
+  root.setAttribute('xmlns', SVG_NS);
+  root.setAttribute('width', String(width));
+  root.setAttribute('height', String(height));
+  root.setAttribute('viewBox', `0 0 ${width} ${height}`);
+  const page = getComputedStyle(document.body);
+  const background = document.createElementNS(SVG_NS, 'rect');
+  background.setAttribute('width', '100%');
+  background.setAttribute('height', '100%');
+  background.setAttribute('fill', resolveBackground(container));
+  root.append(background);
+  if (title) {
+    const heading = document.createElementNS(SVG_NS, 'text');
+    heading.setAttribute('x', String(pad));
+    heading.setAttribute('y', String(pad + 12));
+    heading.setAttribute(
+      'style',
+      `fill:${page.color};font-family:${page.fontFamily};font-size:13px;font-weight:600`,
+    );
+    heading.textContent = title;
+    root.append(heading);
+    const label = document.createElementNS(SVG_NS, 'title');
+    label.textContent = title;
+    root.prepend(label);
+  }
+  layers.forEach((layer, i) => {
+    const x = boxes[i].left - left + pad;
+    const y = boxes[i].top - top + pad + titleBand;
+    if (layer instanceof HTMLCanvasElement) {
+      const image = document.createElementNS(SVG_NS, 'image');
+      image.setAttribute('x', String(x));
+      image.setAttribute('y', String(y));
+      image.setAttribute('width', String(boxes[i].width));
+      image.setAttribute('height', String(boxes[i].height));
+      image.setAttribute('preserveAspectRatio', 'none');
+      image.setAttribute('style', `image-rendering:${getComputedStyle(layer).imageRendering}`);
+      image.setAttribute('href', layer.toDataURL('image/png'));
+      root.append(image);
+      return;
+    }
+    const copy = layer.cloneNode(true) as SVGSVGElement;
+    inlineStyles(layer, copy);
+    copy.setAttribute('x', String(x));
+    copy.setAttribute('y', String(y));
+    copy.setAttribute('width', String(boxes[i].width));
+    copy.setAttribute('height', String(boxes[i].height));
+    copy.setAttribute('overflow', 'visible');
+    copy.removeAttribute('role');
+    root.append(copy);
+  });
+  const xml = new XMLSerializer().serializeToString(root);
+  return { svg: `<?xml version="1.0" encoding="UTF-8"?>\n${xml}\n`, width, height };
+}
+
+/** The first non-transparent background colour from `element` up to the page. */
+function resolveBackground(element: Element): string {
+  for (let e: Element | null = element; e; e = e.parentElement) {
+    const color = getComputedStyle(e).backgroundColor;
+    if (color && color !== 'transparent' && !/rgba\(.*,\s*0\)$/.test(color)) return color;
+  }
+  return '#ffffff';
+}
+
+/** Rasterises a chart picture to PNG at `scale` × its CSS size (2 = sharp on high-density screens). */
+export async function renderPng(picture: ChartPicture, scale = 2): Promise<Blob> {
+  const url = URL.createObjectURL(new Blob([picture.svg], { type: 'image/svg+xml' }));
+  try {
+    const image = new Image();
+    image.decoding = 'async';
+    await new Promise<void>((resolve, reject) => {
+      image.onload = () => resolve();
+      image.onerror = () => reject(new Error('the chart picture could not be drawn'));
+      image.src = url;
+    });
+    const canvas = document.createElement('canvas');
+    canvas.width = Math.round(picture.width * scale);
+    canvas.height = Math.round(picture.height * scale);
+    const context = canvas.getContext('2d');
+    if (!context) throw new Error('this browser cannot draw to a canvas');
+    context.drawImage(image, 0, 0, canvas.width, canvas.height);
+    return await new Promise<Blob>((resolve, reject) =>
+      canvas.toBlob((blob) => (blob ? resolve(blob) : reject(new Error('PNG encoding failed'))), 'image/png'),
+    );
+  } finally {
+    URL.revokeObjectURL(url);
+  }
+}
