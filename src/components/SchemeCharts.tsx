@@ -16,6 +16,7 @@ import type { QuantView } from '../core/view';
 import { useAppStore } from '../state/appStore';
 import type { Channel } from '../state/schemesSlice';
 import { ChartCard, LegendItem } from './ChartCard';
+import { useThresholdMarkers } from './formats/clipThresholds';
 import { GridCard } from './formats/GridCard';
 import { GroupPicker } from './GroupPicker';
 
@@ -66,12 +67,15 @@ export function SchemeCharts({
   scheme,
   view,
   shared,
+  datasetId,
 }: {
   channel: Channel;
   label: string;
   scheme: Scheme;
   view: QuantView;
   shared: SharedScales;
+  /** The dataset `view` was computed on (for the clipping-threshold comparison). */
+  datasetId?: string;
 }) {
   const yScale = useAppStore((s) => s.yScale);
   const range = useAppStore((s) => s.range);
@@ -82,6 +86,8 @@ export function SchemeCharts({
   const clip = clipRangeOf(scheme, view);
   const clipLo = clip?.lo;
   const clipHi = clip?.hi;
+  const thresholds = useThresholdMarkers(channel, datasetId, scheme, view.group.index);
+  const thresholdMarkers = thresholds.markers;
 
   const valueInput = useMemo(
     () => ({
@@ -90,8 +96,9 @@ export function SchemeCharts({
       dequantized: view.histogram.dequantized,
       levels: view.levels ?? EMPTY_LEVELS,
       clip: clipLo !== undefined && clipHi !== undefined ? { lo: clipLo, hi: clipHi } : null,
+      markers: thresholdMarkers,
     }),
-    [view, clipLo, clipHi],
+    [view, clipLo, clipHi, thresholdMarkers],
   );
   const errorInput = useMemo(
     () => ({ edges: view.errorHistogram.edges, original: view.errorHistogram.counts }),
@@ -174,6 +181,7 @@ export function SchemeCharts({
                 {manual ? ' (drag or use arrow keys)' : perGroupGrid ? ` (group ${view.group.index})` : ''}
               </LegendItem>
             ) : null}
+            {thresholds.legend}
           </>
         }
         note={

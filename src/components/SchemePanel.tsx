@@ -95,6 +95,7 @@ export const SchemePanel = memo(function SchemePanel({
               scheme={result.requested?.scheme ?? scheme}
               view={view}
               shared={shared}
+              datasetId={dataset?.id}
             />
           </div>
         ) : (
