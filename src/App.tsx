@@ -14,6 +14,7 @@ import type { QuantView } from './core/view';
 import { useAppStore } from './state/appStore';
 import type { Channel } from './state/schemesSlice';
 import { useActiveDataset } from './state/useActiveDataset';
+import { useDefaultZoom } from './state/useDefaultZoom';
 import { useQuantView } from './state/useEngineResults';
 
 /** Scales both panels share: heatmap colour top, per-row MSE axis top, and each other's per-row MSE. */
@@ -40,6 +41,7 @@ export function computeSharedScales(
 
 export function App() {
   const data = useActiveDataset();
+  useDefaultZoom(data.dataset);
   const layout = useAppStore((s) => s.layout);
   const singleChannel = useAppStore((s) => s.singleChannel);
   const compare = layout === 'compare';

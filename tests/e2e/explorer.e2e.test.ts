@@ -169,8 +169,19 @@ describe('the explorer in Chromium', () => {
     await page.close();
   });
 
-  it('zooms by brushing the histogram and resets', async () => {
+  it('opens zoomed on the central part, zooms further by brushing, and resets to the full range', async () => {
     const { page, errors } = await openExplorer();
+    const tickSpan = async () => {
+      const ticks = await page
+        .locator('[data-testid="histogram-a"] g.x-axis g.tick text')
+        .evaluateAll((texts) => texts.map((t) => Number(t.textContent?.replace('−', '-'))));
+      return Math.max(...ticks) - Math.min(...ticks);
+    };
+    // The default view (useDefaultZoom): mean ± 4σ of the default matrix (std ≈ 0.068, so about ±0.27),
+    // not its full range of about -2.3..2.1 where the histogram is one spike.
+    const central = await page.getByTestId('zoom-range').textContent();
+    const centralSpan = await tickSpan();
+    expect(centralSpan).toBeLessThan(1);
     const overlay = page.locator('[data-testid="histogram-a"] g.brush rect.overlay');
     await overlay.scrollIntoViewIfNeeded();
     const box = await overlay.boundingBox();
@@ -180,14 +191,16 @@ describe('the explorer in Chromium', () => {
     await page.mouse.down();
     await page.mouse.move(box.x + box.width * 0.6, y, { steps: 5 });
     await page.mouse.up();
-    await page.getByTestId('zoom-range').waitFor();
+    await page.waitForFunction(
+      (before) => document.querySelector('[data-testid="zoom-range"]')?.textContent !== before,
+      central,
+    );
     await waitForReady(page);
-    const edges = await page
-      .locator('[data-testid="histogram-a"] g.x-axis g.tick text')
-      .evaluateAll((texts) => texts.map((t) => Number(t.textContent)));
-    expect(Math.max(...edges) - Math.min(...edges)).toBeLessThan(2); // full range is about -2.3..2.1
+    expect(await tickSpan()).toBeLessThan(centralSpan);
     await page.getByTestId('zoom-reset').click();
     await page.getByTestId('zoom-range').waitFor({ state: 'detached' });
+    await waitForReady(page);
+    expect(await tickSpan()).toBeGreaterThan(3); // the full range, about -2.3..2.1
     expect(errors).toEqual([]);
     await page.close();
   });
