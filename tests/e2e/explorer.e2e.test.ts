@@ -67,7 +67,9 @@ describe('the explorer in Chromium', () => {
           return { rects: (p.getAttribute('d') ?? '').split('Z').length - 1, height: box.height };
         });
         expect(drawn.rects).toBeGreaterThan(5);
-        expect(drawn.height).toBeGreaterThan(50);
+        // Zoomed on the central part (the default), the dequantized spikes set the y axis, so the original
+        // bell is about a quarter of the plot height: visible, well above a flat line.
+        expect(drawn.height).toBeGreaterThan(20);
       }
     }
     expect(await page.getByTestId('summary-shape').textContent()).toBe('256 × 256');
