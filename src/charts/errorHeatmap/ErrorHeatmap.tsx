@@ -30,7 +30,21 @@ export interface ErrorHeatmapProps {
   label: string;
   onSelectGroup?(group: number): void;
   testId?: string;
+  /** Axis and colour-legend titles (default: a weight matrix's error). */
+  titles?: HeatmapTitles;
 }
+
+export interface HeatmapTitles {
+  x: string;
+  y: string;
+  legend: string;
+}
+
+const WEIGHT_TITLES: HeatmapTitles = {
+  x: 'column (input feature)',
+  y: 'row (output channel)',
+  legend: 'mean |x̂ − x|',
+};
 
 export function ErrorHeatmap({
   heatmap,
@@ -40,6 +54,7 @@ export function ErrorHeatmap({
   label,
   onSelectGroup,
   testId,
+  titles = WEIGHT_TITLES,
 }: ErrorHeatmapProps) {
   const box = useRef<HTMLDivElement>(null);
   const canvas = useRef<HTMLCanvasElement>(null);
@@ -56,13 +71,8 @@ export function ErrorHeatmap({
     if (canvas.current) paintHeatmap(canvas.current, layout, heatmap.meanAbsError);
   }, [layout, heatmap]);
   useLayoutEffect(() => {
-    if (svg.current)
-      renderHeatmapAxes(svg.current, layout, {
-        x: 'column (input feature)',
-        y: 'row (output channel)',
-        legend: 'mean |x̂ − x|',
-      });
-  }, [layout]);
+    if (svg.current) renderHeatmapAxes(svg.current, layout, titles);
+  }, [layout, titles]);
 
   const group =
     hover && granularity ? groupOfElement(granularity, matrix, hover.hit.row, hover.hit.col) : null;
@@ -127,7 +137,7 @@ export function ErrorHeatmap({
               : `Row ${hover.hit.row}, column ${hover.hit.col}`
           }
           rows={[
-            { label: 'mean |x̂ − x|', value: formatExact(cellValue) },
+            { label: titles.legend, value: formatExact(cellValue) },
             { label: 'rows in cell', value: range(hover.hit.rows) },
             { label: 'columns in cell', value: range(hover.hit.cols) },
             { label: 'element', value: `(${hover.hit.row}, ${hover.hit.col})` },
