@@ -49,23 +49,38 @@ export interface ProgressReporter {
 }
 
 /**
- * Merges both feeds into `post(loaded, total)` calls, at most one per `intervalMs` except the first (0) and the
- * last (loaded = total), which are always sent. `loaded` never exceeds `total` and never goes down.
+ * Merges both feeds into `post(loaded, total)` calls, at most one per `intervalMs`: the first (0) and the last
+ * (loaded = total) are always sent at once; a report held back by the interval is sent when it ends (a trailing
+ * report), so a download that stalls still shows how far it got. `loaded` never exceeds `total` nor goes down.
  */
 export function createProgressReporter(
   post: (loaded: number, total: number) => void,
   intervalMs = 50,
   now: () => number = Date.now,
+  schedule: (run: () => void, delayMs: number) => void = (run, delayMs) => {
+    setTimeout(run, delayMs);
+  },
 ): ProgressReporter {
   let total = 0;
   let wholeReads = 0;
   let pieces = 0;
   let lastSentAt = Number.NEGATIVE_INFINITY;
   let lastSent = -1;
+  let trailing = false;
   const send = (force: boolean) => {
     const loaded = Math.max(lastSent, Math.min(total, Math.max(wholeReads, pieces)));
     if (loaded === lastSent && !force) return;
-    if (!force && now() - lastSentAt < intervalMs) return;
+    const wait = lastSentAt + intervalMs - now();
+    if (!force && wait > 0) {
+      if (!trailing) {
+        trailing = true;
+        schedule(() => {
+          trailing = false;
+          send(false);
+        }, wait);
+      }
+      return;
+    }
     lastSentAt = now();
     lastSent = loaded;
     post(loaded, total);

@@ -80,6 +80,7 @@ describe('createProgressReporter', () => {
       (l, t) => sent.push([l, t]),
       50,
       () => clock,
+      () => undefined, // no trailing report in this test
     );
     r.onLoad(0, 100);
     clock = 10;
@@ -94,6 +95,27 @@ describe('createProgressReporter', () => {
       [40, 100],
       [100, 100],
     ]);
+  });
+
+  it('sends a held-back report when the interval ends, so a stalled download shows how far it got', () => {
+    let clock = 0;
+    const timers: Array<{ run(): void; at: number }> = [];
+    const sent: number[] = [];
+    const r = createProgressReporter(
+      (l) => sent.push(l),
+      50,
+      () => clock,
+      (run, delayMs) => timers.push({ run, at: clock + delayMs }),
+    );
+    r.onLoad(0, 100);
+    clock = 5;
+    r.onBytes(30); // held: 5 ms after the last report
+    r.onBytes(10); // still held; one timer only
+    expect(sent).toEqual([0]);
+    expect(timers.map((t) => t.at)).toEqual([50]);
+    clock = 50;
+    timers[0].run();
+    expect(sent).toEqual([0, 40]);
   });
 
   it('never reports more than the total, nor less than before', () => {
