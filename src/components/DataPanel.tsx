@@ -60,6 +60,7 @@ export const DataPanel = memo(function DataPanel({ data }: { data: DatasetResult
       </div>
 
       <div className="grid gap-4 md:grid-cols-2 lg:grid-cols-1">
+        {isLoaded ? <LoadedTensorSummary dataset={data.dataset} /> : null}
         <div className="grid grid-cols-2 content-start gap-x-3 gap-y-3" hidden={isLoaded}>
           <div className="col-span-2">
             <Select
@@ -165,8 +166,6 @@ export const DataPanel = memo(function DataPanel({ data }: { data: DatasetResult
               Could not generate this matrix: {data.error.message}
             </p>
           ) : null}
-
-          <LoadedTensorSummary dataset={data.dataset} />
 
           <DatasetSummaryTable data={data} />
 
