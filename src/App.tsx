@@ -5,11 +5,14 @@
 import { useMemo } from 'react';
 import { DataPanel } from './components/DataPanel';
 import { ErrorBoundary } from './components/ErrorBoundary';
+import { LlmInt8View } from './components/llmInt8/LlmInt8View';
 import { MetricsTable } from './components/MetricsTable';
 import { NoticeList } from './components/NoticeList';
 import type { SharedScales } from './components/SchemeCharts';
 import { SchemePanel } from './components/SchemePanel';
+import { SweepView } from './components/sweep/SweepView';
 import { ViewToolbar } from './components/ViewToolbar';
+import { WorkspaceTabs } from './components/WorkspaceTabs';
 import type { QuantView } from './core/view';
 import { useAppStore } from './state/appStore';
 import type { Channel } from './state/schemesSlice';
@@ -86,17 +89,40 @@ export function App() {
         </aside>
         <main className="flex min-w-0 flex-col gap-4">
           <NoticeList />
-          <ViewToolbar summary={data.dataset?.summary} />
-          <ErrorBoundary label="The metrics table">
-            <MetricsTable channels={channels} metrics={metrics} />
-          </ErrorBoundary>
-          <div className={`grid min-w-0 grid-cols-1 gap-4 ${compare ? 'lg:grid-cols-2' : ''}`}>
-            {channels.map((c) => (
-              <ErrorBoundary key={c} label={`Scheme ${c.toUpperCase()}`}>
-                <SchemePanel channel={c} result={results[c]} dataset={data.dataset} shared={shared[c]} />
-              </ErrorBoundary>
-            ))}
-          </div>
+          <WorkspaceTabs
+            panels={{
+              explore: () => (
+                <>
+                  <ViewToolbar summary={data.dataset?.summary} />
+                  <ErrorBoundary label="The metrics table">
+                    <MetricsTable channels={channels} metrics={metrics} />
+                  </ErrorBoundary>
+                  <div className={`grid min-w-0 grid-cols-1 gap-4 ${compare ? 'lg:grid-cols-2' : ''}`}>
+                    {channels.map((c) => (
+                      <ErrorBoundary key={c} label={`Scheme ${c.toUpperCase()}`}>
+                        <SchemePanel
+                          channel={c}
+                          result={results[c]}
+                          dataset={data.dataset}
+                          shared={shared[c]}
+                        />
+                      </ErrorBoundary>
+                    ))}
+                  </div>
+                </>
+              ),
+              sweep: () => (
+                <ErrorBoundary label="The sweep">
+                  <SweepView dataset={data.dataset} />
+                </ErrorBoundary>
+              ),
+              llmInt8: () => (
+                <ErrorBoundary label="The LLM.int8() view">
+                  <LlmInt8View dataset={data.dataset} />
+                </ErrorBoundary>
+              ),
+            }}
+          />
         </main>
       </div>
     </div>

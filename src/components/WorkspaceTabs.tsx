@@ -1,0 +1,100 @@
+/**
+ * The page's views as tabs (issue #5): the explorer (A vs B), the sweep of every format, and LLM.int8().
+ * WAI-ARIA tabs: arrow keys move between tabs (roving tabindex), Home / End jump to the ends. A view is
+ * mounted on its first visit and then kept (hidden), so a finished sweep survives a trip to the explorer.
+ */
+import { type KeyboardEvent, type ReactNode, useRef, useState } from 'react';
+
+export type WorkspaceTab = 'explore' | 'sweep' | 'llmInt8';
+
+export const WORKSPACE_TABS: ReadonlyArray<{ id: WorkspaceTab; label: string }> = [
+  { id: 'explore', label: 'Explorer (A vs B)' },
+  { id: 'sweep', label: 'Sweep: every format' },
+  { id: 'llmInt8', label: 'LLM.int8() outliers' },
+];
+
+/** The tab a key press moves to from `current` (null: the key does not move). */
+export function nextTab(current: WorkspaceTab, key: string): WorkspaceTab | null {
+  const i = WORKSPACE_TABS.findIndex((t) => t.id === current);
+  const n = WORKSPACE_TABS.length;
+  if (key === 'ArrowRight') return WORKSPACE_TABS[(i + 1) % n].id;
+  if (key === 'ArrowLeft') return WORKSPACE_TABS[(i - 1 + n) % n].id;
+  if (key === 'Home') return WORKSPACE_TABS[0].id;
+  if (key === 'End') return WORKSPACE_TABS[n - 1].id;
+  return null;
+}
+
+export function WorkspaceTabs({
+  panels,
+  initial = 'explore',
+}: {
+  panels: Record<WorkspaceTab, () => ReactNode>;
+  initial?: WorkspaceTab;
+}) {
+  const [tab, setTab] = useState<WorkspaceTab>(initial);
+  const [visited, setVisited] = useState<ReadonlySet<WorkspaceTab>>(() => new Set([initial]));
+  const buttons = useRef<Partial<Record<WorkspaceTab, HTMLButtonElement | null>>>({});
+  const select = (next: WorkspaceTab, focus = false) => {
+    setTab(next);
+    setVisited((v) => (v.has(next) ? v : new Set([...v, next])));
+    if (focus) buttons.current[next]?.focus();
+  };
+  const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
+    const next = nextTab(tab, event.key);
+    if (!next) return;
+    event.preventDefault();
+    select(next, true);
+  };
+  return (
+    <>
+      <div
+        role="tablist"
+        aria-label="Views"
+        className="flex flex-wrap gap-1 border-b border-slate-200 dark:border-slate-800"
+        onKeyDown={onKeyDown}
+        data-testid="workspace-tabs"
+      >
+        {WORKSPACE_TABS.map((t) => {
+          const selected = t.id === tab;
+          return (
+            <button
+              key={t.id}
+              ref={(el) => {
+                buttons.current[t.id] = el;
+              }}
+              type="button"
+              role="tab"
+              id={`tab-${t.id}`}
+              aria-selected={selected}
+              aria-controls={`tabpanel-${t.id}`}
+              tabIndex={selected ? 0 : -1}
+              onClick={() => select(t.id)}
+              data-testid={`tab-${t.id}`}
+              className={`-mb-px rounded-t-md border px-3 py-1.5 text-sm font-medium ${
+                selected
+                  ? 'border-slate-200 border-b-slate-50 bg-slate-50 text-slate-900 dark:border-slate-800 dark:border-b-slate-950 dark:bg-slate-950 dark:text-white'
+                  : 'border-transparent text-slate-600 hover:text-slate-900 dark:text-slate-300 dark:hover:text-white'
+              }`}
+            >
+              {t.label}
+            </button>
+          );
+        })}
+      </div>
+      {WORKSPACE_TABS.map((t) =>
+        visited.has(t.id) ? (
+          <div
+            key={t.id}
+            role="tabpanel"
+            id={`tabpanel-${t.id}`}
+            aria-labelledby={`tab-${t.id}`}
+            hidden={t.id !== tab}
+            className="flex min-w-0 flex-col gap-4"
+          >
+            {panels[t.id]()}
+          </div>
+        ) : null,
+      )}
+    </>
+  );
+}

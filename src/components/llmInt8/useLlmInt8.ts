@@ -1,0 +1,45 @@
+/**
+ * The LLM.int8() result for the current dataset and parameters (react-query, keyed by both). Parameters settle
+ * for 150 ms before a call, so a threshold drag sends the latest value rather than every step; the previous
+ * result stays on screen meanwhile.
+ */
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import { useEffect, useState } from 'react';
+import type { LlmInt8Params } from '../../core/llmInt8View';
+import { useEngine } from '../../state/engineContext';
+import { shouldRetry } from '../../state/engineQueries';
+import { isAbortError } from '../../worker/engineClient';
+
+/** `value` once it has stayed the same for `ms`. */
+export function useSettled<T>(value: T, ms: number): T {
+  const [settled, setSettled] = useState(value);
+  useEffect(() => {
+    const timer = setTimeout(() => setSettled(value), ms);
+    return () => clearTimeout(timer);
+  }, [value, ms]);
+  return settled;
+}
+
+export function useLlmInt8(datasetId: string | undefined, params: LlmInt8Params) {
+  const client = useEngine();
+  const settled = useSettled(params, 150);
+  const query = useQuery({
+    queryKey: ['llmInt8', datasetId, settled] as const,
+    queryFn: ({ signal }) =>
+      client.call('llmInt8', [datasetId ?? '', settled], { signal, channel: 'llm-int8' }),
+    enabled: datasetId !== undefined,
+    staleTime: Infinity,
+    gcTime: 5 * 60_000,
+    placeholderData: keepPreviousData,
+    structuralSharing: false,
+    retry: shouldRetry,
+    retryDelay: 50,
+  });
+  const error =
+    query.error && !isAbortError(query.error) ? (query.error as Error & { field?: string }) : null;
+  return {
+    view: query.data,
+    computing: query.isFetching || settled !== params,
+    error,
+  };
+}
