@@ -13,12 +13,14 @@ import { PALETTE } from '../charts/palette';
 import { RowErrorChart } from '../charts/rowError/RowErrorChart';
 import type { IntegerScheme, Scheme } from '../core/scheme';
 import type { QuantView } from '../core/view';
+import { errorHistogramTable, heatmapTable, histogramTable, rowErrorTable } from '../export/tables';
 import { useAppStore } from '../state/appStore';
 import type { Channel } from '../state/schemesSlice';
 import { ChartCard, LegendItem } from './ChartCard';
 import { useThresholdMarkers } from './formats/clipThresholds';
 import { GridCard } from './formats/GridCard';
 import { GroupPicker } from './GroupPicker';
+import { describeScheme } from './schemeMethods';
 
 /** Scales shared by A and B so their charts compare at a glance. */
 export interface SharedScales {
@@ -29,6 +31,9 @@ export interface SharedScales {
 }
 
 const EMPTY_LEVELS = new Float32Array(0);
+
+/** The cards of SchemeCharts, for choosing which to show (the embed mode shows a subset). */
+export type SchemeChartId = 'hist' | 'grid' | 'error' | 'heatmap' | 'rows';
 
 /** The clipping range the markers show: the manual range (from the store) or the selected group's range. */
 export function clipRangeOf(scheme: Scheme, view: QuantView): { lo: number; hi: number } | null {
@@ -68,6 +73,7 @@ export function SchemeCharts({
   view,
   shared,
   datasetId,
+  show,
 }: {
   channel: Channel;
   label: string;
@@ -76,7 +82,11 @@ export function SchemeCharts({
   shared: SharedScales;
   /** The dataset `view` was computed on (for the clipping-threshold comparison). */
   datasetId?: string;
+  /** The cards to show (default: all). */
+  show?: ReadonlySet<SchemeChartId>;
 }) {
+  const visible = (id: SchemeChartId) => !show || show.has(id);
+  const schemeName = describeScheme(scheme);
   const yScale = useAppStore((s) => s.yScale);
   const range = useAppStore((s) => s.range);
   const setRange = useAppStore((s) => s.setRange);
@@ -147,135 +157,163 @@ export function SchemeCharts({
 
   return (
     <div className="flex flex-col gap-5">
-      <ChartCard
-        title="Values: original vs dequantized"
-        testId={`chart-values-${channel}`}
-        actions={
-          range ? (
-            <button
-              type="button"
-              className="link-button"
-              onClick={() => setRange(null)}
-              data-testid={`zoom-reset-${channel}`}
-            >
-              Reset zoom
-            </button>
-          ) : (
-            <span className="text-[11px] text-slate-500 dark:text-slate-400">
-              drag across the plot to zoom
-            </span>
-          )
-        }
-        legend={
-          <>
-            <LegendItem color={PALETTE.original}>original</LegendItem>
-            <LegendItem color={PALETTE.dequantized} kind="outline">
-              dequantized
-            </LegendItem>
-            <LegendItem color={PALETTE.grid} kind="tick">
-              grid levels{perGroupGrid ? ` (group ${view.group.index})` : ''}
-            </LegendItem>
-            {clip ? (
-              <LegendItem color={PALETTE.clip} kind={manual ? 'line' : 'dashed'}>
-                clip range
-                {manual ? ' (drag or use arrow keys)' : perGroupGrid ? ` (group ${view.group.index})` : ''}
-              </LegendItem>
-            ) : null}
-            {thresholds.legend}
-          </>
-        }
-        note={
-          <>
-            {hiddenLevels} grid levels in this group
-            {range ? `; zoomed to [${formatExact(range[0])}, ${formatExact(range[1])}]` : ''}
-            {outside > 0 ? `; ${formatCount(outside)} values outside the zoomed range are not shown` : ''}.
-          </>
-        }
-      >
-        <HistogramChart
-          input={valueInput}
-          options={options}
-          render={valueRender}
-          describeBar={describeValueBar}
-          onZoom={(r) => setRange(r)}
-          onClipChange={(edge, value) => {
-            if (scheme.kind !== 'integer') return;
-            const next = nextManualClip(scheme, edge, value);
-            setClipping(channel, { kind: 'manual', ...next });
+      {visible('hist') ? (
+        <ChartCard
+          title="Values: original vs dequantized"
+          testId={`chart-values-${channel}`}
+          exportAs={{
+            name: `histogram-${channel}`,
+            title: `${label} (${schemeName}): values, original vs dequantized`,
+            data: () => histogramTable(view, schemeName, channel),
           }}
-          testId={`histogram-${channel}`}
-        />
-        <GroupPicker
-          label={label}
-          group={view.group}
-          groupCount={view.groupCount}
-          matrixCols={view.cols}
-          onChange={(g) => setGroup(channel, g)}
-          testId={`group-${channel}`}
-        />
-      </ChartCard>
-
-      <GridCard channel={channel} label={label} view={view} />
-
-      <ChartCard
-        title="Error histogram"
-        testId={`chart-error-${channel}`}
-        legend={<LegendItem color={PALETTE.error}>x̂ − x</LegendItem>}
-        note={`mean error (bias) ${formatExact(view.metrics.meanError)}; max |error| ${formatExact(view.metrics.maxAbsError)}`}
-      >
-        <HistogramChart
-          input={errorInput}
-          options={options}
-          render={errorRender}
-          describeBar={describeErrorBar}
-          height={170}
-          testId={`error-histogram-${channel}`}
-        />
-      </ChartCard>
-
-      <ChartCard
-        title="Error heatmap |x̂ − x|"
-        testId={`chart-heatmap-${channel}`}
-        note={
-          view.heatmap.rowsPerCell > 1 || view.heatmap.colsPerCell > 1
-            ? `Each cell averages ${view.heatmap.rowsPerCell} × ${view.heatmap.colsPerCell} values. Colours share one scale across schemes. Hover for exact values${granularity && granularity.kind !== 'tensor' ? '; click to show that group’s grid' : ''}.`
-            : `One cell per value. Colours share one scale across schemes. Hover for exact values${granularity && granularity.kind !== 'tensor' ? '; click to show that group’s grid' : ''}.`
-        }
-      >
-        <ErrorHeatmap
-          heatmap={view.heatmap}
-          matrix={matrix}
-          granularity={granularity}
-          colorMax={shared.heatmapMax}
-          label={`${label} error heatmap`}
-          onSelectGroup={(g) => setGroup(channel, g)}
-          testId={`heatmap-${channel}`}
-        />
-      </ChartCard>
-
-      <ChartCard
-        title="Error per row (output channel)"
-        testId={`chart-rows-${channel}`}
-        legend={
-          <>
-            <LegendItem color={PALETTE.error}>{label}</LegendItem>
-            {shared.other ? (
-              <LegendItem color={PALETTE.axis} kind="dashed">
-                {shared.other.label}
+          actions={
+            range ? (
+              <button
+                type="button"
+                className="link-button"
+                onClick={() => setRange(null)}
+                data-testid={`zoom-reset-${channel}`}
+              >
+                Reset zoom
+              </button>
+            ) : (
+              <span className="text-[11px] text-slate-500 dark:text-slate-400">
+                drag across the plot to zoom
+              </span>
+            )
+          }
+          legend={
+            <>
+              <LegendItem color={PALETTE.original}>original</LegendItem>
+              <LegendItem color={PALETTE.dequantized} kind="outline">
+                dequantized
               </LegendItem>
-            ) : null}
-          </>
-        }
-        note={shared.other ? 'Both schemes share this y axis.' : undefined}
-      >
-        <RowErrorChart
-          rowMse={view.rowMse}
-          other={shared.other}
-          yMax={shared.rowMseMax}
-          label={label}
-          testId={`row-error-${channel}`}
-        />
-      </ChartCard>
+              <LegendItem color={PALETTE.grid} kind="tick">
+                grid levels{perGroupGrid ? ` (group ${view.group.index})` : ''}
+              </LegendItem>
+              {clip ? (
+                <LegendItem color={PALETTE.clip} kind={manual ? 'line' : 'dashed'}>
+                  clip range
+                  {manual ? ' (drag or use arrow keys)' : perGroupGrid ? ` (group ${view.group.index})` : ''}
+                </LegendItem>
+              ) : null}
+              {thresholds.legend}
+            </>
+          }
+          note={
+            <>
+              {hiddenLevels} grid levels in this group
+              {range ? `; zoomed to [${formatExact(range[0])}, ${formatExact(range[1])}]` : ''}
+              {outside > 0 ? `; ${formatCount(outside)} values outside the zoomed range are not shown` : ''}.
+            </>
+          }
+        >
+          <HistogramChart
+            input={valueInput}
+            options={options}
+            render={valueRender}
+            describeBar={describeValueBar}
+            onZoom={(r) => setRange(r)}
+            onClipChange={(edge, value) => {
+              if (scheme.kind !== 'integer') return;
+              const next = nextManualClip(scheme, edge, value);
+              setClipping(channel, { kind: 'manual', ...next });
+            }}
+            testId={`histogram-${channel}`}
+          />
+          <GroupPicker
+            label={label}
+            group={view.group}
+            groupCount={view.groupCount}
+            matrixCols={view.cols}
+            onChange={(g) => setGroup(channel, g)}
+            testId={`group-${channel}`}
+          />
+        </ChartCard>
+      ) : null}
+
+      {visible('grid') ? <GridCard channel={channel} label={label} view={view} /> : null}
+
+      {visible('error') ? (
+        <ChartCard
+          title="Error histogram"
+          testId={`chart-error-${channel}`}
+          exportAs={{
+            name: `error-histogram-${channel}`,
+            title: `${label} (${schemeName}): error histogram`,
+            data: () => errorHistogramTable(view, schemeName, channel),
+          }}
+          legend={<LegendItem color={PALETTE.error}>x̂ − x</LegendItem>}
+          note={`mean error (bias) ${formatExact(view.metrics.meanError)}; max |error| ${formatExact(view.metrics.maxAbsError)}`}
+        >
+          <HistogramChart
+            input={errorInput}
+            options={options}
+            render={errorRender}
+            describeBar={describeErrorBar}
+            height={170}
+            testId={`error-histogram-${channel}`}
+          />
+        </ChartCard>
+      ) : null}
+
+      {visible('heatmap') ? (
+        <ChartCard
+          title="Error heatmap |x̂ − x|"
+          testId={`chart-heatmap-${channel}`}
+          exportAs={{
+            name: `heatmap-${channel}`,
+            title: `${label} (${schemeName}): error heatmap |x̂ − x|`,
+            data: () => heatmapTable(view, schemeName, channel),
+          }}
+          note={
+            view.heatmap.rowsPerCell > 1 || view.heatmap.colsPerCell > 1
+              ? `Each cell averages ${view.heatmap.rowsPerCell} × ${view.heatmap.colsPerCell} values. Colours share one scale across schemes. Hover for exact values${granularity && granularity.kind !== 'tensor' ? '; click to show that group’s grid' : ''}.`
+              : `One cell per value. Colours share one scale across schemes. Hover for exact values${granularity && granularity.kind !== 'tensor' ? '; click to show that group’s grid' : ''}.`
+          }
+        >
+          <ErrorHeatmap
+            heatmap={view.heatmap}
+            matrix={matrix}
+            granularity={granularity}
+            colorMax={shared.heatmapMax}
+            label={`${label} error heatmap`}
+            onSelectGroup={(g) => setGroup(channel, g)}
+            testId={`heatmap-${channel}`}
+          />
+        </ChartCard>
+      ) : null}
+
+      {visible('rows') ? (
+        <ChartCard
+          title="Error per row (output channel)"
+          testId={`chart-rows-${channel}`}
+          exportAs={{
+            name: `row-mse-${channel}`,
+            title: `${label} (${schemeName}): MSE per row`,
+            data: () => rowErrorTable(view, schemeName, channel),
+          }}
+          legend={
+            <>
+              <LegendItem color={PALETTE.error}>{label}</LegendItem>
+              {shared.other ? (
+                <LegendItem color={PALETTE.axis} kind="dashed">
+                  {shared.other.label}
+                </LegendItem>
+              ) : null}
+            </>
+          }
+          note={shared.other ? 'Both schemes share this y axis.' : undefined}
+        >
+          <RowErrorChart
+            rowMse={view.rowMse}
+            other={shared.other}
+            yMax={shared.rowMseMax}
+            label={label}
+            testId={`row-error-${channel}`}
+          />
+        </ChartCard>
+      ) : null}
     </div>
   );
 }
