@@ -6,7 +6,11 @@
 import { memo } from 'react';
 import { formatBytes, formatCount, formatExact } from '../charts/formatNumber';
 import type { Metrics } from '../core/view';
+import { metricsTable } from '../export/tables';
+import { useAppStore } from '../state/appStore';
 import type { Channel } from '../state/schemesSlice';
+import { ExportMenu } from './export/ExportMenu';
+import { describeScheme } from './schemeMethods';
 
 interface MetricRow {
   key: string;
@@ -138,11 +142,25 @@ export const MetricsTable = memo(function MetricsTable({
   channels: readonly Channel[];
 }) {
   const storage = { a: metrics.a?.storage, b: metrics.b?.storage };
+  const schemes = useAppStore((s) => s.schemes);
   return (
     <section aria-labelledby="metrics-heading" className="panel" data-testid="metrics-table">
-      <h2 id="metrics-heading" className="panel-title mb-2">
-        Metrics
-      </h2>
+      <div className="mb-2 flex items-center justify-between gap-2">
+        <h2 id="metrics-heading" className="panel-title">
+          Metrics
+        </h2>
+        <ExportMenu
+          name="metrics"
+          title="Metrics"
+          data={() =>
+            metricsTable(
+              Object.fromEntries(channels.map((c) => [c, metrics[c]])),
+              Object.fromEntries(channels.map((c) => [c, describeScheme(schemes[c])])),
+            )
+          }
+          testId="export-metrics"
+        />
+      </div>
       <div className="overflow-x-auto">
         <table className="w-full min-w-[22rem] text-sm tabular-nums">
           <thead>
