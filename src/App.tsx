@@ -47,6 +47,8 @@ export function App() {
   useDefaultZoom(data.dataset);
   const layout = useAppStore((s) => s.layout);
   const singleChannel = useAppStore((s) => s.singleChannel);
+  const tab = useAppStore((s) => s.tab);
+  const setTab = useAppStore((s) => s.setTab);
   const compare = layout === 'compare';
   const channels = useMemo<Channel[]>(
     () => (compare ? ['a', 'b'] : [singleChannel]),
@@ -90,6 +92,8 @@ export function App() {
         <main className="flex min-w-0 flex-col gap-4">
           <NoticeList />
           <WorkspaceTabs
+            tab={tab}
+            onTabChange={setTab}
             panels={{
               explore: () => (
                 <>

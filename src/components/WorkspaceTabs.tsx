@@ -27,15 +27,24 @@ export function nextTab(current: WorkspaceTab, key: string): WorkspaceTab | null
 export function WorkspaceTabs({
   panels,
   initial = 'explore',
+  tab: controlled,
+  onTabChange,
 }: {
   panels: Record<WorkspaceTab, () => ReactNode>;
   initial?: WorkspaceTab;
+  /** The open tab when the caller keeps it (the store: links and lessons open a view); else kept here. */
+  tab?: WorkspaceTab;
+  onTabChange?(tab: WorkspaceTab): void;
 }) {
-  const [tab, setTab] = useState<WorkspaceTab>(initial);
-  const [visited, setVisited] = useState<ReadonlySet<WorkspaceTab>>(() => new Set([initial]));
+  const [own, setOwn] = useState<WorkspaceTab>(controlled ?? initial);
+  const tab = controlled ?? own;
+  const [visited, setVisited] = useState<ReadonlySet<WorkspaceTab>>(() => new Set([tab]));
+  // A tab opened from outside (a link, a lesson step) is mounted like one opened by a click.
+  if (!visited.has(tab)) setVisited(new Set([...visited, tab]));
   const buttons = useRef<Partial<Record<WorkspaceTab, HTMLButtonElement | null>>>({});
   const select = (next: WorkspaceTab, focus = false) => {
-    setTab(next);
+    setOwn(next);
+    onTabChange?.(next);
     setVisited((v) => (v.has(next) ? v : new Set([...v, next])));
     if (focus) buttons.current[next]?.focus();
   };

@@ -6,6 +6,7 @@
 import { createContext, type ReactNode, useContext, useState } from 'react';
 import { createStore, type StoreApi, useStore } from 'zustand';
 import type { GeneratorParams } from '../core/generators.types';
+import type { LlmInt8Params } from '../core/llmInt8View';
 import type { Scheme } from '../core/scheme';
 import { createDataSlice, type DataSlice } from './dataSlice';
 import { createNoticesSlice, type NoticesSlice } from './noticesSlice';
@@ -14,8 +15,15 @@ import type { LessonPosition } from './shareableState';
 import { createSourceSlice, type SourceSlice } from './sourceSlice';
 import { createTeachSlice, type TeachSlice } from './teachSlice';
 import { createViewSlice, type ViewSlice } from './viewSlice';
+import { createWorkspaceSlice, type WorkspaceSlice, type WorkspaceTab } from './workspaceSlice';
 
-export type AppState = DataSlice & SchemesSlice & ViewSlice & NoticesSlice & TeachSlice & SourceSlice;
+export type AppState = DataSlice &
+  SchemesSlice &
+  ViewSlice &
+  NoticesSlice &
+  TeachSlice &
+  SourceSlice &
+  WorkspaceSlice;
 
 /** Initial choices; anything left out takes its default (DEFAULT_GENERATOR, DEFAULT_SCHEME_A/B, compare view). */
 export interface AppStoreInit {
@@ -28,6 +36,8 @@ export interface AppStoreInit {
   bins?: number;
   lesson?: LessonPosition | null;
   workedValues?: number[] | null;
+  tab?: WorkspaceTab;
+  llmInt8?: LlmInt8Params;
 }
 
 export type AppStore = StoreApi<AppState>;
@@ -40,6 +50,7 @@ export const createAppStore = (init: AppStoreInit = {}): AppStore =>
     ...createViewSlice(init)(...a),
     ...createNoticesSlice()(...a),
     ...createTeachSlice(init)(...a),
+    ...createWorkspaceSlice(init)(...a),
     ...createSourceSlice()(...a),
   }));
 

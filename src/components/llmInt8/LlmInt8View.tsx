@@ -5,7 +5,7 @@
  * what share is kept in FP16, and the error of the product Y = X·W (not only of the weights) for the mixed
  * decomposition against plain int8 vector-wise.
  */
-import { memo, useMemo, useState } from 'react';
+import { memo, useMemo } from 'react';
 import { ErrorHeatmap, type HeatmapTitles } from '../../charts/errorHeatmap/ErrorHeatmap';
 import { FeatureMaxChart } from '../../charts/featureMax/FeatureMaxChart';
 import { formatCount, formatExact } from '../../charts/formatNumber';
@@ -13,7 +13,7 @@ import { HistogramChart } from '../../charts/histogram/HistogramChart';
 import type { HistogramBar } from '../../charts/histogram/histogramLayout';
 import type { HistogramRenderOptions } from '../../charts/histogram/renderHistogram';
 import { PALETTE } from '../../charts/palette';
-import { DEFAULT_LLM_INT8_PARAMS, type LlmInt8Params } from '../../core/llmInt8View';
+import { useAppStore } from '../../state/appStore';
 import type { DatasetSummary } from '../../worker/protocol';
 import { ChartCard, LegendItem } from '../ChartCard';
 import { NumberField } from '../controls/NumberField';
@@ -41,8 +41,9 @@ function Stat({ label, value, testId, raw }: { label: string; value: string; tes
 }
 
 export const LlmInt8View = memo(function LlmInt8View({ dataset }: { dataset: DatasetSummary | undefined }) {
-  const [params, setParams] = useState<LlmInt8Params>(DEFAULT_LLM_INT8_PARAMS);
-  const patch = (p: Partial<LlmInt8Params>) => setParams((prev) => ({ ...prev, ...p }));
+  // In the store (workspaceSlice), so a link or a lesson step can set them.
+  const params = useAppStore((s) => s.llmInt8);
+  const patch = useAppStore((s) => s.patchLlmInt8);
   const { view, computing, error } = useLlmInt8(dataset?.id, params);
   const features = dataset?.summary.cols ?? 0;
   const rows = dataset?.summary.rows ?? 0;

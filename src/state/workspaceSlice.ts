@@ -1,0 +1,29 @@
+/**
+ * Store slice: which view of the page is open (the A-vs-B explorer, the sweep, the LLM.int8() view) and the
+ * LLM.int8() view's parameters. In the store rather than in the components so that a link or a lesson step can
+ * open a view with given parameters (issue #6). Plain JSON.
+ */
+import type { StateCreator } from 'zustand';
+import { DEFAULT_LLM_INT8_PARAMS, type LlmInt8Params } from '../core/llmInt8View';
+import type { AppState } from './appStore';
+
+/** The views of the page (components/WorkspaceTabs.tsx draws them as tabs). */
+export type WorkspaceTab = 'explore' | 'sweep' | 'llmInt8';
+export const WORKSPACE_TAB_IDS: readonly WorkspaceTab[] = ['explore', 'sweep', 'llmInt8'];
+
+export interface WorkspaceSlice {
+  tab: WorkspaceTab;
+  llmInt8: LlmInt8Params;
+  setTab(tab: WorkspaceTab): void;
+  /** Merges into the LLM.int8() view's parameters. */
+  patchLlmInt8(patch: Partial<LlmInt8Params>): void;
+}
+
+export const createWorkspaceSlice =
+  (init?: { tab?: WorkspaceTab; llmInt8?: LlmInt8Params }): StateCreator<AppState, [], [], WorkspaceSlice> =>
+  (set) => ({
+    tab: init?.tab ?? 'explore',
+    llmInt8: init?.llmInt8 ?? DEFAULT_LLM_INT8_PARAMS,
+    setTab: (tab) => set({ tab }),
+    patchLlmInt8: (patch) => set((s) => ({ llmInt8: { ...s.llmInt8, ...patch } })),
+  });
