@@ -6,6 +6,7 @@ import { memo } from 'react';
 import { formatCount } from '../../charts/formatNumber';
 import { useAppStore } from '../../state/appStore';
 import type { DatasetSummary } from '../../worker/protocol';
+import { BUTTON_CLASS } from './loadStyles';
 import { formatShape } from './TensorList';
 
 /** How the engine sees a shape: first dimension as rows, the rest flattened (core/tensor.ts shapeAs2D). */
@@ -36,14 +37,9 @@ export const LoadedTensorSummary = memo(function LoadedTensorSummary({
   ];
   return (
     <div className="flex flex-col gap-2" data-testid="loaded-tensor">
-      <div className="flex items-center justify-between gap-2">
-        <h3 className="text-xs font-semibold uppercase tracking-wide text-slate-500 dark:text-slate-400">
-          Loaded tensor
-        </h3>
-        <button type="button" className="link-button" onClick={showGenerator} data-testid="use-generator">
-          Back to the generator
-        </button>
-      </div>
+      <h3 className="text-xs font-semibold uppercase tracking-wide text-slate-500 dark:text-slate-400">
+        Loaded tensor
+      </h3>
       <table className="w-full table-fixed text-sm">
         <tbody>
           {rows.map(([label, value, id]) => (
@@ -78,6 +74,11 @@ export const LoadedTensorSummary = memo(function LoadedTensorSummary({
           to stay within {formatCount(info.maxValues)} values.
         </p>
       ) : null}
+      <div>
+        <button type="button" className={BUTTON_CLASS} onClick={showGenerator} data-testid="use-generator">
+          ← Back to the generator
+        </button>
+      </div>
     </div>
   );
 });
