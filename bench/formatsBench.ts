@@ -1,5 +1,21 @@
-/** Bench rows for the non-integer formats (issue #5): one full recompute per format on the same tensor. */
-import type { Tensor2D, TensorCache } from '../src/core';
+/**
+ * Bench rows for the non-integer formats (issue #5): one full recompute (computeQuantView, the same call the
+ * worker makes for a panel) per format on the same tensor, median of several calls after a warm-up, with the
+ * bits per weight the engine reports; and the sweep's total time (every scheme of defaultSweepSchemes on the
+ * tensor, sampled to SWEEP_MAX_VALUES as the worker does). Targets (issue #5): each format at 1024^2 under
+ * 16 ms, the sweep at 1024^2 under 2 s.
+ */
+import {
+  computeQuantView,
+  DEFAULT_VIEW,
+  defaultSweepSchemes,
+  type FormatScheme,
+  labelOf,
+  runSweep,
+  type Scheme,
+  type Tensor2D,
+  type TensorCache,
+} from '../src/core';
 
 export interface FormatRow {
   name: string;
@@ -7,7 +23,54 @@ export interface FormatRow {
   bitsPerWeight: number;
 }
 
-// TODO(#5): filled in once the formats are wired into computeQuantView.
-export function formatRows(_t: Tensor2D, _cache: TensorCache, _repeats: number): FormatRow[] {
-  return [];
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+/** Every non-integer scheme the sweep tries, plus the raw casts (no scale) of the float formats. */
+export function benchFormatSchemes(): FormatScheme[] {
+  const sweep = defaultSweepSchemes().filter((s): s is FormatScheme => s.kind !== 'integer');
+  const raw: FormatScheme[] = sweep
+    .filter((s) => s.kind === 'float')
+    .map((s) => ({ ...s, scaling: 'none' as const }));
+  return [...sweep, ...raw];
+}
+
+function timeMedian(fn: () => void, n: number): number {
+  fn(); // warm-up at full size
+  const times: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const t0 = performance.now();
+    fn();
+    times.push(performance.now() - t0);
+  }
+  return median(times);
+}
+
+/** One row per format: median ms of a full recompute of `t` (the cache holds the per-tensor work, as in the app). */
+export function formatRows(
+  t: Tensor2D,
+  cache: TensorCache,
+  repeats: number,
+  schemes: Scheme[] = benchFormatSchemes(),
+): FormatRow[] {
+  return schemes.map((scheme) => {
+    let bitsPerWeight = 0;
+    const ms = timeMedian(() => {
+      bitsPerWeight = computeQuantView(t, scheme, DEFAULT_VIEW, cache).metrics.bitsPerWeight;
+    }, repeats);
+    return { name: labelOf(scheme), ms, bitsPerWeight };
+  });
+}
+
+/** The sweep's total wall time on `t` (median of `repeats` runs after one warm-up run), and its size. */
+export function sweepRow(t: Tensor2D, repeats: number): { ms: number; schemes: number; rowsUsed: number } {
+  let schemes = 0;
+  let rowsUsed = 0;
+  const ms = timeMedian(() => {
+    const steps = runSweep(t);
+    let step = steps.next();
+    while (!step.done) step = steps.next();
+    schemes = step.value.points.length;
+    rowsUsed = step.value.rowsUsed;
+  }, repeats);
+  return { ms, schemes, rowsUsed };
 }

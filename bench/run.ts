@@ -22,7 +22,7 @@ import {
   type Scheme,
   type Tensor2D,
 } from '../src/core';
-import { formatRows } from './formatsBench';
+import { formatRows, sweepRow } from './formatsBench';
 
 const args = process.argv.slice(2);
 const option = (name: string, fallback: string) => {
@@ -138,6 +138,10 @@ for (const size of sizes) {
     console.log('| --- | ---: | ---: |');
     for (const row of formatRows(t, cache, n))
       console.log(`| ${row.name} | ${fmt(row.ms)} | ${row.bitsPerWeight.toFixed(4)} |`);
+    const sweep = sweepRow(t, Math.max(1, Math.floor(n / 2)));
+    console.log(
+      `\nsweep: ${sweep.schemes} schemes on ${sweep.rowsUsed} of ${size} rows (sampled to ≤ 2^17 values): ${fmt(sweep.ms)} ms total`,
+    );
   }
   console.log('');
 }

@@ -20,10 +20,28 @@ const QK_K = 256;
 const GROUP_MAX_EPS = f(1e-15);
 const ONE_TENTH = f(0.1);
 
+/** float32 magic for nearest_int: (v + 1.5 * 2^23) - 1.5 * 2^23 rounds half to even for |v| < 2^22. */
+const MAGIC = 12582912;
+/** make_qx_quants scratch: x^2, x^3 (its weights times x) and a candidate's codes. */
+const qxWeights = new Float32Array(QK_K);
+const qxWeightedX = new Float32Array(QK_K);
+const qxCodes = new Int32Array(QK_K);
+/** make_qkx2_quants scratch: x - min per element (recomputed when min changes), and its result. */
+const qkx2Shifted = new Float32Array(QK_K);
+const qkx2Result = new Float32Array(2);
+
 /**
  * `make_qkx2_quants(n, nmax, x, weights, L, &the_min, Laux, rmin, rdelta, nstep, use_mad = false)`: a weighted
  * least-squares search for (scale, min) of an asymmetric nmax-level grid over nstep + 1 candidate scales.
- * Reads x[off, off + n) and weights[0, n); writes L[off, off + n). Returns [scale, the_min] (the_min = -min >= 0).
+ * Reads x[off, off + n) and weights[0, n); writes L[off, off + n). Returns [scale, the_min] (the_min = -min >= 0)
+ * in a shared 2-element array (read it before the next call).
+ *
+ * Speed (issue #5 benchmark), with the reference's float32 operations unchanged and in the same order:
+ * fround(x - min) is computed once per min rather than once per candidate; nearest_int is inlined (every
+ * scaled value is within +-2^22 here: |iscale * (x - min)| <= nmax + 1); and a candidate whose codes equal the
+ * previous candidate's is skipped: its sums, scale, min and error depend only on the codes, x and the weights, so
+ * they equal the previous candidate's, which was either taken (this one cannot be strictly better) or refused
+ * against the same best error.
  */
 export function makeQkx2Quants(
   n: number,
@@ -36,7 +54,7 @@ export function makeQkx2Quants(
   rmin: number,
   rdelta: number,
   nstep: number,
-): [number, number] {
+): Float32Array {
   let min = x[off];
   let max = x[off];
   let sumW = weights[0];
@@ -50,37 +68,53 @@ export function makeQkx2Quants(
     sumX = f(sumX + f(w * xi));
   }
   if (min > 0) min = 0;
+  const out = qkx2Result;
   if (max === min) {
     for (let i = 0; i < n; i++) L[off + i] = 0;
-    return [0, -min];
+    out[0] = 0;
+    out[1] = -min;
+    return out;
   }
+  const shifted = qkx2Shifted;
+  for (let i = 0; i < n; i++) shifted[i] = f(x[off + i] - min);
   let iscale = f(nmax / f(max - min));
   let scale = f(1 / iscale);
   let bestError = 0;
   for (let i = 0; i < n; i++) {
-    const xi = x[off + i];
-    const l = nearestInt(f(iscale * f(xi - min)));
-    const q = Math.max(0, Math.min(nmax, l));
+    let q = f(f(iscale * shifted[i]) + MAGIC) - MAGIC;
+    q = q < 0 ? 0 : q > nmax ? nmax : q;
     L[off + i] = q;
-    let diff = f(f(f(scale * q) + min) - xi);
+    let diff = f(f(f(scale * q) + min) - x[off + i]);
     diff = f(diff * diff);
     bestError = f(bestError + f(weights[i] * diff));
   }
-  if (nstep < 1) return [scale, -min];
+  if (nstep < 1) {
+    out[0] = scale;
+    out[1] = -min;
+    return out;
+  }
+  let haveAux = false;
   for (let is = 0; is <= nstep; is++) {
     // `min` may have been replaced by a better candidate's: the reference re-reads it here, on purpose or not.
     iscale = f(f(f(rmin + f(rdelta * is)) + nmax) / f(max - min));
+    let same = haveAux;
+    for (let i = 0; i < n; i++) {
+      let l = f(f(iscale * shifted[i]) + MAGIC) - MAGIC;
+      l = l < 0 ? 0 : l > nmax ? nmax : l;
+      if (same && Laux[i] !== l) same = false;
+      Laux[i] = l;
+    }
+    haveAux = true;
+    if (same) continue;
     let sumL = 0;
     let sumL2 = 0;
     let sumXL = 0;
     for (let i = 0; i < n; i++) {
-      const xi = x[off + i];
-      const l = Math.max(0, Math.min(nmax, nearestInt(f(iscale * f(xi - min)))));
-      Laux[i] = l;
+      const l = Laux[i];
       const wl = f(weights[i] * l);
       sumL = f(sumL + wl);
       sumL2 = f(sumL2 + f(wl * l));
-      sumXL = f(sumXL + f(wl * xi));
+      sumXL = f(sumXL + f(wl * x[off + i]));
     }
     const D = f(f(sumW * sumL2) - f(sumL * sumL));
     if (D > 0) {
@@ -100,11 +134,16 @@ export function makeQkx2Quants(
         for (let i = 0; i < n; i++) L[off + i] = Laux[i];
         bestError = curError;
         scale = thisScale;
-        min = thisMin;
+        if (thisMin !== min) {
+          min = thisMin;
+          for (let i = 0; i < n; i++) shifted[i] = f(x[off + i] - min);
+        }
       }
     }
   }
-  return [scale, -min];
+  out[0] = scale;
+  out[1] = -min;
+  return out;
 }
 
 /**
@@ -126,35 +165,51 @@ export function makeQxQuants(n: number, nmax: number, x: Float32Array, off: numb
     for (let i = 0; i < n; i++) L[off + i] = 0;
     return 0;
   }
+  // w = x^2 and w * x do not depend on the candidate: computed once (same float32 values as in the loop).
+  const w = qxWeights;
+  const wx = qxWeightedX;
+  for (let i = 0; i < n; i++) {
+    const xi = x[off + i];
+    w[i] = f(xi * xi);
+    wx[i] = f(w[i] * xi);
+  }
   let iscale = f(-nmax / max);
   let sumlx = 0;
   let suml2 = 0;
   for (let i = 0; i < n; i++) {
-    const xi = x[off + i];
-    const l = Math.max(-nmax, Math.min(nmax - 1, nearestInt(f(iscale * xi))));
+    let l = f(f(iscale * x[off + i]) + MAGIC) - MAGIC;
+    l = l < -nmax ? -nmax : l > nmax - 1 ? nmax - 1 : l;
     L[off + i] = l + nmax;
-    const w = f(xi * xi);
-    sumlx = f(sumlx + f(f(w * xi) * l));
-    suml2 = f(suml2 + f(f(w * l) * l));
+    sumlx = f(sumlx + f(wx[i] * l));
+    suml2 = f(suml2 + f(f(w[i] * l) * l));
   }
   let scale = suml2 ? f(sumlx / suml2) : 0;
   let best = f(scale * sumlx);
+  const codes = qxCodes;
+  let haveCodes = false;
   for (let is = -9; is <= 9; is++) {
     if (is === 0) continue;
     iscale = f(-f(nmax + f(ONE_TENTH * is)) / max);
+    // A candidate with the previous candidate's codes has its sums too, so its test gives what the previous one
+    // gave (taking it again would write the same codes, scale and best): skip it.
+    let same = haveCodes;
+    for (let i = 0; i < n; i++) {
+      let l = f(f(iscale * x[off + i]) + MAGIC) - MAGIC;
+      l = l < -nmax ? -nmax : l > nmax - 1 ? nmax - 1 : l;
+      if (same && codes[i] !== l) same = false;
+      codes[i] = l;
+    }
+    haveCodes = true;
+    if (same) continue;
     sumlx = 0;
     suml2 = 0;
     for (let i = 0; i < n; i++) {
-      const xi = x[off + i];
-      const l = Math.max(-nmax, Math.min(nmax - 1, nearestInt(f(iscale * xi))));
-      const w = f(xi * xi);
-      sumlx = f(sumlx + f(f(w * xi) * l));
-      suml2 = f(suml2 + f(f(w * l) * l));
+      const l = codes[i];
+      sumlx = f(sumlx + f(wx[i] * l));
+      suml2 = f(suml2 + f(f(w[i] * l) * l));
     }
     if (suml2 > 0 && f(sumlx * sumlx) > f(best * suml2)) {
-      for (let i = 0; i < n; i++) {
-        L[off + i] = nmax + Math.max(-nmax, Math.min(nmax - 1, nearestInt(f(iscale * x[off + i]))));
-      }
+      for (let i = 0; i < n; i++) L[off + i] = nmax + codes[i];
       scale = f(sumlx / suml2);
       best = f(scale * sumlx);
     }
@@ -181,9 +236,9 @@ const quantizeQ4KBlock = (() => {
       for (let l = 0; l < 32; l++) sumX2 = f(sumX2 + f(x[32 * j + l] * x[32 * j + l]));
       const avX = f(Math.sqrt(f(sumX2 / 32)));
       for (let l = 0; l < 32; l++) weights[l] = f(avX + Math.abs(x[32 * j + l]));
-      const [scale, theMin] = makeQkx2Quants(32, 15, x, 32 * j, weights, L, Laux, -1, ONE_TENTH, 20);
-      scales[j] = scale;
-      mins[j] = theMin;
+      const found = makeQkx2Quants(32, 15, x, 32 * j, weights, L, Laux, -1, ONE_TENTH, 20);
+      scales[j] = found[0];
+      mins[j] = found[1];
       if (scales[j] > maxScale) maxScale = scales[j];
       if (mins[j] > maxMin) maxMin = mins[j];
     }
