@@ -4,7 +4,7 @@
  * TODO(#6): when the LLM.int8() view lands (worker method `llmInt8(datasetId, LlmInt8Params)`, core/llmInt8View.ts),
  * add steps that set its state (tokens, outlierFeatures, outlierMagnitude, threshold 6.0) and `look` at its panel.
  */
-import { float, integer, type Lesson } from './lesson';
+import { integer, type Lesson } from './lesson';
 
 const OUTLIER_DATA = {
   distribution: 'transformer',
@@ -41,25 +41,39 @@ Scheme A is what an int8 matrix multiply can use: absmax int8 with one scale per
       title: 'Per-feature scales would help, but a matmul cannot use them',
       text: `B now has one scale per column (per feature): the outlier features get their own wide grid and the others a fine one, and the MSE drops about 14 times.
 
-But in Y = X·W an int8 kernel computes integer dot products over the features and rescales the result once per output: scales per row of X and per column of W factor out of the sum; a scale per feature of X does not. So LLM.int8() does something else: it takes the outlier features out.`,
+But in Y = X·W an int8 kernel computes integer dot products over the features and rescales the result once per output: scales per row of X and per column of W factor out of the sum; a scale per feature of X does not. So LLM.int8() does something else: it takes the outlier features out. The next steps open the LLM.int8() view.`,
       set: { schemes: { b: integer({ bits: 8, granularity: { kind: 'column' } }) } },
       look: ['metric-mse-ratio', 'chart-heatmap-a'],
     },
     {
-      title: 'The int8 part, without the outlier features',
-      text: `LLM.int8() finds the features where any |x| ≥ 6 (its threshold) and removes them from X (and the matching rows of W). What remains is what this step shows: the same tokens without outlier features.
+      title: 'The decomposition, on a real product',
+      text: `This tab computes Y = X·W for real: the matrix is read as a layer's weight W (here plain normal weights, std 0.02), and X holds 64 tokens whose 4 outlier features reach about ±25. LLM.int8() finds the features where any |x| ≥ 6 (its threshold), multiplies those columns of X and rows of W in FP16, and the rest in int8 with one scale per token and per output.
 
-Vector-wise int8 (A) on this matrix has an MSE about 100 times lower than in step 1 (about 4.8e-5 against 5.5e-3): the row scales are now set by ordinary values.`,
-      set: { data: { outlierCols: 0 }, schemes: { b: integer({ bits: 8 }) } },
-      look: ['metric-mse-a'],
+Compare the product error of plain int8 (everything vector-wise int8) with LLM.int8(): about 25 times lower, with only 1.6% of X and W kept in FP16. The feature chart shows the 4 outlier features above the threshold line.`,
+      set: {
+        data: { distribution: 'normal', scale: 0.02, outlierCols: 0 },
+        view: { tab: 'llmInt8', yScale: 'linear' },
+        llmInt8: { tokens: 64, outlierFeatures: 4, outlierMagnitude: 20, threshold: 6, seed: 7 },
+      },
+      look: ['llm-mse-ratio', 'llm-fp16-share', 'llm-chart-features'],
     },
     {
-      title: 'The outlier part stays in FP16',
-      text: `The removed features are multiplied in FP16 and the two products are added: Y = X_int8·W_int8 (rescaled) + X_outliers·W_outliers (FP16). FP16 keeps about three significant digits at any magnitude: B casts the matrix with the outliers back in to FP16, SQNR about 74 dB.
-
-Only 4 of the 256 features (1.6%) take the FP16 path, so the product is almost all int8 and as accurate as if the outliers were never there.`,
-      set: { data: { outlierCols: 4 }, schemes: { b: float('fp16', { scaling: 'none' }) } },
-      look: ['metric-sqnr-b'],
+      title: 'A threshold above the outliers keeps nothing',
+      text: `With the threshold at 30, above the largest activation (about 25), no feature is set aside: LLM.int8() is plain int8, and both errors are the same (ratio ×1).`,
+      set: { llmInt8: { threshold: 30 } },
+      look: ['llm-outlier-count', 'llm-mse-ratio'],
+    },
+    {
+      title: 'A threshold too low keeps almost everything',
+      text: `With the threshold at 2, ordinary activations cross it too: about 240 of the 256 features are kept, 94% of the product runs in FP16. The error is tiny, but the memory and speed of int8 are gone. The paper's 6.0 sets aside only the systematic outliers.`,
+      set: { llmInt8: { threshold: 2 } },
+      look: ['llm-fp16-share', 'llm-outlier-count'],
+    },
+    {
+      title: 'As if the outliers were never there',
+      text: `Without outlier features in X (and the threshold back at 6), plain int8 has an error of about 1.0e-5. That is what LLM.int8() reached in step 3 with the outliers present: setting a few features aside removes almost all of their damage.`,
+      set: { llmInt8: { threshold: 6, outlierFeatures: 0 } },
+      look: ['llm-mse-int8', 'llm-mse-mixed'],
     },
   ],
 };

@@ -5,6 +5,7 @@
  * How to write one: docs/lessons.md.
  */
 import { DEFAULT_GENERATOR, type GeneratorParams } from '../core/generators.types';
+import type { LlmInt8Params } from '../core/llmInt8View';
 import {
   DEFAULT_SCHEME_A,
   type FloatFormatId,
@@ -22,10 +23,12 @@ export interface LessonStatePatch {
   data?: Partial<GeneratorParams>;
   /** Whole schemes (use `integer({...})` / `float(...)` for brevity). */
   schemes?: Partial<Record<Channel, Scheme>>;
-  /** View options, merged: layout, singleChannel, yScale, range, bins, group. */
+  /** View options, merged: layout, singleChannel, yScale, range, bins, group, tab (the open view). */
   view?: Partial<ShareableView>;
   /** The worked example's vector (null = the default textbook vector). */
   worked?: number[] | null;
+  /** The LLM.int8() view's parameters, merged (open the view with `view: { tab: 'llmInt8' }`). */
+  llmInt8?: Partial<LlmInt8Params>;
 }
 
 export interface LessonStep {
@@ -79,6 +82,7 @@ export function applyLessonPatch(state: ShareableState, patch: LessonStatePatch 
       ? { ...state.view, ...patch.view, group: { ...state.view.group, ...patch.view.group } }
       : state.view,
     worked: patch.worked !== undefined ? patch.worked : state.worked,
+    llmInt8: patch.llmInt8 ? { ...state.llmInt8, ...patch.llmInt8 } : state.llmInt8,
   };
 }
 
@@ -107,7 +111,7 @@ function sortedJson(value: unknown): string {
 }
 
 const LESSON_ID = /^[a-z0-9][a-z0-9-]{0,63}$/;
-const PATCH_KEYS = ['data', 'schemes', 'view', 'worked'];
+const PATCH_KEYS = ['data', 'schemes', 'view', 'worked', 'llmInt8'];
 const STEP_KEYS = ['title', 'text', 'set', 'look'];
 const LESSON_KEYS = ['id', 'title', 'summary', 'steps'];
 

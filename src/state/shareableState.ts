@@ -4,11 +4,13 @@
  * so the URL codec and the lesson validator that use it are tested in Node.
  */
 import { DEFAULT_GENERATOR, type GeneratorParams } from '../core/generators.types';
+import { DEFAULT_LLM_INT8_PARAMS, type LlmInt8Params } from '../core/llmInt8View';
 import { DEFAULT_SCHEME_A, DEFAULT_SCHEME_B, type Scheme } from '../core/scheme';
 import { DEFAULT_VIEW } from '../core/view';
 import type { AppState } from './appStore';
 import type { Channel } from './schemesSlice';
 import type { Layout, YScale } from './viewSlice';
+import type { WorkspaceTab } from './workspaceSlice';
 
 /**
  * Where the matrix comes from. A generator is fully described by its parameters (seed included). A tensor of a
@@ -16,7 +18,7 @@ import type { Layout, YScale } from './viewSlice';
  */
 export type DataSource =
   | { kind: 'generate'; params: GeneratorParams }
-  | { kind: 'hub'; model: string; revision: string | null; file: string; tensor: string };
+  | { kind: 'hub'; model: string; revision: string | null; file: string | null; tensor: string };
 
 /** View options that a link carries (the store's ViewSlice, minus its actions). */
 export interface ShareableView {
@@ -28,6 +30,8 @@ export interface ShareableView {
   bins: number;
   /** Selected group per scheme (whose grid and parameters are shown). */
   group: Record<Channel, number>;
+  /** The open view: the A-vs-B explorer, the sweep, or the LLM.int8() view. */
+  tab: WorkspaceTab;
 }
 
 /** A lesson and its step, 0-based (the URL writes it 1-based: `step=1` is the first step). */
@@ -43,6 +47,8 @@ export interface ShareableState {
   lesson: LessonPosition | null;
   /** The worked example's vector; null = the default textbook vector (DEFAULT_WORKED_VALUES). */
   worked: number[] | null;
+  /** The LLM.int8() view's parameters (activations X: tokens, outlier features, magnitude; threshold; seed). */
+  llmInt8: LlmInt8Params;
 }
 
 /**
@@ -98,6 +104,7 @@ export const DEFAULT_VIEW_STATE: ShareableView = {
   range: null,
   bins: DEFAULT_VIEW.bins,
   group: { a: 0, b: 0 },
+  tab: 'explore',
 };
 
 /** The state of a fresh explorer: the default generator, schemes A/B, view; no lesson. */
@@ -107,6 +114,7 @@ export const DEFAULT_SHAREABLE_STATE: ShareableState = {
   view: DEFAULT_VIEW_STATE,
   lesson: null,
   worked: null,
+  llmInt8: DEFAULT_LLM_INT8_PARAMS,
 };
 
 /** The store fields a ShareableState sets (for `store.setState`). Hub sources are applied by the data loader. */
@@ -121,15 +129,65 @@ export function storeFieldsOf(state: ShareableState): Partial<AppState> {
     group: state.view.group,
     lesson: state.lesson,
     workedValues: state.worked,
+    tab: state.view.tab,
+    llmInt8: state.llmInt8,
   };
   if (state.data.kind === 'generate') fields.generator = state.data.params;
   return fields;
 }
 
-/** The shareable part of the store, e.g. for the URL. */
+/**
+ * Whether the data on screen can travel in a link: a generated matrix (always), a Hugging Face tensor named by
+ * `org/name[@revision]` on the public Hub (yes), or a local file / a tensor fetched from a URL (no: the link then
+ * carries the generator settings instead, and the Share dialog says so).
+ */
+export type DataShareability =
+  | { kind: 'ok'; data: DataSource }
+  | { kind: 'not-shareable'; label: string; reason: string; data: DataSource };
+
+const HUB_INPUT = /^([A-Za-z0-9][\w.-]*\/[\w.-]+)(?:@([\w.\-/]+))?$/;
+const PUBLIC_HUB = 'https://huggingface.co';
+
+export function selectDataShareability(s: AppState): DataShareability {
+  const generated: DataSource = { kind: 'generate', params: s.generator };
+  if (s.source.kind !== 'loaded') return { kind: 'ok', data: generated };
+  const { recipe, loaded } = s.source.dataset;
+  const label = loaded?.sourceLabel ?? 'the loaded tensor';
+  if (recipe.kind === 'hub') {
+    const m = HUB_INPUT.exec(recipe.input.trim());
+    const endpoint = recipe.endpoint.replace(/\/+$/, '');
+    if (m && endpoint === PUBLIC_HUB) {
+      return {
+        kind: 'ok',
+        data: {
+          kind: 'hub',
+          model: m[1],
+          revision: m[2] ?? null,
+          file: recipe.file ?? null,
+          tensor: recipe.tensor,
+        },
+      };
+    }
+    return {
+      kind: 'not-shareable',
+      label,
+      reason:
+        'only a model id on huggingface.co (org/name) can be written in a link, not a URL or another server',
+      data: generated,
+    };
+  }
+  return {
+    kind: 'not-shareable',
+    label,
+    reason: 'a file on your computer cannot travel in a link',
+    data: generated,
+  };
+}
+
+/** The shareable part of the store, e.g. for the URL (a local file is replaced by the generator settings). */
 export function selectShareableState(s: AppState): ShareableState {
   return {
-    data: { kind: 'generate', params: s.generator },
+    data: selectDataShareability(s).data,
     schemes: s.schemes,
     view: {
       layout: s.layout,
@@ -138,8 +196,10 @@ export function selectShareableState(s: AppState): ShareableState {
       range: s.range,
       bins: s.bins,
       group: s.group,
+      tab: s.tab,
     },
     lesson: s.lesson,
     worked: s.workedValues,
+    llmInt8: s.llmInt8,
   };
 }

@@ -9,11 +9,13 @@
  *   Hub tensor `model rev file tensor`.
  * - schemes, prefix `a.` / `b.`: `kind`; integer `method bits gran gs round rseed clip lo hi pct full zero`;
  *   float `fmt scaling gs sat`; block `fmt dq up`; k-means `bits gran iter`.
- * - view: `view=compare|a|b`, `y=linear|log`, `bins`, `range=lo,hi`, `a.group`, `b.group`.
+ * - view: `view=compare|a|b`, `y=linear|log`, `bins`, `range=lo,hi`, `a.group`, `b.group`, `tab=explore|sweep|llmInt8`.
+ * - LLM.int8() view: `llm.tokens llm.outliers llm.mag llm.thr llm.seed`.
  * - teaching: `lesson=<id>&step=<1-based>`, `wx=<comma-separated worked-example values>`.
  * - page: `theme=light|dark|system`, `embed=1`, `charts=hist,error,heatmap,rows,metrics,formula,mapping,worked`.
  */
 import { DEFAULT_GENERATOR, type Distribution, type GeneratorParams } from '../core/generators.types';
+import type { LlmInt8Params } from '../core/llmInt8View';
 import type {
   BlockFormatId,
   BlockScheme,
@@ -168,7 +170,8 @@ function encodeData(data: DataSource, out: Array<[string, string]>): void {
   if (data.kind === 'hub') {
     out.push(['src', 'hub'], ['model', data.model]);
     if (data.revision !== null) out.push(['rev', data.revision]);
-    out.push(['file', data.file], ['tensor', data.tensor]);
+    if (data.file !== null) out.push(['file', data.file]);
+    out.push(['tensor', data.tensor]);
     return;
   }
   const g = data.params;
@@ -190,7 +193,17 @@ function encodeView(view: ShareableView, out: Array<[string, string]>): void {
   out.push(['view', view.layout === 'compare' ? 'compare' : view.singleChannel]);
   out.push(['y', view.yScale], ['bins', num(view.bins)]);
   if (view.range) out.push(['range', `${num(view.range[0])},${num(view.range[1])}`]);
-  out.push(['a.group', num(view.group.a)], ['b.group', num(view.group.b)]);
+  out.push(['a.group', num(view.group.a)], ['b.group', num(view.group.b)], ['tab', view.tab]);
+}
+
+function encodeLlmInt8(p: LlmInt8Params, out: Array<[string, string]>): void {
+  out.push(
+    ['llm.tokens', num(p.tokens)],
+    ['llm.outliers', num(p.outlierFeatures)],
+    ['llm.mag', num(p.outlierMagnitude)],
+    ['llm.thr', num(p.threshold)],
+    ['llm.seed', num(p.seed)],
+  );
 }
 
 /**
@@ -203,6 +216,7 @@ export function encodeUrlState(state: ShareableState, page: Partial<UrlPageOptio
   encodeScheme('a', state.schemes.a, out);
   encodeScheme('b', state.schemes.b, out);
   encodeView(state.view, out);
+  encodeLlmInt8(state.llmInt8, out);
   if (state.lesson) out.push(['lesson', state.lesson.id], ['step', num(state.lesson.step + 1)]);
   if (state.worked) out.push(['wx', state.worked.map(num).join(',')]);
   if (page.theme) out.push(['theme', page.theme]);
@@ -348,9 +362,10 @@ function decodeData(r: Reader): DataSource {
     const model = hubString(r, 'model', HUB_MODEL, 192);
     // An invalid revision falls back to the default branch (null), field by field like every other key.
     const revision = hubString(r, 'rev', HUB_REVISION, 128);
+    // No file: the repository's only weight file (the loader asks when there are several).
     const file = hubString(r, 'file', null, 300);
     const tensor = hubString(r, 'tensor', null, 500);
-    if (model !== null && file !== null && tensor !== null) {
+    if (model !== null && tensor !== null) {
       // The generator keys may be present too (a hand-edited link): they are ignored.
       for (const key of [
         'gen',
@@ -368,7 +383,7 @@ function decodeData(r: Reader): DataSource {
       return { kind: 'hub', model, revision, file, tensor };
     }
     r.notices.push(
-      'The link names a Hugging Face tensor but lacks a valid model, file or tensor; showing the generated matrix.',
+      'The link names a Hugging Face tensor but lacks a valid model or tensor name; showing the generated matrix.',
     );
   }
   return { kind: 'generate', params: decodeGenerator(r) };
@@ -552,6 +567,22 @@ function decodeView(r: Reader): ShareableView {
     range,
     bins: r.int('bins', d.bins, 8, 1024),
     group: { a: r.int('a.group', 0, 0, 1 << 30), b: r.int('b.group', 0, 0, 1 << 30) },
+    tab: r.oneOf('tab', ['explore', 'sweep', 'llmInt8'] as const, d.tab),
+  };
+}
+
+/** The LLM.int8() view's parameters, with core/llmInt8View.ts validateLlmInt8Params' ranges. */
+function decodeLlmInt8(r: Reader): LlmInt8Params {
+  const d = DEFAULT_SHAREABLE_STATE.llmInt8;
+  return {
+    tokens: r.int('llm.tokens', d.tokens, 1, 4096),
+    // The upper bound is the matrix's column count, unknown here; the view says so if it is exceeded.
+    outlierFeatures: r.int('llm.outliers', d.outlierFeatures, 0, 8192),
+    outlierMagnitude: r.number('llm.mag', d.outlierMagnitude, (n) =>
+      n > 0 && n <= 1e4 ? null : 'expected a number in (0, 10000]',
+    ),
+    threshold: r.number('llm.thr', d.threshold, positive),
+    seed: r.int('llm.seed', d.seed, 0, 0xffffffff),
   };
 }
 
@@ -642,6 +673,7 @@ function decodeUnsafe(search: string, options: DecodeOptions): DecodedUrl {
     view: decodeView(r),
     lesson: decodeLesson(r, options),
     worked: decodeWorked(r),
+    llmInt8: decodeLlmInt8(r),
   };
   const themeRaw = r.raw('theme');
   let theme: ThemePreference | null = null;

@@ -59,6 +59,21 @@ describe('the lesson files', () => {
       expect(view.metrics.mse).toBeGreaterThan(0);
       expect(Number.isFinite(view.metrics.mse)).toBe(true);
     }
+    // A step that opens the LLM.int8() view: its parameters are ones the view accepts on this matrix.
+    if (state.view.tab === 'llmInt8') {
+      const llm = computeLlmInt8View(tensor, state.llmInt8);
+      expect(llm.errorInt8.mse).toBeGreaterThan(0);
+    }
+  });
+
+  it('the LLM.int8() lesson says what the view shows: 4 outliers kept, about 25× less error', () => {
+    const lesson = findLesson('llm-int8')!;
+    const state = lessonStateAt(lesson, 2);
+    if (state.data.kind !== 'generate') throw new Error('generator expected');
+    const llm = computeLlmInt8View(generateTensor(state.data.params), state.llmInt8);
+    expect(llm.outlierColumns.length).toBe(4);
+    expect(llm.errorInt8.mse / llm.errorMixed.mse).toBeGreaterThan(20);
+    expect(llm.errorInt8.mse / llm.errorMixed.mse).toBeLessThan(30);
   });
 
   it('every step says something and points at something to look at', () => {

@@ -121,7 +121,7 @@ const hubArb = fc.record({
     .filter(([, name]) => name !== '..' && name !== '.')
     .map(([org, name]) => `${org}/${name}`),
   revision: fc.option(fc.stringMatching(/^[\w-]{1,20}$/), { nil: null }),
-  file: fc.stringMatching(/^[\w-]{1,20}\.safetensors$/),
+  file: fc.option(fc.stringMatching(/^[\w-]{1,20}\.safetensors$/), { nil: null }),
   tensor: fc
     .string({ unit: 'grapheme', minLength: 1, maxLength: 60 })
     .filter(
@@ -150,6 +150,7 @@ const stateArb: fc.Arbitrary<ShareableState> = fc.record({
       ),
       bins: fc.integer({ min: 8, max: 1024 }),
       group: fc.record({ a: fc.integer({ min: 0, max: 1 << 20 }), b: fc.integer({ min: 0, max: 1 << 20 }) }),
+      tab: fc.constantFrom('explore' as const, 'sweep' as const, 'llmInt8' as const),
     })
     .map(({ choice, ...rest }) => ({
       ...rest,
@@ -161,6 +162,13 @@ const stateArb: fc.Arbitrary<ShareableState> = fc.record({
     { nil: null },
   ),
   worked: fc.option(fc.array(finite, { minLength: 1, maxLength: 32 }), { nil: null }),
+  llmInt8: fc.record({
+    tokens: fc.integer({ min: 1, max: 4096 }),
+    outlierFeatures: fc.integer({ min: 0, max: 8192 }),
+    outlierMagnitude: fc.double({ noNaN: true, min: 1e-6, max: 1e4 }),
+    threshold: positive,
+    seed: fc.integer({ min: 0, max: 0xffffffff }),
+  }),
 });
 
 // ---- tests -----------------------------------------------------------------------------------------------------
@@ -300,6 +308,9 @@ describe('tampered links', () => {
     ['wx=1,2,NaN', 'wx', (s: ShareableState) => s.worked, null],
     ['wx=', 'wx', (s: ShareableState) => s.worked, null],
     ['lesson=Bad%20Id', 'lesson', (s: ShareableState) => s.lesson, null],
+    ['tab=zoo', 'tab', (s: ShareableState) => s.view.tab, 'explore'],
+    ['llm.thr=-1', 'llm.thr', (s: ShareableState) => s.llmInt8.threshold, 6],
+    ['llm.tokens=0', 'llm.tokens', (s: ShareableState) => s.llmInt8.tokens, 64],
   ])('%s falls back to the default and the notice names %s', (query, key, read, expected) => {
     const { state, notices } = decodeUrlState(`?v=1&${query}`);
     expect(read(state)).toEqual(expected);
