@@ -10,6 +10,7 @@ import {
   type Tensor2D,
   validateScheme,
 } from '../../src/core';
+import { computeLlmInt8View } from '../../src/core/llmInt8View';
 import { findLesson, LESSON_PROBLEMS, LESSONS, lessonStepCount } from '../../src/lessons';
 import { integer, type Lesson, lessonStateAt, validateLesson } from '../../src/lessons/lesson';
 import { DEFAULT_SHAREABLE_STATE } from '../../src/state/shareableState';
