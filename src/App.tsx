@@ -5,6 +5,8 @@
 import { useMemo } from 'react';
 import { DataPanel } from './components/DataPanel';
 import { ErrorBoundary } from './components/ErrorBoundary';
+import { HeaderTools } from './components/HeaderTools';
+import { LessonPanel } from './components/lessons/LessonPanel';
 import { LlmInt8View } from './components/llmInt8/LlmInt8View';
 import { MetricsTable } from './components/MetricsTable';
 import { NoticeList } from './components/NoticeList';
@@ -13,6 +15,7 @@ import { SchemePanel } from './components/SchemePanel';
 import { SweepView } from './components/sweep/SweepView';
 import { ViewToolbar } from './components/ViewToolbar';
 import { WorkspaceTabs } from './components/WorkspaceTabs';
+import { WorkedExample } from './components/worked/WorkedExample';
 import type { QuantView } from './core/view';
 import { useAppStore } from './state/appStore';
 import type { Channel } from './state/schemesSlice';
@@ -81,6 +84,7 @@ export function App() {
           <p className="text-sm text-slate-600 dark:text-slate-300">
             What rounding a weight matrix to a few bits does to its values, compared side by side.
           </p>
+          <HeaderTools />
         </div>
       </header>
       <div className="mx-auto grid max-w-[1600px] grid-cols-1 gap-4 p-4 lg:grid-cols-[17rem_minmax(0,1fr)]">
@@ -91,6 +95,9 @@ export function App() {
         </aside>
         <main className="flex min-w-0 flex-col gap-4">
           <NoticeList />
+          <ErrorBoundary label="The lesson">
+            <LessonPanel />
+          </ErrorBoundary>
           <WorkspaceTabs
             tab={tab}
             onTabChange={setTab}
@@ -113,6 +120,9 @@ export function App() {
                       </ErrorBoundary>
                     ))}
                   </div>
+                  <ErrorBoundary label="The worked example">
+                    <WorkedExample channels={channels} datasetId={datasetId} />
+                  </ErrorBoundary>
                 </>
               ),
               sweep: () => (

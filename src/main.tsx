@@ -1,16 +1,28 @@
-/** Entry: the engine worker client, the query client and the store provider around <App/>. Nothing else. */
-import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+/**
+ * Entry: the engine worker client, the query client, the store (from the link: urlSync), the theme, then
+ * <ExplorerRoot/> (the full explorer, or the embed view for `?embed=1`). Nothing else.
+ */
+import { QueryClient } from '@tanstack/react-query';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { App } from './App';
-import { AppStoreProvider } from './state/appStore';
-import { EngineProvider } from './state/engineContext';
+import { ExplorerRoot } from './ExplorerRoot';
+import { createAppStore } from './state/appStore';
+import { linkTo, pushBootNotices, readBootState, startUrlSync } from './state/urlSync';
+import { createThemeController, readStoredPreference } from './theme/theme';
 import { EngineClient } from './worker/engineClient';
 import { spawnEngineWorker } from './worker/spawnEngineWorker';
 import './styles.css';
 
 const engine = new EngineClient(spawnEngineWorker);
 const queryClient = new QueryClient({ defaultOptions: { queries: { refetchOnWindowFocus: false } } });
+const boot = readBootState(location.search);
+const store = createAppStore(boot.init);
+pushBootNotices(store, boot);
+// A link's theme applies to this visit only; the reader's own choice (the toggle) is stored.
+const theme = createThemeController(document.documentElement, boot.theme ?? readStoredPreference());
+// The address bar follows the state (not in an embed: its link is fixed by the page that embeds it).
+if (!boot.embed) startUrlSync(store, { theme: boot.theme });
+const fullLink = boot.embed ? linkTo(boot.state, `${location.origin}${location.pathname}`) : null;
 
 // Hidden hook for the browser tests (tests/e2e): make the worker crash as a real failure would.
 (window as unknown as { __quantExplorer: unknown }).__quantExplorer = {
@@ -21,12 +33,14 @@ const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root element');
 createRoot(root).render(
   <StrictMode>
-    <QueryClientProvider client={queryClient}>
-      <AppStoreProvider>
-        <EngineProvider client={engine}>
-          <App />
-        </EngineProvider>
-      </AppStoreProvider>
-    </QueryClientProvider>
+    <ExplorerRoot
+      engine={engine}
+      queryClient={queryClient}
+      store={store}
+      theme={theme}
+      embed={boot.embed}
+      data={boot.state.data}
+      fullLink={fullLink}
+    />
   </StrictMode>,
 );

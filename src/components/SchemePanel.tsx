@@ -10,6 +10,7 @@ import { type QuantResultState, useDelayedFlag } from '../state/useEngineResults
 import type { DatasetSummary } from '../worker/protocol';
 import { BusyIndicator } from './BusyIndicator';
 import { ErrorBoundary } from './ErrorBoundary';
+import { FormulaPanel } from './formulas/SchemeFormulas';
 import { SchemeCharts, type SharedScales } from './SchemeCharts';
 import { SchemeControls } from './SchemeControls';
 import { describeScheme } from './schemeMethods';
@@ -81,6 +82,15 @@ export const SchemePanel = memo(function SchemePanel({
           {view ? ' The charts below show the last result.' : ''}
         </p>
       ) : null}
+
+      <ErrorBoundary label={`${label} formulas`}>
+        <FormulaPanel
+          channel={channel}
+          label={label}
+          scheme={result.requested?.scheme ?? scheme}
+          view={view}
+        />
+      </ErrorBoundary>
 
       <ErrorBoundary label={`${label} charts`}>
         {view ? (

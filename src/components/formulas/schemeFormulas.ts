@@ -110,15 +110,15 @@ function absmaxFormulas(scheme: IntegerScheme, n: FormulaNumbers): SchemeFormula
       {
         tex: `\\Delta = \\frac{\\alpha}{q_{\\max}} = \\frac{${texNumber(alpha)}}{${qmax}} = ${texNumber(step)}`,
       },
-      {
-        tex: `q = \\operatorname{clamp}\\!\\big(${q},\\ ${qmin},\\ ${qmax}\\big),\\qquad \\hat x = q\\,\\Delta`,
-      },
+      { tex: `q = \\operatorname{clamp}\\!\\big(${q},\\ ${qmin},\\ ${qmax}\\big)` },
+      { tex: `\\hat x = q\\,\\Delta` },
     ],
     alternative: [
       {
-        tex: `s = \\frac{q_{\\max}}{\\alpha} = \\frac{${qmax}}{${texNumber(alpha)}} = ${texNumber(qmax / alpha)},\\qquad q = ${qs},\\qquad \\hat x = \\frac{q}{s}`,
+        tex: `s = \\frac{q_{\\max}}{\\alpha} = \\frac{${qmax}}{${texNumber(alpha)}} = ${texNumber(qmax / alpha)}`,
         caption: 'The same scheme written with a multiplier s = 1/Δ (as in many tutorials).',
       },
+      { tex: `q = ${qs},\\qquad \\hat x = \\frac{q}{s}` },
     ],
     explanation: `The largest magnitude α is mapped to the largest code ${qmax} and 0 to the code 0, so the grid is symmetric: levels at multiples of Δ from −${qmax}Δ to ${qmax}Δ${qmin !== -qmax ? ` (and one more at ${qmin}Δ)` : ''}. Each value is divided by Δ, ${ROUNDING_WORDS[scheme.rounding.kind]}, and multiplied back. Inside the range the error is at most Δ/2${scheme.rounding.kind === 'floor' || scheme.rounding.kind === 'stochastic' ? ' for rounding to nearest, up to Δ here' : ''}.${groupWords(n)}`,
   };
@@ -139,16 +139,19 @@ function zeroPointFormulas(scheme: IntegerScheme, n: FormulaNumbers): SchemeForm
         tex: `[\\ell, h] = ${clipped ? '\\text{clip range}' : '[\\min x,\\ \\max x]'} = [${texNumber(lo)},\\ ${texNumber(hi)}]`,
       },
       {
-        tex: `\\Delta = \\frac{h-\\ell}{2^{${scheme.bits}}-1} = \\frac{${texNumber(hi - lo)}}{${levels}} = ${texNumber(step)},\\qquad z = \\operatorname{round}(-\\ell/\\Delta) + q_{\\min} = ${texNumber(z)}`,
+        tex: `\\Delta = \\frac{h-\\ell}{2^{${scheme.bits}}-1} = \\frac{${texNumber(hi - lo)}}{${levels}} = ${texNumber(step)}`,
       },
-      {
-        tex: `q = \\operatorname{clamp}\\!\\big(${q},\\ ${qmin},\\ ${qmax}\\big),\\qquad \\hat x = (q - z)\\,\\Delta`,
-      },
+      { tex: `z = \\operatorname{round}(-\\ell/\\Delta) + q_{\\min} = ${texNumber(z)}` },
+      { tex: `q = \\operatorname{clamp}\\!\\big(${q},\\ ${qmin},\\ ${qmax}\\big)` },
+      { tex: `\\hat x = (q - z)\\,\\Delta` },
     ],
     alternative: [
       {
-        tex: `s = \\frac{${levels}}{h-\\ell} = ${texNumber(s)},\\qquad z_p = \\operatorname{round}(-s\\,\\ell ${qmin < 0 ? `- ${-qmin}` : ''}) = ${texNumber(z)},\\qquad q = ${roundOf(scheme.rounding, 's\\,x + z_p')},\\qquad \\hat x = \\frac{q - z_p}{s}`,
+        tex: `s = \\frac{${levels}}{h-\\ell} = ${texNumber(s)},\\qquad z_p = \\operatorname{round}(-s\\,\\ell - ${-qmin}) = ${texNumber(z)}`,
         caption: 'With a multiplier s = 1/Δ, as the Labonne tutorial writes it.',
+      },
+      {
+        tex: `q = \\operatorname{clamp}\\!\\big(${roundOf(scheme.rounding, 's\\,x + z_p')},\\ ${qmin},\\ ${qmax}\\big),\\qquad \\hat x = \\frac{q - z_p}{s}`,
       },
       {
         tex: `q_u = q + ${-qmin} \\in [0, ${levels}],\\qquad z_u = z + ${-qmin} = ${texNumber(z - qmin)}`,

@@ -51,7 +51,8 @@ export const WorkedExample = memo(function WorkedExample({
         </p>
       </div>
       {compact ? null : <VectorEditor values={values} isDefault={stored === null} datasetId={datasetId} />}
-      <div className={`grid min-w-0 grid-cols-1 gap-4 ${channels.length > 1 ? 'xl:grid-cols-2' : ''}`}>
+      {/* Side by side where both 11-column tables fit (≥ 1536 px), else one above the other. */}
+      <div className={`grid min-w-0 grid-cols-1 gap-4 ${channels.length > 1 ? '2xl:grid-cols-2' : ''}`}>
         {channels.map((c) => (
           <SchemeSteps key={c} channel={c} values={values} />
         ))}

@@ -48,7 +48,7 @@ describe('formulasOf', () => {
     expect(all).toContain('= 0.015748');
     expect(all).toContain('= 63.5');
     expect(all).toContain('-127,\\ 127');
-    expect(f.alternative).toHaveLength(1);
+    expect(f.alternative).toHaveLength(2);
     expect(f.explanation).toMatch(/largest magnitude/);
   });
 

@@ -1,0 +1,58 @@
+/**
+ * Everything below the entry point, shared by the page (main.tsx) and the library (src/lib): the providers
+ * (query client, theme, store, engine) around the full explorer or the embed view, plus loading a Hub tensor a
+ * link names. The caller creates the engine client, store and theme controller, so it owns their lifetime.
+ */
+import { type QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import type { ReactNode } from 'react';
+import { App } from './App';
+import { EmbedView } from './components/embed/EmbedView';
+import { type AppStore, AppStoreProvider } from './state/appStore';
+import { EngineProvider } from './state/engineContext';
+import type { DataSource, EmbedOptions } from './state/shareableState';
+import { useLinkedData } from './state/useLinkedData';
+import { ThemeProvider } from './theme/ThemeContext';
+import type { ThemeController } from './theme/theme';
+import type { EngineClient } from './worker/engineClient';
+
+export interface ExplorerRootProps {
+  engine: EngineClient;
+  queryClient: QueryClient;
+  store: AppStore;
+  theme: ThemeController;
+  /** null: the full explorer; else the compact embed with these charts. */
+  embed: EmbedOptions | null;
+  /** The data the link named (a Hub tensor is loaded after boot). */
+  data: DataSource;
+  /** Embed mode: where "Open in the full explorer" points (null: no link). */
+  fullLink?: string | null;
+}
+
+function LinkedData({ data, children }: { data: DataSource; children: ReactNode }) {
+  useLinkedData(data);
+  return children;
+}
+
+export function ExplorerRoot({
+  engine,
+  queryClient,
+  store,
+  theme,
+  embed,
+  data,
+  fullLink = null,
+}: ExplorerRootProps) {
+  return (
+    <QueryClientProvider client={queryClient}>
+      <ThemeProvider controller={theme}>
+        <AppStoreProvider store={store}>
+          <EngineProvider client={engine}>
+            <LinkedData data={data}>
+              {embed ? <EmbedView charts={embed.charts} fullLink={fullLink} /> : <App />}
+            </LinkedData>
+          </EngineProvider>
+        </AppStoreProvider>
+      </ThemeProvider>
+    </QueryClientProvider>
+  );
+}

@@ -1,0 +1,147 @@
+/**
+ * "Share / Embed": a link to exactly what is on screen (data recipe with seed, schemes, view, lesson step), and
+ * a ready `<iframe>` for a compact embed showing the charts chosen. Says when the data cannot travel in a link.
+ */
+import { useMemo, useState } from 'react';
+import { useAppStore } from '../../state/appStore';
+import {
+  EMBED_CHART_LABELS,
+  EMBED_CHARTS,
+  type EmbedChart,
+  selectDataShareability,
+  selectShareableState,
+  type ThemePreference,
+} from '../../state/shareableState';
+import { Modal } from '../controls/Modal';
+import { NumberField } from '../controls/NumberField';
+import { Select } from '../controls/Select';
+import { describeScheme } from '../schemeMethods';
+import { CopyField } from './CopyField';
+import { DEFAULT_EMBED_CHOICE, type EmbedChoice, embedLink, iframeSnippet, shareLink } from './embedSnippet';
+
+/** The page's address without query and hash: where links point. */
+function pageBase(): string {
+  return `${location.origin}${location.pathname}`;
+}
+
+export function ShareButton() {
+  const [open, setOpen] = useState(false);
+  return (
+    <>
+      <button
+        type="button"
+        className="rounded-md border border-slate-300 px-2.5 py-1 text-sm font-medium hover:bg-slate-100 dark:border-slate-600 dark:hover:bg-slate-800"
+        onClick={() => setOpen(true)}
+        data-testid="share-button"
+        aria-haspopup="dialog"
+      >
+        Share / Embed
+      </button>
+      <Modal open={open} title="Share / Embed" onClose={() => setOpen(false)} testId="share-dialog" wide>
+        {open ? <ShareContent /> : null}
+      </Modal>
+    </>
+  );
+}
+
+function ShareContent() {
+  const state = useAppStore(selectShareableState);
+  const shareability = useAppStore(selectDataShareability);
+  const [choice, setChoice] = useState<EmbedChoice>(DEFAULT_EMBED_CHOICE);
+  const base = pageBase();
+  const link = useMemo(() => shareLink(base, state), [base, state]);
+  const embed = useMemo(() => embedLink(base, state, choice), [base, state, choice]);
+  const title = `Quantization Explorer: ${describeScheme(state.schemes.a)} vs ${describeScheme(state.schemes.b)}`;
+  const toggle = (chart: EmbedChart, on: boolean) =>
+    setChoice((c) => ({
+      ...c,
+      charts: EMBED_CHARTS.filter((id) => (id === chart ? on : c.charts.includes(id))),
+    }));
+
+  return (
+    <div className="flex flex-col gap-4">
+      {shareability.kind === 'not-shareable' ? (
+        <p
+          role="status"
+          className="rounded-md border border-[var(--color-error-text)] px-3 py-2 text-sm text-[var(--color-error-text)]"
+          data-testid="share-data-warning"
+        >
+          The data on screen ({shareability.label}) is not in these links: {shareability.reason}. Whoever
+          opens them sees the generated matrix (seed{' '}
+          {state.data.kind === 'generate' ? state.data.params.seed : '?'}) with your schemes; share the file
+          separately.
+        </p>
+      ) : (
+        <p className="text-sm text-slate-600 dark:text-slate-300">
+          The link holds{' '}
+          {state.data.kind === 'hub'
+            ? `the Hugging Face tensor ${state.data.model} · ${state.data.tensor}`
+            : 'the generator settings and seed'}
+          , both schemes, the view{state.lesson ? ' and the lesson step' : ''}: opening it shows exactly this.
+          Files on your computer can never travel in a link.
+        </p>
+      )}
+      <CopyField label="Link to this view" value={link} testId="share-link" />
+
+      <fieldset className="flex flex-col gap-2 rounded-md border border-slate-200 p-3 dark:border-slate-700">
+        <legend className="px-1 text-sm font-semibold">Embed in a page</legend>
+        <p className="text-xs text-slate-600 dark:text-slate-300">
+          A compact view without the controls, sized for an iframe. Choose what it shows:
+        </p>
+        <div className="grid grid-cols-2 gap-x-4 gap-y-1 sm:grid-cols-4">
+          {EMBED_CHARTS.map((chart) => (
+            <label key={chart} className="flex items-center gap-2 text-sm">
+              <input
+                type="checkbox"
+                className="size-3.5 accent-[var(--color-original)]"
+                checked={choice.charts.includes(chart)}
+                onChange={(event) => toggle(chart, event.target.checked)}
+                data-testid={`share-chart-${chart}`}
+              />
+              {EMBED_CHART_LABELS[chart]}
+            </label>
+          ))}
+        </div>
+        <div className="grid grid-cols-3 gap-3">
+          <NumberField
+            label="Width (px)"
+            value={choice.width}
+            integer
+            min={240}
+            max={4000}
+            onCommit={(width) => setChoice((c) => ({ ...c, width }))}
+          />
+          <NumberField
+            label="Height (px)"
+            value={choice.height}
+            integer
+            min={160}
+            max={4000}
+            onCommit={(height) => setChoice((c) => ({ ...c, height }))}
+          />
+          <Select<'reader' | ThemePreference>
+            label="Theme"
+            value={choice.theme ?? 'reader'}
+            options={[
+              { value: 'reader', label: "Reader's system" },
+              { value: 'light', label: 'Light' },
+              { value: 'dark', label: 'Dark' },
+            ]}
+            onChange={(t) => setChoice((c) => ({ ...c, theme: t === 'reader' || t === 'system' ? null : t }))}
+          />
+        </div>
+        <CopyField label="Embed link" value={embed} testId="share-embed-link" />
+        <CopyField
+          label="HTML to paste"
+          value={iframeSnippet(embed, choice, title)}
+          multiline
+          testId="share-embed-code"
+        />
+        <p className="text-[11px] text-slate-500 dark:text-slate-400">
+          Without an iframe (MDX, plain HTML): see “Embedding without an iframe” in the README for the{' '}
+          <code>&lt;quant-explorer&gt;</code> element and the React component.
+        </p>
+      </fieldset>
+    </div>
+  );
+}
