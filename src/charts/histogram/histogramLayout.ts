@@ -34,9 +34,10 @@ export interface ValueMarker {
   row: number;
 }
 
-/** A marker inside the x domain, with its pixel x. */
+/** A marker with its pixel x, clamped to the plot; `inside` is false when its value is outside the zoomed domain. */
 export interface PlacedMarker extends ValueMarker {
   x: number;
+  inside: boolean;
 }
 
 export interface HistogramOptions {
@@ -82,7 +83,7 @@ export interface HistogramLayout {
   /** Grid levels left out because they lie outside the zoomed domain. */
   gridOutside: number;
   clip: ClipMarkers | null;
-  /** Value markers inside the domain (those outside are left out). */
+  /** Value markers; those outside the domain sit at the nearer edge with `inside` false. */
   markers: PlacedMarker[];
   xTicks: Tick[];
   yTicks: Tick[];
@@ -179,7 +180,9 @@ export function layoutHistogram(
 
   const markers: PlacedMarker[] = [];
   for (const m of input.markers ?? []) {
-    if (m.value >= xDomain[0] && m.value <= xDomain[1]) markers.push({ ...m, x: x(m.value) });
+    if (!Number.isFinite(m.value)) continue;
+    const inside = m.value >= xDomain[0] && m.value <= xDomain[1];
+    markers.push({ ...m, inside, x: Math.min(plot.right, Math.max(plot.left, x(m.value))) });
   }
 
   const xTickCount = Math.max(2, Math.floor(plot.width / 70));

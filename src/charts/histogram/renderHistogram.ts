@@ -276,6 +276,8 @@ function renderMarkers(root: Root, layout: HistogramLayout): void {
   markers
     .attr('data-key', (m) => m.key)
     .attr('data-value', (m) => m.value)
+    .attr('data-inside', (m) => (m.inside ? 'true' : 'false'))
+    .attr('opacity', (m) => (m.inside ? 1 : 0.5))
     .attr('transform', (m) => `translate(${m.x.toFixed(2)},0)`);
   markers
     .select('line')
@@ -290,7 +292,9 @@ function renderMarkers(root: Root, layout: HistogramLayout): void {
     .attr('stroke', 'var(--color-label-halo, white)')
     .attr('stroke-width', 3)
     .attr('paint-order', 'stroke')
-    .text((m) => m.label);
+    .attr('text-anchor', (m) => (m.inside ? 'middle' : m.x <= plot.left ? 'start' : 'end'))
+    // Outside the zoomed range: the marker waits at the edge and its label points the way.
+    .text((m) => (!m.label || m.inside ? m.label : m.x <= plot.left ? `← ${m.label}` : `${m.label} →`));
 }
 
 function renderBrush(root: Root, state: ChartState): void {

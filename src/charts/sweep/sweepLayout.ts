@@ -128,8 +128,8 @@ export function layoutSweep(
   }
   const x = scaleLog().base(2).domain(xDomain).range([plot.left, plot.right]);
   const y = (metric === 'mse' ? scaleLog() : scaleLinear()).domain(yDomain).range([plot.bottom, plot.top]);
-  // Exact points (MSE 0, SQNR +inf) sit on the "best" edge of the plot.
-  const bestEdge = plot.top;
+  // Exact points (MSE 0, SQNR +inf) sit on the "best" edge of the plot: the bottom for MSE, the top for SQNR.
+  const bestEdge = metric === 'mse' ? plot.bottom : plot.top;
   const placed: PlacedPoint[] = points.map((p, index) => {
     const v = yValueOf(p, metric);
     return {

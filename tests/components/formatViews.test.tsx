@@ -1,0 +1,161 @@
+// @vitest-environment jsdom
+/**
+ * The format-zoo views wired to the real engine in process (serve(createHandlers()) on a Node MessageChannel,
+ * React into jsdom): tabs, the picker's storage line, the sweep (run, points, set as A) and LLM.int8().
+ */
+import { MessageChannel } from 'node:worker_threads';
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { act } from 'react';
+import { createRoot, type Root } from 'react-dom/client';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { App } from '../../src/App';
+import { sweepTransitions } from '../../src/components/sweep/useSweep';
+import { nextTab } from '../../src/components/WorkspaceTabs';
+import { type AppStore, AppStoreProvider, createAppStore } from '../../src/state/appStore';
+import { EngineProvider } from '../../src/state/engineContext';
+import { EngineClient, type EnginePort } from '../../src/worker/engineClient';
+import { createHandlers } from '../../src/worker/handlers';
+import { type Port, serve } from '../../src/worker/serve';
+
+let root: Root;
+let client: EngineClient;
+let store: AppStore;
+let container: HTMLDivElement;
+
+beforeAll(() => {
+  vi.spyOn(Element.prototype, 'getBoundingClientRect').mockReturnValue({
+    width: 640,
+    height: 240,
+    top: 0,
+    left: 0,
+    right: 640,
+    bottom: 240,
+    x: 0,
+    y: 0,
+    toJSON: () => ({}),
+  });
+  Object.defineProperty(HTMLCanvasElement.prototype, 'getContext', { value: () => null, configurable: true });
+  const { port1, port2 } = new MessageChannel();
+  serve(port2 as unknown as Port, createHandlers());
+  client = new EngineClient(() => port1 as unknown as EnginePort);
+  store = createAppStore();
+  store.getState().setGenerator({ rows: 32, cols: 128 });
+  container = document.createElement('div');
+  document.body.append(container);
+  root = createRoot(container);
+  root.render(
+    <QueryClientProvider client={new QueryClient()}>
+      <AppStoreProvider store={store}>
+        <EngineProvider client={client}>
+          <App />
+        </EngineProvider>
+      </AppStoreProvider>
+    </QueryClientProvider>,
+  );
+});
+
+afterAll(() => {
+  root.unmount();
+  client.dispose();
+  vi.restoreAllMocks();
+});
+
+const $ = (testId: string) => container.querySelector(`[data-testid="${testId}"]`);
+const click = (testId: string) =>
+  act(() => {
+    ($(testId) as HTMLElement).click();
+  });
+
+describe('tabs', () => {
+  it('moves with the arrow keys and wraps around', () => {
+    expect(nextTab('explore', 'ArrowRight')).toBe('sweep');
+    expect(nextTab('explore', 'ArrowLeft')).toBe('llmInt8');
+    expect(nextTab('sweep', 'End')).toBe('llmInt8');
+    expect(nextTab('llmInt8', 'Home')).toBe('explore');
+    expect(nextTab('sweep', 'a')).toBeNull();
+  });
+
+  it('shows the explorer first and mounts the other views on their first visit', async () => {
+    await vi.waitFor(() => expect($('scheme-panel-a')?.getAttribute('data-ready')).toBe('true'), {
+      timeout: 10_000,
+    });
+    expect($('tab-explore')?.getAttribute('aria-selected')).toBe('true');
+    expect($('sweep-view')).toBeNull();
+    expect($('scheme-a-storage')?.textContent).toContain('int8 + FP16 scale per tensor');
+  });
+});
+
+describe('the sweep view', () => {
+  it('runs, plots every scheme with a front, and sets a chosen point as scheme B', async () => {
+    await click('tab-sweep');
+    expect($('sweep-view')).not.toBeNull();
+    expect((container.querySelector('#tabpanel-explore') as HTMLElement).hidden).toBe(true);
+    await click('sweep-run');
+    await vi.waitFor(() => expect($('sweep-status')?.textContent).toMatch(/^84 schemes/), {
+      timeout: 30_000,
+    });
+    const points = container.querySelectorAll('[data-testid="sweep-chart"] path.point');
+    expect(points).toHaveLength(84);
+    expect(
+      container.querySelectorAll('[data-testid="sweep-chart"] path.point[data-front="true"]').length,
+    ).toBeGreaterThan(2);
+    // Choose the last point of the front list and make it scheme B.
+    const front = container.querySelectorAll('[data-testid="sweep-front-list"] button');
+    await act(() => {
+      (front[front.length - 1] as HTMLElement).click();
+    });
+    const label = $('sweep-selected-label')?.textContent ?? '';
+    expect(label.length).toBeGreaterThan(3);
+    await click('sweep-set-b');
+    expect($('sweep-applied')?.textContent).toContain(`Scheme B is now ${label}`);
+    const chosen = store.getState().schemes.b;
+    await click('tab-explore');
+    await vi.waitFor(
+      () => expect($('scheme-panel-b')?.querySelector('h2')?.textContent).toContain(label.split(' per ')[0]),
+      {
+        timeout: 10_000,
+      },
+    );
+    expect(store.getState().schemes.b).toBe(chosen);
+  });
+});
+
+describe('the LLM.int8() view', () => {
+  it('finds the default 4 outlier features and a lower product error than plain int8', async () => {
+    await click('tab-llmInt8');
+    await vi.waitFor(() => expect($('llm-int8-view')?.getAttribute('data-ready')).toBe('true'), {
+      timeout: 10_000,
+    });
+    expect(Number($('llm-outlier-count')?.getAttribute('data-value'))).toBe(4);
+    expect(Number($('llm-mse-mixed')?.getAttribute('data-value'))).toBeLessThan(
+      Number($('llm-mse-int8')?.getAttribute('data-value')),
+    );
+    expect($('llm-outlier-list')?.textContent).toMatch(/^Outlier features: /);
+  });
+});
+
+describe('sweep state transitions', () => {
+  const idle = {
+    status: 'idle',
+    progress: null,
+    result: null,
+    resultDatasetId: null,
+    elapsedMs: null,
+    error: null,
+  } as const;
+  const result = { points: [], rowsUsed: 1, totalRows: 1 };
+
+  it('keeps the last result through a new run, a cancel and an error', () => {
+    let s = sweepTransitions.finish(sweepTransitions.start(idle), result, 'd1', 5);
+    expect(s).toMatchObject({ status: 'done', result, resultDatasetId: 'd1', elapsedMs: 5 });
+    s = sweepTransitions.progress(sweepTransitions.start(s), { done: 3, total: 84, label: 'x' });
+    expect(s).toMatchObject({ status: 'running', progress: { done: 3 }, result });
+    expect(sweepTransitions.cancel(s)).toMatchObject({ status: 'cancelled', progress: null, result });
+    expect(sweepTransitions.fail(s, 'boom')).toMatchObject({ status: 'error', error: 'boom', result });
+  });
+
+  it('ignores a progress report that arrives after the run ended', () => {
+    const done = sweepTransitions.finish(sweepTransitions.start(idle), result, 'd1', 5);
+    expect(sweepTransitions.progress(done, { done: 9, total: 84, label: 'late' })).toBe(done);
+  });
+});
