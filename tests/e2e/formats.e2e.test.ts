@@ -248,9 +248,22 @@ describe('LLM.int8()', () => {
       });
       expect(opaque).toBeGreaterThan(100);
     }
-    // Raising the threshold above every activation leaves no outlier: LLM.int8() is plain int8 then.
+    // Lowering the threshold keeps more columns in FP16.
     await page.getByTestId('llm-threshold').focus();
-    await page.keyboard.press('End');
+    for (let i = 0; i < 4; i++) await page.keyboard.press('ArrowLeft'); // 6 -> 4
+    await page.waitForFunction(
+      () =>
+        Number(document.querySelector('[data-testid="llm-outlier-count"]')?.getAttribute('data-value')) > 4,
+      undefined,
+      { timeout: 30_000 },
+    );
+    await page.keyboard.press('End'); // 20
+    // Without outliers (magnitude 3: every |x| stays below 6) LLM.int8() is plain int8: the same product.
+    await page.getByTestId('llm-threshold').focus();
+    for (let i = 0; i < 28; i++) await page.keyboard.press('ArrowLeft'); // 20 -> 6
+    const magnitude = page.getByTestId('llm-outlier-magnitude');
+    await magnitude.fill('3');
+    await magnitude.press('Enter');
     await page.waitForFunction(
       () => document.querySelector('[data-testid="llm-outlier-count"]')?.getAttribute('data-value') === '0',
       undefined,
