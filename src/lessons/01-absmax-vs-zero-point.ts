@@ -41,7 +41,7 @@ Zero-point moves its grid onto [min, max] and uses all 16 levels, so its step is
       title: 'The same, by hand',
       text: `The worked example quantizes ten all-positive values with both schemes, one row per step. For A, Δ = α / 7 and the codes only reach 0..7. For B, Δ = (max − min) / 15 and the zero point z = round(−min / Δ) − 8 sends min to the code −8 (0 in the unsigned view).
 
-Compare the "error" rows: B's errors are smaller everywhere, and the highlighted cell (the largest error) is in A.`,
+Compare the "error" rows: A's largest error (highlighted) is about 0.063, within its bound Δ/2 = 0.071; B's largest is about 0.023, within Δ/2 = 0.031.`,
       set: { worked: [0.05, 0.93, 0.31, 0.58, 0.12, 0.77, 0.44, 0.99, 0.26, 0.65] },
       look: ['worked-example'],
     },

@@ -10,6 +10,7 @@ import { useAppStore } from '../../state/appStore';
 import type { Channel } from '../../state/schemesSlice';
 import type { EmbedChart } from '../../state/shareableState';
 import { useActiveDataset } from '../../state/useActiveDataset';
+import { useDefaultZoom } from '../../state/useDefaultZoom';
 import { useQuantView } from '../../state/useEngineResults';
 import { ErrorBoundary } from '../ErrorBoundary';
 import { SchemeFormulas, SchemeMapping } from '../formulas/SchemeFormulas';
@@ -23,6 +24,7 @@ const CARD_CHARTS: ReadonlyArray<SchemeChartId & EmbedChart> = ['hist', 'error',
 
 export function EmbedView({ charts, fullLink }: { charts: readonly EmbedChart[]; fullLink: string | null }) {
   const data = useActiveDataset();
+  useDefaultZoom(data.dataset);
   const layout = useAppStore((s) => s.layout);
   const singleChannel = useAppStore((s) => s.singleChannel);
   const compare = layout === 'compare';

@@ -207,9 +207,8 @@ function blockFormulas(format: BlockFormatId, n: FormulaNumbers): SchemeFormulas
       title: 'NF4 (QLoRA)',
       lines: [
         { tex: `a = \\max_{i\\in\\text{block}} |x_i| = ${texNumber(scale)}` },
-        {
-          tex: `\\hat x = a\\cdot c_k,\\qquad k = \\arg\\min_j \\left| x/a - c_j \\right|,\\quad c_j \\in \\text{16 NF4 values}`,
-        },
+        { tex: `k = \\arg\\min_j \\left| x/a - c_j \\right|` },
+        { tex: `\\hat x = a\\cdot c_k` },
       ],
       alternative: [],
       explanation: `Each block of 64 values is divided by its absmax a, and each result is replaced by the nearest of 16 fixed values c_j placed at quantiles of a normal distribution (dense near 0, sparse at ±1).${groupWords(n)}`,

@@ -2,7 +2,7 @@
  * The lesson being followed: its title, the step's text and what to look at, Back / Next / End. Moving to a
  * step sets the explorer's state (useLessonRunner); the state stays the reader's to play with in between.
  */
-import { memo, useEffect, useRef } from 'react';
+import { memo, useEffect, useRef, useState } from 'react';
 import { LessonText } from './LessonText';
 import { pointAt, useLessonRunner } from './useLessonRunner';
 import '../../teach.css';
@@ -10,6 +10,8 @@ import '../../teach.css';
 export const LessonPanel = memo(function LessonPanel() {
   const runner = useLessonRunner();
   const heading = useRef<HTMLHeadingElement>(null);
+  // The panel stays on screen while the page scrolls to the charts; folded, only the step title and buttons show.
+  const [folded, setFolded] = useState(false);
   const { lesson, step } = runner;
   const current = lesson?.steps[step];
   const stepKey = lesson ? `${lesson.id}:${step}` : '';
@@ -26,7 +28,7 @@ export const LessonPanel = memo(function LessonPanel() {
   return (
     <section
       aria-labelledby="lesson-step-title"
-      className="panel flex flex-col gap-3 border-[var(--color-highlight)]"
+      className="panel sticky top-2 z-20 flex max-h-[60vh] flex-col gap-3 overflow-y-auto border-[var(--color-highlight)] shadow-lg"
       data-testid="lesson-panel"
       data-lesson={lesson.id}
       data-step={step + 1}
@@ -58,9 +60,11 @@ export const LessonPanel = memo(function LessonPanel() {
       >
         Step {step + 1} of {lesson.steps.length}: {current.title}
       </h2>
-      <div className="flex max-w-4xl flex-col gap-2" data-testid="lesson-text">
-        <LessonText text={current.text} />
-      </div>
+      {folded ? null : (
+        <div className="flex max-w-4xl flex-col gap-2" data-testid="lesson-text">
+          <LessonText text={current.text} />
+        </div>
+      )}
       <div className="flex flex-wrap items-center gap-2">
         <button
           type="button"
@@ -90,7 +94,16 @@ export const LessonPanel = memo(function LessonPanel() {
             Show me where to look
           </button>
         ) : null}
-        <button type="button" className="link-button ml-auto" onClick={runner.end} data-testid="lesson-end">
+        <button
+          type="button"
+          className="link-button ml-auto"
+          aria-expanded={!folded}
+          onClick={() => setFolded((f) => !f)}
+          data-testid="lesson-fold"
+        >
+          {folded ? 'Show the text' : 'Hide the text'}
+        </button>
+        <button type="button" className="link-button" onClick={runner.end} data-testid="lesson-end">
           End lesson
         </button>
       </div>

@@ -3,7 +3,7 @@
  * a ready `<iframe>` for a compact embed showing the charts chosen. Says when the data cannot travel in a link.
  */
 import { useMemo, useState } from 'react';
-import { useAppStore } from '../../state/appStore';
+import { useAppStoreApi } from '../../state/appStore';
 import {
   EMBED_CHART_LABELS,
   EMBED_CHARTS,
@@ -45,8 +45,11 @@ export function ShareButton() {
 }
 
 function ShareContent() {
-  const state = useAppStore(selectShareableState);
-  const shareability = useAppStore(selectDataShareability);
+  // Read once when the dialog opens: the page behind a modal dialog cannot change (and selectors that build
+  // new objects must not be subscribed to directly).
+  const store = useAppStoreApi();
+  const [state] = useState(() => selectShareableState(store.getState()));
+  const [shareability] = useState(() => selectDataShareability(store.getState()));
   const [choice, setChoice] = useState<EmbedChoice>(DEFAULT_EMBED_CHOICE);
   const base = pageBase();
   const link = useMemo(() => shareLink(base, state), [base, state]);

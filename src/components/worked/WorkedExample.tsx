@@ -265,7 +265,7 @@ function StepsTable({
                   // biome-ignore lint/suspicious/noArrayIndexKey: columns are positions of the vector
                   key={i}
                   scope="col"
-                  className={`px-1.5 py-1 text-right font-medium ${i === worst ? 'worked-worst-col' : ''}`}
+                  className={`px-1 py-1 text-right font-medium ${i === worst ? 'worked-worst-col' : ''}`}
                 >
                   v{i + 1}
                 </th>
@@ -277,7 +277,7 @@ function StepsTable({
               <tr key={step.key} className="border-b border-slate-200 last:border-0 dark:border-slate-700">
                 <th
                   scope="row"
-                  className="whitespace-nowrap py-1 pr-3 text-left font-normal text-slate-700 dark:text-slate-200"
+                  className="min-w-[8rem] max-w-[11rem] py-1 pr-2 text-left font-normal leading-tight text-slate-700 dark:text-slate-200"
                 >
                   {step.label}
                 </th>
@@ -287,7 +287,7 @@ function StepsTable({
                     <td
                       // biome-ignore lint/suspicious/noArrayIndexKey: cells are positions of the vector
                       key={i}
-                      className={`px-1.5 py-1 text-right ${i === worst ? 'worked-worst-col' : ''} ${highlight ? 'worked-worst-cell font-semibold' : 'text-slate-900 dark:text-slate-100'}`}
+                      className={`px-1 py-1 text-right ${i === worst ? 'worked-worst-col' : ''} ${highlight ? 'worked-worst-cell font-semibold' : 'text-slate-900 dark:text-slate-100'}`}
                       data-testid={`worked-${channel}-${step.key}-${i}`}
                       data-value={String(v)}
                     >
