@@ -127,6 +127,11 @@ function validateGenerator(p: GeneratorParams): void {
 
 /** Shape, range and moments over the finite values; NaN and +-Inf are counted, not used. */
 export function summarizeTensor(t: Tensor2D): TensorSummary {
+  return summarizeWithSquares(t).summary;
+}
+
+/** The summary plus Σx² over the finite values, from the same two passes (the TensorCache needs both). */
+export function summarizeWithSquares(t: Tensor2D): { summary: TensorSummary; sumSquares: number } {
   const { data } = t;
   let min = Number.POSITIVE_INFINITY;
   let max = Number.NEGATIVE_INFINITY;
@@ -142,13 +147,15 @@ export function summarizeTensor(t: Tensor2D): TensorSummary {
   }
   const mean = count > 0 ? sum / count : Number.NaN;
   let squares = 0;
+  let sumSquares = 0;
   for (let i = 0; i < data.length; i++) {
     const x = data[i];
     if (x - x !== 0) continue;
     const d = x - mean;
     squares += d * d;
+    sumSquares += x * x;
   }
-  return {
+  const summary: TensorSummary = {
     rows: t.rows,
     cols: t.cols,
     count,
@@ -159,4 +166,5 @@ export function summarizeTensor(t: Tensor2D): TensorSummary {
     std: count > 0 ? Math.sqrt(squares / count) : Number.NaN,
     absmax: count > 0 ? Math.max(Math.abs(min), Math.abs(max)) : Number.NaN,
   };
+  return { summary, sumSquares };
 }

@@ -3,7 +3,7 @@
  * histogram for the last few bin-edge sets, and the reusable output buffers (no per-call allocation of
  * the large arrays: on this VM a fresh 64 MiB array costs ~190 ms in page faults, PERFORMANCE.md).
  */
-import { summarizeTensor } from './generators';
+import { summarizeWithSquares } from './generators';
 import type { TensorSummary } from './generators.types';
 import { type Binner, histogramInto } from './histogram';
 import type { Tensor2D } from './tensor';
@@ -25,14 +25,10 @@ const HISTOGRAMS_KEPT = 8;
 
 export function createTensorCache(tensor: Tensor2D): TensorCache {
   const n = tensor.rows * tensor.cols;
-  let sumSquares = 0;
-  for (let i = 0; i < n; i++) {
-    const x = tensor.data[i];
-    if (x - x === 0) sumSquares += x * x;
-  }
+  const { summary, sumSquares } = summarizeWithSquares(tensor);
   return {
     tensor,
-    summary: summarizeTensor(tensor),
+    summary,
     sumSquares,
     codes: new Int16Array(n),
     dequantized: new Float32Array(n),
