@@ -15,6 +15,7 @@ import { EngineError } from '../engineError';
 import type { CodebookScheme } from '../scheme';
 import type { Tensor2D } from '../tensor';
 import { createGroupParams, type FormatBuffers, type FormatOutput, sortedDistinct } from './formatOutput';
+import { sortFloat32 } from './radixSort';
 
 /** Result of clustering one group. */
 export interface KMeansResult {
@@ -128,7 +129,7 @@ export function quantizeKMeans(t: Tensor2D, scheme: CodebookScheme, out: FormatB
       const v = data[i];
       if (v - v === 0) sorted[n++] = v;
     }
-    const view = sorted.subarray(0, n).sort();
+    const view = sortFloat32(sorted, n).subarray(0, n);
     const { centroids } = clusterSorted(view, n, k, maxIterations);
     codebooks.push(centroids);
     params.scale[g] = 1;
