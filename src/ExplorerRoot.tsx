@@ -26,6 +26,8 @@ export interface ExplorerRootProps {
   data: DataSource;
   /** Embed mode: where "Open in the full explorer" points (null: no link). */
   fullLink?: string | null;
+  /** True (default) when the explorer is the whole page (an iframe); false inside another page (the library). */
+  standalone?: boolean;
 }
 
 function LinkedData({ data, children }: { data: DataSource; children: ReactNode }) {
@@ -41,6 +43,7 @@ export function ExplorerRoot({
   embed,
   data,
   fullLink = null,
+  standalone = true,
 }: ExplorerRootProps) {
   return (
     <QueryClientProvider client={queryClient}>
@@ -48,7 +51,11 @@ export function ExplorerRoot({
         <AppStoreProvider store={store}>
           <EngineProvider client={engine}>
             <LinkedData data={data}>
-              {embed ? <EmbedView charts={embed.charts} fullLink={fullLink} /> : <App />}
+              {embed ? (
+                <EmbedView charts={embed.charts} fullLink={fullLink} standalone={standalone} />
+              ) : (
+                <App />
+              )}
             </LinkedData>
           </EngineProvider>
         </AppStoreProvider>

@@ -22,7 +22,16 @@ import { WorkedExample } from '../worked/WorkedExample';
 
 const CARD_CHARTS: ReadonlyArray<SchemeChartId & EmbedChart> = ['hist', 'error', 'heatmap', 'rows'];
 
-export function EmbedView({ charts, fullLink }: { charts: readonly EmbedChart[]; fullLink: string | null }) {
+export function EmbedView({
+  charts,
+  fullLink,
+  standalone = true,
+}: {
+  charts: readonly EmbedChart[];
+  fullLink: string | null;
+  /** The whole page (an iframe: fills the viewport) or a part of another page (the library: its own height). */
+  standalone?: boolean;
+}) {
   const data = useActiveDataset();
   useDefaultZoom(data.dataset);
   const layout = useAppStore((s) => s.layout);
@@ -57,7 +66,7 @@ export function EmbedView({ charts, fullLink }: { charts: readonly EmbedChart[];
 
   return (
     <div
-      className="flex min-h-screen flex-col gap-3 bg-white p-3 text-slate-900 dark:bg-slate-950 dark:text-slate-100"
+      className={`flex ${standalone ? 'min-h-screen' : ''} flex-col gap-3 bg-white p-3 text-slate-900 dark:bg-slate-950 dark:text-slate-100`}
       data-testid="embed-view"
       data-charts={charts.join(',')}
     >

@@ -1,0 +1,106 @@
+/**
+ * Options of the library entries (the React component and the custom element) turned into the state an
+ * explorer starts from, through the URL codec, so every field is validated exactly as a link's would be.
+ * Pure: no DOM.
+ */
+import type { GeneratorParams } from '../core/generators.types';
+import type { LlmInt8Params } from '../core/llmInt8View';
+import type { Scheme } from '../core/scheme';
+import type { Channel } from '../state/schemesSlice';
+import {
+  DEFAULT_EMBED_CHARTS,
+  DEFAULT_SHAREABLE_STATE,
+  type EmbedChart,
+  type ShareableState,
+  type ShareableView,
+  type ThemePreference,
+} from '../state/shareableState';
+import {
+  type DecodedUrl,
+  decodeDataParams,
+  decodeSchemeParams,
+  decodeUrlState,
+  encodeUrlState,
+} from '../state/urlCodec';
+
+/** A state given as an object: every part optional, missing parts take the explorer's defaults. */
+export interface ExplorerStateInput {
+  /** Generator parameters (merged into the defaults: transformer-like 256 × 256, seed 42). */
+  data?: Partial<GeneratorParams>;
+  schemes?: Partial<Record<Channel, Scheme>>;
+  view?: Partial<ShareableView>;
+  worked?: number[] | null;
+  llmInt8?: Partial<LlmInt8Params>;
+}
+
+export interface ExplorerOptions {
+  /** A link's query string (`"?v=1&a.bits=4&a.gran=group&a.gs=128"`) or a state object. */
+  state?: string | ExplorerStateInput;
+  /** Scheme A / B as unprefixed keys (`"bits=4&gran=row"`), applied over `state`. */
+  schemeA?: string;
+  schemeB?: string;
+  /** Generator parameters as keys (`"gen=normal&rows=64&cols=64&seed=7"`), applied over `state`. */
+  data?: string;
+  /** Charts of the compact view (default: value histogram and metrics). */
+  charts?: readonly EmbedChart[];
+  /** `full`: the whole explorer with its controls; `compact` (default): the embed view. */
+  mode?: 'compact' | 'full';
+  /** Default: follow the reader's system. */
+  theme?: ThemePreference;
+}
+
+export interface ResolvedOptions extends DecodedUrl {
+  mode: 'compact' | 'full';
+}
+
+function stateFromInput(input: ExplorerStateInput): ShareableState {
+  const d = DEFAULT_SHAREABLE_STATE;
+  return {
+    ...d,
+    data: {
+      kind: 'generate',
+      params: { ...(d.data.kind === 'generate' ? d.data.params : ({} as GeneratorParams)), ...input.data },
+    },
+    schemes: { ...d.schemes, ...input.schemes },
+    view: { ...d.view, ...input.view, group: { ...d.view.group, ...input.view?.group } },
+    worked: input.worked ?? null,
+    llmInt8: { ...d.llmInt8, ...input.llmInt8 },
+  };
+}
+
+/**
+ * Resolves the options into a validated state, the charts and notices (one per field that was not valid, as for a
+ * link). E.g. `{ schemeA: 'bits=4&gran=row', data: 'gen=normal&rows=64&cols=64' }`.
+ */
+export function resolveExplorerOptions(options: ExplorerOptions): ResolvedOptions {
+  const base =
+    typeof options.state === 'string'
+      ? decodeUrlState(options.state)
+      : decodeUrlState(encodeUrlState(stateFromInput(options.state ?? {})));
+  const notices = [...base.notices];
+  const state: ShareableState = { ...base.state, schemes: { ...base.state.schemes } };
+  if (options.data) {
+    const data = decodeDataParams(options.data);
+    state.data = data.data;
+    notices.push(...data.notices.map((n) => `data: ${n}`));
+  }
+  for (const [channel, text] of [
+    ['a', options.schemeA],
+    ['b', options.schemeB],
+  ] as const) {
+    if (!text) continue;
+    const decoded = decodeSchemeParams(text, channel);
+    state.schemes[channel] = decoded.scheme;
+    notices.push(...decoded.notices.map((n) => `scheme-${channel}: ${n}`));
+  }
+  const charts = options.charts?.length
+    ? [...options.charts]
+    : (base.embed?.charts ?? [...DEFAULT_EMBED_CHARTS]);
+  return {
+    state,
+    embed: { charts },
+    theme: options.theme ?? base.theme,
+    notices,
+    mode: options.mode ?? 'compact',
+  };
+}
