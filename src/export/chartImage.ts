@@ -44,8 +44,6 @@ function inlineStyles(source: Element, target: Element): void {
     if (value !== '') declarations.push(`${property}:${value}`);
   }
   target.setAttribute('style', declarations.join(';'));
-  // Ids and classes that only meant something to the page's scripts and stylesheet are noise in a file.
-  target.removeAttribute('class');
   const sourceChildren = source.children;
   const targetChildren = target.children;
   for (let i = 0; i < sourceChildren.length && i < targetChildren.length; i++) {
