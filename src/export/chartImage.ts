@@ -44,6 +44,11 @@ function inlineStyles(source: Element, target: Element): void {
     if (value !== '') declarations.push(`${property}:${value}`);
   }
   target.setAttribute('style', declarations.join(';'));
+  // Presentation attributes holding CSS variables (fill="var(--color-original)") mean nothing outside the page;
+  // the computed value is in the style attribute now.
+  for (const attribute of Array.from(target.attributes)) {
+    if (attribute.value.includes('var(')) target.removeAttribute(attribute.name);
+  }
   const sourceChildren = source.children;
   const targetChildren = target.children;
   for (let i = 0; i < sourceChildren.length && i < targetChildren.length; i++) {
