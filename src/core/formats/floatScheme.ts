@@ -68,7 +68,7 @@ export function encodeFloatRangeInto(
       p = (u + roundAdd + ((u >>> shift) & 1)) >>> shift;
       if (p > maxPattern) p = overflowPattern;
     }
-    if (bits >>> 31 === 1) p += signBit;
+    p += (bits >>> 31) * signBit; // branch-free: the sign is a coin toss per value
     codes[i] = p;
     deq[i] = divide ? table[p] * scale : table[p];
   }
@@ -125,7 +125,7 @@ export function encodePow2ScaledRangeInto(
         if (p > maxPattern) p = overflowPattern;
       }
     }
-    if (bits >>> 31 === 1) p += signBit;
+    p += (bits >>> 31) * signBit; // branch-free: the sign is a coin toss per value
     codes[i] = p;
     deq[i] = table[p] * scaleX;
   }
