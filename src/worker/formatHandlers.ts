@@ -19,7 +19,13 @@ export const MAX_SWEEP_SCHEMES = 512;
  * A MessageChannel post is not clamped to 4 ms as nested timeouts are, and its message is queued behind
  * the ones already waiting (the posted-message task source is FIFO); setTimeout where there is no channel.
  */
-export function createYielder(): { yield(): Promise<void>; close(): void } {
+export interface Yielder {
+  /** Resolves on a later macrotask. */
+  yield(): Promise<void>;
+  close(): void;
+}
+
+export function createYielder(): Yielder {
   if (typeof MessageChannel !== 'function') {
     return { yield: () => new Promise((resolve) => setTimeout(resolve, 0)), close() {} };
   }
@@ -52,9 +58,9 @@ export async function driveSweep(
   tensor: Parameters<typeof runSweep>[0],
   schemes: Scheme[] | undefined,
   context: CallContext | undefined,
+  yielder: Yielder = createYielder(),
 ): Promise<SweepResult> {
   const steps = runSweep(tensor, schemes);
-  const yielder = createYielder();
   try {
     for (;;) {
       if (context?.signal.aborted) throw cancelled();

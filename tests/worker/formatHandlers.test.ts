@@ -42,15 +42,18 @@ describe('driveSweep', () => {
     expect(reports).toBe(2);
   });
 
-  it('yields a macrotask between schemes, so a message queued meanwhile is handled mid-sweep', async () => {
+  it('yields after every scheme, before measuring the next, and closes its yielder', async () => {
     const tensor = { rows: 8, cols: 32, data: Float32Array.from({ length: 256 }, (_, i) => Math.cos(i)) };
-    const order: string[] = [];
-    const { ctx } = context((p) => order.push(`scheme ${(p as { done: number }).done}`));
-    const running = driveSweep(tensor, schemes, ctx);
-    setTimeout(() => order.push('timer'), 0);
-    await running;
-    expect(order.indexOf('timer')).toBeGreaterThan(0);
-    expect(order.indexOf('timer')).toBeLessThan(order.length - 1);
+    const events: string[] = [];
+    const { ctx } = context((p) => events.push(`scheme ${(p as { done: number }).done}`));
+    const yielder = {
+      yield: async () => {
+        events.push('yield');
+      },
+      close: () => events.push('close'),
+    };
+    await driveSweep(tensor, schemes.slice(0, 3), ctx, yielder);
+    expect(events).toEqual(['scheme 1', 'yield', 'scheme 2', 'yield', 'scheme 3', 'yield', 'close']);
   });
 
   it('refuses a malformed scheme list, naming the field', async () => {
