@@ -10,6 +10,7 @@ import type { Channel } from '../state/schemesSlice';
 import {
   DEFAULT_EMBED_CHARTS,
   DEFAULT_SHAREABLE_STATE,
+  EMBED_CHARTS,
   type EmbedChart,
   type ShareableState,
   type ShareableView,
@@ -102,5 +103,23 @@ export function resolveExplorerOptions(options: ExplorerOptions): ResolvedOption
     theme: options.theme ?? base.theme,
     notices,
     mode: options.mode ?? 'compact',
+  };
+}
+
+/** The element's attributes as ExplorerOptions (unknown chart ids are left out). */
+export function optionsFromAttributes(get: (name: string) => string | null): ExplorerOptions {
+  const charts = get('charts')
+    ?.split(',')
+    .map((c) => c.trim())
+    .filter((c): c is EmbedChart => (EMBED_CHARTS as readonly string[]).includes(c));
+  const theme = get('theme');
+  return {
+    state: get('state') ?? undefined,
+    schemeA: get('scheme-a') ?? undefined,
+    schemeB: get('scheme-b') ?? undefined,
+    data: get('data') ?? undefined,
+    charts,
+    mode: get('mode') === 'full' ? 'full' : 'compact',
+    theme: theme === 'light' || theme === 'dark' || theme === 'system' ? theme : undefined,
   };
 }

@@ -7,29 +7,12 @@
  * - `charts`: `"hist,error,heatmap,rows,metrics,formula,mapping,worked"` (default `"hist,metrics"`);
  * - `mode`: `"full"` for the whole explorer with controls; `theme`: `"light" | "dark"` (default: the system's).
  */
-import { EMBED_CHARTS, type EmbedChart } from '../state/shareableState';
-import type { ExplorerOptions } from './explorerOptions';
+import { type ExplorerOptions, optionsFromAttributes } from './explorerOptions';
 import { type MountedExplorer, mountExplorer } from './mountExplorer';
 
 const ATTRIBUTES = ['state', 'scheme-a', 'scheme-b', 'data', 'charts', 'mode', 'theme'] as const;
 
-/** The element's attributes as ExplorerOptions (unknown chart ids are left out). */
-export function optionsFromAttributes(get: (name: string) => string | null): ExplorerOptions {
-  const charts = get('charts')
-    ?.split(',')
-    .map((c) => c.trim())
-    .filter((c): c is EmbedChart => (EMBED_CHARTS as readonly string[]).includes(c));
-  const theme = get('theme');
-  return {
-    state: get('state') ?? undefined,
-    schemeA: get('scheme-a') ?? undefined,
-    schemeB: get('scheme-b') ?? undefined,
-    data: get('data') ?? undefined,
-    charts,
-    mode: get('mode') === 'full' ? 'full' : 'compact',
-    theme: theme === 'light' || theme === 'dark' || theme === 'system' ? theme : undefined,
-  };
-}
+export { optionsFromAttributes };
 
 export class QuantExplorerElement extends HTMLElement {
   static observedAttributes = [...ATTRIBUTES];
