@@ -4,6 +4,7 @@
  * the page's styles and theirs apart, and start over when an attribute changes.
  */
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -143,6 +144,34 @@ describe('<quant-explorer> on a plain HTML page', () => {
     // Removing the element stops it (its worker too) without errors.
     await page.evaluate(() => document.getElementById('two')?.remove());
     expect(await page.locator('#two').count()).toBe(0);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('the README’s copy-paste example works as written', async () => {
+    const readme = readFileSync(resolve(ROOT, 'README.md'), 'utf8');
+    const section = readme.slice(readme.indexOf('### Embedding without an iframe'));
+    const example = section.match(/```html\n([\s\S]*?)```/)?.[1];
+    if (!example) throw new Error('README: no html example under "Embedding without an iframe"');
+    const page = await browser.context.newPage();
+    const errors = collectErrors(page);
+    const html = `<!doctype html><html><head><meta charset="utf-8"><link rel="icon" href="data:,"></head><body>${example.replace('./dist-lib/', '/lib/')}</body></html>`;
+    await page.goto(server.page('readme', html));
+    await page.waitForFunction(
+      () => {
+        const root = document.querySelector('quant-explorer')?.shadowRoot;
+        const heads = ['a', 'b'].map(
+          (c) =>
+            root?.querySelector(`[data-testid="embed-scheme-${c}"][data-ready="true"] h2`)?.textContent ?? '',
+        );
+        return heads[0].includes('absmax int4, group 128') && heads[1].includes('NF4');
+      },
+      undefined,
+      { timeout: 30_000 },
+    );
+    expect(await page.locator('quant-explorer [data-testid="formulas-a"]').count()).toBe(1);
+    expect(await page.locator('quant-explorer [data-testid="metrics-table"]').count()).toBe(1);
+    expect(await page.locator('quant-explorer [data-testid="notice"]').count()).toBe(0);
     expect(errors).toEqual([]);
     await page.close();
   });
