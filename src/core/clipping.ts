@@ -117,7 +117,9 @@ export function twoSidedPercentile(
   const p = Math.max(percentile, 100 - percentile);
   const hi = percentileInPlace(values, p, 0, n);
   const lo = percentileInPlace(values, 100 - p, 0, n);
-  return { lo, hi };
+  // Near p = 50 NumPy's two lerp branches (a + d·t below t = 0.5, b − d·(1 − t) above) can put the lower percentile
+  // an ulp above the upper one; a range must not be negative.
+  return lo <= hi ? { lo, hi } : { lo: hi, hi: lo };
 }
 
 export function checkPercentile(percentile: number): void {
