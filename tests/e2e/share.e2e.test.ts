@@ -70,14 +70,21 @@ describe('links', () => {
     await settle(page, 'a', 'absmax int4, per tensor');
     await page.getByTestId('scheme-panel-b').getByRole('radio', { name: 'Row' }).check();
     await settle(page, 'b', 'zero-point int8, per row');
+    const mean42 = await page.getByTestId('summary-mean').textContent();
     await page.getByTestId('generator-seed').fill('7');
     await page.getByTestId('generator-seed').press('Enter');
     await expect.poll(() => page.url(), { timeout: 10_000 }).toContain('seed=7');
+    // The seed-7 matrix is on screen (its summary) and both schemes have answered for it.
+    await expect
+      .poll(() => page.getByTestId('summary-mean').textContent(), { timeout: 30_000 })
+      .not.toBe(mean42);
+    await page.waitForSelector('[data-testid="data-panel"]:not(:has-text("generating…"))');
     await waitForReady(page);
     await expect.poll(() => page.url()).toContain('a.bits=4');
     expect(page.url()).toContain('b.gran=row');
     expect(page.url()).toContain('v=1');
     const before = {
+      mean: await page.getByTestId('summary-mean').textContent(),
       a: await metric(page, 'mse', 'a'),
       b: await metric(page, 'mse', 'b'),
       sqnr: await metric(page, 'sqnr', 'a'),
@@ -88,7 +95,10 @@ describe('links', () => {
     const again = await open(link);
     await settle(again.page, 'a', 'absmax int4, per tensor');
     await settle(again.page, 'b', 'zero-point int8, per row');
+    await again.page.waitForSelector('[data-testid="data-panel"]:not(:has-text("generating…"))');
+    await waitForReady(again.page);
     expect({
+      mean: await again.page.getByTestId('summary-mean').textContent(),
       a: await metric(again.page, 'mse', 'a'),
       b: await metric(again.page, 'mse', 'b'),
       sqnr: await metric(again.page, 'sqnr', 'a'),
