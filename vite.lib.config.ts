@@ -55,9 +55,11 @@ export default defineConfig(({ mode }) => {
       lib: element
         ? { entry: 'src/lib/element.ts', formats: ['es'], fileName: () => 'quant-explorer.js' }
         : { entry: 'src/lib/react.ts', formats: ['es'], fileName: () => 'quant-explorer-react.js' },
-      rolldownOptions: element
-        ? {}
-        : { external: ['react', 'react-dom', 'react-dom/client', 'react/jsx-runtime'] },
+      rolldownOptions: {
+        // One file: KaTeX, loaded lazily by the app (a separate chunk there), is inlined here.
+        output: { inlineDynamicImports: true },
+        ...(element ? {} : { external: ['react', 'react-dom', 'react-dom/client', 'react/jsx-runtime'] }),
+      },
     },
   };
 });

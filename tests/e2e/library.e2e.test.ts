@@ -97,7 +97,9 @@ describe('<quant-explorer> on a plain HTML page', () => {
       Number(await page.locator('#one [data-testid="histogram-a"] path.original').getAttribute('data-bars')),
     ).toBe(128);
     // KaTeX typeset inside the shadow root, with its fonts loaded by the document.
-    expect(await page.locator('#one [data-testid="formulas-a"] .katex').count()).toBeGreaterThan(3);
+    await expect
+      .poll(() => page.locator('#one [data-testid="formulas-a"] .katex').count())
+      .toBeGreaterThan(3);
     await expect.poll(() => page.evaluate(() => document.fonts.check('16px KaTeX_Main'))).toBe(true);
 
     // The second element: a link-style state, its own theme, a scheme the first does not have.
@@ -107,8 +109,11 @@ describe('<quant-explorer> on a plain HTML page', () => {
     const themes = await page.evaluate(() =>
       ['one', 'two'].map(
         (id) =>
-          (document.getElementById(id)?.shadowRoot?.querySelector('.quant-explorer-root') as HTMLElement)
-            .dataset.theme,
+          (
+            document
+              .getElementById(id)
+              ?.shadowRoot?.querySelector('.quant-explorer-root') as HTMLElement | null
+          )?.dataset.theme,
       ),
     );
     expect(themes).toEqual(['light', 'dark']);

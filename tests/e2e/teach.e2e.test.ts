@@ -141,7 +141,8 @@ describe('formulas with live numbers', () => {
         .evaluateAll((els) => els.map((e) => e.getAttribute('data-tex')).join(' '));
     expect(await texA()).toContain('q_{\\max} = 2^{8-1}-1 = 127');
     expect(await texA()).toContain('s = \\frac{q_{\\max}}{\\alpha}');
-    expect(await page.getByTestId('formulas-a').locator('.katex').count()).toBeGreaterThan(3);
+    // KaTeX loads on first use, then typesets every line.
+    await expect.poll(() => page.getByTestId('formulas-a').locator('.katex').count()).toBeGreaterThan(3);
     expect(await page.getByTestId('formulas-b').textContent()).toContain('zero point');
     const steps8 = Number(
       await page.locator('[data-testid="mapping-chart-a"] path.staircase').getAttribute('data-steps'),

@@ -1,10 +1,24 @@
 /**
- * One formula typeset by KaTeX into a span (KaTeX writes the DOM; React owns only the element). The output holds
- * MathML as well, so screen readers read the formula. A TeX error shows the source instead of breaking the page.
+ * One formula typeset by KaTeX into a span (KaTeX writes the DOM; React owns only the element). KaTeX (~270 kB)
+ * is loaded on first use, so the page's first paint does not wait for it; until then the TeX source shows. The
+ * output holds MathML as well, so screen readers read the formula. A TeX error shows the source, never breaks the page.
  */
-import katex from 'katex';
 import 'katex/dist/katex.min.css';
-import { useLayoutEffect, useRef } from 'react';
+import { useEffect, useLayoutEffect, useRef, useState } from 'react';
+
+type Katex = typeof import('katex').default;
+
+let katexPromise: Promise<Katex> | null = null;
+let katexLoaded: Katex | null = null;
+
+/** The KaTeX module, imported once for the whole page. */
+function loadKatex(): Promise<Katex> {
+  katexPromise ??= import('katex').then((m) => {
+    katexLoaded = m.default;
+    return m.default;
+  });
+  return katexPromise;
+}
 
 export function Formula({
   tex,
@@ -16,14 +30,30 @@ export function Formula({
   testId?: string;
 }) {
   const ref = useRef<HTMLSpanElement>(null);
+  const [katex, setKatex] = useState<Katex | null>(katexLoaded);
+  useEffect(() => {
+    if (katex) return;
+    let live = true;
+    void loadKatex().then((k) => {
+      if (live) setKatex(() => k);
+    });
+    return () => {
+      live = false;
+    };
+  }, [katex]);
   useLayoutEffect(() => {
-    if (!ref.current) return;
-    katex.render(tex, ref.current, {
+    const el = ref.current;
+    if (!el) return;
+    if (!katex) {
+      el.textContent = tex;
+      return;
+    }
+    katex.render(tex, el, {
       displayMode: display,
       throwOnError: false,
       output: 'htmlAndMathml',
       strict: 'ignore',
     });
-  }, [tex, display]);
+  }, [tex, display, katex]);
   return <span ref={ref} className="formula block" data-testid={testId} data-tex={tex} />;
 }
