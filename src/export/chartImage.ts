@@ -77,7 +77,8 @@ export function composeChartSvg(container: Element, title: string): ChartPicture
   const titleBand = title ? 24 : 0;
   // Labels may hang a few pixels outside their svg (overflow: visible): leave a margin.
   const pad = 8;
-  const width = Math.ceil(right - left + 2 * pad);
+  // Wide enough for the title too (13 px semibold: about 7.5 px per character).
+  const width = Math.ceil(Math.max(right - left + 2 * pad, title.length * 7.5 + 2 * pad));
   const height = Math.ceil(bottom - top + 2 * pad + titleBand);
 
   const root = document.createElementNS(SVG_NS, 'svg');
