@@ -23,11 +23,18 @@ export function mseOf(values: Float32Array, n: number, step: number, zero: numbe
   return n > 0 ? sse / n : 0;
 }
 
-/** Keeps an even-stride subsample of values[0, n) in place; returns the new length. */
-export function subsampleInPlace(values: Float32Array, n: number, limit = MSE_SEARCH_SAMPLE): number {
-  if (n <= limit) return n;
+/**
+ * Copies values[0, n) into `out`, or an even-stride subsample of `out.length` of them when n is larger
+ * (deterministic); returns how many were written.
+ */
+export function sampleInto(values: Float32Array, n: number, out: Float32Array): number {
+  const limit = out.length;
+  if (n <= limit) {
+    out.set(values.subarray(0, n));
+    return n;
+  }
   const stride = n / limit;
-  for (let k = 0; k < limit; k++) values[k] = values[Math.floor(k * stride)];
+  for (let k = 0; k < limit; k++) out[k] = values[Math.floor(k * stride)];
   return limit;
 }
 

@@ -5,9 +5,11 @@
 import {
   absPercentile,
   checkPercentile,
+  MSE_SEARCH_SAMPLE,
+  mseOf,
+  sampleInto,
   searchAbsmaxAlpha,
   searchZeroPointRange,
-  subsampleInPlace,
   twoSidedPercentile,
 } from './clipping';
 import { klThreshold, octavThreshold } from './clipSearch';
@@ -56,6 +58,7 @@ export function computeIntegerParams(
   const hi = new Float32Array(count);
   const needsValues = clipping.kind !== 'none' && clipping.kind !== 'manual';
   const scratch = needsValues ? new Float32Array(maxGroupSize(granularity, t.rows, t.cols)) : null;
+  const sample = new Float32Array(clipping.kind === 'mseOptimal' ? MSE_SEARCH_SAMPLE : 0);
   let clipReport: ClipReport | null = null;
   const report = Math.min(Math.max(0, options.reportGroup), count - 1);
 
@@ -77,8 +80,17 @@ export function computeIntegerParams(
           alpha = absPercentile(scratch!, n, clipping.percentile);
           break;
         case 'mseOptimal': {
-          const m = subsampleInPlace(scratch!, n);
-          const found = searchAbsmaxAlpha(scratch!, m, alpha, range);
+          const m = sampleInto(scratch!, n, sample);
+          const found = searchAbsmaxAlpha(sample, m, alpha, range);
+          // A sample can miss rare spikes, which then cost more than the sample saw: keep the threshold only if it
+          // also beats no clipping on the whole group.
+          if (
+            m < n &&
+            mseOf(scratch!, n, absmaxStep(found.alpha, range.qmax), 0, range) >=
+              mseOf(scratch!, n, absmaxStep(alpha, range.qmax), 0, range)
+          ) {
+            break;
+          }
           alpha = found.alpha;
           searchedMse = found.mse;
           break;
@@ -115,8 +127,15 @@ export function computeIntegerParams(
           break;
         }
         case 'mseOptimal': {
-          const m = subsampleInPlace(scratch!, n);
-          const found = searchZeroPointRange(scratch!, m, gLo, gHi, bits, range);
+          const m = sampleInto(scratch!, n, sample);
+          const found = searchZeroPointRange(sample, m, gLo, gHi, bits, range);
+          if (m < n) {
+            const full = (lo: number, hi: number) => {
+              const p = zeroPointParams(lo, hi, bits);
+              return mseOf(scratch!, n, p.step, p.zero, range);
+            };
+            if (full(found.lo, found.hi) >= full(gLo, gHi)) break; // the sample missed what clipping costs
+          }
           gLo = found.lo;
           gHi = found.hi;
           searchedMse = found.mse;

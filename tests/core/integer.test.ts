@@ -202,6 +202,16 @@ describe('clipping', () => {
     ).toEqual(Array.from(quantize(x, absmax8).codes));
   });
 
+  it('MSE-optimal clipping never does worse than no clipping, even when its sample misses rare spikes', () => {
+    // the default transformer-like matrix: 0.05% isolated spikes, which a 4,096-value sample mostly misses
+    const x = generateTensor({ ...DEFAULT_GENERATOR, rows: 256, cols: 256 });
+    for (const scheme of [absmax8, zeroPoint8]) {
+      const plain = quantize(x, { ...scheme, bits: 4 });
+      const searched = quantize(x, { ...scheme, bits: 4, clipping: { kind: 'mseOptimal' } });
+      expect(searched.metrics.mse).toBeLessThanOrEqual(plain.metrics.mse);
+    }
+  });
+
   it('MSE-optimal clipping reports its threshold and never does worse than no clipping on the data it searched', () => {
     // Laplace data at 4 bits: the optimal threshold (about 5 b, Banner et al. 2019) sits well inside max|x| (about 8 b here)
     const x = generateTensor({
