@@ -41,15 +41,17 @@ afterEach(() => {
   client = null;
 });
 
+/** Renders the hook and hands its latest value to the test (a module-level component, as React expects). */
+function Probe({ out }: { out: { latest: TensorLoader | null } }) {
+  out.latest = useTensorLoader();
+  return null;
+}
+
 /** Renders the hook under the providers; `current()` is the latest TensorLoader. */
 function mount(handlers: Handlers) {
   client = connect(handlers);
   const store: AppStore = createAppStore();
-  let latest: TensorLoader | null = null;
-  function Probe() {
-    latest = useTensorLoader();
-    return null;
-  }
+  const probe: { latest: TensorLoader | null } = { latest: null };
   root = createRoot(document.createElement('div'));
   const engine = client;
   act(() =>
@@ -57,15 +59,15 @@ function mount(handlers: Handlers) {
       <QueryClientProvider client={new QueryClient()}>
         <AppStoreProvider store={store}>
           <EngineProvider client={engine}>
-            <Probe />
+            <Probe out={probe} />
           </EngineProvider>
         </AppStoreProvider>
       </QueryClientProvider>,
     ),
   );
   const current = () => {
-    if (!latest) throw new Error('not rendered');
-    return latest;
+    if (!probe.latest) throw new Error('not rendered');
+    return probe.latest;
   };
   return { store, current };
 }

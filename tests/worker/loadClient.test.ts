@@ -46,7 +46,10 @@ describe('open and load through the EngineClient', () => {
 
   it('rebuilds a ParseError on the page with its code, hint and file name', async () => {
     const client = connect(handlersWith());
-    const bad: OpenSource = { kind: 'files', files: [new File([new Uint8Array(modelBytes.subarray(0, 40))], 'cut.bin')] };
+    const bad: OpenSource = {
+      kind: 'files',
+      files: [new File([new Uint8Array(modelBytes.subarray(0, 40))], 'cut.bin')],
+    };
     const error = await client.call('open', [bad]).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(EngineCallError);
     const e = error as EngineCallError;
