@@ -74,7 +74,7 @@ export function HubModelForm({
             type="text"
             value={input}
             onChange={(event) => setInput(event.currentTarget.value)}
-            placeholder="openai-community/gpt2"
+            placeholder="org/model"
             spellCheck={false}
             autoCapitalize="off"
             autoComplete="off"
