@@ -259,6 +259,7 @@ describe('the explorer in Chromium', () => {
       else expect(Math.abs(b.y - a.y)).toBeLessThan(2);
       // No horizontal overflow at either width.
       expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(width);
+      await page.evaluate(() => document.documentElement.setAttribute('data-capture', ''));
       await page.screenshot({
         path: join(ARTIFACTS, `explorer-${colorScheme}-${width}.png`),
         fullPage: true,

@@ -304,6 +304,7 @@ describe('screenshots', () => {
       'workspace-tabs',
     ])
       await expectInside(page, id, width);
+    await page.evaluate(() => document.documentElement.setAttribute('data-capture', ''));
     await page.screenshot({
       path: join(ARTIFACTS, `formats-explorer-${colorScheme}-${width}.png`),
       fullPage: true,
@@ -319,6 +320,7 @@ describe('screenshots', () => {
     await page.mouse.click(point.x + point.width / 2, point.y + point.height / 2);
     await page.getByTestId('sweep-selected-label').waitFor();
     for (const id of ['sweep-view', 'sweep-chart', 'sweep-selection']) await expectInside(page, id, width);
+    await page.evaluate(() => document.documentElement.setAttribute('data-capture', ''));
     await page.screenshot({
       path: join(ARTIFACTS, `formats-sweep-${colorScheme}-${width}.png`),
       fullPage: true,
@@ -327,6 +329,7 @@ describe('screenshots', () => {
     await page.waitForSelector('[data-testid="llm-int8-view"][data-ready="true"]', { timeout: 30_000 });
     for (const id of ['llm-int8-view', 'llm-features', 'llm-heatmap-int8', 'llm-heatmap-mixed'])
       await expectInside(page, id, width);
+    await page.evaluate(() => document.documentElement.setAttribute('data-capture', ''));
     await page.screenshot({
       path: join(ARTIFACTS, `formats-llmint8-${colorScheme}-${width}.png`),
       fullPage: true,

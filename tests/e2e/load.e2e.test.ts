@@ -150,6 +150,7 @@ describe('loading a file', () => {
     const ticks = await histogramTicks(page);
     expect(Math.min(...ticks)).toBeLessThanOrEqual(-2);
     expect(Math.max(...ticks)).toBeGreaterThanOrEqual(6);
+    await page.evaluate(() => document.documentElement.setAttribute('data-capture', ''));
     await page.screenshot({ path: join(ARTIFACTS, 'load-file-light-1280.png'), fullPage: true });
 
     // Back to the generator: its matrix and settings are as they were.
@@ -246,6 +247,7 @@ describe('loading a file', () => {
       expect(await text(page, 'summary-shape')).toBe(shape);
       expect(await metric(page, 'mse', 'a')).toBe(mse);
       if (key === 'truncated') {
+        await page.evaluate(() => document.documentElement.setAttribute('data-capture', ''));
         await page.screenshot({ path: join(ARTIFACTS, 'load-error-light-1280.png'), fullPage: true });
       }
       expect(errors).toEqual([]);
@@ -293,6 +295,7 @@ describe('loading from a Hugging Face Hub (local stand-in on 127.0.0.1)', () => 
     );
     expect(await bar.getAttribute('aria-valuemax')).toBe(String(tensorBytes));
     expect(await text(page, 'load-progress-text')).toBe('50% · 4.00 MiB of 8.00 MiB');
+    await page.evaluate(() => document.documentElement.setAttribute('data-capture', ''));
     await page.screenshot({ path: join(ARTIFACTS, 'load-hub-progress-light-1280.png'), fullPage: true });
     proxy.release();
     await waitForLoaded(page, 'layers.0.attn.q.weight');
