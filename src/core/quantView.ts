@@ -8,7 +8,7 @@ import { prepareFormat } from './formatBridge';
 import { ACC, type PassContext, runSegment } from './fusedPass';
 import { groupMinMaxInto } from './groupStats';
 import { groupCount, groupExtent, groupsPerRow } from './groups';
-import { createBinner, createEdges } from './histogram';
+import { binOf, createBinner, createEdges } from './histogram';
 import { dequantizeCode } from './integer';
 import { computeIntegerParams, type ParamOptions } from './integerParams';
 import { createRng } from './random';
@@ -182,7 +182,7 @@ function runQuantization(
       const count = cache.codeCounts[k];
       if (count === 0) continue;
       const v = dequantizeCode(k + qmin, d, z);
-      const b = binOfValue(binner, v);
+      const b = binOf(binner, v);
       if (b < 0) deqOutside += count;
       else deqHist[b] += count;
     }
@@ -209,7 +209,14 @@ function runQuantization(
     if (prepared.hi[g] > clipHi) clipHi = prepared.hi[g];
   }
   const clipReport = prepared.clipReport
-    ? { ...prepared.clipReport, mse: groupMse(tensor, cache.dequantized, prepared.granularity, group) }
+    ? {
+        ...prepared.clipReport,
+        // per tensor the group is the whole tensor, whose MSE the fused pass already measured
+        mse:
+          prepared.granularity.kind === 'tensor'
+            ? metrics.mse
+            : groupMse(tensor, cache.dequantized, prepared.granularity, group),
+      }
     : null;
   const rowMse = ctx.rowSse;
   for (let r = 0; r < rows; r++) rowMse[r] /= cols;
@@ -290,15 +297,6 @@ function runAllSegments(
   }
 }
 
-function binOfValue(binner: ReturnType<typeof createBinner>, v: number): number {
-  if (!(v >= binner.lo && v <= binner.hi)) return -1;
-  let b = Math.floor((v - binner.lo) * binner.scale);
-  if (b >= binner.bins) b = binner.bins - 1;
-  while (b > 0 && v < binner.edges[b]) b--;
-  while (b < binner.bins - 1 && v >= binner.edges[b + 1]) b++;
-  return b;
-}
-
 function prepareInteger(
   t: Tensor2D,
   scheme: IntegerScheme,
@@ -323,6 +321,7 @@ function prepareInteger(
   const roundDown = (t: number) =>
     rounding === 0 ? roundHalfEven(t) : rounding === 1 ? roundHalfAway(t) : Math.floor(t);
   const roundUp = (t: number) => (rounding === 3 ? Math.ceil(t) : roundDown(t));
+  const clampQ = (q: number) => (q < qmin ? qmin : q > qmax ? qmax : q);
   let deqMin = Number.POSITIVE_INFINITY;
   let deqMax = Number.NEGATIVE_INFINITY;
   let errBound = 0;
@@ -330,7 +329,6 @@ function prepareInteger(
   for (let g = 0; g < groups; g++) {
     const d = params.step[g];
     const z = params.zero[g];
-    const clampQ = (q: number) => (q < qmin ? qmin : q > qmax ? qmax : q);
     const vLo = dequantizeCode(clampQ(roundDown(f(f(gMin[g] / d) + z))), d, z);
     const vHi = dequantizeCode(clampQ(roundUp(f(f(gMax[g] / d) + z))), d, z);
     if (vLo < deqMin) deqMin = vLo;
@@ -431,7 +429,7 @@ function buildHeatmap(
   return { gridRows, gridCols, rowsPerCell, colsPerCell, meanAbsError, max };
 }
 
-/** MSE over one group's finite elements (for the clipping report). */
+/** MSE over one group's finite elements (for the clipping report of a row, column or group). */
 function groupMse(t: Tensor2D, deq: Float32Array, granularity: Granularity, g: number): number {
   const ext = groupExtent(granularity, t.rows, t.cols, g);
   let sse = 0;
@@ -443,8 +441,7 @@ function groupMse(t: Tensor2D, deq: Float32Array, granularity: Granularity, g: n
     sse += e * e;
     n++;
   };
-  if (granularity.kind === 'tensor') for (let i = 0; i < t.data.length; i++) add(i);
-  else if (granularity.kind === 'column') for (let r = 0; r < t.rows; r++) add(r * t.cols + g);
+  if (granularity.kind === 'column') for (let r = 0; r < t.rows; r++) add(r * t.cols + g);
   else for (let c = ext.colStart; c < ext.colEnd; c++) add((ext.row ?? 0) * t.cols + c);
   return n > 0 ? sse / n : 0;
 }
