@@ -99,3 +99,33 @@ export function renderAxisTitles(
     setText(y, titles.y);
   }
 }
+
+/**
+ * The usual frame of a plot: the x axis under it (ticks from `tickTop`, labels at `labelY`, and a baseline unless
+ * `baseline: false`), the y axis on its left, and both titles. Expects `g.x-axis`, `g.y-axis`, `text.x-title`
+ * and `text.y-title` inside `root`.
+ */
+export function renderPlotAxes<E extends Element>(
+  root: Selection<E, unknown, null, undefined>,
+  ticks: { xTicks: Tick[]; yTicks: Tick[] },
+  frame: { left: number; right: number; top: number; bottom: number; height: number },
+  titles: { x: string; y: string },
+  x: { labelY: number; tickTop?: number; baseline?: boolean },
+): void {
+  renderXAxis(root.select<SVGGElement>('g.x-axis'), ticks.xTicks, {
+    tickTop: x.tickTop ?? frame.bottom,
+    labelY: x.labelY,
+    baseline: x.baseline === false ? undefined : { x1: frame.left, x2: frame.right, y: frame.bottom },
+  });
+  renderYAxis(root.select<SVGGElement>('g.y-axis'), ticks.yTicks, {
+    x: frame.left,
+    top: frame.top,
+    bottom: frame.bottom,
+  });
+  renderAxisTitles(
+    root.select<SVGTextElement>('text.x-title'),
+    root.select<SVGTextElement>('text.y-title'),
+    frame,
+    titles,
+  );
+}

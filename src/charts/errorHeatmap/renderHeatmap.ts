@@ -4,7 +4,7 @@
  * legend and the hovered group's outline in an SVG overlay (d3-selection, updated in place).
  */
 import { type Selection, select } from 'd3-selection';
-import { renderAxisTitles, renderXAxis, renderYAxis } from '../axes';
+import { renderPlotAxes } from '../axes';
 import { PALETTE, VIRIDIS_LUT, viridisCss } from '../palette';
 import type { HeatmapLayout } from './heatmapLayout';
 
@@ -82,21 +82,10 @@ export function renderHeatmapAxes(
     .attr('width', plot.width + 1)
     .attr('height', plot.height + 1);
 
-  renderXAxis(root.select<SVGGElement>('g.x-axis'), layout.xTicks, {
-    tickTop: plot.bottom,
+  renderPlotAxes(root, layout, { ...plot, height: layout.height }, titles, {
     labelY: plot.bottom + 15,
+    baseline: false,
   });
-  renderYAxis(root.select<SVGGElement>('g.y-axis'), layout.yTicks, {
-    x: plot.left,
-    top: plot.top,
-    bottom: plot.bottom,
-  });
-  renderAxisTitles(
-    root.select<SVGTextElement>('text.x-title'),
-    root.select<SVGTextElement>('text.y-title'),
-    { ...plot, height: layout.height },
-    titles,
-  );
 
   // Colour legend: a vertical viridis bar with value ticks.
   const stops = Array.from({ length: 9 }, (_, i) => i / 8);

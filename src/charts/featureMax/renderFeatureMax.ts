@@ -4,7 +4,7 @@
  */
 import { select } from 'd3-selection';
 import { assignAttrs } from '../attrs';
-import { renderAxisTitles, renderGridlines, renderXAxis, renderYAxis } from '../axes';
+import { renderGridlines, renderPlotAxes } from '../axes';
 import { PALETTE } from '../palette';
 import { type FeatureBar, type FeatureMaxLayout, featureBarAt } from './featureMaxLayout';
 
@@ -103,20 +103,11 @@ export function renderFeatureMax(
     const text = `threshold ${threshold}${layout.thresholdAbove ? ' (above every value)' : ''}`;
     if (label.textContent !== text) label.textContent = text;
   }
-  renderXAxis(root.select<SVGGElement>('g.x-axis'), layout.xTicks, {
-    tickTop: plot.bottom,
-    labelY: plot.bottom + 16,
-    baseline: { x1: plot.left, x2: plot.right, y: plot.bottom },
-  });
-  renderYAxis(root.select<SVGGElement>('g.y-axis'), layout.yTicks, {
-    x: plot.left,
-    top: plot.top,
-    bottom: plot.bottom,
-  });
-  renderAxisTitles(
-    root.select<SVGTextElement>('text.x-title'),
-    root.select<SVGTextElement>('text.y-title'),
+  renderPlotAxes(
+    root,
+    layout,
     { ...plot, height: layout.height },
     { x: 'feature (column of X = input of the layer)', y: 'max |x| over tokens' },
+    { labelY: plot.bottom + 16 },
   );
 }

@@ -11,7 +11,7 @@ type DragEvent = D3DragEvent<SVGGElement, MarkerDatum, { x: number; y: number }>
 
 import { type BaseType, type Selection, select } from 'd3-selection';
 import { assignAttrs } from '../attrs';
-import { renderAxisTitles, renderGridlines, renderXAxis, renderYAxis } from '../axes';
+import { renderGridlines, renderPlotAxes } from '../axes';
 import { formatExact } from '../formatNumber';
 import { PALETTE } from '../palette';
 import {
@@ -212,24 +212,12 @@ function round2(v: number): number {
 
 function renderAxes(root: Root, layout: HistogramLayout, options: HistogramRenderOptions): void {
   const { plot, gridStrip } = layout;
-  renderXAxis(root.select<SVGGElement>('g.x-axis'), layout.xTicks, {
-    tickTop: gridStrip.bottom + 1,
-    labelY: gridStrip.bottom + 16,
-    baseline: { x1: plot.left, x2: plot.right, y: plot.bottom },
-  });
-  renderYAxis(root.select<SVGGElement>('g.y-axis'), layout.yTicks, {
-    x: plot.left,
-    top: plot.top,
-    bottom: plot.bottom,
-  });
-  renderAxisTitles(
-    root.select<SVGTextElement>('text.x-title'),
-    root.select<SVGTextElement>('text.y-title'),
+  renderPlotAxes(
+    root,
+    layout,
     { ...plot, height: layout.height },
-    {
-      x: options.xTitle,
-      y: options.yTitle,
-    },
+    { x: options.xTitle, y: options.yTitle },
+    { tickTop: gridStrip.bottom + 1, labelY: gridStrip.bottom + 16 },
   );
 }
 

@@ -4,7 +4,7 @@
  */
 import { select } from 'd3-selection';
 import { assignAttrs } from '../attrs';
-import { renderAxisTitles, renderGridlines, renderXAxis, renderYAxis } from '../axes';
+import { renderGridlines, renderPlotAxes } from '../axes';
 import { PALETTE } from '../palette';
 import type { MappingLayout } from './mappingLayout';
 
@@ -71,20 +71,5 @@ export function renderMapping(
     .each(function (x) {
       assignAttrs(this, { x1: x, x2: x, y1: plot.top, y2: plot.bottom });
     });
-  renderXAxis(layers.select<SVGGElement>('g.x-axis'), layout.xTicks, {
-    tickTop: plot.bottom,
-    labelY: plot.bottom + 16,
-    baseline: { x1: plot.left, x2: plot.right, y: plot.bottom },
-  });
-  renderYAxis(layers.select<SVGGElement>('g.y-axis'), layout.yTicks, {
-    x: plot.left,
-    top: plot.top,
-    bottom: plot.bottom,
-  });
-  renderAxisTitles(
-    layers.select<SVGTextElement>('text.x-title'),
-    layers.select<SVGTextElement>('text.y-title'),
-    { left: plot.left, right: plot.right, top: plot.top, bottom: plot.bottom, height: titles.height },
-    titles,
-  );
+  renderPlotAxes(layers, layout, { ...plot, height: titles.height }, titles, { labelY: plot.bottom + 16 });
 }

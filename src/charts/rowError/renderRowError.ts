@@ -1,7 +1,7 @@
 /** Draws a RowErrorLayout into an <svg> with d3-selection (idempotent, updated in place). */
 import { select } from 'd3-selection';
 import { assignAttrs } from '../attrs';
-import { renderAxisTitles, renderGridlines, renderXAxis, renderYAxis } from '../axes';
+import { renderGridlines, renderPlotAxes } from '../axes';
 import { PALETTE } from '../palette';
 import type { RowErrorLayout } from './rowErrorLayout';
 
@@ -51,23 +51,11 @@ export function renderRowError(
       opacity: hoverX === null ? 0 : 0.9,
     });
   }
-  renderXAxis(root.select<SVGGElement>('g.x-axis'), layout.xTicks, {
-    tickTop: plot.bottom,
-    labelY: plot.bottom + 15,
-    baseline: { x1: plot.left, x2: plot.right, y: plot.bottom },
-  });
-  renderYAxis(root.select<SVGGElement>('g.y-axis'), layout.yTicks, {
-    x: plot.left,
-    top: plot.top,
-    bottom: plot.bottom,
-  });
-  renderAxisTitles(
-    root.select<SVGTextElement>('text.x-title'),
-    root.select<SVGTextElement>('text.y-title'),
+  renderPlotAxes(
+    root,
+    layout,
     { ...plot, height: layout.height },
-    {
-      x: options.xTitle,
-      y: options.yTitle,
-    },
+    { x: options.xTitle, y: options.yTitle },
+    { labelY: plot.bottom + 15 },
   );
 }

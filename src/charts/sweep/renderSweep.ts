@@ -17,7 +17,7 @@ import {
   symbolWye,
 } from 'd3-shape';
 import { assignAttrs } from '../attrs';
-import { renderAxisTitles, renderGridlines, renderXAxis, renderYAxis } from '../axes';
+import { renderGridlines, renderPlotAxes } from '../axes';
 import { PALETTE } from '../palette';
 import { type PlacedPoint, pointAt, SWEEP_FAMILIES, type SweepLayout, type SymbolName } from './sweepLayout';
 
@@ -73,24 +73,15 @@ export function renderSweep(
   });
   const { plot } = layout;
   renderGridlines(root.select<SVGGElement>('g.gridlines'), layout.yTicks, plot.left, plot.right);
-  renderXAxis(root.select<SVGGElement>('g.x-axis'), layout.xTicks, {
-    tickTop: plot.bottom,
-    labelY: plot.bottom + 16,
-    baseline: { x1: plot.left, x2: plot.right, y: plot.bottom },
-  });
-  renderYAxis(root.select<SVGGElement>('g.y-axis'), layout.yTicks, {
-    x: plot.left,
-    top: plot.top,
-    bottom: plot.bottom,
-  });
-  renderAxisTitles(
-    root.select<SVGTextElement>('text.x-title'),
-    root.select<SVGTextElement>('text.y-title'),
+  renderPlotAxes(
+    root,
+    layout,
     { ...plot, height: layout.height },
     {
       x: 'bits per weight (log scale)',
       y: layout.metric === 'mse' ? 'MSE (log scale, lower is better)' : 'SQNR dB (higher is better)',
     },
+    { labelY: plot.bottom + 16 },
   );
   const front = root.select<SVGPathElement>('path.front').node();
   if (front) assignAttrs(front, { d: layout.frontPath || 'M0 0', 'data-points': layout.front.length });
