@@ -71,9 +71,7 @@ describe('zero-point int8 per tensor', () => {
     const z = r.zeroPoint[0];
     for (let i = 0; i < x.length; i++) {
       const signed = f((r.codes[i] - z) * step);
-      const unsigned = f((r.codes[i] + 128 - (z + 128)) * step);
       expect(r.dequantized[i]).toBe(signed);
-      expect(unsigned).toBe(signed);
       expect(r.codes[i] + 128).toBeGreaterThanOrEqual(0);
       expect(r.codes[i] + 128).toBeLessThanOrEqual(255);
     }
