@@ -59,14 +59,18 @@ export function linkTo(state: ShareableState, base: string, page: Partial<UrlPag
 
 /**
  * Writes the shareable state into the address bar (replaceState, so no history entry per slider step),
- * debounced by `delayMs`. `theme` is the link's theme override, kept in the URL while it applies. Returns a stop.
+ * debounced by `delayMs` but never later than `maxWaitMs` after the first unwritten change, so a long drag
+ * (which changes the state every frame) cannot keep the address bar stale. `theme` is the link's theme
+ * override, kept in the URL while it applies. Returns a stop.
  */
 export function startUrlSync(
   store: AppStore,
-  options: { delayMs?: number; theme?: ThemePreference | null } = {},
+  options: { delayMs?: number; maxWaitMs?: number; theme?: ThemePreference | null } = {},
 ): () => void {
   const delayMs = options.delayMs ?? 250;
+  const maxWaitMs = options.maxWaitMs ?? 1000;
   let timer: ReturnType<typeof setTimeout> | null = null;
+  let pendingSince = 0;
   let last = '';
   const write = () => {
     timer = null;
@@ -99,8 +103,10 @@ export function startUrlSync(
       next.source === previous.source
     )
       return;
-    if (timer !== null) clearTimeout(timer);
-    timer = setTimeout(write, delayMs);
+    const now = Date.now();
+    if (timer === null) pendingSince = now;
+    else clearTimeout(timer);
+    timer = setTimeout(write, Math.max(0, Math.min(delayMs, pendingSince + maxWaitMs - now)));
   });
   return () => {
     unsubscribe();

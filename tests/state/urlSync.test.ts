@@ -1,0 +1,59 @@
+// @vitest-environment jsdom
+/**
+ * The address bar follows the store: written once the changes pause (debounce), and at the latest `maxWaitMs`
+ * after the first unwritten change, so a continuous drag cannot leave the link stale.
+ */
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { createAppStore } from '../../src/state/appStore';
+import { startUrlSync } from '../../src/state/urlSync';
+
+const bitsInUrl = () => new URLSearchParams(location.search).get('a.bits');
+
+describe('startUrlSync', () => {
+  beforeEach(() => {
+    vi.useFakeTimers();
+    history.replaceState(null, '', '/');
+  });
+  afterEach(() => vi.useRealTimers());
+
+  it('writes the state once the changes pause for the debounce delay', () => {
+    const store = createAppStore();
+    const stop = startUrlSync(store, { delayMs: 250, maxWaitMs: 1000 });
+    store.getState().setBits('a', 5);
+    vi.advanceTimersByTime(200);
+    expect(bitsInUrl()).toBeNull();
+    store.getState().setBits('a', 4);
+    vi.advanceTimersByTime(200);
+    expect(bitsInUrl()).toBeNull();
+    vi.advanceTimersByTime(60);
+    expect(bitsInUrl()).toBe('4');
+    stop();
+  });
+
+  it('does not let a continuous stream of changes postpone the write beyond maxWaitMs', () => {
+    const store = createAppStore();
+    const stop = startUrlSync(store, { delayMs: 250, maxWaitMs: 1000 });
+    const written: string[] = [];
+    // A drag: a change every 100 ms for 3 s, alternating so that every change is a real one.
+    for (let t = 0; t < 3000; t += 100) {
+      store.getState().setBits('a', t % 200 === 0 ? 3 : 6);
+      vi.advanceTimersByTime(100);
+      const bits = bitsInUrl();
+      if (bits !== null && written.at(-1) !== `${t}:${bits}`) written.push(`${t}:${bits}`);
+    }
+    // Without the cap the address bar would stay empty for the whole drag; with it, it is written about
+    // once a second.
+    expect(written.length).toBeGreaterThanOrEqual(2);
+    expect(Number(written[0]?.split(':')[0])).toBeLessThanOrEqual(1000);
+    stop();
+  });
+
+  it('stops writing once stopped', () => {
+    const store = createAppStore();
+    const stop = startUrlSync(store);
+    store.getState().setBits('a', 3);
+    stop();
+    vi.advanceTimersByTime(5000);
+    expect(bitsInUrl()).toBeNull();
+  });
+});
