@@ -97,7 +97,7 @@ function quantizeSpan(
   const errBins = errEdges.length - 1;
   const errLo = errEdges[0];
   const errHi = errEdges[errBins];
-  const errScale = errBins / (errHi - errLo);
+  const errScale = f(errBins / (errHi - errLo));
   let sseA = 0;
   let sseB = 0;
   let sumErr = 0;
@@ -158,7 +158,8 @@ function quantizeSpan(
     sumAbs += e < 0 ? -e : e;
     if (e2 > maxErr2) maxErr2 = e2;
     // The error histogram's edges are the engine's own (a bound on |error|), so no NumPy edge correction here.
-    if (e >= errLo && e <= errHi) errHist[fastBin(e, errLo, errScale, errBins)]++;
+    const ef = f(e);
+    if (ef >= errLo && ef <= errHi) errHist[errorBin(ef, errLo, errScale, errBins)]++;
     else errOutside++;
     if (deqHist !== null && segCounts === null) {
       if (v >= deqLo && v <= deqHi) deqHist[exactBin(v, deqLo, deqScale, deqEdges)]++;
@@ -194,7 +195,7 @@ function measureSpan(
   const errBins = errEdges.length - 1;
   const errLo = errEdges[0];
   const errHi = errEdges[errBins];
-  const errScale = errBins / (errHi - errLo);
+  const errScale = f(errBins / (errHi - errLo));
   let sse = 0;
   let sumErr = 0;
   // |error| summed per heatmap cell in a register, flushed when the column crosses into the next cell.
@@ -229,7 +230,8 @@ function measureSpan(
     sumErr += e;
     sumAbs += e < 0 ? -e : e;
     if (e2 > maxErr2) maxErr2 = e2;
-    if (e >= errLo && e <= errHi) errHist[fastBin(e, errLo, errScale, errBins)]++;
+    const ef = f(e);
+    if (ef >= errLo && ef <= errHi) errHist[errorBin(ef, errLo, errScale, errBins)]++;
     else errOutside++;
     if (deqHist !== null) {
       if (v >= deqLo && v <= deqHi) deqHist[exactBin(v, deqLo, deqScale, deqEdges)]++;
@@ -249,7 +251,7 @@ function measureSpan(
  * Adds one group's code counts to the tensor's and bins the group's levels into the dequantized histogram
  * (each level once, weighted by its count), then clears the group counts for the next group.
  */
-function flushSegmentCounts(
+export function flushSegmentCounts(
   segCounts: Uint32Array,
   codeCounts: Uint32Array,
   codeOffset: number,
@@ -294,10 +296,11 @@ function exactBin(v: number, lo: number, scale: number, edges: Float64Array): nu
 }
 
 /**
- * Bin of v in [lo, hi] without edge correction: for the error histogram, whose edges are the engine's own bound
- * on |error| (no NumPy counterpart to agree with).
+ * Bin of the error e in [lo, hi] without edge correction: the error histogram's edges are the engine's own bound
+ * on |error| (no NumPy counterpart to agree with). Computed in float32 on the float32-rounded error (`e`, `lo`
+ * and `scale` are float32 values), so that the SIMD kernel (src/wasm/fusedKernel.ts) decides every bin the same.
  */
-function fastBin(v: number, lo: number, scale: number, bins: number): number {
-  const b = ((v - lo) * scale) | 0;
+function errorBin(e: number, lo: number, scale: number, bins: number): number {
+  const b = f(f(e - lo) * scale) | 0;
   return b < bins ? b : bins - 1;
 }

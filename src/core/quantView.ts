@@ -18,6 +18,7 @@ import { createTensor, type Tensor2D } from './tensor';
 import { createTensorCache, originalHistogram, type TensorCache } from './tensorCache';
 import { validateScheme, validateView } from './validate';
 import type { ClipReport, Heatmap, Metrics, QuantView, ViewParams } from './view';
+import { runIntegerPassWasm } from './wasmPass';
 
 const f = Math.fround;
 
@@ -168,7 +169,23 @@ function runQuantization(
     colsPerCell,
     acc: new Float64Array(8),
   };
-  runAllSegments(ctx, prepared.integer !== null, prepared.granularity, rows, cols, rowsPerCell, gridCols);
+  const ranOnKernel =
+    prepared.integer !== null &&
+    cache.kernel !== null &&
+    tensor.data === cache.tensor.data &&
+    runIntegerPassWasm(
+      ctx,
+      cache.kernel,
+      prepared.granularity,
+      prepared.groups,
+      summary.nonFinite,
+      rows,
+      cols,
+      rowsPerCell,
+      gridCols,
+    );
+  if (!ranOnKernel)
+    runAllSegments(ctx, prepared.integer !== null, prepared.granularity, rows, cols, rowsPerCell, gridCols);
 
   let deqHist = ctx.deqHist;
   let deqOutside = ctx.acc[ACC.deqOutside];
@@ -249,6 +266,7 @@ function runQuantization(
     rowMse,
     heatmap: buildHeatmap(ctx.heat, rows, cols, gridRows, gridCols, rowsPerCell, colsPerCell),
     elapsedMs: now() - started,
+    pass: ranOnKernel ? 'wasm-simd' : 'js',
   };
   return { view: result, prepared };
 }

@@ -7,12 +7,18 @@ import { summarizeWithSquares } from './generators';
 import type { TensorSummary } from './generators.types';
 import { type Binner, histogramInto } from './histogram';
 import type { Tensor2D } from './tensor';
+import { createKernelBuffers, type KernelBuffers } from './wasm/fusedKernel';
 
 export interface TensorCache {
   readonly tensor: Tensor2D;
   readonly summary: TensorSummary;
   /** Σx² over the finite values (float64), the numerator of the SQNR. */
   readonly sumSquares: number;
+  /**
+   * The WebAssembly kernel's memory for this tensor (a copy of the values, and the output buffers below), or null
+   * where it cannot run (the JS pass then gives the same results).
+   */
+  readonly kernel: KernelBuffers | null;
   /** Output buffers, length rows * cols, overwritten by every computeQuantView call. */
   readonly codes: Int16Array;
   readonly dequantized: Float32Array;
@@ -23,15 +29,25 @@ export interface TensorCache {
 
 const HISTOGRAMS_KEPT = 8;
 
-export function createTensorCache(tensor: Tensor2D): TensorCache {
+/**
+ * Below this many values the JS pass takes well under a millisecond, less than setting up a kernel memory
+ * (which reserves address space per instance), so small tensors stay on JS unless asked.
+ */
+const KERNEL_MIN_VALUES = 1 << 14;
+
+/** `wasm`: true / false forces the kernel on (where it can run) or off; by default it serves larger tensors. */
+export function createTensorCache(tensor: Tensor2D, options: { wasm?: boolean } = {}): TensorCache {
   const n = tensor.rows * tensor.cols;
   const { summary, sumSquares } = summarizeWithSquares(tensor);
+  const useKernel = options.wasm ?? n >= KERNEL_MIN_VALUES;
+  const kernel = useKernel ? createKernelBuffers(tensor.data) : null;
   return {
     tensor,
     summary,
     sumSquares,
-    codes: new Int16Array(n),
-    dequantized: new Float32Array(n),
+    kernel,
+    codes: kernel ? kernel.codes : new Int16Array(n),
+    dequantized: kernel ? kernel.dequantized : new Float32Array(n),
     codeCounts: new Uint32Array(65536),
     originalHistograms: new Map(),
   };

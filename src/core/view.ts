@@ -128,4 +128,6 @@ export interface QuantView {
   rowMse: Float64Array;
   heatmap: Heatmap;
   elapsedMs: number;
+  /** Which implementation ran the fused integer pass (formats measure in JS): same results either way. */
+  pass: 'wasm-simd' | 'js';
 }

@@ -1,0 +1,184 @@
+/**
+ * Loads the WebAssembly SIMD kernel of the fused integer pass (src/wasm/fusedKernel.ts, compiled into
+ * fusedKernel.wasm.ts) and lays out one tensor's buffers in its memory: the input values, the codes and
+ * dequantized values (which the TensorCache exposes as typed-array views, so every other reader sees them),
+ * and the small scratch arrays the kernel counts into.
+ *
+ * The memory is sized once per tensor and never grows (growing would detach the views). Where WebAssembly or
+ * its SIMD instructions are missing, or the memory cannot be had, `createKernelBuffers` returns null and the
+ * engine runs the JS pass, which gives the same results.
+ */
+import { MAX_BINS } from '../validate';
+import { FUSED_KERNEL_BASE64 } from './fusedKernel.wasm';
+
+/** The kernel's exports (pointers are byte offsets into its memory). */
+interface KernelExports {
+  setLayout(
+    counts: number,
+    countStride: number,
+    errHist: number,
+    errStride: number,
+    errBins: number,
+    errLo: number,
+    errHi: number,
+    acc: number,
+  ): void;
+  setDeqBinning(edges: number, hist: number, bins: number, scale: number): void;
+  setSpan(d: number, z: number, qmin: number, qmax: number, lo: number, hi: number, rounding: number): void;
+  quantizeSpan(
+    x: number,
+    codes: number,
+    deq: number,
+    n: number,
+    heat: number,
+    untilCell: number,
+    colsPerCell: number,
+  ): number;
+}
+
+/** The subset of the WebAssembly API used here (the core compiles without DOM types). */
+interface WasmApi {
+  Memory: new (descriptor: { initial: number; maximum: number }) => { buffer: ArrayBuffer };
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => { exports: unknown };
+  validate(bytes: Uint8Array): boolean;
+}
+
+/** Largest code range a count sub-array holds (16-bit codes). */
+const MAX_LEVELS = 65536;
+/** Heatmap cells of one row of cells (validate.ts caps heatmapMaxCells at 1024). */
+const MAX_HEAT_COLS = 1024;
+const PAGE = 65536;
+
+/** One tensor's kernel instance and the layout of its memory. */
+export interface KernelBuffers {
+  readonly kernel: KernelExports;
+  readonly x: Float32Array;
+  readonly codes: Int16Array;
+  readonly dequantized: Float32Array;
+  /** Four sub-arrays of code counts, `levels` apart (lane k of every vector counts into sub-array k). */
+  readonly counts: Uint32Array;
+  /** Four sub-arrays of MAX_BINS + 1 error-bin counts; slot `bins` of each counts errors outside the edges. */
+  readonly errHist: Uint32Array;
+  /** Stride of the four sub-arrays of errHist and deqHist (MAX_BINS + 1). */
+  /** The dequantized histogram's edges, and four sub-arrays of MAX_BINS + 1 counts (slot `bins`: outside). */
+  readonly deqEdges: Float64Array;
+  readonly deqHist: Uint32Array;
+  /** Σ|error| of the heatmap cells of the current row of cells. */
+  readonly heatRow: Float64Array;
+  /** [Σ error, max error², clipped count]. */
+  readonly acc: Float64Array;
+  readonly ptr: {
+    x: number;
+    codes: number;
+    deq: number;
+    counts: number;
+    errHist: number;
+    deqEdges: number;
+    deqHist: number;
+    heatRow: number;
+    acc: number;
+  };
+  readonly errStride: number;
+}
+
+let compiled: object | null | undefined;
+
+/** The compiled module, or null where WebAssembly SIMD is not available (compiled once per thread). */
+function kernelModule(): object | null {
+  if (compiled !== undefined) return compiled;
+  compiled = null;
+  const wasm = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
+  if (!wasm) return null;
+  try {
+    const bytes = decodeBase64(FUSED_KERNEL_BASE64);
+    if (wasm.validate(bytes)) compiled = new wasm.Module(bytes);
+  } catch {
+    compiled = null;
+  }
+  return compiled;
+}
+
+/** Whether this thread can run the kernel (WebAssembly with SIMD). */
+export function kernelAvailable(): boolean {
+  return kernelModule() !== null;
+}
+
+/**
+ * Buffers for a tensor of `n` values, holding a copy of `values`; null when the kernel cannot run here or the
+ * memory cannot be allocated (the caller falls back to the JS pass).
+ */
+export function createKernelBuffers(values: Float32Array): KernelBuffers | null {
+  const module = kernelModule();
+  const wasm = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
+  if (!module || !wasm) return null;
+  const n = values.length;
+  const align = (bytes: number) => Math.ceil(bytes / 16) * 16;
+  const ptr = { x: 0, deq: 0, codes: 0, counts: 0, errHist: 0, deqEdges: 0, deqHist: 0, heatRow: 0, acc: 0 };
+  let end = 0;
+  const take = (bytes: number) => {
+    const at = end;
+    end += align(bytes);
+    return at;
+  };
+  ptr.x = take(4 * n);
+  ptr.deq = take(4 * n);
+  ptr.codes = take(2 * n);
+  ptr.counts = take(4 * 4 * MAX_LEVELS);
+  const errStride = MAX_BINS + 1;
+  ptr.errHist = take(4 * 4 * errStride);
+  ptr.deqEdges = take(8 * errStride);
+  ptr.deqHist = take(4 * 4 * errStride);
+  ptr.heatRow = take(8 * MAX_HEAT_COLS);
+  ptr.acc = take(8 * 4);
+  const pages = Math.ceil(end / PAGE);
+  if (pages > 65536) return null;
+  try {
+    const memory = new wasm.Memory({ initial: pages, maximum: pages });
+    const instance = new wasm.Instance(module, { env: { memory } });
+    const buffer = memory.buffer;
+    const x = new Float32Array(buffer, ptr.x, n);
+    x.set(values);
+    return {
+      kernel: instance.exports as KernelExports,
+      x,
+      codes: new Int16Array(buffer, ptr.codes, n),
+      dequantized: new Float32Array(buffer, ptr.deq, n),
+      counts: new Uint32Array(buffer, ptr.counts, 4 * MAX_LEVELS),
+      errHist: new Uint32Array(buffer, ptr.errHist, 4 * errStride),
+      deqEdges: new Float64Array(buffer, ptr.deqEdges, errStride),
+      deqHist: new Uint32Array(buffer, ptr.deqHist, 4 * errStride),
+      heatRow: new Float64Array(buffer, ptr.heatRow, MAX_HEAT_COLS),
+      acc: new Float64Array(buffer, ptr.acc, 4),
+      ptr,
+      errStride,
+    };
+  } catch {
+    // RangeError: the memory could not be reserved (a very large tensor on a small machine).
+    return null;
+  }
+}
+
+const BASE64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+
+/** Base64 to bytes (the core has no `atob` type and no Buffer). */
+export function decodeBase64(text: string): Uint8Array {
+  const value = new Int16Array(128).fill(-1);
+  for (let i = 0; i < BASE64.length; i++) value[BASE64.charCodeAt(i)] = i;
+  const clean = text.replace(/=+$/, '');
+  const out = new Uint8Array(Math.floor((clean.length * 3) / 4));
+  let bits = 0;
+  let held = 0;
+  let o = 0;
+  for (let i = 0; i < clean.length; i++) {
+    const v = value[clean.charCodeAt(i)];
+    if (v < 0) throw new Error(`invalid base64 character at ${i}`);
+    bits = (bits << 6) | v;
+    held += 6;
+    if (held >= 8) {
+      held -= 8;
+      out[o++] = (bits >> held) & 0xff;
+    }
+  }
+  return out;
+}

@@ -1,0 +1,150 @@
+/**
+ * The fused integer pass on the WebAssembly SIMD kernel (wasm/fusedKernel.ts): the same spans, parameters and
+ * outputs as fusedPass.ts `runSegment` over quantView's rows and groups, four to eight values per instruction.
+ * The kernel covers the common cases; `runIntegerPassWasm` returns false for the others (stochastic rounding,
+ * per-column parameters, non-finite inputs), and the JS pass runs instead. Either way the codes, dequantized values, counts, histograms, clipped count and
+ * largest error are the same bits; Σ error and the heatmap's Σ|error| may differ in the last place (summation
+ * order).
+ */
+import { ACC, flushSegmentCounts, type PassContext } from './fusedPass';
+import { groupsPerRow } from './groups';
+import type { Granularity } from './scheme';
+import type { KernelBuffers } from './wasm/fusedKernel';
+
+/** Whether the kernel can run this pass with the JS pass's exact results. */
+function eligible(ctx: PassContext, granularity: Granularity, groups: number, nonFinite: number): boolean {
+  if (nonFinite > 0 || ctx.rounding > 2 || granularity.kind === 'column') return false;
+  // The kernel works in float32: zero points are integers well inside float32's exact range.
+  for (let g = 0; g < groups; g++) {
+    const z = ctx.zero[g];
+    if (!Number.isInteger(z) || Math.abs(z) > 2 ** 24) return false;
+  }
+  return true;
+}
+
+/**
+ * Runs every span of the tensor through the kernel, filling the same context fields as runAllSegments would;
+ * returns false (having done nothing) when the case is not the kernel's.
+ */
+export function runIntegerPassWasm(
+  ctx: PassContext,
+  buffers: KernelBuffers,
+  granularity: Granularity,
+  groups: number,
+  nonFinite: number,
+  rows: number,
+  cols: number,
+  rowsPerCell: number,
+  gridCols: number,
+): boolean {
+  if (!eligible(ctx, granularity, groups, nonFinite)) return false;
+  const { kernel, ptr, counts, errHist, heatRow, acc, errStride } = buffers;
+  const levels = ctx.qmax - ctx.qmin + 1;
+  const errBins = ctx.errHist.length;
+  const errLo = ctx.errEdges[0];
+  const errHi = ctx.errEdges[errBins];
+  counts.fill(0, 0, 4 * levels);
+  errHist.fill(0);
+  heatRow.fill(0, 0, gridCols);
+  acc[0] = 0;
+  acc[1] = ctx.acc[ACC.maxErr2];
+  acc[2] = 0;
+  kernel.setLayout(ptr.counts, levels, ptr.errHist, errStride, errBins, errLo, errHi, ptr.acc);
+  // Groups with fewer values than levels: the dequantized values are binned one by one (as the JS pass does).
+  const binEach = ctx.deqHist !== null && ctx.segCounts === null;
+  const deqBins = ctx.deqEdges.length - 1;
+  if (binEach) {
+    buffers.deqEdges.set(ctx.deqEdges);
+    buffers.deqHist.fill(0);
+    const scale = deqBins / (ctx.deqEdges[deqBins] - ctx.deqEdges[0]);
+    kernel.setDeqBinning(ptr.deqEdges, ptr.deqHist, deqBins, scale);
+  } else kernel.setDeqBinning(0, 0, 0, 0);
+
+  const { colsPerCell, heat, rowSse, step, zero, lo, hi, qmin, qmax, rounding } = ctx;
+  const perRow = groupsPerRow(granularity, cols);
+  const size = granularity.kind === 'group' ? granularity.size : cols;
+  let setGroup = -1;
+  for (let r = 0; r < rows; r++) {
+    const base = r * cols;
+    for (let j = 0; j < perRow; j++) {
+      const c0 = j * size;
+      const c1 = Math.min(cols, c0 + size);
+      const g = granularity.kind === 'tensor' ? 0 : granularity.kind === 'row' ? r : r * perRow + j;
+      if (g !== setGroup) {
+        kernel.setSpan(step[g], zero[g], qmin, qmax, lo[g], hi[g], rounding);
+        setGroup = g;
+      }
+      const start = base + c0;
+      const sse = kernel.quantizeSpan(
+        ptr.x + 4 * start,
+        ptr.codes + 2 * start,
+        ptr.deq + 4 * start,
+        c1 - c0,
+        ptr.heatRow + 8 * Math.floor(c0 / colsPerCell),
+        colsPerCell - (c0 % colsPerCell),
+        colsPerCell,
+      );
+      rowSse[r] += sse;
+      ctx.acc[ACC.sse] += sse;
+      if (ctx.segCounts !== null && ctx.deqHist !== null) {
+        mergeCounts(counts, levels, ctx.segCounts);
+        flushSegmentCounts(
+          ctx.segCounts,
+          ctx.codeCounts,
+          ctx.codeOffset,
+          qmin,
+          step[g],
+          zero[g],
+          ctx.deqHist,
+          ctx.deqEdges,
+          ctx.acc,
+        );
+      }
+    }
+    // The last row of a heatmap row of cells, or of the tensor: move the row's cell sums into the heatmap.
+    if ((r + 1) % rowsPerCell === 0 || r === rows - 1) {
+      const heatBase = Math.floor(r / rowsPerCell) * gridCols;
+      for (let c = 0; c < gridCols; c++) {
+        heat[heatBase + c] += heatRow[c];
+        heatRow[c] = 0;
+      }
+    }
+  }
+  if (ctx.segCounts === null) {
+    // per tensor: the code counts of the whole tensor
+    const { codeCounts, codeOffset } = ctx;
+    for (let k = 0; k < levels; k++) {
+      const n = counts[k] + counts[levels + k] + counts[2 * levels + k] + counts[3 * levels + k];
+      if (n !== 0) codeCounts[(k + qmin - codeOffset) & 0xffff] += n;
+    }
+  }
+  for (let b = 0; b <= errBins; b++) {
+    const n = errHist[b] + errHist[errStride + b] + errHist[2 * errStride + b] + errHist[3 * errStride + b];
+    if (b < errBins) ctx.errHist[b] += n;
+    else ctx.acc[ACC.errOutside] += n;
+  }
+  if (binEach && ctx.deqHist !== null) {
+    const hist = buffers.deqHist;
+    const stride = deqBins + 1;
+    for (let b = 0; b <= deqBins; b++) {
+      const n = hist[b] + hist[stride + b] + hist[2 * stride + b] + hist[3 * stride + b];
+      if (b < deqBins) ctx.deqHist[b] += n;
+      else ctx.acc[ACC.deqOutside] += n;
+    }
+  }
+  ctx.acc[ACC.sumErr] += acc[0];
+  ctx.acc[ACC.maxErr2] = acc[1];
+  ctx.acc[ACC.clipped] += acc[2];
+  return true;
+}
+
+/** Adds the four lane sub-arrays of `levels` counts into `into` and clears them for the next group. */
+function mergeCounts(counts: Uint32Array, levels: number, into: Uint32Array): void {
+  for (let k = 0; k < levels; k++) {
+    into[k] = counts[k] + counts[levels + k] + counts[2 * levels + k] + counts[3 * levels + k];
+    counts[k] = 0;
+    counts[levels + k] = 0;
+    counts[2 * levels + k] = 0;
+    counts[3 * levels + k] = 0;
+  }
+}

@@ -1,0 +1,301 @@
+/**
+ * The fused integer pass in WebAssembly SIMD (AssemblyScript; compiled by `npm run build:wasm` into
+ * src/core/wasm/fusedKernel.wasm.ts). It does what src/core/fusedPass.ts `quantizeSpan` does for one span of
+ * elements, four (or eight) at a time, and gives the same codes, dequantized values, counts, histogram bins,
+ * clipped count and largest error bit for bit:
+ * - every step that decides a code is a float32 operation, as `Math.fround` at each step is in the JS pass
+ *   (a float32 add, divide or multiply of float32 operands is the float64 result rounded once, so they agree);
+ * - `f32x4.nearest` is round-half-to-even, `floor` is floor, and half-away-from-zero is trunc plus a
+ *   correction on the exact fractional part (no `t + 0.5`, which rounds in float32);
+ * - the error `x_hat - x`, its square and the sums are float64, as in JS. Only the order of the float64 sums
+ *   (Σ error, Σ|error| per heatmap cell) may differ from the JS loop's, by rounding.
+ * Hot scatter counts (codes, error bins) go to four interleaved sub-arrays so that equal neighbours do not
+ * chain through one memory address; the caller adds the sub-arrays up.
+ *
+ * Memory is the caller's (imported); every pointer below is a byte offset into it.
+ */
+
+// @ts-ignore: decorator
+@inline const HALF_EVEN: i32 = 0;
+// @ts-ignore: decorator
+@inline const HALF_AWAY: i32 = 1;
+
+/** Span parameters, set once per span by `setSpan` (fewer arguments on the hot call). */
+let gD: f32 = 1;
+let gZ: f32 = 0;
+let gQmin: f32 = 0;
+let gQmax: f32 = 0;
+let gLo: f32 = 0;
+let gHi: f32 = 0;
+let gRounding: i32 = 0;
+let gQminInt: i32 = 0;
+
+/** Layout of the scratch counts, set once per tensor by `setLayout`. */
+let counts: usize = 0;
+let countStride: i32 = 0;
+let errHist: usize = 0;
+let errStride: i32 = 0;
+let errBins: i32 = 0;
+let errLo: f32 = 0;
+let errHi: f32 = 0;
+let errScale: f32 = 0;
+/** f64[4] outputs: Σ error, max error², clipped count, (unused). */
+let acc: usize = 0;
+/**
+ * The dequantized histogram, binned value by value (only when a group has fewer values than levels; otherwise
+ * the caller bins the code counts): NumPy's float32 edges as f64, and four sub-arrays of `deqBins + 1` counts,
+ * slot `deqBins` counting values outside the edges.
+ */
+let binDeq: bool = false;
+let deqEdges: usize = 0;
+let deqHist: usize = 0;
+let deqBins: i32 = 0;
+let deqLo: f64 = 0;
+let deqHi: f64 = 0;
+let deqScale: f64 = 0;
+
+export function setLayout(
+  countsPtr: usize,
+  countStrideIn: i32,
+  errHistPtr: usize,
+  errStrideIn: i32,
+  errBinsIn: i32,
+  errLoIn: f32,
+  errHiIn: f32,
+  accPtr: usize,
+): void {
+  counts = countsPtr;
+  countStride = countStrideIn;
+  errHist = errHistPtr;
+  errStride = errStrideIn;
+  errBins = errBinsIn;
+  errLo = errLoIn;
+  errHi = errHiIn;
+  errScale = <f32>(<f64>errBinsIn / (<f64>errHiIn - <f64>errLoIn));
+  acc = accPtr;
+}
+
+/** Turns value-by-value binning of the dequantized values on (`edgesPtr` != 0) or off. */
+export function setDeqBinning(edgesPtr: usize, histPtr: usize, bins: i32, scale: f64): void {
+  binDeq = edgesPtr != 0;
+  deqEdges = edgesPtr;
+  deqHist = histPtr;
+  deqBins = bins;
+  if (binDeq) {
+    deqLo = load<f64>(edgesPtr);
+    deqHi = load<f64>(edgesPtr + ((<usize>bins) << 3));
+  }
+  deqScale = scale;
+}
+
+/** fusedPass.ts `exactBin`: a first guess from the scale, corrected against the stored edges, in float64. */
+// @ts-ignore: decorator
+@inline function binDequantized(v: f64, sub: i32): void {
+  let b = deqBins;
+  if (v >= deqLo && v <= deqHi) {
+    b = <i32>floor((v - deqLo) * deqScale);
+    if (b >= deqBins) b = deqBins - 1;
+    while (b > 0 && v < load<f64>(deqEdges + ((<usize>b) << 3))) b--;
+    while (b < deqBins - 1 && v >= load<f64>(deqEdges + ((<usize>(b + 1)) << 3))) b++;
+  }
+  bump(deqHist, sub * (deqBins + 1) + b);
+}
+
+// @ts-ignore: decorator
+@inline function binDequantizedLanes(v: v128): void {
+  binDequantized(<f64>f32x4.extract_lane(v, 0), 0);
+  binDequantized(<f64>f32x4.extract_lane(v, 1), 1);
+  binDequantized(<f64>f32x4.extract_lane(v, 2), 2);
+  binDequantized(<f64>f32x4.extract_lane(v, 3), 3);
+}
+
+export function setSpan(d: f32, z: f32, qmin: f32, qmax: f32, lo: f32, hi: f32, rounding: i32): void {
+  gD = d;
+  gZ = z;
+  gQmin = qmin;
+  gQmax = qmax;
+  gLo = lo;
+  gHi = hi;
+  gRounding = rounding;
+  gQminInt = <i32>qmin;
+}
+
+// @ts-ignore: decorator
+@inline function roundVec(t: v128, rounding: i32): v128 {
+  if (rounding == HALF_EVEN) {
+    // + 0 turns the -0 that nearest gives for t in [-0.5, 0) into +0, as the JS magic-number rounding does
+    return f32x4.add(f32x4.nearest(t), f32x4.splat(0));
+  }
+  if (rounding == HALF_AWAY) {
+    const r = f32x4.trunc(t);
+    const up = f32x4.ge(f32x4.abs(f32x4.sub(t, r)), f32x4.splat(0.5));
+    // copysign(1, t): keeps the sign of a zero result (JS gives -0 for t in (-0.5, 0))
+    const one = v128.or(v128.and(t, i32x4.splat(0x80000000)), f32x4.splat(1));
+    return v128.bitselect(f32x4.add(r, one), r, up);
+  }
+  return f32x4.floor(t);
+}
+
+// @ts-ignore: decorator
+@inline function roundScalar(t: f32, rounding: i32): f32 {
+  if (rounding == HALF_EVEN) return nearest<f32>(t) + <f32>0;
+  if (rounding == HALF_AWAY) {
+    const r = trunc<f32>(t);
+    return abs<f32>(t - r) >= <f32>0.5 ? r + copysign<f32>(1, t) : r;
+  }
+  return floor<f32>(t);
+}
+
+// @ts-ignore: decorator
+@inline function bump(base: usize, index: i32): void {
+  const p = base + ((<usize>index) << 2);
+  store<u32>(p, load<u32>(p) + 1);
+}
+
+// @ts-ignore: decorator
+@inline function bumpLanes(base: usize, indices: v128): void {
+  bump(base, i32x4.extract_lane(indices, 0));
+  bump(base, i32x4.extract_lane(indices, 1));
+  bump(base, i32x4.extract_lane(indices, 2));
+  bump(base, i32x4.extract_lane(indices, 3));
+}
+
+/**
+ * Error-histogram slots of four errors (float32, as in fusedPass.ts `errorBin`), each in its lane's sub-array;
+ * out-of-range errors go to the extra slot `errBins` (the caller reads it as the outside count).
+ */
+// @ts-ignore: decorator
+@inline function errorSlots(e: v128, laneOffsets: v128): v128 {
+  const lo = f32x4.splat(errLo);
+  const inside = v128.and(f32x4.ge(e, lo), f32x4.le(e, f32x4.splat(errHi)));
+  const guess = i32x4.trunc_sat_f32x4_s(f32x4.mul(f32x4.sub(e, lo), f32x4.splat(errScale)));
+  const bin = v128.bitselect(i32x4.min_s(guess, i32x4.splat(errBins - 1)), i32x4.splat(errBins), inside);
+  return i32x4.add(bin, laneOffsets);
+}
+
+// @ts-ignore: decorator
+@inline function errorSlot(e: f32, sub: i32): i32 {
+  const guess = <i32>((e - errLo) * errScale);
+  const bin = select<i32>(select<i32>(guess, errBins - 1, guess < errBins), errBins, e >= errLo && e <= errHi);
+  return sub * errStride + bin;
+}
+
+/**
+ * Quantizes elements [0, n) at x / codes / deq (float32 / int16 / float32 pointers) with the span parameters.
+ * `heat` points at the f64 sum of |error| of the heatmap cell holding the first element; the cell ends after
+ * `untilCell` elements, later cells after every `colsPerCell`. Returns the span's Σ error²; adds Σ error,
+ * max error² and the clipped count into `acc`.
+ */
+export function quantizeSpan(
+  x: usize,
+  codes: usize,
+  deq: usize,
+  n: i32,
+  heat: usize,
+  untilCell: i32,
+  colsPerCell: i32,
+): f64 {
+  const rounding = gRounding;
+  const d = f32x4.splat(gD);
+  const z = f32x4.splat(gZ);
+  const qmin = f32x4.splat(gQmin);
+  const qmax = f32x4.splat(gQmax);
+  const lo = f32x4.splat(gLo);
+  const hi = f32x4.splat(gHi);
+  // lane k counts into sub-array k
+  const countBase = i32x4.sub(i32x4.mul(i32x4(0, 1, 2, 3), i32x4.splat(countStride)), i32x4.splat(gQminInt));
+  const errBase = i32x4.mul(i32x4(0, 1, 2, 3), i32x4.splat(errStride));
+  let sse = f64x2.splat(0);
+  let sumErr = f64x2.splat(0);
+  let maxErr2 = f64x2.splat(load<f64>(acc, 8));
+  let clipped = i32x4.splat(0);
+  let j: i32 = 0;
+  let cell = heat;
+  let chunk = untilCell;
+  while (j < n) {
+    const end = min(n, j + chunk);
+    let sumAbs = f64x2.splat(0);
+    while (j + 8 <= end) {
+      const off = (<usize>j) << 2;
+      const x0 = v128.load(x + off);
+      const x1 = v128.load(x + off, 16);
+      const q0 = f32x4.max(f32x4.min(roundVec(f32x4.add(f32x4.div(x0, d), z), rounding), qmax), qmin);
+      const q1 = f32x4.max(f32x4.min(roundVec(f32x4.add(f32x4.div(x1, d), z), rounding), qmax), qmin);
+      const v0 = f32x4.mul(f32x4.sub(q0, z), d);
+      const v1 = f32x4.mul(f32x4.sub(q1, z), d);
+      v128.store(deq + off, v0);
+      v128.store(deq + off, v1, 16);
+      const i0 = i32x4.trunc_sat_f32x4_s(q0);
+      const i1 = i32x4.trunc_sat_f32x4_s(q1);
+      v128.store(codes + ((<usize>j) << 1), i16x8.narrow_i32x4_s(i0, i1));
+      bumpLanes(counts, i32x4.add(i0, countBase));
+      bumpLanes(counts, i32x4.add(i1, countBase));
+      bumpLanes(errHist, errorSlots(f32x4.sub(v0, x0), errBase));
+      bumpLanes(errHist, errorSlots(f32x4.sub(v1, x1), errBase));
+      if (binDeq) {
+        binDequantizedLanes(v0);
+        binDequantizedLanes(v1);
+      }
+      clipped = i32x4.sub(clipped, v128.or(f32x4.lt(x0, lo), f32x4.gt(x0, hi)));
+      clipped = i32x4.sub(clipped, v128.or(f32x4.lt(x1, lo), f32x4.gt(x1, hi)));
+      // errors in float64, two at a time, in element order (lane 0: even elements, lane 1: odd ones)
+      const e0 = f64x2.sub(f64x2.promote_low_f32x4(v0), f64x2.promote_low_f32x4(x0));
+      const e1 = f64x2.sub(
+        f64x2.promote_low_f32x4(i32x4.shuffle(v0, v0, 2, 3, 0, 1)),
+        f64x2.promote_low_f32x4(i32x4.shuffle(x0, x0, 2, 3, 0, 1)),
+      );
+      const e2 = f64x2.sub(f64x2.promote_low_f32x4(v1), f64x2.promote_low_f32x4(x1));
+      const e3 = f64x2.sub(
+        f64x2.promote_low_f32x4(i32x4.shuffle(v1, v1, 2, 3, 0, 1)),
+        f64x2.promote_low_f32x4(i32x4.shuffle(x1, x1, 2, 3, 0, 1)),
+      );
+      const s0 = f64x2.mul(e0, e0);
+      const s1 = f64x2.mul(e1, e1);
+      const s2 = f64x2.mul(e2, e2);
+      const s3 = f64x2.mul(e3, e3);
+      sse = f64x2.add(f64x2.add(f64x2.add(f64x2.add(sse, s0), s1), s2), s3);
+      sumErr = f64x2.add(sumErr, f64x2.add(f64x2.add(e0, e1), f64x2.add(e2, e3)));
+      sumAbs = f64x2.add(
+        sumAbs,
+        f64x2.add(f64x2.add(f64x2.abs(e0), f64x2.abs(e1)), f64x2.add(f64x2.abs(e2), f64x2.abs(e3))),
+      );
+      maxErr2 = f64x2.max(maxErr2, f64x2.max(f64x2.max(s0, s1), f64x2.max(s2, s3)));
+      j += 8;
+    }
+    let absTail: f64 = 0;
+    while (j < end) {
+      const xi = load<f32>(x + ((<usize>j) << 2));
+      const t = xi / gD + gZ;
+      const q = max<f32>(min<f32>(roundScalar(t, rounding), gQmax), gQmin);
+      const v = (q - gZ) * gD;
+      store<f32>(deq + ((<usize>j) << 2), v);
+      store<i16>(codes + ((<usize>j) << 1), <i16>(<i32>q));
+      bump(counts, (j & 3) * countStride + <i32>q - gQminInt);
+      if (xi < gLo || xi > gHi) clipped = i32x4.sub(clipped, i32x4.replace_lane(i32x4.splat(0), 0, -1));
+      const e = <f64>v - <f64>xi;
+      const e2v =
+        (j & 1) == 0
+          ? f64x2.replace_lane(f64x2.splat(0), 0, e * e)
+          : f64x2.replace_lane(f64x2.splat(0), 1, e * e);
+      sse = f64x2.add(sse, e2v);
+      maxErr2 = f64x2.max(maxErr2, e2v);
+      sumErr = f64x2.add(sumErr, f64x2.replace_lane(f64x2.splat(0), 0, e));
+      absTail += abs<f64>(e);
+      bump(errHist, errorSlot(v - xi, j & 3));
+      if (binDeq) binDequantized(<f64>v, j & 3);
+      j++;
+    }
+    store<f64>(cell, load<f64>(cell) + (f64x2.extract_lane(sumAbs, 0) + f64x2.extract_lane(sumAbs, 1) + absTail));
+    cell += 8;
+    chunk = colsPerCell;
+  }
+  store<f64>(acc, load<f64>(acc) + f64x2.extract_lane(sumErr, 0) + f64x2.extract_lane(sumErr, 1));
+  store<f64>(acc, max<f64>(f64x2.extract_lane(maxErr2, 0), f64x2.extract_lane(maxErr2, 1)), 8);
+  const c =
+    i32x4.extract_lane(clipped, 0) +
+    i32x4.extract_lane(clipped, 1) +
+    i32x4.extract_lane(clipped, 2) +
+    i32x4.extract_lane(clipped, 3);
+  store<f64>(acc, load<f64>(acc, 16) + <f64>c, 16);
+  return f64x2.extract_lane(sse, 0) + f64x2.extract_lane(sse, 1);
+}

@@ -1,0 +1,231 @@
+/**
+ * The WebAssembly SIMD kernel of the fused integer pass against the JS pass: the same codes, dequantized values
+ * (sign of zero included), histograms, counts, clipped fraction and largest error, bit for bit, on random
+ * tensors and schemes; the float64 sums (MSE, bias, heatmap) equal up to summation order. Also: the committed
+ * kernel is what the AssemblyScript source compiles to, and the cases the kernel does not take fall back to JS.
+ */
+
+import { readFile } from 'node:fs/promises';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type { Granularity, IntegerScheme, Rounding } from '../../src/core';
+import { computeQuantView } from '../../src/core/quantView';
+import { createTensorCache } from '../../src/core/tensorCache';
+import type { QuantView, ViewParams } from '../../src/core/view';
+import { decodeBase64, kernelAvailable } from '../../src/core/wasm/fusedKernel';
+import { FUSED_KERNEL_BASE64 } from '../../src/core/wasm/fusedKernel.wasm';
+import { compileKernel, moduleText, OUTPUT } from '../../src/wasm/build.mjs';
+
+interface Case {
+  tensor: { rows: number; cols: number; data: Float32Array };
+  scheme: IntegerScheme;
+  view: ViewParams;
+}
+
+function both(c: Case): {
+  wasm: QuantView;
+  js: QuantView;
+  wasmCodes: Int16Array;
+  jsCodes: Int16Array;
+  wasmDeq: Float32Array;
+  jsDeq: Float32Array;
+} {
+  const wasmCache = createTensorCache(c.tensor, { wasm: true });
+  const jsCache = createTensorCache(c.tensor, { wasm: false });
+  const wasm = computeQuantView(c.tensor, c.scheme, c.view, wasmCache);
+  const js = computeQuantView(c.tensor, c.scheme, c.view, jsCache);
+  return {
+    wasm,
+    js,
+    wasmCodes: wasmCache.codes,
+    jsCodes: jsCache.codes,
+    wasmDeq: wasmCache.dequantized,
+    jsDeq: jsCache.dequantized,
+  };
+}
+
+/** Bit patterns, so that -0 and +0 differ. */
+const bits = (a: Float32Array) => Array.from(new Uint32Array(a.buffer, a.byteOffset, a.length));
+
+function expectSameResults(c: Case): QuantView {
+  const r = both(c);
+  expect(r.js.pass).toBe('js');
+  expect(Array.from(r.wasmCodes)).toEqual(Array.from(r.jsCodes));
+  expect(bits(r.wasmDeq)).toEqual(bits(r.jsDeq));
+  const { wasm, js } = r;
+  expect(Array.from(wasm.histogram.dequantized)).toEqual(Array.from(js.histogram.dequantized));
+  expect(wasm.histogram.outsideDequantized).toBe(js.histogram.outsideDequantized);
+  expect(Array.from(wasm.errorHistogram.counts)).toEqual(Array.from(js.errorHistogram.counts));
+  expect(wasm.errorHistogram.outside).toBe(js.errorHistogram.outside);
+  expect(wasm.metrics.maxAbsError).toBe(js.metrics.maxAbsError);
+  expect(wasm.metrics.clippedFraction).toBe(js.metrics.clippedFraction);
+  expect(wasm.metrics.levelsUsed).toBe(js.metrics.levelsUsed);
+  const close = (a: number, b: number) =>
+    expect(Math.abs(a - b)).toBeLessThanOrEqual(1e-12 * Math.max(Math.abs(a), Math.abs(b)) + 1e-300);
+  close(wasm.metrics.mse, js.metrics.mse);
+  for (let i = 0; i < wasm.rowMse.length; i++) close(wasm.rowMse[i], js.rowMse[i]);
+  // the heatmap holds float32 means: the summation order can move one by an ulp
+  const heatA = wasm.heatmap.meanAbsError;
+  const heatB = js.heatmap.meanAbsError;
+  expect(heatA.length).toBe(heatB.length);
+  for (let i = 0; i < heatA.length; i++)
+    expect(Math.abs(heatA[i] - heatB[i])).toBeLessThanOrEqual(2 ** -22 * Math.abs(heatB[i]) + 1e-38);
+  expect(Math.abs(wasm.heatmap.max - js.heatmap.max)).toBeLessThanOrEqual(2 ** -22 * js.heatmap.max);
+  expect(Math.abs(wasm.metrics.meanError - js.metrics.meanError)).toBeLessThanOrEqual(
+    1e-9 * Math.sqrt(js.metrics.mse) + 1e-300,
+  );
+  return wasm;
+}
+
+const roundingArb: fc.Arbitrary<Rounding> = fc.constantFrom(
+  { kind: 'halfEven' } as const,
+  { kind: 'halfAway' } as const,
+  { kind: 'floor' } as const,
+);
+const granularityArb: fc.Arbitrary<Granularity> = fc.oneof(
+  fc.constant({ kind: 'tensor' } as const),
+  fc.constant({ kind: 'row' } as const),
+  fc.integer({ min: 1, max: 80 }).map((size) => ({ kind: 'group', size }) as const),
+);
+
+/**
+ * Values that stress the rounding: a step's multiples and half-multiples (exact ties after division), zeros of
+ * both signs, and ordinary random values.
+ */
+const tensorArb = fc
+  .record({
+    rows: fc.integer({ min: 1, max: 12 }),
+    cols: fc.integer({ min: 1, max: 300 }),
+    seed: fc.integer(),
+  })
+  .chain(({ rows, cols }) =>
+    fc
+      .array(
+        fc.oneof(
+          fc.float({ min: -4, max: 4, noNaN: true, noDefaultInfinity: true }),
+          fc.integer({ min: -64, max: 64 }).map((k) => k / 8),
+          fc.constantFrom(0, -0, 0.5, -0.5, 1.5, -2.5),
+        ),
+        { minLength: rows * cols, maxLength: rows * cols },
+      )
+      .map((values) => ({ rows, cols, data: Float32Array.from(values) })),
+  );
+
+const caseArb: fc.Arbitrary<Case> = fc
+  .record({
+    tensor: tensorArb,
+    method: fc.constantFrom('absmax', 'zeroPoint') as fc.Arbitrary<'absmax' | 'zeroPoint'>,
+    bits: fc.constantFrom(2, 3, 4, 5, 8, 16),
+    granularity: granularityArb,
+    rounding: roundingArb,
+    clip: fc.constantFrom('none', 'percentile', 'manual'),
+    bins: fc.integer({ min: 1, max: 200 }),
+    errorBins: fc.integer({ min: 1, max: 100 }),
+    heatmapMaxCells: fc.integer({ min: 1, max: 40 }),
+    zoom: fc.boolean(),
+  })
+  .map((r) => ({
+    tensor: r.tensor,
+    scheme: {
+      kind: 'integer',
+      method: r.method,
+      bits: r.bits,
+      granularity: r.granularity,
+      rounding: r.rounding,
+      clipping:
+        r.clip === 'none'
+          ? { kind: 'none' }
+          : r.clip === 'manual'
+            ? { kind: 'manual', lo: -1.25, hi: 0.75 }
+            : { kind: 'percentile', percentile: 99 },
+    },
+    view: {
+      bins: r.bins,
+      range: r.zoom ? [-1, 1] : null,
+      errorBins: r.errorBins,
+      group: 0,
+      heatmapMaxCells: r.heatmapMaxCells,
+    },
+  }));
+
+describe('the WebAssembly SIMD kernel of the fused integer pass', () => {
+  it('runs here (Node 20 has WebAssembly SIMD), so the parity tests below exercise it', () => {
+    expect(kernelAvailable()).toBe(true);
+  });
+
+  it('the committed module is what src/wasm/fusedKernel.ts compiles to (run `npm run build:wasm` if not)', async () => {
+    const bytes = await compileKernel();
+    expect(Array.from(decodeBase64(FUSED_KERNEL_BASE64))).toEqual(Array.from(bytes));
+    expect(await readFile(OUTPUT, 'utf8')).toBe(moduleText(bytes));
+  }, 60_000);
+
+  it('gives the JS pass’s results on random tensors, schemes and views', () => {
+    fc.assert(
+      fc.property(caseArb, (c) => {
+        const wasm = expectSameResults(c);
+        // The cases generated are all the kernel's (no stochastic rounding, no column groups, finite values).
+        expect(wasm.pass).toBe('wasm-simd');
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it('a 256 x 320 transformer-like matrix: absmax and zero-point, per tensor, row and group 128', () => {
+    const rows = 256;
+    const cols = 320;
+    const data = new Float32Array(rows * cols);
+    let s = 12345;
+    for (let i = 0; i < data.length; i++) {
+      s = (Math.imul(s, 1103515245) + 12345) >>> 0;
+      data[i] = (s / 2 ** 32 - 0.5) * 0.04 * (i % cols < 4 ? 20 : 1);
+    }
+    const tensor = { rows, cols, data };
+    for (const method of ['absmax', 'zeroPoint'] as const)
+      for (const granularity of [
+        { kind: 'tensor' },
+        { kind: 'row' },
+        { kind: 'group', size: 128 },
+      ] as Granularity[])
+        for (const bits of [4, 8]) {
+          const wasm = expectSameResults({
+            tensor,
+            scheme: {
+              kind: 'integer',
+              method,
+              bits,
+              granularity,
+              rounding: { kind: 'halfEven' },
+              clipping: { kind: 'none' },
+            },
+            view: { bins: 128, range: null, errorBins: 64, group: 0, heatmapMaxCells: 128 },
+          });
+          expect(wasm.pass).toBe('wasm-simd');
+        }
+  });
+
+  it('leaves stochastic rounding, per-column groups and non-finite inputs to the JS pass', () => {
+    const data = Float32Array.from({ length: 64 * 64 }, (_, i) => Math.sin(i));
+    const view: ViewParams = { bins: 32, range: null, errorBins: 16, group: 0, heatmapMaxCells: 16 };
+    const base: IntegerScheme = {
+      kind: 'integer',
+      method: 'absmax',
+      bits: 8,
+      granularity: { kind: 'tensor' },
+      rounding: { kind: 'halfEven' },
+      clipping: { kind: 'none' },
+    };
+    const run = (tensorData: Float32Array, scheme: IntegerScheme) =>
+      computeQuantView(
+        { rows: 64, cols: 64, data: tensorData },
+        scheme,
+        view,
+        createTensorCache({ rows: 64, cols: 64, data: tensorData }, { wasm: true }),
+      ).pass;
+    expect(run(data, base)).toBe('wasm-simd');
+    expect(run(data, { ...base, rounding: { kind: 'stochastic', seed: 1 } })).toBe('js');
+    expect(run(data, { ...base, granularity: { kind: 'column' } })).toBe('js');
+    const withNaN = data.slice();
+    withNaN[7] = Number.NaN;
+    expect(run(withNaN, base)).toBe('js');
+  });
+});
