@@ -18,7 +18,7 @@ import { createTensor, type Tensor2D } from './tensor';
 import { createTensorCache, originalHistogram, type TensorCache } from './tensorCache';
 import { validateScheme, validateView } from './validate';
 import type { ClipReport, Heatmap, Metrics, QuantView, ViewParams } from './view';
-import { runIntegerPassWasm } from './wasmPass';
+import { groupMinMaxWasm, runIntegerPassWasm } from './wasmPass';
 
 const f = Math.fround;
 
@@ -329,7 +329,14 @@ function prepareInteger(
   if (granularity.kind === 'tensor') {
     gMin[0] = cache.summary.count > 0 ? cache.summary.min : 0;
     gMax[0] = cache.summary.count > 0 ? cache.summary.max : 0;
-  } else groupMinMaxInto(t.data, granularity, rows, cols, gMin, gMax);
+  } else {
+    const onKernel =
+      cache.kernel !== null &&
+      cache.summary.nonFinite === 0 &&
+      t.data === cache.tensor.data &&
+      groupMinMaxWasm(cache.kernel, granularity, rows, cols, gMin, gMax);
+    if (!onKernel) groupMinMaxInto(t.data, granularity, rows, cols, gMin, gMax);
+  }
   const params = computeIntegerParams(t, scheme, gMin, gMax, options);
   const { qmin, qmax } = params.range;
   const rounding = roundingCode(scheme.rounding);

@@ -6,10 +6,10 @@
  * largest error are the same bits; Σ error and the heatmap's Σ|error| may differ in the last place (summation
  * order).
  */
-import { ACC, flushSegmentCounts, type PassContext } from './fusedPass';
+import { ACC, type PassContext } from './fusedPass';
 import { groupsPerRow } from './groups';
 import type { Granularity } from './scheme';
-import type { KernelBuffers } from './wasm/fusedKernel';
+import { type KernelBuffers, MINMAX_GROUPS } from './wasm/fusedKernel';
 
 /** Whether the kernel can run this pass with the JS pass's exact results. */
 function eligible(ctx: PassContext, granularity: Granularity, groups: number, nonFinite: number): boolean {
@@ -51,14 +51,16 @@ export function runIntegerPassWasm(
   acc[2] = 0;
   kernel.setLayout(ptr.counts, levels, ptr.errHist, errStride, errBins, errLo, errHi, ptr.acc);
   // Groups with fewer values than levels: the dequantized values are binned one by one (as the JS pass does).
-  const binEach = ctx.deqHist !== null && ctx.segCounts === null;
+  // Otherwise (groups with at least as many values as levels) each group's levels are binned at its end.
+  const deqMode = ctx.deqHist === null ? 0 : ctx.segCounts === null ? 1 : 2;
   const deqBins = ctx.deqEdges.length - 1;
-  if (binEach) {
+  if (deqMode !== 0) {
     buffers.deqEdges.set(ctx.deqEdges);
     buffers.deqHist.fill(0);
-    const scale = deqBins / (ctx.deqEdges[deqBins] - ctx.deqEdges[0]);
-    kernel.setDeqBinning(ptr.deqEdges, ptr.deqHist, deqBins, scale);
-  } else kernel.setDeqBinning(0, 0, 0, 0);
+    buffers.totals.fill(0, 0, levels);
+  }
+  const deqScale = deqBins / (ctx.deqEdges[deqBins] - ctx.deqEdges[0]);
+  kernel.setDeqBinning(deqMode, ptr.deqEdges, ptr.deqHist, deqBins, deqScale, ptr.totals);
 
   const { colsPerCell, heat, rowSse, step, zero, lo, hi, qmin, qmax, rounding } = ctx;
   const perRow = groupsPerRow(granularity, cols);
@@ -86,20 +88,6 @@ export function runIntegerPassWasm(
       );
       rowSse[r] += sse;
       ctx.acc[ACC.sse] += sse;
-      if (ctx.segCounts !== null && ctx.deqHist !== null) {
-        mergeCounts(counts, levels, ctx.segCounts);
-        flushSegmentCounts(
-          ctx.segCounts,
-          ctx.codeCounts,
-          ctx.codeOffset,
-          qmin,
-          step[g],
-          zero[g],
-          ctx.deqHist,
-          ctx.deqEdges,
-          ctx.acc,
-        );
-      }
     }
     // The last row of a heatmap row of cells, or of the tensor: move the row's cell sums into the heatmap.
     if ((r + 1) % rowsPerCell === 0 || r === rows - 1) {
@@ -110,20 +98,21 @@ export function runIntegerPassWasm(
       }
     }
   }
-  if (ctx.segCounts === null) {
-    // per tensor: the code counts of the whole tensor
-    const { codeCounts, codeOffset } = ctx;
-    for (let k = 0; k < levels; k++) {
-      const n = counts[k] + counts[levels + k] + counts[2 * levels + k] + counts[3 * levels + k];
-      if (n !== 0) codeCounts[(k + qmin - codeOffset) & 0xffff] += n;
-    }
+  // The tensor's code counts: the kernel's per-group totals, or the lane sub-arrays of the whole pass.
+  const { codeCounts, codeOffset } = ctx;
+  for (let k = 0; k < levels; k++) {
+    const n =
+      deqMode === 2
+        ? buffers.totals[k]
+        : counts[k] + counts[levels + k] + counts[2 * levels + k] + counts[3 * levels + k];
+    if (n !== 0) codeCounts[(k + qmin - codeOffset) & 0xffff] += n;
   }
   for (let b = 0; b <= errBins; b++) {
     const n = errHist[b] + errHist[errStride + b] + errHist[2 * errStride + b] + errHist[3 * errStride + b];
     if (b < errBins) ctx.errHist[b] += n;
     else ctx.acc[ACC.errOutside] += n;
   }
-  if (binEach && ctx.deqHist !== null) {
+  if (deqMode !== 0 && ctx.deqHist !== null) {
     const hist = buffers.deqHist;
     const stride = deqBins + 1;
     for (let b = 0; b <= deqBins; b++) {
@@ -138,13 +127,29 @@ export function runIntegerPassWasm(
   return true;
 }
 
-/** Adds the four lane sub-arrays of `levels` counts into `into` and clears them for the next group. */
-function mergeCounts(counts: Uint32Array, levels: number, into: Uint32Array): void {
-  for (let k = 0; k < levels; k++) {
-    into[k] = counts[k] + counts[levels + k] + counts[2 * levels + k] + counts[3 * levels + k];
-    counts[k] = 0;
-    counts[levels + k] = 0;
-    counts[2 * levels + k] = 0;
-    counts[3 * levels + k] = 0;
+/**
+ * groupStats.ts `groupMinMaxInto` on the kernel, for row and group granularity of finite values (the same
+ * results, signs of zero included); false when the case is not the kernel's.
+ */
+export function groupMinMaxWasm(
+  buffers: KernelBuffers,
+  granularity: Granularity,
+  rows: number,
+  cols: number,
+  outMin: Float32Array,
+  outMax: Float32Array,
+): boolean {
+  if (granularity.kind !== 'row' && granularity.kind !== 'group') return false;
+  const size = granularity.kind === 'group' ? Math.min(granularity.size, cols) : cols;
+  const perRow = Math.ceil(cols / size);
+  if (perRow > MINMAX_GROUPS) return false;
+  const batch = Math.floor(MINMAX_GROUPS / perRow);
+  const { kernel, ptr, groupMin, groupMax } = buffers;
+  for (let r0 = 0; r0 < rows; r0 += batch) {
+    const n = Math.min(batch, rows - r0);
+    kernel.groupMinMax(ptr.x + 4 * r0 * cols, n, cols, size, ptr.groupMin, ptr.groupMax);
+    outMin.set(groupMin.subarray(0, n * perRow), r0 * perRow);
+    outMax.set(groupMax.subarray(0, n * perRow), r0 * perRow);
   }
+  return true;
 }

@@ -47,6 +47,13 @@ let acc: usize = 0;
  * slot `deqBins` counting values outside the edges.
  */
 let binDeq: bool = false;
+/**
+ * Groups with at least as many values as levels: at the end of each span (one group) the group's code counts
+ * are added to `totals` and its levels binned once each, weighted by their counts (fusedPass.ts
+ * `flushSegmentCounts`).
+ */
+let flushGroups: bool = false;
+let totals: usize = 0;
 let deqEdges: usize = 0;
 let deqHist: usize = 0;
 let deqBins: i32 = 0;
@@ -75,13 +82,18 @@ export function setLayout(
   acc = accPtr;
 }
 
-/** Turns value-by-value binning of the dequantized values on (`edgesPtr` != 0) or off. */
-export function setDeqBinning(edgesPtr: usize, histPtr: usize, bins: i32, scale: f64): void {
-  binDeq = edgesPtr != 0;
+/**
+ * How the dequantized histogram is filled: 0 not here (per tensor: the caller bins the code counts), 1 value
+ * by value, 2 per group from its code counts (`totalsPtr`: the tensor's code counts, indexed q - qmin).
+ */
+export function setDeqBinning(mode: i32, edgesPtr: usize, histPtr: usize, bins: i32, scale: f64, totalsPtr: usize): void {
+  binDeq = mode == 1;
+  flushGroups = mode == 2;
+  totals = totalsPtr;
   deqEdges = edgesPtr;
   deqHist = histPtr;
   deqBins = bins;
-  if (binDeq) {
+  if (mode != 0) {
     deqLo = load<f64>(edgesPtr);
     deqHi = load<f64>(edgesPtr + ((<usize>bins) << 3));
   }
@@ -90,7 +102,7 @@ export function setDeqBinning(edgesPtr: usize, histPtr: usize, bins: i32, scale:
 
 /** fusedPass.ts `exactBin`: a first guess from the scale, corrected against the stored edges, in float64. */
 // @ts-ignore: decorator
-@inline function binDequantized(v: f64, sub: i32): void {
+@inline function deqSlot(v: f64): i32 {
   let b = deqBins;
   if (v >= deqLo && v <= deqHi) {
     b = <i32>floor((v - deqLo) * deqScale);
@@ -98,7 +110,32 @@ export function setDeqBinning(edgesPtr: usize, histPtr: usize, bins: i32, scale:
     while (b > 0 && v < load<f64>(deqEdges + ((<usize>b) << 3))) b--;
     while (b < deqBins - 1 && v >= load<f64>(deqEdges + ((<usize>(b + 1)) << 3))) b++;
   }
-  bump(deqHist, sub * (deqBins + 1) + b);
+  return b;
+}
+
+// @ts-ignore: decorator
+@inline function binDequantized(v: f64, sub: i32): void {
+  bump(deqHist, sub * (deqBins + 1) + deqSlot(v));
+}
+
+/** The end of a group: its code counts into `totals`, its levels into the histogram (sub-array 0). */
+function flushGroup(): void {
+  const levels = countStride;
+  for (let k: i32 = 0; k < levels; k++) {
+    const p0 = counts + ((<usize>k) << 2);
+    const stride = (<usize>levels) << 2;
+    const n = load<u32>(p0) + load<u32>(p0 + stride) + load<u32>(p0 + 2 * stride) + load<u32>(p0 + 3 * stride);
+    if (n == 0) continue;
+    store<u32>(p0, 0);
+    store<u32>(p0 + stride, 0);
+    store<u32>(p0 + 2 * stride, 0);
+    store<u32>(p0 + 3 * stride, 0);
+    const t = totals + ((<usize>k) << 2);
+    store<u32>(t, load<u32>(t) + n);
+    const v = (<f32>(k + gQminInt) - gZ) * gD;
+    const h = deqHist + ((<usize>deqSlot(<f64>v)) << 2);
+    store<u32>(h, load<u32>(h) + n);
+  }
 }
 
 // @ts-ignore: decorator
@@ -297,5 +334,64 @@ export function quantizeSpan(
     i32x4.extract_lane(clipped, 2) +
     i32x4.extract_lane(clipped, 3);
   store<f64>(acc, load<f64>(acc, 16) + <f64>c, 16);
+  if (flushGroups) flushGroup();
   return f64x2.extract_lane(sse, 0) + f64x2.extract_lane(sse, 1);
+}
+
+/**
+ * Each group's minimum and maximum (groupStats.ts `groupMinMaxInto` for row and group granularity, finite
+ * input): `rows` rows of `cols` values in groups of `size` along a row, into outMin / outMax (f32, one per
+ * group, row-major). A zero result is looked up again in element order, so its sign is the one the JS loop
+ * keeps (the first of equal values).
+ */
+export function groupMinMax(x: usize, rows: i32, cols: i32, size: i32, outMin: usize, outMax: usize): void {
+  const perRow = (cols + size - 1) / size;
+  let g: usize = 0;
+  for (let r: i32 = 0; r < rows; r++) {
+    const row = x + ((<usize>(r * cols)) << 2);
+    for (let j: i32 = 0; j < perRow; j++) {
+      const start = j * size;
+      const end = min(cols, start + size);
+      let lo: f32 = Infinity;
+      let hi: f32 = -Infinity;
+      let i = start;
+      if (end - i >= 8) {
+        let lo0 = f32x4.splat(Infinity);
+        let lo1 = lo0;
+        let hi0 = f32x4.splat(-Infinity);
+        let hi1 = hi0;
+        for (; i + 8 <= end; i += 8) {
+          const a = v128.load(row + ((<usize>i) << 2));
+          const b = v128.load(row + ((<usize>i) << 2), 16);
+          lo0 = f32x4.pmin(lo0, a);
+          lo1 = f32x4.pmin(lo1, b);
+          hi0 = f32x4.pmax(hi0, a);
+          hi1 = f32x4.pmax(hi1, b);
+        }
+        const l = f32x4.pmin(lo0, lo1);
+        const h = f32x4.pmax(hi0, hi1);
+        lo = min<f32>(min<f32>(f32x4.extract_lane(l, 0), f32x4.extract_lane(l, 1)), min<f32>(f32x4.extract_lane(l, 2), f32x4.extract_lane(l, 3)));
+        hi = max<f32>(max<f32>(f32x4.extract_lane(h, 0), f32x4.extract_lane(h, 1)), max<f32>(f32x4.extract_lane(h, 2), f32x4.extract_lane(h, 3)));
+      }
+      for (; i < end; i++) {
+        const v = load<f32>(row + ((<usize>i) << 2));
+        if (v < lo) lo = v;
+        if (v > hi) hi = v;
+      }
+      if (lo == 0) lo = firstZero(row, start, end);
+      if (hi == 0) hi = firstZero(row, start, end);
+      store<f32>(outMin + (g << 2), lo);
+      store<f32>(outMax + (g << 2), hi);
+      g++;
+    }
+  }
+}
+
+/** The first zero (of either sign) in [start, end) of a row: the one a strict `<` / `>` scan keeps. */
+function firstZero(row: usize, start: i32, end: i32): f32 {
+  for (let i = start; i < end; i++) {
+    const v = load<f32>(row + ((<usize>i) << 2));
+    if (v == 0) return v;
+  }
+  return 0;
 }

@@ -35,15 +35,21 @@ describe(`integer schemes match NumPy ${ref.numpy} bit for bit`, () => {
     expect(r.metrics.mse / c.mse).toBeCloseTo(1, 9);
     expect(r.metrics.maxAbsError).toBe(c.maxAbsError);
 
-    const view = computeQuantView(
-      tensor,
-      c.scheme,
-      { bins: c.bins, range: null, errorBins: 16, group: 0, heatmapMaxCells: 8 },
-      createTensorCache(tensor),
-    );
-    expect(Array.from(view.histogram.original)).toEqual(c.histOriginal);
-    expect(Array.from(view.histogram.dequantized)).toEqual(c.histDequantized);
-    expect(view.histogram.outsideDequantized).toBe(0);
-    expect(view.errorHistogram.outside).toBe(0);
+    // both implementations of the fused pass: the WebAssembly SIMD kernel (where the case is its) and JS
+    for (const wasm of [true, false]) {
+      const cache = createTensorCache(tensor, { wasm });
+      const view = computeQuantView(
+        tensor,
+        c.scheme,
+        { bins: c.bins, range: null, errorBins: 16, group: 0, heatmapMaxCells: 8 },
+        cache,
+      );
+      expect(Array.from(cache.codes)).toEqual(c.codes);
+      expect(Array.from(view.histogram.original)).toEqual(c.histOriginal);
+      expect(Array.from(view.histogram.dequantized)).toEqual(c.histDequantized);
+      expect(view.histogram.outsideDequantized).toBe(0);
+      expect(view.errorHistogram.outside).toBe(0);
+      expect(view.metrics.maxAbsError).toBe(c.maxAbsError);
+    }
   });
 });

@@ -9,11 +9,13 @@ import { readFile } from 'node:fs/promises';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Granularity, IntegerScheme, Rounding } from '../../src/core';
+import { groupMinMaxInto } from '../../src/core/groupStats';
 import { computeQuantView } from '../../src/core/quantView';
 import { createTensorCache } from '../../src/core/tensorCache';
 import type { QuantView, ViewParams } from '../../src/core/view';
 import { decodeBase64, kernelAvailable } from '../../src/core/wasm/fusedKernel';
 import { FUSED_KERNEL_BASE64 } from '../../src/core/wasm/fusedKernel.wasm';
+import { groupMinMaxWasm } from '../../src/core/wasmPass';
 import { compileKernel, moduleText, OUTPUT } from '../../src/wasm/build.mjs';
 
 interface Case {
@@ -201,6 +203,35 @@ describe('the WebAssembly SIMD kernel of the fused integer pass', () => {
           });
           expect(wasm.pass).toBe('wasm-simd');
         }
+  });
+
+  it('finds each row’s and group’s minimum and maximum as the JS loop does, signs of zero included', () => {
+    fc.assert(
+      fc.property(
+        tensorArb,
+        fc.oneof(
+          fc.constant({ kind: 'row' } as const),
+          fc.integer({ min: 1, max: 70 }).map((size) => ({ kind: 'group', size }) as const),
+        ),
+        fc.boolean(),
+        (t, granularity, nonNegative) => {
+          // all-non-negative data makes zero the minimum of many groups, where the sign kept depends on order
+          const data = nonNegative ? t.data.map(Math.abs) : t.data;
+          const cache = createTensorCache({ ...t, data }, { wasm: true });
+          const perRow = granularity.kind === 'row' ? 1 : Math.ceil(t.cols / granularity.size);
+          const groups = t.rows * perRow;
+          const jsMin = new Float32Array(groups);
+          const jsMax = new Float32Array(groups);
+          const wMin = new Float32Array(groups);
+          const wMax = new Float32Array(groups);
+          groupMinMaxInto(data, granularity, t.rows, t.cols, jsMin, jsMax);
+          expect(groupMinMaxWasm(cache.kernel!, granularity, t.rows, t.cols, wMin, wMax)).toBe(true);
+          expect(bits(wMin)).toEqual(bits(jsMin));
+          expect(bits(wMax)).toEqual(bits(jsMax));
+        },
+      ),
+      { numRuns: 150 },
+    );
   });
 
   it('leaves stochastic rounding, per-column groups and non-finite inputs to the JS pass', () => {

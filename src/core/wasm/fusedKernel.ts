@@ -23,7 +23,8 @@ interface KernelExports {
     errHi: number,
     acc: number,
   ): void;
-  setDeqBinning(edges: number, hist: number, bins: number, scale: number): void;
+  setDeqBinning(mode: number, edges: number, hist: number, bins: number, scale: number, totals: number): void;
+  groupMinMax(x: number, rows: number, cols: number, size: number, outMin: number, outMax: number): void;
   setSpan(d: number, z: number, qmin: number, qmax: number, lo: number, hi: number, rounding: number): void;
   quantizeSpan(
     x: number,
@@ -49,6 +50,8 @@ const MAX_LEVELS = 65536;
 /** Heatmap cells of one row of cells (validate.ts caps heatmapMaxCells at 1024). */
 const MAX_HEAT_COLS = 1024;
 const PAGE = 65536;
+/** Groups whose minima and maxima one `groupMinMax` call may write (the caller batches rows). */
+export const MINMAX_GROUPS = 65536;
 
 /** One tensor's kernel instance and the layout of its memory. */
 export interface KernelBuffers {
@@ -64,6 +67,11 @@ export interface KernelBuffers {
   /** The dequantized histogram's edges, and four sub-arrays of MAX_BINS + 1 counts (slot `bins`: outside). */
   readonly deqEdges: Float64Array;
   readonly deqHist: Uint32Array;
+  /** The tensor's code counts (index q - qmin) when groups are flushed in the kernel. */
+  readonly totals: Uint32Array;
+  /** Per-group minima and maxima of a batch of rows (MINMAX_GROUPS each). */
+  readonly groupMin: Float32Array;
+  readonly groupMax: Float32Array;
   /** Σ|error| of the heatmap cells of the current row of cells. */
   readonly heatRow: Float64Array;
   /** [Σ error, max error², clipped count]. */
@@ -76,6 +84,9 @@ export interface KernelBuffers {
     errHist: number;
     deqEdges: number;
     deqHist: number;
+    totals: number;
+    groupMin: number;
+    groupMax: number;
     heatRow: number;
     acc: number;
   };
@@ -114,7 +125,20 @@ export function createKernelBuffers(values: Float32Array): KernelBuffers | null 
   if (!module || !wasm) return null;
   const n = values.length;
   const align = (bytes: number) => Math.ceil(bytes / 16) * 16;
-  const ptr = { x: 0, deq: 0, codes: 0, counts: 0, errHist: 0, deqEdges: 0, deqHist: 0, heatRow: 0, acc: 0 };
+  const ptr = {
+    x: 0,
+    deq: 0,
+    codes: 0,
+    counts: 0,
+    errHist: 0,
+    deqEdges: 0,
+    deqHist: 0,
+    totals: 0,
+    groupMin: 0,
+    groupMax: 0,
+    heatRow: 0,
+    acc: 0,
+  };
   let end = 0;
   const take = (bytes: number) => {
     const at = end;
@@ -129,6 +153,9 @@ export function createKernelBuffers(values: Float32Array): KernelBuffers | null 
   ptr.errHist = take(4 * 4 * errStride);
   ptr.deqEdges = take(8 * errStride);
   ptr.deqHist = take(4 * 4 * errStride);
+  ptr.totals = take(4 * MAX_LEVELS);
+  ptr.groupMin = take(4 * MINMAX_GROUPS);
+  ptr.groupMax = take(4 * MINMAX_GROUPS);
   ptr.heatRow = take(8 * MAX_HEAT_COLS);
   ptr.acc = take(8 * 4);
   const pages = Math.ceil(end / PAGE);
@@ -148,6 +175,9 @@ export function createKernelBuffers(values: Float32Array): KernelBuffers | null 
       errHist: new Uint32Array(buffer, ptr.errHist, 4 * errStride),
       deqEdges: new Float64Array(buffer, ptr.deqEdges, errStride),
       deqHist: new Uint32Array(buffer, ptr.deqHist, 4 * errStride),
+      totals: new Uint32Array(buffer, ptr.totals, MAX_LEVELS),
+      groupMin: new Float32Array(buffer, ptr.groupMin, MINMAX_GROUPS),
+      groupMax: new Float32Array(buffer, ptr.groupMax, MINMAX_GROUPS),
       heatRow: new Float64Array(buffer, ptr.heatRow, MAX_HEAT_COLS),
       acc: new Float64Array(buffer, ptr.acc, 4),
       ptr,
