@@ -7,6 +7,7 @@ import type { Prepared } from './quantView';
 import type { Scheme } from './scheme';
 import type { Tensor2D } from './tensor';
 import type { TensorCache } from './tensorCache';
+import { rangeScanWasm } from './wasmPass';
 
 export function prepareFormat(
   t: Tensor2D,
@@ -15,21 +16,14 @@ export function prepareFormat(
 ): Prepared {
   const out = quantizeFormatInto(t, scheme, { codes: cache.codes, dequantized: cache.dequantized });
   // The histogram edges need the dequantized range and the largest error before the measuring pass bins them:
-  // one extra read of x and x_hat (the format kernels do not report them).
-  const x = t.data;
-  const deq = cache.dequantized;
-  let deqMin = Number.POSITIVE_INFINITY;
-  let deqMax = Number.NEGATIVE_INFINITY;
-  let maxErr = 0;
-  for (let i = 0; i < x.length; i++) {
-    const xi = x[i];
-    if (xi - xi !== 0) continue;
-    const v = deq[i];
-    if (v < deqMin) deqMin = v;
-    if (v > deqMax) deqMax = v;
-    const e = v > xi ? v - xi : xi - v;
-    if (e > maxErr) maxErr = e;
-  }
+  // one extra read of x and x_hat (the format kernels do not report them), on the SIMD kernel where it runs.
+  let { deqMin, deqMax, maxErr } =
+    cache.kernel !== null &&
+    cache.summary.nonFinite === 0 &&
+    t.data === cache.tensor.data &&
+    t.data.length > 0
+      ? rangeScanWasm(cache.kernel)
+      : rangeScan(t.data, cache.dequantized);
   if (deqMin > deqMax) {
     deqMin = 0;
     deqMax = 0;
@@ -53,4 +47,21 @@ export function prepareFormat(
     levelsTotal: out.levelsTotal,
     clipReport: null,
   };
+}
+
+/** The dequantized range and the largest |x_hat - x| over the finite inputs. */
+function rangeScan(x: Float32Array, deq: Float32Array): { deqMin: number; deqMax: number; maxErr: number } {
+  let deqMin = Number.POSITIVE_INFINITY;
+  let deqMax = Number.NEGATIVE_INFINITY;
+  let maxErr = 0;
+  for (let i = 0; i < x.length; i++) {
+    const xi = x[i];
+    if (xi - xi !== 0) continue;
+    const v = deq[i];
+    if (v < deqMin) deqMin = v;
+    if (v > deqMax) deqMax = v;
+    const e = v > xi ? v - xi : xi - v;
+    if (e > maxErr) maxErr = e;
+  }
+  return { deqMin, deqMax, maxErr };
 }

@@ -18,7 +18,7 @@ import { createTensor, type Tensor2D } from './tensor';
 import { createTensorCache, originalHistogram, type TensorCache } from './tensorCache';
 import { validateScheme, validateView } from './validate';
 import type { ClipReport, Heatmap, Metrics, QuantView, ViewParams } from './view';
-import { groupMinMaxWasm, runIntegerPassWasm } from './wasmPass';
+import { groupMinMaxWasm, runPassWasm } from './wasmPass';
 
 const f = Math.fround;
 
@@ -170,12 +170,12 @@ function runQuantization(
     acc: new Float64Array(8),
   };
   const ranOnKernel =
-    prepared.integer !== null &&
     cache.kernel !== null &&
     tensor.data === cache.tensor.data &&
-    runIntegerPassWasm(
+    runPassWasm(
       ctx,
       cache.kernel,
+      prepared.integer !== null,
       prepared.granularity,
       prepared.groups,
       summary.nonFinite,

@@ -1,23 +1,45 @@
 /**
- * The fused integer pass on the WebAssembly SIMD kernel (wasm/fusedKernel.ts): the same spans, parameters and
- * outputs as fusedPass.ts `runSegment` over quantView's rows and groups, four to eight values per instruction.
- * The kernel covers the common cases; `runIntegerPassWasm` returns false for the others (stochastic rounding,
- * per-column parameters, non-finite inputs), and the JS pass runs instead. Either way the codes, dequantized values, counts, histograms, clipped count and
- * largest error are the same bits; Σ error and the heatmap's Σ|error| may differ in the last place (summation
- * order).
+ * The fused pass on the WebAssembly SIMD kernel (wasm/fusedKernel.ts): the same spans, parameters and outputs
+ * as fusedPass.ts `runSegment` over quantView's rows and groups, four to eight values per instruction. Integer
+ * schemes quantize in the kernel (`quantizeSpan`); formats, whose kernels have written codes and dequantized
+ * values, are measured there (`measureSpan`). `runPassWasm` returns false for the cases the kernel does not
+ * take (stochastic rounding, per-column parameters, non-finite values), and the JS pass runs instead. Either
+ * way the codes, dequantized values, counts, histograms, clipped count and largest error are the same bits;
+ * Σ error and the heatmap's Σ|error| may differ in the last place (summation order).
  */
 import { ACC, type PassContext } from './fusedPass';
 import { groupsPerRow } from './groups';
 import type { Granularity } from './scheme';
 import { type KernelBuffers, MINMAX_GROUPS } from './wasm/fusedKernel';
 
+/** Codes of a format are 16-bit patterns: one count sub-array covers all of them. */
+const PATTERNS = 65536;
+
 /** Whether the kernel can run this pass with the JS pass's exact results. */
-function eligible(ctx: PassContext, granularity: Granularity, groups: number, nonFinite: number): boolean {
-  if (nonFinite > 0 || ctx.rounding > 2 || granularity.kind === 'column') return false;
-  // The kernel works in float32: zero points are integers well inside float32's exact range.
+function eligible(
+  ctx: PassContext,
+  integer: boolean,
+  granularity: Granularity,
+  groups: number,
+  nonFinite: number,
+): boolean {
+  if (nonFinite > 0 || granularity.kind === 'column') return false;
+  // Infinite edges (a format that overflowed to infinity) take the JS pass, whose NaN bins count nothing.
+  const { deqEdges, errEdges } = ctx;
+  if (
+    !Number.isFinite(
+      deqEdges[0] + deqEdges[deqEdges.length - 1] + errEdges[0] + errEdges[errEdges.length - 1],
+    )
+  )
+    return false;
+  if (!integer) return true;
+  if (ctx.rounding > 2) return false;
+  // The kernel works in float32: zero points must be integers, and every q - z exactly representable (|q - z|
+  // <= 2^24), as the JS pass computes q - z in float64 (a tiny range far from zero gives a huge zero point).
+  const qReach = Math.max(-ctx.qmin, ctx.qmax);
   for (let g = 0; g < groups; g++) {
     const z = ctx.zero[g];
-    if (!Number.isInteger(z) || Math.abs(z) > 2 ** 24) return false;
+    if (!Number.isInteger(z) || Math.abs(z) + qReach > 2 ** 24) return false;
   }
   return true;
 }
@@ -26,9 +48,10 @@ function eligible(ctx: PassContext, granularity: Granularity, groups: number, no
  * Runs every span of the tensor through the kernel, filling the same context fields as runAllSegments would;
  * returns false (having done nothing) when the case is not the kernel's.
  */
-export function runIntegerPassWasm(
+export function runPassWasm(
   ctx: PassContext,
   buffers: KernelBuffers,
+  integer: boolean,
   granularity: Granularity,
   groups: number,
   nonFinite: number,
@@ -37,22 +60,32 @@ export function runIntegerPassWasm(
   rowsPerCell: number,
   gridCols: number,
 ): boolean {
-  if (!eligible(ctx, granularity, groups, nonFinite)) return false;
+  if (!eligible(ctx, integer, granularity, groups, nonFinite)) return false;
   const { kernel, ptr, counts, errHist, heatRow, acc, errStride } = buffers;
-  const levels = ctx.qmax - ctx.qmin + 1;
+  const { colsPerCell, heat, rowSse, step, zero, lo, hi } = ctx;
+  // Integers count codes q - qmin (levels of them); formats count 16-bit patterns.
+  const qmin = integer ? ctx.qmin : 0;
+  const levels = integer ? ctx.qmax - ctx.qmin + 1 : PATTERNS;
   const errBins = ctx.errHist.length;
-  const errLo = ctx.errEdges[0];
-  const errHi = ctx.errEdges[errBins];
   counts.fill(0, 0, 4 * levels);
   errHist.fill(0);
   heatRow.fill(0, 0, gridCols);
   acc[0] = 0;
   acc[1] = ctx.acc[ACC.maxErr2];
   acc[2] = 0;
-  kernel.setLayout(ptr.counts, levels, ptr.errHist, errStride, errBins, errLo, errHi, ptr.acc);
-  // Groups with fewer values than levels: the dequantized values are binned one by one (as the JS pass does).
-  // Otherwise (groups with at least as many values as levels) each group's levels are binned at its end.
-  const deqMode = ctx.deqHist === null ? 0 : ctx.segCounts === null ? 1 : 2;
+  kernel.setLayout(
+    ptr.counts,
+    levels,
+    ptr.errHist,
+    errStride,
+    errBins,
+    ctx.errEdges[0],
+    ctx.errEdges[errBins],
+    ptr.acc,
+  );
+  // The dequantized histogram: 0 afterwards from the code counts (per-tensor integer); 2 per group from its code
+  // counts at the group's end (segCounts: groups with at least as many values as levels); 1 value by value.
+  const deqMode = ctx.deqHist === null ? 0 : integer && ctx.segCounts !== null ? 2 : 1;
   const deqBins = ctx.deqEdges.length - 1;
   if (deqMode !== 0) {
     buffers.deqEdges.set(ctx.deqEdges);
@@ -62,9 +95,9 @@ export function runIntegerPassWasm(
   const deqScale = deqBins / (ctx.deqEdges[deqBins] - ctx.deqEdges[0]);
   kernel.setDeqBinning(deqMode, ptr.deqEdges, ptr.deqHist, deqBins, deqScale, ptr.totals);
 
-  const { colsPerCell, heat, rowSse, step, zero, lo, hi, qmin, qmax, rounding } = ctx;
   const perRow = groupsPerRow(granularity, cols);
   const size = granularity.kind === 'group' ? granularity.size : cols;
+  const spanOf = integer ? kernel.quantizeSpan : kernel.measureSpan;
   let setGroup = -1;
   for (let r = 0; r < rows; r++) {
     const base = r * cols;
@@ -73,11 +106,12 @@ export function runIntegerPassWasm(
       const c1 = Math.min(cols, c0 + size);
       const g = granularity.kind === 'tensor' ? 0 : granularity.kind === 'row' ? r : r * perRow + j;
       if (g !== setGroup) {
-        kernel.setSpan(step[g], zero[g], qmin, qmax, lo[g], hi[g], rounding);
+        if (integer) kernel.setSpan(step[g], zero[g], ctx.qmin, ctx.qmax, lo[g], hi[g], ctx.rounding);
+        else kernel.setSpan(0, 0, 0, 0, lo[g], hi[g], 0);
         setGroup = g;
       }
       const start = base + c0;
-      const sse = kernel.quantizeSpan(
+      const sse = spanOf(
         ptr.x + 4 * start,
         ptr.codes + 2 * start,
         ptr.deq + 4 * start,
@@ -125,6 +159,16 @@ export function runIntegerPassWasm(
   ctx.acc[ACC.maxErr2] = acc[1];
   ctx.acc[ACC.clipped] += acc[2];
   return true;
+}
+
+/**
+ * formatBridge.ts's range pass on the kernel (finite values only): the dequantized minimum and maximum and the
+ * largest |x_hat - x|, the same numbers (signs of zero included) as the JS loop.
+ */
+export function rangeScanWasm(buffers: KernelBuffers): { deqMin: number; deqMax: number; maxErr: number } {
+  const { kernel, ptr, acc, x } = buffers;
+  kernel.rangeScan(ptr.x, ptr.deq, x.length, ptr.acc);
+  return { deqMin: acc[0], deqMax: acc[1], maxErr: acc[2] };
 }
 
 /**

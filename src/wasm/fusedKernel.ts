@@ -232,6 +232,37 @@ export function quantizeSpan(
   untilCell: i32,
   colsPerCell: i32,
 ): f64 {
+  return span(true, x, codes, deq, n, heat, untilCell, colsPerCell);
+}
+
+/**
+ * fusedPass.ts `measureSpan`: the codes (bit patterns, counted as 16-bit unsigned) and dequantized values are a
+ * format kernel's, already in memory; only the measuring is done. Set the span with qmin = 0 and the count
+ * stride to 65536.
+ */
+export function measureSpan(
+  x: usize,
+  codes: usize,
+  deq: usize,
+  n: i32,
+  heat: usize,
+  untilCell: i32,
+  colsPerCell: i32,
+): f64 {
+  return span(false, x, codes, deq, n, heat, untilCell, colsPerCell);
+}
+
+// @ts-ignore: decorator
+@inline function span(
+  quantizing: bool,
+  x: usize,
+  codes: usize,
+  deq: usize,
+  n: i32,
+  heat: usize,
+  untilCell: i32,
+  colsPerCell: i32,
+): f64 {
   const rounding = gRounding;
   const d = f32x4.splat(gD);
   const z = f32x4.splat(gZ);
@@ -256,15 +287,27 @@ export function quantizeSpan(
       const off = (<usize>j) << 2;
       const x0 = v128.load(x + off);
       const x1 = v128.load(x + off, 16);
-      const q0 = f32x4.max(f32x4.min(roundVec(f32x4.add(f32x4.div(x0, d), z), rounding), qmax), qmin);
-      const q1 = f32x4.max(f32x4.min(roundVec(f32x4.add(f32x4.div(x1, d), z), rounding), qmax), qmin);
-      const v0 = f32x4.mul(f32x4.sub(q0, z), d);
-      const v1 = f32x4.mul(f32x4.sub(q1, z), d);
-      v128.store(deq + off, v0);
-      v128.store(deq + off, v1, 16);
-      const i0 = i32x4.trunc_sat_f32x4_s(q0);
-      const i1 = i32x4.trunc_sat_f32x4_s(q1);
-      v128.store(codes + ((<usize>j) << 1), i16x8.narrow_i32x4_s(i0, i1));
+      let v0: v128;
+      let v1: v128;
+      let i0: v128;
+      let i1: v128;
+      if (quantizing) {
+        const q0 = f32x4.max(f32x4.min(roundVec(f32x4.add(f32x4.div(x0, d), z), rounding), qmax), qmin);
+        const q1 = f32x4.max(f32x4.min(roundVec(f32x4.add(f32x4.div(x1, d), z), rounding), qmax), qmin);
+        v0 = f32x4.mul(f32x4.sub(q0, z), d);
+        v1 = f32x4.mul(f32x4.sub(q1, z), d);
+        v128.store(deq + off, v0);
+        v128.store(deq + off, v1, 16);
+        i0 = i32x4.trunc_sat_f32x4_s(q0);
+        i1 = i32x4.trunc_sat_f32x4_s(q1);
+        v128.store(codes + ((<usize>j) << 1), i16x8.narrow_i32x4_s(i0, i1));
+      } else {
+        v0 = v128.load(deq + off);
+        v1 = v128.load(deq + off, 16);
+        const c = v128.load(codes + ((<usize>j) << 1));
+        i0 = i32x4.extend_low_i16x8_u(c);
+        i1 = i32x4.extend_high_i16x8_u(c);
+      }
       bumpLanes(counts, i32x4.add(i0, countBase));
       bumpLanes(counts, i32x4.add(i1, countBase));
       bumpLanes(errHist, errorSlots(f32x4.sub(v0, x0), errBase));
@@ -302,12 +345,19 @@ export function quantizeSpan(
     let absTail: f64 = 0;
     while (j < end) {
       const xi = load<f32>(x + ((<usize>j) << 2));
-      const t = xi / gD + gZ;
-      const q = max<f32>(min<f32>(roundScalar(t, rounding), gQmax), gQmin);
-      const v = (q - gZ) * gD;
-      store<f32>(deq + ((<usize>j) << 2), v);
-      store<i16>(codes + ((<usize>j) << 1), <i16>(<i32>q));
-      bump(counts, (j & 3) * countStride + <i32>q - gQminInt);
+      let v: f32;
+      let code: i32;
+      if (quantizing) {
+        const q = max<f32>(min<f32>(roundScalar(xi / gD + gZ, rounding), gQmax), gQmin);
+        v = (q - gZ) * gD;
+        code = <i32>q;
+        store<f32>(deq + ((<usize>j) << 2), v);
+        store<i16>(codes + ((<usize>j) << 1), <i16>code);
+      } else {
+        v = load<f32>(deq + ((<usize>j) << 2));
+        code = <i32>load<u16>(codes + ((<usize>j) << 1));
+      }
+      bump(counts, (j & 3) * countStride + code - gQminInt);
       if (xi < gLo || xi > gHi) clipped = i32x4.sub(clipped, i32x4.replace_lane(i32x4.splat(0), 0, -1));
       const e = <f64>v - <f64>xi;
       const e2v =
@@ -334,8 +384,51 @@ export function quantizeSpan(
     i32x4.extract_lane(clipped, 2) +
     i32x4.extract_lane(clipped, 3);
   store<f64>(acc, load<f64>(acc, 16) + <f64>c, 16);
-  if (flushGroups) flushGroup();
+  if (quantizing && flushGroups) flushGroup();
   return f64x2.extract_lane(sse, 0) + f64x2.extract_lane(sse, 1);
+}
+
+/**
+ * formatBridge.ts's range pass over a format's output: the smallest and largest dequantized value and the
+ * largest |x_hat - x| (float64), into out[0..2] (f64). Finite input only; a zero extreme is looked up again in
+ * element order, so its sign is the one the JS loop keeps.
+ */
+export function rangeScan(x: usize, deq: usize, n: i32, out: usize): void {
+  let lo = f32x4.splat(Infinity);
+  let hi = f32x4.splat(-Infinity);
+  let err = f64x2.splat(0);
+  let i: i32 = 0;
+  for (; i + 4 <= n; i += 4) {
+    const off = (<usize>i) << 2;
+    const v = v128.load(deq + off);
+    const xv = v128.load(x + off);
+    lo = f32x4.pmin(lo, v);
+    hi = f32x4.pmax(hi, v);
+    const e0 = f64x2.abs(f64x2.sub(f64x2.promote_low_f32x4(v), f64x2.promote_low_f32x4(xv)));
+    const e1 = f64x2.abs(
+      f64x2.sub(
+        f64x2.promote_low_f32x4(i32x4.shuffle(v, v, 2, 3, 0, 1)),
+        f64x2.promote_low_f32x4(i32x4.shuffle(xv, xv, 2, 3, 0, 1)),
+      ),
+    );
+    err = f64x2.pmax(err, f64x2.pmax(e0, e1));
+  }
+  let vMin = min<f32>(min<f32>(f32x4.extract_lane(lo, 0), f32x4.extract_lane(lo, 1)), min<f32>(f32x4.extract_lane(lo, 2), f32x4.extract_lane(lo, 3)));
+  let vMax = max<f32>(max<f32>(f32x4.extract_lane(hi, 0), f32x4.extract_lane(hi, 1)), max<f32>(f32x4.extract_lane(hi, 2), f32x4.extract_lane(hi, 3)));
+  let maxErr = max<f64>(f64x2.extract_lane(err, 0), f64x2.extract_lane(err, 1));
+  for (; i < n; i++) {
+    const v = load<f32>(deq + ((<usize>i) << 2));
+    const xi = load<f32>(x + ((<usize>i) << 2));
+    if (v < vMin) vMin = v;
+    if (v > vMax) vMax = v;
+    const e = abs<f64>(<f64>v - <f64>xi);
+    if (e > maxErr) maxErr = e;
+  }
+  if (vMin == 0) vMin = firstZero(deq, 0, n);
+  if (vMax == 0) vMax = firstZero(deq, 0, n);
+  store<f64>(out, <f64>vMin);
+  store<f64>(out, <f64>vMax, 8);
+  store<f64>(out, maxErr, 16);
 }
 
 /**

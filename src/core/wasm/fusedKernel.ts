@@ -26,6 +26,16 @@ interface KernelExports {
   setDeqBinning(mode: number, edges: number, hist: number, bins: number, scale: number, totals: number): void;
   groupMinMax(x: number, rows: number, cols: number, size: number, outMin: number, outMax: number): void;
   setSpan(d: number, z: number, qmin: number, qmax: number, lo: number, hi: number, rounding: number): void;
+  measureSpan(
+    x: number,
+    codes: number,
+    deq: number,
+    n: number,
+    heat: number,
+    untilCell: number,
+    colsPerCell: number,
+  ): number;
+  rangeScan(x: number, deq: number, n: number, out: number): void;
   quantizeSpan(
     x: number,
     codes: number,
