@@ -92,7 +92,15 @@ export function useQuantView(
         queries.quantView(wanted.datasetId, wanted.scheme, wanted.view, channel).queryKey,
       ) !== undefined;
     // Pace: send the newest choice only when the previous request has answered (or it is cached).
-    if (!query.isFetching || cached || requested === null) setRequested(wanted);
+    if (!query.isFetching || cached || requested === null) {
+      // Start the request now rather than when the next render's useQuery subscribes: that render (the whole
+      // panel) would otherwise sit between the key press and the message to the worker.
+      if (!cached)
+        void queryClient.prefetchQuery(
+          queries.quantView(wanted.datasetId, wanted.scheme, wanted.view, channel),
+        );
+      setRequested(wanted);
+    }
   }, [upToDate, wanted, requested, query.isFetching, queryClient, queries, channel]);
 
   const last = useRef<{ view: QuantView; requested: Request } | null>(null);

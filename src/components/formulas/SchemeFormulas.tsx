@@ -2,7 +2,7 @@
  * The formulas of a scheme, typeset with the numbers of its selected group (they follow the sliders), both
  * spellings, a plain-language explanation, and the mapping chart x ↦ x̂ with the clipping range marked.
  */
-import { memo, useMemo } from 'react';
+import { memo, useDeferredValue, useMemo } from 'react';
 import { MappingChart } from '../../charts/mapping/MappingChart';
 import type { MappingInput } from '../../charts/mapping/mappingLayout';
 import { PALETTE } from '../../charts/palette';
@@ -128,14 +128,17 @@ export const SchemeMapping = memo(function SchemeMapping({
 export function FormulaPanel({
   channel,
   label,
-  scheme,
-  view,
+  scheme: schemeNow,
+  view: viewNow,
 }: {
   channel: Channel;
   label: string;
   scheme: Scheme;
   view: QuantView | undefined;
 }) {
+  // Typesetting follows the charts in a deferred render, so a slider step shows its charts first.
+  const scheme = useDeferredValue(schemeNow);
+  const view = useDeferredValue(viewNow);
   return (
     <details open className="group rounded-md border border-slate-200 px-3 py-2 dark:border-slate-700">
       <summary className="cursor-pointer select-none text-sm font-semibold text-slate-800 dark:text-slate-100">

@@ -4,7 +4,7 @@
  * largest error highlighted. The numbers are the engine's, computed in the worker (core/workedExample.ts).
  */
 import { useQuery } from '@tanstack/react-query';
-import { memo, useEffect, useId, useMemo, useRef, useState } from 'react';
+import { memo, useDeferredValue, useEffect, useId, useMemo, useRef, useState } from 'react';
 import { formatExact } from '../../charts/formatNumber';
 import type { Scheme } from '../../core/scheme';
 import type { WorkedExample as WorkedResult } from '../../core/workedExample';
@@ -178,7 +178,8 @@ function VectorEditor({
 }
 
 function SchemeSteps({ channel, values }: { channel: Channel; values: readonly number[] }) {
-  const scheme = useAppStore((s) => s.schemes[channel]);
+  // Deferred: a slider step first updates the charts (and sends their request first), then this table.
+  const scheme = useDeferredValue(useAppStore((s) => s.schemes[channel]));
   const engine = useEngine();
   const queries = useMemo(() => createTeachQueries(engine), [engine]);
   const shown = useMemo(() => schemeForWorkedExample(scheme), [scheme]);
