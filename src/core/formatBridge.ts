@@ -7,6 +7,7 @@ import type { Prepared } from './quantView';
 import type { Scheme } from './scheme';
 import type { Tensor2D } from './tensor';
 import type { TensorCache } from './tensorCache';
+import { floatKernelOf } from './wasm/fusedKernel';
 import { rangeScanWasm } from './wasmPass';
 
 export function prepareFormat(
@@ -14,7 +15,12 @@ export function prepareFormat(
   scheme: Exclude<Scheme, { kind: 'integer' }>,
   cache: TensorCache,
 ): Prepared {
-  const out = quantizeFormatInto(t, scheme, { codes: cache.codes, dequantized: cache.dequantized });
+  const onKernel = cache.kernel !== null && cache.summary.nonFinite === 0 && t.data === cache.tensor.data;
+  const out = quantizeFormatInto(t, scheme, {
+    codes: cache.codes,
+    dequantized: cache.dequantized,
+    ...(onKernel && cache.kernel ? { kernel: floatKernelOf(cache.kernel) } : {}),
+  });
   // The histogram edges need the dequantized range and the largest error before the measuring pass bins them:
   // one extra read of x and x_hat (the format kernels do not report them), on the SIMD kernel where it runs.
   let { deqMin, deqMax, maxErr } =

@@ -488,3 +488,116 @@ function firstZero(row: usize, start: i32, end: i32): f32 {
   }
   return 0;
 }
+
+/** The float element format being encoded (floatFormat.ts `EncoderConstants`), set by `setFloatFormat`. */
+let fShift: u32 = 0;
+let fRoundAdd: u32 = 0;
+let fNormalMinBits: u32 = 0;
+/** 1 / the subnormal quantum as two float32 powers of two (BF16's 2^133 is beyond float32). */
+let fInvSubA: f32 = 0;
+let fInvSubB: f32 = 0;
+let fSignBit: u32 = 0;
+let fMaxPattern: u32 = 0;
+let fOverflowPattern: u32 = 0;
+/** f32 value of every bit pattern (the format's value table). */
+let fTable: usize = 0;
+
+export function setFloatFormat(
+  shift: u32,
+  roundAdd: u32,
+  normalMinBits: u32,
+  invSubA: f32,
+  invSubB: f32,
+  signBit: u32,
+  maxPattern: u32,
+  overflowPattern: u32,
+  table: usize,
+): void {
+  fShift = shift;
+  fRoundAdd = roundAdd;
+  fNormalMinBits = normalMinBits;
+  fInvSubA = invSubA;
+  fInvSubB = invSubB;
+  fSignBit = signBit;
+  fMaxPattern = maxPattern;
+  fOverflowPattern = overflowPattern;
+  fTable = table;
+}
+
+/**
+ * floatScheme.ts `encodeFloatRangeInto` (and `encodePow2ScaledRangeInto`, whose power-of-two scale divides
+ * exactly): code = encode(fround(x / scale)) with round-to-nearest-even, x_hat = table[code] * scale, for n
+ * finite values. The element's normal range rounds on the float32 bits (add half an ulp of the element, plus
+ * the odd bit, and shift); its subnormal range rounds |y| / quantum, which is exact in float32 (a power of two).
+ * Codes are stored as the low 16 bits, as an Int16Array store of the pattern does.
+ */
+export function encodeFloat(x: usize, codes: usize, deq: usize, n: i32, scale: f32): void {
+  const s = f32x4.splat(scale);
+  const absMask = i32x4.splat(0x7fffffff);
+  const normalMin = i32x4.splat(<i32>fNormalMinBits);
+  const infBits = i32x4.splat(0x7f800000);
+  const roundAdd = i32x4.splat(<i32>fRoundAdd);
+  const one = i32x4.splat(1);
+  const maxPattern = i32x4.splat(<i32>fMaxPattern);
+  const overflow = i32x4.splat(<i32>fOverflowPattern);
+  const invSubA = f32x4.splat(fInvSubA);
+  const invSubB = f32x4.splat(fInvSubB);
+  const signBit = i32x4.splat(<i32>fSignBit);
+  const shift = fShift;
+  let i: i32 = 0;
+  for (; i + 4 <= n; i += 4) {
+    const off = (<usize>i) << 2;
+    const y = f32x4.div(v128.load(x + off), s);
+    const u = v128.and(y, absMask);
+    let p = i32x4.shr_u(i32x4.add(i32x4.add(u, roundAdd), v128.and(i32x4.shr_u(u, shift), one)), shift);
+    p = v128.bitselect(overflow, p, i32x4.gt_s(p, maxPattern));
+    p = v128.bitselect(overflow, p, i32x4.ge_s(u, infBits));
+    const sub = i32x4.trunc_sat_f32x4_s(f32x4.nearest(f32x4.mul(f32x4.mul(f32x4.abs(y), invSubA), invSubB)));
+    p = v128.bitselect(sub, p, i32x4.lt_s(u, normalMin));
+    p = i32x4.add(p, i32x4.mul(i32x4.shr_u(y, 31), signBit));
+    // the low 16 bits of each lane (an Int16Array store wraps; narrow would saturate)
+    v128.store64_lane(codes + ((<usize>i) << 1), i8x16.shuffle(p, p, 0, 1, 4, 5, 8, 9, 12, 13, 0, 1, 4, 5, 8, 9, 12, 13), 0);
+    const p0 = i32x4.extract_lane(p, 0);
+    const p1 = i32x4.extract_lane(p, 1);
+    const p2 = i32x4.extract_lane(p, 2);
+    const p3 = i32x4.extract_lane(p, 3);
+    let t = f32x4.splat(load<f32>(fTable + ((<usize>p0) << 2)));
+    t = f32x4.replace_lane(t, 1, load<f32>(fTable + ((<usize>p1) << 2)));
+    t = f32x4.replace_lane(t, 2, load<f32>(fTable + ((<usize>p2) << 2)));
+    t = f32x4.replace_lane(t, 3, load<f32>(fTable + ((<usize>p3) << 2)));
+    v128.store(deq + off, f32x4.mul(t, s));
+  }
+  for (; i < n; i++) {
+    const y = load<f32>(x + ((<usize>i) << 2)) / scale;
+    const bits = reinterpret<u32>(y);
+    const u = bits & 0x7fffffff;
+    let p: u32;
+    if (u < fNormalMinBits) p = <u32>nearest<f32>(abs<f32>(y) * fInvSubA * fInvSubB);
+    else if (u >= 0x7f800000) p = fOverflowPattern;
+    else {
+      p = (u + fRoundAdd + ((u >>> fShift) & 1)) >>> fShift;
+      if (p > fMaxPattern) p = fOverflowPattern;
+    }
+    p += (bits >>> 31) * fSignBit;
+    store<i16>(codes + ((<usize>i) << 1), <i16>p);
+    store<f32>(deq + ((<usize>i) << 2), load<f32>(fTable + ((<usize>p) << 2)) * scale);
+  }
+}
+
+/** The largest |x| of n finite values (floatScheme.ts `finiteAbsMax` on finite input). */
+export function absMax(x: usize, n: i32): f32 {
+  let m0 = f32x4.splat(0);
+  let m1 = m0;
+  let i: i32 = 0;
+  for (; i + 8 <= n; i += 8) {
+    m0 = f32x4.pmax(m0, f32x4.abs(v128.load(x + ((<usize>i) << 2))));
+    m1 = f32x4.pmax(m1, f32x4.abs(v128.load(x + ((<usize>i) << 2), 16)));
+  }
+  const m = f32x4.pmax(m0, m1);
+  let best = max<f32>(max<f32>(f32x4.extract_lane(m, 0), f32x4.extract_lane(m, 1)), max<f32>(f32x4.extract_lane(m, 2), f32x4.extract_lane(m, 3)));
+  for (; i < n; i++) {
+    const a = abs<f32>(load<f32>(x + ((<usize>i) << 2)));
+    if (a > best) best = a;
+  }
+  return best;
+}

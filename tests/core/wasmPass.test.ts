@@ -245,7 +245,7 @@ describe('the WebAssembly SIMD kernel of the fused integer pass', () => {
     );
   });
 
-  it('measures every format (float, MX, NVFP4, NF4, GGUF, k-means, binary, ternary) as the JS pass does', () => {
+  it('encodes (float, MX) and measures every format (also NVFP4, NF4, GGUF, k-means, binary, ternary) as the JS code does', () => {
     const formats = defaultSweepSchemes().filter((sc) => sc.kind !== 'integer');
     const raw = formats
       .filter((sc) => sc.kind === 'float')
@@ -260,6 +260,8 @@ describe('the WebAssembly SIMD kernel of the fused integer pass', () => {
       const u = s / 2 ** 32 - 0.5;
       // mostly small weights, some outlier columns, a few zeros of both signs, and values beyond FP8/FP16 range
       data[i] = i % 97 === 0 ? (i % 2 ? -0 : 0) : i % 1031 === 0 ? u * 2e5 : u * (i % cols < 3 ? 4 : 0.1);
+      // row 5: float32 subnormals and tiny normals (MX shared exponents near -127, element subnormals)
+      if (Math.floor(i / cols) === 5) data[i] = u * (i % 2 ? 1e-38 : 3e-42);
     }
     const tensor = { rows, cols, data };
     const view: ViewParams = { bins: 96, range: null, errorBins: 40, group: 0, heatmapMaxCells: 50 };
@@ -270,6 +272,36 @@ describe('the WebAssembly SIMD kernel of the fused integer pass', () => {
     }
     // the raw casts that overflow to infinity are measured in JS (infinite edges); every other format in the kernel
     expect(onKernel).toBeGreaterThanOrEqual(formats.length);
+  });
+
+  it('encodes any finite float32 values (subnormals and huge ones included) to every float element format as JS does', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom('fp16', 'bf16', 'e4m3', 'e5m2', 'e2m3', 'e3m2', 'e2m1'),
+        fc.constantFrom('none', 'tensor', 'row', 'group'),
+        fc.constantFrom('mxfp8_e4m3', 'mxfp6_e2m3', 'mxfp4'),
+        fc.integer({ min: 1, max: 6 }),
+        fc.integer({ min: 1, max: 70 }),
+        fc.array(fc.float({ noNaN: true, noDefaultInfinity: true }), { minLength: 420, maxLength: 420 }),
+        (format, scaling, mx, rows, cols, pool) => {
+          const data = Float32Array.from({ length: rows * cols }, (_, i) => pool[i % pool.length]);
+          const tensor = { rows, cols, data };
+          const view: ViewParams = { bins: 16, range: null, errorBins: 8, group: 0, heatmapMaxCells: 4 };
+          for (const scheme of [
+            { kind: 'float', format, scaling, groupSize: 7, saturate: scaling !== 'none' },
+            { kind: 'block', format: mx },
+          ] as Scheme[]) {
+            const a = createTensorCache(tensor, { wasm: true });
+            const b = createTensorCache(tensor, { wasm: false });
+            computeQuantView(tensor, scheme, view, a);
+            computeQuantView(tensor, scheme, view, b);
+            expect(Array.from(a.codes)).toEqual(Array.from(b.codes));
+            expect(bits(a.dequantized)).toEqual(bits(b.dequantized));
+          }
+        },
+      ),
+      { numRuns: 120 },
+    );
   });
 
   it('leaves stochastic rounding, per-column groups and non-finite inputs to the JS pass', () => {

@@ -203,10 +203,12 @@ export function quantizeFloatScheme(t: Tensor2D, scheme: FloatScheme, out: Forma
   const { codes, dequantized } = out;
 
   const bitsView = float32BitsView(data);
+  const kernel = out.kernel;
+  kernel?.selectFormat(k, table, saturate);
   const quantizeBlock = (g: number, start: number, length: number) => {
     let scale = 1;
     if (scheme.scaling !== 'none') {
-      const amax = finiteAbsMax(data, start, length);
+      const amax = kernel ? kernel.absMax(start, length) : finiteAbsMax(data, start, length);
       scale = amax > 0 ? Math.fround(amax / spec.maxFinite) : 1;
       // A subnormal absmax can make absmax / maxFinite round to 0: keep the "zero step is 1" rule.
       if (scale === 0) scale = 1;
@@ -214,7 +216,8 @@ export function quantizeFloatScheme(t: Tensor2D, scheme: FloatScheme, out: Forma
     params.scale[g] = scale;
     params.hi[g] = Math.fround(spec.maxFinite * scale);
     params.lo[g] = -params.hi[g];
-    if (scale === 1)
+    if (kernel) kernel.encode(start, start + length, scale);
+    else if (scale === 1)
       encodePow2ScaledRangeInto(
         k,
         table,

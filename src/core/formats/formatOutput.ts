@@ -2,7 +2,9 @@
  * The result shape every format quantizer returns (`FormatOutput`) and small helpers to build it:
  * per-group parameter arrays, block iteration along rows, and grid levels. Pure ES2022.
  */
+
 import type { Granularity } from '../scheme';
+import type { FloatKernel } from '../wasm/fusedKernel';
 
 export interface FormatOutput {
   /**
@@ -31,6 +33,11 @@ export interface FormatOutput {
 export interface FormatBuffers {
   codes: Int16Array;
   dequantized: Float32Array;
+  /**
+   * The WebAssembly float element encoder over the same tensor and buffers (only when every value is finite):
+   * float and MX formats encode with it, the same bits as their JS loops.
+   */
+  kernel?: FloatKernel;
 }
 
 /** Per-group parameter arrays, zero-filled. */

@@ -156,8 +156,10 @@ export function quantizeMx(
   const table = element === 'int8' ? null : valueTable(element);
 
   const bitsView = float32BitsView(data);
+  const kernel = out.kernel;
+  if (kernel && encoder && table) kernel.selectFormat(encoder, table, true);
   forEachRowBlock(rows, cols, MX_BLOCK, (g, start, length) => {
-    const amax = finiteAbsMax(data, start, length);
+    const amax = kernel ? kernel.absMax(start, length) : finiteAbsMax(data, start, length);
     const e = mxSharedExponent(amax, format, roundScaleUp);
     const scaleX = pow2(e); // 2^-127 is a float32 subnormal: exact
     blockScale[g] = scaleX;
@@ -165,18 +167,22 @@ export function quantizeMx(
     params.lo[g] = -params.hi[g];
     if (encoder && table) {
       params.scale[g] = scaleX;
-      encodePow2ScaledRangeInto(
-        encoder,
-        table,
-        data,
-        bitsView,
-        start,
-        start + length,
-        e,
-        true,
-        codes,
-        dequantized,
-      );
+      // x / 2^e is exact in float32 here (the block's values are at most ~maxElem * 2^e), so the kernel's
+      // division gives the same codes as the JS loop's exponent arithmetic
+      if (kernel) kernel.encode(start, start + length, scaleX);
+      else
+        encodePow2ScaledRangeInto(
+          encoder,
+          table,
+          data,
+          bitsView,
+          start,
+          start + length,
+          e,
+          true,
+          codes,
+          dequantized,
+        );
     } else {
       params.scale[g] = Math.fround(scaleX / INT8_ONE);
       quantizeInt8ElementsInto(data, start, start + length, scaleX, codes, dequantized);

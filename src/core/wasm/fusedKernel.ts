@@ -8,6 +8,7 @@
  * its SIMD instructions are missing, or the memory cannot be had, `createKernelBuffers` returns null and the
  * engine runs the JS pass, which gives the same results.
  */
+import type { EncoderConstants } from '../formats/floatFormat';
 import { MAX_BINS } from '../validate';
 import { FUSED_KERNEL_BASE64 } from './fusedKernel.wasm';
 
@@ -36,6 +37,19 @@ interface KernelExports {
     colsPerCell: number,
   ): number;
   rangeScan(x: number, deq: number, n: number, out: number): void;
+  setFloatFormat(
+    shift: number,
+    roundAdd: number,
+    normalMinBits: number,
+    invSubA: number,
+    invSubB: number,
+    signBit: number,
+    maxPattern: number,
+    overflowPattern: number,
+    table: number,
+  ): void;
+  encodeFloat(x: number, codes: number, deq: number, n: number, scale: number): void;
+  absMax(x: number, n: number): number;
   quantizeSpan(
     x: number,
     codes: number,
@@ -82,6 +96,8 @@ export interface KernelBuffers {
   /** Per-group minima and maxima of a batch of rows (MINMAX_GROUPS each). */
   readonly groupMin: Float32Array;
   readonly groupMax: Float32Array;
+  /** The value table of the float element format being encoded (up to 2^16 patterns). */
+  readonly table: Float32Array;
   /** Σ|error| of the heatmap cells of the current row of cells. */
   readonly heatRow: Float64Array;
   /** [Σ error, max error², clipped count]. */
@@ -97,6 +113,7 @@ export interface KernelBuffers {
     totals: number;
     groupMin: number;
     groupMax: number;
+    table: number;
     heatRow: number;
     acc: number;
   };
@@ -146,6 +163,7 @@ export function createKernelBuffers(values: Float32Array): KernelBuffers | null 
     totals: 0,
     groupMin: 0,
     groupMax: 0,
+    table: 0,
     heatRow: 0,
     acc: 0,
   };
@@ -166,6 +184,7 @@ export function createKernelBuffers(values: Float32Array): KernelBuffers | null 
   ptr.totals = take(4 * MAX_LEVELS);
   ptr.groupMin = take(4 * MINMAX_GROUPS);
   ptr.groupMax = take(4 * MINMAX_GROUPS);
+  ptr.table = take(4 * MAX_LEVELS);
   ptr.heatRow = take(8 * MAX_HEAT_COLS);
   ptr.acc = take(8 * 4);
   const pages = Math.ceil(end / PAGE);
@@ -188,6 +207,7 @@ export function createKernelBuffers(values: Float32Array): KernelBuffers | null 
       totals: new Uint32Array(buffer, ptr.totals, MAX_LEVELS),
       groupMin: new Float32Array(buffer, ptr.groupMin, MINMAX_GROUPS),
       groupMax: new Float32Array(buffer, ptr.groupMax, MINMAX_GROUPS),
+      table: new Float32Array(buffer, ptr.table, MAX_LEVELS),
       heatRow: new Float64Array(buffer, ptr.heatRow, MAX_HEAT_COLS),
       acc: new Float64Array(buffer, ptr.acc, 4),
       ptr,
@@ -221,4 +241,44 @@ export function decodeBase64(text: string): Uint8Array {
     }
   }
   return out;
+}
+
+/** The float element encoder of the kernel, for one tensor (formats/floatScheme.ts and formats/mx.ts use it). */
+export interface FloatKernel {
+  /** Largest |x| of x[start, start + length) (finite values: the caller checks). */
+  absMax(start: number, length: number): number;
+  /** Selects the element format: its encoder constants and value table. */
+  selectFormat(k: EncoderConstants, table: Float32Array, saturate: boolean): void;
+  /** codes / dequantized [start, end) = encode(fround(x / scale)), table[code] * scale. */
+  encode(start: number, end: number, scale: number): void;
+}
+
+/** The encoder on `buffers` (its copy of the tensor's values and its output views). */
+export function floatKernelOf(buffers: KernelBuffers): FloatKernel {
+  const { kernel, ptr } = buffers;
+  let tableInMemory: Float32Array | null = null;
+  return {
+    absMax: (start, length) => kernel.absMax(ptr.x + 4 * start, length),
+    selectFormat(k, table, saturate) {
+      if (tableInMemory !== table) {
+        buffers.table.set(table);
+        tableInMemory = table;
+      }
+      // 1 / quantum as two float32 factors: both powers of two, so |y| * a * b is exact
+      const a = Math.min(k.invSubQuantum, 2 ** 64);
+      kernel.setFloatFormat(
+        k.shift,
+        k.roundAdd,
+        k.normalMinBits,
+        a,
+        k.invSubQuantum / a,
+        k.signBit,
+        k.maxPattern,
+        saturate ? k.maxPattern : k.overflowPattern,
+        ptr.table,
+      );
+    },
+    encode: (start, end, scale) =>
+      kernel.encodeFloat(ptr.x + 4 * start, ptr.codes + 2 * start, ptr.deq + 4 * start, end - start, scale),
+  };
 }
