@@ -12,6 +12,20 @@ import type { EncoderConstants } from '../formats/floatFormat';
 import { MAX_BINS } from '../validate';
 import { FUSED_KERNEL_BASE64 } from './fusedKernel.wasm';
 
+/**
+ * One span of a row through the kernel (quantize or measure): values at x / codes / deq, n of them, the heatmap
+ * cell sums starting at `heat` (the first cell ends after `untilCell` values); returns the span's Σ error².
+ */
+type SpanFunction = (
+  x: number,
+  codes: number,
+  deq: number,
+  n: number,
+  heat: number,
+  untilCell: number,
+  colsPerCell: number,
+) => number;
+
 /** The kernel's exports (pointers are byte offsets into its memory). */
 interface KernelExports {
   setLayout(
@@ -27,15 +41,7 @@ interface KernelExports {
   setDeqBinning(mode: number, edges: number, hist: number, bins: number, scale: number, totals: number): void;
   groupMinMax(x: number, rows: number, cols: number, size: number, outMin: number, outMax: number): void;
   setSpan(d: number, z: number, qmin: number, qmax: number, lo: number, hi: number, rounding: number): void;
-  measureSpan(
-    x: number,
-    codes: number,
-    deq: number,
-    n: number,
-    heat: number,
-    untilCell: number,
-    colsPerCell: number,
-  ): number;
+  measureSpan: SpanFunction;
   rangeScan(x: number, deq: number, n: number, out: number): void;
   setFloatFormat(
     shift: number,
@@ -50,15 +56,7 @@ interface KernelExports {
   ): void;
   encodeFloat(x: number, codes: number, deq: number, n: number, scale: number): void;
   absMax(x: number, n: number): number;
-  quantizeSpan(
-    x: number,
-    codes: number,
-    deq: number,
-    n: number,
-    heat: number,
-    untilCell: number,
-    colsPerCell: number,
-  ): number;
+  quantizeSpan: SpanFunction;
 }
 
 /** The subset of the WebAssembly API used here (the core compiles without DOM types). */
