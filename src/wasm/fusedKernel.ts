@@ -601,3 +601,41 @@ export function absMax(x: usize, n: i32): f32 {
   }
   return best;
 }
+
+/**
+ * A 16-entry codebook (NF4) at `cbValues` (f32), its decision thresholds at `cbBounds` (f32, +Inf last) and a cell
+ * table at `cbCells` (u8, 2 * 1024 + 1 entries: the code of -1 + j / 1024), set by `setCodebook`.
+ */
+let cbValues: usize = 0;
+let cbBounds: usize = 0;
+let cbCells: usize = 0;
+
+export function setCodebook(values: usize, bounds: usize, cells: usize): void {
+  cbValues = values;
+  cbBounds = bounds;
+  cbCells = cells;
+}
+
+/**
+ * nf4.ts's element loop: scaled = clamp(fround(x * inv), -1, 1), code = the number of thresholds strictly below
+ * it (`torch.bucketize`), found from the cell of (scaled + 1) * 1024 (computed in float64, as the JS does) and one
+ * comparison. Finite input only.
+ */
+export function bucketizeCodes(x: usize, codes: usize, n: i32, inv: f32): void {
+  for (let i: i32 = 0; i < n; i++) {
+    let scaled = load<f32>(x + ((<usize>i) << 2)) * inv;
+    if (scaled > 1) scaled = 1;
+    else if (scaled < -1) scaled = -1;
+    let c = <i32>load<u8>(cbCells + <usize>(<i32>((<f64>scaled + 1) * 1024)));
+    if (scaled > load<f32>(cbBounds + ((<usize>c) << 2))) c++;
+    store<i16>(codes + ((<usize>i) << 1), <i16>c);
+  }
+}
+
+/** x_hat = values[code] * scale for n codes (no negative codes: finite input). */
+export function decodeCodebook(codes: usize, deq: usize, n: i32, scale: f32): void {
+  for (let i: i32 = 0; i < n; i++) {
+    const c = <usize>load<i16>(codes + ((<usize>i) << 1));
+    store<f32>(deq + ((<usize>i) << 2), load<f32>(cbValues + (c << 2)) * scale);
+  }
+}

@@ -91,11 +91,18 @@ export function quantizeNf4(t: Tensor2D, doubleQuant: boolean, out: FormatBuffer
   const params = createGroupParams(groups);
   const { codes, dequantized } = out;
   const absmax = new Float32Array(groups);
+  // The WebAssembly kernel, where it runs (finite input): the same codes and values as the loops below.
+  const kernel = out.kernel;
+  kernel?.selectCodebook(NF4_CODE, BOUND_OR_INF, CELL_CODE);
 
   forEachRowBlock(rows, cols, NF4_BLOCK, (g, start, length) => {
-    const amax = finiteAbsMax(data, start, length);
+    const amax = kernel ? kernel.absMax(start, length) : finiteAbsMax(data, start, length);
     absmax[g] = amax;
     const inv = f(1 / Math.max(amax, ABSMAX_FLOOR));
+    if (kernel) {
+      kernel.bucketize(start, start + length, inv);
+      return;
+    }
     for (let i = start; i < start + length; i++) {
       const xi = data[i];
       if (xi - xi !== 0) {
@@ -129,6 +136,10 @@ export function quantizeNf4(t: Tensor2D, doubleQuant: boolean, out: FormatBuffer
     // A reconstructed (double-quantized) absmax of an all-zero block can come out slightly negative.
     params.hi[g] = Math.abs(a);
     params.lo[g] = -Math.abs(a);
+    if (kernel) {
+      kernel.decode(start, start + length, a);
+      return;
+    }
     for (let i = start; i < start + length; i++) {
       const c = codes[i];
       dequantized[i] = c < 0 ? Number.NaN : NF4_CODE[c] * a;

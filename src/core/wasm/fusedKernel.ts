@@ -56,6 +56,9 @@ interface KernelExports {
   ): void;
   encodeFloat(x: number, codes: number, deq: number, n: number, scale: number): void;
   absMax(x: number, n: number): number;
+  setCodebook(values: number, bounds: number, cells: number): void;
+  bucketizeCodes(x: number, codes: number, n: number, inv: number): void;
+  decodeCodebook(codes: number, deq: number, n: number, scale: number): void;
   quantizeSpan: SpanFunction;
 }
 
@@ -249,6 +252,15 @@ export interface FloatKernel {
   selectFormat(k: EncoderConstants, table: Float32Array, saturate: boolean): void;
   /** codes / dequantized [start, end) = encode(fround(x / scale)), table[code] * scale. */
   encode(start: number, end: number, scale: number): void;
+  /**
+   * Selects a 16-entry codebook (NF4): its values, its thresholds (+Inf last) and its cell table (the code of
+   * -1 + j / 1024 for j = 0 .. 2048).
+   */
+  selectCodebook(values: Float32Array, bounds: Float32Array, cells: Uint8Array): void;
+  /** codes [start, end) = bucketize(clamp(fround(x * inv), -1, 1)) against the codebook's thresholds. */
+  bucketize(start: number, end: number, inv: number): void;
+  /** dequantized [start, end) = values[code] * scale. */
+  decode(start: number, end: number, scale: number): void;
 }
 
 /** The encoder on `buffers` (its copy of the tensor's values and its output views). */
@@ -278,5 +290,18 @@ export function floatKernelOf(buffers: KernelBuffers): FloatKernel {
     },
     encode: (start, end, scale) =>
       kernel.encodeFloat(ptr.x + 4 * start, ptr.codes + 2 * start, ptr.deq + 4 * start, end - start, scale),
+    selectCodebook(values, bounds, cells) {
+      // in the value-table region: 16 values, 16 thresholds, then the cell table
+      const memory = buffers.table.buffer;
+      new Float32Array(memory, ptr.table, values.length).set(values);
+      new Float32Array(memory, ptr.table + 64, bounds.length).set(bounds);
+      new Uint8Array(memory, ptr.table + 128, cells.length).set(cells);
+      tableInMemory = null;
+      kernel.setCodebook(ptr.table, ptr.table + 64, ptr.table + 128);
+    },
+    bucketize: (start, end, inv) =>
+      kernel.bucketizeCodes(ptr.x + 4 * start, ptr.codes + 2 * start, end - start, inv),
+    decode: (start, end, scale) =>
+      kernel.decodeCodebook(ptr.codes + 2 * start, ptr.deq + 4 * start, end - start, scale),
   };
 }
