@@ -55,7 +55,10 @@ export const SchemePanel = memo(function SchemePanel({
           {view && !busy ? (
             <span
               className="text-[11px] tabular-nums text-slate-500 dark:text-slate-400"
-              title="time the engine took in the worker"
+              title={`time the engine took in the worker (${
+                view.pass === 'wasm-simd' ? 'WebAssembly SIMD kernel' : 'plain TypeScript loops'
+              })`}
+              data-pass={view.pass}
             >
               {view.elapsedMs.toFixed(1)} ms
             </span>

@@ -89,11 +89,12 @@ export function runPassWasm(
   const deqBins = ctx.deqEdges.length - 1;
   if (deqMode !== 0) {
     buffers.deqEdges.set(ctx.deqEdges);
+    buffers.deqEdges32.set(ctx.deqEdges);
     buffers.deqHist.fill(0);
     buffers.totals.fill(0, 0, levels);
   }
   const deqScale = deqBins / (ctx.deqEdges[deqBins] - ctx.deqEdges[0]);
-  kernel.setDeqBinning(deqMode, ptr.deqEdges, ptr.deqHist, deqBins, deqScale, ptr.totals);
+  kernel.setDeqBinning(deqMode, ptr.deqEdges, ptr.deqEdges32, ptr.deqHist, deqBins, deqScale, ptr.totals);
 
   const perRow = groupsPerRow(granularity, cols);
   const size = granularity.kind === 'group' ? granularity.size : cols;

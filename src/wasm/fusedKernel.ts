@@ -60,6 +60,15 @@ let deqBins: i32 = 0;
 let deqLo: f64 = 0;
 let deqHi: f64 = 0;
 let deqScale: f64 = 0;
+/**
+ * The same edges as float32 (they are float32 values, so comparing a float32 x_hat with them is exact), for the
+ * value-by-value binning: its first guess is made four at a time in float32, and the edge comparisons that
+ * correct it make the result exactly `exactBin`'s whatever the guess.
+ */
+let deqEdges32: usize = 0;
+let deqLo32: f32 = 0;
+let deqHi32: f32 = 0;
+let deqScale32: f32 = 0;
 
 export function setLayout(
   countsPtr: usize,
@@ -86,11 +95,20 @@ export function setLayout(
  * How the dequantized histogram is filled: 0 not here (per tensor: the caller bins the code counts), 1 value
  * by value, 2 per group from its code counts (`totalsPtr`: the tensor's code counts, indexed q - qmin).
  */
-export function setDeqBinning(mode: i32, edgesPtr: usize, histPtr: usize, bins: i32, scale: f64, totalsPtr: usize): void {
+export function setDeqBinning(
+  mode: i32,
+  edgesPtr: usize,
+  edges32Ptr: usize,
+  histPtr: usize,
+  bins: i32,
+  scale: f64,
+  totalsPtr: usize,
+): void {
   binDeq = mode == 1;
   flushGroups = mode == 2;
   totals = totalsPtr;
   deqEdges = edgesPtr;
+  deqEdges32 = edges32Ptr;
   deqHist = histPtr;
   deqBins = bins;
   if (mode != 0) {
@@ -98,6 +116,9 @@ export function setDeqBinning(mode: i32, edgesPtr: usize, histPtr: usize, bins: 
     deqHi = load<f64>(edgesPtr + ((<usize>bins) << 3));
   }
   deqScale = scale;
+  deqLo32 = <f32>deqLo;
+  deqHi32 = <f32>deqHi;
+  deqScale32 = <f32>scale;
 }
 
 /** fusedPass.ts `exactBin`: a first guess from the scale, corrected against the stored edges, in float64. */
@@ -140,10 +161,27 @@ function flushGroup(): void {
 
 // @ts-ignore: decorator
 @inline function binDequantizedLanes(v: v128): void {
-  binDequantized(<f64>f32x4.extract_lane(v, 0), 0);
-  binDequantized(<f64>f32x4.extract_lane(v, 1), 1);
-  binDequantized(<f64>f32x4.extract_lane(v, 2), 2);
-  binDequantized(<f64>f32x4.extract_lane(v, 3), 3);
+  const lo = f32x4.splat(deqLo32);
+  const inside = v128.and(f32x4.ge(v, lo), f32x4.le(v, f32x4.splat(deqHi32)));
+  let guess = i32x4.trunc_sat_f32x4_s(f32x4.mul(f32x4.sub(v, lo), f32x4.splat(deqScale32)));
+  guess = i32x4.min_s(i32x4.max_s(guess, i32x4.splat(0)), i32x4.splat(deqBins - 1));
+  guess = v128.bitselect(guess, i32x4.splat(-1), inside);
+  binFromGuess(f32x4.extract_lane(v, 0), i32x4.extract_lane(guess, 0), 0);
+  binFromGuess(f32x4.extract_lane(v, 1), i32x4.extract_lane(guess, 1), 1);
+  binFromGuess(f32x4.extract_lane(v, 2), i32x4.extract_lane(guess, 2), 2);
+  binFromGuess(f32x4.extract_lane(v, 3), i32x4.extract_lane(guess, 3), 3);
+}
+
+/** The bin of v from a guess in [0, bins) (-1: outside the edges), corrected against the float32 edges. */
+// @ts-ignore: decorator
+@inline function binFromGuess(v: f32, guess: i32, sub: i32): void {
+  let b = guess;
+  if (b < 0) b = deqBins;
+  else {
+    while (b > 0 && v < load<f32>(deqEdges32 + ((<usize>b) << 2))) b--;
+    while (b < deqBins - 1 && v >= load<f32>(deqEdges32 + ((<usize>(b + 1)) << 2))) b++;
+  }
+  bump(deqHist, sub * (deqBins + 1) + b);
 }
 
 export function setSpan(d: f32, z: f32, qmin: f32, qmax: f32, lo: f32, hi: f32, rounding: i32): void {

@@ -75,6 +75,11 @@ describe('the explorer in Chromium', () => {
     expect(await page.getByTestId('summary-shape').textContent()).toBe('256 × 256');
     expect(await metric(page, 'mse', 'a')).toBeGreaterThan(0);
     expect(await metric(page, 'mse', 'b')).toBeGreaterThan(0);
+    // Chromium's worker runs the WebAssembly SIMD kernel (65,536 values: above the size that stays on JS).
+    for (const c of ['a', 'b'] as const)
+      expect(
+        await page.getByTestId(`scheme-panel-${c}`).locator('[data-pass]').getAttribute('data-pass'),
+      ).toBe('wasm-simd');
     expect(errors).toEqual([]);
     await page.close();
   });

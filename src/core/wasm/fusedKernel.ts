@@ -38,7 +38,15 @@ interface KernelExports {
     errHi: number,
     acc: number,
   ): void;
-  setDeqBinning(mode: number, edges: number, hist: number, bins: number, scale: number, totals: number): void;
+  setDeqBinning(
+    mode: number,
+    edges: number,
+    edges32: number,
+    hist: number,
+    bins: number,
+    scale: number,
+    totals: number,
+  ): void;
   groupMinMax(x: number, rows: number, cols: number, size: number, outMin: number, outMax: number): void;
   setSpan(d: number, z: number, qmin: number, qmax: number, lo: number, hi: number, rounding: number): void;
   measureSpan: SpanFunction;
@@ -91,6 +99,8 @@ export interface KernelBuffers {
   /** Stride of the four sub-arrays of errHist and deqHist (MAX_BINS + 1). */
   /** The dequantized histogram's edges, and four sub-arrays of MAX_BINS + 1 counts (slot `bins`: outside). */
   readonly deqEdges: Float64Array;
+  /** The same edges as float32 (exact: they are float32 values). */
+  readonly deqEdges32: Float32Array;
   readonly deqHist: Uint32Array;
   /** The tensor's code counts (index q - qmin) when groups are flushed in the kernel. */
   readonly totals: Uint32Array;
@@ -110,6 +120,7 @@ export interface KernelBuffers {
     counts: number;
     errHist: number;
     deqEdges: number;
+    deqEdges32: number;
     deqHist: number;
     totals: number;
     groupMin: number;
@@ -160,6 +171,7 @@ export function createKernelBuffers(values: Float32Array): KernelBuffers | null 
     counts: 0,
     errHist: 0,
     deqEdges: 0,
+    deqEdges32: 0,
     deqHist: 0,
     totals: 0,
     groupMin: 0,
@@ -181,6 +193,7 @@ export function createKernelBuffers(values: Float32Array): KernelBuffers | null 
   const errStride = MAX_BINS + 1;
   ptr.errHist = take(4 * 4 * errStride);
   ptr.deqEdges = take(8 * errStride);
+  ptr.deqEdges32 = take(4 * errStride);
   ptr.deqHist = take(4 * 4 * errStride);
   ptr.totals = take(4 * MAX_LEVELS);
   ptr.groupMin = take(4 * MINMAX_GROUPS);
@@ -204,6 +217,7 @@ export function createKernelBuffers(values: Float32Array): KernelBuffers | null 
       counts: new Uint32Array(buffer, ptr.counts, 4 * MAX_LEVELS),
       errHist: new Uint32Array(buffer, ptr.errHist, 4 * errStride),
       deqEdges: new Float64Array(buffer, ptr.deqEdges, errStride),
+      deqEdges32: new Float32Array(buffer, ptr.deqEdges32, errStride),
       deqHist: new Uint32Array(buffer, ptr.deqHist, 4 * errStride),
       totals: new Uint32Array(buffer, ptr.totals, MAX_LEVELS),
       groupMin: new Float32Array(buffer, ptr.groupMin, MINMAX_GROUPS),
