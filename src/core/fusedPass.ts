@@ -1,8 +1,12 @@
 /**
  * The fused pass: one read of the input fills the codes, the dequantized values, the error metrics, the
  * dequantized and error histograms, the per-row MSE and the heatmap cells together (PERFORMANCE.md: separate
- * loops and fresh arrays cost 5x more). Integer schemes quantize inside the pass (`quantizeSegment`); other
- * formats have already written codes and dequantized values, and the pass only measures (`measureSegment`).
+ * loops and fresh arrays cost 5x more). Integer schemes quantize inside the pass (`quantizeSpan`); other
+ * formats have already written codes and dequantized values, and the pass only measures (`measureSpan`).
+ *
+ * This is the reference implementation and the fallback: where WebAssembly SIMD runs, wasmPass.ts does the same
+ * work on the kernel (src/wasm/fusedKernel.ts) with the same results, and tests/core/wasmPass.test.ts holds the
+ * two together. A change to the semantics here must be made there too.
  *
  * Speed notes (measured on the 2-core dev VM, 1024 x 1024):
  * - Each heatmap cell's sum of |error| lives in a register until the column crosses into the next cell (no
