@@ -52,6 +52,7 @@ export function prepareFormat(
     storage: out.storage,
     levelsTotal: out.levelsTotal,
     clipReport: null,
+    valueOfCode: out.valueOfCode ?? null,
   };
 }
 

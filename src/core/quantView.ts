@@ -41,6 +41,8 @@ export interface Prepared {
   storage: string;
   levelsTotal: number;
   clipReport: ClipReport | null;
+  /** Formats whose values are a function of the code within a group (FormatOutput.valueOfCode); else null. */
+  valueOfCode: ((group: number, pattern: number) => number) | null;
 }
 
 /** Optional clipping searches (KL, OCTAV) supplied by clipSearch/. */
@@ -141,7 +143,9 @@ function runQuantization(
   const gridRows = Math.ceil(rows / rowsPerCell);
   const gridCols = Math.ceil(cols / colsPerCell);
 
-  const perTensorInteger = prepared.integer !== null && prepared.groups === 1;
+  // One group whose values follow from the codes: the dequantized histogram comes from the code counts afterwards.
+  const perTensorCoded =
+    prepared.groups === 1 && (prepared.integer !== null || prepared.valueOfCode !== null);
   cache.codeCounts.fill(0);
   const ctx: PassContext = {
     x: tensor.data,
@@ -157,7 +161,7 @@ function runQuantization(
     rng: prepared.integer && prepared.integer.rounding === 3 ? createRng(prepared.integer.seed) : null,
     codeCounts: cache.codeCounts,
     codeOffset: prepared.integer?.qmin ?? 0,
-    deqHist: perTensorInteger ? null : new Uint32Array(view.bins),
+    deqHist: perTensorCoded ? null : new Uint32Array(view.bins),
     segCounts: countsPerGroup(prepared, cols)
       ? new Uint32Array(prepared.integer!.qmax - prepared.integer!.qmin + 1)
       : null,
@@ -190,15 +194,16 @@ function runQuantization(
   let deqHist = ctx.deqHist;
   let deqOutside = ctx.acc[ACC.deqOutside];
   if (deqHist === null) {
-    // Per-tensor integer scheme: every code has one dequantized value, so bin the 2^b code counts, not n values.
+    // One group where every code has one dequantized value: bin the code counts (2^b of them), not n values.
     deqHist = new Uint32Array(view.bins);
-    const { qmin } = prepared.integer!;
+    const qmin = prepared.integer?.qmin ?? 0;
     const d = prepared.step[0];
     const z = prepared.zero[0];
+    const valueOfCode = prepared.valueOfCode;
     for (let k = 0; k < cache.codeCounts.length; k++) {
       const count = cache.codeCounts[k];
       if (count === 0) continue;
-      const v = dequantizeCode(k + qmin, d, z);
+      const v = valueOfCode ? valueOfCode(0, k) : dequantizeCode(k + qmin, d, z);
       const b = binOf(binner, v);
       if (b < 0) deqOutside += count;
       else deqHist[b] += count;
@@ -386,6 +391,7 @@ function prepareInteger(
     storage: `int${scheme.bits} + FP16 scale${zeroPointBits ? ` + ${zeroPointBits}-bit zero point` : ''} per ${describeGroup(granularity)}`,
     levelsTotal: 2 ** scheme.bits - (qmin === -qmax ? 1 : 0),
     clipReport: params.clipReport,
+    valueOfCode: null,
   };
 }
 

@@ -66,8 +66,11 @@ export function runPassWasm(
   // Integers count codes q - qmin (levels of them); formats count 16-bit patterns.
   const qmin = integer ? ctx.qmin : 0;
   const levels = integer ? ctx.qmax - ctx.qmin + 1 : PATTERNS;
+  // Integer codes (few, often repeated by neighbours) count into four lane sub-arrays; 2^16 patterns share one
+  // array (four would spread the counts over 1 MiB, past the cache, and neighbours rarely repeat a pattern).
+  const laneStride = integer ? levels : 0;
   const errBins = ctx.errHist.length;
-  counts.fill(0, 0, 4 * levels);
+  counts.fill(0, 0, integer ? 4 * levels : levels);
   errHist.fill(0);
   heatRow.fill(0, 0, gridCols);
   acc[0] = 0;
@@ -75,7 +78,7 @@ export function runPassWasm(
   acc[2] = 0;
   kernel.setLayout(
     ptr.counts,
-    levels,
+    laneStride,
     ptr.errHist,
     errStride,
     errBins,
@@ -139,7 +142,9 @@ export function runPassWasm(
     const n =
       deqMode === 2
         ? buffers.totals[k]
-        : counts[k] + counts[levels + k] + counts[2 * levels + k] + counts[3 * levels + k];
+        : laneStride === 0
+          ? counts[k]
+          : counts[k] + counts[levels + k] + counts[2 * levels + k] + counts[3 * levels + k];
     if (n !== 0) codeCounts[(k + qmin - codeOffset) & 0xffff] += n;
   }
   for (let b = 0; b <= errBins; b++) {

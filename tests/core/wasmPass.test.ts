@@ -16,6 +16,7 @@ import {
   type Scheme,
 } from '../../src/core';
 import { groupMinMaxInto } from '../../src/core/groupStats';
+import { createBinner, histogramInto } from '../../src/core/histogram';
 import { computeQuantView, quantize } from '../../src/core/quantView';
 import { createTensorCache } from '../../src/core/tensorCache';
 import type { QuantView, ViewParams } from '../../src/core/view';
@@ -333,6 +334,30 @@ describe('the WebAssembly SIMD kernel of the fused integer pass', () => {
       ),
       { numRuns: 120 },
     );
+  });
+
+  it('a single-group float format bins its dequantized histogram from the code counts: the same counts as binning each value', () => {
+    const data = Float32Array.from(
+      { length: 96 * 200 },
+      (_, i) => Math.sin(i * 0.37) * (i % 89 === 0 ? 600 : 2),
+    );
+    const tensor = { rows: 96, cols: 200, data };
+    for (const wasm of [true, false])
+      for (const format of ['fp16', 'bf16', 'e4m3', 'e5m2', 'e2m1'] as const)
+        for (const scaling of ['none', 'tensor'] as const) {
+          const cache = createTensorCache(tensor, { wasm });
+          const view = computeQuantView(
+            tensor,
+            { kind: 'float', format, scaling, groupSize: 32, saturate: false },
+            { bins: 77, range: [-3, 2.5], errorBins: 9, group: 0, heatmapMaxCells: 7 },
+            cache,
+          );
+          const binner = createBinner(view.histogram.edges);
+          const direct = new Uint32Array(77);
+          const outside = histogramInto(cache.dequantized, binner, direct);
+          expect(Array.from(view.histogram.dequantized)).toEqual(Array.from(direct));
+          expect(view.histogram.outsideDequantized).toBe(outside);
+        }
   });
 
   it('leaves stochastic rounding, per-column groups and non-finite inputs to the JS pass', () => {

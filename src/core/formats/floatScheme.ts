@@ -241,6 +241,8 @@ export function quantizeFloatScheme(t: Tensor2D, scheme: FloatScheme, out: Forma
     granularity,
     ...params,
     levelsOf: (group: number) => scaledLevels(elementValues, params.scale[group]),
+    // what both encoders store: fround(table[p] * scale) (a plain cast has scale 1)
+    valueOfCode: (group: number, pattern: number) => Math.fround(table[pattern] * params.scale[group]),
     bitsPerWeight: floatBitsPerWeight(scheme, rows, cols),
     storage: floatStorage(scheme),
     levelsTotal: 2 ** spec.bits,

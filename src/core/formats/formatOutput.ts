@@ -21,6 +21,12 @@ export interface FormatOutput {
   hi: Float32Array;
   /** Ascending distinct dequantized grid points of group g (float formats: the uneven float grid times the scale). */
   levelsOf(group: number): Float32Array;
+  /**
+   * The dequantized value of the code with 16-bit pattern `pattern` in `group`, for formats where every value is
+   * a function of its code within its group (float element formats). A single-group tensor then bins its
+   * dequantized histogram from the code counts instead of value by value. Absent: not known per code.
+   */
+  valueOfCode?(group: number, pattern: number): number;
   /** Element bits plus every scale / zero-point / codebook bit stored for this tensor, divided by rows * cols. */
   bitsPerWeight: number;
   /** Plain words: "E2M1 elements + E8M0 scale per 32". */
