@@ -107,11 +107,15 @@ const fmt = (ms: number) => (ms < 10 ? ms.toFixed(2) : ms.toFixed(1));
 
 console.log(`Quantization Explorer engine benchmark — node ${process.version}, ${new Date().toISOString()}`);
 console.log(`median of ${repeats} calls after a warm-up; ratios are within this run, on the same data\n`);
-// Warm the JIT on a small matrix first (PERFORMANCE.md: first huge call runs partly unoptimised).
+// Warm the JIT on a small matrix first (PERFORMANCE.md: first huge call runs partly unoptimised), on both the
+// JS loops and the WebAssembly kernel (V8 first runs WebAssembly in its baseline tier and optimises hot functions
+// later: without this the first table row would be timed partly in baseline code).
 {
   const small = generateTensor({ ...DEFAULT_GENERATOR, rows: 64, cols: 256 });
-  const cache = createTensorCache(small);
-  for (let k = 0; k < 20; k++) for (const [, s] of schemes) computeQuantView(small, s, DEFAULT_VIEW, cache);
+  for (const wasm of [false, true]) {
+    const cache = createTensorCache(small, { wasm });
+    for (let k = 0; k < 20; k++) for (const [, s] of schemes) computeQuantView(small, s, DEFAULT_VIEW, cache);
+  }
 }
 
 for (const size of sizes) {
@@ -126,15 +130,19 @@ for (const size of sizes) {
   const memcpyFloor = (timeMedian(() => outF.set(t.data), n) * 9) / 8;
   const numpy = numpyMedians(t, n);
   console.log(
-    `## ${size} x ${size} (${((size * size * 4) / 2 ** 20).toFixed(0)} MiB float32); bandwidth floor ${fmt(floor)} ms (plain JS pass), ${fmt(memcpyFloor)} ms at memcpy speed`,
+    `## ${size} x ${size} (${((size * size * 4) / 2 ** 20).toFixed(0)} MiB float32); bandwidth floor ${fmt(floor)} ms (plain JS pass), ${fmt(memcpyFloor)} ms at memcpy speed (the ratios use the floors measured again before each row)`,
   );
   console.log('| scheme | engine ms | numpy ms | numpy / engine | engine / floor | engine / memcpy floor |');
   console.log('| --- | ---: | ---: | ---: | ---: | ---: |');
   for (const [name, scheme] of schemes) {
+    // The floors again right before each row: this VM's speed drifts within a run, and a ratio should compare
+    // two things measured at the same moment.
+    const floorNow = timeMedian(() => bandwidthFloor(t, outF, outI), n);
+    const memcpyNow = (timeMedian(() => outF.set(t.data), n) * 9) / 8;
     const ms = timeMedian(() => computeQuantView(t, scheme, DEFAULT_VIEW, cache), n);
     const np = numpy?.[name];
     console.log(
-      `| ${name} | ${fmt(ms)} | ${np === undefined ? '–' : fmt(np)} | ${np === undefined ? '–' : (np / ms).toFixed(2)} | ${(ms / floor).toFixed(1)} | ${(ms / memcpyFloor).toFixed(0)} |`,
+      `| ${name} | ${fmt(ms)} | ${np === undefined ? '–' : fmt(np)} | ${np === undefined ? '–' : (np / ms).toFixed(2)} | ${(ms / floorNow).toFixed(1)} | ${(ms / memcpyNow).toFixed(0)} |`,
     );
   }
   if (withFormats) {
