@@ -677,3 +677,121 @@ export function decodeCodebook(codes: usize, deq: usize, n: i32, scale: f32): vo
     store<f32>(deq + ((<usize>i) << 2), load<f32>(cbValues + (c << 2)) * scale);
   }
 }
+
+/**
+ * x rounded to the selected float format and back (non-saturating), as floatFormat.ts `roundToFormat`: the
+ * GGUF types store their block scales as FP16 (select FP16 first with `setFloatFormat` and its value table).
+ */
+// @ts-ignore: decorator
+@inline function roundToSelectedFormat(x: f32): f32 {
+  const bits = reinterpret<u32>(x);
+  const u = bits & 0x7fffffff;
+  let p: u32;
+  if (u >= 0x7f800000) p = fOverflowPattern;
+  else if (u < fNormalMinBits) p = <u32>nearest<f32>(abs<f32>(x) * fInvSubA * fInvSubB);
+  else {
+    p = (u + fRoundAdd + ((u >>> fShift) & 1)) >>> fShift;
+    if (p > fMaxPattern) p = fOverflowPattern;
+  }
+  p += (bits >>> 31) * fSignBit;
+  return load<f32>(fTable + ((<usize>p) << 2));
+}
+
+/** C `roundf` (half away from zero) of a float32 value, in float64 as ggml.ts does. */
+// @ts-ignore: decorator
+@inline function roundf(v: f32): f64 {
+  const d = <f64>v;
+  return d >= 0 ? floor(d + 0.5) : -floor(-d + 0.5);
+}
+
+/**
+ * JavaScript's ToInt32, as an Int32Array store or `&` applies it in ggml.ts: truncation, then modulo 2^32, and 0
+ * for ±Inf / NaN (a scale that overflowed to Inf makes x * id infinite). WebAssembly's conversion saturates
+ * instead, so it is spelled out.
+ */
+function toInt32(d: f64): i32 {
+  if (!isFinite<f64>(d)) return 0;
+  const t = trunc<f64>(d);
+  const m = t - floor<f64>(t / 4294967296) * 4294967296;
+  return <i32>(<u32>m);
+}
+
+/**
+ * One row of a GGUF legacy type (ggml.ts, from llama.cpp `quantize_row_*_ref`): blocks of 32 along the row (a
+ * short last block zero-padded), codes and x_hat = fround(fround(A * (q - Z)) + B) (B = 0: no add), and each
+ * block's FP16 scale A and offset B into outA / outB. `type`: 0 Q8_0, 1 Q4_0, 2 Q5_0, 3 Q4_1, 4 Q5_1. FP16 must
+ * be the selected float format. Finite input only.
+ */
+export function ggmlLegacyRow(type: i32, x: usize, codes: usize, deq: usize, cols: i32, outA: usize, outB: usize): void {
+  const blocks = (cols + 31) >> 5;
+  for (let b: i32 = 0; b < blocks; b++) {
+    const c0 = b << 5;
+    const len = min(32, cols - c0);
+    const xb = x + ((<usize>c0) << 2);
+    const cb = codes + ((<usize>c0) << 1);
+    const db = deq + ((<usize>c0) << 2);
+    let a: f32 = 0;
+    let off: f32 = 0;
+    if (type == 0) {
+      let amax: f32 = 0;
+      for (let j = 0; j < len; j++) amax = max<f32>(amax, abs<f32>(load<f32>(xb + ((<usize>j) << 2))));
+      const d = amax / <f32>127;
+      const id: f32 = d != 0 ? <f32>1 / d : 0;
+      a = roundToSelectedFormat(d);
+      for (let j = 0; j < len; j++) {
+        const q = toInt32(roundf(load<f32>(xb + ((<usize>j) << 2)) * id));
+        store<i16>(cb + ((<usize>j) << 1), <i16>q);
+        store<f32>(db + ((<usize>j) << 2), a * <f32>q);
+      }
+    } else if (type == 1 || type == 2) {
+      const half: i32 = type == 1 ? 8 : 16;
+      const top = 2 * half - 1;
+      const bias = <f32>half + <f32>0.5;
+      let amax: f32 = 0;
+      let mx: f32 = 0;
+      for (let j = 0; j < len; j++) {
+        const v = load<f32>(xb + ((<usize>j) << 2));
+        if (amax < abs<f32>(v)) {
+          amax = abs<f32>(v);
+          mx = v;
+        }
+      }
+      const d = mx / <f32>(-half);
+      const id: f32 = d != 0 ? <f32>1 / d : 0;
+      a = roundToSelectedFormat(d);
+      for (let j = 0; j < len; j++) {
+        const q = toInt32(min<f64>(<f64>top, trunc<f64>(<f64>(load<f32>(xb + ((<usize>j) << 2)) * id + bias))));
+        store<i16>(cb + ((<usize>j) << 1), <i16>q);
+        store<f32>(db + ((<usize>j) << 2), a * <f32>(q - half));
+      }
+    } else {
+      const levels: i32 = type == 3 ? 16 : 32;
+      const cap = type == 3;
+      let lo: f32 = Infinity;
+      let hi: f32 = -Infinity;
+      for (let j = 0; j < len; j++) {
+        const v = load<f32>(xb + ((<usize>j) << 2));
+        if (v < lo) lo = v;
+        if (v > hi) hi = v;
+      }
+      // the zero padding of a short block takes part in its min and max, after the values (as the JS loop)
+      if (len < 32) {
+        if (<f32>0 < lo) lo = 0;
+        if (<f32>0 > hi) hi = 0;
+      }
+      const d = (hi - lo) / <f32>(levels - 1);
+      const id: f32 = d != 0 ? <f32>1 / d : 0;
+      a = roundToSelectedFormat(d);
+      off = roundToSelectedFormat(lo);
+      for (let j = 0; j < len; j++) {
+        const q0 = trunc<f64>(<f64>((load<f32>(xb + ((<usize>j) << 2)) - lo) * id + <f32>0.5));
+        const q = cap ? toInt32(min<f64>(<f64>(levels - 1), q0)) : toInt32(q0) & (levels - 1);
+        store<i16>(cb + ((<usize>j) << 1), <i16>q);
+        const v = a * <f32>q;
+        store<f32>(db + ((<usize>j) << 2), off == 0 ? v : v + off);
+      }
+    }
+    store<f32>(outA + ((<usize>b) << 2), a);
+    store<f32>(outB + ((<usize>b) << 2), off);
+  }
+}

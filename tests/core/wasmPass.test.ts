@@ -306,22 +306,22 @@ describe('the WebAssembly SIMD kernel of the fused integer pass', () => {
     expect(onKernel).toBeGreaterThanOrEqual(formats.length);
   });
 
-  it('encodes any finite float32 values (subnormals and huge ones included) to every float element format as JS does', () => {
+  it('encodes any finite float32 values (subnormals and huge ones included) to every float element, MX and GGUF legacy format as JS does', () => {
     fc.assert(
       fc.property(
         fc.constantFrom('fp16', 'bf16', 'e4m3', 'e5m2', 'e2m3', 'e3m2', 'e2m1'),
         fc.constantFrom('none', 'tensor', 'row', 'group'),
-        fc.constantFrom('mxfp8_e4m3', 'mxfp6_e2m3', 'mxfp4'),
+        fc.constantFrom('mxfp8_e4m3', 'mxfp6_e2m3', 'mxfp4', 'q8_0', 'q4_0', 'q4_1', 'q5_0', 'q5_1'),
         fc.integer({ min: 1, max: 6 }),
         fc.integer({ min: 1, max: 70 }),
         fc.array(fc.float({ noNaN: true, noDefaultInfinity: true }), { minLength: 420, maxLength: 420 }),
-        (format, scaling, mx, rows, cols, pool) => {
+        (format, scaling, block, rows, cols, pool) => {
           const data = Float32Array.from({ length: rows * cols }, (_, i) => pool[i % pool.length]);
           const tensor = { rows, cols, data };
           const view: ViewParams = { bins: 16, range: null, errorBins: 8, group: 0, heatmapMaxCells: 4 };
           for (const scheme of [
             { kind: 'float', format, scaling, groupSize: 7, saturate: scaling !== 'none' },
-            { kind: 'block', format: mx },
+            { kind: 'block', format: block },
           ] as Scheme[]) {
             const a = createTensorCache(tensor, { wasm: true });
             const b = createTensorCache(tensor, { wasm: false });

@@ -91,6 +91,9 @@ interface LegacyType {
   quantize: GgmlBlockQuantizer;
 }
 
+/** The type number of the WebAssembly kernel's `ggmlLegacyRow` (same quantizers, same bits). */
+const KERNEL_TYPE: Readonly<Record<GgmlLegacyId, number>> = { q8_0: 0, q4_0: 1, q5_0: 2, q4_1: 3, q5_1: 4 };
+
 /** Block sizes in bytes from `ggml-common.h`: Q8_0 2 + 32, Q4_0 2 + 16, Q4_1 4 + 16, Q5_0 2 + 4 + 16, Q5_1 4 + 4 + 16. */
 const LEGACY: Readonly<Record<GgmlLegacyId, LegacyType>> = {
   q8_0: {
@@ -166,5 +169,5 @@ export function ggmlLegacyLayout(id: GgmlLegacyId): GgmlLayout {
  */
 export function quantizeGgmlLegacy(t: Tensor2D, id: GgmlLegacyId, out: FormatBuffers): FormatOutput {
   const { layout, quantize } = LEGACY[id];
-  return quantizeGgmlRows(t, layout, quantize, out);
+  return quantizeGgmlRows(t, layout, quantize, out, KERNEL_TYPE[id]);
 }

@@ -9,7 +9,7 @@
  * (GCC's default -ffp-contract=fast with -march=native) can differ in the last bit; this follows a non-FMA build.
  */
 import type { Tensor2D } from '../tensor';
-import { encodeFloat, roundToFormat } from './floatFormat';
+import { encodeFloat, encoderConstants, roundToFormat, valueTable } from './floatFormat';
 import { createGroupParams, type FormatBuffers, type FormatOutput, sortedDistinct } from './formatOutput';
 
 const f = Math.fround;
@@ -87,6 +87,7 @@ export function quantizeGgmlRows(
   layout: GgmlLayout,
   quantizeBlock: GgmlBlockQuantizer,
   out: FormatBuffers,
+  kernelType?: number,
 ): FormatOutput {
   const { rows, cols, data } = t;
   const { blockSize, subSize, qmin, qmax } = layout;
@@ -103,7 +104,29 @@ export function quantizeGgmlRows(
   const Z = new Int32Array(subPerBlock);
   const B = new Float32Array(subPerBlock);
 
-  for (let r = 0; r < rows; r++) {
+  // The legacy types (one sub-block per block) run on the WebAssembly kernel where it is given: the same codes,
+  // values and block parameters, one row per call.
+  const kernel =
+    kernelType !== undefined && subPerBlock === 1 && blocksPerRow <= 65536 ? out.kernel : undefined;
+  if (kernel) kernel.selectFormat(encoderConstants('fp16'), valueTable('fp16'), false);
+  const rowsByKernel = kernel ? rows : 0;
+  for (let r = 0; r < rowsByKernel; r++) {
+    const blockParams = kernel!.ggmlLegacyRow(kernelType!, r * cols, cols);
+    const z = kernelType === 1 ? 8 : kernelType === 2 ? 16 : 0; // Q4_0 / Q5_0 offsets
+    for (let b = 0; b < blocksPerRow; b++) {
+      const g = r * groupsPerRow + b;
+      const a = blockParams.scale[b];
+      const off = blockParams.offset[b];
+      params.scale[g] = a;
+      params.zeroPoint[g] = z;
+      offset[g] = off;
+      const first = ggmlDequant(a, z, off, qmin);
+      const last = ggmlDequant(a, z, off, qmax);
+      params.lo[g] = Math.min(first, last);
+      params.hi[g] = Math.max(first, last);
+    }
+  }
+  for (let r = rowsByKernel; r < rows; r++) {
     for (let b = 0; b < blocksPerRow; b++) {
       const c0 = b * blockSize;
       const length = Math.min(blockSize, cols - c0);

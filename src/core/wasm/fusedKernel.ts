@@ -67,6 +67,15 @@ interface KernelExports {
   setCodebook(values: number, bounds: number, cells: number): void;
   bucketizeCodes(x: number, codes: number, n: number, inv: number): void;
   decodeCodebook(codes: number, deq: number, n: number, scale: number): void;
+  ggmlLegacyRow(
+    type: number,
+    x: number,
+    codes: number,
+    deq: number,
+    cols: number,
+    outA: number,
+    outB: number,
+  ): void;
   quantizeSpan: SpanFunction;
 }
 
@@ -275,6 +284,12 @@ export interface FloatKernel {
   bucketize(start: number, end: number, inv: number): void;
   /** dequantized [start, end) = values[code] * scale. */
   decode(start: number, end: number, scale: number): void;
+  /**
+   * One row (starting at value `start`, `cols` long) of a GGUF legacy type (0 Q8_0, 1 Q4_0, 2 Q5_0, 3 Q4_1,
+   * 4 Q5_1; FP16 must be the selected format): codes and values, and per block of 32 its FP16 scale and offset
+   * (views valid until the next call).
+   */
+  ggmlLegacyRow(type: number, start: number, cols: number): { scale: Float32Array; offset: Float32Array };
 }
 
 /** The encoder on `buffers` (its copy of the tensor's values and its output views). */
@@ -317,5 +332,19 @@ export function floatKernelOf(buffers: KernelBuffers): FloatKernel {
       kernel.bucketizeCodes(ptr.x + 4 * start, ptr.codes + 2 * start, end - start, inv),
     decode: (start, end, scale) =>
       kernel.decodeCodebook(ptr.codes + 2 * start, ptr.deq + 4 * start, end - start, scale),
+    ggmlLegacyRow(type, start, cols) {
+      const blocks = Math.ceil(cols / 32);
+      if (blocks > MINMAX_GROUPS) throw new RangeError(`rows of more than ${MINMAX_GROUPS * 32} values`);
+      kernel.ggmlLegacyRow(
+        type,
+        ptr.x + 4 * start,
+        ptr.codes + 2 * start,
+        ptr.deq + 4 * start,
+        cols,
+        ptr.groupMin,
+        ptr.groupMax,
+      );
+      return { scale: buffers.groupMin.subarray(0, blocks), offset: buffers.groupMax.subarray(0, blocks) };
+    },
   };
 }

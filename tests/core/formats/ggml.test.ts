@@ -5,6 +5,7 @@ import { quantizeFormatInto } from '../../../src/core/formats';
 import { nearestInt, roundToFp16 } from '../../../src/core/formats/ggmlCommon';
 import type { BlockFormatId } from '../../../src/core/scheme';
 import { createTensor } from '../../../src/core/tensor';
+import { createKernelBuffers, floatKernelOf } from '../../../src/core/wasm/fusedKernel';
 
 interface GgmlFixture {
   inputs: Record<string, { rows: number; cols: number; values: number[] }>;
@@ -15,11 +16,15 @@ const fixture: GgmlFixture = JSON.parse(
   readFileSync(fileURLToPath(new URL('../../fixtures/formats/ggml_fixtures.json', import.meta.url)), 'utf8'),
 );
 
-function run(format: BlockFormatId, rows: number, cols: number, values: ArrayLike<number>) {
+/** `onKernel`: through the WebAssembly kernel's buffers and encoder (finite inputs only), as the engine does. */
+function run(format: BlockFormatId, rows: number, cols: number, values: ArrayLike<number>, onKernel = false) {
   const t = createTensor(rows, cols, Float32Array.from(values));
-  const out = { codes: new Int16Array(rows * cols), dequantized: new Float32Array(rows * cols) };
+  const buffers = onKernel ? createKernelBuffers(t.data) : null;
+  const out = buffers
+    ? { codes: buffers.codes, dequantized: buffers.dequantized, kernel: floatKernelOf(buffers) }
+    : { codes: new Int16Array(rows * cols), dequantized: new Float32Array(rows * cols) };
   const result = quantizeFormatInto(t, { kind: 'block', format }, out);
-  return { ...out, result };
+  return { codes: out.codes, dequantized: out.dequantized, result };
 }
 
 describe('GGUF quantizers against the NumPy port of quantize_row_*_ref (make_ggml_fixtures.py)', () => {
@@ -31,6 +36,13 @@ describe('GGUF quantizers against the NumPy port of quantize_row_*_ref (make_ggm
       // Bit-exact (signs of zeros included): the fixture holds float32 values as exact JSON doubles.
       expect(Array.from(dequantized)).toEqual(c.dequantized);
     });
+    const input = fixture.inputs[c.shape];
+    if (input.values.every(Number.isFinite))
+      it(`${c.format} on the ${c.shape} rows, on the WebAssembly kernel: the same codes and values`, () => {
+        const { codes, dequantized } = run(c.format, input.rows, input.cols, input.values, true);
+        expect(Array.from(codes)).toEqual(c.codes);
+        expect(Array.from(dequantized)).toEqual(c.dequantized);
+      });
   }
 });
 
