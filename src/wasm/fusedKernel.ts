@@ -795,3 +795,19 @@ export function ggmlLegacyRow(type: i32, x: usize, codes: usize, deq: usize, col
     store<f32>(outB + ((<usize>b) << 2), off);
   }
 }
+
+/**
+ * mx.ts `quantizeInt8ElementsInto` (MXINT8 elements of one block, power-of-two scale X): k = rne(fround(fround(x /
+ * X) * 64)) clamped to ±127, x_hat = (k / 64) * X, and -0 for a negative value that rounds to 0. Finite input.
+ */
+export function mxInt8Block(x: usize, codes: usize, deq: usize, n: i32, scaleX: f32): void {
+  for (let i: i32 = 0; i < n; i++) {
+    const xi = load<f32>(x + ((<usize>i) << 2));
+    // + 0: the JS magic-number rounding gives +0 where nearest gives -0
+    let k = nearest<f32>((xi / scaleX) * <f32>64) + <f32>0;
+    if (k > 127) k = 127;
+    else if (k < -127) k = -127;
+    store<i16>(codes + ((<usize>i) << 1), <i16>(<i32>k));
+    store<f32>(deq + ((<usize>i) << 2), k == 0 && xi < 0 ? <f32>-0.0 : (k / <f32>64) * scaleX);
+  }
+}

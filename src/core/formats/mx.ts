@@ -185,7 +185,8 @@ export function quantizeMx(
         );
     } else {
       params.scale[g] = Math.fround(scaleX / INT8_ONE);
-      quantizeInt8ElementsInto(data, start, start + length, scaleX, codes, dequantized);
+      if (kernel) kernel.mxInt8(start, start + length, scaleX);
+      else quantizeInt8ElementsInto(data, start, start + length, scaleX, codes, dequantized);
     }
   });
 

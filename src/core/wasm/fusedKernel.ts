@@ -67,6 +67,7 @@ interface KernelExports {
   setCodebook(values: number, bounds: number, cells: number): void;
   bucketizeCodes(x: number, codes: number, n: number, inv: number): void;
   decodeCodebook(codes: number, deq: number, n: number, scale: number): void;
+  mxInt8Block(x: number, codes: number, deq: number, n: number, scaleX: number): void;
   ggmlLegacyRow(
     type: number,
     x: number,
@@ -290,6 +291,8 @@ export interface FloatKernel {
    * (views valid until the next call).
    */
   ggmlLegacyRow(type: number, start: number, cols: number): { scale: Float32Array; offset: Float32Array };
+  /** MXINT8 elements [start, end) with the block's power-of-two scale X. */
+  mxInt8(start: number, end: number, scaleX: number): void;
 }
 
 /** The encoder on `buffers` (its copy of the tensor's values and its output views). */
@@ -332,6 +335,8 @@ export function floatKernelOf(buffers: KernelBuffers): FloatKernel {
       kernel.bucketizeCodes(ptr.x + 4 * start, ptr.codes + 2 * start, end - start, inv),
     decode: (start, end, scale) =>
       kernel.decodeCodebook(ptr.codes + 2 * start, ptr.deq + 4 * start, end - start, scale),
+    mxInt8: (start, end, scaleX) =>
+      kernel.mxInt8Block(ptr.x + 4 * start, ptr.codes + 2 * start, ptr.deq + 4 * start, end - start, scaleX),
     ggmlLegacyRow(type, start, cols) {
       const blocks = Math.ceil(cols / 32);
       if (blocks > MINMAX_GROUPS) throw new RangeError(`rows of more than ${MINMAX_GROUPS * 32} values`);
