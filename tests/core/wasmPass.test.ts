@@ -311,7 +311,17 @@ describe('the WebAssembly SIMD kernel of the fused integer pass', () => {
       fc.property(
         fc.constantFrom('fp16', 'bf16', 'e4m3', 'e5m2', 'e2m3', 'e3m2', 'e2m1'),
         fc.constantFrom('none', 'tensor', 'row', 'group'),
-        fc.constantFrom('mxfp8_e4m3', 'mxfp6_e2m3', 'mxfp4', 'mxint8', 'q8_0', 'q4_0', 'q4_1', 'q5_0', 'q5_1'),
+        fc.constantFrom(
+          'mxfp8_e4m3',
+          'mxfp6_e2m3',
+          'mxfp4',
+          'mxint8',
+          'q8_0',
+          'q4_0',
+          'q4_1',
+          'q5_0',
+          'q5_1',
+        ),
         fc.integer({ min: 1, max: 6 }),
         fc.integer({ min: 1, max: 70 }),
         fc.array(fc.float({ noNaN: true, noDefaultInfinity: true }), { minLength: 420, maxLength: 420 }),
