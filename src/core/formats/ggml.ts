@@ -6,7 +6,13 @@
  */
 import type { Tensor2D } from '../tensor';
 import type { FormatBuffers, FormatOutput } from './formatOutput';
-import { type GgmlBlockQuantizer, type GgmlLayout, quantizeGgmlRows, roundToFp16 } from './ggmlCommon';
+import {
+  type GgmlBlockQuantizer,
+  type GgmlKernelType,
+  type GgmlLayout,
+  quantizeGgmlRows,
+  roundToFp16,
+} from './ggmlCommon';
 
 const f = Math.fround;
 const QK = 32;
@@ -91,8 +97,14 @@ interface LegacyType {
   quantize: GgmlBlockQuantizer;
 }
 
-/** The type number of the WebAssembly kernel's `ggmlLegacyRow` (same quantizers, same bits). */
-const KERNEL_TYPE: Readonly<Record<GgmlLegacyId, number>> = { q8_0: 0, q4_0: 1, q5_0: 2, q4_1: 3, q5_1: 4 };
+/** Each type on the WebAssembly kernel's `ggmlLegacyRow` (same quantizers, same bits). */
+const KERNEL_TYPE: Readonly<Record<GgmlLegacyId, GgmlKernelType>> = {
+  q8_0: { type: 0, zeroPoint: 0 },
+  q4_0: { type: 1, zeroPoint: 8 },
+  q5_0: { type: 2, zeroPoint: 16 },
+  q4_1: { type: 3, zeroPoint: 0 },
+  q5_1: { type: 4, zeroPoint: 0 },
+};
 
 /** Block sizes in bytes from `ggml-common.h`: Q8_0 2 + 32, Q4_0 2 + 16, Q4_1 4 + 16, Q5_0 2 + 4 + 16, Q5_1 4 + 4 + 16. */
 const LEGACY: Readonly<Record<GgmlLegacyId, LegacyType>> = {

@@ -70,6 +70,12 @@ export type GgmlBlockQuantizer = (
   B: Float32Array,
 ) => void;
 
+/** A legacy type as the WebAssembly kernel's `ggmlLegacyRow` knows it: its number and its fixed zero point. */
+export interface GgmlKernelType {
+  type: number;
+  zeroPoint: number;
+}
+
 /** The dequantized value of code q with sub-block parameters (A, z, B), as `dequantize_row_*` computes it. */
 export function ggmlDequant(a: number, z: number, b: number, q: number): number {
   // Skipping "+ 0" keeps the sign of a zero product, as the reference's plain `x0*d` does.
@@ -87,7 +93,7 @@ export function quantizeGgmlRows(
   layout: GgmlLayout,
   quantizeBlock: GgmlBlockQuantizer,
   out: FormatBuffers,
-  kernelType?: number,
+  onKernel?: GgmlKernelType,
 ): FormatOutput {
   const { rows, cols, data } = t;
   const { blockSize, subSize, qmin, qmax } = layout;
@@ -104,27 +110,27 @@ export function quantizeGgmlRows(
   const Z = new Int32Array(subPerBlock);
   const B = new Float32Array(subPerBlock);
 
+  /** Group g's parameters, and its grid's ends as the reference's dequantization gives them. */
+  const setGroup = (g: number, a: number, z: number, off: number) => {
+    params.scale[g] = a;
+    params.zeroPoint[g] = z;
+    offset[g] = off;
+    const first = ggmlDequant(a, z, off, qmin);
+    const last = ggmlDequant(a, z, off, qmax);
+    params.lo[g] = Math.min(first, last);
+    params.hi[g] = Math.max(first, last);
+  };
+
   // The legacy types (one sub-block per block) run on the WebAssembly kernel where it is given: the same codes,
   // values and block parameters, one row per call.
   const kernel =
-    kernelType !== undefined && subPerBlock === 1 && blocksPerRow <= 65536 ? out.kernel : undefined;
+    onKernel !== undefined && subPerBlock === 1 && blocksPerRow <= 65536 ? out.kernel : undefined;
   if (kernel) kernel.selectFormat(encoderConstants('fp16'), valueTable('fp16'), false);
-  const rowsByKernel = kernel ? rows : 0;
+  const rowsByKernel = kernel && onKernel ? rows : 0;
   for (let r = 0; r < rowsByKernel; r++) {
-    const blockParams = kernel!.ggmlLegacyRow(kernelType!, r * cols, cols);
-    const z = kernelType === 1 ? 8 : kernelType === 2 ? 16 : 0; // Q4_0 / Q5_0 offsets
-    for (let b = 0; b < blocksPerRow; b++) {
-      const g = r * groupsPerRow + b;
-      const a = blockParams.scale[b];
-      const off = blockParams.offset[b];
-      params.scale[g] = a;
-      params.zeroPoint[g] = z;
-      offset[g] = off;
-      const first = ggmlDequant(a, z, off, qmin);
-      const last = ggmlDequant(a, z, off, qmax);
-      params.lo[g] = Math.min(first, last);
-      params.hi[g] = Math.max(first, last);
-    }
+    const block = kernel!.ggmlLegacyRow(onKernel!.type, r * cols, cols);
+    for (let b = 0; b < blocksPerRow; b++)
+      setGroup(r * groupsPerRow + b, block.scale[b], onKernel!.zeroPoint, block.offset[b]);
   }
   for (let r = rowsByKernel; r < rows; r++) {
     for (let b = 0; b < blocksPerRow; b++) {
@@ -139,17 +145,10 @@ export function quantizeGgmlRows(
       for (let s = 0; s < subPerBlock; s++) {
         const s0 = s * subSize;
         if (s0 >= length) break;
-        const g = r * groupsPerRow + b * subPerBlock + s;
         const a = A[s];
         const z = Z[s];
         const off = B[s];
-        params.scale[g] = a;
-        params.zeroPoint[g] = z;
-        offset[g] = off;
-        const first = ggmlDequant(a, z, off, qmin);
-        const last = ggmlDequant(a, z, off, qmax);
-        params.lo[g] = Math.min(first, last);
-        params.hi[g] = Math.max(first, last);
+        setGroup(r * groupsPerRow + b * subPerBlock + s, a, z, off);
         const end = Math.min(length, s0 + subSize);
         for (let k = s0; k < end; k++) {
           const v = data[base + k];
