@@ -6,7 +6,7 @@ import { quantizeFormatInto } from './formats';
 import type { Prepared } from './quantView';
 import type { Scheme } from './scheme';
 import type { Tensor2D } from './tensor';
-import type { TensorCache } from './tensorCache';
+import { kernelFor, type TensorCache } from './tensorCache';
 import { floatKernelOf } from './wasm/fusedKernel';
 import { rangeScanWasm } from './wasmPass';
 
@@ -15,21 +15,16 @@ export function prepareFormat(
   scheme: Exclude<Scheme, { kind: 'integer' }>,
   cache: TensorCache,
 ): Prepared {
-  const onKernel = cache.kernel !== null && cache.summary.nonFinite === 0 && t.data === cache.tensor.data;
+  const kernel = kernelFor(cache, t);
   const out = quantizeFormatInto(t, scheme, {
     codes: cache.codes,
     dequantized: cache.dequantized,
-    ...(onKernel && cache.kernel ? { kernel: floatKernelOf(cache.kernel) } : {}),
+    ...(kernel ? { kernel: floatKernelOf(kernel) } : {}),
   });
   // The histogram edges need the dequantized range and the largest error before the measuring pass bins them:
   // one extra read of x and x_hat (the format kernels do not report them), on the SIMD kernel where it runs.
   let { deqMin, deqMax, maxErr } =
-    cache.kernel !== null &&
-    cache.summary.nonFinite === 0 &&
-    t.data === cache.tensor.data &&
-    t.data.length > 0
-      ? rangeScanWasm(cache.kernel)
-      : rangeScan(t.data, cache.dequantized);
+    kernel && t.data.length > 0 ? rangeScanWasm(kernel) : rangeScan(t.data, cache.dequantized);
   if (deqMin > deqMax) {
     deqMin = 0;
     deqMax = 0;

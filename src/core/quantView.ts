@@ -15,7 +15,7 @@ import { createRng } from './random';
 import { roundHalfAway, roundHalfEven, roundingCode } from './rounding';
 import type { Granularity, IntegerScheme, Scheme } from './scheme';
 import { createTensor, type Tensor2D } from './tensor';
-import { createTensorCache, originalHistogram, type TensorCache } from './tensorCache';
+import { createTensorCache, kernelFor, originalHistogram, type TensorCache } from './tensorCache';
 import { validateScheme, validateView } from './validate';
 import type { ClipReport, Heatmap, Metrics, QuantView, ViewParams } from './view';
 import { groupMinMaxWasm, runPassWasm } from './wasmPass';
@@ -173,16 +173,15 @@ function runQuantization(
     colsPerCell,
     acc: new Float64Array(8),
   };
+  const kernel = kernelFor(cache, tensor);
   const ranOnKernel =
-    cache.kernel !== null &&
-    tensor.data === cache.tensor.data &&
+    kernel !== null &&
     runPassWasm(
       ctx,
-      cache.kernel,
+      kernel,
       prepared.integer !== null,
       prepared.granularity,
       prepared.groups,
-      summary.nonFinite,
       rows,
       cols,
       rowsPerCell,
@@ -335,11 +334,8 @@ function prepareInteger(
     gMin[0] = cache.summary.count > 0 ? cache.summary.min : 0;
     gMax[0] = cache.summary.count > 0 ? cache.summary.max : 0;
   } else {
-    const onKernel =
-      cache.kernel !== null &&
-      cache.summary.nonFinite === 0 &&
-      t.data === cache.tensor.data &&
-      groupMinMaxWasm(cache.kernel, granularity, rows, cols, gMin, gMax);
+    const kernel = kernelFor(cache, t);
+    const onKernel = kernel !== null && groupMinMaxWasm(kernel, granularity, rows, cols, gMin, gMax);
     if (!onKernel) groupMinMaxInto(t.data, granularity, rows, cols, gMin, gMax);
   }
   const params = computeIntegerParams(t, scheme, gMin, gMax, options);

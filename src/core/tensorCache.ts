@@ -53,6 +53,16 @@ export function createTensorCache(tensor: Tensor2D, options: { wasm?: boolean } 
   };
 }
 
+/**
+ * The kernel to use for `tensor`, or null for the JS loops: it holds a copy of the cache's own tensor, and its
+ * loops assume finite values (the JS loops mask NaN / ±Inf).
+ */
+export function kernelFor(cache: TensorCache, tensor: Tensor2D): KernelBuffers | null {
+  return cache.kernel !== null && cache.summary.nonFinite === 0 && tensor.data === cache.tensor.data
+    ? cache.kernel
+    : null;
+}
+
 /** The original values' histogram over `binner`'s edges, computed once per edge set. */
 export function originalHistogram(
   cache: TensorCache,

@@ -3,9 +3,10 @@
  * as fusedPass.ts `runSegment` over quantView's rows and groups, four to eight values per instruction. Integer
  * schemes quantize in the kernel (`quantizeSpan`); formats, whose kernels have written codes and dequantized
  * values, are measured there (`measureSpan`). `runPassWasm` returns false for the cases the kernel does not
- * take (stochastic rounding, per-column parameters, non-finite values), and the JS pass runs instead. Either
- * way the codes, dequantized values, counts, histograms, clipped count and largest error are the same bits;
- * Σ error and the heatmap's Σ|error| may differ in the last place (summation order).
+ * take (stochastic rounding, per-column parameters; tensorCache.ts `kernelFor` already left out non-finite
+ * values), and the JS pass runs instead. Either way the codes, dequantized values, counts, histograms, clipped
+ * count and largest error are the same bits; Σ error and the heatmap's Σ|error| may differ in the last place
+ * (summation order).
  */
 import { ACC, type PassContext } from './fusedPass';
 import { groupsPerRow } from './groups';
@@ -16,14 +17,8 @@ import { type KernelBuffers, MINMAX_GROUPS } from './wasm/fusedKernel';
 const PATTERNS = 65536;
 
 /** Whether the kernel can run this pass with the JS pass's exact results. */
-function eligible(
-  ctx: PassContext,
-  integer: boolean,
-  granularity: Granularity,
-  groups: number,
-  nonFinite: number,
-): boolean {
-  if (nonFinite > 0 || granularity.kind === 'column') return false;
+function eligible(ctx: PassContext, integer: boolean, granularity: Granularity, groups: number): boolean {
+  if (granularity.kind === 'column') return false;
   // Infinite edges (a format that overflowed to infinity) take the JS pass, whose NaN bins count nothing.
   const { deqEdges, errEdges } = ctx;
   if (
@@ -54,13 +49,12 @@ export function runPassWasm(
   integer: boolean,
   granularity: Granularity,
   groups: number,
-  nonFinite: number,
   rows: number,
   cols: number,
   rowsPerCell: number,
   gridCols: number,
 ): boolean {
-  if (!eligible(ctx, integer, granularity, groups, nonFinite)) return false;
+  if (!eligible(ctx, integer, granularity, groups)) return false;
   const { kernel, ptr, counts, errHist, heatRow, acc, errStride } = buffers;
   const { colsPerCell, heat, rowSse, step, zero, lo, hi } = ctx;
   // Integers count codes q - qmin (levels of them); formats count 16-bit patterns.
@@ -139,16 +133,11 @@ export function runPassWasm(
   // The tensor's code counts: the kernel's per-group totals, or the lane sub-arrays of the whole pass.
   const { codeCounts, codeOffset } = ctx;
   for (let k = 0; k < levels; k++) {
-    const n =
-      deqMode === 2
-        ? buffers.totals[k]
-        : laneStride === 0
-          ? counts[k]
-          : counts[k] + counts[levels + k] + counts[2 * levels + k] + counts[3 * levels + k];
+    const n = deqMode === 2 ? buffers.totals[k] : laneSum(counts, laneStride, k);
     if (n !== 0) codeCounts[(k + qmin - codeOffset) & 0xffff] += n;
   }
   for (let b = 0; b <= errBins; b++) {
-    const n = errHist[b] + errHist[errStride + b] + errHist[2 * errStride + b] + errHist[3 * errStride + b];
+    const n = laneSum(errHist, errStride, b);
     if (b < errBins) ctx.errHist[b] += n;
     else ctx.acc[ACC.errOutside] += n;
   }
@@ -156,7 +145,7 @@ export function runPassWasm(
     const hist = buffers.deqHist;
     const stride = deqBins + 1;
     for (let b = 0; b <= deqBins; b++) {
-      const n = hist[b] + hist[stride + b] + hist[2 * stride + b] + hist[3 * stride + b];
+      const n = laneSum(hist, stride, b);
       if (b < deqBins) ctx.deqHist[b] += n;
       else ctx.acc[ACC.deqOutside] += n;
     }
@@ -165,6 +154,11 @@ export function runPassWasm(
   ctx.acc[ACC.maxErr2] = acc[1];
   ctx.acc[ACC.clipped] += acc[2];
   return true;
+}
+
+/** Entry k summed over the kernel's four lane sub-arrays, `stride` apart (stride 0: one shared array). */
+function laneSum(a: Uint32Array, stride: number, k: number): number {
+  return stride === 0 ? a[k] : a[k] + a[stride + k] + a[2 * stride + k] + a[3 * stride + k];
 }
 
 /**

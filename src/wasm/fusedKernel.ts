@@ -221,6 +221,17 @@ export function setSpan(d: f32, z: f32, qmin: f32, qmax: f32, lo: f32, hi: f32, 
   return floor<f32>(t);
 }
 
+/** The smallest / largest of a vector's four float32 lanes. */
+// @ts-ignore: decorator
+@inline function laneMin(v: v128): f32 {
+  return min<f32>(min<f32>(f32x4.extract_lane(v, 0), f32x4.extract_lane(v, 1)), min<f32>(f32x4.extract_lane(v, 2), f32x4.extract_lane(v, 3)));
+}
+
+// @ts-ignore: decorator
+@inline function laneMax(v: v128): f32 {
+  return max<f32>(max<f32>(f32x4.extract_lane(v, 0), f32x4.extract_lane(v, 1)), max<f32>(f32x4.extract_lane(v, 2), f32x4.extract_lane(v, 3)));
+}
+
 // @ts-ignore: decorator
 @inline function bump(base: usize, index: i32): void {
   const p = base + ((<usize>index) << 2);
@@ -451,8 +462,8 @@ export function rangeScan(x: usize, deq: usize, n: i32, out: usize): void {
     );
     err = f64x2.pmax(err, f64x2.pmax(e0, e1));
   }
-  let vMin = min<f32>(min<f32>(f32x4.extract_lane(lo, 0), f32x4.extract_lane(lo, 1)), min<f32>(f32x4.extract_lane(lo, 2), f32x4.extract_lane(lo, 3)));
-  let vMax = max<f32>(max<f32>(f32x4.extract_lane(hi, 0), f32x4.extract_lane(hi, 1)), max<f32>(f32x4.extract_lane(hi, 2), f32x4.extract_lane(hi, 3)));
+  let vMin = laneMin(lo);
+  let vMax = laneMax(hi);
   let maxErr = max<f64>(f64x2.extract_lane(err, 0), f64x2.extract_lane(err, 1));
   for (; i < n; i++) {
     const v = load<f32>(deq + ((<usize>i) << 2));
@@ -501,8 +512,8 @@ export function groupMinMax(x: usize, rows: i32, cols: i32, size: i32, outMin: u
         }
         const l = f32x4.pmin(lo0, lo1);
         const h = f32x4.pmax(hi0, hi1);
-        lo = min<f32>(min<f32>(f32x4.extract_lane(l, 0), f32x4.extract_lane(l, 1)), min<f32>(f32x4.extract_lane(l, 2), f32x4.extract_lane(l, 3)));
-        hi = max<f32>(max<f32>(f32x4.extract_lane(h, 0), f32x4.extract_lane(h, 1)), max<f32>(f32x4.extract_lane(h, 2), f32x4.extract_lane(h, 3)));
+        lo = laneMin(l);
+        hi = laneMax(h);
       }
       for (; i < end; i++) {
         const v = load<f32>(row + ((<usize>i) << 2));
@@ -632,7 +643,7 @@ export function absMax(x: usize, n: i32): f32 {
     m1 = f32x4.pmax(m1, f32x4.abs(v128.load(x + ((<usize>i) << 2), 16)));
   }
   const m = f32x4.pmax(m0, m1);
-  let best = max<f32>(max<f32>(f32x4.extract_lane(m, 0), f32x4.extract_lane(m, 1)), max<f32>(f32x4.extract_lane(m, 2), f32x4.extract_lane(m, 3)));
+  let best = laneMax(m);
   for (; i < n; i++) {
     const a = abs<f32>(load<f32>(x + ((<usize>i) << 2)));
     if (a > best) best = a;
