@@ -17,13 +17,13 @@ import {
   type TensorCache,
 } from '../src/core';
 
+import { timeMedian } from './timing';
+
 export interface FormatRow {
   name: string;
   ms: number;
   bitsPerWeight: number;
 }
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 /** Every non-integer scheme the sweep tries, plus the raw casts (no scale) of the float formats. */
 export function benchFormatSchemes(): FormatScheme[] {
@@ -32,17 +32,6 @@ export function benchFormatSchemes(): FormatScheme[] {
     .filter((s) => s.kind === 'float')
     .map((s) => ({ ...s, scaling: 'none' as const }));
   return [...sweep, ...raw];
-}
-
-function timeMedian(fn: () => void, n: number): number {
-  fn(); // warm-up at full size
-  const times: number[] = [];
-  for (let i = 0; i < n; i++) {
-    const t0 = performance.now();
-    fn();
-    times.push(performance.now() - t0);
-  }
-  return median(times);
 }
 
 /** One row per format: median ms of a full recompute of `t` (the cache holds the per-tensor work, as in the app). */

@@ -24,6 +24,7 @@ import {
   type Tensor2D,
 } from '../src/core';
 import { formatRows, sweepRow } from './formatsBench';
+import { timeMedian } from './timing';
 
 const args = process.argv.slice(2);
 const option = (name: string, fallback: string) => {
@@ -34,19 +35,6 @@ const sizes = option('sizes', '1024,4096').split(',').map(Number);
 const repeats = Number(option('repeats', '7'));
 const withNumpy = !args.includes('--no-numpy');
 const withFormats = !args.includes('--no-formats');
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-
-function timeMedian(fn: () => void, n: number): number {
-  fn(); // warm-up at full size
-  const times: number[] = [];
-  for (let i = 0; i < n; i++) {
-    const t0 = performance.now();
-    fn();
-    times.push(performance.now() - t0);
-  }
-  return median(times);
-}
 
 /** Reads x once and writes a float32 and an int8 array: the least any full recompute must move. */
 function bandwidthFloor(t: Tensor2D, outF: Float32Array, outI: Int8Array): void {

@@ -15,15 +15,13 @@
  * Usage: npm run build && node bench/browser/loadBench.mjs [--repeats 5] [--json out.json] [--keep]
  * Needs the system Chromium (CHROMIUM_PATH or /usr/bin/chromium). Serves dist/ itself on 127.0.0.1.
  */
-import { createReadStream, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { mkdtemp, open, rm, stat } from 'node:fs/promises';
-import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
-import { dirname, extname, join, normalize, resolve, sep } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { chromium } from 'playwright-core';
+import { CHROMIUM_ARGS, chromiumPath, median, serveDist } from './harness.mjs';
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const args = process.argv.slice(2);
 const option = (name, fallback) => {
   const i = args.indexOf(`--${name}`);
@@ -126,36 +124,6 @@ async function writeSparseSafetensors(dir) {
 }
 
 // ---------------------------------------------------------------- server, browser, memory
-
-const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.svg': 'image/svg+xml' };
-
-async function serveDist() {
-  const base = join(root, 'dist');
-  if (!existsSync(join(base, 'index.html')))
-    throw new Error('dist/index.html is missing: run `npm run build` first');
-  const server = createServer(async (req, res) => {
-    const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
-    let file = normalize(join(base, path));
-    if (file !== base && !file.startsWith(base + sep)) return res.writeHead(403).end();
-    const info = await stat(file).catch(() => null);
-    if (info?.isDirectory()) file = join(file, 'index.html');
-    else if (!info) return res.writeHead(404).end();
-    res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' });
-    createReadStream(file).pipe(res);
-  });
-  await new Promise((done) => server.listen(0, '127.0.0.1', done));
-  return {
-    url: `http://127.0.0.1:${server.address().port}/`,
-    close: () => new Promise((d) => server.close(d)),
-  };
-}
-
-function chromiumPath() {
-  const path = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-  if (!existsSync(path))
-    throw new Error(`Chromium not found at ${path}: \`apt-get install -y chromium\` or set CHROMIUM_PATH`);
-  return path;
-}
 
 /** Resident set size (bytes) of every process descending from this one (Chromium's), from /proc. Linux only. */
 function chromiumRss() {
@@ -317,11 +285,6 @@ async function measureOnce(browser, cdp, url, file, withLoad) {
 
 // ---------------------------------------------------------------- run
 
-const median = (xs) => {
-  const s = xs.filter(Number.isFinite).sort((a, b) => a - b);
-  if (s.length === 0) return Number.NaN;
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
 const MiB = (b) => (Number.isFinite(b) ? `${(b / 2 ** 20).toFixed(1)} MiB` : 'n/a');
 const ms = (v) => (Number.isFinite(v) ? v.toFixed(1) : '–');
 
@@ -330,15 +293,7 @@ const server = await serveDist();
 const browser = await chromium.launch({
   executablePath: chromiumPath(),
   headless: true,
-  args: [
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-quic',
-    '--no-first-run',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-  ],
+  args: CHROMIUM_ARGS,
 });
 const cdp = await browser.newBrowserCDPSession();
 const runs = [];

@@ -8,15 +8,13 @@
  * Usage: npm run build && node bench/browser/uiBench.mjs [--sizes 256,1024] [--repeats 6] [--json out.json]
  * Needs the system Chromium (CHROMIUM_PATH or /usr/bin/chromium). Serves dist/ itself on 127.0.0.1.
  */
-import { createReadStream, existsSync, writeFileSync } from 'node:fs';
-import { mkdtemp, rm, stat } from 'node:fs/promises';
-import { createServer } from 'node:http';
+import { writeFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, extname, join, normalize, resolve, sep } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { chromium } from 'playwright-core';
+import { CHROMIUM_ARGS, chromiumPath, median, serveDist } from './harness.mjs';
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const args = process.argv.slice(2);
 const option = (name, fallback) => {
   const i = args.indexOf(`--${name}`);
@@ -26,53 +24,6 @@ const SIZES = option('sizes', '256,1024,4096').split(',').map(Number);
 const REPEATS = Number(option('repeats', '6'));
 const DRAG_STEPS = 6;
 const jsonOut = option('json', '');
-
-const TYPES = {
-  '.html': 'text/html',
-  '.js': 'text/javascript',
-  '.css': 'text/css',
-  '.svg': 'image/svg+xml',
-  '.map': 'application/json',
-};
-
-/** A minimal static server for dist/ (the same job as tests/e2e/staticServer.ts, without a TS loader). */
-async function serveDist() {
-  const base = join(root, 'dist');
-  if (!existsSync(join(base, 'index.html')))
-    throw new Error('dist/index.html is missing: run `npm run build` first');
-  const server = createServer(async (req, res) => {
-    const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
-    let file = normalize(join(base, path));
-    if (file !== base && !file.startsWith(base + sep)) return res.writeHead(403).end();
-    const info = await stat(file).catch(() => null);
-    if (info?.isDirectory()) file = join(file, 'index.html');
-    else if (!info) return res.writeHead(404).end();
-    res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' });
-    createReadStream(file).pipe(res);
-  });
-  await new Promise((done) => server.listen(0, '127.0.0.1', done));
-  return {
-    url: `http://127.0.0.1:${server.address().port}/`,
-    close: () => new Promise((d) => server.close(d)),
-  };
-}
-
-function chromiumPath() {
-  const path = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-  if (!existsSync(path)) {
-    throw new Error(`Chromium not found at ${path}: \`apt-get install -y chromium\` or set CHROMIUM_PATH`);
-  }
-  return path;
-}
-
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length
-    ? s.length % 2
-      ? s[(s.length - 1) / 2]
-      : (s[s.length / 2 - 1] + s[s.length / 2]) / 2
-    : Number.NaN;
-};
 
 /** Installs the long-task observer and a key-press → ready timer in the page. */
 async function instrument(page) {
@@ -207,16 +158,7 @@ const userDataDir = await mkdtemp(join(tmpdir(), 'qe-bench-'));
 const context = await chromium.launchPersistentContext(userDataDir, {
   executablePath: chromiumPath(),
   headless: true,
-  args: [
-    '--headless',
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-quic',
-    '--no-first-run',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-  ],
+  args: CHROMIUM_ARGS,
   viewport: { width: 1280, height: 900 },
 });
 const rows = [];

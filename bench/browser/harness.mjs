@@ -1,0 +1,68 @@
+/**
+ * What the two browser benchmarks share: the system Chromium (path and flags, as tests/e2e/browser.ts), a static
+ * server for dist/ on 127.0.0.1, and a median.
+ */
+import { createReadStream, existsSync } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import { dirname, extname, join, normalize, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+
+/** The flags the e2e tests launch Chromium with (tests/e2e/browser.ts). */
+export const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+const TYPES = {
+  '.html': 'text/html',
+  '.js': 'text/javascript',
+  '.css': 'text/css',
+  '.svg': 'image/svg+xml',
+  '.map': 'application/json',
+};
+
+/** Serves dist/ on a free port of 127.0.0.1 (the same job as tests/e2e/staticServer.ts, without a TS loader). */
+export async function serveDist() {
+  const base = join(root, 'dist');
+  if (!existsSync(join(base, 'index.html')))
+    throw new Error('dist/index.html is missing: run `npm run build` first');
+  const server = createServer(async (req, res) => {
+    const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
+    let file = normalize(join(base, path));
+    if (file !== base && !file.startsWith(base + sep)) return res.writeHead(403).end();
+    const info = await stat(file).catch(() => null);
+    if (info?.isDirectory()) file = join(file, 'index.html');
+    else if (!info) return res.writeHead(404).end();
+    res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' });
+    createReadStream(file).pipe(res);
+  });
+  await new Promise((done) => server.listen(0, '127.0.0.1', done));
+  return {
+    url: `http://127.0.0.1:${server.address().port}/`,
+    close: () => new Promise((d) => server.close(d)),
+  };
+}
+
+/** The Chromium binary: $CHROMIUM_PATH or /usr/bin/chromium. */
+export function chromiumPath() {
+  const path = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+  if (!existsSync(path))
+    throw new Error(`Chromium not found at ${path}: \`apt-get install -y chromium\` or set CHROMIUM_PATH`);
+  return path;
+}
+
+/** Median of the finite values (NaN when there are none). */
+export function median(xs) {
+  const s = xs.filter(Number.isFinite).sort((a, b) => a - b);
+  if (s.length === 0) return Number.NaN;
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+}
