@@ -63,8 +63,11 @@ export function runPassWasm(
   // Integer codes (few, often repeated by neighbours) count into four lane sub-arrays; 2^16 patterns share one
   // array (four would spread the counts over 1 MiB, past the cache, and neighbours rarely repeat a pattern).
   const laneStride = integer ? levels : 0;
+  // Formats binned value by value need only which codes occur (levels used): a byte per pattern, set not counted.
+  const deqMode = ctx.deqHist === null ? 0 : integer && ctx.segCounts !== null ? 2 : 1;
+  const seenOnly = !integer && deqMode === 1;
   const errBins = ctx.errHist.length;
-  counts.fill(0, 0, integer ? 4 * levels : levels);
+  counts.fill(0, 0, integer ? 4 * levels : seenOnly ? levels / 4 : levels);
   errHist.fill(0);
   heatRow.fill(0, 0, gridCols);
   acc[0] = 0;
@@ -82,7 +85,6 @@ export function runPassWasm(
   );
   // The dequantized histogram: 0 afterwards from the code counts (per-tensor integer); 2 per group from its code
   // counts at the group's end (segCounts: groups with at least as many values as levels); 1 value by value.
-  const deqMode = ctx.deqHist === null ? 0 : integer && ctx.segCounts !== null ? 2 : 1;
   const deqBins = ctx.deqEdges.length - 1;
   if (deqMode !== 0) {
     buffers.deqEdges.set(ctx.deqEdges);
@@ -91,7 +93,16 @@ export function runPassWasm(
     buffers.totals.fill(0, 0, levels);
   }
   const deqScale = deqBins / (ctx.deqEdges[deqBins] - ctx.deqEdges[0]);
-  kernel.setDeqBinning(deqMode, ptr.deqEdges, ptr.deqEdges32, ptr.deqHist, deqBins, deqScale, ptr.totals);
+  kernel.setDeqBinning(
+    deqMode,
+    ptr.deqEdges,
+    ptr.deqEdges32,
+    ptr.deqHist,
+    deqBins,
+    deqScale,
+    ptr.totals,
+    seenOnly,
+  );
 
   const perRow = groupsPerRow(granularity, cols);
   const size = granularity.kind === 'group' ? granularity.size : cols;
@@ -132,9 +143,14 @@ export function runPassWasm(
   }
   // The tensor's code counts: the kernel's per-group totals, or the lane sub-arrays of the whole pass.
   const { codeCounts, codeOffset } = ctx;
-  for (let k = 0; k < levels; k++) {
-    const n = deqMode === 2 ? buffers.totals[k] : laneSum(counts, laneStride, k);
-    if (n !== 0) codeCounts[(k + qmin - codeOffset) & 0xffff] += n;
+  if (seenOnly) {
+    const seen = new Uint8Array(counts.buffer, counts.byteOffset, PATTERNS);
+    for (let k = 0; k < PATTERNS; k++) codeCounts[k] += seen[k];
+  } else {
+    for (let k = 0; k < levels; k++) {
+      const n = deqMode === 2 ? buffers.totals[k] : laneSum(counts, laneStride, k);
+      if (n !== 0) codeCounts[(k + qmin - codeOffset) & 0xffff] += n;
+    }
   }
   for (let b = 0; b <= errBins; b++) {
     const n = laneSum(errHist, errStride, b);

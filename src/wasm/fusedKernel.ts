@@ -53,6 +53,12 @@ let binDeq: bool = false;
  * `flushSegmentCounts`).
  */
 let flushGroups: bool = false;
+/**
+ * Measuring with value-by-value binning: the code counts only tell which codes occur (levels used), so a byte
+ * per code is set instead of a count bumped. Plain stores have no read-modify-write chain, and FP16 / BF16 codes
+ * spread over 65,536 counters, where the bumps missed the L1 cache.
+ */
+let markSeen: bool = false;
 let totals: usize = 0;
 let deqEdges: usize = 0;
 let deqHist: usize = 0;
@@ -103,8 +109,10 @@ export function setDeqBinning(
   bins: i32,
   scale: f64,
   totalsPtr: usize,
+  seenOnly: bool,
 ): void {
   binDeq = mode == 1;
+  markSeen = seenOnly;
   flushGroups = mode == 2;
   totals = totalsPtr;
   deqEdges = edgesPtr;
@@ -246,6 +254,15 @@ export function setSpan(d: f32, z: f32, qmin: f32, qmax: f32, lo: f32, hi: f32, 
   bump(base, i32x4.extract_lane(indices, 3));
 }
 
+/** Sets the seen byte of four codes (markSeen). */
+// @ts-ignore: decorator
+@inline function markLanes(codes4: v128): void {
+  store<u8>(counts + <usize>i32x4.extract_lane(codes4, 0), 1);
+  store<u8>(counts + <usize>i32x4.extract_lane(codes4, 1), 1);
+  store<u8>(counts + <usize>i32x4.extract_lane(codes4, 2), 1);
+  store<u8>(counts + <usize>i32x4.extract_lane(codes4, 3), 1);
+}
+
 /**
  * Error-histogram slots of four errors (float32, as in fusedPass.ts `errorBin`), each in its lane's sub-array;
  * out-of-range errors go to the extra slot `errBins` (the caller reads it as the outside count).
@@ -357,8 +374,13 @@ export function measureSpan(
         i0 = i32x4.extend_low_i16x8_u(c);
         i1 = i32x4.extend_high_i16x8_u(c);
       }
-      bumpLanes(counts, i32x4.add(i0, countBase));
-      bumpLanes(counts, i32x4.add(i1, countBase));
+      if (!quantizing && markSeen) {
+        markLanes(i0);
+        markLanes(i1);
+      } else {
+        bumpLanes(counts, i32x4.add(i0, countBase));
+        bumpLanes(counts, i32x4.add(i1, countBase));
+      }
       bumpLanes(errHist, errorSlots(f32x4.sub(v0, x0), errBase));
       bumpLanes(errHist, errorSlots(f32x4.sub(v1, x1), errBase));
       if (binDeq) {
@@ -406,7 +428,8 @@ export function measureSpan(
         v = load<f32>(deq + ((<usize>j) << 2));
         code = <i32>load<u16>(codes + ((<usize>j) << 1));
       }
-      bump(counts, (j & 3) * countStride + code - gQminInt);
+      if (!quantizing && markSeen) store<u8>(counts + <usize>code, 1);
+      else bump(counts, (j & 3) * countStride + code - gQminInt);
       if (xi < gLo || xi > gHi) clipped = i32x4.sub(clipped, i32x4.replace_lane(i32x4.splat(0), 0, -1));
       const e = <f64>v - <f64>xi;
       const e2v =
@@ -749,7 +772,10 @@ export function ggmlLegacyRow(type: i32, x: usize, codes: usize, deq: usize, col
       const d = amax / <f32>127;
       const id: f32 = d != 0 ? <f32>1 / d : 0;
       a = roundToSelectedFormat(d);
-      for (let j = 0; j < len; j++) {
+      // A finite id keeps |x * id| near 127, where float32 rounding half away is exact (an infinite id, from a
+      // subnormal d, takes the scalar loop and its ToInt32).
+      const start = isFinite<f32>(id) ? q8Vectors(xb, cb, db, len, id, a) : 0;
+      for (let j = start; j < len; j++) {
         const q = toInt32(roundf(load<f32>(xb + ((<usize>j) << 2)) * id));
         store<i16>(cb + ((<usize>j) << 1), <i16>q);
         store<f32>(db + ((<usize>j) << 2), a * <f32>q);
@@ -770,7 +796,8 @@ export function ggmlLegacyRow(type: i32, x: usize, codes: usize, deq: usize, col
       const d = mx / <f32>(-half);
       const id: f32 = d != 0 ? <f32>1 / d : 0;
       a = roundToSelectedFormat(d);
-      for (let j = 0; j < len; j++) {
+      const start = isFinite<f32>(id) ? symmetricVectors(xb, cb, db, len, id, bias, top, half, a) : 0;
+      for (let j = start; j < len; j++) {
         const q = toInt32(min<f64>(<f64>top, trunc<f64>(<f64>(load<f32>(xb + ((<usize>j) << 2)) * id + bias))));
         store<i16>(cb + ((<usize>j) << 1), <i16>q);
         store<f32>(db + ((<usize>j) << 2), a * <f32>(q - half));
@@ -794,7 +821,8 @@ export function ggmlLegacyRow(type: i32, x: usize, codes: usize, deq: usize, col
       const id: f32 = d != 0 ? <f32>1 / d : 0;
       a = roundToSelectedFormat(d);
       off = roundToSelectedFormat(lo);
-      for (let j = 0; j < len; j++) {
+      const start = isFinite<f32>(id) ? offsetVectors(xb, cb, db, len, id, lo, levels, cap, a, off) : 0;
+      for (let j = start; j < len; j++) {
         const q0 = trunc<f64>(<f64>((load<f32>(xb + ((<usize>j) << 2)) - lo) * id + <f32>0.5));
         const q = cap ? toInt32(min<f64>(<f64>(levels - 1), q0)) : toInt32(q0) & (levels - 1);
         store<i16>(cb + ((<usize>j) << 1), <i16>q);
@@ -805,6 +833,214 @@ export function ggmlLegacyRow(type: i32, x: usize, codes: usize, deq: usize, col
     store<f32>(outA + ((<usize>b) << 2), a);
     store<f32>(outB + ((<usize>b) << 2), off);
   }
+}
+
+/** Stores four int32 codes (small: they fit int16) at `codes`. */
+// @ts-ignore: decorator
+@inline function storeCodes4(codes: usize, q: v128): void {
+  v128.store64_lane(codes, i16x8.narrow_i32x4_s(q, q), 0);
+}
+
+/**
+ * Q8_0 elements four at a time while four remain (finite id): q = roundf(x * id) (half away from zero, exact in
+ * float32 for these magnitudes), x_hat = a * q. Returns how many were done; the scalar loop does the rest.
+ */
+function q8Vectors(xb: usize, cb: usize, db: usize, len: i32, id: f32, a: f32): i32 {
+  const idv = f32x4.splat(id);
+  const av = f32x4.splat(a);
+  const half = f32x4.splat(0.5);
+  const signMask = i32x4.splat(0x80000000);
+  const one = f32x4.splat(1);
+  let j: i32 = 0;
+  for (; j + 4 <= len; j += 4) {
+    const t = f32x4.mul(v128.load(xb + ((<usize>j) << 2)), idv);
+    const r = f32x4.trunc(t);
+    const up = f32x4.ge(f32x4.abs(f32x4.sub(t, r)), half);
+    const q = i32x4.trunc_sat_f32x4_s(v128.bitselect(f32x4.add(r, v128.or(v128.and(t, signMask), one)), r, up));
+    storeCodes4(cb + ((<usize>j) << 1), q);
+    v128.store(db + ((<usize>j) << 2), f32x4.mul(av, f32x4.convert_i32x4_s(q)));
+  }
+  return j;
+}
+
+/** Q4_0 / Q5_0 elements four at a time (finite id): q = min(top, trunc(x * id + bias)), x_hat = a * (q - half). */
+function symmetricVectors(xb: usize, cb: usize, db: usize, len: i32, id: f32, bias: f32, top: i32, half: i32, a: f32): i32 {
+  const idv = f32x4.splat(id);
+  const biasv = f32x4.splat(bias);
+  const topv = f32x4.splat(<f32>top);
+  const halfv = i32x4.splat(half);
+  const av = f32x4.splat(a);
+  let j: i32 = 0;
+  for (; j + 4 <= len; j += 4) {
+    const t = f32x4.add(f32x4.mul(v128.load(xb + ((<usize>j) << 2)), idv), biasv);
+    const q = i32x4.trunc_sat_f32x4_s(f32x4.min(f32x4.trunc(t), topv));
+    storeCodes4(cb + ((<usize>j) << 1), q);
+    v128.store(db + ((<usize>j) << 2), f32x4.mul(av, f32x4.convert_i32x4_s(i32x4.sub(q, halfv))));
+  }
+  return j;
+}
+
+/**
+ * Q4_1 / Q5_1 elements four at a time (finite id): q = trunc((x - lo) * id + 0.5), capped at 15 (Q4_1) or wrapped
+ * to 5 bits (Q5_1, as the reference's mask), x_hat = a * q (+ off unless off is zero).
+ */
+function offsetVectors(xb: usize, cb: usize, db: usize, len: i32, id: f32, lo: f32, levels: i32, cap: bool, a: f32, off: f32): i32 {
+  const idv = f32x4.splat(id);
+  const lov = f32x4.splat(lo);
+  const half = f32x4.splat(0.5);
+  const top = i32x4.splat(levels - 1);
+  const av = f32x4.splat(a);
+  const offv = f32x4.splat(off);
+  let j: i32 = 0;
+  for (; j + 4 <= len; j += 4) {
+    const t = f32x4.add(f32x4.mul(f32x4.sub(v128.load(xb + ((<usize>j) << 2)), lov), idv), half);
+    const q0 = i32x4.trunc_sat_f32x4_s(f32x4.trunc(t));
+    const q = cap ? i32x4.min_s(q0, top) : v128.and(q0, top);
+    storeCodes4(cb + ((<usize>j) << 1), q);
+    const v = f32x4.mul(av, f32x4.convert_i32x4_s(q));
+    v128.store(db + ((<usize>j) << 2), off == 0 ? v : f32x4.add(v, offv));
+  }
+  return j;
+}
+
+/**
+ * nvfp4.ts's blocks of 16 along one row: the block scale S = fround(e4m3(s) * s2) with s = amax / fround(6 * s2)
+ * (a zero s becoming 1), into outScale per block; then the elements. E4M3, saturating, must be the selected
+ * float format. Finite input.
+ */
+export function nvfp4Row(x: usize, codes: usize, deq: usize, cols: i32, s2: f32, outScale: usize): void {
+  const divisor: f32 = <f32>6 * s2;
+  const blocks = (cols + 15) >> 4;
+  for (let b: i32 = 0; b < blocks; b++) {
+    const c0 = b << 4;
+    const len = min(16, cols - c0);
+    const xb = x + ((<usize>c0) << 2);
+    let amax: f32 = 0;
+    for (let j: i32 = 0; j < len; j++) {
+      const a = abs<f32>(load<f32>(xb + ((<usize>j) << 2)));
+      if (a > amax) amax = a;
+    }
+    let s = amax / divisor;
+    if (s == 0) s = 1;
+    const step = roundToSelectedFormat(s) * s2;
+    store<f32>(outScale + ((<usize>b) << 2), step);
+    nvfp4Elements(xb, codes + ((<usize>c0) << 1), deq + ((<usize>c0) << 2), len, step);
+  }
+}
+
+/**
+ * modelopt `_cast_fp4` of four |y|: the count of the bounds 0.25, 0.75, 1.25, 1.75, 2.5, 3.5, 5 below |y|, plus
+ * one at the ties 0.75, 1.75, 3.5 (round half to even); NaN (0 / 0 under a zero block scale) sorts last: 7.
+ */
+// @ts-ignore: decorator
+@inline function e2m1Magnitudes(a: v128): v128 {
+  let ord = i32x4.splat(0);
+  ord = i32x4.sub(ord, f32x4.gt(a, f32x4.splat(0.25)));
+  ord = i32x4.sub(ord, f32x4.gt(a, f32x4.splat(0.75)));
+  ord = i32x4.sub(ord, f32x4.gt(a, f32x4.splat(1.25)));
+  ord = i32x4.sub(ord, f32x4.gt(a, f32x4.splat(1.75)));
+  ord = i32x4.sub(ord, f32x4.gt(a, f32x4.splat(2.5)));
+  ord = i32x4.sub(ord, f32x4.gt(a, f32x4.splat(3.5)));
+  ord = i32x4.sub(ord, f32x4.gt(a, f32x4.splat(5)));
+  const tie = v128.or(v128.or(f32x4.eq(a, f32x4.splat(0.75)), f32x4.eq(a, f32x4.splat(1.75))), f32x4.eq(a, f32x4.splat(3.5)));
+  ord = i32x4.sub(ord, tie);
+  return v128.bitselect(i32x4.splat(7), ord, f32x4.ne(a, a));
+}
+
+/**
+ * NVFP4 elements of one block: y = x / S, code = (y < 0) << 3 | magnitude, x_hat = E2M1[code] * S, where the
+ * magnitudes 0..7 are 0, 0.5, 1, 1.5, 2, 3, 4, 6 and code 8 is +0 (modelopt's table).
+ */
+function nvfp4Elements(x: usize, codes: usize, deq: usize, n: i32, step: f32): void {
+  const s = f32x4.splat(step);
+  const zero = f32x4.splat(0);
+  const four = i32x4.splat(4);
+  const seven = i32x4.splat(7);
+  let j: i32 = 0;
+  for (; j + 4 <= n; j += 4) {
+    const y = f32x4.div(v128.load(x + ((<usize>j) << 2)), s);
+    const ord = e2m1Magnitudes(f32x4.abs(y));
+    const negative = f32x4.lt(y, zero);
+    storeCodes4(codes + ((<usize>j) << 1), i32x4.add(ord, v128.and(negative, i32x4.splat(8))));
+    const o = f32x4.convert_i32x4_s(ord);
+    // 0, 0.5, 1, 1.5, 2 are ord / 2; then 3, 4 (ord - 2) and 6
+    let v = v128.bitselect(f32x4.mul(o, f32x4.splat(0.5)), f32x4.sub(o, f32x4.splat(2)), i32x4.le_s(ord, four));
+    v = v128.bitselect(f32x4.splat(6), v, i32x4.eq(ord, seven));
+    v = v128.or(v, v128.and(v128.and(negative, i32x4.gt_s(ord, i32x4.splat(0))), i32x4.splat(0x80000000)));
+    v128.store(deq + ((<usize>j) << 2), f32x4.mul(v, s));
+  }
+  for (; j < n; j++) {
+    const y = load<f32>(x + ((<usize>j) << 2)) / step;
+    const ord = i32x4.extract_lane(e2m1Magnitudes(f32x4.splat(abs<f32>(y))), 0);
+    const negative = y < 0;
+    store<i16>(codes + ((<usize>j) << 1), <i16>(negative ? ord + 8 : ord));
+    let v: f32 = ord <= 4 ? <f32>ord * <f32>0.5 : ord == 7 ? <f32>6 : <f32>(ord - 2);
+    if (negative && ord > 0) v = -v;
+    store<f32>(deq + ((<usize>j) << 2), v * step);
+  }
+}
+
+/**
+ * signFormats.ts for one row of n finite values: binary (XNOR-Net) alpha = mean |x|, x_hat = alpha * sign(x) with
+ * sign(0) = +1; ternary (TWN) threshold fround(fround(0.7) * mean |x|), alpha = mean of |x| over |x| > threshold,
+ * x_hat = alpha * sign(x) there, else 0. Means are float64 sums in element order, rounded to float32 after the
+ * division. Codes: binary 0 / 1 (negative / not), ternary q + 1 for q in -1, 0, 1. Returns alpha.
+ */
+export function signRow(x: usize, codes: usize, deq: usize, n: i32, ternary: bool): f32 {
+  let sum: f64 = 0;
+  for (let i: i32 = 0; i < n; i++) sum += <f64>abs<f32>(load<f32>(x + ((<usize>i) << 2)));
+  const m: f32 = n > 0 ? <f32>(sum / <f64>n) : 0;
+  let alpha = m;
+  let threshold: f32 = 0;
+  if (ternary) {
+    threshold = <f32>0.7 * m;
+    let kept: f64 = 0;
+    let count: i32 = 0;
+    // Branch-free, as about half the values pass and a branch (V8 compiles a float select to one) mispredicts:
+    // the values that fail are masked to +0, and adding +0 leaves the sum as it is. Still in element order.
+    const thresholdv = f32x4.splat(threshold);
+    let counted = i32x4.splat(0);
+    let i: i32 = 0;
+    for (; i + 4 <= n; i += 4) {
+      const a = f32x4.abs(v128.load(x + ((<usize>i) << 2)));
+      const keep = f32x4.gt(a, thresholdv);
+      const m = v128.and(a, keep);
+      counted = i32x4.sub(counted, keep);
+      kept += <f64>f32x4.extract_lane(m, 0);
+      kept += <f64>f32x4.extract_lane(m, 1);
+      kept += <f64>f32x4.extract_lane(m, 2);
+      kept += <f64>f32x4.extract_lane(m, 3);
+    }
+    count =
+      i32x4.extract_lane(counted, 0) + i32x4.extract_lane(counted, 1) + i32x4.extract_lane(counted, 2) + i32x4.extract_lane(counted, 3);
+    for (; i < n; i++) {
+      const a = abs<f32>(load<f32>(x + ((<usize>i) << 2)));
+      if (a > threshold) {
+        kept += <f64>a;
+        count++;
+      }
+    }
+    alpha = count > 0 ? <f32>(kept / <f64>count) : 0;
+  }
+  const alphav = f32x4.splat(alpha);
+  const thresholdv = f32x4.splat(threshold);
+  const zero = f32x4.splat(0);
+  const one = i32x4.splat(1);
+  let i: i32 = 0;
+  for (; i + 4 <= n; i += 4) {
+    const v = v128.load(x + ((<usize>i) << 2));
+    let q = v128.bitselect(i32x4.splat(-1), one, f32x4.lt(v, zero));
+    if (ternary) q = v128.and(q, f32x4.gt(f32x4.abs(v), thresholdv));
+    storeCodes4(codes + ((<usize>i) << 1), ternary ? i32x4.add(q, one) : i32x4.shr_s(i32x4.add(q, one), 1));
+    v128.store(deq + ((<usize>i) << 2), f32x4.mul(f32x4.convert_i32x4_s(q), alphav));
+  }
+  for (; i < n; i++) {
+    const v = load<f32>(x + ((<usize>i) << 2));
+    const q: i32 = ternary && !(abs<f32>(v) > threshold) ? 0 : v < 0 ? -1 : 1;
+    store<i16>(codes + ((<usize>i) << 1), <i16>(ternary ? q + 1 : (q + 1) >> 1));
+    store<f32>(deq + ((<usize>i) << 2), <f32>q * alpha);
+  }
+  return alpha;
 }
 
 /**

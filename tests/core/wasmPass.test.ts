@@ -321,6 +321,7 @@ describe('the WebAssembly SIMD kernel of the fused integer pass', () => {
           'q4_1',
           'q5_0',
           'q5_1',
+          'nvfp4',
         ),
         fc.integer({ min: 1, max: 6 }),
         fc.integer({ min: 1, max: 70 }),
@@ -332,6 +333,7 @@ describe('the WebAssembly SIMD kernel of the fused integer pass', () => {
           for (const scheme of [
             { kind: 'float', format, scaling, groupSize: 7, saturate: scaling !== 'none' },
             { kind: 'block', format: block },
+            { kind: rows % 2 ? 'binary' : 'ternary' },
           ] as Scheme[]) {
             const a = createTensorCache(tensor, { wasm: true });
             const b = createTensorCache(tensor, { wasm: false });
@@ -344,6 +346,31 @@ describe('the WebAssembly SIMD kernel of the fused integer pass', () => {
       ),
       { numRuns: 120 },
     );
+  });
+
+  it('NVFP4 on the kernel rounds ties to even, saturates, keeps +0 for code 8 and scales blocks as the JS code does', () => {
+    // tensor amax 2688 makes the tensor scale 1; a block of amax 6 then has scale 1, so y = x exactly
+    const block = [0.25, 0.75, 1.25, 1.75, 2.5, 3.5, 5, 6, -0.25, -0.75, -1.75, -3.5, -5, -0, 0, -6];
+    const rows = 4;
+    const cols = 64 + 5; // four full blocks and a short one per row
+    const data = new Float32Array(rows * cols);
+    for (let i = 0; i < data.length; i++) data[i] = block[i % 16] * (i % cols < 16 ? 1 : 1 + (i % 7) / 3);
+    data[cols - 1] = 2688;
+    const tensor = { rows, cols, data };
+    const view: ViewParams = { bins: 32, range: null, errorBins: 16, group: 0, heatmapMaxCells: 8 };
+    const scheme: Scheme = { kind: 'block', format: 'nvfp4' };
+    const a = createTensorCache(tensor, { wasm: true });
+    const b = createTensorCache(tensor, { wasm: false });
+    const wasm = computeQuantView(tensor, scheme, view, a);
+    const js = computeQuantView(tensor, scheme, view, b);
+    expect(wasm.pass).toBe('wasm-simd');
+    expect(Array.from(a.codes)).toEqual(Array.from(b.codes));
+    expect(bits(a.dequantized)).toEqual(bits(b.dequantized));
+    expect(wasm.metrics.mse).toBe(js.metrics.mse);
+    // the first block of row 0 has scale 1: ties 0.25 -> 0, 0.75 -> 1, 1.75 -> 2, 3.5 -> 4 (codes 0, 2, 4, 6)
+    expect(Array.from(a.codes.subarray(0, 16))).toEqual([0, 2, 2, 4, 4, 6, 6, 7, 8, 10, 12, 14, 14, 0, 0, 15]);
+    expect(Array.from(a.dequantized.subarray(0, 4))).toEqual([0, 1, 1, 2]);
+    expect(Object.is(a.dequantized[8], 0)).toBe(true); // code 8 decodes to +0
   });
 
   it('a single-group float format bins its dequantized histogram from the code counts: the same counts as binning each value', () => {

@@ -4,7 +4,7 @@
  * (SEMANTICS.md "Block formats"). Every step in float32, in the reference's order. Pure ES2022.
  */
 import type { Tensor2D } from '../tensor';
-import { encodeFloat, valueTable } from './floatFormat';
+import { encodeFloat, encoderConstants, valueTable } from './floatFormat';
 import {
   createGroupParams,
   type FormatBuffers,
@@ -90,31 +90,46 @@ export function quantizeNvfp4(t: Tensor2D, out: FormatBuffers): FormatOutput {
   const params = createGroupParams(groups);
   const { codes, dequantized } = out;
   const e4m3Values = valueTable('e4m3');
-  const s2 = nvfp4TensorScale(finiteAbsMax(data, 0, rows * cols));
+  const kernel = out.kernel;
+  const s2 = nvfp4TensorScale(kernel ? kernel.absMax(0, rows * cols) : finiteAbsMax(data, 0, rows * cols));
 
-  forEachRowBlock(rows, cols, NVFP4_BLOCK, (g, start, length) => {
-    const scalePattern = nvfp4BlockScalePattern(finiteAbsMax(data, start, length), s2);
-    const step = Math.fround(e4m3Values[scalePattern] * s2);
-    params.scale[g] = step;
-    params.hi[g] = Math.fround(E2M1_MAX * step);
-    params.lo[g] = -params.hi[g];
-    for (let i = start; i < start + length; i++) {
-      const xi = data[i];
-      if (xi - xi !== 0) {
-        codes[i] = -1;
-        dequantized[i] = Number.NaN;
-        continue;
+  if (kernel) {
+    // The same blocks on the WebAssembly kernel (finite input), one row per call.
+    kernel.selectFormat(encoderConstants('e4m3'), e4m3Values, true);
+    const perRow = Math.ceil(cols / NVFP4_BLOCK);
+    for (let r = 0; r < rows; r++) {
+      const scales = kernel.nvfp4Row(r * cols, cols, s2);
+      for (let j = 0; j < perRow; j++) {
+        const g = r * perRow + j;
+        params.scale[g] = scales[j];
+        params.hi[g] = Math.fround(E2M1_MAX * scales[j]);
+        params.lo[g] = -params.hi[g];
       }
-      const y = Math.fround(xi / step);
-      // Sign from y < 0 as `_cast_fp4` does: -0.0 (and NaN) get the positive code.
-      const sign = y < 0 ? 8 : 0;
-      const a = Math.abs(y);
-      const j = a < 8 ? (a * 4) | 0 : 32;
-      const code = sign + (a === j / 4 ? E2M1_EDGE[j] : E2M1_INTERIOR[j]);
-      codes[i] = code;
-      dequantized[i] = E2M1_VALUES[code] * step;
     }
-  });
+  } else
+    forEachRowBlock(rows, cols, NVFP4_BLOCK, (g, start, length) => {
+      const scalePattern = nvfp4BlockScalePattern(finiteAbsMax(data, start, length), s2);
+      const step = Math.fround(e4m3Values[scalePattern] * s2);
+      params.scale[g] = step;
+      params.hi[g] = Math.fround(E2M1_MAX * step);
+      params.lo[g] = -params.hi[g];
+      for (let i = start; i < start + length; i++) {
+        const xi = data[i];
+        if (xi - xi !== 0) {
+          codes[i] = -1;
+          dequantized[i] = Number.NaN;
+          continue;
+        }
+        const y = Math.fround(xi / step);
+        // Sign from y < 0 as `_cast_fp4` does: -0.0 (and NaN) get the positive code.
+        const sign = y < 0 ? 8 : 0;
+        const a = Math.abs(y);
+        const j = a < 8 ? (a * 4) | 0 : 32;
+        const code = sign + (a === j / 4 ? E2M1_EDGE[j] : E2M1_INTERIOR[j]);
+        codes[i] = code;
+        dequantized[i] = E2M1_VALUES[code] * step;
+      }
+    });
 
   return {
     granularity: { kind: 'group', size: NVFP4_BLOCK },

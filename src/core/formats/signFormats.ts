@@ -43,9 +43,19 @@ export function quantizeSign(t: Tensor2D, scheme: SignScheme, out: FormatBuffers
   const ternary = scheme.kind === 'ternary';
   const params = createGroupParams(rows);
   const { codes, dequantized } = out;
+  const kernel = out.kernel;
   for (let r = 0; r < rows; r++) {
     const start = r * cols;
     const end = start + cols;
+    if (kernel) {
+      // the same sums and elements on the WebAssembly kernel (finite input)
+      const alpha = kernel.signRow(start, cols, ternary);
+      params.scale[r] = alpha;
+      params.zeroPoint[r] = ternary ? 1 : 0;
+      params.lo[r] = -alpha;
+      params.hi[r] = alpha;
+      continue;
+    }
     const m = meanAbs(data, start, end);
     let alpha = m;
     let threshold = 0;

@@ -46,6 +46,7 @@ interface KernelExports {
     bins: number,
     scale: number,
     totals: number,
+    seenOnly: boolean,
   ): void;
   groupMinMax(x: number, rows: number, cols: number, size: number, outMin: number, outMax: number): void;
   setSpan(d: number, z: number, qmin: number, qmax: number, lo: number, hi: number, rounding: number): void;
@@ -68,6 +69,8 @@ interface KernelExports {
   bucketizeCodes(x: number, codes: number, n: number, inv: number): void;
   decodeCodebook(codes: number, deq: number, n: number, scale: number): void;
   mxInt8Block(x: number, codes: number, deq: number, n: number, scaleX: number): void;
+  nvfp4Row(x: number, codes: number, deq: number, cols: number, s2: number, outScale: number): void;
+  signRow(x: number, codes: number, deq: number, n: number, ternary: boolean): number;
   ggmlLegacyRow(
     type: number,
     x: number,
@@ -293,6 +296,13 @@ export interface FloatKernel {
   ggmlLegacyRow(type: number, start: number, cols: number): { scale: Float32Array; offset: Float32Array };
   /** MXINT8 elements [start, end) with the block's power-of-two scale X. */
   mxInt8(start: number, end: number, scaleX: number): void;
+  /**
+   * One row of NVFP4 (blocks of 16; E4M3, saturating, must be the selected format) with the tensor scale s2:
+   * codes and values, and each block's scale S (a view valid until the next call).
+   */
+  nvfp4Row(start: number, cols: number, s2: number): Float32Array;
+  /** One row of binary (XNOR-Net) or ternary (TWN) weights: codes and values; returns the row's alpha. */
+  signRow(start: number, cols: number, ternary: boolean): number;
 }
 
 /** The encoder on `buffers` (its copy of the tensor's values and its output views). */
@@ -337,6 +347,14 @@ export function floatKernelOf(buffers: KernelBuffers): FloatKernel {
       kernel.decodeCodebook(ptr.codes + 2 * start, ptr.deq + 4 * start, end - start, scale),
     mxInt8: (start, end, scaleX) =>
       kernel.mxInt8Block(ptr.x + 4 * start, ptr.codes + 2 * start, ptr.deq + 4 * start, end - start, scaleX),
+    nvfp4Row(start, cols, s2) {
+      const blocks = Math.ceil(cols / 16);
+      if (blocks > MINMAX_GROUPS) throw new RangeError(`rows of more than ${MINMAX_GROUPS * 16} values`);
+      kernel.nvfp4Row(ptr.x + 4 * start, ptr.codes + 2 * start, ptr.deq + 4 * start, cols, s2, ptr.groupMin);
+      return buffers.groupMin.subarray(0, blocks);
+    },
+    signRow: (start, cols, ternary) =>
+      kernel.signRow(ptr.x + 4 * start, ptr.codes + 2 * start, ptr.deq + 4 * start, cols, ternary),
     ggmlLegacyRow(type, start, cols) {
       const blocks = Math.ceil(cols / 32);
       if (blocks > MINMAX_GROUPS) throw new RangeError(`rows of more than ${MINMAX_GROUPS * 32} values`);
