@@ -1,5 +1,13 @@
-/** Types of build.mjs (the kernel's build script), for the test that checks the committed module is fresh. */
+/** Types of build.mjs (the kernels' build script), for the test that checks the committed modules are fresh. */
+export interface KernelBuild {
+  name: string;
+  source: string;
+  output: string;
+  constant: string;
+  description: string;
+}
+export const KERNELS: { fused: KernelBuild; kquant: KernelBuild };
 export const SOURCE: string;
 export const OUTPUT: string;
-export function compileKernel(): Promise<Uint8Array>;
-export function moduleText(bytes: Uint8Array): string;
+export function compileKernel(kernel?: KernelBuild): Promise<Uint8Array>;
+export function moduleText(bytes: Uint8Array, kernel?: KernelBuild): string;

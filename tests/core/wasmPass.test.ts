@@ -22,8 +22,9 @@ import { createTensorCache } from '../../src/core/tensorCache';
 import type { QuantView, ViewParams } from '../../src/core/view';
 import { decodeBase64, kernelAvailable } from '../../src/core/wasm/fusedKernel';
 import { FUSED_KERNEL_BASE64 } from '../../src/core/wasm/fusedKernel.wasm';
+import { KQUANT_KERNEL_BASE64 } from '../../src/core/wasm/kquantKernel.wasm';
 import { groupMinMaxWasm } from '../../src/core/wasmPass';
-import { compileKernel, moduleText, OUTPUT } from '../../src/wasm/build.mjs';
+import { compileKernel, KERNELS, moduleText, OUTPUT } from '../../src/wasm/build.mjs';
 
 interface Case {
   tensor: { rows: number; cols: number; data: Float32Array };
@@ -171,6 +172,13 @@ describe('the WebAssembly SIMD kernel of the fused integer pass', () => {
     const bytes = await compileKernel();
     expect(Array.from(decodeBase64(FUSED_KERNEL_BASE64))).toEqual(Array.from(bytes));
     expect(await readFile(OUTPUT, 'utf8')).toBe(moduleText(bytes));
+  }, 60_000);
+
+  it('the committed k-quant module is what src/wasm/kquantKernel.ts compiles to (run `npm run build:wasm` if not)', async () => {
+    const kernel = KERNELS.kquant;
+    const bytes = await compileKernel(kernel);
+    expect(Array.from(decodeBase64(KQUANT_KERNEL_BASE64))).toEqual(Array.from(bytes));
+    expect(await readFile(kernel.output, 'utf8')).toBe(moduleText(bytes, kernel));
   }, 60_000);
 
   it('gives the JS pass’s results on random tensors, schemes and views', () => {
@@ -368,7 +376,9 @@ describe('the WebAssembly SIMD kernel of the fused integer pass', () => {
     expect(bits(a.dequantized)).toEqual(bits(b.dequantized));
     expect(wasm.metrics.mse).toBe(js.metrics.mse);
     // the first block of row 0 has scale 1: ties 0.25 -> 0, 0.75 -> 1, 1.75 -> 2, 3.5 -> 4 (codes 0, 2, 4, 6)
-    expect(Array.from(a.codes.subarray(0, 16))).toEqual([0, 2, 2, 4, 4, 6, 6, 7, 8, 10, 12, 14, 14, 0, 0, 15]);
+    expect(Array.from(a.codes.subarray(0, 16))).toEqual([
+      0, 2, 2, 4, 4, 6, 6, 7, 8, 10, 12, 14, 14, 0, 0, 15,
+    ]);
     expect(Array.from(a.dequantized.subarray(0, 4))).toEqual([0, 1, 1, 2]);
     expect(Object.is(a.dequantized[8], 0)).toBe(true); // code 8 decodes to +0
   });

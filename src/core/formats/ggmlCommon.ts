@@ -76,6 +76,19 @@ export interface GgmlKernelType {
   zeroPoint: number;
 }
 
+/**
+ * A whole-tensor kernel for a type with several sub-blocks per block (ggmlK.ts: Q4_K / Q6_K on the k-quant
+ * WebAssembly kernel): it writes the codes and dequantized values, and per group (numbered as below) A and B
+ * with the fixed zero point; false when it cannot run (then the block quantizer runs in JS).
+ */
+export interface GgmlRowsKernel {
+  zeroPoint: number;
+  run(
+    t: Tensor2D,
+    out: { codes: Int16Array; dequantized: Float32Array; A: Float32Array; B: Float32Array },
+  ): boolean;
+}
+
 /** The dequantized value of code q with sub-block parameters (A, z, B), as `dequantize_row_*` computes it. */
 export function ggmlDequant(a: number, z: number, b: number, q: number): number {
   // Skipping "+ 0" keeps the sign of a zero product, as the reference's plain `x0*d` does.
@@ -94,6 +107,7 @@ export function quantizeGgmlRows(
   quantizeBlock: GgmlBlockQuantizer,
   out: FormatBuffers,
   onKernel?: GgmlKernelType,
+  rowsKernel?: GgmlRowsKernel,
 ): FormatOutput {
   const { rows, cols, data } = t;
   const { blockSize, subSize, qmin, qmax } = layout;
@@ -126,11 +140,20 @@ export function quantizeGgmlRows(
   const kernel =
     onKernel !== undefined && subPerBlock === 1 && blocksPerRow <= 65536 ? out.kernel : undefined;
   if (kernel) kernel.selectFormat(encoderConstants('fp16'), valueTable('fp16'), false);
-  const rowsByKernel = kernel && onKernel ? rows : 0;
+  let rowsByKernel = kernel && onKernel ? rows : 0;
   for (let r = 0; r < rowsByKernel; r++) {
     const block = kernel!.ggmlLegacyRow(onKernel!.type, r * cols, cols);
     for (let b = 0; b < blocksPerRow; b++)
       setGroup(r * groupsPerRow + b, block.scale[b], onKernel!.zeroPoint, block.offset[b]);
+  }
+  // The k-quants run on their own kernel where it is given: the whole tensor, then the groups' parameters.
+  if (rowsKernel) {
+    const A = new Float32Array(groups);
+    const B = new Float32Array(groups);
+    if (rowsKernel.run(t, { codes, dequantized, A, B })) {
+      for (let g = 0; g < groups; g++) setGroup(g, A[g], rowsKernel.zeroPoint, B[g]);
+      rowsByKernel = rows;
+    }
   }
   for (let r = rowsByKernel; r < rows; r++) {
     for (let b = 0; b < blocksPerRow; b++) {

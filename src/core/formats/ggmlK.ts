@@ -5,10 +5,12 @@
  * Pure ES2022.
  */
 import type { Tensor2D } from '../tensor';
+import { KQUANT_TYPE, quantizeKRowsOnKernel } from '../wasm/kquantKernel';
 import type { FormatBuffers, FormatOutput } from './formatOutput';
 import {
   type GgmlBlockQuantizer,
   type GgmlLayout,
+  type GgmlRowsKernel,
   nearestInt,
   quantizeGgmlRows,
   roundToFp16,
@@ -342,10 +344,35 @@ export function ggmlKLayout(id: GgmlKId): GgmlLayout {
 }
 
 /**
+ * Each type on the k-quant WebAssembly SIMD kernel (src/wasm/kquantKernel.ts): the same search, four sub-blocks
+ * at a time, the same bits as the block quantizers above (which stay the reference and the fallback).
+ */
+const K_KERNELS: Readonly<Record<GgmlKId, GgmlRowsKernel>> = {
+  q4_k: {
+    zeroPoint: 0,
+    run: (t, out) => quantizeKRowsOnKernel(KQUANT_TYPE.q4_k, t.data, t.rows, t.cols, 32, out),
+  },
+  q6_k: {
+    zeroPoint: 32,
+    run: (t, out) => quantizeKRowsOnKernel(KQUANT_TYPE.q6_k, t.data, t.rows, t.cols, 16, out),
+  },
+};
+
+/**
  * Quantizes to Q4_K or Q6_K. Groups are the sub-blocks (32 for Q4_K, 16 for Q6_K) along each row; reported scale
  * is the effective sub-block step d * sc, zero point 32 for Q6_K and 0 for Q4_K (which subtracts dmin * m).
  * A row whose length is not a multiple of 256 ends in a zero-padded super-block.
+ *
+ * `onKernel`: run the search on the k-quant WebAssembly kernel (where it can run). By default it does when the
+ * engine runs this tensor on WebAssembly (`out.kernel` given: a large, all-finite tensor); the kernel also takes
+ * non-finite values, as the JS does.
  */
-export function quantizeGgmlK(t: Tensor2D, id: GgmlKId, out: FormatBuffers): FormatOutput {
-  return quantizeGgmlRows(t, K_LAYOUTS[id], id === 'q4_k' ? quantizeQ4KBlock : quantizeQ6KBlock, out);
+export function quantizeGgmlK(
+  t: Tensor2D,
+  id: GgmlKId,
+  out: FormatBuffers,
+  onKernel = out.kernel !== undefined,
+): FormatOutput {
+  const block = id === 'q4_k' ? quantizeQ4KBlock : quantizeQ6KBlock;
+  return quantizeGgmlRows(t, K_LAYOUTS[id], block, out, undefined, onKernel ? K_KERNELS[id] : undefined);
 }

@@ -1,0 +1,144 @@
+/**
+ * Loads the WebAssembly SIMD kernel of the GGUF k-quants Q4_K and Q6_K (src/wasm/kquantKernel.ts, compiled into
+ * kquantKernel.wasm.ts) and runs it over a tensor's rows. The kernel has its own memory, one instance per
+ * thread: rows go through it in chunks (x copied in, codes, values and sub-block parameters copied out), copies
+ * that cost little next to the search. Where WebAssembly or its SIMD instructions are missing, or the memory
+ * cannot be had, `quantizeKRowsOnKernel` returns false and ggmlK.ts runs its JS search, which gives the same bits.
+ */
+import { decodeBase64 } from './fusedKernel';
+import { KQUANT_KERNEL_BASE64 } from './kquantKernel.wasm';
+
+/** The kernel's exports (pointers are byte offsets into its memory). */
+interface KquantExports {
+  scratchBytes(): number;
+  quantizeRows(
+    type: number,
+    x: number,
+    rows: number,
+    cols: number,
+    codes: number,
+    deq: number,
+    outA: number,
+    outB: number,
+    scratch: number,
+  ): void;
+  roundToFp16(x: number): number;
+}
+
+interface WasmMemory {
+  buffer: ArrayBuffer;
+  grow(pages: number): number;
+}
+
+/** The subset of the WebAssembly API used here (the core compiles without DOM types). */
+interface WasmApi {
+  Memory: new (descriptor: { initial: number; maximum: number }) => WasmMemory;
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => { exports: unknown };
+  validate(bytes: Uint8Array): boolean;
+}
+
+/** The Q4_K / Q6_K number the kernel's `quantizeRows` takes. */
+export const KQUANT_TYPE = { q4_k: 0, q6_k: 1 } as const;
+
+const PAGE = 65536;
+/** Values per chunk of rows (a longer row is one chunk): about 0.7 MB of kernel memory. */
+const CHUNK_VALUES = 65536;
+/** The memory never grows past this (a row of more than ~20 million values stays in JS). */
+const MAX_PAGES = 4096;
+
+interface Instance {
+  kernel: KquantExports;
+  memory: WasmMemory;
+}
+
+let instance: Instance | null | undefined;
+
+/** The kernel's instance, or null where WebAssembly SIMD is not available (made once per thread). */
+function kquantInstance(): Instance | null {
+  if (instance !== undefined) return instance;
+  instance = null;
+  const wasm = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
+  if (!wasm) return null;
+  try {
+    const bytes = decodeBase64(KQUANT_KERNEL_BASE64);
+    if (!wasm.validate(bytes)) return null;
+    const memory = new wasm.Memory({ initial: 16, maximum: MAX_PAGES });
+    const made = new wasm.Instance(new wasm.Module(bytes), { env: { memory } });
+    instance = { kernel: made.exports as KquantExports, memory };
+  } catch {
+    instance = null;
+  }
+  return instance;
+}
+
+/** Whether this thread can run the k-quant kernel (WebAssembly with SIMD). */
+export function kquantKernelAvailable(): boolean {
+  return kquantInstance() !== null;
+}
+
+/** The kernel's FP16 rounding (for the test that compares it with ggmlCommon.ts `roundToFp16`). */
+export function kernelRoundToFp16(x: number): number {
+  const k = kquantInstance();
+  if (!k) throw new Error('the k-quant kernel cannot run here');
+  return k.kernel.roundToFp16(x);
+}
+
+/** The outputs of one Q4_K / Q6_K quantization; A and B per sub-block group (rows * groupsPerRow). */
+export interface KRowsOutput {
+  codes: Int16Array;
+  dequantized: Float32Array;
+  A: Float32Array;
+  B: Float32Array;
+}
+
+/**
+ * Q4_K or Q6_K over a row-major tensor on the kernel, as ggmlCommon.ts `quantizeGgmlRows` with ggmlK.ts's block
+ * quantizers: codes and dequantized values, and per sub-block (`subSize` values, groups numbered row after row)
+ * A and B. False (nothing written) where the kernel cannot run or a row does not fit its memory.
+ */
+export function quantizeKRowsOnKernel(
+  type: (typeof KQUANT_TYPE)[keyof typeof KQUANT_TYPE],
+  data: Float32Array,
+  rows: number,
+  cols: number,
+  subSize: number,
+  out: KRowsOutput,
+): boolean {
+  const k = kquantInstance();
+  if (!k) return false;
+  if (rows <= 0 || cols <= 0) return true;
+  const groupsPerRow = Math.ceil(cols / subSize);
+  const chunkRows = Math.max(1, Math.min(rows, Math.floor(CHUNK_VALUES / cols)));
+  const align = (bytes: number) => Math.ceil(bytes / 16) * 16;
+  const scratch = 0;
+  const xAt = align(k.kernel.scratchBytes());
+  const codesAt = xAt + align(4 * chunkRows * cols);
+  const deqAt = codesAt + align(2 * chunkRows * cols);
+  const aAt = deqAt + align(4 * chunkRows * cols);
+  const bAt = aAt + align(4 * chunkRows * groupsPerRow);
+  const end = bAt + align(4 * chunkRows * groupsPerRow);
+  const pages = Math.ceil(end / PAGE);
+  const have = k.memory.buffer.byteLength / PAGE;
+  if (pages > MAX_PAGES) return false;
+  if (pages > have) {
+    try {
+      k.memory.grow(pages - have);
+    } catch {
+      return false;
+    }
+  }
+  const buffer = k.memory.buffer;
+  for (let r0 = 0; r0 < rows; r0 += chunkRows) {
+    const n = Math.min(chunkRows, rows - r0);
+    const values = n * cols;
+    const groups = n * groupsPerRow;
+    new Float32Array(buffer, xAt, values).set(data.subarray(r0 * cols, r0 * cols + values));
+    k.kernel.quantizeRows(type, xAt, n, cols, codesAt, deqAt, aAt, bAt, scratch);
+    out.codes.set(new Int16Array(buffer, codesAt, values), r0 * cols);
+    out.dequantized.set(new Float32Array(buffer, deqAt, values), r0 * cols);
+    out.A.set(new Float32Array(buffer, aAt, groups), r0 * groupsPerRow);
+    out.B.set(new Float32Array(buffer, bAt, groups), r0 * groupsPerRow);
+  }
+  return true;
+}
