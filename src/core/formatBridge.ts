@@ -6,7 +6,7 @@ import { quantizeFormatInto } from './formats';
 import type { Prepared } from './quantView';
 import type { Scheme } from './scheme';
 import type { Tensor2D } from './tensor';
-import { kernelFor, type TensorCache } from './tensorCache';
+import { cachesSortedGroups, kernelFor, sortedGroupsOf, type TensorCache } from './tensorCache';
 import { floatKernelOf } from './wasm/fusedKernel';
 import { rangeScanWasm } from './wasmPass';
 
@@ -20,6 +20,9 @@ export function prepareFormat(
     codes: cache.codes,
     dequantized: cache.dequantized,
     ...(kernel ? { kernel: floatKernelOf(kernel) } : {}),
+    ...(cachesSortedGroups(cache, t)
+      ? { sortedGroups: (g: 'tensor' | 'row') => sortedGroupsOf(cache, g) }
+      : {}),
   });
   // The histogram edges need the dequantized range and the largest error before the measuring pass bins them:
   // one extra read of x and x_hat (the format kernels do not report them), on the SIMD kernel where it runs.

@@ -3,6 +3,8 @@
  * histogram for the last few bin-edge sets, and the reusable output buffers (no per-call allocation of
  * the large arrays: on this VM a fresh 64 MiB array costs ~190 ms in page faults, PERFORMANCE.md).
  */
+
+import { type SortedGroups, sortGroups } from './formats/radixSort';
 import { summarizeWithSquares } from './generators';
 import type { TensorSummary } from './generators.types';
 import { type Binner, histogramInto } from './histogram';
@@ -25,6 +27,12 @@ export interface TensorCache {
   /** Scratch counts of codes (65,536 entries cover every 16-bit pattern). */
   readonly codeCounts: Uint32Array;
   readonly originalHistograms: Map<string, { counts: Uint32Array; outside: number }>;
+  /**
+   * The k-means codebook's sorted groups (see sortedGroupsOf), per granularity, built the first time k-means runs
+   * on this tensor with that granularity: until then nothing is allocated. Each costs 4 bytes per value (sorted
+   * values) + 8 (float64 prefix sums) + 2 (ranks, per row up to 65,536 columns) or 4: ~14-16 MiB at 1024 x 1024.
+   */
+  readonly sortedGroups: { tensor?: SortedGroups; row?: SortedGroups };
 }
 
 const HISTOGRAMS_KEPT = 8;
@@ -50,6 +58,7 @@ export function createTensorCache(tensor: Tensor2D, options: { wasm?: boolean } 
     dequantized: kernel ? kernel.dequantized : new Float32Array(n),
     codeCounts: new Uint32Array(65536),
     originalHistograms: new Map(),
+    sortedGroups: {},
   };
 }
 
@@ -61,6 +70,30 @@ export function kernelFor(cache: TensorCache, tensor: Tensor2D): KernelBuffers |
   return cache.kernel !== null && cache.summary.nonFinite === 0 && tensor.data === cache.tensor.data
     ? cache.kernel
     : null;
+}
+
+/**
+ * Above this many values k-means sorts on every call instead of caching (14-16 bytes a value would be 224 MiB at
+ * 4096 x 4096, too much to keep in a browser tab for a speed-up of one slider).
+ */
+export const SORTED_GROUPS_MAX_VALUES = 1 << 22;
+
+/** Whether k-means on `tensor` may keep its sorted groups in `cache` (the cache's own tensor, not too large). */
+export function cachesSortedGroups(cache: TensorCache, tensor: Tensor2D): boolean {
+  return tensor.data === cache.tensor.data && tensor.data.length <= SORTED_GROUPS_MAX_VALUES;
+}
+
+/**
+ * The cache tensor's finite values sorted per group (the whole tensor, or each row) with the permutation back to
+ * the elements: slider-independent work of the k-means codebook, done once per granularity on first use.
+ */
+export function sortedGroupsOf(cache: TensorCache, granularity: 'tensor' | 'row'): SortedGroups {
+  const hit = cache.sortedGroups[granularity];
+  if (hit) return hit;
+  const { rows, cols, data } = cache.tensor;
+  const built = granularity === 'row' ? sortGroups(data, rows, cols) : sortGroups(data, 1, rows * cols);
+  cache.sortedGroups[granularity] = built;
+  return built;
 }
 
 /** The original values' histogram over `binner`'s edges, computed once per edge set. */

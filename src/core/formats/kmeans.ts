@@ -15,7 +15,7 @@ import { EngineError } from '../engineError';
 import type { CodebookScheme } from '../scheme';
 import type { Tensor2D } from '../tensor';
 import { createGroupParams, type FormatBuffers, type FormatOutput, sortedDistinct } from './formatOutput';
-import { sortFloat32 } from './radixSort';
+import { prefixSumsInto, sortGroupInto } from './radixSort';
 
 /** Result of clustering one group. */
 export interface KMeansResult {
@@ -27,16 +27,180 @@ export interface KMeansResult {
   converged: boolean;
 }
 
-/** First index i in sorted[0, n) with sorted[i] > v (so values equal to v fall below the boundary). */
-function upperBound(sorted: Float32Array, n: number, v: number): number {
-  let lo = 0;
-  let hi = n;
+/** First index i in sorted[lo, hi) with sorted[i] > v (so values equal to v fall below the boundary), else hi. */
+function upperBound(sorted: Float32Array, lo: number, hi: number, v: number): number {
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
     if (sorted[mid] <= v) lo = mid + 1;
     else hi = mid;
   }
   return lo;
+}
+
+/**
+ * upperBound(sorted, lo, hi, v), searched outwards from `guess`: boundaries move little between Lloyd steps, so
+ * this takes O(log distance) probes instead of O(log n). Same result as the plain search.
+ */
+function upperBoundNear(sorted: Float32Array, lo: number, hi: number, v: number, guess: number): number {
+  if (guess <= lo || guess >= hi) return upperBound(sorted, lo, hi, v);
+  let step = 1;
+  if (sorted[guess - 1] <= v) {
+    // the answer is in [a, hi], a = guess
+    let a = guess;
+    while (a + step < hi && sorted[a + step - 1] <= v) {
+      a += step;
+      step *= 2;
+    }
+    return upperBound(sorted, a, Math.min(hi, a + step), v);
+  }
+  // the answer is in [lo, b], b = guess - 1 (sorted[b] > v)
+  let b = guess - 1;
+  while (b - step > lo && !(sorted[b - step] <= v)) {
+    b -= step;
+    step *= 2;
+  }
+  return upperBound(sorted, Math.max(lo, b - step), b, v);
+}
+
+/**
+ * The cluster boundaries of `centroids` over sorted[base, base + n): into[c] = upperBound of the midpoint
+ * (c[c] + c[c + 1]) / 2, relative to base, into[k - 1] = n. `previous`: the boundaries of the last call (or -1s),
+ * `mids` its midpoints, `moved[c]`: whether centroid c changed since; a midpoint whose two centroids did not
+ * move is the same, and so is its boundary. Returns whether the midpoints are non-decreasing (no NaN). They are
+ * whenever the centroids are ascending, and then each boundary is searched from the previous one; rounding in
+ * the prefix sums could in principle break that on data of huge dynamic range, and then every search is the
+ * plain one and the caller assigns values one by one with nearestCentroid, as the definition says.
+ */
+function boundariesInto(
+  sorted: Float32Array,
+  base: number,
+  n: number,
+  k: number,
+  centroids: Float32Array,
+  mids: Float64Array,
+  moved: Uint8Array,
+  into: Int32Array,
+  previous: Int32Array,
+): boolean {
+  const end = base + n;
+  let lo = base;
+  let below = Number.NEGATIVE_INFINITY;
+  let monotone = true;
+  for (let c = 0; c < k - 1; c++) {
+    const same = moved[c] === 0 && moved[c + 1] === 0;
+    const m = same ? mids[c] : (centroids[c] + centroids[c + 1]) / 2;
+    mids[c] = m;
+    let b: number;
+    if (monotone && m >= below) {
+      b = same ? base + previous[c] : upperBoundNear(sorted, lo, end, m, base + previous[c]);
+      lo = b;
+      below = m;
+    } else {
+      monotone = false;
+      b = same ? base + previous[c] : upperBound(sorted, base, end, m);
+    }
+    into[c] = b - base;
+  }
+  into[k - 1] = n;
+  return monotone;
+}
+
+/** What lloyd leaves behind: `ends` are the boundaries of the final centroids (see boundariesInto). */
+interface LloydState {
+  ends: Int32Array;
+  next: Int32Array;
+  mids: Float64Array;
+  moved: Uint8Array;
+  iterations: number;
+  converged: boolean;
+  monotone: boolean;
+}
+
+function lloydState(k: number): LloydState {
+  return {
+    ends: new Int32Array(k),
+    next: new Int32Array(k),
+    mids: new Float64Array(k),
+    moved: new Uint8Array(k),
+    iterations: 0,
+    converged: false,
+    monotone: true,
+  };
+}
+
+/**
+ * Lloyd's algorithm on ascending finite values sorted[base, base + n) (n > 0), with their prefix sums at
+ * prefix[at, at + n + 1), into `centroids` (length k). A cluster whose interval did not change keeps its mean
+ * without recomputing it (the same difference of the same prefix sums). When it stops at maxIterations the last
+ * boundaries computed belong to the previous centroids, so they are computed once more for the final ones.
+ */
+function lloyd(
+  sorted: Float32Array,
+  base: number,
+  n: number,
+  k: number,
+  maxIterations: number,
+  prefix: Float64Array,
+  at: number,
+  centroids: Float32Array,
+  state: LloydState,
+): void {
+  const { mids, moved } = state;
+  const min = sorted[base];
+  const max = sorted[base + n - 1];
+  for (let c = 0; c < k; c++) centroids[c] = k === 1 ? min : min + (c * (max - min)) / (k - 1);
+  moved.fill(1);
+  // ends[c]: one past the last sorted index assigned to centroid c.
+  let ends = state.ends.fill(-1);
+  let next = state.next;
+  let iterations = 0;
+  let converged = false;
+  let monotone = true;
+  while (iterations < maxIterations) {
+    monotone = boundariesInto(sorted, base, n, k, centroids, mids, moved, next, ends);
+    iterations++;
+    let changed = false;
+    for (let c = 0; c < k; c++) {
+      if (next[c] !== ends[c]) {
+        changed = true;
+        break;
+      }
+    }
+    if (!changed) {
+      converged = true;
+      break;
+    }
+    const swap = ends;
+    ends = next;
+    next = swap;
+    // Cluster c is [start, end) with start the largest end before it (as of this step and of the last one).
+    let start = 0;
+    let lastStart = 0;
+    for (let c = 0; c < k; c++) {
+      const end = ends[c];
+      const lastEnd = next[c];
+      let m = 0;
+      if ((end !== lastEnd || start !== lastStart) && end > start) {
+        const old = centroids[c];
+        centroids[c] = (prefix[at + end] - prefix[at + start]) / (end - start);
+        if (centroids[c] !== old) m = 1;
+      }
+      moved[c] = m;
+      start = Math.max(start, end);
+      lastStart = Math.max(lastStart, lastEnd);
+    }
+  }
+  if (!converged) {
+    monotone = boundariesInto(sorted, base, n, k, centroids, mids, moved, next, ends);
+    const swap = ends;
+    ends = next;
+    next = swap;
+  }
+  state.ends = ends;
+  state.next = next;
+  state.iterations = iterations;
+  state.converged = converged;
+  state.monotone = monotone;
 }
 
 /**
@@ -51,35 +215,11 @@ export function clusterSorted(
 ): KMeansResult {
   const centroids = new Float32Array(k);
   if (n === 0) return { centroids, iterations: 0, converged: true };
-  const min = sorted[0];
-  const max = sorted[n - 1];
-  for (let c = 0; c < k; c++) centroids[c] = k === 1 ? min : min + (c * (max - min)) / (k - 1);
   const prefix = new Float64Array(n + 1);
-  for (let i = 0; i < n; i++) prefix[i + 1] = prefix[i] + sorted[i];
-  // ends[c]: one past the last sorted index assigned to centroid c.
-  let ends = new Int32Array(k).fill(-1);
-  let next = new Int32Array(k);
-  let iterations = 0;
-  let converged = false;
-  while (iterations < maxIterations) {
-    for (let c = 0; c < k - 1; c++) next[c] = upperBound(sorted, n, (centroids[c] + centroids[c + 1]) / 2);
-    next[k - 1] = n;
-    iterations++;
-    let changed = false;
-    for (let c = 0; c < k; c++) if (next[c] !== ends[c]) changed = true;
-    if (!changed) {
-      converged = true;
-      break;
-    }
-    [ends, next] = [next, ends];
-    let start = 0;
-    for (let c = 0; c < k; c++) {
-      const end = ends[c];
-      if (end > start) centroids[c] = (prefix[end] - prefix[start]) / (end - start);
-      start = Math.max(start, end);
-    }
-  }
-  return { centroids, iterations, converged };
+  prefixSumsInto(sorted, 0, n, prefix, 0);
+  const state = lloydState(k);
+  lloyd(sorted, 0, n, k, maxIterations, prefix, 0, centroids, state);
+  return { centroids, iterations: state.iterations, converged: state.converged };
 }
 
 /** Index of the nearest centroid (ascending centroids; ties to the lower one). */
@@ -94,16 +234,40 @@ function nearestCentroid(centroids: Float32Array, v: number): number {
   return lo;
 }
 
-/**
- * Quantizes with a k-means codebook per tensor or per row. Codes are centroid indices (0 .. 2^bits - 1), -1 for
- * non-finite inputs (left out of the clustering, dequantized to NaN). Reported per group: scale 1, zero point 0,
- * [lo, hi] = [smallest, largest] centroid; levels = the distinct centroids.
- */
+/** codes / dequantized[start + i] = the code of element i's rank and its value, for i in [0, length). */
+function writeByRank(
+  rank: Uint16Array | Uint32Array,
+  rankAt: number,
+  codeOfRank: Int16Array,
+  valueOfCode: Float32Array,
+  codes: Int16Array,
+  dequantized: Float32Array,
+  start: number,
+  length: number,
+): void {
+  for (let i = 0; i < length; i++) {
+    const code = codeOfRank[rank[rankAt + i]];
+    codes[start + i] = code;
+    dequantized[start + i] = valueOfCode[code + 1];
+  }
+}
+
 /** Plain words for a k-means codebook's storage. */
 export function kmeansStorage(scheme: CodebookScheme): string {
   return `${scheme.bits}-bit index + codebook of ${2 ** scheme.bits} FP32 centroids per ${scheme.granularity.kind === 'row' ? 'row' : 'tensor'}`;
 }
 
+/**
+ * Quantizes with a k-means codebook per tensor or per row. Codes are centroid indices (0 .. 2^bits - 1), -1 for
+ * non-finite inputs (left out of the clustering, dequantized to NaN). Reported per group: scale 1, zero point 0,
+ * [lo, hi] = [smallest, largest] centroid; levels = the distinct centroids.
+ *
+ * The sorted groups (values, prefix sums, ranks) come from the tensor's cache when the caller passes
+ * out.sortedGroups (the sort depends only on the data, not on the scheme); otherwise each group is sorted here.
+ * After clustering, cluster c is the run sorted[ends[c - 1], ends[c]), the values above midpoint c - 1 and at
+ * most midpoint c: exactly nearestCentroid's answer when the midpoints are non-decreasing. Each element then
+ * reads its code through its rank, in element order.
+ */
 export function quantizeKMeans(t: Tensor2D, scheme: CodebookScheme, out: FormatBuffers): FormatOutput {
   const { bits, maxIterations } = scheme;
   if (!(Number.isInteger(bits) && bits >= 1 && bits <= 8)) {
@@ -119,33 +283,85 @@ export function quantizeKMeans(t: Tensor2D, scheme: CodebookScheme, out: FormatB
   const k = 2 ** bits;
   const params = createGroupParams(groups);
   const codebooks: Float32Array[] = [];
-  const sorted = new Float32Array(groupLength);
   const { codes, dequantized } = out;
+
+  let cached = out.sortedGroups?.(perRow ? 'row' : 'tensor') ?? null;
+  if (cached !== null && (cached.groups !== groups || cached.groupLength !== groupLength)) cached = null;
+  // Without the cache: one group's worth of sorted values, prefix sums and ranks, reused group after group.
+  const sorted = cached !== null ? cached.values : new Float32Array(groupLength);
+  const prefix = cached !== null ? cached.prefix : new Float64Array(groupLength + 1);
+  const rank =
+    cached !== null
+      ? cached.rank
+      : groupLength <= 65536
+        ? new Uint16Array(groupLength)
+        : new Uint32Array(groupLength);
+  const codeOfRank = new Int16Array(groupLength);
+  /** valueOfCode[code + 1]: NaN for code -1, then the centroids. */
+  const valueOfCode = new Float32Array(k + 1);
+  valueOfCode[0] = Number.NaN;
+  const state = lloydState(k);
 
   for (let g = 0; g < groups; g++) {
     const start = g * groupLength;
-    let n = 0;
-    for (let i = start; i < start + groupLength; i++) {
-      const v = data[i];
-      if (v - v === 0) sorted[n++] = v;
+    let base = 0;
+    let at = 0;
+    let n: number;
+    if (cached !== null) {
+      base = start;
+      at = g * (groupLength + 1);
+      n = cached.finite[g];
+    } else {
+      n = sortGroupInto(data, start, groupLength, sorted, rank, 0);
+      prefixSumsInto(sorted, 0, n, prefix, 0);
     }
-    const view = sortFloat32(sorted, n).subarray(0, n);
-    const { centroids } = clusterSorted(view, n, k, maxIterations);
+    const centroids = new Float32Array(k);
     codebooks.push(centroids);
+    let monotone = true;
+    if (n > 0) {
+      lloyd(sorted, base, n, k, maxIterations, prefix, at, centroids, state);
+      monotone = state.monotone;
+    }
     params.scale[g] = 1;
     params.lo[g] = centroids[0];
     params.hi[g] = centroids[k - 1];
-    for (let i = start; i < start + groupLength; i++) {
-      const v = data[i];
-      if (v - v !== 0) {
-        codes[i] = -1;
-        dequantized[i] = Number.NaN;
-        continue;
+    if (!monotone) {
+      for (let i = start; i < start + groupLength; i++) {
+        const v = data[i];
+        if (v - v !== 0) {
+          codes[i] = -1;
+          dequantized[i] = Number.NaN;
+          continue;
+        }
+        const c = nearestCentroid(centroids, v);
+        codes[i] = c;
+        dequantized[i] = centroids[c];
       }
-      const c = nearestCentroid(centroids, v);
-      codes[i] = c;
-      dequantized[i] = centroids[c];
+      continue;
     }
+    let from = 0;
+    if (n > 0) {
+      const ends = state.ends;
+      for (let c = 0; c < k; c++) {
+        const to = ends[c];
+        if (to > from) {
+          codeOfRank.fill(c, from, to);
+          from = to;
+        }
+      }
+    }
+    codeOfRank.fill(-1, from, groupLength);
+    valueOfCode.set(centroids, 1);
+    writeByRank(
+      rank,
+      cached !== null ? start : 0,
+      codeOfRank,
+      valueOfCode,
+      codes,
+      dequantized,
+      start,
+      groupLength,
+    );
   }
 
   const n = rows * cols;
