@@ -49,6 +49,7 @@ export function prepareFormat(
     bitsPerWeight: out.bitsPerWeight,
     storage: out.storage,
     levelsTotal: out.levelsTotal,
+    codeRange: out.codeRange ?? 0,
     clipReport: null,
     valueOfCode: out.valueOfCode ?? null,
   };

@@ -41,6 +41,8 @@ export interface Prepared {
   storage: string;
   levelsTotal: number;
   clipReport: ClipReport | null;
+  /** FormatOutput.codeRange (0: not promised; integer schemes count their levels themselves). */
+  codeRange: number;
   /** Formats whose values are a function of the code within a group (FormatOutput.valueOfCode); else null. */
   valueOfCode: ((group: number, pattern: number) => number) | null;
 }
@@ -186,6 +188,7 @@ function runQuantization(
       cols,
       rowsPerCell,
       gridCols,
+      prepared.codeRange,
     );
   if (!ranOnKernel)
     runAllSegments(ctx, prepared.integer !== null, prepared.granularity, rows, cols, rowsPerCell, gridCols);
@@ -387,6 +390,7 @@ function prepareInteger(
     storage: `int${scheme.bits} + FP16 scale${zeroPointBits ? ` + ${zeroPointBits}-bit zero point` : ''} per ${describeGroup(granularity)}`,
     levelsTotal: 2 ** scheme.bits - (qmin === -qmax ? 1 : 0),
     clipReport: params.clipReport,
+    codeRange: 0,
     valueOfCode: null,
   };
 }

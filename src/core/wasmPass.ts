@@ -11,7 +11,7 @@
 import { ACC, type PassContext } from './fusedPass';
 import { groupsPerRow } from './groups';
 import type { Granularity } from './scheme';
-import { type KernelBuffers, MINMAX_GROUPS } from './wasm/fusedKernel';
+import { type KernelBuffers, MAX_RECORDED_CODES, MINMAX_GROUPS } from './wasm/fusedKernel';
 
 /** Codes of a format are 16-bit patterns: one count sub-array covers all of them. */
 const PATTERNS = 65536;
@@ -53,21 +53,31 @@ export function runPassWasm(
   cols: number,
   rowsPerCell: number,
   gridCols: number,
+  codeRange = 0,
 ): boolean {
   if (!eligible(ctx, integer, granularity, groups)) return false;
   const { kernel, ptr, counts, errHist, heatRow, acc, errStride } = buffers;
   const { colsPerCell, heat, rowSse, step, zero, lo, hi } = ctx;
-  // Integers count codes q - qmin (levels of them); formats count 16-bit patterns.
+  // A format whose codes lie in [0, codeRange) and determine the value within a group: with at least two values
+  // per code in a span, each span's histogram is binned from its code counts (one recorded value per code).
+  const spanLength = granularity.kind === 'group' ? Math.min(granularity.size, cols) : cols;
+  const flushFormat =
+    !integer &&
+    ctx.deqHist !== null &&
+    codeRange > 0 &&
+    codeRange <= MAX_RECORDED_CODES &&
+    2 * codeRange <= spanLength;
+  // Integers count codes q - qmin (levels of them); formats count 16-bit patterns (or their codeRange codes).
   const qmin = integer ? ctx.qmin : 0;
-  const levels = integer ? ctx.qmax - ctx.qmin + 1 : PATTERNS;
+  const levels = integer ? ctx.qmax - ctx.qmin + 1 : flushFormat ? codeRange : PATTERNS;
   // Integer codes (few, often repeated by neighbours) count into four lane sub-arrays; 2^16 patterns share one
   // array (four would spread the counts over 1 MiB, past the cache, and neighbours rarely repeat a pattern).
-  const laneStride = integer ? levels : 0;
+  const laneStride = integer || flushFormat ? levels : 0;
   // Formats binned value by value need only which codes occur (levels used): a byte per pattern, set not counted.
-  const deqMode = ctx.deqHist === null ? 0 : integer && ctx.segCounts !== null ? 2 : 1;
+  const deqMode = ctx.deqHist === null ? 0 : (integer && ctx.segCounts !== null) || flushFormat ? 2 : 1;
   const seenOnly = !integer && deqMode === 1;
   const errBins = ctx.errHist.length;
-  counts.fill(0, 0, integer ? 4 * levels : seenOnly ? levels / 4 : levels);
+  counts.fill(0, 0, laneStride !== 0 ? 4 * levels : seenOnly ? levels / 4 : levels);
   errHist.fill(0);
   heatRow.fill(0, 0, gridCols);
   acc[0] = 0;
@@ -102,6 +112,7 @@ export function runPassWasm(
     deqScale,
     ptr.totals,
     seenOnly,
+    flushFormat ? ptr.codeValues : 0,
   );
 
   const perRow = groupsPerRow(granularity, cols);

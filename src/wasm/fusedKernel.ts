@@ -98,8 +98,16 @@ export function setLayout(
 }
 
 /**
+ * Measuring a format whose value is a function of its code within a group: each value is also stored at its code
+ * in `codeValues`, and the group's flush bins those (one per code used) instead of computing them.
+ */
+let flushRecorded: bool = false;
+let codeValues: usize = 0;
+
+/**
  * How the dequantized histogram is filled: 0 not here (per tensor: the caller bins the code counts), 1 value
- * by value, 2 per group from its code counts (`totalsPtr`: the tensor's code counts, indexed q - qmin).
+ * by value, 2 per group from its code counts (`totalsPtr`: the tensor's code counts, indexed q - qmin), the
+ * values of an integer group's codes computed, or for a format (`recordedPtr` not 0) recorded there by the pass.
  */
 export function setDeqBinning(
   mode: i32,
@@ -110,10 +118,13 @@ export function setDeqBinning(
   scale: f64,
   totalsPtr: usize,
   seenOnly: bool,
+  recordedPtr: usize,
 ): void {
   binDeq = mode == 1;
   markSeen = seenOnly;
   flushGroups = mode == 2;
+  flushRecorded = mode == 2 && recordedPtr != 0;
+  codeValues = recordedPtr;
   totals = totalsPtr;
   deqEdges = edgesPtr;
   deqEdges32 = edges32Ptr;
@@ -161,7 +172,7 @@ function flushGroup(): void {
     store<u32>(p0 + 3 * stride, 0);
     const t = totals + ((<usize>k) << 2);
     store<u32>(t, load<u32>(t) + n);
-    const v = (<f32>(k + gQminInt) - gZ) * gD;
+    const v = flushRecorded ? load<f32>(codeValues + ((<usize>k) << 2)) : (<f32>(k + gQminInt) - gZ) * gD;
     const h = deqHist + ((<usize>deqSlot(<f64>v)) << 2);
     store<u32>(h, load<u32>(h) + n);
   }
@@ -261,6 +272,15 @@ export function setSpan(d: f32, z: f32, qmin: f32, qmax: f32, lo: f32, hi: f32, 
   store<u8>(counts + <usize>i32x4.extract_lane(codes4, 1), 1);
   store<u8>(counts + <usize>i32x4.extract_lane(codes4, 2), 1);
   store<u8>(counts + <usize>i32x4.extract_lane(codes4, 3), 1);
+}
+
+/** Stores four values at their codes (flushRecorded: every value of a code in a group is the same). */
+// @ts-ignore: decorator
+@inline function recordLanes(codes4: v128, values: v128): void {
+  store<f32>(codeValues + ((<usize>i32x4.extract_lane(codes4, 0)) << 2), f32x4.extract_lane(values, 0));
+  store<f32>(codeValues + ((<usize>i32x4.extract_lane(codes4, 1)) << 2), f32x4.extract_lane(values, 1));
+  store<f32>(codeValues + ((<usize>i32x4.extract_lane(codes4, 2)) << 2), f32x4.extract_lane(values, 2));
+  store<f32>(codeValues + ((<usize>i32x4.extract_lane(codes4, 3)) << 2), f32x4.extract_lane(values, 3));
 }
 
 /**
@@ -377,6 +397,11 @@ export function measureSpan(
       if (!quantizing && markSeen) {
         markLanes(i0);
         markLanes(i1);
+      } else if (!quantizing && flushRecorded) {
+        bumpLanes(counts, i32x4.add(i0, countBase));
+        bumpLanes(counts, i32x4.add(i1, countBase));
+        recordLanes(i0, v0);
+        recordLanes(i1, v1);
       } else {
         bumpLanes(counts, i32x4.add(i0, countBase));
         bumpLanes(counts, i32x4.add(i1, countBase));
@@ -430,6 +455,7 @@ export function measureSpan(
       }
       if (!quantizing && markSeen) store<u8>(counts + <usize>code, 1);
       else bump(counts, (j & 3) * countStride + code - gQminInt);
+      if (!quantizing && flushRecorded) store<f32>(codeValues + ((<usize>code) << 2), v);
       if (xi < gLo || xi > gHi) clipped = i32x4.sub(clipped, i32x4.replace_lane(i32x4.splat(0), 0, -1));
       const e = <f64>v - <f64>xi;
       const e2v =
@@ -456,7 +482,7 @@ export function measureSpan(
     i32x4.extract_lane(clipped, 2) +
     i32x4.extract_lane(clipped, 3);
   store<f64>(acc, load<f64>(acc, 16) + <f64>c, 16);
-  if (quantizing && flushGroups) flushGroup();
+  if (flushGroups) flushGroup();
   return f64x2.extract_lane(sse, 0) + f64x2.extract_lane(sse, 1);
 }
 

@@ -246,5 +246,6 @@ export function quantizeFloatScheme(t: Tensor2D, scheme: FloatScheme, out: Forma
     bitsPerWeight: floatBitsPerWeight(scheme, rows, cols),
     storage: floatStorage(scheme),
     levelsTotal: 2 ** spec.bits,
+    codeRange: 2 ** spec.bits,
   };
 }

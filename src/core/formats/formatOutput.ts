@@ -34,6 +34,12 @@ export interface FormatOutput {
   storage: string;
   /** How many distinct codes the element format has (2^element bits; 2 binary, 3 ternary). */
   levelsTotal: number;
+  /**
+   * Set when every code lies in [0, codeRange) and, within a group, every value of one code is the same (up to the
+   * sign of a zero): the measuring pass may then bin a group's values from its code counts. Absent: neither is
+   * promised (signed codes such as MXINT8's and Q8_0's).
+   */
+  codeRange?: number;
 }
 
 /** Output buffers of one quantization: codes (bit pattern / index; -1 for a non-finite input) and dequantized values. */

@@ -200,5 +200,7 @@ export function quantizeGgmlRows(
     bitsPerWeight: (8 * layout.blockBytes * blocksPerRow) / cols,
     storage: layout.storage,
     levelsTotal: 2 ** layout.elementBits,
+    // codes qmin..qmax, each one value per sub-block (A * (q - z) + B); Q8_0's are signed
+    ...(qmin >= 0 ? { codeRange: qmax + 1 } : {}),
   };
 }

@@ -372,5 +372,6 @@ export function quantizeKMeans(t: Tensor2D, scheme: CodebookScheme, out: FormatB
     bitsPerWeight: bits + (32 * k * groups) / n,
     storage: kmeansStorage(scheme),
     levelsTotal: k,
+    codeRange: k,
   };
 }

@@ -205,5 +205,7 @@ export function quantizeMx(
     bitsPerWeight: elementBits + (8 * Math.ceil(cols / MX_BLOCK)) / cols,
     storage: mxStorage(format, roundScaleUp),
     levelsTotal: 2 ** elementBits,
+    // MXINT8 codes are signed (-127..127)
+    ...(element === 'int8' ? {} : { codeRange: 2 ** elementBits }),
   };
 }

@@ -155,5 +155,6 @@ export function quantizeNf4(t: Tensor2D, doubleQuant: boolean, out: FormatBuffer
     bitsPerWeight: 4 + scaleBits / n,
     storage: nf4Storage(doubleQuant),
     levelsTotal: 16,
+    codeRange: 16,
   };
 }

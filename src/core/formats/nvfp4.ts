@@ -138,5 +138,6 @@ export function quantizeNvfp4(t: Tensor2D, out: FormatBuffers): FormatOutput {
     bitsPerWeight: 4 + (8 * Math.ceil(cols / NVFP4_BLOCK)) / cols + 32 / (rows * cols),
     storage: NVFP4_STORAGE,
     levelsTotal: 16,
+    codeRange: 16,
   };
 }

@@ -98,5 +98,6 @@ export function quantizeSign(t: Tensor2D, scheme: SignScheme, out: FormatBuffers
     bitsPerWeight: (ternary ? 2 : 1) + 32 / cols,
     storage: signStorage(scheme),
     levelsTotal: ternary ? 3 : 2,
+    codeRange: ternary ? 3 : 2,
   };
 }

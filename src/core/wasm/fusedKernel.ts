@@ -47,6 +47,7 @@ interface KernelExports {
     scale: number,
     totals: number,
     seenOnly: boolean,
+    recorded: number,
   ): void;
   groupMinMax(x: number, rows: number, cols: number, size: number, outMin: number, outMax: number): void;
   setSpan(d: number, z: number, qmin: number, qmax: number, lo: number, hi: number, rounding: number): void;
@@ -96,6 +97,11 @@ const MAX_LEVELS = 65536;
 /** Heatmap cells of one row of cells (validate.ts caps heatmapMaxCells at 1024). */
 const MAX_HEAT_COLS = 1024;
 const PAGE = 65536;
+/**
+ * Most codes a format may have for its groups to be binned from their code counts (one recorded value per code,
+ * wasmPass.ts): beyond this the value-by-value binning is cheaper anyway.
+ */
+export const MAX_RECORDED_CODES = 4096;
 /** Groups whose minima and maxima one `groupMinMax` call may write (the caller batches rows). */
 export const MINMAX_GROUPS = 65536;
 
@@ -139,6 +145,7 @@ export interface KernelBuffers {
     groupMin: number;
     groupMax: number;
     table: number;
+    codeValues: number;
     heatRow: number;
     acc: number;
   };
@@ -190,6 +197,7 @@ export function createKernelBuffers(values: Float32Array): KernelBuffers | null 
     groupMin: 0,
     groupMax: 0,
     table: 0,
+    codeValues: 0,
     heatRow: 0,
     acc: 0,
   };
@@ -212,6 +220,7 @@ export function createKernelBuffers(values: Float32Array): KernelBuffers | null 
   ptr.groupMin = take(4 * MINMAX_GROUPS);
   ptr.groupMax = take(4 * MINMAX_GROUPS);
   ptr.table = take(4 * MAX_LEVELS);
+  ptr.codeValues = take(4 * MAX_RECORDED_CODES);
   ptr.heatRow = take(8 * MAX_HEAT_COLS);
   ptr.acc = take(8 * 4);
   const pages = Math.ceil(end / PAGE);
