@@ -46,6 +46,8 @@ let blockB: usize = 0;
 /** Per group search state (see S_MIN ...), and a candidate's fitted scale and min for two groups. */
 let state: usize = 0;
 let fit: usize = 0;
+/** A Q4_K candidate's sums for two groups (`qkx2Codes`). */
+let sums: usize = 0;
 /**
  * The loops' vector constants, read from memory once per sub-block group: as `v128.const` (what the optimizer
  * makes of a splat of a constant) V8 rebuilds them on every iteration of the loop.
@@ -64,7 +66,7 @@ let consts: usize = 0;
 
 /** Bytes of scratch `quantizeRows` needs. */
 export function scratchBytes(): i32 {
-  return 1024 + 1024 + 5 * 1024 + 4 * 64 + 5 * 16 + 4 * 128 + 64;
+  return 1024 + 1024 + 5 * 1024 + 4 * 64 + 5 * 16 + 4 * 128 + 64 + 96;
 }
 
 /** ggmlCommon.ts `nearestInt`: the low mantissa bits of fround(v + 1.5 * 2^23) (exact RNE for |v| <= 2^22). */
@@ -213,10 +215,56 @@ function qkx2Setup(g: usize): void {
 }
 
 /**
+ * `make_qkx2_quants`'s candidate codes for one group of a Q4_K super-block: clamp(round(iscale * (x - min)), 0,
+ * 15) into LA, and the sums Σwl, Σwl², Σwlx at SUMS, + 16, + 32. `mask`: make NaN codes 0 as the Int32Array
+ * store does. `qkx2CodesFor` leaves the mask out when no lane that is not done can have a NaN code: x is finite
+ * and min is finite and <= 0 (a taken fitted min that is NaN or -Inf would have made the error NaN or Inf), so
+ * -FLT_MAX <= x <= x - min <= max - min; with iscale = c / (max - min) neither 0 nor ±Inf, max - min is finite,
+ * so is x - min, and iscale * (x - min) is finite or ±Inf (overflow), never NaN, nor is its rounding. A done
+ * lane's codes are never taken and its results are discarded.
+ */
+// @ts-ignore: decorator
+@inline function qkx2Codes(mask: bool, iscale: v128, mn: v128, X: usize, W: usize, LA: usize, SUMS: usize): void {
+  const zero = f32x4.splat(0);
+  const magic = v128.load(consts + C_MAGIC);
+  const top = v128.load(consts + C_15);
+  let sumL = zero;
+  let sumL2 = zero;
+  let sumXL = zero;
+  for (let i: usize = 0; i < 32; i++) {
+    const o = i << 4;
+    const x = v128.load(X + o);
+    let l = clamp(magicRound(f32x4.mul(iscale, f32x4.sub(x, mn)), magic), zero, top);
+    if (mask) l = nanToZero(l);
+    v128.store(LA + o, l);
+    const wl = f32x4.mul(v128.load(W + o), l);
+    sumL = f32x4.add(sumL, wl);
+    sumL2 = f32x4.add(sumL2, f32x4.mul(wl, l));
+    sumXL = f32x4.add(sumXL, f32x4.mul(wl, x));
+  }
+  v128.store(SUMS, sumL);
+  v128.store(SUMS + 16, sumL2);
+  v128.store(SUMS + 32, sumXL);
+}
+
+/** `qkx2Codes` for group state S with iscale = c / (max - min), NaN-masked only where a NaN can occur. */
+// @ts-ignore: decorator
+@inline function qkx2CodesFor(iscale: v128, S: usize, X: usize, W: usize, LA: usize, SUMS: usize): void {
+  const zero = f32x4.splat(0);
+  const mn = v128.load(S + S_MIN);
+  const finite = v128.and(f32x4.ne(iscale, zero), f32x4.eq(f32x4.sub(iscale, iscale), zero));
+  if (i32x4.all_true(v128.or(finite, v128.load(S + S_DONE)))) qkx2Codes(false, iscale, mn, X, W, LA, SUMS);
+  else qkx2Codes(true, iscale, mn, X, W, LA, SUMS);
+}
+
+/**
  * `make_qkx2_quants`'s candidate loop (rmin + rdelta * is for is = 0 .. 20) for both groups of a Q4_K
- * super-block, interleaved: each group's sums are chains of dependent adds, and two chains side by side keep the
- * processor busy. Every candidate is evaluated (ggmlK.ts skips one whose codes repeat the previous one's: it
- * cannot win, so the result is the same). Results: codes in lb, scale and the_min in subScale / subMin.
+ * super-block. The codes and sums are one group at a time (three chains of dependent adds per group are enough,
+ * and fewer live vectors spill less); the error pass is both groups interleaved (one chain each). Every
+ * candidate is evaluated: ggmlK.ts skips one whose codes repeat the previous one's (it cannot win), but with
+ * four sub-blocks per vector that almost never holds for all four lanes (4 of 81,920 candidate pairs at
+ * 1024 x 1024), so tracking it costs more than it saves. Results: codes in lb, scale and the_min in subScale /
+ * subMin.
  */
 function qkx2Search(): void {
   const XA = xt;
@@ -230,40 +278,19 @@ function qkx2Search(): void {
   const TA = fit;
   const TB = fit + 32;
   const zero = f32x4.splat(0);
-  const magic = v128.load(consts + C_MAGIC);
-  const top = v128.load(consts + C_15);
   for (let is: i32 = 0; is <= 20; is++) {
     // min may have been replaced by a better candidate's (the reference re-reads it)
-    const c = f32x4.splat((<f32>-1 + ONE_TENTH * <f32>is) + <f32>15);
-    const mnA = v128.load(SA + S_MIN);
-    const mnB = v128.load(SB + S_MIN);
-    const iscaleA = f32x4.div(c, f32x4.sub(v128.load(SA + S_MAX), mnA));
-    const iscaleB = f32x4.div(c, f32x4.sub(v128.load(SB + S_MAX), mnB));
-    let sumLA = zero;
-    let sumL2A = zero;
-    let sumXLA = zero;
-    let sumLB = zero;
-    let sumL2B = zero;
-    let sumXLB = zero;
-    for (let i: usize = 0; i < 32; i++) {
-      const o = i << 4;
-      const xa = v128.load(XA + o);
-      const wa = v128.load(WA + o);
-      const xb = v128.load(XB + o);
-      const wb = v128.load(WB + o);
-      const la_ = nanToZero(clamp(magicRound(f32x4.mul(iscaleA, f32x4.sub(xa, mnA)), magic), zero, top));
-      const lb_ = nanToZero(clamp(magicRound(f32x4.mul(iscaleB, f32x4.sub(xb, mnB)), magic), zero, top));
-      v128.store(LAA + o, la_);
-      v128.store(LAB + o, lb_);
-      const wla = f32x4.mul(wa, la_);
-      const wlb = f32x4.mul(wb, lb_);
-      sumLA = f32x4.add(sumLA, wla);
-      sumLB = f32x4.add(sumLB, wlb);
-      sumL2A = f32x4.add(sumL2A, f32x4.mul(wla, la_));
-      sumL2B = f32x4.add(sumL2B, f32x4.mul(wlb, lb_));
-      sumXLA = f32x4.add(sumXLA, f32x4.mul(wla, xa));
-      sumXLB = f32x4.add(sumXLB, f32x4.mul(wlb, xb));
-    }
+    const c: f32 = (<f32>-1 + ONE_TENTH * <f32>is) + <f32>15;
+    const iscaleA = f32x4.div(f32x4.splat(c), f32x4.sub(v128.load(SA + S_MAX), v128.load(SA + S_MIN)));
+    const iscaleB = f32x4.div(f32x4.splat(c), f32x4.sub(v128.load(SB + S_MAX), v128.load(SB + S_MIN)));
+    qkx2CodesFor(iscaleA, SA, XA, WA, LAA, sums);
+    qkx2CodesFor(iscaleB, SB, XB, WB, LAB, sums + 48);
+    const sumLA = v128.load(sums);
+    const sumL2A = v128.load(sums + 16);
+    const sumXLA = v128.load(sums + 32);
+    const sumLB = v128.load(sums + 48);
+    const sumL2B = v128.load(sums + 64);
+    const sumXLB = v128.load(sums + 80);
     const sumWA = v128.load(SA + S_SUMW);
     const sumWB = v128.load(SB + S_SUMW);
     const DA = f32x4.sub(f32x4.mul(sumWA, sumL2A), f32x4.mul(sumLA, sumLA));
@@ -355,13 +382,20 @@ function qxSetup(g: usize): void {
   v128.store(S + S_BEST, f32x4.mul(scale, sumlx));
 }
 
-/** Takes the candidate in the lanes of `take`: codes (LA + 32 into LB), scale and best. */
+/**
+ * Takes the candidate in the lanes of `take`: codes (recomputed from iscale, as the candidate loop computed them,
+ * + 32 into LB), scale and best.
+ */
 // @ts-ignore: decorator
-@inline function qxTake(take: v128, sumlx: v128, suml2: v128, LA: usize, LB: usize, S: usize): void {
+@inline function qxTake(take: v128, sumlx: v128, suml2: v128, iscale: v128, X: usize, LB: usize, S: usize): void {
+  const magic = v128.load(consts + C_MAGIC);
+  const bottom = v128.load(consts + C_MINUS_32);
+  const top = v128.load(consts + C_31);
   const nmax = v128.load(consts + C_32);
   for (let i: usize = 0; i < 16; i++) {
     const at = LB + (i << 4);
-    v128.store(at, v128.bitselect(f32x4.add(v128.load(LA + (i << 4)), nmax), v128.load(at), take));
+    const l = clamp(magicRound(f32x4.mul(iscale, v128.load(X + (i << 4))), magic), bottom, top);
+    v128.store(at, v128.bitselect(f32x4.add(l, nmax), v128.load(at), take));
   }
   const newScale = f32x4.div(sumlx, suml2);
   v128.store(S + S_SCALE, v128.bitselect(newScale, v128.load(S + S_SCALE), take));
@@ -370,7 +404,11 @@ function qxSetup(g: usize): void {
 
 /**
  * `make_qx_quants`'s candidate loop (is = -9 .. 9, not 0) for groups gA and gB of a Q6_K super-block,
- * interleaved as in `qkx2Search`. Results: codes (l + 32) in lb, the signed scale in subScale.
+ * interleaved (two groups' chains of dependent adds side by side). Results: codes (l + 32) in lb, the signed
+ * scale in subScale.
+ * A candidate's codes are not stored: the few candidates taken compute them again. They are not NaN-masked
+ * either: a lane that is not "small" has |max| >= GROUP_MAX_EPS, so a finite iscale, and |iscale * x| <= 32.9
+ * (x is finite, |x| <= |max|); a "small" lane's codes and scale are discarded at the end.
  */
 function qxSearch(gA: usize, gB: usize): void {
   const XA = xt + (gA << 8);
@@ -379,8 +417,6 @@ function qxSearch(gA: usize, gB: usize): void {
   const WB = wt + (gB << 8);
   const WXA = wxt + (gA << 8);
   const WXB = wxt + (gB << 8);
-  const LAA = la + (gA << 8);
-  const LAB = la + (gB << 8);
   const SA = state + (gA << 7);
   const SB = state + (gB << 7);
   const zero = f32x4.splat(0);
@@ -400,10 +436,8 @@ function qxSearch(gA: usize, gB: usize): void {
     let suml2B = zero;
     for (let i: usize = 0; i < 16; i++) {
       const o = i << 4;
-      const la_ = nanToZero(clamp(magicRound(f32x4.mul(iscaleA, v128.load(XA + o)), magic), bottom, top));
-      const lb_ = nanToZero(clamp(magicRound(f32x4.mul(iscaleB, v128.load(XB + o)), magic), bottom, top));
-      v128.store(LAA + o, la_);
-      v128.store(LAB + o, lb_);
+      const la_ = clamp(magicRound(f32x4.mul(iscaleA, v128.load(XA + o)), magic), bottom, top);
+      const lb_ = clamp(magicRound(f32x4.mul(iscaleB, v128.load(XB + o)), magic), bottom, top);
       sumlxA = f32x4.add(sumlxA, f32x4.mul(v128.load(WXA + o), la_));
       sumlxB = f32x4.add(sumlxB, f32x4.mul(v128.load(WXB + o), lb_));
       suml2A = f32x4.add(suml2A, f32x4.mul(f32x4.mul(v128.load(WA + o), la_), la_));
@@ -417,8 +451,8 @@ function qxSearch(gA: usize, gB: usize): void {
       f32x4.gt(suml2B, zero),
       f32x4.gt(f32x4.mul(sumlxB, sumlxB), f32x4.mul(v128.load(SB + S_BEST), suml2B)),
     );
-    if (v128.any_true(takeA)) qxTake(takeA, sumlxA, suml2A, LAA, lb + (gA << 8), SA);
-    if (v128.any_true(takeB)) qxTake(takeB, sumlxB, suml2B, LAB, lb + (gB << 8), SB);
+    if (v128.any_true(takeA)) qxTake(takeA, sumlxA, suml2A, iscaleA, XA, lb + (gA << 8), SA);
+    if (v128.any_true(takeB)) qxTake(takeB, sumlxB, suml2B, iscaleB, XB, lb + (gB << 8), SB);
   }
   for (let k: i32 = 0; k < 2; k++) {
     const g = k == 0 ? gA : gB;
@@ -673,6 +707,7 @@ export function quantizeRows(
   consts = blockB + 64;
   state = consts + 5 * 16;
   fit = state + 4 * 128;
+  sums = fit + 64;
   v128.store(consts + C_MAGIC, f32x4.splat(MAGIC));
   v128.store(consts + C_15, f32x4.splat(15));
   v128.store(consts + C_MINUS_32, f32x4.splat(-32));

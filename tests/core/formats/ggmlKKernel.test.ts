@@ -144,6 +144,34 @@ describe('the k-quant WebAssembly kernel', () => {
     expectSameAsJs('q4_k', 1, 256, data);
   });
 
+  it('the same bits when the sub-blocks side by side in the kernel take different paths (NaN codes or not)', () => {
+    // per sub-block of 16 values: ordinary, NaN codes (max - min near 4.5e-38), Inf range (iscale 0),
+    // all zero, subnormal (Q6_K "small": Inf iscale), all equal, negative only, ties
+    const kinds = [
+      (i: number) => Math.sin(i * 1.7) * 3,
+      (i: number) => f(((i * 37) % 101) * 4.5e-40),
+      (i: number) => (i % 2 ? f(3e38) : f(-3e38)) * Math.cos(i),
+      () => 0,
+      (i: number) => f(((i * 13) % 7) * 2 ** -149),
+      () => 1.25,
+      (i: number) => -1 - ((i * 7) % 5) / 3,
+      (i: number) => ((i * 5) % 9) / 2 - 2,
+    ];
+    for (let rot = 0; rot < kinds.length; rot++) {
+      const data = Float32Array.from({ length: 512 }, (_, i) =>
+        f(kinds[(Math.floor(i / 16) + rot) % kinds.length](i)),
+      );
+      expectSameAsJs('q4_k', 2, 256, data);
+      expectSameAsJs('q6_k', 2, 256, data);
+      // pairs of sub-blocks of 16 make the Q4_K sub-blocks of 32 mix two kinds
+      const half = Float32Array.from({ length: 512 }, (_, i) =>
+        f(kinds[(Math.floor(i / 32) + rot) % kinds.length](i)),
+      );
+      expectSameAsJs('q4_k', 2, 256, half);
+      expectSameAsJs('q6_k', 2, 256, half);
+    }
+  });
+
   it('a non-finite input dequantizes to NaN with code -1, and counts as 0 in its block', () => {
     const data = Float32Array.from({ length: 256 }, (_, i) => Math.sin(i));
     data[5] = Number.NaN;
