@@ -158,19 +158,31 @@ export function quantizeMx(
   const bitsView = float32BitsView(data);
   const kernel = out.kernel;
   if (kernel && encoder && table) kernel.selectFormat(encoder, table, true);
-  forEachRowBlock(rows, cols, MX_BLOCK, (g, start, length) => {
-    const amax = kernel ? kernel.absMax(start, length) : finiteAbsMax(data, start, length);
-    const e = mxSharedExponent(amax, format, roundScaleUp);
-    const scaleX = pow2(e); // 2^-127 is a float32 subnormal: exact
-    blockScale[g] = scaleX;
-    params.hi[g] = Math.fround(maxElem * scaleX);
-    params.lo[g] = -params.hi[g];
-    if (encoder && table) {
-      params.scale[g] = scaleX;
-      // x / 2^e is exact in float32 here (the block's values are at most ~maxElem * 2^e), so the kernel's
-      // division gives the same codes as the JS loop's exponent arithmetic
-      if (kernel) kernel.encode(start, start + length, scaleX);
-      else
+  if (kernel) {
+    // the same blocks on the kernel, a row per call (finite input)
+    const perRow = Math.ceil(cols / MX_BLOCK);
+    const spec = { emax: MX_ELEMENTS[format].emax, maxElem, int8: element === 'int8' };
+    for (let r = 0; r < rows; r++) {
+      const scales = kernel.mxRow(r * cols, cols, spec, roundScaleUp);
+      for (let j = 0; j < perRow; j++) {
+        const g = r * perRow + j;
+        const scaleX = scales[j];
+        blockScale[g] = scaleX;
+        params.hi[g] = Math.fround(maxElem * scaleX);
+        params.lo[g] = -params.hi[g];
+        params.scale[g] = element === 'int8' ? Math.fround(scaleX / INT8_ONE) : scaleX;
+      }
+    }
+  } else
+    forEachRowBlock(rows, cols, MX_BLOCK, (g, start, length) => {
+      const amax = finiteAbsMax(data, start, length);
+      const e = mxSharedExponent(amax, format, roundScaleUp);
+      const scaleX = pow2(e); // 2^-127 is a float32 subnormal: exact
+      blockScale[g] = scaleX;
+      params.hi[g] = Math.fround(maxElem * scaleX);
+      params.lo[g] = -params.hi[g];
+      if (encoder && table) {
+        params.scale[g] = scaleX;
         encodePow2ScaledRangeInto(
           encoder,
           table,
@@ -183,12 +195,11 @@ export function quantizeMx(
           codes,
           dequantized,
         );
-    } else {
-      params.scale[g] = Math.fround(scaleX / INT8_ONE);
-      if (kernel) kernel.mxInt8(start, start + length, scaleX);
-      else quantizeInt8ElementsInto(data, start, start + length, scaleX, codes, dequantized);
-    }
-  });
+      } else {
+        params.scale[g] = Math.fround(scaleX / INT8_ONE);
+        quantizeInt8ElementsInto(data, start, start + length, scaleX, codes, dequantized);
+      }
+    });
 
   let elementValues: Float32Array;
   if (element === 'int8') {

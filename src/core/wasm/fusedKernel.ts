@@ -69,8 +69,19 @@ interface KernelExports {
   setCodebook(values: number, bounds: number, cells: number): void;
   bucketizeCodes(x: number, codes: number, n: number, inv: number): void;
   decodeCodebook(codes: number, deq: number, n: number, scale: number): void;
-  mxInt8Block(x: number, codes: number, deq: number, n: number, scaleX: number): void;
   nvfp4Row(x: number, codes: number, deq: number, cols: number, s2: number, outScale: number): void;
+  mxRow(
+    x: number,
+    codes: number,
+    deq: number,
+    cols: number,
+    emax: number,
+    roundUp: boolean,
+    maxElem: number,
+    maxElemLog2: number,
+    int8: boolean,
+    outScale: number,
+  ): void;
   signRow(x: number, codes: number, deq: number, n: number, ternary: boolean): number;
   ggmlLegacyRow(
     type: number,
@@ -303,13 +314,21 @@ export interface FloatKernel {
    * (views valid until the next call).
    */
   ggmlLegacyRow(type: number, start: number, cols: number): { scale: Float32Array; offset: Float32Array };
-  /** MXINT8 elements [start, end) with the block's power-of-two scale X. */
-  mxInt8(start: number, end: number, scaleX: number): void;
   /**
    * One row of NVFP4 (blocks of 16; E4M3, saturating, must be the selected format) with the tensor scale s2:
    * codes and values, and each block's scale S (a view valid until the next call).
    */
   nvfp4Row(start: number, cols: number, s2: number): Float32Array;
+  /**
+   * One row of an MX format (blocks of 32; for a float element the format, saturating, must be selected): codes
+   * and values, and each block's scale X (a view valid until the next call).
+   */
+  mxRow(
+    start: number,
+    cols: number,
+    element: { emax: number; maxElem: number; int8: boolean },
+    roundUp: boolean,
+  ): Float32Array;
   /** One row of binary (XNOR-Net) or ternary (TWN) weights: codes and values; returns the row's alpha. */
   signRow(start: number, cols: number, ternary: boolean): number;
 }
@@ -354,12 +373,27 @@ export function floatKernelOf(buffers: KernelBuffers): FloatKernel {
       kernel.bucketizeCodes(ptr.x + 4 * start, ptr.codes + 2 * start, end - start, inv),
     decode: (start, end, scale) =>
       kernel.decodeCodebook(ptr.codes + 2 * start, ptr.deq + 4 * start, end - start, scale),
-    mxInt8: (start, end, scaleX) =>
-      kernel.mxInt8Block(ptr.x + 4 * start, ptr.codes + 2 * start, ptr.deq + 4 * start, end - start, scaleX),
     nvfp4Row(start, cols, s2) {
       const blocks = Math.ceil(cols / 16);
       if (blocks > MINMAX_GROUPS) throw new RangeError(`rows of more than ${MINMAX_GROUPS * 16} values`);
       kernel.nvfp4Row(ptr.x + 4 * start, ptr.codes + 2 * start, ptr.deq + 4 * start, cols, s2, ptr.groupMin);
+      return buffers.groupMin.subarray(0, blocks);
+    },
+    mxRow(start, cols, element, roundUp) {
+      const blocks = Math.ceil(cols / 32);
+      if (blocks > MINMAX_GROUPS) throw new RangeError(`rows of more than ${MINMAX_GROUPS * 32} values`);
+      kernel.mxRow(
+        ptr.x + 4 * start,
+        ptr.codes + 2 * start,
+        ptr.deq + 4 * start,
+        cols,
+        element.emax,
+        roundUp,
+        element.maxElem,
+        Math.floor(Math.log2(element.maxElem)),
+        element.int8,
+        ptr.groupMin,
+      );
       return buffers.groupMin.subarray(0, blocks);
     },
     signRow: (start, cols, ternary) =>
