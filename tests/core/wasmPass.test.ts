@@ -340,7 +340,7 @@ describe('the WebAssembly SIMD kernel of the fused integer pass', () => {
           const view: ViewParams = { bins: 16, range: null, errorBins: 8, group: 0, heatmapMaxCells: 4 };
           for (const scheme of [
             { kind: 'float', format, scaling, groupSize: 7, saturate: scaling !== 'none' },
-            { kind: 'block', format: block },
+            { kind: 'block', format: block, roundScaleUp: cols % 3 === 0 },
             { kind: rows % 2 ? 'binary' : 'ternary' },
           ] as Scheme[]) {
             const a = createTensorCache(tensor, { wasm: true });
@@ -381,6 +381,33 @@ describe('the WebAssembly SIMD kernel of the fused integer pass', () => {
     ]);
     expect(Array.from(a.dequantized.subarray(0, 4))).toEqual([0, 1, 1, 2]);
     expect(Object.is(a.dequantized[8], 0)).toBe(true); // code 8 decodes to +0
+  });
+
+  it('MX on the kernel picks the shared exponent as the JS code does when a block maximum is exactly maxElem * 2^k', () => {
+    // block maxima 6 * 2^k (MXFP4), 448 * 2^k (MXFP8 E4M3), 127/64 * 2^k (MXINT8), just above and below them, and 0
+    const maxima = [6, 12, 3, 448, 896, 127 / 64, 127 / 32, 6 * (1 + 2 ** -20), 6 * (1 - 2 ** -20), 0];
+    const cols = 32 * maxima.length + 7;
+    const rows = 3;
+    const data = new Float32Array(rows * cols);
+    for (let i = 0; i < data.length; i++) {
+      const c = i % cols;
+      const m = maxima[Math.min(maxima.length - 1, Math.floor(c / 32))] * (1 + Math.floor(i / cols));
+      data[i] = c % 32 === 5 ? -m : m * Math.sin(i) * 0.9;
+    }
+    const tensor = { rows, cols, data };
+    const view: ViewParams = { bins: 32, range: null, errorBins: 16, group: 0, heatmapMaxCells: 8 };
+    for (const format of ['mxfp4', 'mxfp8_e4m3', 'mxint8'] as const) {
+      for (const roundScaleUp of [false, true]) {
+        const scheme: Scheme = { kind: 'block', format, roundScaleUp };
+        const a = createTensorCache(tensor, { wasm: true });
+        const b = createTensorCache(tensor, { wasm: false });
+        const wasm = computeQuantView(tensor, scheme, view, a);
+        computeQuantView(tensor, scheme, view, b);
+        expect(wasm.pass).toBe('wasm-simd');
+        expect(Array.from(a.codes)).toEqual(Array.from(b.codes));
+        expect(bits(a.dequantized)).toEqual(bits(b.dequantized));
+      }
+    }
   });
 
   it('a single-group float format bins its dequantized histogram from the code counts: the same counts as binning each value', () => {
