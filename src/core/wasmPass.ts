@@ -118,10 +118,41 @@ export function runPassWasm(
   const perRow = groupsPerRow(granularity, cols);
   const size = granularity.kind === 'group' ? granularity.size : cols;
   const spanOf = integer ? kernel.quantizeSpan : kernel.measureSpan;
+  // Groups along a row: the kernel walks them itself (one call per row, not two per group), reading their
+  // parameters from groupParams; the spans and the order of the sums are the same.
+  const rowAtOnce = granularity.kind === 'group' && perRow <= MINMAX_GROUPS;
+  if (rowAtOnce) kernel.setSpan(step[0], zero[0], ctx.qmin, ctx.qmax, lo[0], hi[0], ctx.rounding);
+  const { groupParams, rowSums } = buffers;
   let setGroup = -1;
   for (let r = 0; r < rows; r++) {
     const base = r * cols;
-    for (let j = 0; j < perRow; j++) {
+    if (rowAtOnce) {
+      const g0 = r * perRow;
+      if (integer) {
+        groupParams.set(step.subarray(g0, g0 + perRow), 0);
+        groupParams.set(zero.subarray(g0, g0 + perRow), perRow);
+      }
+      groupParams.set(lo.subarray(g0, g0 + perRow), 2 * perRow);
+      groupParams.set(hi.subarray(g0, g0 + perRow), 3 * perRow);
+      rowSums[0] = rowSse[r];
+      rowSums[1] = ctx.acc[ACC.sse];
+      kernel.groupRow(
+        integer,
+        ptr.x + 4 * base,
+        ptr.codes + 2 * base,
+        ptr.deq + 4 * base,
+        cols,
+        size,
+        perRow,
+        ptr.groupParams,
+        ptr.heatRow,
+        colsPerCell,
+        ptr.rowSums,
+      );
+      rowSse[r] = rowSums[0];
+      ctx.acc[ACC.sse] = rowSums[1];
+    }
+    for (let j = 0; j < (rowAtOnce ? 0 : perRow); j++) {
       const c0 = j * size;
       const c1 = Math.min(cols, c0 + size);
       const g = granularity.kind === 'tensor' ? 0 : granularity.kind === 'row' ? r : r * perRow + j;

@@ -338,6 +338,51 @@ export function measureSpan(
   return span(false, x, codes, deq, n, heat, untilCell, colsPerCell);
 }
 
+/**
+ * Every group of one row (group granularity), with the groups' parameters at `params`: four f32 arrays of
+ * `groups` entries (step, zero point, lo, hi; a format's first two are unused). The same spans, in the same
+ * order, as one quantizeSpan / measureSpan call per group from JS, without the two calls per group: `sums`
+ * (f64 [row Σ error², tensor Σ error²]) receives each span's Σ error² in turn, as the JS loop adds them.
+ * `heatRow` is the row of heatmap cells (f64 each, colsPerCell values per cell).
+ */
+export function groupRow(
+  quantizing: bool,
+  x: usize,
+  codes: usize,
+  deq: usize,
+  cols: i32,
+  size: i32,
+  groups: i32,
+  params: usize,
+  heatRow: usize,
+  colsPerCell: i32,
+  sums: usize,
+): void {
+  const stride = (<usize>groups) << 2;
+  let rowSse = load<f64>(sums);
+  let tensorSse = load<f64>(sums, 8);
+  for (let j: i32 = 0; j < groups; j++) {
+    const c0 = j * size;
+    const n = min(size, cols - c0);
+    const p = params + ((<usize>j) << 2);
+    gLo = load<f32>(p + 2 * stride);
+    gHi = load<f32>(p + 3 * stride);
+    const heat = heatRow + ((<usize>(c0 / colsPerCell)) << 3);
+    const untilCell = colsPerCell - (c0 % colsPerCell);
+    const off = <usize>c0;
+    let sse: f64;
+    if (quantizing) {
+      gD = load<f32>(p);
+      gZ = load<f32>(p + stride);
+      sse = span(true, x + (off << 2), codes + (off << 1), deq + (off << 2), n, heat, untilCell, colsPerCell);
+    } else sse = span(false, x + (off << 2), codes + (off << 1), deq + (off << 2), n, heat, untilCell, colsPerCell);
+    rowSse += sse;
+    tensorSse += sse;
+  }
+  store<f64>(sums, rowSse);
+  store<f64>(sums, tensorSse, 8);
+}
+
 // @ts-ignore: decorator
 @inline function span(
   quantizing: bool,

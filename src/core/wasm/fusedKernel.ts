@@ -53,6 +53,19 @@ interface KernelExports {
   setSpan(d: number, z: number, qmin: number, qmax: number, lo: number, hi: number, rounding: number): void;
   measureSpan: SpanFunction;
   rangeScan(x: number, deq: number, n: number, out: number): void;
+  groupRow(
+    quantizing: boolean,
+    x: number,
+    codes: number,
+    deq: number,
+    cols: number,
+    size: number,
+    groups: number,
+    params: number,
+    heatRow: number,
+    colsPerCell: number,
+    sums: number,
+  ): void;
   setFloatFormat(
     shift: number,
     roundAdd: number,
@@ -139,6 +152,10 @@ export interface KernelBuffers {
   readonly groupMax: Float32Array;
   /** The value table of the float element format being encoded (up to 2^16 patterns). */
   readonly table: Float32Array;
+  /** One row's group parameters for `groupRow`: step, zero point, lo, hi (MINMAX_GROUPS each at most). */
+  readonly groupParams: Float32Array;
+  /** `groupRow`'s [row Σ error², tensor Σ error²]. */
+  readonly rowSums: Float64Array;
   /** Σ|error| of the heatmap cells of the current row of cells. */
   readonly heatRow: Float64Array;
   /** [Σ error, max error², clipped count]. */
@@ -157,6 +174,8 @@ export interface KernelBuffers {
     groupMax: number;
     table: number;
     codeValues: number;
+    groupParams: number;
+    rowSums: number;
     heatRow: number;
     acc: number;
   };
@@ -209,6 +228,8 @@ export function createKernelBuffers(values: Float32Array): KernelBuffers | null 
     groupMax: 0,
     table: 0,
     codeValues: 0,
+    groupParams: 0,
+    rowSums: 0,
     heatRow: 0,
     acc: 0,
   };
@@ -232,6 +253,8 @@ export function createKernelBuffers(values: Float32Array): KernelBuffers | null 
   ptr.groupMax = take(4 * MINMAX_GROUPS);
   ptr.table = take(4 * MAX_LEVELS);
   ptr.codeValues = take(4 * MAX_RECORDED_CODES);
+  ptr.groupParams = take(4 * 4 * MINMAX_GROUPS);
+  ptr.rowSums = take(8 * 2);
   ptr.heatRow = take(8 * MAX_HEAT_COLS);
   ptr.acc = take(8 * 4);
   const pages = Math.ceil(end / PAGE);
@@ -256,6 +279,8 @@ export function createKernelBuffers(values: Float32Array): KernelBuffers | null 
       groupMin: new Float32Array(buffer, ptr.groupMin, MINMAX_GROUPS),
       groupMax: new Float32Array(buffer, ptr.groupMax, MINMAX_GROUPS),
       table: new Float32Array(buffer, ptr.table, MAX_LEVELS),
+      groupParams: new Float32Array(buffer, ptr.groupParams, 4 * MINMAX_GROUPS),
+      rowSums: new Float64Array(buffer, ptr.rowSums, 2),
       heatRow: new Float64Array(buffer, ptr.heatRow, MAX_HEAT_COLS),
       acc: new Float64Array(buffer, ptr.acc, 4),
       ptr,
