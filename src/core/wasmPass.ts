@@ -58,15 +58,16 @@ export function runPassWasm(
   if (!eligible(ctx, integer, granularity, groups)) return false;
   const { kernel, ptr, counts, errHist, heatRow, acc, errStride } = buffers;
   const { colsPerCell, heat, rowSse, step, zero, lo, hi } = ctx;
-  // A format whose codes lie in [0, codeRange) and determine the value within a group: with at least two values
-  // per code in a span, each span's histogram is binned from its code counts (one recorded value per code).
+  // A format whose codes lie in [0, codeRange) and determine the value within a group: with at least four values
+  // per code in a span, each span's histogram is binned from its code counts (one recorded value per code). With
+  // fewer, the flush (four lane counts per code) costs more than binning values (MXFP4: 16 codes per 32 values).
   const spanLength = granularity.kind === 'group' ? Math.min(granularity.size, cols) : cols;
   const flushFormat =
     !integer &&
     ctx.deqHist !== null &&
     codeRange > 0 &&
     codeRange <= MAX_RECORDED_CODES &&
-    2 * codeRange <= spanLength;
+    4 * codeRange <= spanLength;
   // Integers count codes q - qmin (levels of them); formats count 16-bit patterns (or their codeRange codes).
   const qmin = integer ? ctx.qmin : 0;
   const levels = integer ? ctx.qmax - ctx.qmin + 1 : flushFormat ? codeRange : PATTERNS;

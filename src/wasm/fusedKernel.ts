@@ -138,7 +138,11 @@ export function setDeqBinning(
   deqLo32 = <f32>deqLo;
   deqHi32 = <f32>deqHi;
   deqScale32 = <f32>scale;
+  deqLaneBase = i32x4.mul(i32x4(0, 1, 2, 3), i32x4.splat(bins + 1));
 }
+
+/** Lane k's offset into the dequantized histogram's sub-array k. */
+let deqLaneBase: v128 = i32x4.splat(0);
 
 /** fusedPass.ts `exactBin`: a first guess from the scale, corrected against the stored edges, in float64. */
 // @ts-ignore: decorator
@@ -184,6 +188,27 @@ function flushGroup(): void {
   const inside = v128.and(f32x4.ge(v, lo), f32x4.le(v, f32x4.splat(deqHi32)));
   let guess = i32x4.trunc_sat_f32x4_s(f32x4.mul(f32x4.sub(v, lo), f32x4.splat(deqScale32)));
   guess = i32x4.min_s(i32x4.max_s(guess, i32x4.splat(0)), i32x4.splat(deqBins - 1));
+  // The edges on both sides of each guess: when every guess inside the range is right (nearly always), the four
+  // counts go straight in; otherwise each lane is corrected on its own.
+  const g0 = <usize>i32x4.extract_lane(guess, 0) << 2;
+  const g1 = <usize>i32x4.extract_lane(guess, 1) << 2;
+  const g2 = <usize>i32x4.extract_lane(guess, 2) << 2;
+  const g3 = <usize>i32x4.extract_lane(guess, 3) << 2;
+  let below = f32x4.splat(load<f32>(deqEdges32 + g0));
+  below = f32x4.replace_lane(below, 1, load<f32>(deqEdges32 + g1));
+  below = f32x4.replace_lane(below, 2, load<f32>(deqEdges32 + g2));
+  below = f32x4.replace_lane(below, 3, load<f32>(deqEdges32 + g3));
+  let above = f32x4.splat(load<f32>(deqEdges32 + g0, 4));
+  above = f32x4.replace_lane(above, 1, load<f32>(deqEdges32 + g1, 4));
+  above = f32x4.replace_lane(above, 2, load<f32>(deqEdges32 + g2, 4));
+  above = f32x4.replace_lane(above, 3, load<f32>(deqEdges32 + g3, 4));
+  const tooHigh = v128.and(f32x4.lt(v, below), i32x4.gt_s(guess, i32x4.splat(0)));
+  const tooLow = v128.and(f32x4.ge(v, above), i32x4.lt_s(guess, i32x4.splat(deqBins - 1)));
+  if (!v128.any_true(v128.and(v128.or(tooHigh, tooLow), inside))) {
+    const slots = i32x4.add(v128.bitselect(guess, i32x4.splat(deqBins), inside), deqLaneBase);
+    bumpLanes(deqHist, slots);
+    return;
+  }
   guess = v128.bitselect(guess, i32x4.splat(-1), inside);
   binFromGuess(f32x4.extract_lane(v, 0), i32x4.extract_lane(guess, 0), 0);
   binFromGuess(f32x4.extract_lane(v, 1), i32x4.extract_lane(guess, 1), 1);

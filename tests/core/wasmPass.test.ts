@@ -410,6 +410,37 @@ describe('the WebAssembly SIMD kernel of the fused integer pass', () => {
     }
   });
 
+  it('bins dequantized values that sit a float32 step from a bin edge into the bin NumPy picks, whatever the first guess', () => {
+    // int8 absmax on groups of 16 whose maxima are ±127: step 1, so the dequantized values are the integers; a zoom
+    // range and a bin count put the float32 edges next to them, on both sides
+    const rows = 16;
+    const cols = 256;
+    const data = new Float32Array(rows * cols);
+    for (let i = 0; i < data.length; i++) data[i] = i % 16 === 0 ? (i % 32 ? -127 : 127) : ((i * 37) % 255) - 127;
+    const tensor = { rows, cols, data };
+    const scheme: Scheme = {
+      kind: 'integer',
+      method: 'absmax',
+      bits: 8,
+      granularity: { kind: 'group', size: 16 },
+      rounding: { kind: 'halfEven' },
+      clipping: { kind: 'none' },
+    };
+    for (const bins of [3, 7, 64, 100, 127, 254, 255, 1000]) {
+      for (const range of [
+        [-127, 127],
+        [-126.99999, 127.00001],
+        [-127.00001, 126.99999],
+        [-100.3, 99.7],
+        [-3.3, 2.9],
+        [-1e-7, 127],
+      ] as [number, number][]) {
+        const view: ViewParams = { bins, range, errorBins: 8, group: 0, heatmapMaxCells: 4 };
+        expectSameResults({ tensor, scheme, view });
+      }
+    }
+  });
+
   it('a single-group float format bins its dequantized histogram from the code counts: the same counts as binning each value', () => {
     const data = Float32Array.from(
       { length: 96 * 200 },
