@@ -416,7 +416,8 @@ describe('the WebAssembly SIMD kernel of the fused integer pass', () => {
     const rows = 16;
     const cols = 256;
     const data = new Float32Array(rows * cols);
-    for (let i = 0; i < data.length; i++) data[i] = i % 16 === 0 ? (i % 32 ? -127 : 127) : ((i * 37) % 255) - 127;
+    for (let i = 0; i < data.length; i++)
+      data[i] = i % 16 === 0 ? (i % 32 ? -127 : 127) : ((i * 37) % 255) - 127;
     const tensor = { rows, cols, data };
     const scheme: Scheme = {
       kind: 'integer',
@@ -439,6 +440,32 @@ describe('the WebAssembly SIMD kernel of the fused integer pass', () => {
         expectSameResults({ tensor, scheme, view });
       }
     }
+    const dense = {
+      rows: 8,
+      cols: 512,
+      data: Float32Array.from({ length: 8 * 512 }, (_, i) => Math.sin(i * 0.7) * Math.cos(i * 0.013)),
+    };
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 2, max: 1024 }),
+        fc.double({ min: -130, max: -1, noNaN: true }),
+        fc.double({ min: 1, max: 130, noNaN: true }),
+        (bins, lo, hi) => {
+          const view: ViewParams = { bins, range: [lo, hi], errorBins: 8, group: 0, heatmapMaxCells: 4 };
+          expectSameResults({ tensor, scheme, view });
+          // FP16 per row: dense dequantized values, binned one by one
+          const fp16: Scheme = {
+            kind: 'float',
+            format: 'fp16',
+            scaling: 'row',
+            groupSize: 32,
+            saturate: true,
+          };
+          expectSameResults({ tensor: dense, scheme: fp16, view: { ...view, range: [lo / 100, hi / 100] } });
+        },
+      ),
+      { numRuns: 150 },
+    );
   });
 
   it('a single-group float format bins its dequantized histogram from the code counts: the same counts as binning each value', () => {
