@@ -7,6 +7,7 @@
  */
 import {
   computeQuantView,
+  createTensorCache,
   DEFAULT_VIEW,
   defaultSweepSchemes,
   type FormatScheme,
@@ -17,11 +18,13 @@ import {
   type TensorCache,
 } from '../src/core';
 
-import { timeMedian } from './timing';
+import { median, timeMedian, timeStats } from './timing';
 
 export interface FormatRow {
   name: string;
+  /** Median and best ms of the repeats. */
   ms: number;
+  bestMs: number;
   bitsPerWeight: number;
 }
 
@@ -43,11 +46,28 @@ export function formatRows(
 ): FormatRow[] {
   return schemes.map((scheme) => {
     let bitsPerWeight = 0;
-    const ms = timeMedian(() => {
+    const { median, best } = timeStats(() => {
       bitsPerWeight = computeQuantView(t, scheme, DEFAULT_VIEW, cache).metrics.bitsPerWeight;
     }, repeats);
-    return { name: labelOf(scheme), ms, bitsPerWeight };
+    return { name: labelOf(scheme), ms: median, bestMs: best, bitsPerWeight };
   });
+}
+
+/**
+ * k-means keeps each tensor's sorted rows in its cache (tensorCache.ts `sortedGroupsOf`), so the rows above time a
+ * recompute (a slider moved); this is the first k-means call on a tensor, sort included: median ms over `repeats`
+ * fresh caches.
+ */
+export function kmeansFirstCallMs(t: Tensor2D, repeats: number): number {
+  const scheme: Scheme = { kind: 'kmeans', bits: 4, granularity: { kind: 'row' }, maxIterations: 20 };
+  const times: number[] = [];
+  for (let i = 0; i < repeats; i++) {
+    const cache = createTensorCache(t);
+    const t0 = performance.now();
+    computeQuantView(t, scheme, DEFAULT_VIEW, cache);
+    times.push(performance.now() - t0);
+  }
+  return median(times);
 }
 
 /** The sweep's total wall time on `t` (median of `repeats` runs after one warm-up run), and its size. */

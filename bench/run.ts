@@ -23,7 +23,7 @@ import {
   type Scheme,
   type Tensor2D,
 } from '../src/core';
-import { formatRows, sweepRow } from './formatsBench';
+import { formatRows, kmeansFirstCallMs, sweepRow } from './formatsBench';
 import { timeMedian } from './timing';
 
 const args = process.argv.slice(2);
@@ -134,10 +134,13 @@ for (const size of sizes) {
     );
   }
   if (withFormats) {
-    console.log('\n| format (one recompute) | engine ms | bits/weight |');
-    console.log('| --- | ---: | ---: |');
+    console.log('\n| format (one recompute) | engine ms (median) | best | bits/weight |');
+    console.log('| --- | ---: | ---: | ---: |');
     for (const row of formatRows(t, cache, n))
-      console.log(`| ${row.name} | ${fmt(row.ms)} | ${row.bitsPerWeight.toFixed(4)} |`);
+      console.log(`| ${row.name} | ${fmt(row.ms)} | ${fmt(row.bestMs)} | ${row.bitsPerWeight.toFixed(4)} |`);
+    console.log(
+      `\nk-means 16 centroids per row, first call on a tensor (sorts its rows into the cache): ${fmt(kmeansFirstCallMs(t, Math.max(1, Math.floor(n / 2))))} ms`,
+    );
     const sweep = sweepRow(t, Math.max(1, Math.floor(n / 2)));
     console.log(
       `\nsweep: ${sweep.schemes} schemes on ${sweep.rowsUsed} of ${size} rows (sampled to ≤ 2^17 values): ${fmt(sweep.ms)} ms total`,
