@@ -771,6 +771,32 @@ export function absMax(x: usize, n: i32): f32 {
 }
 
 /**
+ * One row of NF4 codes (nf4.ts): blocks of 64 (a short last one), each block's absmax into outAbsmax and its
+ * elements bucketized with inv = 1 / max(absmax, floor) (float32; rounding the float64 quotient to float32, as
+ * the JS does, gives the same bits). The selected codebook must be NF4's. Finite input.
+ */
+export function nf4CodesRow(x: usize, codes: usize, cols: i32, floor: f32, outAbsmax: usize): void {
+  const blocks = (cols + 63) >> 6;
+  for (let b: i32 = 0; b < blocks; b++) {
+    const c0 = b << 6;
+    const len = min(64, cols - c0);
+    const xb = x + ((<usize>c0) << 2);
+    const amax = absMax(xb, len);
+    store<f32>(outAbsmax + ((<usize>b) << 2), amax);
+    bucketizeCodes(xb, codes + ((<usize>c0) << 1), len, <f32>1 / max<f32>(amax, floor));
+  }
+}
+
+/** One row of codebook values: blocks of `block` (a short last one), block b decoded with scales[b]. */
+export function decodeRow(codes: usize, deq: usize, cols: i32, block: i32, scales: usize): void {
+  const blocks = (cols + block - 1) / block;
+  for (let b: i32 = 0; b < blocks; b++) {
+    const c0 = b * block;
+    decodeCodebook(codes + ((<usize>c0) << 1), deq + ((<usize>c0) << 2), min(block, cols - c0), load<f32>(scales + ((<usize>b) << 2)));
+  }
+}
+
+/**
  * A 16-entry codebook (NF4) at `cbValues` (f32), its decision thresholds at `cbBounds` (f32, +Inf last) and a cell
  * table at `cbCells` (u8, 2 * 1024 + 1 entries: the code of -1 + j / 1024), set by `setCodebook`.
  */

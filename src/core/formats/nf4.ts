@@ -95,26 +95,26 @@ export function quantizeNf4(t: Tensor2D, doubleQuant: boolean, out: FormatBuffer
   const kernel = out.kernel;
   kernel?.selectCodebook(NF4_CODE, BOUND_OR_INF, CELL_CODE);
 
-  forEachRowBlock(rows, cols, NF4_BLOCK, (g, start, length) => {
-    const amax = kernel ? kernel.absMax(start, length) : finiteAbsMax(data, start, length);
-    absmax[g] = amax;
-    const inv = f(1 / Math.max(amax, ABSMAX_FLOOR));
-    if (kernel) {
-      kernel.bucketize(start, start + length, inv);
-      return;
-    }
-    for (let i = start; i < start + length; i++) {
-      const xi = data[i];
-      if (xi - xi !== 0) {
-        codes[i] = -1;
-        continue;
+  const perRow = Math.ceil(cols / NF4_BLOCK);
+  if (kernel) {
+    for (let r = 0; r < rows; r++) absmax.set(kernel.nf4CodesRow(r * cols, cols, ABSMAX_FLOOR), r * perRow);
+  } else
+    forEachRowBlock(rows, cols, NF4_BLOCK, (g, start, length) => {
+      const amax = finiteAbsMax(data, start, length);
+      absmax[g] = amax;
+      const inv = f(1 / Math.max(amax, ABSMAX_FLOOR));
+      for (let i = start; i < start + length; i++) {
+        const xi = data[i];
+        if (xi - xi !== 0) {
+          codes[i] = -1;
+          continue;
+        }
+        let scaled = f(xi * inv);
+        if (scaled > 1) scaled = 1;
+        else if (scaled < -1) scaled = -1;
+        codes[i] = nf4Code(scaled);
       }
-      let scaled = f(xi * inv);
-      if (scaled > 1) scaled = 1;
-      else if (scaled < -1) scaled = -1;
-      codes[i] = nf4Code(scaled);
-    }
-  });
+    });
 
   let usedAbsmax = absmax;
   let secondLevelBlocks = 0;
@@ -136,15 +136,17 @@ export function quantizeNf4(t: Tensor2D, doubleQuant: boolean, out: FormatBuffer
     // A reconstructed (double-quantized) absmax of an all-zero block can come out slightly negative.
     params.hi[g] = Math.abs(a);
     params.lo[g] = -Math.abs(a);
-    if (kernel) {
-      kernel.decode(start, start + length, a);
-      return;
-    }
+    if (kernel) return;
     for (let i = start; i < start + length; i++) {
       const c = codes[i];
       dequantized[i] = c < 0 ? Number.NaN : NF4_CODE[c] * a;
     }
   });
+
+  if (kernel) {
+    for (let r = 0; r < rows; r++)
+      kernel.decodeRow(r * cols, cols, NF4_BLOCK, usedAbsmax.subarray(r * perRow, (r + 1) * perRow));
+  }
 
   const n = rows * cols;
   const scaleBits = doubleQuant ? 8 * groups + 32 * secondLevelBlocks + 32 : 32 * groups;

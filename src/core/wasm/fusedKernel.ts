@@ -83,6 +83,8 @@ interface KernelExports {
   bucketizeCodes(x: number, codes: number, n: number, inv: number): void;
   decodeCodebook(codes: number, deq: number, n: number, scale: number): void;
   nvfp4Row(x: number, codes: number, deq: number, cols: number, s2: number, outScale: number): void;
+  nf4CodesRow(x: number, codes: number, cols: number, floor: number, outAbsmax: number): void;
+  decodeRow(codes: number, deq: number, cols: number, block: number, scales: number): void;
   mxRow(
     x: number,
     codes: number,
@@ -329,10 +331,14 @@ export interface FloatKernel {
    * -1 + j / 1024 for j = 0 .. 2048).
    */
   selectCodebook(values: Float32Array, bounds: Float32Array, cells: Uint8Array): void;
-  /** codes [start, end) = bucketize(clamp(fround(x * inv), -1, 1)) against the codebook's thresholds. */
-  bucketize(start: number, end: number, inv: number): void;
-  /** dequantized [start, end) = values[code] * scale. */
-  decode(start: number, end: number, scale: number): void;
+  /**
+   * One row of NF4 codes (blocks of 64, the NF4 codebook selected): per block, codes = bucketize(clamp(fround(x *
+   * inv), -1, 1)) with inv = fround(1 / max(absmax, floor)); returns the blocks' absmax (a view valid until the
+   * next call).
+   */
+  nf4CodesRow(start: number, cols: number, floor: number): Float32Array;
+  /** One row of values: block b of `block` values = values[code] * scales[b]. */
+  decodeRow(start: number, cols: number, block: number, scales: Float32Array): void;
   /**
    * One row (starting at value `start`, `cols` long) of a GGUF legacy type (0 Q8_0, 1 Q4_0, 2 Q5_0, 3 Q4_1,
    * 4 Q5_1; FP16 must be the selected format): codes and values, and per block of 32 its FP16 scale and offset
@@ -394,10 +400,17 @@ export function floatKernelOf(buffers: KernelBuffers): FloatKernel {
       tableInMemory = null;
       kernel.setCodebook(ptr.table, ptr.table + 64, ptr.table + 128);
     },
-    bucketize: (start, end, inv) =>
-      kernel.bucketizeCodes(ptr.x + 4 * start, ptr.codes + 2 * start, end - start, inv),
-    decode: (start, end, scale) =>
-      kernel.decodeCodebook(ptr.codes + 2 * start, ptr.deq + 4 * start, end - start, scale),
+    nf4CodesRow(start, cols, floor) {
+      const blocks = Math.ceil(cols / 64);
+      if (blocks > MINMAX_GROUPS) throw new RangeError(`rows of more than ${MINMAX_GROUPS * 64} values`);
+      kernel.nf4CodesRow(ptr.x + 4 * start, ptr.codes + 2 * start, cols, floor, ptr.groupMin);
+      return buffers.groupMin.subarray(0, blocks);
+    },
+    decodeRow(start, cols, block, scales) {
+      if (scales.length > MINMAX_GROUPS) throw new RangeError(`rows of more than ${MINMAX_GROUPS} blocks`);
+      buffers.groupMax.set(scales);
+      kernel.decodeRow(ptr.codes + 2 * start, ptr.deq + 4 * start, cols, block, ptr.groupMax);
+    },
     nvfp4Row(start, cols, s2) {
       const blocks = Math.ceil(cols / 16);
       if (blocks > MINMAX_GROUPS) throw new RangeError(`rows of more than ${MINMAX_GROUPS * 16} values`);
