@@ -752,6 +752,25 @@ export function encodeFloat(x: usize, codes: usize, deq: usize, n: i32, scale: f
   }
 }
 
+/**
+ * One row of a float element format scaled per block (floatScheme.ts, scaling 'row' or 'group'): blocks of
+ * `block` (a short last one), each with s = absmax / maxFinite (float32; 1 for an all-zero block or one whose s
+ * rounds to 0) into outScale, then encodeFloat with s. The format must be selected. Finite input.
+ */
+export function floatRow(x: usize, codes: usize, deq: usize, cols: i32, block: i32, maxFinite: f32, outScale: usize): void {
+  const blocks = (cols + block - 1) / block;
+  for (let b: i32 = 0; b < blocks; b++) {
+    const c0 = b * block;
+    const len = min(block, cols - c0);
+    const xb = x + ((<usize>c0) << 2);
+    const amax = absMax(xb, len);
+    let scale: f32 = amax > 0 ? amax / maxFinite : 1;
+    if (scale == 0) scale = 1;
+    store<f32>(outScale + ((<usize>b) << 2), scale);
+    encodeFloat(xb, codes + ((<usize>c0) << 1), deq + ((<usize>c0) << 2), len, scale);
+  }
+}
+
 /** The largest |x| of n finite values (floatScheme.ts `finiteAbsMax` on finite input). */
 export function absMax(x: usize, n: i32): f32 {
   let m0 = f32x4.splat(0);

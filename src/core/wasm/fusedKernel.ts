@@ -84,6 +84,15 @@ interface KernelExports {
   decodeCodebook(codes: number, deq: number, n: number, scale: number): void;
   nvfp4Row(x: number, codes: number, deq: number, cols: number, s2: number, outScale: number): void;
   nf4CodesRow(x: number, codes: number, cols: number, floor: number, outAbsmax: number): void;
+  floatRow(
+    x: number,
+    codes: number,
+    deq: number,
+    cols: number,
+    block: number,
+    maxFinite: number,
+    outScale: number,
+  ): void;
   decodeRow(codes: number, deq: number, cols: number, block: number, scales: number): void;
   mxRow(
     x: number,
@@ -327,6 +336,11 @@ export interface FloatKernel {
   /** codes / dequantized [start, end) = encode(fround(x / scale)), table[code] * scale. */
   encode(start: number, end: number, scale: number): void;
   /**
+   * One row in blocks of `block`, each scaled by fround(absmax / maxFinite) (1 for zero) and encoded with the
+   * selected format; returns the blocks' scales (a view valid until the next call).
+   */
+  floatRow(start: number, cols: number, block: number, maxFinite: number): Float32Array;
+  /**
    * Selects a 16-entry codebook (NF4): its values, its thresholds (+Inf last) and its cell table (the code of
    * -1 + j / 1024 for j = 0 .. 2048).
    */
@@ -399,6 +413,20 @@ export function floatKernelOf(buffers: KernelBuffers): FloatKernel {
       new Uint8Array(memory, ptr.table + 128, cells.length).set(cells);
       tableInMemory = null;
       kernel.setCodebook(ptr.table, ptr.table + 64, ptr.table + 128);
+    },
+    floatRow(start, cols, block, maxFinite) {
+      const blocks = Math.ceil(cols / block);
+      if (blocks > MINMAX_GROUPS) throw new RangeError(`rows of more than ${MINMAX_GROUPS} blocks`);
+      kernel.floatRow(
+        ptr.x + 4 * start,
+        ptr.codes + 2 * start,
+        ptr.deq + 4 * start,
+        cols,
+        block,
+        maxFinite,
+        ptr.groupMin,
+      );
+      return buffers.groupMin.subarray(0, blocks);
     },
     nf4CodesRow(start, cols, floor) {
       const blocks = Math.ceil(cols / 64);
