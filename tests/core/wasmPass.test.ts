@@ -20,9 +20,10 @@ import { createBinner, histogramInto } from '../../src/core/histogram';
 import { computeQuantView, quantize } from '../../src/core/quantView';
 import { createTensorCache } from '../../src/core/tensorCache';
 import type { QuantView, ViewParams } from '../../src/core/view';
-import { decodeBase64, kernelAvailable } from '../../src/core/wasm/fusedKernel';
+import { kernelAvailable } from '../../src/core/wasm/fusedKernel';
 import { FUSED_KERNEL_BASE64 } from '../../src/core/wasm/fusedKernel.wasm';
 import { KQUANT_KERNEL_BASE64 } from '../../src/core/wasm/kquantKernel.wasm';
+import { decodeBase64 } from '../../src/core/wasm/wasmModule';
 import { groupMinMaxWasm } from '../../src/core/wasmPass';
 import { compileKernel, KERNELS, moduleText, OUTPUT } from '../../src/wasm/build.mjs';
 
@@ -466,6 +467,35 @@ describe('the WebAssembly SIMD kernel of the fused integer pass', () => {
       ),
       { numRuns: 150 },
     );
+  });
+
+  it('runs a row longer than one kernel call takes (65,536 blocks) in pieces, with the JS results', () => {
+    // one row: group-1 FP8 (a piece is 65,536 values), NVFP4 (2^20 values) and MX (2^21 values) all need pieces
+    const cols = 2 ** 21 + 100;
+    const data = Float32Array.from({ length: cols }, (_, i) => Math.sin(i * 0.37) * (1 + (i % 1000) / 100));
+    const tensor = { rows: 1, cols, data };
+    const view: ViewParams = { bins: 32, range: null, errorBins: 16, group: 3, heatmapMaxCells: 8 };
+    for (const scheme of [
+      { kind: 'float', format: 'e4m3', scaling: 'group', groupSize: 1, saturate: true },
+      { kind: 'block', format: 'nvfp4' },
+      { kind: 'block', format: 'mxfp4' },
+      { kind: 'block', format: 'nf4' },
+    ] as Scheme[]) {
+      const a = createTensorCache(tensor, { wasm: true });
+      const b = createTensorCache(tensor, { wasm: false });
+      const wasm = computeQuantView(tensor, scheme, view, a);
+      const js = computeQuantView(tensor, scheme, view, b);
+      // first differing index (-1: none); toEqual on arrays of 2M entries would take seconds
+      const firstDiff = (x: ArrayLike<number>, y: ArrayLike<number>) => {
+        for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return i;
+        return x.length === y.length ? -1 : x.length;
+      };
+      const u32 = (f: Float32Array) => new Uint32Array(f.buffer, f.byteOffset, f.length);
+      expect(firstDiff(u32(a.dequantized), u32(b.dequantized))).toBe(-1);
+      expect(firstDiff(a.codes, b.codes)).toBe(-1);
+      expect(wasm.group.scale).toBe(js.group.scale);
+      expect(Array.from(wasm.histogram.dequantized)).toEqual(Array.from(js.histogram.dequantized));
+    }
   });
 
   it('a single-group float format bins its dequantized histogram from the code counts: the same counts as binning each value', () => {

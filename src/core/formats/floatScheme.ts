@@ -236,14 +236,11 @@ export function quantizeFloatScheme(t: Tensor2D, scheme: FloatScheme, out: Forma
   if (kernel && perRowBlocks) {
     // a row per kernel call (its blocks' scales and elements) instead of two calls per block
     const perRow = Math.ceil(cols / blockSize);
-    for (let r = 0; r < rows; r++) {
-      const scales = kernel.floatRow(r * cols, cols, blockSize, spec.maxFinite);
-      for (let j = 0; j < perRow; j++) {
-        const g = r * perRow + j;
-        params.scale[g] = scales[j];
-        params.hi[g] = Math.fround(spec.maxFinite * scales[j]);
-        params.lo[g] = -params.hi[g];
-      }
+    for (let r = 0; r < rows; r++)
+      kernel.floatRow(r * cols, cols, blockSize, spec.maxFinite, params.scale, r * perRow);
+    for (let g = 0; g < groups; g++) {
+      params.hi[g] = Math.fround(spec.maxFinite * params.scale[g]);
+      params.lo[g] = -params.hi[g];
     }
   } else if (perRowBlocks) forEachRowBlock(rows, cols, blockSize, quantizeBlock);
   else quantizeBlock(0, 0, rows * cols);

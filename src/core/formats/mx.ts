@@ -162,16 +162,12 @@ export function quantizeMx(
     // the same blocks on the kernel, a row per call (finite input)
     const perRow = Math.ceil(cols / MX_BLOCK);
     const spec = { emax: MX_ELEMENTS[format].emax, maxElem, int8: element === 'int8' };
-    for (let r = 0; r < rows; r++) {
-      const scales = kernel.mxRow(r * cols, cols, spec, roundScaleUp);
-      for (let j = 0; j < perRow; j++) {
-        const g = r * perRow + j;
-        const scaleX = scales[j];
-        blockScale[g] = scaleX;
-        params.hi[g] = Math.fround(maxElem * scaleX);
-        params.lo[g] = -params.hi[g];
-        params.scale[g] = element === 'int8' ? Math.fround(scaleX / INT8_ONE) : scaleX;
-      }
+    for (let r = 0; r < rows; r++) kernel.mxRow(r * cols, cols, spec, roundScaleUp, blockScale, r * perRow);
+    for (let g = 0; g < groups; g++) {
+      const scaleX = blockScale[g];
+      params.hi[g] = Math.fround(maxElem * scaleX);
+      params.lo[g] = -params.hi[g];
+      params.scale[g] = element === 'int8' ? Math.fround(scaleX / INT8_ONE) : scaleX;
     }
   } else
     forEachRowBlock(rows, cols, MX_BLOCK, (g, start, length) => {

@@ -97,7 +97,7 @@ export function quantizeNf4(t: Tensor2D, doubleQuant: boolean, out: FormatBuffer
 
   const perRow = Math.ceil(cols / NF4_BLOCK);
   if (kernel) {
-    for (let r = 0; r < rows; r++) absmax.set(kernel.nf4CodesRow(r * cols, cols, ABSMAX_FLOOR), r * perRow);
+    for (let r = 0; r < rows; r++) kernel.nf4CodesRow(r * cols, cols, ABSMAX_FLOOR, absmax, r * perRow);
   } else
     forEachRowBlock(rows, cols, NF4_BLOCK, (g, start, length) => {
       const amax = finiteAbsMax(data, start, length);
@@ -144,8 +144,7 @@ export function quantizeNf4(t: Tensor2D, doubleQuant: boolean, out: FormatBuffer
   });
 
   if (kernel) {
-    for (let r = 0; r < rows; r++)
-      kernel.decodeRow(r * cols, cols, NF4_BLOCK, usedAbsmax.subarray(r * perRow, (r + 1) * perRow));
+    for (let r = 0; r < rows; r++) kernel.decodeRow(r * cols, cols, NF4_BLOCK, usedAbsmax, r * perRow);
   }
 
   const n = rows * cols;

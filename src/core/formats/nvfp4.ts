@@ -97,14 +97,10 @@ export function quantizeNvfp4(t: Tensor2D, out: FormatBuffers): FormatOutput {
     // The same blocks on the WebAssembly kernel (finite input), one row per call.
     kernel.selectFormat(encoderConstants('e4m3'), e4m3Values, true);
     const perRow = Math.ceil(cols / NVFP4_BLOCK);
-    for (let r = 0; r < rows; r++) {
-      const scales = kernel.nvfp4Row(r * cols, cols, s2);
-      for (let j = 0; j < perRow; j++) {
-        const g = r * perRow + j;
-        params.scale[g] = scales[j];
-        params.hi[g] = Math.fround(E2M1_MAX * scales[j]);
-        params.lo[g] = -params.hi[g];
-      }
+    for (let r = 0; r < rows; r++) kernel.nvfp4Row(r * cols, cols, s2, params.scale, r * perRow);
+    for (let g = 0; g < groups; g++) {
+      params.hi[g] = Math.fround(E2M1_MAX * params.scale[g]);
+      params.lo[g] = -params.hi[g];
     }
   } else
     forEachRowBlock(rows, cols, NVFP4_BLOCK, (g, start, length) => {

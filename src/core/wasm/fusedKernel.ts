@@ -11,6 +11,7 @@
 import type { EncoderConstants } from '../formats/floatFormat';
 import { MAX_BINS } from '../validate';
 import { FUSED_KERNEL_BASE64 } from './fusedKernel.wasm';
+import { compileBase64Module, wasmApi } from './wasmModule';
 
 /**
  * One span of a row through the kernel (quantize or measure): values at x / codes / deq, n of them, the heatmap
@@ -119,14 +120,6 @@ interface KernelExports {
   quantizeSpan: SpanFunction;
 }
 
-/** The subset of the WebAssembly API used here (the core compiles without DOM types). */
-interface WasmApi {
-  Memory: new (descriptor: { initial: number; maximum: number }) => { buffer: ArrayBuffer };
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object, imports: object) => { exports: unknown };
-  validate(bytes: Uint8Array): boolean;
-}
-
 /** Largest code range a count sub-array holds (16-bit codes). */
 const MAX_LEVELS = 65536;
 /** Heatmap cells of one row of cells (validate.ts caps heatmapMaxCells at 1024). */
@@ -197,16 +190,7 @@ let compiled: object | null | undefined;
 
 /** The compiled module, or null where WebAssembly SIMD is not available (compiled once per thread). */
 function kernelModule(): object | null {
-  if (compiled !== undefined) return compiled;
-  compiled = null;
-  const wasm = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
-  if (!wasm) return null;
-  try {
-    const bytes = decodeBase64(FUSED_KERNEL_BASE64);
-    if (wasm.validate(bytes)) compiled = new wasm.Module(bytes);
-  } catch {
-    compiled = null;
-  }
+  if (compiled === undefined) compiled = compileBase64Module(FUSED_KERNEL_BASE64);
   return compiled;
 }
 
@@ -221,7 +205,7 @@ export function kernelAvailable(): boolean {
  */
 export function createKernelBuffers(values: Float32Array): KernelBuffers | null {
   const module = kernelModule();
-  const wasm = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
+  const wasm = wasmApi();
   if (!module || !wasm) return null;
   const n = values.length;
   const align = (bytes: number) => Math.ceil(bytes / 16) * 16;
@@ -303,30 +287,6 @@ export function createKernelBuffers(values: Float32Array): KernelBuffers | null 
   }
 }
 
-const BASE64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
-
-/** Base64 to bytes (the core has no `atob` type and no Buffer). */
-export function decodeBase64(text: string): Uint8Array {
-  const value = new Int16Array(128).fill(-1);
-  for (let i = 0; i < BASE64.length; i++) value[BASE64.charCodeAt(i)] = i;
-  const clean = text.replace(/=+$/, '');
-  const out = new Uint8Array(Math.floor((clean.length * 3) / 4));
-  let bits = 0;
-  let held = 0;
-  let o = 0;
-  for (let i = 0; i < clean.length; i++) {
-    const v = value[clean.charCodeAt(i)];
-    if (v < 0) throw new Error(`invalid base64 character at ${i}`);
-    bits = (bits << 6) | v;
-    held += 6;
-    if (held >= 8) {
-      held -= 8;
-      out[o++] = (bits >> held) & 0xff;
-    }
-  }
-  return out;
-}
-
 /** The float element encoder of the kernel, for one tensor (formats/floatScheme.ts and formats/mx.ts use it). */
 export interface FloatKernel {
   /** Largest |x| of x[start, start + length) (finite values: the caller checks). */
@@ -337,9 +297,16 @@ export interface FloatKernel {
   encode(start: number, end: number, scale: number): void;
   /**
    * One row in blocks of `block`, each scaled by fround(absmax / maxFinite) (1 for zero) and encoded with the
-   * selected format; returns the blocks' scales (a view valid until the next call).
+   * selected format; the blocks' scales go to scales[at ..].
    */
-  floatRow(start: number, cols: number, block: number, maxFinite: number): Float32Array;
+  floatRow(
+    start: number,
+    cols: number,
+    block: number,
+    maxFinite: number,
+    scales: Float32Array,
+    at: number,
+  ): void;
   /**
    * Selects a 16-entry codebook (NF4): its values, its thresholds (+Inf last) and its cell table (the code of
    * -1 + j / 1024 for j = 0 .. 2048).
@@ -347,12 +314,11 @@ export interface FloatKernel {
   selectCodebook(values: Float32Array, bounds: Float32Array, cells: Uint8Array): void;
   /**
    * One row of NF4 codes (blocks of 64, the NF4 codebook selected): per block, codes = bucketize(clamp(fround(x *
-   * inv), -1, 1)) with inv = fround(1 / max(absmax, floor)); returns the blocks' absmax (a view valid until the
-   * next call).
+   * inv), -1, 1)) with inv = fround(1 / max(absmax, floor)); the blocks' absmax go to absmax[at ..].
    */
-  nf4CodesRow(start: number, cols: number, floor: number): Float32Array;
-  /** One row of values: block b of `block` values = values[code] * scales[b]. */
-  decodeRow(start: number, cols: number, block: number, scales: Float32Array): void;
+  nf4CodesRow(start: number, cols: number, floor: number, absmax: Float32Array, at: number): void;
+  /** One row of values: block b of `block` values = values[code] * scales[at + b]. */
+  decodeRow(start: number, cols: number, block: number, scales: Float32Array, at: number): void;
   /**
    * One row (starting at value `start`, `cols` long) of a GGUF legacy type (0 Q8_0, 1 Q4_0, 2 Q5_0, 3 Q4_1,
    * 4 Q5_1; FP16 must be the selected format): codes and values, and per block of 32 its FP16 scale and offset
@@ -361,19 +327,21 @@ export interface FloatKernel {
   ggmlLegacyRow(type: number, start: number, cols: number): { scale: Float32Array; offset: Float32Array };
   /**
    * One row of NVFP4 (blocks of 16; E4M3, saturating, must be the selected format) with the tensor scale s2:
-   * codes and values, and each block's scale S (a view valid until the next call).
+   * codes and values; the blocks' scales S go to scales[at ..].
    */
-  nvfp4Row(start: number, cols: number, s2: number): Float32Array;
+  nvfp4Row(start: number, cols: number, s2: number, scales: Float32Array, at: number): void;
   /**
    * One row of an MX format (blocks of 32; for a float element the format, saturating, must be selected): codes
-   * and values, and each block's scale X (a view valid until the next call).
+   * and values; the blocks' scales X go to scales[at ..].
    */
   mxRow(
     start: number,
     cols: number,
     element: { emax: number; maxElem: number; int8: boolean },
     roundUp: boolean,
-  ): Float32Array;
+    scales: Float32Array,
+    at: number,
+  ): void;
   /** One row of binary (XNOR-Net) or ternary (TWN) weights: codes and values; returns the row's alpha. */
   signRow(start: number, cols: number, ternary: boolean): number;
 }
@@ -381,6 +349,25 @@ export interface FloatKernel {
 /** The encoder on `buffers` (its copy of the tensor's values and its output views). */
 export function floatKernelOf(buffers: KernelBuffers): FloatKernel {
   const { kernel, ptr } = buffers;
+  /**
+   * A row's blocks in pieces of at most MINMAX_GROUPS whole blocks (the kernel writes one output per block into
+   * groupMin), the outputs copied to out[at ..]: a row of any length runs, a 1 x 4M vector included.
+   */
+  const inPieces = (
+    start: number,
+    cols: number,
+    block: number,
+    out: Float32Array,
+    at: number,
+    run: (from: number, n: number) => void,
+  ) => {
+    const piece = MINMAX_GROUPS * block;
+    for (let c0 = 0; c0 < cols; c0 += piece) {
+      const n = Math.min(piece, cols - c0);
+      run(start + c0, n);
+      out.set(buffers.groupMin.subarray(0, Math.ceil(n / block)), at + c0 / block);
+    }
+  };
   let tableInMemory: Float32Array | null = null;
   return {
     absMax: (start, length) => kernel.absMax(ptr.x + 4 * start, length),
@@ -414,53 +401,54 @@ export function floatKernelOf(buffers: KernelBuffers): FloatKernel {
       tableInMemory = null;
       kernel.setCodebook(ptr.table, ptr.table + 64, ptr.table + 128);
     },
-    floatRow(start, cols, block, maxFinite) {
-      const blocks = Math.ceil(cols / block);
-      if (blocks > MINMAX_GROUPS) throw new RangeError(`rows of more than ${MINMAX_GROUPS} blocks`);
-      kernel.floatRow(
-        ptr.x + 4 * start,
-        ptr.codes + 2 * start,
-        ptr.deq + 4 * start,
-        cols,
-        block,
-        maxFinite,
-        ptr.groupMin,
+    floatRow(start, cols, block, maxFinite, scales, at) {
+      inPieces(start, cols, block, scales, at, (from, n) =>
+        kernel.floatRow(
+          ptr.x + 4 * from,
+          ptr.codes + 2 * from,
+          ptr.deq + 4 * from,
+          n,
+          block,
+          maxFinite,
+          ptr.groupMin,
+        ),
       );
-      return buffers.groupMin.subarray(0, blocks);
     },
-    nf4CodesRow(start, cols, floor) {
-      const blocks = Math.ceil(cols / 64);
-      if (blocks > MINMAX_GROUPS) throw new RangeError(`rows of more than ${MINMAX_GROUPS * 64} values`);
-      kernel.nf4CodesRow(ptr.x + 4 * start, ptr.codes + 2 * start, cols, floor, ptr.groupMin);
-      return buffers.groupMin.subarray(0, blocks);
-    },
-    decodeRow(start, cols, block, scales) {
-      if (scales.length > MINMAX_GROUPS) throw new RangeError(`rows of more than ${MINMAX_GROUPS} blocks`);
-      buffers.groupMax.set(scales);
-      kernel.decodeRow(ptr.codes + 2 * start, ptr.deq + 4 * start, cols, block, ptr.groupMax);
-    },
-    nvfp4Row(start, cols, s2) {
-      const blocks = Math.ceil(cols / 16);
-      if (blocks > MINMAX_GROUPS) throw new RangeError(`rows of more than ${MINMAX_GROUPS * 16} values`);
-      kernel.nvfp4Row(ptr.x + 4 * start, ptr.codes + 2 * start, ptr.deq + 4 * start, cols, s2, ptr.groupMin);
-      return buffers.groupMin.subarray(0, blocks);
-    },
-    mxRow(start, cols, element, roundUp) {
-      const blocks = Math.ceil(cols / 32);
-      if (blocks > MINMAX_GROUPS) throw new RangeError(`rows of more than ${MINMAX_GROUPS * 32} values`);
-      kernel.mxRow(
-        ptr.x + 4 * start,
-        ptr.codes + 2 * start,
-        ptr.deq + 4 * start,
-        cols,
-        element.emax,
-        roundUp,
-        element.maxElem,
-        Math.floor(Math.log2(element.maxElem)),
-        element.int8,
-        ptr.groupMin,
+    nf4CodesRow(start, cols, floor, absmax, at) {
+      inPieces(start, cols, 64, absmax, at, (from, n) =>
+        kernel.nf4CodesRow(ptr.x + 4 * from, ptr.codes + 2 * from, n, floor, ptr.groupMin),
       );
-      return buffers.groupMin.subarray(0, blocks);
+    },
+    decodeRow(start, cols, block, scales, at) {
+      const piece = MINMAX_GROUPS * block;
+      for (let c0 = 0; c0 < cols; c0 += piece) {
+        const n = Math.min(piece, cols - c0);
+        const first = at + c0 / block;
+        buffers.groupMax.set(scales.subarray(first, first + Math.ceil(n / block)));
+        kernel.decodeRow(ptr.codes + 2 * (start + c0), ptr.deq + 4 * (start + c0), n, block, ptr.groupMax);
+      }
+    },
+    nvfp4Row(start, cols, s2, scales, at) {
+      inPieces(start, cols, 16, scales, at, (from, n) =>
+        kernel.nvfp4Row(ptr.x + 4 * from, ptr.codes + 2 * from, ptr.deq + 4 * from, n, s2, ptr.groupMin),
+      );
+    },
+    mxRow(start, cols, element, roundUp, scales, at) {
+      const maxElemLog2 = Math.floor(Math.log2(element.maxElem));
+      inPieces(start, cols, 32, scales, at, (from, n) =>
+        kernel.mxRow(
+          ptr.x + 4 * from,
+          ptr.codes + 2 * from,
+          ptr.deq + 4 * from,
+          n,
+          element.emax,
+          roundUp,
+          element.maxElem,
+          maxElemLog2,
+          element.int8,
+          ptr.groupMin,
+        ),
+      );
     },
     signRow: (start, cols, ternary) =>
       kernel.signRow(ptr.x + 4 * start, ptr.codes + 2 * start, ptr.deq + 4 * start, cols, ternary),

@@ -5,8 +5,9 @@
  * that cost little next to the search. Where WebAssembly or its SIMD instructions are missing, or the memory
  * cannot be had, `quantizeKRowsOnKernel` returns false and ggmlK.ts runs its JS search, which gives the same bits.
  */
-import { decodeBase64 } from './fusedKernel';
+
 import { KQUANT_KERNEL_BASE64 } from './kquantKernel.wasm';
+import { compileBase64Module, type WasmMemory, wasmApi } from './wasmModule';
 
 /** The kernel's exports (pointers are byte offsets into its memory). */
 interface KquantExports {
@@ -23,19 +24,6 @@ interface KquantExports {
     scratch: number,
   ): void;
   roundToFp16(x: number): number;
-}
-
-interface WasmMemory {
-  buffer: ArrayBuffer;
-  grow(pages: number): number;
-}
-
-/** The subset of the WebAssembly API used here (the core compiles without DOM types). */
-interface WasmApi {
-  Memory: new (descriptor: { initial: number; maximum: number }) => WasmMemory;
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object, imports: object) => { exports: unknown };
-  validate(bytes: Uint8Array): boolean;
 }
 
 /** The Q4_K / Q6_K number the kernel's `quantizeRows` takes. */
@@ -58,13 +46,12 @@ let instance: Instance | null | undefined;
 function kquantInstance(): Instance | null {
   if (instance !== undefined) return instance;
   instance = null;
-  const wasm = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
-  if (!wasm) return null;
+  const wasm = wasmApi();
+  const module = compileBase64Module(KQUANT_KERNEL_BASE64);
+  if (!wasm || !module) return null;
   try {
-    const bytes = decodeBase64(KQUANT_KERNEL_BASE64);
-    if (!wasm.validate(bytes)) return null;
     const memory = new wasm.Memory({ initial: 16, maximum: MAX_PAGES });
-    const made = new wasm.Instance(new wasm.Module(bytes), { env: { memory } });
+    const made = new wasm.Instance(module, { env: { memory } });
     instance = { kernel: made.exports as KquantExports, memory };
   } catch {
     instance = null;
