@@ -18,7 +18,7 @@ import {
   type TensorCache,
 } from '../src/core';
 
-import { median, timeMedian, timeStats } from './timing';
+import { median, timeMedian } from './timing';
 
 export interface FormatRow {
   name: string;
@@ -37,20 +37,36 @@ export function benchFormatSchemes(): FormatScheme[] {
   return [...sweep, ...raw];
 }
 
-/** One row per format: median ms of a full recompute of `t` (the cache holds the per-tensor work, as in the app). */
+/**
+ * One row per format: median and best ms of a full recompute of `t` (the cache holds the per-tensor work, as in
+ * the app). The schemes are timed in `rounds` passes over the whole list, so a slow spell of this shared VM
+ * (seconds long) lands on one pass of a format, not on all of its calls.
+ */
 export function formatRows(
   t: Tensor2D,
   cache: TensorCache,
   repeats: number,
   schemes: Scheme[] = benchFormatSchemes(),
+  rounds = 1,
 ): FormatRow[] {
-  return schemes.map((scheme) => {
-    let bitsPerWeight = 0;
-    const { median, best } = timeStats(() => {
-      bitsPerWeight = computeQuantView(t, scheme, DEFAULT_VIEW, cache).metrics.bitsPerWeight;
-    }, repeats);
-    return { name: labelOf(scheme), ms: median, bestMs: best, bitsPerWeight };
-  });
+  const times = schemes.map(() => [] as number[]);
+  const bits = schemes.map(() => 0);
+  for (let round = 0; round < rounds; round++) {
+    schemes.forEach((scheme, k) => {
+      computeQuantView(t, scheme, DEFAULT_VIEW, cache); // warm-up
+      for (let i = 0; i < repeats; i++) {
+        const t0 = performance.now();
+        bits[k] = computeQuantView(t, scheme, DEFAULT_VIEW, cache).metrics.bitsPerWeight;
+        times[k].push(performance.now() - t0);
+      }
+    });
+  }
+  return schemes.map((scheme, k) => ({
+    name: labelOf(scheme),
+    ms: median(times[k]),
+    bestMs: Math.min(...times[k]),
+    bitsPerWeight: bits[k],
+  }));
 }
 
 /**

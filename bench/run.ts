@@ -7,7 +7,7 @@
  *   - the memory-bandwidth floor: one plain JS pass reading the input and writing a float32 and an int8 array
  *     (the issue's definition), and the same bytes at memcpy speed (TypedArray.set), the hardware's own floor.
  * Timings are medians of several calls after a warm-up (V8 needs the kernel hot before the big calls).
- * Options: --sizes 1024,4096  --repeats 7  --no-numpy  --formats
+ * Options: --sizes 1024,4096  --repeats 7  --no-numpy  --no-formats
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -136,7 +136,8 @@ for (const size of sizes) {
   if (withFormats) {
     console.log('\n| format (one recompute) | engine ms (median) | best | bits/weight |');
     console.log('| --- | ---: | ---: | ---: |');
-    for (const row of formatRows(t, cache, n))
+    // three passes over the formats at 1024² (a few seconds each), one at larger sizes
+    for (const row of formatRows(t, cache, n, undefined, size <= 1024 ? 3 : 1))
       console.log(`| ${row.name} | ${fmt(row.ms)} | ${fmt(row.bestMs)} | ${row.bitsPerWeight.toFixed(4)} |`);
     console.log(
       `\nk-means 16 centroids per row, first call on a tensor (sorts its rows into the cache): ${fmt(kmeansFirstCallMs(t, Math.max(1, Math.floor(n / 2))))} ms`,
