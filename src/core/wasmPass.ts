@@ -39,9 +39,52 @@ function eligible(ctx: PassContext, integer: boolean, granularity: Granularity, 
   return true;
 }
 
+/** How one pass counts codes and fills the dequantized histogram (see `countingOf`). */
+interface Counting {
+  /** Code slots counted: integer levels, a format's codeRange codes, or all 16-bit patterns. */
+  levels: number;
+  /** Distance between the four lane sub-arrays of counts (0: one shared array). */
+  laneStride: number;
+  /**
+   * 0: the dequantized histogram comes afterwards from the code counts (one group whose values follow from its
+   * codes); 1: value by value; 2: per group, at its end, from its code counts.
+   */
+  deqMode: 0 | 1 | 2;
+  /** Mode 1 for a format: only which codes occur matters (levels used), a byte per pattern set, not counted. */
+  seenOnly: boolean;
+  /** Mode 2 for a format: the value of each code is recorded by the pass (it is fixed within a group). */
+  recordValues: boolean;
+}
+
+function countingOf(
+  ctx: PassContext,
+  integer: boolean,
+  granularity: Granularity,
+  cols: number,
+  codeRange: number,
+): Counting {
+  // A format whose codes lie in [0, codeRange) and determine the value within a group: with at least four values
+  // per code in a span, each span's histogram is binned from its code counts (one recorded value per code). With
+  // fewer, the flush (four lane counts per code) costs more than binning values (MXFP4: 16 codes per 32 values).
+  const spanLength = granularity.kind === 'group' ? Math.min(granularity.size, cols) : cols;
+  const recordValues =
+    !integer &&
+    ctx.deqHist !== null &&
+    codeRange > 0 &&
+    codeRange <= MAX_RECORDED_CODES &&
+    4 * codeRange <= spanLength;
+  const levels = integer ? ctx.qmax - ctx.qmin + 1 : recordValues ? codeRange : PATTERNS;
+  // Integer codes (few, often repeated by neighbours) count into four lane sub-arrays; 2^16 patterns share one
+  // array (four would spread the counts over 1 MiB, past the cache, and neighbours rarely repeat a pattern).
+  const laneStride = integer || recordValues ? levels : 0;
+  // Integer groups with at least as many values as levels (segCounts) are binned per group, like recordValues.
+  const deqMode = ctx.deqHist === null ? 0 : (integer && ctx.segCounts !== null) || recordValues ? 2 : 1;
+  return { levels, laneStride, deqMode, seenOnly: !integer && deqMode === 1, recordValues };
+}
+
 /**
  * Runs every span of the tensor through the kernel, filling the same context fields as runAllSegments would;
- * returns false (having done nothing) when the case is not the kernel's.
+ * returns false (having done nothing) when the case is not the kernel's. `codeRange`: FormatOutput.codeRange.
  */
 export function runPassWasm(
   ctx: PassContext,
@@ -57,26 +100,8 @@ export function runPassWasm(
 ): boolean {
   if (!eligible(ctx, integer, granularity, groups)) return false;
   const { kernel, ptr, counts, errHist, heatRow, acc, errStride } = buffers;
-  const { colsPerCell, heat, rowSse, step, zero, lo, hi } = ctx;
-  // A format whose codes lie in [0, codeRange) and determine the value within a group: with at least four values
-  // per code in a span, each span's histogram is binned from its code counts (one recorded value per code). With
-  // fewer, the flush (four lane counts per code) costs more than binning values (MXFP4: 16 codes per 32 values).
-  const spanLength = granularity.kind === 'group' ? Math.min(granularity.size, cols) : cols;
-  const flushFormat =
-    !integer &&
-    ctx.deqHist !== null &&
-    codeRange > 0 &&
-    codeRange <= MAX_RECORDED_CODES &&
-    4 * codeRange <= spanLength;
-  // Integers count codes q - qmin (levels of them); formats count 16-bit patterns (or their codeRange codes).
-  const qmin = integer ? ctx.qmin : 0;
-  const levels = integer ? ctx.qmax - ctx.qmin + 1 : flushFormat ? codeRange : PATTERNS;
-  // Integer codes (few, often repeated by neighbours) count into four lane sub-arrays; 2^16 patterns share one
-  // array (four would spread the counts over 1 MiB, past the cache, and neighbours rarely repeat a pattern).
-  const laneStride = integer || flushFormat ? levels : 0;
-  // Formats binned value by value need only which codes occur (levels used): a byte per pattern, set not counted.
-  const deqMode = ctx.deqHist === null ? 0 : (integer && ctx.segCounts !== null) || flushFormat ? 2 : 1;
-  const seenOnly = !integer && deqMode === 1;
+  const counting = countingOf(ctx, integer, granularity, cols, codeRange);
+  const { levels, laneStride, deqMode, seenOnly } = counting;
   const errBins = ctx.errHist.length;
   counts.fill(0, 0, laneStride !== 0 ? 4 * levels : seenOnly ? levels / 4 : levels);
   errHist.fill(0);
@@ -94,8 +119,6 @@ export function runPassWasm(
     ctx.errEdges[errBins],
     ptr.acc,
   );
-  // The dequantized histogram: 0 afterwards from the code counts (per-tensor integer); 2 per group from its code
-  // counts at the group's end (segCounts: groups with at least as many values as levels); 1 value by value.
   const deqBins = ctx.deqEdges.length - 1;
   if (deqMode !== 0) {
     buffers.deqEdges.set(ctx.deqEdges);
@@ -113,9 +136,26 @@ export function runPassWasm(
     deqScale,
     ptr.totals,
     seenOnly,
-    flushFormat ? ptr.codeValues : 0,
+    counting.recordValues ? ptr.codeValues : 0,
   );
+  walkRows(ctx, buffers, integer, granularity, rows, cols, rowsPerCell, gridCols);
+  collectCounts(ctx, buffers, integer, counting, deqBins);
+  return true;
+}
 
+/** Every span, row after row (a row's groups walked in the kernel where they fit), and the heatmap's cells. */
+function walkRows(
+  ctx: PassContext,
+  buffers: KernelBuffers,
+  integer: boolean,
+  granularity: Granularity,
+  rows: number,
+  cols: number,
+  rowsPerCell: number,
+  gridCols: number,
+): void {
+  const { kernel, ptr, heatRow, groupParams, rowSums } = buffers;
+  const { colsPerCell, heat, rowSse, step, zero, lo, hi } = ctx;
   const perRow = groupsPerRow(granularity, cols);
   const size = granularity.kind === 'group' ? granularity.size : cols;
   const spanOf = integer ? kernel.quantizeSpan : kernel.measureSpan;
@@ -123,7 +163,6 @@ export function runPassWasm(
   // parameters from groupParams; the spans and the order of the sums are the same.
   const rowAtOnce = granularity.kind === 'group' && perRow <= MINMAX_GROUPS;
   if (rowAtOnce) kernel.setSpan(step[0], zero[0], ctx.qmin, ctx.qmax, lo[0], hi[0], ctx.rounding);
-  const { groupParams, rowSums } = buffers;
   let setGroup = -1;
   for (let r = 0; r < rows; r++) {
     const base = r * cols;
@@ -184,8 +223,20 @@ export function runPassWasm(
       }
     }
   }
-  // The tensor's code counts: the kernel's per-group totals, or the lane sub-arrays of the whole pass.
+}
+
+/** The kernel's counts, histograms and sums into the pass context. */
+function collectCounts(
+  ctx: PassContext,
+  buffers: KernelBuffers,
+  integer: boolean,
+  { levels, laneStride, deqMode, seenOnly }: Counting,
+  deqBins: number,
+): void {
+  const { counts, errHist, acc, errStride } = buffers;
+  // The tensor's code counts: the kernel's per-group totals, the lane sub-arrays of the whole pass, or the marks.
   const { codeCounts, codeOffset } = ctx;
+  const qmin = integer ? ctx.qmin : 0;
   if (seenOnly) {
     const seen = new Uint8Array(counts.buffer, counts.byteOffset, PATTERNS);
     for (let k = 0; k < PATTERNS; k++) codeCounts[k] += seen[k];
@@ -195,6 +246,7 @@ export function runPassWasm(
       if (n !== 0) codeCounts[(k + qmin - codeOffset) & 0xffff] += n;
     }
   }
+  const errBins = ctx.errHist.length;
   for (let b = 0; b <= errBins; b++) {
     const n = laneSum(errHist, errStride, b);
     if (b < errBins) ctx.errHist[b] += n;
@@ -212,7 +264,6 @@ export function runPassWasm(
   ctx.acc[ACC.sumErr] += acc[0];
   ctx.acc[ACC.maxErr2] = acc[1];
   ctx.acc[ACC.clipped] += acc[2];
-  return true;
 }
 
 /** Entry k summed over the kernel's four lane sub-arrays, `stride` apart (stride 0: one shared array). */
