@@ -3,62 +3,23 @@
  * The format-zoo views wired to the real engine in process (serve(createHandlers()) on a Node MessageChannel,
  * React into jsdom): tabs, the picker's storage line, the sweep (run, points, set as A) and LLM.int8().
  */
-import { MessageChannel } from 'node:worker_threads';
-import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { act } from 'react';
-import { createRoot, type Root } from 'react-dom/client';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { App } from '../../src/App';
 import { sweepTransitions } from '../../src/components/sweep/useSweep';
 import { nextTab } from '../../src/components/WorkspaceTabs';
-import { type AppStore, AppStoreProvider, createAppStore } from '../../src/state/appStore';
-import { EngineProvider } from '../../src/state/engineContext';
-import { EngineClient, type EnginePort } from '../../src/worker/engineClient';
-import { createHandlers } from '../../src/worker/handlers';
-import { type Port, serve } from '../../src/worker/serve';
+import type { AppStore } from '../../src/state/appStore';
+import { type AppOnEngine, renderAppOnEngine } from '../helpers/appOnEngine';
 
-let root: Root;
-let client: EngineClient;
+let app: AppOnEngine;
 let store: AppStore;
 let container: HTMLDivElement;
 
 beforeAll(() => {
-  vi.spyOn(Element.prototype, 'getBoundingClientRect').mockReturnValue({
-    width: 640,
-    height: 240,
-    top: 0,
-    left: 0,
-    right: 640,
-    bottom: 240,
-    x: 0,
-    y: 0,
-    toJSON: () => ({}),
-  });
-  Object.defineProperty(HTMLCanvasElement.prototype, 'getContext', { value: () => null, configurable: true });
-  const { port1, port2 } = new MessageChannel();
-  serve(port2 as unknown as Port, createHandlers());
-  client = new EngineClient(() => port1 as unknown as EnginePort);
-  store = createAppStore();
-  store.getState().setGenerator({ rows: 32, cols: 128 });
-  container = document.createElement('div');
-  document.body.append(container);
-  root = createRoot(container);
-  root.render(
-    <QueryClientProvider client={new QueryClient()}>
-      <AppStoreProvider store={store}>
-        <EngineProvider client={client}>
-          <App />
-        </EngineProvider>
-      </AppStoreProvider>
-    </QueryClientProvider>,
-  );
+  app = renderAppOnEngine({ rows: 32, cols: 128 });
+  ({ store, container } = app);
 });
 
-afterAll(() => {
-  root.unmount();
-  client.dispose();
-  vi.restoreAllMocks();
-});
+afterAll(() => app.dispose());
 
 const $ = (testId: string) => container.querySelector(`[data-testid="${testId}"]`);
 const click = (testId: string) =>

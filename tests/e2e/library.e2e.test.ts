@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { computeQuantView, DEFAULT_SCHEME_A, DEFAULT_VIEW, generateTensor } from '../../src/core';
 import { DEFAULT_GENERATOR } from '../../src/core/generators.types';
 import { type Browser, collectErrors, launchBrowser } from './browser';
-import { type MountServer, serveMounts } from './mountServer';
+import { type MountServer, serveMounts } from './staticServer';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 let browser: Browser;

@@ -8,7 +8,7 @@ import { resolve } from 'node:path';
 import type { Frame, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { type Browser, collectErrors, launchBrowser, waitForReady } from './browser';
-import { type MountServer, serveMounts } from './mountServer';
+import { type MountServer, serveMounts } from './staticServer';
 
 const baseUrl = inject('baseUrl');
 const SUB_PATH = '/some/sub/path/';
