@@ -5,7 +5,8 @@
  */
 import { keepPreviousData, queryOptions } from '@tanstack/react-query';
 import type { GeneratorParams } from '../core/generators.types';
-import type { Scheme } from '../core/scheme';
+import type { LlmInt8Params } from '../core/llmInt8View';
+import type { IntegerScheme, Scheme } from '../core/scheme';
 import type { ViewParams } from '../core/view';
 import type { EngineClient } from '../worker/engineClient';
 import type { Channel } from './schemesSlice';
@@ -35,6 +36,48 @@ export function createEngineQueries(client: EngineClient) {
       queryOptions({
         queryKey: ['quantView', datasetId, scheme, view] as const,
         queryFn: ({ signal }) => client.call('quantize', [datasetId, scheme, view], { signal, channel }),
+        staleTime: Infinity,
+        gcTime: 5 * 60_000,
+        placeholderData: keepPreviousData,
+        structuralSharing: false,
+        retry: shouldRetry,
+        retryDelay: 50,
+      }),
+    /**
+     * The three clipping searches' ranges for `group` of a resident dataset. `base` is the scheme with its
+     * clipping set aside (null: it clips with none of them, so nothing is asked); `panel` names the chart
+     * panel, whose calls coalesce on their own channel.
+     */
+    clipThresholds: (
+      datasetId: string | undefined,
+      base: IntegerScheme | null,
+      group: number,
+      panel: string,
+    ) =>
+      queryOptions({
+        queryKey: ['clipThresholds', datasetId, base, group] as const,
+        // Only runs when enabled, i.e. with a dataset and a scheme, so the fallbacks are never sent.
+        queryFn: ({ signal }) =>
+          client.call('clipThresholds', [datasetId ?? '', base as IntegerScheme, group], {
+            signal,
+            channel: `clip-thresholds-${panel}`,
+          }),
+        enabled: base !== null && datasetId !== undefined,
+        staleTime: Infinity,
+        gcTime: 5 * 60_000,
+        placeholderData: keepPreviousData,
+        structuralSharing: false,
+        retry: shouldRetry,
+        retryDelay: 50,
+      }),
+    /** The LLM.int8() result for a resident dataset (one channel: a newer parameter set replaces a waiting one). */
+    llmInt8: (datasetId: string | undefined, params: LlmInt8Params) =>
+      queryOptions({
+        queryKey: ['llmInt8', datasetId, params] as const,
+        // Only runs when enabled, i.e. with a dataset, so the fallback is never sent.
+        queryFn: ({ signal }) =>
+          client.call('llmInt8', [datasetId ?? '', params], { signal, channel: 'llm-int8' }),
+        enabled: datasetId !== undefined,
         staleTime: Infinity,
         gcTime: 5 * 60_000,
         placeholderData: keepPreviousData,

@@ -117,9 +117,30 @@ export const DEFAULT_SHAREABLE_STATE: ShareableState = {
   llmInt8: DEFAULT_LLM_INT8_PARAMS,
 };
 
-/** The store fields a ShareableState sets (for `store.setState`). Hub sources are applied by the data loader. */
-export function storeFieldsOf(state: ShareableState): Partial<AppState> {
-  const fields: Partial<AppState> = {
+/** The store fields a shareable state carries; `generator` only when its data is generated. */
+export type ShareableStoreFields = Pick<
+  AppState,
+  | 'schemes'
+  | 'layout'
+  | 'singleChannel'
+  | 'yScale'
+  | 'range'
+  | 'bins'
+  | 'group'
+  | 'lesson'
+  | 'workedValues'
+  | 'tab'
+  | 'llmInt8'
+> &
+  Partial<Pick<AppState, 'generator'>>;
+
+/**
+ * The store fields a ShareableState sets (for `store.setState`, and the base of the URL's initial choices, so the
+ * mapping is written once). Hub sources are applied by the data loader.
+ */
+export function storeFieldsOf(state: ShareableState): ShareableStoreFields {
+  return {
+    ...(state.data.kind === 'generate' ? { generator: state.data.params } : {}),
     schemes: state.schemes,
     layout: state.view.layout,
     singleChannel: state.view.singleChannel,
@@ -132,8 +153,6 @@ export function storeFieldsOf(state: ShareableState): Partial<AppState> {
     tab: state.view.tab,
     llmInt8: state.llmInt8,
   };
-  if (state.data.kind === 'generate') fields.generator = state.data.params;
-  return fields;
 }
 
 /**

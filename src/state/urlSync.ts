@@ -6,7 +6,12 @@
  */
 import { findLesson, lessonStepCount } from '../lessons';
 import type { AppStore, AppStoreInit } from './appStore';
-import { type ShareableState, selectShareableState, type ThemePreference } from './shareableState';
+import {
+  type ShareableState,
+  selectShareableState,
+  storeFieldsOf,
+  type ThemePreference,
+} from './shareableState';
 import { type DecodedUrl, decodeUrlState, encodeUrlState, type UrlPageOptions } from './urlCodec';
 
 /** What the page starts from. */
@@ -21,21 +26,13 @@ export function readBootState(search: string): BootState {
   return { ...decoded, init: initOf(decoded.state) };
 }
 
-/** The store's initial choices for a shareable state (the selected groups are set after creation). */
+/**
+ * The store's initial choices for a shareable state: its store fields, less the selected groups (the store is
+ * created without them; `pushBootNotices` sets them) and less a lesson this build does not have (a stale link).
+ */
 export function initOf(state: ShareableState): AppStoreInit {
-  return {
-    ...(state.data.kind === 'generate' ? { generator: state.data.params } : {}),
-    schemes: state.schemes,
-    layout: state.view.layout,
-    singleChannel: state.view.singleChannel,
-    yScale: state.view.yScale,
-    range: state.view.range,
-    bins: state.view.bins,
-    lesson: state.lesson && findLesson(state.lesson.id) ? state.lesson : null,
-    workedValues: state.worked,
-    tab: state.view.tab,
-    llmInt8: state.llmInt8,
-  };
+  const { group: _group, lesson, ...fields } = storeFieldsOf(state);
+  return { ...fields, lesson: lesson && findLesson(lesson.id) ? lesson : null };
 }
 
 /** Puts the link's notices in the store (info tone: the page works, with defaults for the fields named). */

@@ -5,7 +5,8 @@
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createAppStore } from '../../src/state/appStore';
-import { startUrlSync } from '../../src/state/urlSync';
+import { DEFAULT_SHAREABLE_STATE, storeFieldsOf } from '../../src/state/shareableState';
+import { initOf, startUrlSync } from '../../src/state/urlSync';
 
 const bitsInUrl = () => new URLSearchParams(location.search).get('a.bits');
 
@@ -55,5 +56,27 @@ describe('startUrlSync', () => {
     stop();
     vi.advanceTimersByTime(5000);
     expect(bitsInUrl()).toBeNull();
+  });
+});
+
+describe('initOf', () => {
+  it('is the store fields of the state without the selected groups', () => {
+    const state = {
+      ...DEFAULT_SHAREABLE_STATE,
+      view: { ...DEFAULT_SHAREABLE_STATE.view, group: { a: 3, b: 1 } },
+    };
+    const { group: _group, ...rest } = storeFieldsOf(state);
+    expect(initOf(state)).toEqual(rest);
+    expect(initOf(state)).not.toHaveProperty('group');
+  });
+
+  it('drops a lesson the app does not have, and the generator of non-generated data', () => {
+    const init = initOf({
+      ...DEFAULT_SHAREABLE_STATE,
+      data: { kind: 'hub', model: 'org/m', revision: null, file: null, tensor: 'w' },
+      lesson: { id: 'no-such-lesson', step: 0 },
+    });
+    expect(init.lesson).toBeNull();
+    expect(init).not.toHaveProperty('generator');
   });
 });

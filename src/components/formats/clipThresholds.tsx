@@ -4,13 +4,12 @@
  * labelled lines with a legend that names the one in use. KL is per tensor only (the engine's rule), so a per-row
  * or per-group scheme shows two.
  */
-import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import { useQuery } from '@tanstack/react-query';
 import { type ReactNode, useMemo } from 'react';
 import { formatExact } from '../../charts/formatNumber';
 import type { ValueMarker } from '../../charts/histogram/histogramLayout';
 import type { IntegerScheme, Scheme } from '../../core/scheme';
-import { useEngine } from '../../state/engineContext';
-import { shouldRetry } from '../../state/engineQueries';
+import { useEngineQueries } from '../../state/engineContext';
 import type { ClipThresholds, ThresholdMethod } from '../../worker/formatsProtocol';
 import { LegendItem } from '../ChartCard';
 
@@ -50,23 +49,9 @@ export function useClipThresholds(
   scheme: Scheme,
   group: number,
 ): ClipThresholds | undefined {
-  const client = useEngine();
+  const queries = useEngineQueries();
   const base = thresholdSchemeOf(scheme);
-  const query = useQuery({
-    queryKey: ['clipThresholds', datasetId, base, group] as const,
-    queryFn: ({ signal }) =>
-      client.call('clipThresholds', [datasetId ?? '', base as IntegerScheme, group], {
-        signal,
-        channel: `clip-thresholds-${channel}`,
-      }),
-    enabled: base !== null && datasetId !== undefined,
-    staleTime: Infinity,
-    gcTime: 5 * 60_000,
-    placeholderData: keepPreviousData,
-    structuralSharing: false,
-    retry: shouldRetry,
-    retryDelay: 50,
-  });
+  const query = useQuery(queries.clipThresholds(datasetId, base, group, channel));
   return base ? query.data : undefined;
 }
 

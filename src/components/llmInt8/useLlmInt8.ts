@@ -3,11 +3,10 @@
  * for 150 ms before a call, so a threshold drag sends the latest value rather than every step; the previous
  * result stays on screen meanwhile.
  */
-import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import { useQuery } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import type { LlmInt8Params } from '../../core/llmInt8View';
-import { useEngine } from '../../state/engineContext';
-import { shouldRetry } from '../../state/engineQueries';
+import { useEngineQueries } from '../../state/engineContext';
 import { isAbortError } from '../../worker/engineClient';
 
 /** `value` once it has stayed the same for `ms`. */
@@ -21,20 +20,9 @@ export function useSettled<T>(value: T, ms: number): T {
 }
 
 export function useLlmInt8(datasetId: string | undefined, params: LlmInt8Params) {
-  const client = useEngine();
+  const queries = useEngineQueries();
   const settled = useSettled(params, 150);
-  const query = useQuery({
-    queryKey: ['llmInt8', datasetId, settled] as const,
-    queryFn: ({ signal }) =>
-      client.call('llmInt8', [datasetId ?? '', settled], { signal, channel: 'llm-int8' }),
-    enabled: datasetId !== undefined,
-    staleTime: Infinity,
-    gcTime: 5 * 60_000,
-    placeholderData: keepPreviousData,
-    structuralSharing: false,
-    retry: shouldRetry,
-    retryDelay: 50,
-  });
+  const query = useQuery(queries.llmInt8(datasetId, settled));
   const error =
     query.error && !isAbortError(query.error) ? (query.error as Error & { field?: string }) : null;
   return {
