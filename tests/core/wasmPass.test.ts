@@ -343,6 +343,12 @@ describe('the WebAssembly SIMD kernel of the fused integer pass', () => {
             { kind: 'float', format, scaling, groupSize: 7, saturate: scaling !== 'none' },
             { kind: 'block', format: block, roundScaleUp: cols % 3 === 0 },
             { kind: rows % 2 ? 'binary' : 'ternary' },
+            {
+              kind: 'kmeans',
+              bits: 1 + (cols % 4),
+              granularity: { kind: rows % 2 ? 'row' : 'tensor' },
+              maxIterations: 1 + (cols % 7),
+            },
           ] as Scheme[]) {
             const a = createTensorCache(tensor, { wasm: true });
             const b = createTensorCache(tensor, { wasm: false });

@@ -85,6 +85,7 @@ interface KernelExports {
   decodeCodebook(codes: number, deq: number, n: number, scale: number): void;
   nvfp4Row(x: number, codes: number, deq: number, cols: number, s2: number, outScale: number): void;
   nf4CodesRow(x: number, codes: number, cols: number, floor: number, outAbsmax: number): void;
+  codesByRank(rank: number, codeOfRank: number, values: number, codes: number, deq: number, n: number): void;
   floatRow(
     x: number,
     codes: number,
@@ -130,6 +131,8 @@ const PAGE = 65536;
  * wasmPass.ts): beyond this the value-by-value binning is cheaper anyway.
  */
 export const MAX_RECORDED_CODES = 4096;
+/** Largest k-means group `codesByRank` takes (its ranks are 16-bit). */
+export const RANKED_MAX = 65536;
 /** Groups whose minima and maxima one `groupMinMax` call may write (the caller batches rows). */
 export const MINMAX_GROUPS = 65536;
 
@@ -317,6 +320,18 @@ export interface FloatKernel {
    * inv), -1, 1)) with inv = fround(1 / max(absmax, floor)); the blocks' absmax go to absmax[at ..].
    */
   nf4CodesRow(start: number, cols: number, floor: number, absmax: Float32Array, at: number): void;
+  /**
+   * k-means codes and values of a group of n <= 65,536 values at `start` from their ranks: code = codeOfRank[rank],
+   * value = valueOfCode[code + 1] (valueOfCode[0] is NaN).
+   */
+  codesByRank(
+    start: number,
+    n: number,
+    rank: Uint16Array,
+    rankAt: number,
+    codeOfRank: Int16Array,
+    valueOfCode: Float32Array,
+  ): void;
   /** One row of values: block b of `block` values = values[code] * scales[at + b]. */
   decodeRow(start: number, cols: number, block: number, scales: Float32Array, at: number): void;
   /**
@@ -412,6 +427,23 @@ export function floatKernelOf(buffers: KernelBuffers): FloatKernel {
           maxFinite,
           ptr.groupMin,
         ),
+      );
+    },
+    codesByRank(start, n, rank, rankAt, codeOfRank, valueOfCode) {
+      if (n > RANKED_MAX) throw new RangeError(`groups of more than ${RANKED_MAX} values`);
+      // in the group-parameter scratch: ranks, the code of each rank, then the values
+      const memory = buffers.groupParams.buffer;
+      const at = ptr.groupParams;
+      new Uint16Array(memory, at, n).set(rank.subarray(rankAt, rankAt + n));
+      new Int16Array(memory, at + 2 * RANKED_MAX, n).set(codeOfRank.subarray(0, n));
+      new Float32Array(memory, at + 4 * RANKED_MAX, valueOfCode.length).set(valueOfCode);
+      kernel.codesByRank(
+        at,
+        at + 2 * RANKED_MAX,
+        at + 4 * RANKED_MAX,
+        ptr.codes + 2 * start,
+        ptr.deq + 4 * start,
+        n,
       );
     },
     nf4CodesRow(start, cols, floor, absmax, at) {
