@@ -25,6 +25,9 @@ export default defineConfig({
           fileParallelism: false,
           testTimeout: 120_000,
           hookTimeout: 120_000,
+          // A poll without its own timeout waits up to 15 s (vitest's default is 1 s): on a loaded 2-core machine a
+          // lesson step's re-render took longer than that once, and the test failed though the page was right.
+          expect: { poll: { timeout: 15_000 } },
         },
       },
     ],
