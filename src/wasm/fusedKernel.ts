@@ -1068,11 +1068,7 @@ export function nvfp4Row(x: usize, codes: usize, deq: usize, cols: i32, s2: f32,
     const c0 = b << 4;
     const len = min(16, cols - c0);
     const xb = x + ((<usize>c0) << 2);
-    let amax: f32 = 0;
-    for (let j: i32 = 0; j < len; j++) {
-      const a = abs<f32>(load<f32>(xb + ((<usize>j) << 2)));
-      if (a > amax) amax = a;
-    }
+    const amax = absMax(xb, len);
     let s = amax / divisor;
     if (s == 0) s = 1;
     const step = roundToSelectedFormat(s) * s2;
