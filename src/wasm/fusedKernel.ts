@@ -846,7 +846,7 @@ export function setCodebook(values: usize, bounds: usize, cells: usize): void {
  * it (`torch.bucketize`), found from the cell of (scaled + 1) * 1024 (computed in float64, as the JS does) and one
  * comparison. Finite input only.
  */
-export function bucketizeCodes(x: usize, codes: usize, n: i32, inv: f32): void {
+function bucketizeCodes(x: usize, codes: usize, n: i32, inv: f32): void {
   for (let i: i32 = 0; i < n; i++) {
     let scaled = load<f32>(x + ((<usize>i) << 2)) * inv;
     if (scaled > 1) scaled = 1;
@@ -858,7 +858,7 @@ export function bucketizeCodes(x: usize, codes: usize, n: i32, inv: f32): void {
 }
 
 /** x_hat = values[code] * scale for n codes (no negative codes: finite input). */
-export function decodeCodebook(codes: usize, deq: usize, n: i32, scale: f32): void {
+function decodeCodebook(codes: usize, deq: usize, n: i32, scale: f32): void {
   for (let i: i32 = 0; i < n; i++) {
     const c = <usize>load<i16>(codes + ((<usize>i) << 1));
     store<f32>(deq + ((<usize>i) << 2), load<f32>(cbValues + (c << 2)) * scale);

@@ -81,8 +81,6 @@ interface KernelExports {
   encodeFloat(x: number, codes: number, deq: number, n: number, scale: number): void;
   absMax(x: number, n: number): number;
   setCodebook(values: number, bounds: number, cells: number): void;
-  bucketizeCodes(x: number, codes: number, n: number, inv: number): void;
-  decodeCodebook(codes: number, deq: number, n: number, scale: number): void;
   nvfp4Row(x: number, codes: number, deq: number, cols: number, s2: number, outScale: number): void;
   nf4CodesRow(x: number, codes: number, cols: number, floor: number, outAbsmax: number): void;
   codesByRank(rank: number, codeOfRank: number, values: number, codes: number, deq: number, n: number): void;
