@@ -16,6 +16,18 @@ export function shouldRetry(failureCount: number, error: Error): boolean {
   return error.name === 'EngineCrashedError' && failureCount < 3;
 }
 
+/**
+ * What every engine query shares: a result is a pure function of its key (never stale), the previous one stays on
+ * screen while the next computes, typed arrays skip structural sharing, and only a crash-interrupted call retries.
+ */
+const ENGINE_RESULT = {
+  staleTime: Infinity,
+  placeholderData: keepPreviousData,
+  structuralSharing: false,
+  retry: shouldRetry,
+  retryDelay: 50,
+} as const;
+
 /** Query option factories bound to one client. */
 export function createEngineQueries(client: EngineClient) {
   return {
@@ -24,24 +36,16 @@ export function createEngineQueries(client: EngineClient) {
       queryOptions({
         queryKey: ['dataset', params] as const,
         queryFn: ({ signal }) => client.call('generate', [params], { signal, channel: 'data' }),
-        staleTime: Infinity,
+        ...ENGINE_RESULT,
         gcTime: 10 * 60_000,
-        placeholderData: keepPreviousData,
-        structuralSharing: false,
-        retry: shouldRetry,
-        retryDelay: 50,
       }),
     /** Quantizes a resident dataset; `channel` coalesces the calls of one scheme panel. */
     quantView: (datasetId: string, scheme: Scheme, view: ViewParams, channel: Channel) =>
       queryOptions({
         queryKey: ['quantView', datasetId, scheme, view] as const,
         queryFn: ({ signal }) => client.call('quantize', [datasetId, scheme, view], { signal, channel }),
-        staleTime: Infinity,
+        ...ENGINE_RESULT,
         gcTime: 5 * 60_000,
-        placeholderData: keepPreviousData,
-        structuralSharing: false,
-        retry: shouldRetry,
-        retryDelay: 50,
       }),
     /**
      * The three clipping searches' ranges for `group` of a resident dataset. `base` is the scheme with its
@@ -63,12 +67,8 @@ export function createEngineQueries(client: EngineClient) {
             channel: `clip-thresholds-${panel}`,
           }),
         enabled: base !== null && datasetId !== undefined,
-        staleTime: Infinity,
+        ...ENGINE_RESULT,
         gcTime: 5 * 60_000,
-        placeholderData: keepPreviousData,
-        structuralSharing: false,
-        retry: shouldRetry,
-        retryDelay: 50,
       }),
     /** The LLM.int8() result for a resident dataset (one channel: a newer parameter set replaces a waiting one). */
     llmInt8: (datasetId: string | undefined, params: LlmInt8Params) =>
@@ -78,12 +78,8 @@ export function createEngineQueries(client: EngineClient) {
         queryFn: ({ signal }) =>
           client.call('llmInt8', [datasetId ?? '', params], { signal, channel: 'llm-int8' }),
         enabled: datasetId !== undefined,
-        staleTime: Infinity,
+        ...ENGINE_RESULT,
         gcTime: 5 * 60_000,
-        placeholderData: keepPreviousData,
-        structuralSharing: false,
-        retry: shouldRetry,
-        retryDelay: 50,
       }),
   };
 }
