@@ -476,16 +476,18 @@ describe('the WebAssembly SIMD kernel of the fused integer pass', () => {
   });
 
   it('runs a row longer than one kernel call takes (65,536 blocks) in pieces, with the JS results', () => {
-    // one row: group-1 FP8 (a piece is 65,536 values), NVFP4 (2^20 values) and MX (2^21 values) all need pieces
+    // one row: group-1 FP8 (a piece is 65,536 values), NVFP4 (2^20 values), MX and Q4_1 (2^21 values) need pieces
     const cols = 2 ** 21 + 100;
     const data = Float32Array.from({ length: cols }, (_, i) => Math.sin(i * 0.37) * (1 + (i % 1000) / 100));
     const tensor = { rows: 1, cols, data };
-    const view: ViewParams = { bins: 32, range: null, errorBins: 16, group: 3, heatmapMaxCells: 8 };
+    // a group past the first piece of every blocked format below (NF4's 32,769 groups fit one: its last)
+    const view: ViewParams = { bins: 32, range: null, errorBins: 16, group: 65540, heatmapMaxCells: 8 };
     for (const scheme of [
       { kind: 'float', format: 'e4m3', scaling: 'group', groupSize: 1, saturate: true },
       { kind: 'block', format: 'nvfp4' },
       { kind: 'block', format: 'mxfp4' },
       { kind: 'block', format: 'nf4' },
+      { kind: 'block', format: 'q4_1' },
     ] as Scheme[]) {
       const a = createTensorCache(tensor, { wasm: true });
       const b = createTensorCache(tensor, { wasm: false });
@@ -499,7 +501,9 @@ describe('the WebAssembly SIMD kernel of the fused integer pass', () => {
       const u32 = (f: Float32Array) => new Uint32Array(f.buffer, f.byteOffset, f.length);
       expect(firstDiff(u32(a.dequantized), u32(b.dequantized))).toBe(-1);
       expect(firstDiff(a.codes, b.codes)).toBe(-1);
-      expect(wasm.group.scale).toBe(js.group.scale);
+      expect(wasm.group).toEqual(js.group);
+      expect(Array.from(wasm.levels)).toEqual(Array.from(js.levels));
+      expect(wasm.clip).toEqual(js.clip);
       expect(Array.from(wasm.histogram.dequantized)).toEqual(Array.from(js.histogram.dequantized));
     }
   });

@@ -135,26 +135,22 @@ export function quantizeGgmlRows(
     params.hi[g] = Math.max(first, last);
   };
 
-  // The legacy types (one sub-block per block) run on the WebAssembly kernel where it is given: the same codes,
-  // values and block parameters, one row per call.
-  const kernel =
-    onKernel !== undefined && subPerBlock === 1 && blocksPerRow <= 65536 ? out.kernel : undefined;
-  if (kernel) kernel.selectFormat(encoderConstants('fp16'), valueTable('fp16'), false);
-  let rowsByKernel = kernel && onKernel ? rows : 0;
-  for (let r = 0; r < rowsByKernel; r++) {
-    const block = kernel!.ggmlLegacyRow(onKernel!.type, r * cols, cols);
-    for (let b = 0; b < blocksPerRow; b++)
-      setGroup(r * groupsPerRow + b, block.scale[b], onKernel!.zeroPoint, block.offset[b]);
-  }
-  // The k-quants run on their own kernel where it is given: the whole tensor, then the groups' parameters.
-  if (rowsKernel) {
-    const A = new Float32Array(groups);
-    const B = new Float32Array(groups);
-    if (rowsKernel.run(t, { codes, dequantized, A, B })) {
-      for (let g = 0; g < groups; g++) setGroup(g, A[g], rowsKernel.zeroPoint, B[g]);
-      rowsByKernel = rows;
-    }
-  }
+  // On a WebAssembly kernel where one is given, the same codes, values and group parameters A and B: the legacy
+  // types (one sub-block per block) a row per call, the k-quants on their own kernel, the whole tensor at once.
+  const kernelA = new Float32Array(groups);
+  const kernelB = new Float32Array(groups);
+  let zeroPointOnKernel: number | null = null;
+  const kernel = onKernel !== undefined && subPerBlock === 1 ? out.kernel : undefined;
+  if (kernel && onKernel) {
+    kernel.selectFormat(encoderConstants('fp16'), valueTable('fp16'), false);
+    for (let r = 0; r < rows; r++)
+      kernel.ggmlLegacyRow(onKernel.type, r * cols, cols, kernelA, kernelB, r * groupsPerRow);
+    zeroPointOnKernel = onKernel.zeroPoint;
+  } else if (rowsKernel?.run(t, { codes, dequantized, A: kernelA, B: kernelB }))
+    zeroPointOnKernel = rowsKernel.zeroPoint;
+  if (zeroPointOnKernel !== null)
+    for (let g = 0; g < groups; g++) setGroup(g, kernelA[g], zeroPointOnKernel, kernelB[g]);
+  const rowsByKernel = zeroPointOnKernel !== null ? rows : 0;
   for (let r = rowsByKernel; r < rows; r++) {
     for (let b = 0; b < blocksPerRow; b++) {
       const c0 = b * blockSize;

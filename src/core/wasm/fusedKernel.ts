@@ -334,10 +334,17 @@ export interface FloatKernel {
   decodeRow(start: number, cols: number, block: number, scales: Float32Array, at: number): void;
   /**
    * One row (starting at value `start`, `cols` long) of a GGUF legacy type (0 Q8_0, 1 Q4_0, 2 Q5_0, 3 Q4_1,
-   * 4 Q5_1; FP16 must be the selected format): codes and values, and per block of 32 its FP16 scale and offset
-   * (views valid until the next call).
+   * 4 Q5_1; FP16 must be the selected format): codes and values; each block of 32's FP16 scale and offset go to
+   * scale[at ..] and offset[at ..].
    */
-  ggmlLegacyRow(type: number, start: number, cols: number): { scale: Float32Array; offset: Float32Array };
+  ggmlLegacyRow(
+    type: number,
+    start: number,
+    cols: number,
+    scale: Float32Array,
+    offset: Float32Array,
+    at: number,
+  ): void;
   /**
    * One row of NVFP4 (blocks of 16; E4M3, saturating, must be the selected format) with the tensor scale s2:
    * codes and values; the blocks' scales S go to scales[at ..].
@@ -364,7 +371,8 @@ export function floatKernelOf(buffers: KernelBuffers): FloatKernel {
   const { kernel, ptr } = buffers;
   /**
    * A row's blocks in pieces of at most MINMAX_GROUPS whole blocks (the kernel writes one output per block into
-   * groupMin), the outputs copied to out[at ..]: a row of any length runs, a 1 x 4M vector included.
+   * groupMin, and a second into groupMax where `out2` is given), the outputs copied to out[at ..] (out2[at ..]):
+   * a row of any length runs, a 1 x 4M vector included.
    */
   const inPieces = (
     start: number,
@@ -373,12 +381,15 @@ export function floatKernelOf(buffers: KernelBuffers): FloatKernel {
     out: Float32Array,
     at: number,
     run: (from: number, n: number) => void,
+    out2?: Float32Array,
   ) => {
     const piece = MINMAX_GROUPS * block;
     for (let c0 = 0; c0 < cols; c0 += piece) {
       const n = Math.min(piece, cols - c0);
       run(start + c0, n);
-      out.set(buffers.groupMin.subarray(0, Math.ceil(n / block)), at + c0 / block);
+      const blocks = Math.ceil(n / block);
+      out.set(buffers.groupMin.subarray(0, blocks), at + c0 / block);
+      out2?.set(buffers.groupMax.subarray(0, blocks), at + c0 / block);
     }
   };
   let tableInMemory: Float32Array | null = null;
@@ -482,19 +493,25 @@ export function floatKernelOf(buffers: KernelBuffers): FloatKernel {
     },
     signRow: (start, cols, ternary) =>
       kernel.signRow(ptr.x + 4 * start, ptr.codes + 2 * start, ptr.deq + 4 * start, cols, ternary),
-    ggmlLegacyRow(type, start, cols) {
-      const blocks = Math.ceil(cols / 32);
-      if (blocks > MINMAX_GROUPS) throw new RangeError(`rows of more than ${MINMAX_GROUPS * 32} values`);
-      kernel.ggmlLegacyRow(
-        type,
-        ptr.x + 4 * start,
-        ptr.codes + 2 * start,
-        ptr.deq + 4 * start,
+    ggmlLegacyRow(type, start, cols, scale, offset, at) {
+      inPieces(
+        start,
         cols,
-        ptr.groupMin,
-        ptr.groupMax,
+        32,
+        scale,
+        at,
+        (from, n) =>
+          kernel.ggmlLegacyRow(
+            type,
+            ptr.x + 4 * from,
+            ptr.codes + 2 * from,
+            ptr.deq + 4 * from,
+            n,
+            ptr.groupMin,
+            ptr.groupMax,
+          ),
+        offset,
       );
-      return { scale: buffers.groupMin.subarray(0, blocks), offset: buffers.groupMax.subarray(0, blocks) };
     },
   };
 }
