@@ -1,6 +1,7 @@
 import tailwindcss from '@tailwindcss/vite';
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vite';
+import { CROSS_ORIGIN_ISOLATION_HEADERS } from './src/worker/crossOriginIsolation';
 
 // `base: './'` keeps the static build working from any sub-path (GitHub Pages, a course site).
 export default defineConfig({
@@ -8,6 +9,7 @@ export default defineConfig({
   plugins: [react(), tailwindcss()],
   worker: { format: 'es' },
   build: { target: 'es2022', sourcemap: true },
-  server: { host: '127.0.0.1' },
-  preview: { host: '127.0.0.1' },
+  // cross-origin isolated, so the engine worker may start k-quant helper threads (src/worker/kquantHelpers.ts)
+  server: { host: '127.0.0.1', headers: CROSS_ORIGIN_ISOLATION_HEADERS },
+  preview: { host: '127.0.0.1', headers: CROSS_ORIGIN_ISOLATION_HEADERS },
 });

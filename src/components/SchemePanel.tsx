@@ -57,8 +57,9 @@ export const SchemePanel = memo(function SchemePanel({
               className="text-[11px] tabular-nums text-slate-500 dark:text-slate-400"
               title={`time the engine took in the worker (${
                 view.pass === 'wasm-simd' ? 'WebAssembly SIMD kernel' : 'plain TypeScript loops'
-              })`}
+              }${view.threads > 1 ? `; the search split over ${view.threads} threads` : ''})`}
               data-pass={view.pass}
+              data-threads={view.threads}
             >
               {view.elapsedMs.toFixed(1)} ms
             </span>

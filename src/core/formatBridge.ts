@@ -52,6 +52,7 @@ export function prepareFormat(
     codeRange: out.codeRange ?? 0,
     clipReport: null,
     valueOfCode: out.valueOfCode ?? null,
+    threads: out.threads ?? 1,
   };
 }
 

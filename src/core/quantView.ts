@@ -45,6 +45,8 @@ export interface Prepared {
   codeRange: number;
   /** Formats whose values are a function of the code within a group (FormatOutput.valueOfCode); else null. */
   valueOfCode: ((group: number, pattern: number) => number) | null;
+  /** FormatOutput.threads (1 for integer schemes). */
+  threads: number;
 }
 
 /** Optional clipping searches (KL, OCTAV) supplied by clipSearch/. */
@@ -274,6 +276,7 @@ function runQuantization(
     heatmap: buildHeatmap(ctx.heat, rows, cols, gridRows, gridCols, rowsPerCell, colsPerCell),
     elapsedMs: now() - started,
     pass: ranOnKernel ? 'wasm-simd' : 'js',
+    threads: prepared.threads,
   };
   return { view: result, prepared };
 }
@@ -392,6 +395,7 @@ function prepareInteger(
     clipReport: params.clipReport,
     codeRange: 0,
     valueOfCode: null,
+    threads: 1,
   };
 }
 

@@ -130,4 +130,6 @@ export interface QuantView {
   elapsedMs: number;
   /** Which implementation ran the fused integer pass (formats measure in JS): same results either way. */
   pass: 'wasm-simd' | 'js';
+  /** Threads the quantizer ran on: more than 1 only where a Q4_K / Q6_K search was split over helper threads. */
+  threads: number;
 }

@@ -7,6 +7,7 @@ import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { computeQuantView, DEFAULT_GENERATOR, DEFAULT_VIEW, generateTensor } from '../../src/core';
 import { type Browser, collectErrors, launchBrowser, waitForReady } from './browser';
 
 const ARTIFACTS = resolve(import.meta.dirname, '../../test-artifacts');
@@ -127,6 +128,49 @@ describe('any format as scheme A or B', () => {
     const hi = Number(await page.locator('[data-testid="histogram-a"] g.clip-hi').getAttribute('data-value'));
     expect(hi).toBeCloseTo(octav, 6);
     expect(await metric(page, 'clipped', 'a')).toBeGreaterThan(0);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+});
+
+describe('GGUF k-quants on helper threads', () => {
+  it('the page is cross-origin isolated; Q4_K splits its search over the helpers and gets the one-thread result', async () => {
+    const { page, errors } = await openExplorer();
+    const scope = await page.evaluate(() => ({
+      isolated: crossOriginIsolated,
+      cores: navigator.hardwareConcurrency,
+    }));
+    expect(scope.isolated).toBe(true);
+    // src/worker/kquantHelpers.ts: one helper per core beyond the engine's, at most three
+    const threads = 1 + Math.max(0, Math.min(3, scope.cores - 1));
+    await pickBlock(page, 'a', 'q4_k');
+    await settle(page, 'a', 'GGUF Q4_K');
+    // The first search starts the helper, which is still loading when the engine has done its own part (the
+    // engine then runs the helper's part too): ask for other groups (each a new search) until one is split.
+    let group = 0;
+    await expect
+      .poll(
+        async () => {
+          group++;
+          await page.getByTestId('group-a-index').fill(String(group));
+          await page.waitForSelector(`[data-testid="scheme-panel-a"][data-ready="true"] [data-threads]`, {
+            timeout: 30_000,
+          });
+          return Number(
+            await page.getByTestId('scheme-panel-a').locator('[data-threads]').getAttribute('data-threads'),
+          );
+        },
+        { timeout: 30_000 },
+      )
+      .toBe(threads);
+    // The split search gives what one thread gives in Node on the same matrix.
+    const alone = computeQuantView(
+      generateTensor(DEFAULT_GENERATOR),
+      { kind: 'block', format: 'q4_k' },
+      DEFAULT_VIEW,
+    );
+    expect(alone.threads).toBe(1);
+    expect(await metric(page, 'mse', 'a')).toBe(alone.metrics.mse);
     expect(errors).toEqual([]);
     await page.close();
   });

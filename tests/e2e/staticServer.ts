@@ -12,6 +12,7 @@ import { stat } from 'node:fs/promises';
 import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, resolve, sep } from 'node:path';
+import { CROSS_ORIGIN_ISOLATION_HEADERS } from '../../src/worker/crossOriginIsolation';
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -61,7 +62,13 @@ export async function serveMounts(mounts: Record<string, string>): Promise<Mount
       requests.push(path);
       const page = pages.get(path);
       if (page !== undefined) {
-        response.writeHead(200, { 'content-type': TYPES['.html'], 'cache-control': 'no-store' }).end(page);
+        response
+          .writeHead(200, {
+            'content-type': TYPES['.html'],
+            'cache-control': 'no-store',
+            ...CROSS_ORIGIN_ISOLATION_HEADERS,
+          })
+          .end(page);
         return;
       }
       const mount = roots.find(([prefix]) => path.startsWith(prefix));
@@ -81,9 +88,11 @@ export async function serveMounts(mounts: Record<string, string>): Promise<Mount
         notFound(response, path);
         return;
       }
+      // as the dev and preview servers: cross-origin isolated, so the app may use k-quant helper threads
       response.writeHead(200, {
         'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
         'cache-control': 'no-store',
+        ...CROSS_ORIGIN_ISOLATION_HEADERS,
       });
       createReadStream(file).pipe(response);
     } catch (error) {

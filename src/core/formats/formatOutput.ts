@@ -40,6 +40,8 @@ export interface FormatOutput {
    * promised (signed codes such as MXINT8's and Q8_0's).
    */
   codeRange?: number;
+  /** Threads the quantizer ran on, where more than one (a Q4_K / Q6_K search split over helper threads). */
+  threads?: number;
 }
 
 /** Output buffers of one quantization: codes (bit pattern / index; -1 for a non-finite input) and dequantized values. */

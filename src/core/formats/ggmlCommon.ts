@@ -79,14 +79,15 @@ export interface GgmlKernelType {
 /**
  * A whole-tensor kernel for a type with several sub-blocks per block (ggmlK.ts: Q4_K / Q6_K on the k-quant
  * WebAssembly kernel): it writes the codes and dequantized values, and per group (numbered as below) A and B
- * with the fixed zero point; false when it cannot run (then the block quantizer runs in JS).
+ * with the fixed zero point, and returns the number of threads it ran on; 0 when it cannot run (then the block
+ * quantizer runs in JS).
  */
 export interface GgmlRowsKernel {
   zeroPoint: number;
   run(
     t: Tensor2D,
     out: { codes: Int16Array; dequantized: Float32Array; A: Float32Array; B: Float32Array },
-  ): boolean;
+  ): number;
 }
 
 /** The dequantized value of code q with sub-block parameters (A, z, B), as `dequantize_row_*` computes it. */
@@ -140,14 +141,18 @@ export function quantizeGgmlRows(
   const kernelA = new Float32Array(groups);
   const kernelB = new Float32Array(groups);
   let zeroPointOnKernel: number | null = null;
+  let threads = 1;
   const kernel = onKernel !== undefined && subPerBlock === 1 ? out.kernel : undefined;
   if (kernel && onKernel) {
     kernel.selectFormat(encoderConstants('fp16'), valueTable('fp16'), false);
     for (let r = 0; r < rows; r++)
       kernel.ggmlLegacyRow(onKernel.type, r * cols, cols, kernelA, kernelB, r * groupsPerRow);
     zeroPointOnKernel = onKernel.zeroPoint;
-  } else if (rowsKernel?.run(t, { codes, dequantized, A: kernelA, B: kernelB }))
-    zeroPointOnKernel = rowsKernel.zeroPoint;
+  } else if (rowsKernel) {
+    threads = rowsKernel.run(t, { codes, dequantized, A: kernelA, B: kernelB });
+    if (threads > 0) zeroPointOnKernel = rowsKernel.zeroPoint;
+    else threads = 1;
+  }
   if (zeroPointOnKernel !== null)
     for (let g = 0; g < groups; g++) setGroup(g, kernelA[g], zeroPointOnKernel, kernelB[g]);
   const rowsByKernel = zeroPointOnKernel !== null ? rows : 0;
@@ -198,5 +203,6 @@ export function quantizeGgmlRows(
     levelsTotal: 2 ** layout.elementBits,
     // codes qmin..qmax, each one value per sub-block (A * (q - z) + B); Q8_0's are signed
     ...(qmin >= 0 ? { codeRange: qmax + 1 } : {}),
+    ...(threads > 1 ? { threads } : {}),
   };
 }

@@ -5,7 +5,8 @@
  * Pure ES2022.
  */
 import type { Tensor2D } from '../tensor';
-import { KQUANT_TYPE, quantizeKRowsOnKernel } from '../wasm/kquantKernel';
+import { KQUANT_TYPE } from '../wasm/kquantKernel';
+import { quantizeKRows } from '../wasm/kquantThreads';
 import type { FormatBuffers, FormatOutput } from './formatOutput';
 import {
   type GgmlBlockQuantizer,
@@ -350,11 +351,11 @@ export function ggmlKLayout(id: GgmlKId): GgmlLayout {
 const K_KERNELS: Readonly<Record<GgmlKId, GgmlRowsKernel>> = {
   q4_k: {
     zeroPoint: 0,
-    run: (t, out) => quantizeKRowsOnKernel(KQUANT_TYPE.q4_k, t.data, t.rows, t.cols, 32, out),
+    run: (t, out) => quantizeKRows(KQUANT_TYPE.q4_k, t.data, t.rows, t.cols, 32, out),
   },
   q6_k: {
     zeroPoint: 32,
-    run: (t, out) => quantizeKRowsOnKernel(KQUANT_TYPE.q6_k, t.data, t.rows, t.cols, 16, out),
+    run: (t, out) => quantizeKRows(KQUANT_TYPE.q6_k, t.data, t.rows, t.cols, 16, out),
   },
 };
 

@@ -28,6 +28,7 @@ interface KquantExports {
 
 /** The Q4_K / Q6_K number the kernel's `quantizeRows` takes. */
 export const KQUANT_TYPE = { q4_k: 0, q6_k: 1 } as const;
+export type KquantType = (typeof KQUANT_TYPE)[keyof typeof KQUANT_TYPE];
 
 const PAGE = 65536;
 /** Values per chunk of rows (a longer row is one chunk): about 0.7 MB of kernel memory. */
@@ -85,7 +86,7 @@ export interface KRowsOutput {
  * A and B. False (nothing written) where the kernel cannot run or a row does not fit its memory.
  */
 export function quantizeKRowsOnKernel(
-  type: (typeof KQUANT_TYPE)[keyof typeof KQUANT_TYPE],
+  type: KquantType,
   data: Float32Array,
   rows: number,
   cols: number,

@@ -1,0 +1,322 @@
+/**
+ * The Q4_K / Q6_K searches shared out between this thread and helper threads. Their rows are independent (a
+ * super-block never spans two rows), so the rows are split into one part per thread and every split gives the same
+ * bits: this thread quantizes the first part itself and helpers the others, each on its own instance of the k-quant
+ * kernel, through one SharedArrayBuffer (helper parts' input rows copied in, their outputs copied out).
+ *
+ * The caller stays synchronous and never depends on a helper: a part is posted as a message, and a helper claims
+ * it by an atomic compare-and-swap on its control word before running it. When this thread has done its own part
+ * it takes back every part no helper has claimed yet (a helper still starting up, or busy) and runs it itself, and
+ * waits (Atomics.wait) only for parts already running. A helper that fails reports it and its part is run here; one
+ * that stays silent past `timeoutMs` is dropped for good (and the shared buffer replaced, as it may still write).
+ *
+ * Helpers are registered by whoever can make threads (src/worker/engine.worker.ts: Web Workers when the page is
+ * cross-origin isolated; src/node/kquantThreads.ts: worker_threads for the bench and tests). Without any, or where
+ * SharedArrayBuffer is missing, `quantizeKRows` is `quantizeKRowsOnKernel`.
+ */
+import {
+  type KquantType,
+  type KRowsOutput,
+  kquantKernelAvailable,
+  quantizeKRowsOnKernel,
+} from './kquantKernel';
+
+/** One part of a job, as posted to a helper (structured-cloneable: the buffer is shared, not copied). */
+export interface KquantJob {
+  buffer: SharedArrayBuffer;
+  /** The helper's control word (an Int32Array index into the buffer's first bytes). */
+  slot: number;
+  id: number;
+  type: KquantType;
+  rows: number;
+  cols: number;
+  subSize: number;
+  /** Byte offsets into the buffer: x (f32), codes (i16), dequantized (f32), A and B (f32 per sub-block). */
+  x: number;
+  codes: number;
+  deq: number;
+  a: number;
+  b: number;
+}
+
+/** A helper thread as this thread sees it: something that delivers a job to `runKquantJob` over there. */
+export interface KquantHelper {
+  post(job: KquantJob): void;
+}
+
+/**
+ * A part's phases. Its control word holds job id * 8 + phase, so a stale message (an older id) can never claim a
+ * newer job. Exported for the tests that play a misbehaving helper.
+ */
+export const KQUANT_PHASE = { posted: 1, running: 2, done: 3, failed: 4, takenBack: 5 } as const;
+const { posted: POSTED, running: RUNNING, done: DONE, failed: FAILED, takenBack: TAKEN_BACK } = KQUANT_PHASE;
+/** Control words 16 apart (64 bytes): helpers writing their own word do not share a cache line. */
+const WORDS_PER_SLOT = 16;
+/** Below this many values, a part is not worth a message (about 0.1 ms of work per thread). */
+const MIN_PARALLEL_VALUES = 1 << 16;
+
+interface Pool {
+  helpers: KquantHelper[];
+  timeoutMs: number;
+  buffer: SharedArrayBuffer | null;
+  nextId: number;
+}
+
+const pool: Pool = { helpers: [], timeoutMs: 10_000, buffer: null, nextId: 1 };
+
+/**
+ * Sets the helper threads (none: every search runs on this thread). `timeoutMs`: how long a claimed part may run
+ * before its helper is dropped (tests make it short).
+ */
+export function setKquantHelpers(
+  helpers: readonly KquantHelper[],
+  options: { timeoutMs?: number } = {},
+): void {
+  pool.helpers = [...helpers];
+  pool.timeoutMs = options.timeoutMs ?? 10_000;
+  pool.buffer = null;
+}
+
+/** Threads a large search is split over now: this one plus the helpers still in the pool. */
+export function kquantThreadCount(): number {
+  return 1 + (sharedMemoryAvailable() ? pool.helpers.length : 0);
+}
+
+function sharedMemoryAvailable(): boolean {
+  return typeof SharedArrayBuffer === 'function' && typeof Atomics === 'object';
+}
+
+/**
+ * The helper side: runs a posted part if it is still posted (claims it first), and reports DONE or FAILED on its
+ * control word. Call it with every message a helper receives.
+ */
+export function runKquantJob(job: KquantJob): void {
+  const control = new Int32Array(job.buffer, 0, job.slot + 1);
+  const posted = job.id * 8 + POSTED;
+  if (Atomics.compareExchange(control, job.slot, posted, job.id * 8 + RUNNING) !== posted) return;
+  let ok = false;
+  try {
+    const n = job.rows * job.cols;
+    const groups = job.rows * Math.ceil(job.cols / job.subSize);
+    ok = quantizeKRowsOnKernel(
+      job.type,
+      new Float32Array(job.buffer, job.x, n),
+      job.rows,
+      job.cols,
+      job.subSize,
+      {
+        codes: new Int16Array(job.buffer, job.codes, n),
+        dequantized: new Float32Array(job.buffer, job.deq, n),
+        A: new Float32Array(job.buffer, job.a, groups),
+        B: new Float32Array(job.buffer, job.b, groups),
+      },
+    );
+  } catch {
+    ok = false;
+  }
+  Atomics.store(control, job.slot, job.id * 8 + (ok ? DONE : FAILED));
+  Atomics.notify(control, job.slot);
+}
+
+/**
+ * Runs both searches a few times on a small made-up tensor, so that a new helper's first real part runs in V8's
+ * optimising tier rather than its baseline one (about 1.5x slower): call it once when a helper starts. False
+ * where the kernel cannot run.
+ */
+export function warmKquantKernel(): boolean {
+  if (!kquantKernelAvailable()) return false;
+  const rows = 8;
+  const cols = 512;
+  const data = Float32Array.from({ length: rows * cols }, (_, i) => Math.sin(i * 0.37) * (1 + (i % 7)));
+  const out = (subSize: number): KRowsOutput => ({
+    codes: new Int16Array(rows * cols),
+    dequantized: new Float32Array(rows * cols),
+    A: new Float32Array((rows * cols) / subSize),
+    B: new Float32Array((rows * cols) / subSize),
+  });
+  for (let round = 0; round < 30; round++) {
+    quantizeKRowsOnKernel(0, data, rows, cols, 32, out(32));
+    quantizeKRowsOnKernel(1, data, rows, cols, 16, out(16));
+  }
+  return true;
+}
+
+/** A part of the rows and where its data sits in the shared buffer. */
+interface Part {
+  helper: KquantHelper;
+  job: KquantJob;
+}
+
+const align = (bytes: number) => Math.ceil(bytes / 64) * 64;
+
+/** The helpers' parts of rows [first, rows), laid out in one shared buffer after the control words. */
+function layOutParts(
+  type: KquantType,
+  rows: number,
+  cols: number,
+  subSize: number,
+  first: number,
+  helpers: readonly KquantHelper[],
+): Part[] | null {
+  const groupsPerRow = Math.ceil(cols / subSize);
+  const id = pool.nextId;
+  pool.nextId = (pool.nextId % 0x0fffffff) + 1;
+  const shares = helpers.length;
+  let at = align(4 * WORDS_PER_SLOT * shares);
+  let start = first;
+  const layouts: Omit<KquantJob, 'buffer'>[] = [];
+  for (let k = 0; k < shares; k++) {
+    const count = Math.floor((rows - start) / (shares - k));
+    const n = count * cols;
+    const groups = count * groupsPerRow;
+    // x, codes, dequantized values, A and B one after the other
+    const x = at;
+    const codes = x + align(4 * n);
+    const deq = codes + align(2 * n);
+    const a = deq + align(4 * n);
+    const b = a + align(4 * groups);
+    at = b + align(4 * groups);
+    layouts.push({ slot: k * WORDS_PER_SLOT, id, type, rows: count, cols, subSize, x, codes, deq, a, b });
+    start += count;
+  }
+  let buffer = pool.buffer;
+  if (!buffer || buffer.byteLength < at) {
+    try {
+      buffer = new SharedArrayBuffer(at);
+    } catch {
+      return null;
+    }
+    pool.buffer = buffer;
+  }
+  const shared = buffer;
+  return layouts.map((layout, k) => ({ helper: helpers[k], job: { ...layout, buffer: shared } }));
+}
+
+/** Stops using a helper (it failed to take a message, or went silent) and the buffer it may still write. */
+function dropHelper(helper: KquantHelper): void {
+  pool.helpers = pool.helpers.filter((h) => h !== helper);
+  pool.buffer = null;
+}
+
+/**
+ * Waits for a claimed part: true once it is DONE, false if it FAILED, timed out (the helper is dropped) or this
+ * thread cannot wait (a browser's main thread: the pool is emptied).
+ */
+function awaitPart(part: Part, control: Int32Array): boolean {
+  const { job } = part;
+  const running = job.id * 8 + RUNNING;
+  const deadline = Date.now() + pool.timeoutMs;
+  let state = Atomics.load(control, job.slot);
+  while (state === running) {
+    const left = deadline - Date.now();
+    let outcome: string;
+    try {
+      outcome = left > 0 ? Atomics.wait(control, job.slot, running, left) : 'timed-out';
+    } catch {
+      setKquantHelpers([]);
+      return false;
+    }
+    state = Atomics.load(control, job.slot);
+    if (outcome === 'timed-out' && state === running) {
+      dropHelper(part.helper);
+      return false;
+    }
+  }
+  return state === job.id * 8 + DONE;
+}
+
+/** A row range [r0, r0 + count) of `out`, as quantizeKRowsOnKernel's output. */
+function outputRows(
+  out: KRowsOutput,
+  r0: number,
+  count: number,
+  cols: number,
+  groupsPerRow: number,
+): KRowsOutput {
+  return {
+    codes: out.codes.subarray(r0 * cols, (r0 + count) * cols),
+    dequantized: out.dequantized.subarray(r0 * cols, (r0 + count) * cols),
+    A: out.A.subarray(r0 * groupsPerRow, (r0 + count) * groupsPerRow),
+    B: out.B.subarray(r0 * groupsPerRow, (r0 + count) * groupsPerRow),
+  };
+}
+
+/**
+ * quantizeKRowsOnKernel (same arguments, same bits), split over this thread and the registered helpers when the
+ * tensor is large enough. Returns the number of threads that ran a part, 0 (nothing written) where the kernel
+ * cannot run here.
+ */
+export function quantizeKRows(
+  type: KquantType,
+  data: Float32Array,
+  rows: number,
+  cols: number,
+  subSize: number,
+  out: KRowsOutput,
+): number {
+  const single = () => (quantizeKRowsOnKernel(type, data, rows, cols, subSize, out) ? 1 : 0);
+  const helpers = pool.helpers.slice(0, Math.max(0, rows - 1));
+  if (
+    helpers.length === 0 ||
+    !sharedMemoryAvailable() ||
+    rows * cols < MIN_PARALLEL_VALUES ||
+    !kquantKernelAvailable()
+  )
+    return single();
+  const groupsPerRow = Math.ceil(cols / subSize);
+  const own = Math.ceil(rows / (helpers.length + 1));
+  const parts = layOutParts(type, rows, cols, subSize, own, helpers);
+  if (!parts) return single();
+  const control = new Int32Array(parts[0].job.buffer, 0, parts[parts.length - 1].job.slot + 1);
+  let start = own;
+  const posted: Part[] = [];
+  for (const part of parts) {
+    const { job } = part;
+    new Float32Array(job.buffer, job.x, job.rows * cols).set(
+      data.subarray(start * cols, (start + job.rows) * cols),
+    );
+    start += job.rows;
+    Atomics.store(control, job.slot, job.id * 8 + POSTED);
+    try {
+      part.helper.post(job);
+      posted.push(part);
+    } catch {
+      // this helper cannot take the message (no shared memory across threads here): its part runs below
+      dropHelper(part.helper);
+      Atomics.store(control, job.slot, job.id * 8 + TAKEN_BACK);
+    }
+  }
+  let ok = quantizeKRowsOnKernel(type, data, own, cols, subSize, outputRows(out, 0, own, cols, groupsPerRow));
+  let threads = 1;
+  start = own;
+  for (const part of parts) {
+    const { job } = part;
+    const r0 = start;
+    start += job.rows;
+    const postedState = job.id * 8 + POSTED;
+    const claimed =
+      posted.includes(part) &&
+      Atomics.compareExchange(control, job.slot, postedState, job.id * 8 + TAKEN_BACK) !== postedState;
+    if (claimed && awaitPart(part, control)) {
+      if (!ok) continue;
+      const n = job.rows * cols;
+      const groups = job.rows * groupsPerRow;
+      out.codes.set(new Int16Array(job.buffer, job.codes, n), r0 * cols);
+      out.dequantized.set(new Float32Array(job.buffer, job.deq, n), r0 * cols);
+      out.A.set(new Float32Array(job.buffer, job.a, groups), r0 * groupsPerRow);
+      out.B.set(new Float32Array(job.buffer, job.b, groups), r0 * groupsPerRow);
+      threads++;
+    } else if (ok) {
+      const rowsOut = outputRows(out, r0, job.rows, cols, groupsPerRow);
+      ok = quantizeKRowsOnKernel(
+        type,
+        data.subarray(r0 * cols, start * cols),
+        job.rows,
+        cols,
+        subSize,
+        rowsOut,
+      );
+    }
+  }
+  return ok ? threads : 0;
+}

@@ -1,0 +1,11 @@
+/**
+ * A k-quant helper thread for Node (worker_threads), started by kquantThreads.ts: compiles and warms the k-quant
+ * kernel, says it is ready, then runs every part it is posted (src/core/wasm/kquantThreads.ts `runKquantJob`).
+ */
+import { parentPort } from 'node:worker_threads';
+import { type KquantJob, runKquantJob, warmKquantKernel } from '../core/wasm/kquantThreads';
+
+if (!parentPort) throw new Error('kquantHelper.ts runs as a worker thread');
+const port = parentPort;
+port.on('message', (job: KquantJob) => runKquantJob(job));
+port.postMessage({ ready: warmKquantKernel() });

@@ -1,0 +1,40 @@
+/**
+ * Helper Web Workers for the Q4_K / Q6_K searches (src/core/wasm/kquantThreads.ts), registered by the engine
+ * worker. They need SharedArrayBuffer, which a browser gives only to a cross-origin isolated page (served with
+ * `Cross-Origin-Opener-Policy: same-origin` and `Cross-Origin-Embedder-Policy: require-corp`, as vite.config.ts
+ * does); elsewhere (a static host without those headers, a page embedding the library) none are made and every
+ * search runs on the engine worker, with the same results.
+ *
+ * A helper is started on its first job, not with the engine: a tensor that is never quantized to a k-quant costs
+ * no thread. Its first parts are usually taken back by the engine (the helper is still loading), which is correct.
+ */
+import { type KquantHelper, setKquantHelpers } from '../core/wasm/kquantThreads';
+
+/** How many helpers this context can use: one per core beyond the engine's, at most three; 0 if not isolated. */
+export function kquantHelperCount(scope: {
+  crossOriginIsolated?: boolean;
+  navigator?: { hardwareConcurrency?: number };
+}): number {
+  if (scope.crossOriginIsolated !== true || typeof SharedArrayBuffer !== 'function') return 0;
+  return Math.max(0, Math.min(3, (scope.navigator?.hardwareConcurrency ?? 1) - 1));
+}
+
+function lazyHelper(): KquantHelper {
+  let worker: Worker | null = null;
+  return {
+    post(job) {
+      worker ??= new Worker(new URL('./kquantHelper.worker.ts', import.meta.url), {
+        type: 'module',
+        name: 'kquant-helper',
+      });
+      worker.postMessage(job);
+    },
+  };
+}
+
+/** Registers the helpers this worker can use and returns their number. */
+export function startKquantHelpers(): number {
+  const count = kquantHelperCount(globalThis as Parameters<typeof kquantHelperCount>[0]);
+  setKquantHelpers(Array.from({ length: count }, lazyHelper));
+  return count;
+}

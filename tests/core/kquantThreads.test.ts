@@ -1,0 +1,206 @@
+/**
+ * Q4_K / Q6_K searches split over helper threads (src/core/wasm/kquantThreads.ts): whatever the helpers do — run
+ * their part on real worker_threads, run it at once, never answer, claim it and go silent, fail, refuse the
+ * message — the codes, dequantized values and sub-block parameters are the bits one thread gives, and the caller
+ * never waits on a helper that has not claimed its part.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  computeQuantView,
+  DEFAULT_GENERATOR,
+  DEFAULT_SCHEME_A,
+  DEFAULT_VIEW,
+  generateTensor,
+} from '../../src/core';
+import {
+  KQUANT_TYPE,
+  type KquantType,
+  type KRowsOutput,
+  kquantKernelAvailable,
+  quantizeKRowsOnKernel,
+} from '../../src/core/wasm/kquantKernel';
+import {
+  KQUANT_PHASE,
+  type KquantHelper,
+  type KquantJob,
+  kquantThreadCount,
+  quantizeKRows,
+  runKquantJob,
+  setKquantHelpers,
+} from '../../src/core/wasm/kquantThreads';
+import { startKquantThreads } from '../../src/node/kquantThreads';
+
+const SUB = { [KQUANT_TYPE.q4_k]: 32, [KQUANT_TYPE.q6_k]: 16 } as const;
+
+/** A matrix with NaN, ±Inf, zeros and a constant row among random values (seeded, so failures repeat). */
+function matrix(rows: number, cols: number, seed: number): Float32Array {
+  const data = new Float32Array(rows * cols);
+  let s = seed >>> 0;
+  const next = () => {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    return s / 2 ** 32;
+  };
+  for (let i = 0; i < data.length; i++) data[i] = (next() - 0.5) * (next() < 0.01 ? 40 : 2);
+  data[3] = Number.NaN;
+  data[data.length - 5] = Number.POSITIVE_INFINITY;
+  data[Math.floor(data.length / 2)] = Number.NEGATIVE_INFINITY;
+  data.fill(0, cols, cols + 300);
+  if (rows > 3) data.fill(0.25, 2 * cols, 3 * cols);
+  return data;
+}
+
+function outputs(rows: number, cols: number, type: KquantType): KRowsOutput {
+  const groups = rows * Math.ceil(cols / SUB[type]);
+  return {
+    codes: new Int16Array(rows * cols),
+    dequantized: new Float32Array(rows * cols),
+    A: new Float32Array(groups),
+    B: new Float32Array(groups),
+  };
+}
+
+/** Bit patterns (every NaN as one: its sign and payload are unspecified). */
+const bits = (a: Float32Array) =>
+  Array.from(new Uint32Array(a.buffer, a.byteOffset, a.length), (b, i) =>
+    Number.isNaN(a[i]) ? 0x7fc00000 : b,
+  );
+
+function expectSameBits(got: KRowsOutput, want: KRowsOutput): void {
+  expect(Array.from(got.codes)).toEqual(Array.from(want.codes));
+  expect(bits(got.dequantized)).toEqual(bits(want.dequantized));
+  expect(bits(got.A)).toEqual(bits(want.A));
+  expect(bits(got.B)).toEqual(bits(want.B));
+}
+
+/** quantizeKRows against one thread on the same matrix; returns the threads it reports. */
+function splitMatchesOneThread(type: KquantType, rows: number, cols: number, seed = 7): number {
+  const data = matrix(rows, cols, seed);
+  const alone = outputs(rows, cols, type);
+  expect(quantizeKRowsOnKernel(type, data, rows, cols, SUB[type], alone)).toBe(true);
+  const split = outputs(rows, cols, type);
+  const threads = quantizeKRows(type, data, rows, cols, SUB[type], split);
+  expectSameBits(split, alone);
+  return threads;
+}
+
+/** A helper that does nothing with its messages, keeping them for the test. */
+function silentHelper(kept: KquantJob[] = []): KquantHelper {
+  return { post: (job) => kept.push(job) };
+}
+
+const controlOf = (job: KquantJob) => new Int32Array(job.buffer, 0, job.slot + 1);
+
+afterEach(() => setKquantHelpers([]));
+
+describe.runIf(kquantKernelAvailable())('k-quant searches split over helper threads', () => {
+  it('on real worker_threads: the same bits as one thread, and the helpers do take parts', async () => {
+    const stop = await startKquantThreads(2);
+    try {
+      expect(kquantThreadCount()).toBe(3);
+      // widths that are not multiples of 256, rows not divisible by three, a two-row matrix (one helper used)
+      for (const [rows, cols] of [
+        [67, 1100],
+        [300, 300],
+        [2, 40_000],
+      ] as const) {
+        for (const type of [KQUANT_TYPE.q4_k, KQUANT_TYPE.q6_k]) splitMatchesOneThread(type, rows, cols);
+      }
+      // A helper claims a part once it is idle in its event loop: within a few calls it must have run one.
+      let most = 1;
+      for (let call = 0; call < 50 && most < 3; call++) {
+        most = Math.max(most, splitMatchesOneThread(KQUANT_TYPE.q4_k, 96, 2048, call));
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+      expect(most).toBe(3);
+    } finally {
+      await stop();
+    }
+  });
+
+  it('helpers that run their part at once: every part comes from them', () => {
+    setKquantHelpers([{ post: runKquantJob }, { post: runKquantJob }]);
+    expect(splitMatchesOneThread(KQUANT_TYPE.q4_k, 90, 1000)).toBe(3);
+    expect(splitMatchesOneThread(KQUANT_TYPE.q6_k, 90, 1000)).toBe(3);
+  });
+
+  it('helpers that never answer: their parts are taken back and run here, with no waiting', () => {
+    const kept: KquantJob[] = [];
+    setKquantHelpers([silentHelper(kept), silentHelper(kept)], { timeoutMs: 60_000 });
+    const started = performance.now();
+    expect(splitMatchesOneThread(KQUANT_TYPE.q6_k, 90, 1000)).toBe(1);
+    expect(performance.now() - started).toBeLessThan(30_000);
+    expect(kept).toHaveLength(2);
+    for (const job of kept)
+      expect(Atomics.load(controlOf(job), job.slot)).toBe(job.id * 8 + KQUANT_PHASE.takenBack);
+    // The late messages arrive: a part already taken back is not run again (its control word stays).
+    for (const job of kept) {
+      runKquantJob(job);
+      expect(Atomics.load(controlOf(job), job.slot)).toBe(job.id * 8 + KQUANT_PHASE.takenBack);
+    }
+    // Nor does a message of an earlier job claim the next job's part.
+    const stale = kept[0];
+    kept.length = 0;
+    const data = matrix(90, 1000, 3);
+    const out = outputs(90, 1000, KQUANT_TYPE.q4_k);
+    setKquantHelpers([
+      {
+        post: (job) => {
+          kept.push(job);
+          runKquantJob({ ...stale, buffer: job.buffer });
+        },
+      },
+    ]);
+    expect(quantizeKRows(KQUANT_TYPE.q4_k, data, 90, 1000, 32, out)).toBe(1);
+    expect(Atomics.load(controlOf(kept[0]), kept[0].slot)).toBe(kept[0].id * 8 + KQUANT_PHASE.takenBack);
+  });
+
+  it('a helper that claims its part and goes silent is dropped after the timeout; its part runs here', () => {
+    const claimOnly: KquantHelper = {
+      post: (job) => Atomics.store(controlOf(job), job.slot, job.id * 8 + KQUANT_PHASE.running),
+    };
+    setKquantHelpers([claimOnly, { post: runKquantJob }], { timeoutMs: 50 });
+    expect(kquantThreadCount()).toBe(3);
+    expect(splitMatchesOneThread(KQUANT_TYPE.q4_k, 90, 1000)).toBe(2);
+    expect(kquantThreadCount()).toBe(2);
+    // the next call uses the helper left
+    expect(splitMatchesOneThread(KQUANT_TYPE.q6_k, 90, 1000)).toBe(2);
+  });
+
+  it('a helper that fails, or cannot take the message: its part runs here, the results are the same', () => {
+    const fails: KquantHelper = {
+      post: (job) => Atomics.store(controlOf(job), job.slot, job.id * 8 + KQUANT_PHASE.failed),
+    };
+    const refuses: KquantHelper = {
+      post: () => {
+        throw new Error('DataCloneError: SharedArrayBuffer transfer requires cross-origin isolation');
+      },
+    };
+    setKquantHelpers([fails, refuses]);
+    expect(splitMatchesOneThread(KQUANT_TYPE.q4_k, 90, 1000)).toBe(1);
+    // a failed part keeps its helper (the failure may be passing, e.g. memory); a refused message drops it
+    expect(kquantThreadCount()).toBe(2);
+  });
+
+  it('a small matrix is not split (helpers are not even asked)', () => {
+    const kept: KquantJob[] = [];
+    setKquantHelpers([silentHelper(kept)]);
+    expect(splitMatchesOneThread(KQUANT_TYPE.q4_k, 16, 1000)).toBe(1);
+    expect(kept).toHaveLength(0);
+  });
+
+  it('the engine reports the threads in the view, with the metrics and histograms of one thread', () => {
+    const t = generateTensor({ ...DEFAULT_GENERATOR, rows: 128, cols: 1024 });
+    const scheme = { kind: 'block', format: 'q4_k' } as const;
+    const alone = computeQuantView(t, scheme, DEFAULT_VIEW);
+    setKquantHelpers([{ post: runKquantJob }]);
+    const split = computeQuantView(t, scheme, DEFAULT_VIEW);
+    expect(alone.threads).toBe(1);
+    expect(split.threads).toBe(2);
+    expect(split.metrics).toEqual(alone.metrics);
+    expect(split.histogram).toEqual(alone.histogram);
+    expect(split.errorHistogram).toEqual(alone.errorHistogram);
+    // An integer scheme never splits.
+    const integer = { ...DEFAULT_SCHEME_A, granularity: { kind: 'row' } } as const;
+    expect(computeQuantView(t, integer, DEFAULT_VIEW).threads).toBe(1);
+  });
+});
