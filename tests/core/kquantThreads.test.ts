@@ -99,16 +99,16 @@ describe.runIf(kquantKernelAvailable())('k-quant searches split over helper thre
       expect(kquantThreadCount()).toBe(3);
       // widths that are not multiples of 256, rows not divisible by three, a two-row matrix (one helper used)
       for (const [rows, cols] of [
-        [67, 1100],
-        [300, 300],
-        [2, 40_000],
+        [267, 1100],
+        [520, 520],
+        [2, 140_000],
       ] as const) {
         for (const type of [KQUANT_TYPE.q4_k, KQUANT_TYPE.q6_k]) splitMatchesOneThread(type, rows, cols);
       }
       // A helper claims a part once it is idle in its event loop: within a few calls it must have run one.
       let most = 1;
       for (let call = 0; call < 50 && most < 3; call++) {
-        most = Math.max(most, splitMatchesOneThread(KQUANT_TYPE.q4_k, 96, 2048, call));
+        most = Math.max(most, splitMatchesOneThread(KQUANT_TYPE.q4_k, 128, 2048, call));
         await new Promise((resolve) => setTimeout(resolve, 5));
       }
       expect(most).toBe(3);
@@ -119,15 +119,15 @@ describe.runIf(kquantKernelAvailable())('k-quant searches split over helper thre
 
   it('helpers that run their part at once: every part comes from them', () => {
     setKquantHelpers([{ post: runKquantJob }, { post: runKquantJob }]);
-    expect(splitMatchesOneThread(KQUANT_TYPE.q4_k, 90, 1000)).toBe(3);
-    expect(splitMatchesOneThread(KQUANT_TYPE.q6_k, 90, 1000)).toBe(3);
+    expect(splitMatchesOneThread(KQUANT_TYPE.q4_k, 300, 1000)).toBe(3);
+    expect(splitMatchesOneThread(KQUANT_TYPE.q6_k, 300, 1000)).toBe(3);
   });
 
   it('helpers that never answer: their parts are taken back and run here, with no waiting', () => {
     const kept: KquantJob[] = [];
     setKquantHelpers([silentHelper(kept), silentHelper(kept)], { timeoutMs: 60_000 });
     const started = performance.now();
-    expect(splitMatchesOneThread(KQUANT_TYPE.q6_k, 90, 1000)).toBe(1);
+    expect(splitMatchesOneThread(KQUANT_TYPE.q6_k, 300, 1000)).toBe(1);
     expect(performance.now() - started).toBeLessThan(30_000);
     expect(kept).toHaveLength(2);
     for (const job of kept)
@@ -140,8 +140,8 @@ describe.runIf(kquantKernelAvailable())('k-quant searches split over helper thre
     // Nor does a message of an earlier job claim the next job's part.
     const stale = kept[0];
     kept.length = 0;
-    const data = matrix(90, 1000, 3);
-    const out = outputs(90, 1000, KQUANT_TYPE.q4_k);
+    const data = matrix(300, 1000, 3);
+    const out = outputs(300, 1000, KQUANT_TYPE.q4_k);
     setKquantHelpers([
       {
         post: (job) => {
@@ -150,7 +150,7 @@ describe.runIf(kquantKernelAvailable())('k-quant searches split over helper thre
         },
       },
     ]);
-    expect(quantizeKRows(KQUANT_TYPE.q4_k, data, 90, 1000, 32, out)).toBe(1);
+    expect(quantizeKRows(KQUANT_TYPE.q4_k, data, 300, 1000, 32, out)).toBe(1);
     expect(Atomics.load(controlOf(kept[0]), kept[0].slot)).toBe(kept[0].id * 8 + KQUANT_PHASE.takenBack);
   });
 
@@ -160,10 +160,10 @@ describe.runIf(kquantKernelAvailable())('k-quant searches split over helper thre
     };
     setKquantHelpers([claimOnly, { post: runKquantJob }], { timeoutMs: 50 });
     expect(kquantThreadCount()).toBe(3);
-    expect(splitMatchesOneThread(KQUANT_TYPE.q4_k, 90, 1000)).toBe(2);
+    expect(splitMatchesOneThread(KQUANT_TYPE.q4_k, 300, 1000)).toBe(2);
     expect(kquantThreadCount()).toBe(2);
     // the next call uses the helper left
-    expect(splitMatchesOneThread(KQUANT_TYPE.q6_k, 90, 1000)).toBe(2);
+    expect(splitMatchesOneThread(KQUANT_TYPE.q6_k, 300, 1000)).toBe(2);
   });
 
   it('a helper that fails, or cannot take the message: its part runs here, the results are the same', () => {
@@ -176,7 +176,7 @@ describe.runIf(kquantKernelAvailable())('k-quant searches split over helper thre
       },
     };
     setKquantHelpers([fails, refuses]);
-    expect(splitMatchesOneThread(KQUANT_TYPE.q4_k, 90, 1000)).toBe(1);
+    expect(splitMatchesOneThread(KQUANT_TYPE.q4_k, 300, 1000)).toBe(1);
     // a failed part keeps its helper (the failure may be passing, e.g. memory); a refused message drops it
     expect(kquantThreadCount()).toBe(2);
   });
@@ -184,12 +184,12 @@ describe.runIf(kquantKernelAvailable())('k-quant searches split over helper thre
   it('a small matrix is not split (helpers are not even asked)', () => {
     const kept: KquantJob[] = [];
     setKquantHelpers([silentHelper(kept)]);
-    expect(splitMatchesOneThread(KQUANT_TYPE.q4_k, 16, 1000)).toBe(1);
+    expect(splitMatchesOneThread(KQUANT_TYPE.q4_k, 250, 1000)).toBe(1);
     expect(kept).toHaveLength(0);
   });
 
   it('the engine reports the threads in the view, with the metrics and histograms of one thread', () => {
-    const t = generateTensor({ ...DEFAULT_GENERATOR, rows: 128, cols: 1024 });
+    const t = generateTensor({ ...DEFAULT_GENERATOR, rows: 512, cols: 1024 });
     const scheme = { kind: 'block', format: 'q4_k' } as const;
     const alone = computeQuantView(t, scheme, DEFAULT_VIEW);
     setKquantHelpers([{ post: runKquantJob }]);

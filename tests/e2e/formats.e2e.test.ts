@@ -134,8 +134,11 @@ describe('any format as scheme A or B', () => {
 });
 
 describe('GGUF k-quants on helper threads', () => {
-  it('the page is cross-origin isolated; Q4_K splits its search over the helpers and gets the one-thread result', async () => {
-    const { page, errors } = await openExplorer();
+  it('the page is cross-origin isolated; Q4_K at 1024² splits its search over the helpers and gets the one-thread result', async () => {
+    const page = await browser.context.newPage();
+    const errors = collectErrors(page);
+    await page.goto(`${baseUrl}?v=1&rows=1024&cols=1024`);
+    await waitForReady(page);
     const scope = await page.evaluate(() => ({
       isolated: crossOriginIsolated,
       cores: navigator.hardwareConcurrency,
@@ -145,30 +148,34 @@ describe('GGUF k-quants on helper threads', () => {
     const threads = 1 + Math.max(0, Math.min(3, scope.cores - 1));
     await pickBlock(page, 'a', 'q4_k');
     await settle(page, 'a', 'GGUF Q4_K');
-    // The first search starts the helper, which is still loading when the engine has done its own part (the
-    // engine then runs the helper's part too): ask for other groups (each a new search) until one is split.
+    // The first search starts the helpers, which are still loading when the engine has done its own part (it
+    // then runs theirs too): ask for other groups (each a new search) until one is split.
+    const panel = page.getByTestId('scheme-panel-a');
     let group = 0;
     await expect
       .poll(
         async () => {
           group++;
           await page.getByTestId('group-a-index').fill(String(group));
-          await page.waitForSelector(`[data-testid="scheme-panel-a"][data-ready="true"] [data-threads]`, {
-            timeout: 30_000,
-          });
-          return Number(
-            await page.getByTestId('scheme-panel-a').locator('[data-threads]').getAttribute('data-threads'),
+          await page.waitForFunction(
+            (g) => {
+              const p = document.querySelector('[data-testid="scheme-panel-a"]');
+              return p?.getAttribute('data-ready') === 'true' && p.textContent?.includes(`group ${g}`);
+            },
+            group,
+            { timeout: 30_000 },
           );
+          return Number(await panel.locator('[data-threads]').getAttribute('data-threads'));
         },
-        { timeout: 30_000 },
+        { timeout: 60_000 },
       )
       .toBe(threads);
-    // The split search gives what one thread gives in Node on the same matrix.
-    const alone = computeQuantView(
-      generateTensor(DEFAULT_GENERATOR),
-      { kind: 'block', format: 'q4_k' },
-      DEFAULT_VIEW,
+    expect(await panel.locator('[data-threads]').getAttribute('title')).toContain(
+      threads > 1 ? `split over ${threads} threads` : 'WebAssembly',
     );
+    // The split search gives what one thread gives in Node on the same matrix.
+    const t = generateTensor({ ...DEFAULT_GENERATOR, rows: 1024, cols: 1024 });
+    const alone = computeQuantView(t, { kind: 'block', format: 'q4_k' }, DEFAULT_VIEW);
     expect(alone.threads).toBe(1);
     expect(await metric(page, 'mse', 'a')).toBe(alone.metrics.mse);
     expect(errors).toEqual([]);

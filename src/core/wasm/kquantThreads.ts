@@ -52,8 +52,11 @@ export const KQUANT_PHASE = { posted: 1, running: 2, done: 3, failed: 4, takenBa
 const { posted: POSTED, running: RUNNING, done: DONE, failed: FAILED, takenBack: TAKEN_BACK } = KQUANT_PHASE;
 /** Control words 16 apart (64 bytes): helpers writing their own word do not share a cache line. */
 const WORDS_PER_SLOT = 16;
-/** Below this many values, a part is not worth a message (about 0.1 ms of work per thread). */
-const MIN_PARALLEL_VALUES = 1 << 16;
+/**
+ * Below this many values the search stays on one thread: it takes a few milliseconds, about what a message to an
+ * idle Web Worker can take to arrive, so a helper would rarely claim its part in time.
+ */
+const MIN_PARALLEL_VALUES = 1 << 18;
 
 interface Pool {
   helpers: KquantHelper[];
