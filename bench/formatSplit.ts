@@ -17,6 +17,7 @@ import {
 import { quantizeFormatInto } from '../src/core/formats';
 import { kernelFor } from '../src/core/tensorCache';
 import { floatKernelOf } from '../src/core/wasm/fusedKernel';
+import { startKquantThreads } from '../src/node/kquantThreads';
 import { benchFormatSchemes } from './formatsBench';
 
 const args = process.argv.slice(2);
@@ -47,8 +48,10 @@ const buffers = {
   dequantized: cache.dequantized,
   ...(kernel ? { kernel: floatKernelOf(kernel) } : {}),
 };
+// Q4_K / Q6_K split their search over helper threads, as in `npm run bench` and the app.
+const kquant = await startKquantThreads();
 console.log(
-  `## ${size} x ${size}: best of ${repeats} calls, ms (k-means' format column sorts: no cache there)`,
+  `## ${size} x ${size}: best of ${repeats} calls, ms (k-means' format column sorts: no cache there; k-quant helper threads: ${kquant.helpers.length})`,
 );
 console.log('| format | whole recompute | quantizer alone | measuring and the rest |');
 console.log('| --- | ---: | ---: | ---: |');
@@ -60,3 +63,4 @@ for (const scheme of benchFormatSchemes()) {
   const rest = scheme.kind === 'kmeans' ? '–' : (whole - format).toFixed(1);
   console.log(`| ${name} | ${whole.toFixed(1)} | ${format.toFixed(1)} | ${rest} |`);
 }
+await kquant.stop();

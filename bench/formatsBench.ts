@@ -17,6 +17,7 @@ import {
   type Tensor2D,
   type TensorCache,
 } from '../src/core';
+import { type KquantHelper, setKquantHelpers } from '../src/core/wasm/kquantThreads';
 
 import { median, timeMedian } from './timing';
 
@@ -98,4 +99,53 @@ export function sweepRow(t: Tensor2D, repeats: number): { ms: number; schemes: n
     rowsUsed = step.value.rowsUsed;
   }, repeats);
   return { ms, schemes, rowsUsed };
+}
+
+export interface SplitRow {
+  name: string;
+  /** Median and best ms of a full recompute with the search on this thread alone, and split over the helpers. */
+  oneMs: number;
+  oneBestMs: number;
+  splitMs: number;
+  splitBestMs: number;
+  /** Threads the split recomputes reported (the fewest: a helper may miss a part, which this thread then runs). */
+  threads: number;
+}
+
+/**
+ * Q4_K and Q6_K, whose searches split over helper threads (src/core/wasm/kquantThreads.ts): full recomputes with
+ * the helpers registered and without, alternated call by call so both columns see the same moments of this VM.
+ * Leaves the helpers registered.
+ */
+export function kquantSplitRows(
+  t: Tensor2D,
+  cache: TensorCache,
+  repeats: number,
+  helpers: readonly KquantHelper[],
+): SplitRow[] {
+  return (['q4_k', 'q6_k'] as const).map((format) => {
+    const scheme: Scheme = { kind: 'block', format };
+    const one: number[] = [];
+    const split: number[] = [];
+    let threads = Number.POSITIVE_INFINITY;
+    for (let i = 0; i <= repeats; i++) {
+      setKquantHelpers([]);
+      let t0 = performance.now();
+      computeQuantView(t, scheme, DEFAULT_VIEW, cache);
+      if (i > 0) one.push(performance.now() - t0); // the first of each is a warm-up
+      setKquantHelpers(helpers);
+      t0 = performance.now();
+      const view = computeQuantView(t, scheme, DEFAULT_VIEW, cache);
+      if (i > 0) split.push(performance.now() - t0);
+      threads = Math.min(threads, view.threads);
+    }
+    return {
+      name: labelOf(scheme),
+      oneMs: median(one),
+      oneBestMs: Math.min(...one),
+      splitMs: median(split),
+      splitBestMs: Math.min(...split),
+      threads,
+    };
+  });
 }

@@ -23,7 +23,8 @@ import {
   type Scheme,
   type Tensor2D,
 } from '../src/core';
-import { formatRows, kmeansFirstCallMs, sweepRow } from './formatsBench';
+import { startKquantThreads } from '../src/node/kquantThreads';
+import { formatRows, kmeansFirstCallMs, kquantSplitRows, sweepRow } from './formatsBench';
 import { timeMedian } from './timing';
 
 const args = process.argv.slice(2);
@@ -94,7 +95,12 @@ function numpyMedians(t: Tensor2D, n: number): Record<string, number> | null {
 const fmt = (ms: number) => (ms < 10 ? ms.toFixed(2) : ms.toFixed(1));
 
 console.log(`Quantization Explorer engine benchmark — node ${process.version}, ${new Date().toISOString()}`);
-console.log(`median of ${repeats} calls after a warm-up; ratios are within this run, on the same data\n`);
+console.log(`median of ${repeats} calls after a warm-up; ratios are within this run, on the same data`);
+// Q4_K / Q6_K split their search over helper threads, as the app does with Web Workers on an isolated page.
+const kquant = withFormats ? await startKquantThreads() : null;
+console.log(
+  `k-quant helper threads: ${kquant?.helpers.length ?? 0} (worker_threads; one per core beyond this one, at most 3)\n`,
+);
 // Warm the JIT on a small matrix first (PERFORMANCE.md: first huge call runs partly unoptimised), on both the
 // JS loops and the WebAssembly kernel (V8 first runs WebAssembly in its baseline tier and optimises hot functions
 // later: without this the first table row would be timed partly in baseline code).
@@ -139,6 +145,16 @@ for (const size of sizes) {
     // three passes over the formats at 1024² (a few seconds each), one at larger sizes
     for (const row of formatRows(t, cache, n, undefined, size <= 1024 ? 3 : 1))
       console.log(`| ${row.name} | ${fmt(row.ms)} | ${fmt(row.bestMs)} | ${row.bitsPerWeight.toFixed(4)} |`);
+    if (kquant && kquant.helpers.length > 0) {
+      console.log(
+        '\n| k-quant search (one recompute) | one thread ms (median / best) | split ms (median / best) | threads | one / split |',
+      );
+      console.log('| --- | ---: | ---: | ---: | ---: |');
+      for (const row of kquantSplitRows(t, cache, size <= 1024 ? 3 * n : n, kquant.helpers))
+        console.log(
+          `| ${row.name} | ${fmt(row.oneMs)} / ${fmt(row.oneBestMs)} | ${fmt(row.splitMs)} / ${fmt(row.splitBestMs)} | ${row.threads} | ${(row.oneMs / row.splitMs).toFixed(2)} |`,
+        );
+    }
     console.log(
       `\nk-means 16 centroids per row, first call on a tensor (sorts its rows into the cache): ${fmt(kmeansFirstCallMs(t, Math.max(1, Math.floor(n / 2))))} ms`,
     );
@@ -149,3 +165,4 @@ for (const size of sizes) {
   }
   console.log('');
 }
+await kquant?.stop();

@@ -2,8 +2,8 @@
  * Helper Web Workers for the Q4_K / Q6_K searches (src/core/wasm/kquantThreads.ts), registered by the engine
  * worker. They need SharedArrayBuffer, which a browser gives only to a cross-origin isolated page (served with
  * `Cross-Origin-Opener-Policy: same-origin` and `Cross-Origin-Embedder-Policy: require-corp`, as vite.config.ts
- * does); elsewhere (a static host without those headers, a page embedding the library) none are made and every
- * search runs on the engine worker, with the same results.
+ * does); elsewhere (a static host without those headers) none are made and every search runs on the engine
+ * worker, with the same results. The library's inlined worker (src/lib/libraryEngine.worker.ts) makes none.
  *
  * A helper is started on its first job, not with the engine: a tensor that is never quantized to a k-quant costs
  * no thread. Its first parts are usually taken back by the engine (the helper is still loading), which is correct.

@@ -94,7 +94,7 @@ afterEach(() => setKquantHelpers([]));
 
 describe.runIf(kquantKernelAvailable())('k-quant searches split over helper threads', () => {
   it('on real worker_threads: the same bits as one thread, and the helpers do take parts', async () => {
-    const stop = await startKquantThreads(2);
+    const threads = await startKquantThreads(2);
     try {
       expect(kquantThreadCount()).toBe(3);
       // widths that are not multiples of 256, rows not divisible by three, a two-row matrix (one helper used)
@@ -113,7 +113,7 @@ describe.runIf(kquantKernelAvailable())('k-quant searches split over helper thre
       }
       expect(most).toBe(3);
     } finally {
-      await stop();
+      await threads.stop();
     }
   });
 
