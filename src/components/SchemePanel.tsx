@@ -61,7 +61,7 @@ export const SchemePanel = memo(function SchemePanel({
               data-pass={view.pass}
               data-threads={view.threads}
             >
-              {view.elapsedMs.toFixed(1)} ms
+              {view.elapsedMs.toFixed(1)} ms{view.threads > 1 ? ` · ${view.threads} threads` : ''}
             </span>
           ) : null}
         </span>

@@ -170,7 +170,10 @@ describe('GGUF k-quants on helper threads', () => {
         { timeout: 60_000 },
       )
       .toBe(threads);
-    expect(await panel.locator('[data-threads]').getAttribute('title')).toContain(
+    // the panel's timing says so, in its text and its tooltip
+    const timing = panel.locator('[data-threads]');
+    expect(await timing.textContent()).toMatch(threads > 1 ? new RegExp(`ms · ${threads} threads$`) : /ms$/);
+    expect(await timing.getAttribute('title')).toContain(
       threads > 1 ? `split over ${threads} threads` : 'WebAssembly',
     );
     // The split search gives what one thread gives in Node on the same matrix.

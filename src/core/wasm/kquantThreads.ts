@@ -69,7 +69,8 @@ const pool: Pool = { helpers: [], timeoutMs: 10_000, buffer: null, nextId: 1 };
 
 /**
  * Sets the helper threads (none: every search runs on this thread). `timeoutMs`: how long a claimed part may run
- * before its helper is dropped (tests make it short).
+ * before its helper is dropped (tests make it short). The shared buffer is kept: between two searches no helper
+ * writes to it (every part claimed was waited for, or its helper dropped along with the buffer).
  */
 export function setKquantHelpers(
   helpers: readonly KquantHelper[],
@@ -77,7 +78,6 @@ export function setKquantHelpers(
 ): void {
   pool.helpers = [...helpers];
   pool.timeoutMs = options.timeoutMs ?? 10_000;
-  pool.buffer = null;
 }
 
 /** Threads a large search is split over now: this one plus the helpers still in the pool. */
@@ -182,8 +182,10 @@ function layOutParts(
     layouts.push({ slot: k * WORDS_PER_SLOT, id, type, rows: count, cols, subSize, x, codes, deq, a, b });
     start += count;
   }
+  // A new buffer costs its zeroed pages: keep one big enough, unless it is over 4x too big (a 4096² search followed
+  // by 1024² ones should not hold on to 80 MB).
   let buffer = pool.buffer;
-  if (!buffer || buffer.byteLength < at) {
+  if (!buffer || buffer.byteLength < at || buffer.byteLength > 4 * at) {
     try {
       buffer = new SharedArrayBuffer(at);
     } catch {
