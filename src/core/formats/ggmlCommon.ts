@@ -9,6 +9,7 @@
  * (GCC's default -ffp-contract=fast with -march=native) can differ in the last bit; this follows a non-FMA build.
  */
 import type { Tensor2D } from '../tensor';
+import type { FloatKernel } from '../wasm/fusedKernel';
 import { encodeFloat, encoderConstants, roundToFormat, valueTable } from './floatFormat';
 import { createGroupParams, type FormatBuffers, type FormatOutput, sortedDistinct } from './formatOutput';
 
@@ -84,9 +85,11 @@ export interface GgmlKernelType {
  */
 export interface GgmlRowsKernel {
   zeroPoint: number;
+  /** `kernel`: the fused kernel over the same tensor and buffers, where it runs (the search then needs no copies). */
   run(
     t: Tensor2D,
     out: { codes: Int16Array; dequantized: Float32Array; A: Float32Array; B: Float32Array },
+    kernel: FloatKernel | undefined,
   ): number;
 }
 
@@ -149,7 +152,7 @@ export function quantizeGgmlRows(
       kernel.ggmlLegacyRow(onKernel.type, r * cols, cols, kernelA, kernelB, r * groupsPerRow);
     zeroPointOnKernel = onKernel.zeroPoint;
   } else if (rowsKernel) {
-    threads = rowsKernel.run(t, { codes, dequantized, A: kernelA, B: kernelB });
+    threads = rowsKernel.run(t, { codes, dequantized, A: kernelA, B: kernelB }, out.kernel);
     if (threads > 0) zeroPointOnKernel = rowsKernel.zeroPoint;
     else threads = 1;
   }

@@ -5,7 +5,7 @@
  * Pure ES2022.
  */
 import type { Tensor2D } from '../tensor';
-import { KQUANT_TYPE } from '../wasm/kquantKernel';
+import { KQUANT_TYPE, type KquantType } from '../wasm/kquantKernel';
 import { quantizeKRows } from '../wasm/kquantThreads';
 import type { FormatBuffers, FormatOutput } from './formatOutput';
 import {
@@ -348,15 +348,26 @@ export function ggmlKLayout(id: GgmlKId): GgmlLayout {
  * Each type on the k-quant WebAssembly SIMD kernel (src/wasm/kquantKernel.ts): the same search, four sub-blocks
  * at a time, the same bits as the block quantizers above (which stay the reference and the fallback).
  */
+/** Q4_K / Q6_K on the k-quant kernel, split over helper threads where registered, in place on the fused kernel. */
+function kRowsKernel(type: KquantType, zeroPoint: number, subSize: number): GgmlRowsKernel {
+  return {
+    zeroPoint,
+    run: (t, out, kernel) =>
+      quantizeKRows(
+        type,
+        t.data,
+        t.rows,
+        t.cols,
+        subSize,
+        out,
+        kernel && ((firstRow, rows, A, B) => kernel.kquantRows(type, firstRow, rows, t.cols, subSize, A, B)),
+      ),
+  };
+}
+
 const K_KERNELS: Readonly<Record<GgmlKId, GgmlRowsKernel>> = {
-  q4_k: {
-    zeroPoint: 0,
-    run: (t, out) => quantizeKRows(KQUANT_TYPE.q4_k, t.data, t.rows, t.cols, 32, out),
-  },
-  q6_k: {
-    zeroPoint: 32,
-    run: (t, out) => quantizeKRows(KQUANT_TYPE.q6_k, t.data, t.rows, t.cols, 16, out),
-  },
+  q4_k: kRowsKernel(KQUANT_TYPE.q4_k, 0, 32),
+  q6_k: kRowsKernel(KQUANT_TYPE.q6_k, 32, 16),
 };
 
 /**

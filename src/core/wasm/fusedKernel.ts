@@ -11,7 +11,8 @@
 import type { EncoderConstants } from '../formats/floatFormat';
 import { MAX_BINS } from '../validate';
 import { FUSED_KERNEL_BASE64 } from './fusedKernel.wasm';
-import { compileBase64Module, wasmApi } from './wasmModule';
+import { type KquantType, kquantOnMemory } from './kquantKernel';
+import { compileBase64Module, type WasmMemory, wasmApi } from './wasmModule';
 
 /**
  * One span of a row through the kernel (quantize or measure): values at x / codes / deq, n of them, the heatmap
@@ -137,6 +138,8 @@ export const MINMAX_GROUPS = 65536;
 /** One tensor's kernel instance and the layout of its memory. */
 export interface KernelBuffers {
   readonly kernel: KernelExports;
+  /** The memory itself (the k-quant kernel is instantiated on it too: `kquantRows`). */
+  readonly memory: WasmMemory;
   readonly x: Float32Array;
   readonly codes: Int16Array;
   readonly dequantized: Float32Array;
@@ -263,6 +266,7 @@ export function createKernelBuffers(values: Float32Array): KernelBuffers | null 
     x.set(values);
     return {
       kernel: instance.exports as KernelExports,
+      memory,
       x,
       codes: new Int16Array(buffer, ptr.codes, n),
       dequantized: new Float32Array(buffer, ptr.deq, n),
@@ -364,6 +368,21 @@ export interface FloatKernel {
   ): void;
   /** One row of binary (XNOR-Net) or ternary (TWN) weights: codes and values; returns the row's alpha. */
   signRow(start: number, cols: number, ternary: boolean): number;
+  /**
+   * Q4_K or Q6_K (kquantKernel.ts, instantiated on this memory: no copies) over rows [firstRow, firstRow + rows)
+   * of a `cols`-wide tensor: codes and values in place; the sub-blocks' A and B (`subSize` values each, row after
+   * row) to A[0 ..] and B[0 ..]. False (nothing written) where the k-quant kernel cannot run on this memory or
+   * one row has more sub-blocks than its buffers hold.
+   */
+  kquantRows(
+    type: KquantType,
+    firstRow: number,
+    rows: number,
+    cols: number,
+    subSize: number,
+    A: Float32Array,
+    B: Float32Array,
+  ): boolean;
 }
 
 /** The encoder on `buffers` (its copy of the tensor's values and its output views). */
@@ -493,6 +512,31 @@ export function floatKernelOf(buffers: KernelBuffers): FloatKernel {
     },
     signRow: (start, cols, ternary) =>
       kernel.signRow(ptr.x + 4 * start, ptr.codes + 2 * start, ptr.deq + 4 * start, cols, ternary),
+    kquantRows(type, firstRow, rows, cols, subSize, A, B) {
+      const kquant = kquantOnMemory(buffers.memory);
+      const groupsPerRow = Math.ceil(cols / subSize);
+      // A and B of a batch of rows go through groupMin / groupMax, the search's scratch into groupParams
+      const batch = Math.floor(MINMAX_GROUPS / groupsPerRow);
+      if (!kquant || batch < 1 || kquant.scratchBytes() > 4 * buffers.groupParams.length) return false;
+      for (let r = 0; r < rows; r += batch) {
+        const n = Math.min(batch, rows - r);
+        const at = (firstRow + r) * cols;
+        kquant.quantizeRows(
+          type,
+          ptr.x + 4 * at,
+          n,
+          cols,
+          ptr.codes + 2 * at,
+          ptr.deq + 4 * at,
+          ptr.groupMin,
+          ptr.groupMax,
+          ptr.groupParams,
+        );
+        A.set(buffers.groupMin.subarray(0, n * groupsPerRow), r * groupsPerRow);
+        B.set(buffers.groupMax.subarray(0, n * groupsPerRow), r * groupsPerRow);
+      }
+      return true;
+    },
     ggmlLegacyRow(type, start, cols, scale, offset, at) {
       inPieces(
         start,

@@ -10,7 +10,7 @@ import { KQUANT_KERNEL_BASE64 } from './kquantKernel.wasm';
 import { compileBase64Module, type WasmMemory, wasmApi } from './wasmModule';
 
 /** The kernel's exports (pointers are byte offsets into its memory). */
-interface KquantExports {
+export interface KquantExports {
   scratchBytes(): number;
   quantizeRows(
     type: number,
@@ -58,6 +58,30 @@ function kquantInstance(): Instance | null {
     instance = null;
   }
   return instance;
+}
+
+const onMemories = new WeakMap<WasmMemory, KquantExports | null>();
+
+/**
+ * The kernel instantiated on another module's memory, once per memory: on the fused kernel's (fusedKernel.ts
+ * `kquantRows`), where the tensor and the output buffers already are, the search needs no copies. Null where
+ * WebAssembly SIMD is not available or the instance cannot be made.
+ */
+export function kquantOnMemory(memory: WasmMemory): KquantExports | null {
+  let kernel = onMemories.get(memory);
+  if (kernel !== undefined) return kernel;
+  kernel = null;
+  const wasm = wasmApi();
+  const module = compileBase64Module(KQUANT_KERNEL_BASE64);
+  if (wasm && module) {
+    try {
+      kernel = new wasm.Instance(module, { env: { memory } }).exports as KquantExports;
+    } catch {
+      kernel = null;
+    }
+  }
+  onMemories.set(memory, kernel);
+  return kernel;
 }
 
 /** Whether this thread can run the k-quant kernel (WebAssembly with SIMD). */

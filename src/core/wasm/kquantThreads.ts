@@ -247,9 +247,16 @@ function outputRows(
 }
 
 /**
+ * Runs rows [firstRow, firstRow + rows) on this thread where the data already is (fusedKernel.ts `kquantRows`:
+ * the tensor and `out`'s codes and values in the fused kernel's memory), writing A and B to the arrays given.
+ */
+export type KquantInPlace = (firstRow: number, rows: number, A: Float32Array, B: Float32Array) => boolean;
+
+/**
  * quantizeKRowsOnKernel (same arguments, same bits), split over this thread and the registered helpers when the
- * tensor is large enough. Returns the number of threads that ran a part, 0 (nothing written) where the kernel
- * cannot run here.
+ * tensor is large enough. The rows done on this thread go through `inPlace` where given (no copies), else
+ * through the kernel's own memory. Returns the number of threads that ran a part, 0 (nothing written) where the
+ * kernel cannot run here.
  */
 export function quantizeKRows(
   type: KquantType,
@@ -258,8 +265,17 @@ export function quantizeKRows(
   cols: number,
   subSize: number,
   out: KRowsOutput,
+  inPlace?: KquantInPlace,
 ): number {
-  const single = () => (quantizeKRowsOnKernel(type, data, rows, cols, subSize, out) ? 1 : 0);
+  const groupsPerRow = Math.ceil(cols / subSize);
+  /** Rows [r0, r0 + count) on this thread. */
+  const runHere = (r0: number, count: number) => {
+    const rowsOut = outputRows(out, r0, count, cols, groupsPerRow);
+    if (inPlace?.(r0, count, rowsOut.A, rowsOut.B)) return true;
+    const x = data.subarray(r0 * cols, (r0 + count) * cols);
+    return quantizeKRowsOnKernel(type, x, count, cols, subSize, rowsOut);
+  };
+  const single = () => (runHere(0, rows) ? 1 : 0);
   const helpers = pool.helpers.slice(0, Math.max(0, rows - 1));
   if (
     helpers.length === 0 ||
@@ -268,7 +284,6 @@ export function quantizeKRows(
     !kquantKernelAvailable()
   )
     return single();
-  const groupsPerRow = Math.ceil(cols / subSize);
   const own = Math.ceil(rows / (helpers.length + 1));
   const parts = layOutParts(type, rows, cols, subSize, own, helpers);
   if (!parts) return single();
@@ -291,7 +306,7 @@ export function quantizeKRows(
       Atomics.store(control, job.slot, job.id * 8 + TAKEN_BACK);
     }
   }
-  let ok = quantizeKRowsOnKernel(type, data, own, cols, subSize, outputRows(out, 0, own, cols, groupsPerRow));
+  let ok = runHere(0, own);
   let threads = 1;
   start = own;
   for (const part of parts) {
@@ -311,17 +326,7 @@ export function quantizeKRows(
       out.A.set(new Float32Array(job.buffer, job.a, groups), r0 * groupsPerRow);
       out.B.set(new Float32Array(job.buffer, job.b, groups), r0 * groupsPerRow);
       threads++;
-    } else if (ok) {
-      const rowsOut = outputRows(out, r0, job.rows, cols, groupsPerRow);
-      ok = quantizeKRowsOnKernel(
-        type,
-        data.subarray(r0 * cols, start * cols),
-        job.rows,
-        cols,
-        subSize,
-        rowsOut,
-      );
-    }
+    } else if (ok) ok = runHere(r0, job.rows);
   }
   return ok ? threads : 0;
 }

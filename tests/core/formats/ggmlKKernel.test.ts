@@ -10,6 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { roundToFp16 } from '../../../src/core/formats/ggmlCommon';
 import { type GgmlKId, quantizeGgmlK } from '../../../src/core/formats/ggmlK';
 import { createTensor } from '../../../src/core/tensor';
+import { createKernelBuffers, floatKernelOf } from '../../../src/core/wasm/fusedKernel';
 import { kernelRoundToFp16, kquantKernelAvailable } from '../../../src/core/wasm/kquantKernel';
 
 /**
@@ -136,6 +137,44 @@ describe('the k-quant WebAssembly kernel', () => {
     });
     expectSameAsJs('q4_k', rows, cols, data);
     expectSameAsJs('q6_k', rows, cols, data);
+  });
+
+  it('in place on the fused kernel’s memory (no copies): the same bits across batches of rows, and a row too wide for one batch', () => {
+    // fusedKernel.ts kquantRows: A and B of a batch of rows pass through MINMAX_GROUPS (65,536) floats, so a
+    // Q6_K tensor 1,024 wide runs 1,024 rows per batch; a row of more than 65,536 sub-blocks cannot, and the
+    // search then runs on the k-quant kernel's own memory (copies), with the same results.
+    const shapes = [
+      [1100, 1024],
+      [1, 16 * 65_536 + 48],
+    ] as const;
+    for (const [rows, cols] of shapes) {
+      let state: number = rows;
+      const data = new Float32Array(rows * cols).map(() => {
+        state = (Math.imul(state, 1103515245) + 12345) | 0;
+        return (state / 2 ** 31) * (state & 1 ? 0.05 : 3);
+      });
+      const buffers = createKernelBuffers(data);
+      if (!buffers) throw new Error('the fused kernel cannot run here');
+      const kernel = floatKernelOf(buffers);
+      const t = createTensor(rows, cols, data);
+      for (const id of ['q4_k', 'q6_k'] as const) {
+        const js = quantize(id, rows, cols, data, false);
+        const inPlace = quantizeGgmlK(t, id, {
+          codes: buffers.codes,
+          dequantized: buffers.dequantized,
+          kernel,
+        });
+        expect(Array.from(buffers.codes)).toEqual(Array.from(js.codes));
+        expect(bits(buffers.dequantized)).toEqual(bits(js.dequantized));
+        expect(bits(inPlace.scale)).toEqual(bits(js.result.scale));
+        expect(bits(inPlace.lo)).toEqual(bits(js.result.lo));
+        const last = js.result.scale.length - 1;
+        expect(bits(inPlace.levelsOf(last))).toEqual(bits(js.result.levelsOf(last)));
+      }
+      expect(
+        kernel.kquantRows(1, 0, rows, cols, 16, new Float32Array(rows * 4097), new Float32Array(rows * 4097)),
+      ).toBe(cols <= 16 * 65_536);
+    }
   });
 
   it('the same bits when later candidates’ scaled values overflow (Inf * 0 = NaN codes)', () => {
