@@ -30,8 +30,11 @@ const TYPES = {
   '.map': 'application/json',
 };
 
-/** Serves dist/ on a free port of 127.0.0.1 (the same job as tests/e2e/staticServer.ts, without a TS loader). */
-export async function serveDist() {
+/**
+ * Serves dist/ on a free port of 127.0.0.1 (the same job as tests/e2e/staticServer.ts, without a TS loader).
+ * `isolated: false` leaves out the cross-origin isolation headers (a static host that cannot send them).
+ */
+export async function serveDist({ isolated = true } = {}) {
   const base = join(root, 'dist');
   if (!existsSync(join(base, 'index.html')))
     throw new Error('dist/index.html is missing: run `npm run build` first');
@@ -45,8 +48,9 @@ export async function serveDist() {
     // src/worker/crossOriginIsolation.ts: isolated, as the dev and preview servers serve it (k-quant helper threads)
     res.writeHead(200, {
       'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
-      'Cross-Origin-Opener-Policy': 'same-origin',
-      'Cross-Origin-Embedder-Policy': 'require-corp',
+      ...(isolated
+        ? { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' }
+        : {}),
     });
     createReadStream(file).pipe(res);
   });
