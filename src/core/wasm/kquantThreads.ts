@@ -1,8 +1,9 @@
 /**
  * The Q4_K / Q6_K searches shared out between this thread and helper threads. Their rows are independent (a
  * super-block never spans two rows), so the rows are split into one part per thread and every split gives the same
- * bits: this thread quantizes the first part itself and helpers the others, each on its own instance of the k-quant
- * kernel, through one SharedArrayBuffer (helper parts' input rows copied in, their outputs copied out).
+ * bits: this thread quantizes the first part itself (in place in the fused kernel's memory where the caller gives
+ * `inPlace`) and helpers the others, each on its own instance of the k-quant kernel, through one SharedArrayBuffer
+ * (helper parts' input rows copied in, their outputs copied out).
  *
  * The caller stays synchronous and never depends on a helper: a part is posted as a message, and a helper claims
  * it by an atomic compare-and-swap on its control word before running it. When this thread has done its own part
