@@ -4,8 +4,9 @@
  * after the first unwritten change, so a continuous drag cannot leave the link stale.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { DEFAULT_GENERATOR, DEFAULT_SCHEME_A, DEFAULT_SCHEME_B } from '../../src/core';
 import { createAppStore } from '../../src/state/appStore';
-import { DEFAULT_SHAREABLE_STATE, storeFieldsOf } from '../../src/state/shareableState';
+import { DEFAULT_SHAREABLE_STATE } from '../../src/state/shareableState';
 import { initOf, startUrlSync } from '../../src/state/urlSync';
 
 const bitsInUrl = () => new URLSearchParams(location.search).get('a.bits');
@@ -60,14 +61,40 @@ describe('startUrlSync', () => {
 });
 
 describe('initOf', () => {
-  it('is the store fields of the state without the selected groups', () => {
+  it('is every field of the state the store keeps, spelled out, without the selected groups', () => {
+    const generator = { ...DEFAULT_GENERATOR, rows: 64, seed: 7 };
+    const schemes = { a: { ...DEFAULT_SCHEME_A, bits: 4 }, b: DEFAULT_SCHEME_B };
+    const llmInt8 = { ...DEFAULT_SHAREABLE_STATE.llmInt8, threshold: 4.5 };
     const state = {
-      ...DEFAULT_SHAREABLE_STATE,
-      view: { ...DEFAULT_SHAREABLE_STATE.view, group: { a: 3, b: 1 } },
+      data: { kind: 'generate' as const, params: generator },
+      schemes,
+      view: {
+        ...DEFAULT_SHAREABLE_STATE.view,
+        layout: 'single' as const,
+        singleChannel: 'b' as const,
+        yScale: 'log' as const,
+        range: [-0.5, 0.25] as [number, number],
+        bins: 64,
+        group: { a: 3, b: 1 },
+        tab: 'sweep' as const,
+      },
+      lesson: { id: 'granularity', step: 2 },
+      worked: [0.1, -0.2],
+      llmInt8,
     };
-    const { group: _group, ...rest } = storeFieldsOf(state);
-    expect(initOf(state)).toEqual(rest);
-    expect(initOf(state)).not.toHaveProperty('group');
+    expect(initOf(state)).toEqual({
+      generator,
+      schemes,
+      layout: 'single',
+      singleChannel: 'b',
+      yScale: 'log',
+      range: [-0.5, 0.25],
+      bins: 64,
+      lesson: { id: 'granularity', step: 2 },
+      workedValues: [0.1, -0.2],
+      tab: 'sweep',
+      llmInt8,
+    });
   });
 
   it('drops a lesson the app does not have, and the generator of non-generated data', () => {
