@@ -19,14 +19,25 @@ export function kquantHelperCount(scope: {
   return Math.max(0, Math.min(3, (scope.navigator?.hardwareConcurrency ?? 1) - 1));
 }
 
-function lazyHelper(): KquantHelper {
+/**
+ * A helper whose worker starts with its first job. A worker that fails to load (its script missing, a content
+ * policy) would never claim a part; its next job throws instead, and the engine drops the helper.
+ */
+export function lazyHelper(): KquantHelper {
   let worker: Worker | null = null;
+  let failed = false;
   return {
     post(job) {
-      worker ??= new Worker(new URL('./kquantHelper.worker.ts', import.meta.url), {
-        type: 'module',
-        name: 'kquant-helper',
-      });
+      if (failed) throw new Error('the k-quant helper worker failed to start');
+      if (!worker) {
+        worker = new Worker(new URL('./kquantHelper.worker.ts', import.meta.url), {
+          type: 'module',
+          name: 'kquant-helper',
+        });
+        worker.addEventListener('error', () => {
+          failed = true;
+        });
+      }
       worker.postMessage(job);
     },
   };

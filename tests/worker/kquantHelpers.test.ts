@@ -1,0 +1,69 @@
+/**
+ * The app's k-quant helper Web Workers (src/worker/kquantHelpers.ts): how many a context gets, and a helper's
+ * worker started on its first job, whose failure to load makes its next job throw (so the engine drops it).
+ */
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { KquantJob } from '../../src/core/wasm/kquantThreads';
+import { kquantHelperCount, lazyHelper } from '../../src/worker/kquantHelpers';
+
+describe('kquantHelperCount', () => {
+  it('one per core beyond the engine’s, at most three, and none unless cross-origin isolated', () => {
+    const isolated = (cores: number | undefined) => ({
+      crossOriginIsolated: true,
+      navigator: { hardwareConcurrency: cores },
+    });
+    expect(kquantHelperCount(isolated(1))).toBe(0);
+    expect(kquantHelperCount(isolated(2))).toBe(1);
+    expect(kquantHelperCount(isolated(4))).toBe(3);
+    expect(kquantHelperCount(isolated(64))).toBe(3);
+    expect(kquantHelperCount(isolated(undefined))).toBe(0);
+    expect(kquantHelperCount({ crossOriginIsolated: false, navigator: { hardwareConcurrency: 8 } })).toBe(0);
+    expect(kquantHelperCount({ navigator: { hardwareConcurrency: 8 } })).toBe(0);
+  });
+});
+
+describe('lazyHelper', () => {
+  /** A stand-in for Worker: records what it was made with and what it was sent, and can fail to load. */
+  class FakeWorker extends EventTarget {
+    static made: FakeWorker[] = [];
+    sent: unknown[] = [];
+    constructor(
+      readonly url: URL,
+      readonly options: WorkerOptions,
+    ) {
+      super();
+      FakeWorker.made.push(this);
+    }
+    postMessage(message: unknown) {
+      this.sent.push(message);
+    }
+  }
+
+  afterEach(() => {
+    vi.unstubAllGlobals();
+    FakeWorker.made = [];
+  });
+
+  const job = (id: number) => ({ id }) as unknown as KquantJob;
+
+  it('starts its worker on the first job only, then sends every job to it', () => {
+    vi.stubGlobal('Worker', FakeWorker);
+    const helper = lazyHelper();
+    expect(FakeWorker.made).toHaveLength(0);
+    helper.post(job(1));
+    helper.post(job(2));
+    expect(FakeWorker.made).toHaveLength(1);
+    expect(FakeWorker.made[0].url.pathname).toMatch(/kquantHelper\.worker\.ts$/);
+    expect(FakeWorker.made[0].options).toEqual({ type: 'module', name: 'kquant-helper' });
+    expect(FakeWorker.made[0].sent).toEqual([job(1), job(2)]);
+  });
+
+  it('throws on the next job once its worker failed to load', () => {
+    vi.stubGlobal('Worker', FakeWorker);
+    const helper = lazyHelper();
+    helper.post(job(1));
+    FakeWorker.made[0].dispatchEvent(new Event('error'));
+    expect(() => helper.post(job(2))).toThrow(/failed to start/);
+    expect(FakeWorker.made[0].sent).toEqual([job(1)]);
+  });
+});
