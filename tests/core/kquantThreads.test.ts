@@ -105,10 +105,12 @@ describe.runIf(kquantKernelAvailable())('k-quant searches split over helper thre
       ] as const) {
         for (const type of [KQUANT_TYPE.q4_k, KQUANT_TYPE.q6_k]) splitMatchesOneThread(type, rows, cols);
       }
-      // A helper claims a part once it is idle in its event loop: within a few calls it must have run one.
+      // A helper claims a part once it is idle in its event loop and gets the message before this thread has
+      // done its own part (a few ms here): within some calls (on a loaded machine, not every one) both must
+      // have claimed theirs in the same call.
       let most = 1;
-      for (let call = 0; call < 50 && most < 3; call++) {
-        most = Math.max(most, splitMatchesOneThread(KQUANT_TYPE.q4_k, 128, 2048, call));
+      for (let call = 0; call < 60 && most < 3; call++) {
+        most = Math.max(most, splitMatchesOneThread(KQUANT_TYPE.q4_k, 256, 2048, call));
         await new Promise((resolve) => setTimeout(resolve, 5));
       }
       expect(most).toBe(3);
