@@ -183,6 +183,23 @@ describe.runIf(kquantKernelAvailable())('k-quant searches split over helper thre
     expect(kquantThreadCount()).toBe(2);
   });
 
+  it('an error on this thread leaves the shared buffer to the part still posted: the next search takes another', () => {
+    const kept: KquantJob[] = [];
+    setKquantHelpers([silentHelper(kept)]);
+    const data = matrix(300, 1000, 5);
+    const out = outputs(300, 1000, KQUANT_TYPE.q4_k);
+    const broken = () => {
+      throw new Error('kernel trap');
+    };
+    expect(() => quantizeKRows(KQUANT_TYPE.q4_k, data, 300, 1000, 32, out, broken)).toThrow('kernel trap');
+    expect(quantizeKRows(KQUANT_TYPE.q4_k, data, 300, 1000, 32, out)).toBe(1);
+    expect(kept).toHaveLength(2);
+    expect(kept[1].buffer).not.toBe(kept[0].buffer);
+    // without an error the buffer is kept from one search to the next
+    expect(quantizeKRows(KQUANT_TYPE.q4_k, data, 300, 1000, 32, out)).toBe(1);
+    expect(kept[2].buffer).toBe(kept[1].buffer);
+  });
+
   it('a small matrix is not split (helpers are not even asked)', () => {
     const kept: KquantJob[] = [];
     setKquantHelpers([silentHelper(kept)]);

@@ -307,9 +307,32 @@ export function quantizeKRows(
       Atomics.store(control, job.slot, job.id * 8 + TAKEN_BACK);
     }
   }
+  try {
+    return gatherParts(parts, posted, control, own, runHere, out, cols, groupsPerRow);
+  } catch (error) {
+    // a part still posted may yet be claimed and written by its helper: the next search takes a new buffer
+    pool.buffer = null;
+    throw error;
+  }
+}
+
+/**
+ * This thread's own rows, then each helper's part: copied out of the shared buffer where its helper ran it, run
+ * here where no helper claimed it (or its helper failed or went silent). Returns the threads, 0 on failure.
+ */
+function gatherParts(
+  parts: readonly Part[],
+  posted: readonly Part[],
+  control: Int32Array,
+  own: number,
+  runHere: (r0: number, count: number) => boolean,
+  out: KRowsOutput,
+  cols: number,
+  groupsPerRow: number,
+): number {
   let ok = runHere(0, own);
   let threads = 1;
-  start = own;
+  let start = own;
   for (const part of parts) {
     const { job } = part;
     const r0 = start;
