@@ -34,6 +34,11 @@ let codesF: usize = 0;
 let xt: usize = 0;
 let wt: usize = 0;
 let wxt: usize = 0;
+/** wt and wxt at fixed distances from xt (qxSearch addresses the three from one pointer). */
+// @ts-ignore: decorator
+@inline const W_AT: usize = 1024;
+// @ts-ignore: decorator
+@inline const WX_AT: usize = 2048;
 /** A candidate's codes and the best codes so far, transposed like xt (integer-valued f32 lanes, NaN as 0). */
 let la: usize = 0;
 let lb: usize = 0;
@@ -410,6 +415,17 @@ function qxSetup(g: usize): void {
  * either: a lane that is not "small" has |max| >= GROUP_MAX_EPS, so a finite iscale, and |iscale * x| <= 32.9
  * (x is finite, |x| <= |max|); a "small" lane's codes and scale are discarded at the end.
  */
+/**
+ * A candidate's code clamp(round(iscale * x), -32, 31). `f32x4.nearest` (one instruction) rounds half to even
+ * as the magic-number rounding does, but gives -0 for values in [-0.5, -0]: these codes only enter sums that
+ * start at +0 (w * -0 and -0 * -0 add nothing there), and a taken candidate's stored codes are computed again
+ * with the magic number (qxTake), so no -0 reaches the output.
+ */
+// @ts-ignore: decorator
+@inline function qxCode(x: v128, iscale: v128, bottom: v128, top: v128): v128 {
+  return clamp(f32x4.nearest(f32x4.mul(iscale, x)), bottom, top);
+}
+
 function qxSearch(gA: usize, gB: usize): void {
   const XA = xt + (gA << 8);
   const XB = xt + (gB << 8);
@@ -434,14 +450,21 @@ function qxSearch(gA: usize, gB: usize): void {
     let suml2A = zero;
     let sumlxB = zero;
     let suml2B = zero;
-    for (let i: usize = 0; i < 16; i++) {
-      const o = i << 4;
-      const la_ = clamp(magicRound(f32x4.mul(iscaleA, v128.load(XA + o)), magic), bottom, top);
-      const lb_ = clamp(magicRound(f32x4.mul(iscaleB, v128.load(XB + o)), magic), bottom, top);
-      sumlxA = f32x4.add(sumlxA, f32x4.mul(v128.load(WXA + o), la_));
-      sumlxB = f32x4.add(sumlxB, f32x4.mul(v128.load(WXB + o), lb_));
-      suml2A = f32x4.add(suml2A, f32x4.mul(f32x4.mul(v128.load(WA + o), la_), la_));
-      suml2B = f32x4.add(suml2B, f32x4.mul(f32x4.mul(v128.load(WB + o), lb_), lb_));
+    // Group B's arrays are 256 bytes after group A's, and wt / wxt 1024 / 2048 bytes after xt: one pointer and
+    // immediate offsets, two elements of each group per iteration (each sum still adds its elements in order).
+    for (let p = XA; p < XA + 256; p += 32) {
+      const la0 = qxCode(v128.load(p), iscaleA, bottom, top);
+      const lb0 = qxCode(v128.load(p, 256), iscaleB, bottom, top);
+      sumlxA = f32x4.add(sumlxA, f32x4.mul(v128.load(p, WX_AT), la0));
+      sumlxB = f32x4.add(sumlxB, f32x4.mul(v128.load(p, WX_AT + 256), lb0));
+      suml2A = f32x4.add(suml2A, f32x4.mul(f32x4.mul(v128.load(p, W_AT), la0), la0));
+      suml2B = f32x4.add(suml2B, f32x4.mul(f32x4.mul(v128.load(p, W_AT + 256), lb0), lb0));
+      const la1 = qxCode(v128.load(p, 16), iscaleA, bottom, top);
+      const lb1 = qxCode(v128.load(p, 272), iscaleB, bottom, top);
+      sumlxA = f32x4.add(sumlxA, f32x4.mul(v128.load(p, WX_AT + 16), la1));
+      sumlxB = f32x4.add(sumlxB, f32x4.mul(v128.load(p, WX_AT + 272), lb1));
+      suml2A = f32x4.add(suml2A, f32x4.mul(f32x4.mul(v128.load(p, W_AT + 16), la1), la1));
+      suml2B = f32x4.add(suml2B, f32x4.mul(f32x4.mul(v128.load(p, W_AT + 272), lb1), lb1));
     }
     const takeA = v128.and(
       f32x4.gt(suml2A, zero),
