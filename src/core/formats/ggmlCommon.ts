@@ -11,7 +11,13 @@
 import type { Tensor2D } from '../tensor';
 import type { FloatKernel } from '../wasm/fusedKernel';
 import { encodeFloat, encoderConstants, roundToFormat, valueTable } from './floatFormat';
-import { createGroupParams, type FormatBuffers, type FormatOutput, sortedDistinct } from './formatOutput';
+import {
+  createGroupParams,
+  type FormatBuffers,
+  type FormatOutput,
+  type GroupParams,
+  sortedDistinct,
+} from './formatOutput';
 
 const f = Math.fround;
 
@@ -93,6 +99,23 @@ export interface GgmlRowsKernel {
   ): number;
 }
 
+/** Every group's grid ends (lo, hi) from its scale and offset, with one zero point z for all (a kernel's output). */
+function setAllGridEnds(
+  params: GroupParams,
+  offset: Float32Array,
+  z: number,
+  qmin: number,
+  qmax: number,
+): void {
+  const { scale, lo, hi } = params;
+  for (let g = 0; g < scale.length; g++) {
+    const first = ggmlDequant(scale[g], z, offset[g], qmin);
+    const last = ggmlDequant(scale[g], z, offset[g], qmax);
+    lo[g] = Math.min(first, last);
+    hi[g] = Math.max(first, last);
+  }
+}
+
 /** The dequantized value of code q with sub-block parameters (A, z, B), as `dequantize_row_*` computes it. */
 export function ggmlDequant(a: number, z: number, b: number, q: number): number {
   // Skipping "+ 0" keeps the sign of a zero product, as the reference's plain `x0*d` does.
@@ -139,10 +162,11 @@ export function quantizeGgmlRows(
     params.hi[g] = Math.max(first, last);
   };
 
-  // On a WebAssembly kernel where one is given, the same codes, values and group parameters A and B: the legacy
-  // types (one sub-block per block) a row per call, the k-quants on their own kernel, the whole tensor at once.
-  const kernelA = new Float32Array(groups);
-  const kernelB = new Float32Array(groups);
+  // On a WebAssembly kernel where one is given, the same codes, values and group parameters A and B (written
+  // straight into the scales and offsets): the legacy types (one sub-block per block) a row per call, the k-quants
+  // on their own kernel, the whole tensor at once.
+  const kernelA = params.scale;
+  const kernelB = offset;
   let zeroPointOnKernel: number | null = null;
   let threads = 1;
   const kernel = onKernel !== undefined && subPerBlock === 1 ? out.kernel : undefined;
@@ -156,8 +180,10 @@ export function quantizeGgmlRows(
     if (threads > 0) zeroPointOnKernel = rowsKernel.zeroPoint;
     else threads = 1;
   }
-  if (zeroPointOnKernel !== null)
-    for (let g = 0; g < groups; g++) setGroup(g, kernelA[g], zeroPointOnKernel, kernelB[g]);
+  if (zeroPointOnKernel !== null) {
+    params.zeroPoint.fill(zeroPointOnKernel);
+    setAllGridEnds(params, offset, zeroPointOnKernel, qmin, qmax);
+  }
   const rowsByKernel = zeroPointOnKernel !== null ? rows : 0;
   for (let r = rowsByKernel; r < rows; r++) {
     for (let b = 0; b < blocksPerRow; b++) {
