@@ -41,6 +41,14 @@ interface Instance {
   memory: WasmMemory;
 }
 
+let compiled: object | null | undefined;
+
+/** The compiled module, or null where WebAssembly SIMD is not available (compiled once per thread). */
+function kquantModule(): object | null {
+  if (compiled === undefined) compiled = compileBase64Module(KQUANT_KERNEL_BASE64);
+  return compiled;
+}
+
 let instance: Instance | null | undefined;
 
 /** The kernel's instance, or null where WebAssembly SIMD is not available (made once per thread). */
@@ -48,7 +56,7 @@ function kquantInstance(): Instance | null {
   if (instance !== undefined) return instance;
   instance = null;
   const wasm = wasmApi();
-  const module = compileBase64Module(KQUANT_KERNEL_BASE64);
+  const module = kquantModule();
   if (!wasm || !module) return null;
   try {
     const memory = new wasm.Memory({ initial: 16, maximum: MAX_PAGES });
@@ -72,7 +80,7 @@ export function kquantOnMemory(memory: WasmMemory): KquantExports | null {
   if (kernel !== undefined) return kernel;
   kernel = null;
   const wasm = wasmApi();
-  const module = compileBase64Module(KQUANT_KERNEL_BASE64);
+  const module = kquantModule();
   if (wasm && module) {
     try {
       kernel = new wasm.Instance(module, { env: { memory } }).exports as KquantExports;
