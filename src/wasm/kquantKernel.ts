@@ -54,6 +54,11 @@ let fit: usize = 0;
 /** A Q4_K candidate's sums for two groups (`qkx2Codes`). */
 let sums: usize = 0;
 /**
+ * Per Q4_K group, the iscale and min that gave its best codes so far (two vectors): the codes are computed again
+ * from them once the search is over, instead of copied on every candidate taken.
+ */
+let bestCodes: usize = 0;
+/**
  * The loops' vector constants, read from memory once per sub-block group: as `v128.const` (what the optimizer
  * makes of a splat of a constant) V8 rebuilds them on every iteration of the loop.
  */
@@ -71,7 +76,7 @@ let consts: usize = 0;
 
 /** Bytes of scratch `quantizeRows` needs. */
 export function scratchBytes(): i32 {
-  return 1024 + 1024 + 5 * 1024 + 4 * 64 + 5 * 16 + 4 * 128 + 64 + 96;
+  return 1024 + 1024 + 5 * 1024 + 4 * 64 + 5 * 16 + 4 * 128 + 64 + 96 + 64;
 }
 
 /** ggmlCommon.ts `nearestInt`: the low mantissa bits of fround(v + 1.5 * 2^23) (exact RNE for |v| <= 2^22). */
@@ -147,7 +152,6 @@ export function roundToFp16(x: f32): f32 {
 function qkx2Setup(g: usize): void {
   const X = xt + (g << 9);
   const W = wt + (g << 9);
-  const LB = lb + (g << 9);
   const S = state + (g << 7);
   const zero = f32x4.splat(0);
   const magic = v128.load(consts + C_MAGIC);
@@ -175,9 +179,8 @@ function qkx2Setup(g: usize): void {
   for (let i: usize = 0; i < 32; i++) {
     const xi = v128.load(X + (i << 4));
     const wi = v128.load(W + (i << 4));
-    // the float code (NaN stays NaN) enters the error; its Int32Array store makes NaN 0
+    // the float code (NaN stays NaN) enters the error (the stored codes come from qkx2BestCodes)
     const q = clamp(magicRound(f32x4.mul(iscale, f32x4.sub(xi, mn)), magic), zero, top);
-    v128.store(LB + (i << 4), v128.andnot(nanToZero(q), flat));
     let diff = f32x4.sub(f32x4.add(f32x4.mul(scale, q), mn), xi);
     diff = f32x4.mul(diff, diff);
     best = f32x4.add(best, f32x4.mul(wi, diff));
@@ -189,6 +192,8 @@ function qkx2Setup(g: usize): void {
   v128.store(S + S_DONE, flat);
   v128.store(S + S_SCALE, scale);
   v128.store(S + S_BEST, best);
+  v128.store(bestCodes + (g << 5), iscale);
+  v128.store(bestCodes + (g << 5) + 16, mn);
 }
 
 /**
@@ -205,15 +210,16 @@ function qkx2Setup(g: usize): void {
   v128.store(T + 16, v128.bitselect(zero, thisMin, positive));
 }
 
-/** Takes the candidate in the lanes of `take`: codes (LA into LB), best error, scale and (if it differs) min. */
+/**
+ * Takes the candidate in the lanes of `take`: the iscale and min its codes came from (BEST: see bestCodes), best
+ * error, scale and (if it differs) min.
+ */
 // @ts-ignore: decorator
-@inline function qkx2Take(take: v128, cur: v128, T: usize, LA: usize, LB: usize, S: usize): void {
-  for (let i: usize = 0; i < 32; i++) {
-    const at = LB + (i << 4);
-    v128.store(at, v128.bitselect(v128.load(LA + (i << 4)), v128.load(at), take));
-  }
+@inline function qkx2Take(take: v128, cur: v128, iscale: v128, T: usize, BEST: usize, S: usize): void {
   const thisMin = v128.load(T + 16);
   const mn = v128.load(S + S_MIN);
+  v128.store(BEST, v128.bitselect(iscale, v128.load(BEST), take));
+  v128.store(BEST + 16, v128.bitselect(mn, v128.load(BEST + 16), take));
   v128.store(S + S_BEST, v128.bitselect(cur, v128.load(S + S_BEST), take));
   v128.store(S + S_SCALE, v128.bitselect(v128.load(T), v128.load(S + S_SCALE), take));
   v128.store(S + S_MIN, v128.bitselect(thisMin, mn, v128.and(take, f32x4.ne(thisMin, mn))));
@@ -260,6 +266,25 @@ function qkx2Setup(g: usize): void {
   const finite = v128.and(f32x4.ne(iscale, zero), f32x4.eq(f32x4.sub(iscale, iscale), zero));
   if (i32x4.all_true(v128.or(finite, v128.load(S + S_DONE)))) qkx2Codes(false, iscale, mn, X, W, LA, SUMS);
   else qkx2Codes(true, iscale, mn, X, W, LA, SUMS);
+}
+
+/**
+ * Group g's best codes into lb, from the iscale and min that gave them (the same operations as when they were
+ * found, so the same codes): clamp(round(iscale * (x - min)), 0, 15), NaN as 0 (as the masked candidate codes and
+ * the Int32Array store), 0 in `flat` lanes.
+ */
+function qkx2BestCodes(g: usize, flat: v128): void {
+  const X = xt + (g << 9);
+  const LB = lb + (g << 9);
+  const zero = f32x4.splat(0);
+  const magic = v128.load(consts + C_MAGIC);
+  const top = v128.load(consts + C_15);
+  const iscale = v128.load(bestCodes + (g << 5));
+  const mn = v128.load(bestCodes + (g << 5) + 16);
+  for (let i: usize = 0; i < 32; i++) {
+    const q = clamp(magicRound(f32x4.mul(iscale, f32x4.sub(v128.load(X + (i << 4)), mn)), magic), zero, top);
+    v128.store(LB + (i << 4), v128.andnot(nanToZero(q), flat));
+  }
 }
 
 /**
@@ -325,11 +350,12 @@ function qkx2Search(): void {
       v128.and(f32x4.gt(DB, zero), f32x4.lt(curB, v128.load(SB + S_BEST))),
       v128.load(SB + S_DONE),
     );
-    if (v128.any_true(takeA)) qkx2Take(takeA, curA, TA, LAA, lb, SA);
-    if (v128.any_true(takeB)) qkx2Take(takeB, curB, TB, LAB, lb + 512, SB);
+    if (v128.any_true(takeA)) qkx2Take(takeA, curA, iscaleA, TA, bestCodes, SA);
+    if (v128.any_true(takeB)) qkx2Take(takeB, curB, iscaleB, TB, bestCodes + 32, SB);
   }
   for (let g: usize = 0; g < 2; g++) {
     const S = state + (g << 7);
+    qkx2BestCodes(g, v128.load(S + S_DONE));
     v128.store(subScale + (g << 4), v128.andnot(v128.load(S + S_SCALE), v128.load(S + S_DONE)));
     v128.store(subMin + (g << 4), f32x4.neg(v128.load(S + S_MIN)));
   }
@@ -731,6 +757,7 @@ export function quantizeRows(
   state = consts + 5 * 16;
   fit = state + 4 * 128;
   sums = fit + 64;
+  bestCodes = sums + 96;
   v128.store(consts + C_MAGIC, f32x4.splat(MAGIC));
   v128.store(consts + C_15, f32x4.splat(15));
   v128.store(consts + C_MINUS_32, f32x4.splat(-32));
