@@ -144,10 +144,14 @@ export function roundToFp16(x: f32): f32 {
 @inline const S_SCALE: usize = 80;
 // @ts-ignore: decorator
 @inline const S_BEST: usize = 96;
+/** Q6_K: the iscale that gave the best codes so far (they are computed again from it when the search is over). */
+// @ts-ignore: decorator
+@inline const S_CODES_ISCALE: usize = 112;
 
 /**
  * `make_qkx2_quants(32, 15, x, weights, L, &the_min, Laux, -1, 0.1, 20, false)` (ggmlK.ts `makeQkx2Quants`),
- * first part, for the four sub-blocks of group g: min, max, Σw, Σwx, and the first codes (into lb) and error.
+ * first part, for the four sub-blocks of group g: min, max, Σw, Σwx, and the first candidate (its iscale and min
+ * in bestCodes) and error.
  */
 function qkx2Setup(g: usize): void {
   const X = xt + (g << 9);
@@ -363,20 +367,18 @@ function qkx2Search(): void {
 
 /**
  * `make_qx_quants(16, 32, x, L, rmse_type = 1, NULL)` (ggmlK.ts `makeQxQuants`), first part, for the four
- * sub-blocks of group g: the signed largest value, the weights x² and x³, and the first codes (l + 32 into lb),
- * scale and best.
+ * sub-blocks of group g: the signed largest value, the weights x² and x³, and the first candidate (its iscale,
+ * whose codes qxBestCodes writes unless a later one is taken), scale and best.
  */
 function qxSetup(g: usize): void {
   const X = xt + (g << 8);
   const W = wt + (g << 8);
   const WX = wxt + (g << 8);
-  const LB = lb + (g << 8);
   const S = state + (g << 7);
   const zero = f32x4.splat(0);
   const magic = v128.load(consts + C_MAGIC);
   const bottom = v128.load(consts + C_MINUS_32);
   const top = v128.load(consts + C_31);
-  const nmax = v128.load(consts + C_32);
   let amax = zero;
   let mx = zero;
   for (let i: usize = 0; i < 16; i++) {
@@ -400,7 +402,6 @@ function qxSetup(g: usize): void {
     const wx = v128.load(WX + (i << 4));
     // the float code enters the sums; the stored l + 32 makes NaN 0
     const l = clamp(magicRound(f32x4.mul(iscale, xi), magic), bottom, top);
-    v128.store(LB + (i << 4), nanToZero(f32x4.add(l, nmax)));
     sumlx = f32x4.add(sumlx, f32x4.mul(wx, l));
     suml2 = f32x4.add(suml2, f32x4.mul(f32x4.mul(w, l), l));
   }
@@ -411,34 +412,43 @@ function qxSetup(g: usize): void {
   v128.store(S + S_DONE, small);
   v128.store(S + S_SCALE, scale);
   v128.store(S + S_BEST, f32x4.mul(scale, sumlx));
+  v128.store(S + S_CODES_ISCALE, iscale);
 }
 
-/**
- * Takes the candidate in the lanes of `take`: codes (recomputed from iscale, as the candidate loop computed them,
- * + 32 into LB), scale and best.
- */
+/** Takes the candidate in the lanes of `take`: the iscale its codes come from, scale and best. */
 // @ts-ignore: decorator
-@inline function qxTake(take: v128, sumlx: v128, suml2: v128, iscale: v128, X: usize, LB: usize, S: usize): void {
-  const magic = v128.load(consts + C_MAGIC);
-  const bottom = v128.load(consts + C_MINUS_32);
-  const top = v128.load(consts + C_31);
-  const nmax = v128.load(consts + C_32);
-  for (let i: usize = 0; i < 16; i++) {
-    const at = LB + (i << 4);
-    const l = clamp(magicRound(f32x4.mul(iscale, v128.load(X + (i << 4))), magic), bottom, top);
-    v128.store(at, v128.bitselect(f32x4.add(l, nmax), v128.load(at), take));
-  }
+@inline function qxTake(take: v128, sumlx: v128, suml2: v128, iscale: v128, S: usize): void {
+  v128.store(S + S_CODES_ISCALE, v128.bitselect(iscale, v128.load(S + S_CODES_ISCALE), take));
   const newScale = f32x4.div(sumlx, suml2);
   v128.store(S + S_SCALE, v128.bitselect(newScale, v128.load(S + S_SCALE), take));
   v128.store(S + S_BEST, v128.bitselect(f32x4.mul(newScale, sumlx), v128.load(S + S_BEST), take));
 }
 
 /**
+ * Group g's best codes (l + 32) into lb, from the iscale that gave them (the same operations as when they were
+ * found, so the same codes): clamp(round(iscale * x), -32, 31) + 32, NaN as 0 (the Int32Array store), 0 in `small`
+ * lanes (the reference's codes there are all 0).
+ */
+function qxBestCodes(g: usize, small: v128): void {
+  const X = xt + (g << 8);
+  const LB = lb + (g << 8);
+  const magic = v128.load(consts + C_MAGIC);
+  const bottom = v128.load(consts + C_MINUS_32);
+  const top = v128.load(consts + C_31);
+  const nmax = v128.load(consts + C_32);
+  const iscale = v128.load(state + (g << 7) + S_CODES_ISCALE);
+  for (let i: usize = 0; i < 16; i++) {
+    const l = clamp(magicRound(f32x4.mul(iscale, v128.load(X + (i << 4))), magic), bottom, top);
+    v128.store(LB + (i << 4), v128.andnot(nanToZero(f32x4.add(l, nmax)), small));
+  }
+}
+
+/**
  * `make_qx_quants`'s candidate loop (is = -9 .. 9, not 0) for groups gA and gB of a Q6_K super-block,
  * interleaved (two groups' chains of dependent adds side by side). Results: codes (l + 32) in lb, the signed
  * scale in subScale.
- * A candidate's codes are not stored: the few candidates taken compute them again. They are not NaN-masked
- * either: a lane that is not "small" has |max| >= GROUP_MAX_EPS, so a finite iscale, and |iscale * x| <= 32.9
+ * A candidate's codes are not stored: a taken one's iscale is, and the best codes are computed once at the end
+ * (qxBestCodes). They are not NaN-masked either: a lane that is not "small" has |max| >= GROUP_MAX_EPS, so a finite iscale, and |iscale * x| <= 32.9
  * (x is finite, |x| <= |max|); a "small" lane's codes and scale are discarded at the end.
  */
 /**
@@ -500,20 +510,14 @@ function qxSearch(gA: usize, gB: usize): void {
       f32x4.gt(suml2B, zero),
       f32x4.gt(f32x4.mul(sumlxB, sumlxB), f32x4.mul(v128.load(SB + S_BEST), suml2B)),
     );
-    if (v128.any_true(takeA)) qxTake(takeA, sumlxA, suml2A, iscaleA, XA, lb + (gA << 8), SA);
-    if (v128.any_true(takeB)) qxTake(takeB, sumlxB, suml2B, iscaleB, XB, lb + (gB << 8), SB);
+    if (v128.any_true(takeA)) qxTake(takeA, sumlxA, suml2A, iscaleA, SA);
+    if (v128.any_true(takeB)) qxTake(takeB, sumlxB, suml2B, iscaleB, SB);
   }
   for (let k: i32 = 0; k < 2; k++) {
     const g = k == 0 ? gA : gB;
     const S = state + (g << 7);
     const small = v128.load(S + S_DONE);
-    if (v128.any_true(small)) {
-      const LB = lb + (g << 8);
-      for (let i: usize = 0; i < 16; i++) {
-        const at = LB + (i << 4);
-        v128.store(at, v128.andnot(v128.load(at), small));
-      }
-    }
+    qxBestCodes(g, small);
     v128.store(subScale + (g << 4), v128.andnot(v128.load(S + S_SCALE), small));
   }
 }
