@@ -34,7 +34,7 @@ let codesF: usize = 0;
 let xt: usize = 0;
 let wt: usize = 0;
 let wxt: usize = 0;
-/** wt and wxt at fixed distances from xt (qxSearch addresses the three from one pointer). */
+/** wt and wxt at fixed distances from xt (set from these in quantizeRows; qxSearch addresses the three from one pointer). */
 // @ts-ignore: decorator
 @inline const W_AT: usize = 1024;
 // @ts-ignore: decorator
@@ -128,7 +128,7 @@ export function roundToFp16(x: f32): f32 {
 
 /**
  * Per sub-block group state between a search's setup and its candidate loop (8 vectors per group): min, max,
- * Σw, Σwx, the lanes that are done ("flat" / "small"), scale, best error, and 1 / (max - min) or max.
+ * Σw, Σwx, the lanes that are done ("flat" / "small"), scale, best error, and (Q6_K) the iscale of the best codes.
  */
 // @ts-ignore: decorator
 @inline const S_MIN: usize = 0;
@@ -749,8 +749,8 @@ export function quantizeRows(
   blk = scratch;
   codesF = scratch + 1024;
   xt = scratch + 2048;
-  wt = xt + 1024;
-  wxt = wt + 1024;
+  wt = xt + W_AT;
+  wxt = xt + WX_AT;
   la = wxt + 1024;
   lb = la + 1024;
   subScale = lb + 1024;
