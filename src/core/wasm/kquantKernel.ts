@@ -51,17 +51,16 @@ function kquantModule(): object | null {
 
 let instance: Instance | null | undefined;
 
-/** The kernel's instance, or null where WebAssembly SIMD is not available (made once per thread). */
+/** The kernel's own instance (own memory), or null where WebAssembly SIMD is not available (made once per thread). */
 function kquantInstance(): Instance | null {
   if (instance !== undefined) return instance;
   instance = null;
   const wasm = wasmApi();
-  const module = kquantModule();
-  if (!wasm || !module) return null;
+  if (!wasm || !kquantModule()) return null;
   try {
     const memory = new wasm.Memory({ initial: 16, maximum: MAX_PAGES });
-    const made = new wasm.Instance(module, { env: { memory } });
-    instance = { kernel: made.exports as KquantExports, memory };
+    const kernel = kquantOnMemory(memory);
+    if (kernel) instance = { kernel, memory };
   } catch {
     instance = null;
   }
@@ -71,9 +70,9 @@ function kquantInstance(): Instance | null {
 const onMemories = new WeakMap<WasmMemory, KquantExports | null>();
 
 /**
- * The kernel instantiated on another module's memory, once per memory: on the fused kernel's (fusedKernel.ts
- * `kquantRows`), where the tensor and the output buffers already are, the search needs no copies. Null where
- * WebAssembly SIMD is not available or the instance cannot be made.
+ * The kernel instantiated on a given memory, once per memory: its own (kquantInstance), or the fused kernel's
+ * (fusedKernel.ts `kquantRows`), where the tensor and the output buffers already are and the search needs no
+ * copies. Null where WebAssembly SIMD is not available or the instance cannot be made.
  */
 export function kquantOnMemory(memory: WasmMemory): KquantExports | null {
   let kernel = onMemories.get(memory);
