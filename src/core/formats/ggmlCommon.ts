@@ -99,21 +99,20 @@ export interface GgmlRowsKernel {
   ): number;
 }
 
-/** Every group's grid ends (lo, hi) from its scale and offset, with one zero point z for all (a kernel's output). */
-function setAllGridEnds(
+/** Group g's grid ends (lo, hi) as the reference's dequantization gives them, from its A, z and B. */
+function setGridEnds(
   params: GroupParams,
-  offset: Float32Array,
+  g: number,
+  a: number,
   z: number,
+  off: number,
   qmin: number,
   qmax: number,
 ): void {
-  const { scale, lo, hi } = params;
-  for (let g = 0; g < scale.length; g++) {
-    const first = ggmlDequant(scale[g], z, offset[g], qmin);
-    const last = ggmlDequant(scale[g], z, offset[g], qmax);
-    lo[g] = Math.min(first, last);
-    hi[g] = Math.max(first, last);
-  }
+  const first = ggmlDequant(a, z, off, qmin);
+  const last = ggmlDequant(a, z, off, qmax);
+  params.lo[g] = Math.min(first, last);
+  params.hi[g] = Math.max(first, last);
 }
 
 /** The dequantized value of code q with sub-block parameters (A, z, B), as `dequantize_row_*` computes it. */
@@ -156,10 +155,7 @@ export function quantizeGgmlRows(
     params.scale[g] = a;
     params.zeroPoint[g] = z;
     offset[g] = off;
-    const first = ggmlDequant(a, z, off, qmin);
-    const last = ggmlDequant(a, z, off, qmax);
-    params.lo[g] = Math.min(first, last);
-    params.hi[g] = Math.max(first, last);
+    setGridEnds(params, g, a, z, off, qmin, qmax);
   };
 
   // On a WebAssembly kernel where one is given, the same codes, values and group parameters A and B (written
@@ -182,7 +178,8 @@ export function quantizeGgmlRows(
   }
   if (zeroPointOnKernel !== null) {
     params.zeroPoint.fill(zeroPointOnKernel);
-    setAllGridEnds(params, offset, zeroPointOnKernel, qmin, qmax);
+    for (let g = 0; g < groups; g++)
+      setGridEnds(params, g, params.scale[g], zeroPointOnKernel, offset[g], qmin, qmax);
   }
   const rowsByKernel = zeroPointOnKernel !== null ? rows : 0;
   for (let r = rowsByKernel; r < rows; r++) {
