@@ -11,7 +11,7 @@
 import { ACC, type PassContext } from './fusedPass';
 import { groupsPerRow } from './groups';
 import type { Granularity } from './scheme';
-import { type KernelBuffers, MAX_RECORDED_CODES, MINMAX_GROUPS } from './wasm/fusedKernel';
+import { inRowBatches, type KernelBuffers, MAX_RECORDED_CODES, MINMAX_GROUPS } from './wasm/fusedKernel';
 
 /** Codes of a format are 16-bit patterns: one count sub-array covers all of them. */
 const PATTERNS = 65536;
@@ -295,15 +295,8 @@ export function groupMinMaxWasm(
 ): boolean {
   if (granularity.kind !== 'row' && granularity.kind !== 'group') return false;
   const size = granularity.kind === 'group' ? Math.min(granularity.size, cols) : cols;
-  const perRow = Math.ceil(cols / size);
-  if (perRow > MINMAX_GROUPS) return false;
-  const batch = Math.floor(MINMAX_GROUPS / perRow);
-  const { kernel, ptr, groupMin, groupMax } = buffers;
-  for (let r0 = 0; r0 < rows; r0 += batch) {
-    const n = Math.min(batch, rows - r0);
+  const { kernel, ptr } = buffers;
+  const run = (r0: number, n: number) =>
     kernel.groupMinMax(ptr.x + 4 * r0 * cols, n, cols, size, ptr.groupMin, ptr.groupMax);
-    outMin.set(groupMin.subarray(0, n * perRow), r0 * perRow);
-    outMax.set(groupMax.subarray(0, n * perRow), r0 * perRow);
-  }
-  return true;
+  return inRowBatches(buffers, rows, Math.ceil(cols / size), run, outMin, outMax);
 }

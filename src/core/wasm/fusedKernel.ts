@@ -292,6 +292,30 @@ export function createKernelBuffers(values: Float32Array): KernelBuffers | null 
   }
 }
 
+/**
+ * `rows` rows in batches whose outputs (`perRow` a row, written by the kernel into groupMin and groupMax) fit those
+ * buffers: `run(r0, n)` runs rows [r0, r0 + n), whose outputs are then copied to outMin / outMax from r0 * perRow.
+ * False (nothing run) when one row has more outputs than the buffers hold.
+ */
+export function inRowBatches(
+  buffers: KernelBuffers,
+  rows: number,
+  perRow: number,
+  run: (r0: number, n: number) => void,
+  outMin: Float32Array,
+  outMax: Float32Array,
+): boolean {
+  const batch = Math.floor(MINMAX_GROUPS / perRow);
+  if (batch < 1) return false;
+  for (let r0 = 0; r0 < rows; r0 += batch) {
+    const n = Math.min(batch, rows - r0);
+    run(r0, n);
+    outMin.set(buffers.groupMin.subarray(0, n * perRow), r0 * perRow);
+    outMax.set(buffers.groupMax.subarray(0, n * perRow), r0 * perRow);
+  }
+  return true;
+}
+
 /** The float element encoder of the kernel, for one tensor (formats/floatScheme.ts and formats/mx.ts use it). */
 export interface FloatKernel {
   /** Largest |x| of x[start, start + length) (finite values: the caller checks). */
@@ -513,13 +537,10 @@ export function floatKernelOf(buffers: KernelBuffers): FloatKernel {
     signRow: (start, cols, ternary) =>
       kernel.signRow(ptr.x + 4 * start, ptr.codes + 2 * start, ptr.deq + 4 * start, cols, ternary),
     kquantRows(type, firstRow, rows, cols, subSize, A, B) {
-      const kquant = kquantOnMemory(buffers.memory);
-      const groupsPerRow = Math.ceil(cols / subSize);
       // A and B of a batch of rows go through groupMin / groupMax, the search's scratch into groupParams
-      const batch = Math.floor(MINMAX_GROUPS / groupsPerRow);
-      if (!kquant || batch < 1 || kquant.scratchBytes() > 4 * buffers.groupParams.length) return false;
-      for (let r = 0; r < rows; r += batch) {
-        const n = Math.min(batch, rows - r);
+      const kquant = kquantOnMemory(buffers.memory);
+      if (!kquant || kquant.scratchBytes() > 4 * buffers.groupParams.length) return false;
+      const run = (r: number, n: number) => {
         const at = (firstRow + r) * cols;
         kquant.quantizeRows(
           type,
@@ -532,10 +553,8 @@ export function floatKernelOf(buffers: KernelBuffers): FloatKernel {
           ptr.groupMax,
           ptr.groupParams,
         );
-        A.set(buffers.groupMin.subarray(0, n * groupsPerRow), r * groupsPerRow);
-        B.set(buffers.groupMax.subarray(0, n * groupsPerRow), r * groupsPerRow);
-      }
-      return true;
+      };
+      return inRowBatches(buffers, rows, Math.ceil(cols / subSize), run, A, B);
     },
     ggmlLegacyRow(type, start, cols, scale, offset, at) {
       inPieces(
