@@ -16,6 +16,7 @@
  * SharedArrayBuffer is missing, `quantizeKRows` is `quantizeKRowsOnKernel`.
  */
 import {
+  KQUANT_TYPE,
   type KquantType,
   type KRowsOutput,
   kquantKernelAvailable,
@@ -132,15 +133,16 @@ export function warmKquantKernel(): boolean {
   const rows = 8;
   const cols = 512;
   const data = Float32Array.from({ length: rows * cols }, (_, i) => Math.sin(i * 0.37) * (1 + (i % 7)));
-  const out = (subSize: number): KRowsOutput => ({
+  // one set of outputs, big enough for Q6_K's sub-blocks of 16 (Q4_K uses the first half of A and B)
+  const out: KRowsOutput = {
     codes: new Int16Array(rows * cols),
     dequantized: new Float32Array(rows * cols),
-    A: new Float32Array((rows * cols) / subSize),
-    B: new Float32Array((rows * cols) / subSize),
-  });
+    A: new Float32Array((rows * cols) / 16),
+    B: new Float32Array((rows * cols) / 16),
+  };
   for (let round = 0; round < 30; round++) {
-    quantizeKRowsOnKernel(0, data, rows, cols, 32, out(32));
-    quantizeKRowsOnKernel(1, data, rows, cols, 16, out(16));
+    quantizeKRowsOnKernel(KQUANT_TYPE.q4_k, data, rows, cols, 32, out);
+    quantizeKRowsOnKernel(KQUANT_TYPE.q6_k, data, rows, cols, 16, out);
   }
   return true;
 }
