@@ -3,7 +3,8 @@
  * warm TensorCache), the format's own quantizer alone (quantizeFormatInto, with the WebAssembly kernel where it
  * runs), and the difference: the measuring pass (range, histograms, metrics, heatmap) and its JS bookkeeping. Best
  * of `--repeats` calls each (this shared VM's slow spells last seconds; the best is the least disturbed call).
- * Options: --size 1024  --repeats 15  --only <text in the format's label>
+ * Options: --size 1024  --repeats 15  --only <text in the format's label>  --helpers <k-quant helper threads; default
+ *   one per core beyond this one, at most 3; 0 for one thread>
  */
 import {
   computeQuantView,
@@ -17,7 +18,7 @@ import {
 import { quantizeFormatInto } from '../src/core/formats';
 import { kernelFor } from '../src/core/tensorCache';
 import { floatKernelOf } from '../src/core/wasm/fusedKernel';
-import { startKquantThreads } from '../src/node/kquantThreads';
+import { defaultHelperCount, startKquantThreads } from '../src/node/kquantThreads';
 import { benchFormatSchemes } from './formatsBench';
 
 const args = process.argv.slice(2);
@@ -28,6 +29,7 @@ const option = (name: string, fallback: string) => {
 const size = Number(option('size', '1024'));
 const repeats = Number(option('repeats', '15'));
 const only = option('only', '');
+const helpers = Number(option('helpers', String(defaultHelperCount())));
 
 const best = (fn: () => void) => {
   fn();
@@ -49,7 +51,7 @@ const buffers = {
   ...(kernel ? { kernel: floatKernelOf(kernel) } : {}),
 };
 // Q4_K / Q6_K split their search over helper threads, as in `npm run bench` and the app.
-const kquant = await startKquantThreads();
+const kquant = await startKquantThreads(helpers);
 console.log(
   `## ${size} x ${size}: best of ${repeats} calls, ms (k-means' format column sorts: no cache there; k-quant helper threads: ${kquant.helpers.length})`,
 );
