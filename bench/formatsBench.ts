@@ -17,6 +17,7 @@ import {
   type Tensor2D,
   type TensorCache,
 } from '../src/core';
+import { forgetFormats, memoFits } from '../src/core/formatMemo';
 import { type KquantHelper, setKquantHelpers } from '../src/core/wasm/kquantThreads';
 
 import { median, timeMedian } from './timing';
@@ -27,7 +28,15 @@ export interface FormatRow {
   ms: number;
   bestMs: number;
   bitsPerWeight: number;
+  /**
+   * Median ms of a view change (another zoom and bin count) with the format's quantization kept (formatMemo.ts);
+   * null above FORMAT_MEMO_MAX_VALUES, where nothing is kept.
+   */
+  viewMs: number | null;
 }
+
+/** A view change as the bench makes it: another zoom range and bin count, then back (each a new measuring). */
+const ZOOMED_VIEW = { ...DEFAULT_VIEW, bins: 80, range: [-0.05, 0.05] as [number, number] };
 
 /** Every non-integer scheme the sweep tries, plus the raw casts (no scale) of the float formats. */
 export function benchFormatSchemes(): FormatScheme[] {
@@ -51,14 +60,23 @@ export function formatRows(
   rounds = 1,
 ): FormatRow[] {
   const times = schemes.map(() => [] as number[]);
+  const viewTimes = schemes.map(() => [] as number[]);
   const bits = schemes.map(() => 0);
+  const keeps = cache.formatMemo !== null && memoFits(cache);
   for (let round = 0; round < rounds; round++) {
     schemes.forEach((scheme, k) => {
       computeQuantView(t, scheme, DEFAULT_VIEW, cache); // warm-up
       for (let i = 0; i < repeats; i++) {
+        // a full recompute: the kept quantization forgotten (its copy for the next view change is timed)
+        forgetFormats(cache.formatMemo);
         const t0 = performance.now();
         bits[k] = computeQuantView(t, scheme, DEFAULT_VIEW, cache).metrics.bitsPerWeight;
         times[k].push(performance.now() - t0);
+        if (!keeps) continue;
+        const t1 = performance.now();
+        const zoomed = computeQuantView(t, scheme, i % 2 === 0 ? ZOOMED_VIEW : DEFAULT_VIEW, cache);
+        viewTimes[k].push(performance.now() - t1);
+        if (!zoomed.quantizerReused) throw new Error(`${labelOf(scheme)}: a view change quantized again`);
       }
     });
   }
@@ -67,6 +85,7 @@ export function formatRows(
     ms: median(times[k]),
     bestMs: Math.min(...times[k]),
     bitsPerWeight: bits[k],
+    viewMs: keeps ? median(viewTimes[k]) : null,
   }));
 }
 
@@ -130,10 +149,12 @@ export function kquantSplitRows(
     let threads = Number.POSITIVE_INFINITY;
     for (let i = 0; i <= repeats; i++) {
       setKquantHelpers([]);
+      forgetFormats(cache.formatMemo);
       let t0 = performance.now();
       computeQuantView(t, scheme, DEFAULT_VIEW, cache);
       if (i > 0) one.push(performance.now() - t0); // the first of each is a warm-up
       setKquantHelpers(helpers);
+      forgetFormats(cache.formatMemo);
       t0 = performance.now();
       const view = computeQuantView(t, scheme, DEFAULT_VIEW, cache);
       if (i > 0) split.push(performance.now() - t0);

@@ -140,11 +140,15 @@ for (const size of sizes) {
     );
   }
   if (withFormats) {
-    console.log('\n| format (one recompute) | engine ms (median) | best | bits/weight |');
-    console.log('| --- | ---: | ---: | ---: |');
+    console.log(
+      '\n| format (one recompute) | engine ms (median) | best | bits/weight | view change, quantization kept: ms (median) |',
+    );
+    console.log('| --- | ---: | ---: | ---: | ---: |');
     // three passes over the formats at 1024² (a few seconds each), one at larger sizes
     for (const row of formatRows(t, cache, n, undefined, size <= 1024 ? 3 : 1))
-      console.log(`| ${row.name} | ${fmt(row.ms)} | ${fmt(row.bestMs)} | ${row.bitsPerWeight.toFixed(4)} |`);
+      console.log(
+        `| ${row.name} | ${fmt(row.ms)} | ${fmt(row.bestMs)} | ${row.bitsPerWeight.toFixed(4)} | ${row.viewMs === null ? '– (not kept)' : fmt(row.viewMs)} |`,
+      );
     if (kquant && kquant.helpers.length > 0) {
       console.log(
         '\n| k-quant search (one recompute) | one thread ms (median / best) | split ms (median / best) | threads | one / split |',

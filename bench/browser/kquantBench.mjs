@@ -3,8 +3,8 @@
  * Browser benchmark of the GGUF k-quants' helper threads: Q4_K and Q6_K on a 1024² matrix (the default generator),
  * the engine's own time for one recompute (the scheme panel's `data-elapsed-ms`, measured in the worker) and the
  * threads it reports, on the built app served twice: cross-origin isolated (helper Web Workers) and not (one
- * thread). Each recompute asks for another group, which is a new search. The first searches after the helpers
- * start are left out (they load, and V8 warms their kernel).
+ * thread). Each recompute is a new search (see `measure`), followed by a view change that reuses its quantization.
+ * The first searches after the helpers start are left out (they load, and V8 warms their kernel).
  *
  * Usage: npm run build && node bench/browser/kquantBench.mjs [--size 1024] [--repeats 15]
  * Needs the system Chromium (CHROMIUM_PATH or /usr/bin/chromium). Serves dist/ itself on 127.0.0.1.
@@ -24,27 +24,64 @@ const SIZE = Number(option('size', '1024'));
 const REPEATS = Number(option('repeats', '15'));
 const WARM = 6;
 
-/** Recomputes `format` on scheme A for groups 1, 2, …: elapsed ms and threads of each, after WARM of them. */
+/** Waits until scheme A's panel is ready, names `heading` and shows `group`; its engine ms, threads and reuse. */
+async function settled(page, heading, group) {
+  await page.waitForFunction(
+    ([h, g]) => {
+      const panel = document.querySelector('[data-testid="scheme-panel-a"]');
+      return (
+        panel?.getAttribute('data-ready') === 'true' &&
+        panel.querySelector('h2')?.textContent?.includes(h) &&
+        panel.textContent?.includes(`group ${g}`)
+      );
+    },
+    [heading, group],
+    { timeout: 60_000 },
+  );
+  const panel = page.getByTestId('scheme-panel-a');
+  const timing = panel.locator('[data-threads]');
+  return {
+    ms: Number(await panel.getAttribute('data-elapsed-ms')),
+    threads: Number(await timing.getAttribute('data-threads')),
+    reused: (await timing.getAttribute('data-reused')) === 'true',
+  };
+}
+
+const HEADINGS = { q4_k: 'GGUF Q4_K', q6_k: 'GGUF Q6_K', q8_0: 'GGUF Q8_0', q4_0: 'GGUF Q4_0' };
+
+/**
+ * Recomputes `format` on scheme A, WARM + REPEATS times: each a new search (the engine keeps the last two
+ * formats' quantizations for view changes, so Q8_0 and Q4_0 are asked for in between, and every recompute shows
+ * another group), then a view change on it (the next group: the kept quantization, measured only). Engine ms and
+ * threads of each, after WARM of them.
+ */
 async function measure(page, format) {
   await page.getByTestId('scheme-a-method').selectOption('block');
-  await page.getByTestId('scheme-a-block-format').selectOption(format);
-  const samples = [];
-  for (let g = 1; g <= WARM + REPEATS; g++) {
+  const search = [];
+  const viewChange = [];
+  for (let k = 1; k <= WARM + REPEATS; k++) {
+    const g = 2 * k;
+    for (const other of ['q8_0', 'q4_0']) {
+      await page.getByTestId('scheme-a-block-format').selectOption(other);
+      await settled(page, HEADINGS[other], g - 2);
+    }
     await page.getByTestId('group-a-index').fill(String(g));
-    await page.waitForFunction(
-      (group) => {
-        const panel = document.querySelector('[data-testid="scheme-panel-a"]');
-        return panel?.getAttribute('data-ready') === 'true' && panel.textContent?.includes(`group ${group}`);
-      },
-      g,
-      { timeout: 60_000 },
-    );
-    const panel = page.getByTestId('scheme-panel-a');
-    const ms = Number(await panel.getAttribute('data-elapsed-ms'));
-    const threads = Number(await panel.locator('[data-threads]').getAttribute('data-threads'));
-    if (g > WARM) samples.push({ ms, threads });
+    await settled(page, HEADINGS.q4_0, g);
+    await page.getByTestId('scheme-a-block-format').selectOption(format);
+    const searched = await settled(page, HEADINGS[format], g);
+    if (searched.reused)
+      throw new Error(`${format}: a recompute meant to search reused the kept quantization`);
+    await page.getByTestId('group-a-index').fill(String(g + 1));
+    const changed = await settled(page, HEADINGS[format], g + 1);
+    if (!changed.reused) throw new Error(`${format}: a view change quantized again`);
+    await page.getByTestId('group-a-index').fill(String(g));
+    await settled(page, HEADINGS[format], g);
+    if (k > WARM) {
+      search.push(searched);
+      viewChange.push(changed);
+    }
   }
-  return samples;
+  return { search, viewChange };
 }
 
 const rows = [];
@@ -66,14 +103,15 @@ for (const isolated of [true, false]) {
       cores: navigator.hardwareConcurrency,
     }));
     for (const format of ['q4_k', 'q6_k']) {
-      const samples = await measure(page, format);
+      const { search, viewChange } = await measure(page, format);
       rows.push({
         page: scope.isolated ? 'isolated' : 'not isolated',
         cores: scope.cores,
         format,
-        median: median(samples.map((s) => s.ms)),
-        best: Math.min(...samples.map((s) => s.ms)),
-        threads: [...new Set(samples.map((s) => s.threads))].sort().join(', '),
+        median: median(search.map((s) => s.ms)),
+        best: Math.min(...search.map((s) => s.ms)),
+        threads: [...new Set(search.map((s) => s.threads))].sort().join(', '),
+        viewChange: median(viewChange.map((s) => s.ms)),
       });
     }
   } finally {
@@ -86,9 +124,11 @@ for (const isolated of [true, false]) {
 console.log(
   `## k-quant recompute in Chromium, ${SIZE}², engine ms in the worker (${REPEATS} searches after ${WARM})`,
 );
-console.log('| page | cores | format | median ms | best ms | threads seen |');
-console.log('| --- | ---: | --- | ---: | ---: | --- |');
+console.log(
+  '| page | cores | format | recompute median ms | best ms | threads seen | view change (kept quantization) median ms |',
+);
+console.log('| --- | ---: | --- | ---: | ---: | --- | ---: |');
 for (const r of rows)
   console.log(
-    `| ${r.page} | ${r.cores} | ${r.format} | ${r.median.toFixed(1)} | ${r.best.toFixed(1)} | ${r.threads} |`,
+    `| ${r.page} | ${r.cores} | ${r.format} | ${r.median.toFixed(1)} | ${r.best.toFixed(1)} | ${r.threads} | ${r.viewChange.toFixed(1)} |`,
   );

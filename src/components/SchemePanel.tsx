@@ -57,9 +57,14 @@ export const SchemePanel = memo(function SchemePanel({
               className="text-[11px] tabular-nums text-slate-500 dark:text-slate-400"
               title={`time the engine took in the worker (${
                 view.pass === 'wasm-simd' ? 'WebAssembly SIMD kernel' : 'plain TypeScript loops'
-              }${view.threads > 1 ? `; the search split over ${view.threads} threads` : ''})`}
+              }${view.threads > 1 ? `; the search split over ${view.threads} threads` : ''}${
+                view.quantizerReused
+                  ? '; codes and values kept from the last run of this scheme: only the measuring ran'
+                  : ''
+              })`}
               data-pass={view.pass}
               data-threads={view.threads}
+              data-reused={view.quantizerReused ? 'true' : 'false'}
             >
               {view.elapsedMs.toFixed(1)} ms{view.threads > 1 ? ` · ${view.threads} threads` : ''}
             </span>

@@ -2,6 +2,7 @@
  * Adapts the non-integer formats (float, block, k-means, binary/ternary: src/core/formats/) to the fused
  * pass: they write codes and dequantized values themselves; the pass then only measures.
  */
+import { memoFits, recallFormat, rememberFormat } from './formatMemo';
 import { quantizeFormatInto } from './formats';
 import type { Prepared } from './quantView';
 import type { Scheme } from './scheme';
@@ -15,6 +16,12 @@ export function prepareFormat(
   scheme: Exclude<Scheme, { kind: 'integer' }>,
   cache: TensorCache,
 ): Prepared {
+  // A view-only change asks for the same scheme again: its codes and values are the kept ones.
+  const memo =
+    cache.formatMemo !== null && t.data === cache.tensor.data && memoFits(cache) ? cache.formatMemo : null;
+  const key = memo ? JSON.stringify(scheme) : '';
+  const kept = memo ? recallFormat(memo, key, cache) : null;
+  if (kept) return kept;
   const kernel = kernelFor(cache, t);
   const out = quantizeFormatInto(t, scheme, {
     codes: cache.codes,
@@ -34,7 +41,7 @@ export function prepareFormat(
   }
   const zero = Float64Array.from(out.zeroPoint);
   const groups = out.scale.length;
-  return {
+  const prepared: Prepared = {
     granularity: out.granularity,
     groups,
     step: out.scale,
@@ -53,7 +60,10 @@ export function prepareFormat(
     clipReport: null,
     valueOfCode: out.valueOfCode ?? null,
     threads: out.threads ?? 1,
+    reused: false,
   };
+  if (memo) rememberFormat(memo, key, prepared, cache);
+  return prepared;
 }
 
 /** The dequantized range and the largest |x_hat - x| over the finite inputs. */

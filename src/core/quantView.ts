@@ -47,6 +47,8 @@ export interface Prepared {
   valueOfCode: ((group: number, pattern: number) => number) | null;
   /** FormatOutput.threads (1 for integer schemes). */
   threads: number;
+  /** A format's codes and values kept from an earlier call with the same scheme (formatMemo.ts): not quantized. */
+  reused: boolean;
 }
 
 /** Optional clipping searches (KL, OCTAV) supplied by clipSearch/. */
@@ -60,7 +62,7 @@ export function computeQuantView(
   tensor: Tensor2D,
   scheme: Scheme,
   view: ViewParams,
-  cache: TensorCache = createTensorCache(tensor),
+  cache: TensorCache = createTensorCache(tensor, { keepFormats: false }),
   options: SearchOptions = {},
 ): QuantView {
   return runQuantization(tensor, scheme, view, cache, options).view;
@@ -90,7 +92,7 @@ export function quantize(
   view: Partial<ViewParams> = {},
   options: SearchOptions = {},
 ): QuantResult {
-  const cache = createTensorCache(tensor);
+  const cache = createTensorCache(tensor, { keepFormats: false });
   const { view: v, prepared } = runQuantization(
     tensor,
     scheme,
@@ -277,6 +279,7 @@ function runQuantization(
     elapsedMs: now() - started,
     pass: ranOnKernel ? 'wasm-simd' : 'js',
     threads: prepared.threads,
+    quantizerReused: prepared.reused,
   };
   return { view: result, prepared };
 }
@@ -396,6 +399,7 @@ function prepareInteger(
     codeRange: 0,
     valueOfCode: null,
     threads: 1,
+    reused: false,
   };
 }
 

@@ -111,7 +111,7 @@ export function* runSweep(
   schemes: Scheme[] = defaultSweepSchemes(),
 ): Generator<{ done: number; total: number; point: SweepPoint }, SweepResult> {
   const t = sampleRows(tensor);
-  const cache = createTensorCache(t);
+  const cache = createTensorCache(t, { keepFormats: false }); // each scheme runs once
   const points: SweepPoint[] = [];
   for (const scheme of schemes) {
     const v = computeQuantView(t, scheme, SWEEP_VIEW, cache);

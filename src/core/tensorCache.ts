@@ -4,6 +4,7 @@
  * the large arrays: on this VM a fresh 64 MiB array costs ~190 ms in page faults, PERFORMANCE.md).
  */
 
+import type { FormatMemoEntry } from './formatMemo';
 import { type SortedGroups, sortGroups } from './formats/radixSort';
 import { summarizeWithSquares } from './generators';
 import type { TensorSummary } from './generators.types';
@@ -33,6 +34,11 @@ export interface TensorCache {
    * values) + 8 (float64 prefix sums) + 2 (ranks, per row up to 65,536 columns) or 4: ~14-16 MiB at 1024 x 1024.
    */
   readonly sortedGroups: { tensor?: SortedGroups; row?: SortedGroups };
+  /**
+   * The last formats' quantizations of this tensor, for view-only changes (formatMemo.ts); null where nothing is
+   * kept (a cache used once per scheme, as by `quantize` and the sweep).
+   */
+  readonly formatMemo: FormatMemoEntry[] | null;
 }
 
 const HISTOGRAMS_KEPT = 8;
@@ -43,8 +49,14 @@ const HISTOGRAMS_KEPT = 8;
  */
 const KERNEL_MIN_VALUES = 1 << 14;
 
-/** `wasm`: true / false forces the kernel on (where it can run) or off; by default it serves larger tensors. */
-export function createTensorCache(tensor: Tensor2D, options: { wasm?: boolean } = {}): TensorCache {
+/**
+ * `wasm`: true / false forces the kernel on (where it can run) or off; by default it serves larger tensors.
+ * `keepFormats`: false where each scheme runs once (keeping it would only cost a copy).
+ */
+export function createTensorCache(
+  tensor: Tensor2D,
+  options: { wasm?: boolean; keepFormats?: boolean } = {},
+): TensorCache {
   const n = tensor.rows * tensor.cols;
   const { summary, sumSquares } = summarizeWithSquares(tensor);
   const useKernel = options.wasm ?? n >= KERNEL_MIN_VALUES;
@@ -59,6 +71,7 @@ export function createTensorCache(tensor: Tensor2D, options: { wasm?: boolean } 
     codeCounts: new Uint32Array(65536),
     originalHistograms: new Map(),
     sortedGroups: {},
+    formatMemo: options.keepFormats === false ? null : [],
   };
 }
 

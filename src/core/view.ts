@@ -132,4 +132,9 @@ export interface QuantView {
   pass: 'wasm-simd' | 'js';
   /** Threads the quantizer ran on: more than 1 only where a Q4_K / Q6_K search was split over helper threads. */
   threads: number;
+  /**
+   * True when a format's codes and values were kept from the last call with the same scheme on this tensor (a
+   * view-only change: bins, zoom, group, heatmap): only the measuring ran, so `elapsedMs` leaves the quantizer out.
+   */
+  quantizerReused: boolean;
 }

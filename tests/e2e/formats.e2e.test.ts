@@ -149,25 +149,26 @@ describe('GGUF k-quants on helper threads', () => {
     await pickBlock(page, 'a', 'q4_k');
     await settle(page, 'a', 'GGUF Q4_K');
     // The first search starts the helpers, which are still loading when the engine has done its own part (it
-    // then runs theirs too): ask for other groups (each a new search) until one is split.
+    // then runs theirs too): ask for new matrices (seeds 2, 3, …; each a new search, where a view change would
+    // reuse the kept quantization) until one is split.
     const panel = page.getByTestId('scheme-panel-a');
-    let group = 0;
+    let seed = 1;
     await expect
       .poll(
         async () => {
-          group++;
-          await page.getByTestId('group-a-index').fill(String(group));
-          await page.waitForFunction(
-            (g) => {
-              const p = document.querySelector('[data-testid="scheme-panel-a"]');
-              return p?.getAttribute('data-ready') === 'true' && p.textContent?.includes(`group ${g}`);
-            },
-            group,
-            { timeout: 30_000 },
-          );
+          seed++;
+          const mean = await page.getByTestId('summary-mean').textContent();
+          await page.getByTestId('generator-seed').fill(String(seed));
+          await page.getByTestId('generator-seed').press('Enter');
+          await expect
+            .poll(() => page.getByTestId('summary-mean').textContent(), { timeout: 30_000 })
+            .not.toBe(mean);
+          await page.waitForSelector('[data-testid="data-panel"]:not(:has-text("generating…"))');
+          await waitForReady(page, ['a']);
+          expect(await panel.locator('[data-threads]').getAttribute('data-reused')).toBe('false');
           return Number(await panel.locator('[data-threads]').getAttribute('data-threads'));
         },
-        { timeout: 60_000 },
+        { timeout: 90_000 },
       )
       .toBe(threads);
     // the panel's timing says so, in its text and its tooltip
@@ -177,9 +178,23 @@ describe('GGUF k-quants on helper threads', () => {
       threads > 1 ? `split over ${threads} threads` : 'WebAssembly',
     );
     // The split search gives what one thread gives in Node on the same matrix.
-    const t = generateTensor({ ...DEFAULT_GENERATOR, rows: 1024, cols: 1024 });
+    const t = generateTensor({ ...DEFAULT_GENERATOR, rows: 1024, cols: 1024, seed });
     const alone = computeQuantView(t, { kind: 'block', format: 'q4_k' }, DEFAULT_VIEW);
     expect(alone.threads).toBe(1);
+    expect(await metric(page, 'mse', 'a')).toBe(alone.metrics.mse);
+    // A view change (another group) reuses the kept quantization: nothing split, the same metrics.
+    await page.getByTestId('group-a-index').fill('7');
+    await page.waitForFunction(
+      () => {
+        const p = document.querySelector('[data-testid="scheme-panel-a"]');
+        return p?.getAttribute('data-ready') === 'true' && p.textContent?.includes('group 7');
+      },
+      undefined,
+      { timeout: 30_000 },
+    );
+    expect(await timing.getAttribute('data-reused')).toBe('true');
+    expect(await timing.getAttribute('data-threads')).toBe('1');
+    expect(await timing.getAttribute('title')).toContain('kept from the last run of this scheme');
     expect(await metric(page, 'mse', 'a')).toBe(alone.metrics.mse);
     expect(errors).toEqual([]);
     await page.close();

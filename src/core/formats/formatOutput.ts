@@ -20,7 +20,11 @@ export interface FormatOutput {
   /** Per group: smallest / largest representable dequantized value; inputs outside [lo, hi] were clipped. */
   lo: Float32Array;
   hi: Float32Array;
-  /** Ascending distinct dequantized grid points of group g (float formats: the uneven float grid times the scale). */
+  /**
+   * Ascending distinct dequantized grid points of group g (float formats: the uneven float grid times the scale),
+   * in a new array on every call: a view's levels are transferred to the page, and a kept quantization
+   * (formatMemo.ts) is asked again.
+   */
   levelsOf(group: number): Float32Array;
   /**
    * The dequantized value of the code with 16-bit pattern `pattern` in `group`, for formats where every value is
