@@ -17,7 +17,7 @@ import {
   type Tensor2D,
   type TensorCache,
 } from '../src/core';
-import { forgetFormats, memoFits } from '../src/core/formatMemo';
+import { forgetFormats } from '../src/core/formatMemo';
 import { type KquantHelper, setKquantHelpers } from '../src/core/wasm/kquantThreads';
 
 import { median, timeMedian } from './timing';
@@ -30,7 +30,7 @@ export interface FormatRow {
   bitsPerWeight: number;
   /**
    * Median ms of a view change (another zoom and bin count) with the format's quantization kept (formatMemo.ts);
-   * null above FORMAT_MEMO_MAX_VALUES, where nothing is kept.
+   * null for a cache that keeps nothing.
    */
   viewMs: number | null;
 }
@@ -62,12 +62,12 @@ export function formatRows(
   const times = schemes.map(() => [] as number[]);
   const viewTimes = schemes.map(() => [] as number[]);
   const bits = schemes.map(() => 0);
-  const keeps = cache.formatMemo !== null && memoFits(cache);
+  const keeps = cache.formatMemo !== null;
   for (let round = 0; round < rounds; round++) {
     schemes.forEach((scheme, k) => {
       computeQuantView(t, scheme, DEFAULT_VIEW, cache); // warm-up
       for (let i = 0; i < repeats; i++) {
-        // a full recompute: the kept quantization forgotten (its copy for the next view change is timed)
+        // a full recompute: the kept quantization forgotten
         forgetFormats(cache.formatMemo);
         const t0 = performance.now();
         bits[k] = computeQuantView(t, scheme, DEFAULT_VIEW, cache).metrics.bitsPerWeight;

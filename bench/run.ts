@@ -147,7 +147,7 @@ for (const size of sizes) {
     // three passes over the formats at 1024² (a few seconds each), one at larger sizes
     for (const row of formatRows(t, cache, n, undefined, size <= 1024 ? 3 : 1))
       console.log(
-        `| ${row.name} | ${fmt(row.ms)} | ${fmt(row.bestMs)} | ${row.bitsPerWeight.toFixed(4)} | ${row.viewMs === null ? '– (not kept)' : fmt(row.viewMs)} |`,
+        `| ${row.name} | ${fmt(row.ms)} | ${fmt(row.bestMs)} | ${row.bitsPerWeight.toFixed(4)} | ${row.viewMs === null ? '–' : fmt(row.viewMs)} |`,
       );
     if (kquant && kquant.helpers.length > 0) {
       console.log(

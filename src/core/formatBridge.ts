@@ -2,7 +2,7 @@
  * Adapts the non-integer formats (float, block, k-means, binary/ternary: src/core/formats/) to the fused
  * pass: they write codes and dequantized values themselves; the pass then only measures.
  */
-import { memoFits, recallFormat, rememberFormat } from './formatMemo';
+import { type ChannelOutput, recallFormat, rememberFormat } from './formatMemo';
 import { quantizeFormatInto } from './formats';
 import type { Prepared } from './quantView';
 import type { Scheme } from './scheme';
@@ -11,16 +11,19 @@ import { cachesSortedGroups, kernelFor, sortedGroupsOf, type TensorCache } from 
 import { floatKernelOf } from './wasm/fusedKernel';
 import { rangeScanWasm } from './wasmPass';
 
+/**
+ * The format's codes and values in the cache's selected output, and what the measuring pass needs of them.
+ * `output`: what that region holds (formatMemo.ts), or null where nothing is kept; a view-only change asks for the
+ * same scheme again, whose codes and values are already there.
+ */
 export function prepareFormat(
   t: Tensor2D,
   scheme: Exclude<Scheme, { kind: 'integer' }>,
   cache: TensorCache,
+  output: ChannelOutput | null = null,
 ): Prepared {
-  // A view-only change asks for the same scheme again: its codes and values are the kept ones.
-  const memo =
-    cache.formatMemo !== null && t.data === cache.tensor.data && memoFits(cache) ? cache.formatMemo : null;
-  const key = memo ? JSON.stringify(scheme) : '';
-  const kept = memo ? recallFormat(memo, key, cache) : null;
+  const key = JSON.stringify(scheme);
+  const kept = output ? recallFormat(output, key) : null;
   if (kept) return kept;
   const kernel = kernelFor(cache, t);
   const out = quantizeFormatInto(t, scheme, {
@@ -62,7 +65,7 @@ export function prepareFormat(
     threads: out.threads ?? 1,
     reused: false,
   };
-  if (memo) rememberFormat(memo, key, prepared, cache);
+  if (output) rememberFormat(output, key, prepared);
   return prepared;
 }
 

@@ -1,82 +1,91 @@
 /**
  * A format's quantization of a tensor, kept for the next call with the same scheme. A view change (histogram
  * bins, zoom, the group shown, heatmap size) does not change a format's codes and values, only how they are
- * measured, so that call copies them back instead of quantizing again: for Q4_K at 1024² the quantizer is ~20 of
- * ~30 ms. Two entries per tensor: schemes A and B recompute one after the other on every view change.
+ * measured, so that call measures the kept ones instead of quantizing again: for Q4_K at 1024² the quantizer is
+ * ~20 of ~30 ms.
+ *
+ * Nothing is copied. The tensor's cache has one output region (codes and dequantized values) per scheme panel
+ * ("channel": A and B recompute one after the other on every view change), and each call selects its channel's
+ * region before quantizing into it or measuring what it holds. A channel remembers which format scheme its region
+ * holds; any other scheme written there (a new format, an integer scheme, another tensor) replaces that.
  *
  * Integer schemes are not kept: they quantize inside the measuring pass (one fused read of the tensor), so there
  * is nothing separate to skip.
  */
 import type { Prepared } from './quantView';
 
-/** One kept quantization: its scheme's key, what prepareFormat returned, and copies of the codes and values. */
-export interface FormatMemoEntry {
-  key: string;
-  prepared: Prepared;
-  codes: Int16Array;
-  dequantized: Float32Array;
+/** A channel's output region, and the format quantization it holds (key: the scheme as JSON), if any. */
+export interface ChannelOutput {
+  readonly channel: string;
+  readonly output: number;
+  key: string | null;
+  prepared: Prepared | null;
 }
 
-/** Entries per tensor, most recent last: one per scheme on screen. */
-export const FORMAT_MEMO_ENTRIES = 2;
+export interface FormatMemo {
+  /** How many output regions the cache has: channels beyond that take over the least recently used one's. */
+  readonly outputs: number;
+  /** The channels seen, most recently used last. */
+  readonly channels: ChannelOutput[];
+}
 
 /**
- * Above this many values nothing is kept: each entry costs 6 bytes a value (24 MiB at 2048 x 2048, two entries
- * 48 MiB), and at 4096 x 4096 that would be 192 MiB of a browser tab for faster view changes.
+ * Above this many values a cache has one output region (each more costs 6 bytes a value: 24 MiB at 2048 x 2048,
+ * 96 MiB at 4096 x 4096), shared by the channels, so only calls of one channel in a row reuse it.
  */
 export const FORMAT_MEMO_MAX_VALUES = 1 << 22;
 
-/** Whether `out` (a TensorCache's output buffers) is small enough to keep. */
-export function memoFits(out: { codes: Int16Array }): boolean {
-  return out.codes.length <= FORMAT_MEMO_MAX_VALUES;
+/** Output regions per cache at or below FORMAT_MEMO_MAX_VALUES: one per scheme on screen (A and B). */
+export const OUTPUTS_PER_CACHE = 2;
+
+/** Output regions for a tensor of `n` values. */
+export function outputsFor(n: number): number {
+  return n <= FORMAT_MEMO_MAX_VALUES ? OUTPUTS_PER_CACHE : 1;
+}
+
+export function createFormatMemo(outputs: number): FormatMemo {
+  return { outputs, channels: [] };
 }
 
 /**
- * The kept quantization for `key`: its codes and values copied back into `out`, and its Prepared (with
- * `reused` set), or null. (Its `levelsOf` makes a new array per call, FormatOutput's contract, so transferring a
- * view's levels to the page detaches nothing kept.)
+ * `channel`'s output region: its own, or for a channel not seen yet a free region, else the least recently used
+ * channel's (which forgets what it held). The caller selects `output` in the cache.
  */
-export function recallFormat(
-  memo: FormatMemoEntry[],
-  key: string,
-  out: { codes: Int16Array; dequantized: Float32Array },
-): Prepared | null {
-  const at = memo.findIndex((e) => e.key === key);
-  if (at < 0) return null;
-  const entry = memo[at];
-  memo.splice(at, 1);
-  memo.push(entry);
-  out.codes.set(entry.codes);
-  out.dequantized.set(entry.dequantized);
-  return { ...entry.prepared, threads: 1, reused: true };
+export function claimOutput(memo: FormatMemo, channel: string): ChannelOutput {
+  const { channels } = memo;
+  const at = channels.findIndex((c) => c.channel === channel);
+  let claimed: ChannelOutput;
+  if (at >= 0) {
+    claimed = channels.splice(at, 1)[0];
+  } else {
+    const taken = new Set(channels.map((c) => c.output));
+    let output = 0;
+    while (taken.has(output)) output++;
+    if (output >= memo.outputs) output = (channels.shift() as ChannelOutput).output;
+    claimed = { channel, output, key: null, prepared: null };
+  }
+  channels.push(claimed);
+  return claimed;
+}
+
+/** The kept quantization for `key` in `claimed`'s region (marked reused, on one thread), or null. */
+export function recallFormat(claimed: ChannelOutput, key: string): Prepared | null {
+  return claimed.key === key && claimed.prepared ? { ...claimed.prepared, threads: 1, reused: true } : null;
 }
 
 /**
- * Keeps `prepared` and copies of `out` under `key`, in place of the least recently used entry when full. The
- * evicted entry's arrays are reused: a fresh 6 MB pair would cost more in page faults (PERFORMANCE.md) than
- * the copy itself.
+ * Records that `claimed`'s region now holds `key`'s quantization (null key: something not kept, e.g. an integer
+ * scheme, which overwrote it).
  */
-export function rememberFormat(
-  memo: FormatMemoEntry[],
-  key: string,
-  prepared: Prepared,
-  out: { codes: Int16Array; dequantized: Float32Array },
-): void {
-  const n = out.codes.length;
-  const at = memo.findIndex((e) => e.key === key);
-  let entry: FormatMemoEntry | undefined = at >= 0 ? memo.splice(at, 1)[0] : undefined;
-  if (!entry && memo.length >= FORMAT_MEMO_ENTRIES) entry = memo.shift();
-  const codes = entry && entry.codes.length === n ? entry.codes : new Int16Array(n);
-  const dequantized = entry && entry.dequantized.length === n ? entry.dequantized : new Float32Array(n);
-  codes.set(out.codes);
-  dequantized.set(out.dequantized);
-  memo.push({ key, prepared: { ...prepared, reused: false }, codes, dequantized });
+export function rememberFormat(claimed: ChannelOutput, key: string | null, prepared: Prepared | null): void {
+  claimed.key = key;
+  claimed.prepared = key === null ? null : prepared;
 }
 
 /**
- * Forgets every kept quantization, keeping the arrays for the next ones (for the benchmark, which times full
- * recomputes of one scheme on one tensor: without this, every call after the first would be a kept one).
+ * Forgets every kept quantization (the regions stay): for the benchmark, which times full recomputes of one scheme
+ * on one tensor (without this, every call after the first would measure the kept one).
  */
-export function forgetFormats(memo: FormatMemoEntry[] | null): void {
-  for (const entry of memo ?? []) entry.key = '';
+export function forgetFormats(memo: FormatMemo | null): void {
+  for (const c of memo?.channels ?? []) rememberFormat(c, null, null);
 }

@@ -5,6 +5,7 @@
  */
 
 import { prepareFormat } from './formatBridge';
+import { rememberFormat } from './formatMemo';
 import { ACC, type PassContext, runSegment } from './fusedPass';
 import { groupMinMaxInto } from './groupStats';
 import { groupCount, groupExtent, groupsPerRow } from './groups';
@@ -15,7 +16,13 @@ import { createRng } from './random';
 import { roundHalfAway, roundHalfEven, roundingCode } from './rounding';
 import type { Granularity, IntegerScheme, Scheme } from './scheme';
 import { createTensor, type Tensor2D } from './tensor';
-import { createTensorCache, kernelFor, originalHistogram, type TensorCache } from './tensorCache';
+import {
+  createTensorCache,
+  kernelFor,
+  originalHistogram,
+  type TensorCache,
+  useOutputOf,
+} from './tensorCache';
 import { validateScheme, validateView } from './validate';
 import type { ClipReport, Heatmap, Metrics, QuantView, ViewParams } from './view';
 import { groupMinMaxWasm, runPassWasm } from './wasmPass';
@@ -51,8 +58,11 @@ export interface Prepared {
   reused: boolean;
 }
 
-/** Optional clipping searches (KL, OCTAV) supplied by clipSearch/. */
-export type SearchOptions = Omit<ParamOptions, 'reportGroup'>;
+/**
+ * Optional clipping searches (KL, OCTAV) supplied by clipSearch/, and `channel`: the scheme panel asking ('a',
+ * 'b'), whose own output region keeps its format's quantization for view changes (formatMemo.ts).
+ */
+export type SearchOptions = Omit<ParamOptions, 'reportGroup'> & { channel?: string };
 
 /**
  * Quantizes `tensor` with `scheme` and measures it for display. `cache` (from createTensorCache) carries the
@@ -130,10 +140,12 @@ function runQuantization(
   const view = validateView(viewInput);
   const { rows, cols } = tensor;
   const { summary } = cache;
-  const prepared =
-    scheme.kind === 'integer'
-      ? prepareInteger(tensor, scheme, cache, { ...options, reportGroup: view.group })
-      : prepareFormat(tensor, scheme, cache);
+  const output = useOutputOf(cache, tensor, options.channel ?? '');
+  let prepared: Prepared;
+  if (scheme.kind === 'integer') {
+    if (output) rememberFormat(output, null, null); // the fused pass overwrites the region
+    prepared = prepareInteger(tensor, scheme, cache, { ...options, reportGroup: view.group });
+  } else prepared = prepareFormat(tensor, scheme, cache, output);
 
   // Histogram edges: the zoom range, or the union of the data and the dequantized values, so no bar is dropped.
   const hasData = summary.count > 0;

@@ -4,13 +4,20 @@
  * the large arrays: on this VM a fresh 64 MiB array costs ~190 ms in page faults, PERFORMANCE.md).
  */
 
-import type { FormatMemoEntry } from './formatMemo';
+import {
+  type ChannelOutput,
+  claimOutput,
+  createFormatMemo,
+  type FormatMemo,
+  outputsFor,
+  rememberFormat,
+} from './formatMemo';
 import { type SortedGroups, sortGroups } from './formats/radixSort';
 import { summarizeWithSquares } from './generators';
 import type { TensorSummary } from './generators.types';
 import { type Binner, histogramInto } from './histogram';
 import type { Tensor2D } from './tensor';
-import { createKernelBuffers, type KernelBuffers } from './wasm/fusedKernel';
+import { createKernelBuffers, type KernelBuffers, selectOutput } from './wasm/fusedKernel';
 
 export interface TensorCache {
   readonly tensor: Tensor2D;
@@ -22,9 +29,14 @@ export interface TensorCache {
    * where it cannot run (the JS pass then gives the same results).
    */
   readonly kernel: KernelBuffers | null;
-  /** Output buffers, length rows * cols, overwritten by every computeQuantView call. */
-  readonly codes: Int16Array;
-  readonly dequantized: Float32Array;
+  /**
+   * The selected output buffers, length rows * cols, written by every computeQuantView call (`useOutputOf` selects
+   * its channel's).
+   */
+  codes: Int16Array;
+  dequantized: Float32Array;
+  /** Every output region: one per scheme panel up to formatMemo.ts `outputsFor`, the kernel's where it runs. */
+  readonly outputs: ReadonlyArray<{ readonly codes: Int16Array; readonly dequantized: Float32Array }>;
   /** Scratch counts of codes (65,536 entries cover every 16-bit pattern). */
   readonly codeCounts: Uint32Array;
   readonly originalHistograms: Map<string, { counts: Uint32Array; outside: number }>;
@@ -35,10 +47,10 @@ export interface TensorCache {
    */
   readonly sortedGroups: { tensor?: SortedGroups; row?: SortedGroups };
   /**
-   * The last formats' quantizations of this tensor, for view-only changes (formatMemo.ts); null where nothing is
-   * kept (a cache used once per scheme, as by `quantize` and the sweep).
+   * Which scheme each channel's output holds, for view-only changes (formatMemo.ts); null where nothing is kept (a
+   * cache used once per scheme, as by `quantize` and the sweep).
    */
-  readonly formatMemo: FormatMemoEntry[] | null;
+  readonly formatMemo: FormatMemo | null;
 }
 
 const HISTOGRAMS_KEPT = 8;
@@ -51,7 +63,7 @@ const KERNEL_MIN_VALUES = 1 << 14;
 
 /**
  * `wasm`: true / false forces the kernel on (where it can run) or off; by default it serves larger tensors.
- * `keepFormats`: false where each scheme runs once (keeping it would only cost a copy).
+ * `keepFormats`: false where each scheme runs once (a second output region would be memory for nothing).
  */
 export function createTensorCache(
   tensor: Tensor2D,
@@ -60,19 +72,49 @@ export function createTensorCache(
   const n = tensor.rows * tensor.cols;
   const { summary, sumSquares } = summarizeWithSquares(tensor);
   const useKernel = options.wasm ?? n >= KERNEL_MIN_VALUES;
-  const kernel = useKernel ? createKernelBuffers(tensor.data) : null;
+  const keeps = options.keepFormats !== false;
+  const outputCount = keeps ? outputsFor(n) : 1;
+  const kernel = useKernel ? createKernelBuffers(tensor.data, outputCount) : null;
+  const outputs = kernel
+    ? kernel.outputs
+    : Array.from({ length: outputCount }, () => ({
+        codes: new Int16Array(n),
+        dequantized: new Float32Array(n),
+      }));
   return {
     tensor,
     summary,
     sumSquares,
     kernel,
-    codes: kernel ? kernel.codes : new Int16Array(n),
-    dequantized: kernel ? kernel.dequantized : new Float32Array(n),
+    codes: outputs[0].codes,
+    dequantized: outputs[0].dequantized,
+    outputs,
     codeCounts: new Uint32Array(65536),
     originalHistograms: new Map(),
     sortedGroups: {},
-    formatMemo: options.keepFormats === false ? null : [],
+    formatMemo: keeps ? createFormatMemo(outputCount) : null,
   };
+}
+
+/**
+ * Selects `channel`'s output region for a call on `tensor` and returns what it holds (formatMemo.ts), or null
+ * where nothing is kept: a one-off cache, or a tensor other than the cache's (its results then replace whatever
+ * the selected region held).
+ */
+export function useOutputOf(cache: TensorCache, tensor: Tensor2D, channel: string): ChannelOutput | null {
+  const memo = cache.formatMemo;
+  if (memo === null) return null;
+  if (tensor.data !== cache.tensor.data) {
+    const selected = cache.outputs.findIndex((o) => o.codes === cache.codes);
+    for (const c of memo.channels) if (c.output === selected) rememberFormat(c, null, null);
+    return null;
+  }
+  const claimed = claimOutput(memo, channel);
+  const out = cache.outputs[claimed.output];
+  cache.codes = out.codes;
+  cache.dequantized = out.dequantized;
+  if (cache.kernel) selectOutput(cache.kernel, claimed.output);
+  return claimed;
 }
 
 /**

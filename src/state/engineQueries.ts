@@ -43,7 +43,8 @@ export function createEngineQueries(client: EngineClient) {
     quantView: (datasetId: string, scheme: Scheme, view: ViewParams, channel: Channel) =>
       queryOptions({
         queryKey: ['quantView', datasetId, scheme, view] as const,
-        queryFn: ({ signal }) => client.call('quantize', [datasetId, scheme, view], { signal, channel }),
+        queryFn: ({ signal }) =>
+          client.call('quantize', [datasetId, scheme, view, channel], { signal, channel }),
         ...ENGINE_RESULT,
         gcTime: 5 * 60_000,
       }),

@@ -51,9 +51,13 @@ export function createGenerateHandlers(store: EngineStore): Pick<Handlers, 'gene
 /** `quantize`: validates the untrusted scheme and view, then one engine pass over the resident tensor. */
 export function createQuantizeHandlers(store: EngineStore): Pick<Handlers, 'quantize'> {
   return {
-    quantize(datasetId, scheme, view) {
+    quantize(datasetId, scheme, view, panel) {
       const dataset = store.get(datasetId);
-      return computeQuantView(dataset.tensor, validateScheme(scheme), validateView(view), dataset.cache);
+      // untrusted: any other value is no panel (its calls share one output, and keep less)
+      const channel = panel === 'a' || panel === 'b' ? panel : '';
+      return computeQuantView(dataset.tensor, validateScheme(scheme), validateView(view), dataset.cache, {
+        channel,
+      });
     },
   };
 }

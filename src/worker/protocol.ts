@@ -42,8 +42,11 @@ export interface DatasetSummary {
 export interface EngineApi {
   /** Generates a seeded tensor and keeps it resident in the worker. */
   generate(params: GeneratorParams): DatasetSummary;
-  /** Quantizes a resident dataset; returns only what the charts and the table draw. */
-  quantize(datasetId: string, scheme: Scheme, view: ViewParams): QuantView;
+  /**
+   * Quantizes a resident dataset; returns only what the charts and the table draw. `panel` ('a' / 'b'): the
+   * scheme panel asking, whose own output keeps a format's quantization for view changes (core/formatMemo.ts).
+   */
+  quantize(datasetId: string, scheme: Scheme, view: ViewParams, panel?: string): QuantView;
   /** Test hook: makes the worker fail with an uncaught error, as a crash would. Returns before failing. */
   simulateCrash(): null;
   /** Error vs bits per weight of every format on a resident dataset (issue #5); reports progress, cancellable. */

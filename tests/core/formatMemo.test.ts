@@ -1,8 +1,9 @@
 /**
  * A format's quantization kept for view-only changes (src/core/formatMemo.ts): a view change on the same scheme
- * reuses the codes and values, and what it draws is exactly what a fresh computation gives; schemes A and B
- * alternating keep both; a third scheme evicts the least recently used; the kept levels survive the transfer of
- * a view to the page; integer schemes, other tensors and caches made for one-off use keep nothing.
+ * reuses the codes and values in its channel's output region, and what it draws is exactly what a fresh
+ * computation gives; channels A and B alternating keep both, and a new scheme on one leaves the other's; a third
+ * channel takes the least recently used one's region; the kept levels survive the transfer of a view to the page;
+ * integer schemes, other tensors and caches made for one-off use keep nothing and replace what they overwrite.
  */
 import { describe, expect, it } from 'vitest';
 import {
@@ -16,7 +17,13 @@ import {
   type Scheme,
   type ViewParams,
 } from '../../src/core';
-import { FORMAT_MEMO_ENTRIES, FORMAT_MEMO_MAX_VALUES, memoFits } from '../../src/core/formatMemo';
+import {
+  claimOutput,
+  createFormatMemo,
+  FORMAT_MEMO_MAX_VALUES,
+  OUTPUTS_PER_CACHE,
+  outputsFor,
+} from '../../src/core/formatMemo';
 
 const t = generateTensor({ ...DEFAULT_GENERATOR, rows: 256, cols: 256, seed: 7 });
 const formats = defaultSweepSchemes().filter((s) => s.kind !== 'integer');
@@ -54,35 +61,63 @@ describe('a format kept across view changes', () => {
     }
   });
 
-  it('A and B alternating on one tensor both stay kept; a third scheme evicts the least recently used', () => {
-    expect(FORMAT_MEMO_ENTRIES).toBe(2);
+  it('channels A and B alternating both stay kept; a new scheme on B leaves A its own; a third channel takes the least recently used region', () => {
+    expect(OUTPUTS_PER_CACHE).toBe(2);
     const cache = createTensorCache(t);
+    const on = (channel: string, scheme: Scheme, view: ViewParams) =>
+      computeQuantView(t, scheme, view, cache, { channel });
     const views = [DEFAULT_VIEW, zoomed, { ...DEFAULT_VIEW, bins: 80, group: 100 }];
-    computeQuantView(t, Q4K, DEFAULT_VIEW, cache);
-    computeQuantView(t, FP8, DEFAULT_VIEW, cache);
+    on('a', Q4K, DEFAULT_VIEW);
+    on('b', FP8, DEFAULT_VIEW);
     for (const view of views) {
-      for (const scheme of [Q4K, FP8]) {
-        const v = computeQuantView(t, scheme, view, cache);
+      for (const [channel, scheme] of [
+        ['a', Q4K],
+        ['b', FP8],
+      ] as const) {
+        const v = on(channel, scheme, view);
         expect(v.quantizerReused).toBe(true);
         expect(drawn(v)).toEqual(drawn(fresh(scheme, view)));
       }
     }
-    // FP8 was used last, so MXFP4 evicts Q4_K
-    expect(computeQuantView(t, MXFP4, zoomed, cache).quantizerReused).toBe(false);
-    expect(computeQuantView(t, FP8, DEFAULT_VIEW, cache).quantizerReused).toBe(true);
-    const q4k = computeQuantView(t, Q4K, zoomed, cache);
-    expect(q4k.quantizerReused).toBe(false);
-    expect(drawn(q4k)).toEqual(drawn(fresh(Q4K, zoomed)));
+    // B drags through schemes: A's region is untouched
+    expect(on('b', MXFP4, zoomed).quantizerReused).toBe(false);
+    expect(on('b', NF4, zoomed).quantizerReused).toBe(false);
+    const a = on('a', Q4K, DEFAULT_VIEW);
+    expect(a.quantizerReused).toBe(true);
+    expect(drawn(a)).toEqual(drawn(fresh(Q4K, DEFAULT_VIEW)));
+    // B was used less recently than A: channel C takes B's region, so B quantizes again
+    expect(on('c', MXFP4, DEFAULT_VIEW).quantizerReused).toBe(false);
+    expect(on('a', Q4K, zoomed).quantizerReused).toBe(true);
+    const b = on('b', NF4, zoomed);
+    expect(b.quantizerReused).toBe(false);
+    expect(drawn(b)).toEqual(drawn(fresh(NF4, zoomed)));
   });
 
-  it('a scheme differing in one parameter is quantized again', () => {
+  it('one region (a tensor above FORMAT_MEMO_MAX_VALUES): each channel takes it over from the other', () => {
+    expect(outputsFor(FORMAT_MEMO_MAX_VALUES)).toBe(2);
+    expect(outputsFor(FORMAT_MEMO_MAX_VALUES + 1)).toBe(1);
+    const memo = createFormatMemo(1);
+    const a = claimOutput(memo, 'a');
+    a.key = 'kept';
+    const b = claimOutput(memo, 'b');
+    expect(b.output).toBe(a.output);
+    expect(b.key).toBeNull();
+    const again = claimOutput(memo, 'a');
+    expect(again.key).toBeNull();
+    expect(memo.channels.map((c) => c.channel)).toEqual(['a']);
+  });
+
+  it('a scheme differing in one parameter is quantized again, and replaces the kept one in its channel', () => {
     const cache = createTensorCache(t);
     const nf4 = (doubleQuant: boolean): Scheme => ({ kind: 'block', format: 'nf4', doubleQuant });
     computeQuantView(t, nf4(false), DEFAULT_VIEW, cache);
     const other = computeQuantView(t, nf4(true), DEFAULT_VIEW, cache);
     expect(other.quantizerReused).toBe(false);
     expect(drawn(other)).toEqual(drawn(fresh(nf4(true), DEFAULT_VIEW)));
-    expect(computeQuantView(t, nf4(false), zoomed, cache).quantizerReused).toBe(true);
+    // the channel's region now holds the double-quantized one: going back quantizes again
+    const back = computeQuantView(t, nf4(false), zoomed, cache);
+    expect(back.quantizerReused).toBe(false);
+    expect(drawn(back)).toEqual(drawn(fresh(nf4(false), zoomed)));
   });
 
   it('the levels of a reused view are its own: transferring a view to the page does not detach the kept ones', () => {
@@ -100,15 +135,20 @@ describe('a format kept across view changes', () => {
     }
   });
 
-  it('integer schemes are never reused (they quantize inside the measuring pass)', () => {
+  it('integer schemes are never reused, and replace the format their channel held', () => {
     const cache = createTensorCache(t);
     const int4 = defaultSweepSchemes().find((s) => s.kind === 'integer');
     if (!int4) throw new Error('the sweep has no integer scheme');
     computeQuantView(t, int4, DEFAULT_VIEW, cache);
     expect(computeQuantView(t, int4, zoomed, cache).quantizerReused).toBe(false);
+    computeQuantView(t, NF4, DEFAULT_VIEW, cache, { channel: 'a' });
+    computeQuantView(t, int4, DEFAULT_VIEW, cache, { channel: 'a' });
+    const nf4 = computeQuantView(t, NF4, zoomed, cache, { channel: 'a' });
+    expect(nf4.quantizerReused).toBe(false);
+    expect(drawn(nf4)).toEqual(drawn(fresh(NF4, zoomed)));
   });
 
-  it('another tensor on the cache, or a cache made for one-off use, keeps nothing', () => {
+  it('another tensor on the cache keeps nothing and replaces what the selected region held; a one-off cache keeps nothing', () => {
     const cache = createTensorCache(t);
     computeQuantView(t, NF4, DEFAULT_VIEW, cache);
     const copy = { ...t, data: t.data.slice() };
@@ -117,14 +157,13 @@ describe('a format kept across view changes', () => {
     expect(other.quantizerReused).toBe(false);
     // (a cache of another tensor runs the JS pass, whose sums may differ from the kernel's in the last place)
     expect(drawn(other)).toEqual(drawn(computeQuantView(copy, NF4, DEFAULT_VIEW, createTensorCache(t))));
+    const back = computeQuantView(t, NF4, zoomed, cache);
+    expect(back.quantizerReused).toBe(false);
+    expect(drawn(back)).toEqual(drawn(fresh(NF4, zoomed)));
     const oneOff = createTensorCache(t, { keepFormats: false });
+    expect(oneOff.formatMemo).toBeNull();
+    expect(oneOff.outputs.length).toBe(1);
     computeQuantView(t, NF4, DEFAULT_VIEW, oneOff);
     expect(computeQuantView(t, NF4, zoomed, oneOff).quantizerReused).toBe(false);
-    expect(oneOff.formatMemo).toBeNull();
-  });
-
-  it('tensors above FORMAT_MEMO_MAX_VALUES are not kept', () => {
-    expect(memoFits({ codes: new Int16Array(FORMAT_MEMO_MAX_VALUES) })).toBe(true);
-    expect(memoFits({ codes: new Int16Array(FORMAT_MEMO_MAX_VALUES + 1) })).toBe(false);
   });
 });

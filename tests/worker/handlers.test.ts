@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_GENERATOR } from '../../src/core/generators.types';
-import { DEFAULT_SCHEME_A } from '../../src/core/scheme';
+import { DEFAULT_SCHEME_A, type Scheme } from '../../src/core/scheme';
 import { DEFAULT_VIEW } from '../../src/core/view';
 import { createHandlers } from '../../src/worker/handlers';
 import { collectTransferables } from '../../src/worker/serve';
@@ -51,5 +51,24 @@ describe('createHandlers on the real engine', () => {
       name: 'EngineError',
       field: 'bits',
     });
+  });
+
+  it('each panel keeps its format for view changes; a panel value that is not a or b shares one output', async () => {
+    const h = createHandlers();
+    const { id } = await h.generate({ ...DEFAULT_GENERATOR, rows: 64, cols: 256 });
+    const q4k: Scheme = { kind: 'block', format: 'q4_k' };
+    const nf4: Scheme = { kind: 'block', format: 'nf4' };
+    const zoomed = { ...DEFAULT_VIEW, bins: 40 };
+    await h.quantize(id, q4k, DEFAULT_VIEW, 'a');
+    await h.quantize(id, nf4, DEFAULT_VIEW, 'b');
+    expect((await h.quantize(id, q4k, zoomed, 'a')).quantizerReused).toBe(true);
+    expect((await h.quantize(id, nf4, zoomed, 'b')).quantizerReused).toBe(true);
+    // hostile or missing panels: one shared output, so two formats alternating there never reuse
+    const hostile = [{}, '__proto__', 'c', undefined] as unknown as string[];
+    for (const panel of hostile) {
+      expect((await h.quantize(id, q4k, DEFAULT_VIEW, panel)).quantizerReused).toBe(false);
+      expect((await h.quantize(id, nf4, DEFAULT_VIEW, panel)).quantizerReused).toBe(false);
+    }
+    expect((await h.quantize(id, nf4, zoomed, '__proto__')).quantizerReused).toBe(true);
   });
 });

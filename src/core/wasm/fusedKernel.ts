@@ -141,8 +141,11 @@ export interface KernelBuffers {
   /** The memory itself (the k-quant kernel is instantiated on it too: `kquantRows`). */
   readonly memory: WasmMemory;
   readonly x: Float32Array;
-  readonly codes: Int16Array;
-  readonly dequantized: Float32Array;
+  /** The selected output (`selectOutput`): where the kernels write codes and dequantized values, and read them. */
+  codes: Int16Array;
+  dequantized: Float32Array;
+  /** Every output region of this memory (one, or one per scheme kept: formatMemo.ts), with its byte offsets. */
+  readonly outputs: ReadonlyArray<KernelOutput>;
   /** Four sub-arrays of code counts, `levels` apart (lane k of every vector counts into sub-array k). */
   readonly counts: Uint32Array;
   /** Four sub-arrays of MAX_BINS + 1 error-bin counts; slot `bins` of each counts errors outside the edges. */
@@ -190,6 +193,23 @@ export interface KernelBuffers {
   readonly errStride: number;
 }
 
+/** One output region of a kernel memory: codes (int16) and dequantized values (float32), and their offsets. */
+export interface KernelOutput {
+  readonly codes: Int16Array;
+  readonly dequantized: Float32Array;
+  readonly codesAt: number;
+  readonly deqAt: number;
+}
+
+/** Makes output `k` the one every kernel call writes and reads (`ptr.codes`, `ptr.deq`, `codes`, `dequantized`). */
+export function selectOutput(buffers: KernelBuffers, k: number): void {
+  const out = buffers.outputs[k];
+  buffers.ptr.codes = out.codesAt;
+  buffers.ptr.deq = out.deqAt;
+  buffers.codes = out.codes;
+  buffers.dequantized = out.dequantized;
+}
+
 let compiled: object | null | undefined;
 
 /** The compiled module, or null where WebAssembly SIMD is not available (compiled once per thread). */
@@ -204,10 +224,11 @@ export function kernelAvailable(): boolean {
 }
 
 /**
- * Buffers for a tensor of `n` values, holding a copy of `values`; null when the kernel cannot run here or the
- * memory cannot be allocated (the caller falls back to the JS pass).
+ * Buffers for a tensor of `n` values, holding a copy of `values`, with `outputs` output regions (the first
+ * selected); null when the kernel cannot run here or the memory cannot be allocated (the caller falls back to the
+ * JS pass).
  */
-export function createKernelBuffers(values: Float32Array): KernelBuffers | null {
+export function createKernelBuffers(values: Float32Array, outputs = 1): KernelBuffers | null {
   const module = kernelModule();
   const wasm = wasmApi();
   if (!module || !wasm) return null;
@@ -239,8 +260,10 @@ export function createKernelBuffers(values: Float32Array): KernelBuffers | null 
     return at;
   };
   ptr.x = take(4 * n);
-  ptr.deq = take(4 * n);
-  ptr.codes = take(2 * n);
+  const regions: { deqAt: number; codesAt: number }[] = [];
+  for (let k = 0; k < outputs; k++) regions.push({ deqAt: take(4 * n), codesAt: take(2 * n) });
+  ptr.deq = regions[0].deqAt;
+  ptr.codes = regions[0].codesAt;
   ptr.counts = take(4 * 4 * MAX_LEVELS);
   const errStride = MAX_BINS + 1;
   ptr.errHist = take(4 * 4 * errStride);
@@ -264,12 +287,19 @@ export function createKernelBuffers(values: Float32Array): KernelBuffers | null 
     const buffer = memory.buffer;
     const x = new Float32Array(buffer, ptr.x, n);
     x.set(values);
+    const outs = regions.map(({ deqAt, codesAt }) => ({
+      codes: new Int16Array(buffer, codesAt, n),
+      dequantized: new Float32Array(buffer, deqAt, n),
+      codesAt,
+      deqAt,
+    }));
     return {
       kernel: instance.exports as KernelExports,
       memory,
       x,
-      codes: new Int16Array(buffer, ptr.codes, n),
-      dequantized: new Float32Array(buffer, ptr.deq, n),
+      codes: outs[0].codes,
+      dequantized: outs[0].dequantized,
+      outputs: outs,
       counts: new Uint32Array(buffer, ptr.counts, 4 * MAX_LEVELS),
       errHist: new Uint32Array(buffer, ptr.errHist, 4 * errStride),
       deqEdges: new Float64Array(buffer, ptr.deqEdges, errStride),
