@@ -4,6 +4,7 @@
  */
 import { memo } from 'react';
 import type { Scheme } from '../core/scheme';
+import type { Reuse } from '../core/view';
 import { useAppStore } from '../state/appStore';
 import type { Channel } from '../state/schemesSlice';
 import { type QuantResultState, useDelayedFlag } from '../state/useEngineResults';
@@ -16,6 +17,13 @@ import { SchemeControls } from './SchemeControls';
 import { describeScheme } from './schemeMethods';
 
 /** Memoised: re-renders only when its own result, dataset or shared scales change. */
+/** The timing tooltip's note on what a call took from the panel's last one (QuantView.reused). */
+const REUSE_NOTE: Record<Reuse, string> = {
+  none: '',
+  quantization: '; codes and values kept from the last run of this scheme: only the measuring ran',
+  measuring: '; only the group shown changed: everything else is the last run of this scheme',
+};
+
 export const SchemePanel = memo(function SchemePanel({
   channel,
   result,
@@ -57,14 +65,10 @@ export const SchemePanel = memo(function SchemePanel({
               className="text-[11px] tabular-nums text-slate-500 dark:text-slate-400"
               title={`time the engine took in the worker (${
                 view.pass === 'wasm-simd' ? 'WebAssembly SIMD kernel' : 'plain TypeScript loops'
-              }${view.threads > 1 ? `; the search split over ${view.threads} threads` : ''}${
-                view.quantizerReused
-                  ? '; codes and values kept from the last run of this scheme: only the measuring ran'
-                  : ''
-              })`}
+              }${view.threads > 1 ? `; the search split over ${view.threads} threads` : ''}${REUSE_NOTE[view.reused]})`}
               data-pass={view.pass}
               data-threads={view.threads}
-              data-reused={view.quantizerReused ? 'true' : 'false'}
+              data-reused={view.reused}
             >
               {view.elapsedMs.toFixed(1)} ms{view.threads > 1 ? ` · ${view.threads} threads` : ''}
             </span>

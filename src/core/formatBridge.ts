@@ -2,7 +2,7 @@
  * Adapts the non-integer formats (float, block, k-means, binary/ternary: src/core/formats/) to the fused
  * pass: they write codes and dequantized values themselves; the pass then only measures.
  */
-import { type ChannelOutput, recallFormat, rememberFormat } from './formatMemo';
+import { type ChannelOutput, forgetOutput, recallFormat, rememberFormat } from './formatMemo';
 import { quantizeFormatInto } from './formats';
 import type { Prepared } from './quantView';
 import type { Scheme } from './scheme';
@@ -25,6 +25,7 @@ export function prepareFormat(
   const key = JSON.stringify(scheme);
   const kept = output ? recallFormat(output, key) : null;
   if (kept) return kept;
+  if (output) forgetOutput(output); // overwritten from here on, whether or not this call completes
   const kernel = kernelFor(cache, t);
   const out = quantizeFormatInto(t, scheme, {
     codes: cache.codes,
@@ -63,7 +64,7 @@ export function prepareFormat(
     clipReport: null,
     valueOfCode: out.valueOfCode ?? null,
     threads: out.threads ?? 1,
-    reused: false,
+    reused: 'none',
   };
   if (output) rememberFormat(output, key, prepared);
   return prepared;

@@ -13,13 +13,25 @@
  * is nothing separate to skip.
  */
 import type { Prepared } from './quantView';
+import type { QuantView } from './view';
 
-/** A channel's output region, and the format quantization it holds (key: the scheme as JSON), if any. */
+/**
+ * A channel's output region, the format quantization it holds (key: the scheme as JSON), if any, and the last view
+ * measured from it (key: scheme and view but the group), for a change of the group shown alone.
+ */
 export interface ChannelOutput {
   readonly channel: string;
   readonly output: number;
   key: string | null;
   prepared: Prepared | null;
+  measured: MeasuredView | null;
+}
+
+/** A view kept whole (its own copies of the arrays: the one sent to the page is transferred), with its Prepared. */
+export interface MeasuredView {
+  key: string;
+  prepared: Prepared;
+  view: QuantView;
 }
 
 export interface FormatMemo {
@@ -62,7 +74,7 @@ export function claimOutput(memo: FormatMemo, channel: string): ChannelOutput {
     let output = 0;
     while (taken.has(output)) output++;
     if (output >= memo.outputs) output = (channels.shift() as ChannelOutput).output;
-    claimed = { channel, output, key: null, prepared: null };
+    claimed = { channel, output, key: null, prepared: null, measured: null };
   }
   channels.push(claimed);
   return claimed;
@@ -70,7 +82,9 @@ export function claimOutput(memo: FormatMemo, channel: string): ChannelOutput {
 
 /** The kept quantization for `key` in `claimed`'s region (marked reused, on one thread), or null. */
 export function recallFormat(claimed: ChannelOutput, key: string): Prepared | null {
-  return claimed.key === key && claimed.prepared ? { ...claimed.prepared, threads: 1, reused: true } : null;
+  return claimed.key === key && claimed.prepared
+    ? { ...claimed.prepared, threads: 1, reused: 'quantization' }
+    : null;
 }
 
 /**
@@ -82,10 +96,28 @@ export function rememberFormat(claimed: ChannelOutput, key: string | null, prepa
   claimed.prepared = key === null ? null : prepared;
 }
 
+/** Forgets what `claimed`'s region holds and the view measured from it (something else was written there). */
+export function forgetOutput(claimed: ChannelOutput): void {
+  rememberFormat(claimed, null, null);
+  claimed.measured = null;
+}
+
 /**
- * Forgets every kept quantization (the regions stay): for the benchmark, which times full recomputes of one scheme
- * on one tensor (without this, every call after the first would measure the kept one).
+ * Forgets every kept quantization and view (the regions stay): for the benchmark, which times full recomputes of
+ * one scheme on one tensor (without this, every call after the first would measure the kept one).
  */
 export function forgetFormats(memo: FormatMemo | null): void {
-  for (const c of memo?.channels ?? []) rememberFormat(c, null, null);
+  for (const c of memo?.channels ?? []) forgetOutput(c);
+}
+
+/** A deep copy of a view: plain objects and arrays copied, typed arrays sliced (so they own their buffers). */
+export function copyView<T>(value: T): T {
+  if (ArrayBuffer.isView(value)) return (value as unknown as { slice(): T }).slice();
+  if (Array.isArray(value)) return value.map(copyView) as T;
+  if (value !== null && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) out[k] = copyView(v);
+    return out as T;
+  }
+  return value;
 }

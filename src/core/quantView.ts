@@ -5,7 +5,7 @@
  */
 
 import { prepareFormat } from './formatBridge';
-import { rememberFormat } from './formatMemo';
+import { copyView, forgetOutput } from './formatMemo';
 import { ACC, type PassContext, runSegment } from './fusedPass';
 import { groupMinMaxInto } from './groupStats';
 import { groupCount, groupExtent, groupsPerRow } from './groups';
@@ -20,11 +20,11 @@ import {
   createTensorCache,
   kernelFor,
   originalHistogram,
+  selectOutputOf,
   type TensorCache,
-  useOutputOf,
 } from './tensorCache';
 import { validateScheme, validateView } from './validate';
-import type { ClipReport, Heatmap, Metrics, QuantView, ViewParams } from './view';
+import type { ClipReport, GroupInfo, Heatmap, Metrics, QuantView, Reuse, ViewParams } from './view';
 import { groupMinMaxWasm, runPassWasm } from './wasmPass';
 
 const f = Math.fround;
@@ -54,8 +54,8 @@ export interface Prepared {
   valueOfCode: ((group: number, pattern: number) => number) | null;
   /** FormatOutput.threads (1 for integer schemes). */
   threads: number;
-  /** A format's codes and values kept from an earlier call with the same scheme (formatMemo.ts): not quantized. */
-  reused: boolean;
+  /** 'quantization': a format's codes and values kept from an earlier call with the same scheme (formatMemo.ts). */
+  reused: Reuse;
 }
 
 /**
@@ -140,10 +140,24 @@ function runQuantization(
   const view = validateView(viewInput);
   const { rows, cols } = tensor;
   const { summary } = cache;
-  const output = useOutputOf(cache, tensor, options.channel ?? '');
+  const output = selectOutputOf(cache, tensor, options.channel ?? '');
+  // Only the group shown changed: everything measured is the last call's (the clipping report, if any, is the
+  // group's own search result, so that case is computed again).
+  const measuredKey = output ? JSON.stringify([scheme, { ...view, group: 0 }]) : '';
+  const measured = output?.measured;
+  if (measured && measured.key === measuredKey && measured.prepared.clipReport === null) {
+    const { prepared } = measured;
+    const again: QuantView = copyView(measured.view);
+    again.group = groupInfoOf(prepared, rows, cols, view.group);
+    again.levels = prepared.levelsOf(again.group.index);
+    again.elapsedMs = now() - started;
+    again.threads = 1;
+    again.reused = 'measuring';
+    return { view: again, prepared };
+  }
   let prepared: Prepared;
   if (scheme.kind === 'integer') {
-    if (output) rememberFormat(output, null, null); // the fused pass overwrites the region
+    if (output) forgetOutput(output); // the fused pass overwrites the region
     prepared = prepareInteger(tensor, scheme, cache, { ...options, reportGroup: view.group });
   } else prepared = prepareFormat(tensor, scheme, cache, output);
 
@@ -240,8 +254,8 @@ function runQuantization(
     prepared,
     levelsUsed,
   );
-  const group = Math.min(view.group, prepared.groups - 1);
-  const extent = groupExtent(prepared.granularity, rows, cols, group);
+  const groupInfo = groupInfoOf(prepared, rows, cols, view.group);
+  const group = groupInfo.index;
   let clipLo = Number.POSITIVE_INFINITY;
   let clipHi = Number.NEGATIVE_INFINITY;
   for (let g = 0; g < prepared.groups; g++) {
@@ -275,14 +289,7 @@ function runQuantization(
     },
     errorHistogram: { edges: errEdges, counts: ctx.errHist, outside: ctx.acc[ACC.errOutside] },
     groupCount: prepared.groups,
-    group: {
-      index: group,
-      ...extent,
-      scale: prepared.step[group],
-      zeroPoint: prepared.zero[group],
-      lo: prepared.lo[group],
-      hi: prepared.hi[group],
-    },
+    group: groupInfo,
     levels: prepared.levelsOf(group),
     clip: { lo: clipLo, hi: clipHi },
     clipReport,
@@ -291,9 +298,23 @@ function runQuantization(
     elapsedMs: now() - started,
     pass: ranOnKernel ? 'wasm-simd' : 'js',
     threads: prepared.threads,
-    quantizerReused: prepared.reused,
+    reused: prepared.reused,
   };
+  if (output) output.measured = { key: measuredKey, prepared, view: copyView(result) };
   return { view: result, prepared };
+}
+
+/** The group `requested` clamped to the scheme's groups: where it lies and its parameters. */
+function groupInfoOf(prepared: Prepared, rows: number, cols: number, requested: number): GroupInfo {
+  const group = Math.min(requested, prepared.groups - 1);
+  return {
+    index: group,
+    ...groupExtent(prepared.granularity, rows, cols, group),
+    scale: prepared.step[group],
+    zeroPoint: prepared.zero[group],
+    lo: prepared.lo[group],
+    hi: prepared.hi[group],
+  };
 }
 
 /** Per-group code counting pays off when a group has at least as many values as levels (see PassContext.segCounts). */
@@ -411,7 +432,7 @@ function prepareInteger(
     codeRange: 0,
     valueOfCode: null,
     threads: 1,
-    reused: false,
+    reused: 'none',
   };
 }
 

@@ -9,8 +9,8 @@ import {
   claimOutput,
   createFormatMemo,
   type FormatMemo,
+  forgetOutput,
   outputsFor,
-  rememberFormat,
 } from './formatMemo';
 import { type SortedGroups, sortGroups } from './formats/radixSort';
 import { summarizeWithSquares } from './generators';
@@ -30,7 +30,7 @@ export interface TensorCache {
    */
   readonly kernel: KernelBuffers | null;
   /**
-   * The selected output buffers, length rows * cols, written by every computeQuantView call (`useOutputOf` selects
+   * The selected output buffers, length rows * cols, written by every computeQuantView call (`selectOutputOf` selects
    * its channel's).
    */
   codes: Int16Array;
@@ -101,12 +101,12 @@ export function createTensorCache(
  * where nothing is kept: a one-off cache, or a tensor other than the cache's (its results then replace whatever
  * the selected region held).
  */
-export function useOutputOf(cache: TensorCache, tensor: Tensor2D, channel: string): ChannelOutput | null {
+export function selectOutputOf(cache: TensorCache, tensor: Tensor2D, channel: string): ChannelOutput | null {
   const memo = cache.formatMemo;
   if (memo === null) return null;
   if (tensor.data !== cache.tensor.data) {
     const selected = cache.outputs.findIndex((o) => o.codes === cache.codes);
-    for (const c of memo.channels) if (c.output === selected) rememberFormat(c, null, null);
+    for (const c of memo.channels) if (c.output === selected) forgetOutput(c);
     return null;
   }
   const claimed = claimOutput(memo, channel);

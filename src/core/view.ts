@@ -133,8 +133,11 @@ export interface QuantView {
   /** Threads the quantizer ran on: more than 1 only where a Q4_K / Q6_K search was split over helper threads. */
   threads: number;
   /**
-   * True when a format's codes and values were kept from the last call with the same scheme on this tensor (a
-   * view-only change: bins, zoom, group, heatmap): only the measuring ran, so `elapsedMs` leaves the quantizer out.
+   * What this call took from the last one of its panel instead of computing it (core/formatMemo.ts): 'none';
+   * 'quantization', a format's codes and values (a view change: only the measuring ran, so `elapsedMs` leaves the
+   * quantizer out); 'measuring', everything but the group shown (only `view.group` changed).
    */
-  quantizerReused: boolean;
+  reused: Reuse;
 }
+
+export type Reuse = 'none' | 'quantization' | 'measuring';

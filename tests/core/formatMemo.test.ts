@@ -13,6 +13,7 @@ import {
   DEFAULT_VIEW,
   defaultSweepSchemes,
   generateTensor,
+  type IntegerScheme,
   type QuantView,
   type Scheme,
   type ViewParams,
@@ -35,7 +36,7 @@ const MXFP4: Scheme = { kind: 'block', format: 'mxfp4' };
 
 /** A view as the page draws it, without what says how it was computed (time, threads, reuse). */
 function drawn(v: QuantView) {
-  const { elapsedMs: _e, threads: _t, quantizerReused: _r, ...rest } = v;
+  const { elapsedMs: _e, threads: _t, reused: _r, ...rest } = v;
   return rest;
 }
 
@@ -52,9 +53,9 @@ describe('a format kept across view changes', () => {
     for (const scheme of formats) {
       const cache = createTensorCache(t);
       const first = computeQuantView(t, scheme, DEFAULT_VIEW, cache);
-      expect(first.quantizerReused).toBe(false);
+      expect(first.reused).toBe('none');
       const second = computeQuantView(t, scheme, zoomed, cache);
-      expect(second.quantizerReused, JSON.stringify(scheme)).toBe(true);
+      expect(second.reused, JSON.stringify(scheme)).toBe('quantization');
       expect(drawn(second), JSON.stringify(scheme)).toEqual(drawn(fresh(scheme, zoomed)));
       // and back: the first view again, from the kept codes
       expect(drawn(computeQuantView(t, scheme, DEFAULT_VIEW, cache))).toEqual(drawn(first));
@@ -67,29 +68,30 @@ describe('a format kept across view changes', () => {
     const on = (channel: string, scheme: Scheme, view: ViewParams) =>
       computeQuantView(t, scheme, view, cache, { channel });
     const views = [DEFAULT_VIEW, zoomed, { ...DEFAULT_VIEW, bins: 80, group: 100 }];
-    on('a', Q4K, DEFAULT_VIEW);
-    on('b', FP8, DEFAULT_VIEW);
+    const start = { ...DEFAULT_VIEW, bins: 50 };
+    on('a', Q4K, start);
+    on('b', FP8, start);
     for (const view of views) {
       for (const [channel, scheme] of [
         ['a', Q4K],
         ['b', FP8],
       ] as const) {
         const v = on(channel, scheme, view);
-        expect(v.quantizerReused).toBe(true);
+        expect(v.reused).toBe('quantization');
         expect(drawn(v)).toEqual(drawn(fresh(scheme, view)));
       }
     }
     // B drags through schemes: A's region is untouched
-    expect(on('b', MXFP4, zoomed).quantizerReused).toBe(false);
-    expect(on('b', NF4, zoomed).quantizerReused).toBe(false);
+    expect(on('b', MXFP4, zoomed).reused).toBe('none');
+    expect(on('b', NF4, zoomed).reused).toBe('none');
     const a = on('a', Q4K, DEFAULT_VIEW);
-    expect(a.quantizerReused).toBe(true);
+    expect(a.reused).toBe('quantization');
     expect(drawn(a)).toEqual(drawn(fresh(Q4K, DEFAULT_VIEW)));
     // B was used less recently than A: channel C takes B's region, so B quantizes again
-    expect(on('c', MXFP4, DEFAULT_VIEW).quantizerReused).toBe(false);
-    expect(on('a', Q4K, zoomed).quantizerReused).toBe(true);
+    expect(on('c', MXFP4, DEFAULT_VIEW).reused).toBe('none');
+    expect(on('a', Q4K, zoomed).reused).toBe('quantization');
     const b = on('b', NF4, zoomed);
-    expect(b.quantizerReused).toBe(false);
+    expect(b.reused).toBe('none');
     expect(drawn(b)).toEqual(drawn(fresh(NF4, zoomed)));
   });
 
@@ -112,11 +114,11 @@ describe('a format kept across view changes', () => {
     const nf4 = (doubleQuant: boolean): Scheme => ({ kind: 'block', format: 'nf4', doubleQuant });
     computeQuantView(t, nf4(false), DEFAULT_VIEW, cache);
     const other = computeQuantView(t, nf4(true), DEFAULT_VIEW, cache);
-    expect(other.quantizerReused).toBe(false);
+    expect(other.reused).toBe('none');
     expect(drawn(other)).toEqual(drawn(fresh(nf4(true), DEFAULT_VIEW)));
     // the channel's region now holds the double-quantized one: going back quantizes again
     const back = computeQuantView(t, nf4(false), zoomed, cache);
-    expect(back.quantizerReused).toBe(false);
+    expect(back.reused).toBe('none');
     expect(drawn(back)).toEqual(drawn(fresh(nf4(false), zoomed)));
   });
 
@@ -140,11 +142,11 @@ describe('a format kept across view changes', () => {
     const int4 = defaultSweepSchemes().find((s) => s.kind === 'integer');
     if (!int4) throw new Error('the sweep has no integer scheme');
     computeQuantView(t, int4, DEFAULT_VIEW, cache);
-    expect(computeQuantView(t, int4, zoomed, cache).quantizerReused).toBe(false);
+    expect(computeQuantView(t, int4, zoomed, cache).reused).toBe('none');
     computeQuantView(t, NF4, DEFAULT_VIEW, cache, { channel: 'a' });
     computeQuantView(t, int4, DEFAULT_VIEW, cache, { channel: 'a' });
     const nf4 = computeQuantView(t, NF4, zoomed, cache, { channel: 'a' });
-    expect(nf4.quantizerReused).toBe(false);
+    expect(nf4.reused).toBe('none');
     expect(drawn(nf4)).toEqual(drawn(fresh(NF4, zoomed)));
   });
 
@@ -154,16 +156,55 @@ describe('a format kept across view changes', () => {
     const copy = { ...t, data: t.data.slice() };
     copy.data[0] += 1;
     const other = computeQuantView(copy, NF4, DEFAULT_VIEW, cache);
-    expect(other.quantizerReused).toBe(false);
+    expect(other.reused).toBe('none');
     // (a cache of another tensor runs the JS pass, whose sums may differ from the kernel's in the last place)
     expect(drawn(other)).toEqual(drawn(computeQuantView(copy, NF4, DEFAULT_VIEW, createTensorCache(t))));
     const back = computeQuantView(t, NF4, zoomed, cache);
-    expect(back.quantizerReused).toBe(false);
+    expect(back.reused).toBe('none');
     expect(drawn(back)).toEqual(drawn(fresh(NF4, zoomed)));
     const oneOff = createTensorCache(t, { keepFormats: false });
     expect(oneOff.formatMemo).toBeNull();
     expect(oneOff.outputs.length).toBe(1);
     computeQuantView(t, NF4, DEFAULT_VIEW, oneOff);
-    expect(computeQuantView(t, NF4, zoomed, oneOff).quantizerReused).toBe(false);
+    expect(computeQuantView(t, NF4, zoomed, oneOff).reused).toBe('none');
+  });
+
+  it('only the group shown changed: everything measured is reused, and the view is what a fresh cache draws', () => {
+    const integer = defaultSweepSchemes().filter((s): s is IntegerScheme => s.kind === 'integer');
+    const plain = integer.find((s) => s.clipping.kind === 'none' && s.granularity.kind === 'group');
+    if (!plain) throw new Error('the sweep has no plain grouped integer scheme');
+    for (const scheme of [...formats, plain]) {
+      const cache = createTensorCache(t, { wasm: true });
+      computeQuantView(t, scheme, zoomed, cache, { channel: 'a' });
+      for (const group of [0, 9, 1e9]) {
+        const v = computeQuantView(t, scheme, { ...zoomed, group }, cache, { channel: 'a' });
+        expect(v.reused, JSON.stringify(scheme)).toBe('measuring');
+        expect(drawn(v), JSON.stringify(scheme)).toEqual(drawn(fresh(scheme, { ...zoomed, group })));
+        // what the page receives is transferred: the next view must not share its arrays
+        structuredClone(v, { transfer: [v.rowMse.buffer, v.histogram.dequantized.buffer, v.levels.buffer] });
+      }
+    }
+  });
+
+  it('a clipping search reports its group: a group change computes again, as does another view', () => {
+    const searched: Scheme = {
+      kind: 'integer',
+      method: 'absmax',
+      bits: 4,
+      granularity: { kind: 'row' },
+      rounding: { kind: 'halfEven' },
+      clipping: { kind: 'mseOptimal' },
+    };
+    const cache = createTensorCache(t);
+    const first = computeQuantView(t, searched, DEFAULT_VIEW, cache, { channel: 'a' });
+    expect(first.clipReport).not.toBeNull();
+    const other = computeQuantView(t, searched, { ...DEFAULT_VIEW, group: 7 }, cache, { channel: 'a' });
+    expect(other.reused).toBe('none');
+    expect(drawn(other)).toEqual(drawn(fresh(searched, { ...DEFAULT_VIEW, group: 7 })));
+    const nf4 = computeQuantView(t, NF4, DEFAULT_VIEW, cache, { channel: 'a' });
+    expect(computeQuantView(t, NF4, { ...DEFAULT_VIEW, bins: 9 }, cache, { channel: 'a' }).reused).toBe(
+      'quantization',
+    );
+    expect(nf4.reused).toBe('none');
   });
 });

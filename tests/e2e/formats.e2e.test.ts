@@ -167,7 +167,7 @@ describe('GGUF k-quants on helper threads', () => {
             .not.toBe(mean);
           await page.waitForSelector('[data-testid="data-panel"]:not(:has-text("generating…"))');
           await waitForReady(page, ['a']);
-          expect(await panel.locator('[data-threads]').getAttribute('data-reused')).toBe('false');
+          expect(await panel.locator('[data-threads]').getAttribute('data-reused')).toBe('none');
           return Number(await panel.locator('[data-threads]').getAttribute('data-threads'));
         },
         { timeout: 90_000 },
@@ -184,7 +184,7 @@ describe('GGUF k-quants on helper threads', () => {
     const alone = computeQuantView(t, { kind: 'block', format: 'q4_k' }, DEFAULT_VIEW);
     expect(alone.threads).toBe(1);
     expect(await metric(page, 'mse', 'a')).toBe(alone.metrics.mse);
-    // A view change (another group) reuses the kept quantization: nothing split, the same metrics.
+    // Another group is only a view change: everything measured is reused, nothing split, the same metrics.
     await page.getByTestId('group-a-index').fill('7');
     await page.waitForFunction(
       () => {
@@ -194,9 +194,9 @@ describe('GGUF k-quants on helper threads', () => {
       undefined,
       { timeout: 30_000 },
     );
-    expect(await timing.getAttribute('data-reused')).toBe('true');
+    expect(await timing.getAttribute('data-reused')).toBe('measuring');
     expect(await timing.getAttribute('data-threads')).toBe('1');
-    expect(await timing.getAttribute('title')).toContain('kept from the last run of this scheme');
+    expect(await timing.getAttribute('title')).toContain('only the group shown changed');
     expect(await metric(page, 'mse', 'a')).toBe(alone.metrics.mse);
     expect(errors).toEqual([]);
     await page.close();

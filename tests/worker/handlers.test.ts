@@ -61,14 +61,14 @@ describe('createHandlers on the real engine', () => {
     const zoomed = { ...DEFAULT_VIEW, bins: 40 };
     await h.quantize(id, q4k, DEFAULT_VIEW, 'a');
     await h.quantize(id, nf4, DEFAULT_VIEW, 'b');
-    expect((await h.quantize(id, q4k, zoomed, 'a')).quantizerReused).toBe(true);
-    expect((await h.quantize(id, nf4, zoomed, 'b')).quantizerReused).toBe(true);
+    expect((await h.quantize(id, q4k, zoomed, 'a')).reused).toBe('quantization');
+    expect((await h.quantize(id, nf4, zoomed, 'b')).reused).toBe('quantization');
     // hostile or missing panels: one shared output, so two formats alternating there never reuse
     const hostile = [{}, '__proto__', 'c', undefined] as unknown as string[];
     for (const panel of hostile) {
-      expect((await h.quantize(id, q4k, DEFAULT_VIEW, panel)).quantizerReused).toBe(false);
-      expect((await h.quantize(id, nf4, DEFAULT_VIEW, panel)).quantizerReused).toBe(false);
+      expect((await h.quantize(id, q4k, DEFAULT_VIEW, panel)).reused).toBe('none');
+      expect((await h.quantize(id, nf4, DEFAULT_VIEW, panel)).reused).toBe('none');
     }
-    expect((await h.quantize(id, nf4, zoomed, '__proto__')).quantizerReused).toBe(true);
+    expect((await h.quantize(id, nf4, zoomed, '__proto__')).reused).toBe('quantization');
   });
 });
