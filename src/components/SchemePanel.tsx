@@ -17,7 +17,13 @@ import { SchemeControls } from './SchemeControls';
 import { describeScheme } from './schemeMethods';
 
 /** Memoised: re-renders only when its own result, dataset or shared scales change. */
-/** The timing tooltip's note on what a call took from the panel's last one (QuantView.reused). */
+/** The timing's short label, and its tooltip's note, on what a call took from the panel's last one (QuantView.reused). */
+const REUSE_LABEL: Record<Reuse, string> = {
+  none: '',
+  quantization: ' · codes kept',
+  measuring: ' · reused',
+};
+
 const REUSE_NOTE: Record<Reuse, string> = {
   none: '',
   quantization: '; codes and values kept from the last run of this scheme: only the measuring ran',
@@ -71,6 +77,7 @@ export const SchemePanel = memo(function SchemePanel({
               data-reused={view.reused}
             >
               {view.elapsedMs.toFixed(1)} ms{view.threads > 1 ? ` · ${view.threads} threads` : ''}
+              {REUSE_LABEL[view.reused]}
             </span>
           ) : null}
         </span>

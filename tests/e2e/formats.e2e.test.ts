@@ -195,6 +195,7 @@ describe('GGUF k-quants on helper threads', () => {
       { timeout: 30_000 },
     );
     expect(await timing.getAttribute('data-reused')).toBe('measuring');
+    expect(await timing.textContent()).toMatch(/ms · reused$/);
     expect(await timing.getAttribute('data-threads')).toBe('1');
     expect(await timing.getAttribute('title')).toContain('only the group shown changed');
     expect(await metric(page, 'mse', 'a')).toBe(alone.metrics.mse);
