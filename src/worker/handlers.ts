@@ -76,14 +76,15 @@ export function createTestHandlers(): Pick<Handlers, 'simulateCrash'> {
 
 /** All handlers over one fresh dataset store. */
 /**
- * The worker's dataset budget: 3 datasets, and about 768 MiB counting each tensor's float32 bytes 2.5
- * times (the tensor, plus the cache's dequantized float32 and int16 codes, TensorCache in core).
+ * The worker's dataset budget: 3 datasets, and about 768 MiB counting what each holds per float32 value of its
+ * tensor: the tensor, the kernel's copy of it (where the kernel runs), and each output region's dequantized
+ * float32 and int16 codes (one per scheme panel up to 4 M values: TensorCache, formatMemo.ts in core).
  */
 export function createEngineStore(): EngineStore {
   return createDatasetStore<ResidentDataset>({
     maxEntries: 3,
     maxBytes: 768 * 2 ** 20,
-    sizeOf: (d) => d.tensor.data.byteLength * 2.5,
+    sizeOf: (d) => d.tensor.data.byteLength * (1 + (d.cache.kernel ? 1 : 0) + 1.5 * d.cache.outputs.length),
   });
 }
 
