@@ -24,6 +24,7 @@ import {
   type KquantHelper,
   type KquantJob,
   kquantThreadCount,
+  PARTS_PER_HELPER,
   quantizeKRows,
   runKquantJob,
   setKquantHelpers,
@@ -131,7 +132,7 @@ describe.runIf(kquantKernelAvailable())('k-quant searches split over helper thre
     const started = performance.now();
     expect(splitMatchesOneThread(KQUANT_TYPE.q6_k, 300, 1000)).toBe(1);
     expect(performance.now() - started).toBeLessThan(30_000);
-    expect(kept).toHaveLength(2);
+    expect(kept).toHaveLength(2 * PARTS_PER_HELPER);
     for (const job of kept)
       expect(Atomics.load(controlOf(job), job.slot)).toBe(job.id * 8 + KQUANT_PHASE.takenBack);
     // The late messages arrive: a part already taken back is not run again (its control word stays).
@@ -154,6 +155,25 @@ describe.runIf(kquantKernelAvailable())('k-quant searches split over helper thre
     ]);
     expect(quantizeKRows(KQUANT_TYPE.q4_k, data, 300, 1000, 32, out)).toBe(1);
     expect(Atomics.load(controlOf(kept[0]), kept[0].slot)).toBe(kept[0].id * 8 + KQUANT_PHASE.takenBack);
+  });
+
+  it('a helper that runs only the first part of its share: the rest is taken back and run here', () => {
+    const kept: KquantJob[] = [];
+    let ran = 0;
+    const slow: KquantHelper = {
+      post: (job) => {
+        if (ran++ === 0) runKquantJob(job);
+        else kept.push(job);
+      },
+    };
+    setKquantHelpers([slow]);
+    expect(PARTS_PER_HELPER).toBeGreaterThan(1);
+    expect(splitMatchesOneThread(KQUANT_TYPE.q4_k, 300, 1000)).toBe(2);
+    expect(kept).toHaveLength(PARTS_PER_HELPER - 1);
+    // the parts are consecutive rows, each at least one
+    expect(kept.every((job) => job.rows >= 1)).toBe(true);
+    for (const job of kept)
+      expect(Atomics.load(controlOf(job), job.slot)).toBe(job.id * 8 + KQUANT_PHASE.takenBack);
   });
 
   it('a helper that claims its part and goes silent is dropped after the timeout; its part runs here', () => {
@@ -193,11 +213,12 @@ describe.runIf(kquantKernelAvailable())('k-quant searches split over helper thre
     };
     expect(() => quantizeKRows(KQUANT_TYPE.q4_k, data, 300, 1000, 32, out, broken)).toThrow('kernel trap');
     expect(quantizeKRows(KQUANT_TYPE.q4_k, data, 300, 1000, 32, out)).toBe(1);
-    expect(kept).toHaveLength(2);
-    expect(kept[1].buffer).not.toBe(kept[0].buffer);
+    const P = PARTS_PER_HELPER;
+    expect(kept).toHaveLength(2 * P);
+    expect(kept[P].buffer).not.toBe(kept[0].buffer);
     // without an error the buffer is kept from one search to the next
     expect(quantizeKRows(KQUANT_TYPE.q4_k, data, 300, 1000, 32, out)).toBe(1);
-    expect(kept[2].buffer).toBe(kept[1].buffer);
+    expect(kept[2 * P].buffer).toBe(kept[P].buffer);
   });
 
   it('a small matrix is not split (helpers are not even asked)', () => {

@@ -59,6 +59,12 @@ const WORDS_PER_SLOT = 16;
  * idle Web Worker can take to arrive, so a helper would rarely claim its part in time.
  */
 const MIN_PARALLEL_VALUES = 1 << 18;
+/**
+ * Each helper's share of the rows is posted as this many parts (each at least one row). When this thread has done
+ * its own rows it takes back the parts not yet claimed, from the last, so a helper that started late or runs slower
+ * (it also copies its rows in and out) leaves this thread waiting for at most about one part, not half its share.
+ */
+export const PARTS_PER_HELPER = 4;
 
 interface Pool {
   helpers: KquantHelper[];
@@ -167,7 +173,9 @@ function layOutParts(
   const groupsPerRow = Math.ceil(cols / subSize);
   const id = pool.nextId;
   pool.nextId = (pool.nextId % 0x0fffffff) + 1;
-  const shares = helpers.length;
+  // each helper's share cut into parts of whole rows, none empty
+  const perHelper = Math.max(1, Math.min(PARTS_PER_HELPER, Math.floor((rows - first) / helpers.length)));
+  const shares = helpers.length * perHelper;
   let at = align(4 * WORDS_PER_SLOT * shares);
   let start = first;
   const layouts: Omit<KquantJob, 'buffer'>[] = [];
@@ -197,7 +205,10 @@ function layOutParts(
     pool.buffer = buffer;
   }
   const shared = buffer;
-  return layouts.map((layout, k) => ({ helper: helpers[k], job: { ...layout, buffer: shared } }));
+  return layouts.map((layout, k) => ({
+    helper: helpers[Math.floor(k / perHelper)],
+    job: { ...layout, buffer: shared },
+  }));
 }
 
 /** Stops using a helper (it failed to take a message, or went silent) and the buffer it may still write. */
@@ -319,8 +330,9 @@ export function quantizeKRows(
 }
 
 /**
- * This thread's own rows, then each helper's part: copied out of the shared buffer where its helper ran it, run
- * here where no helper claimed it (or its helper failed or went silent). Returns the threads, 0 on failure.
+ * This thread's own rows; then, from the last part back, every part no helper has claimed yet, run here; then the
+ * claimed ones, copied out of the shared buffer where their helper ran them, run here where it failed or went
+ * silent. Returns the threads that ran a part (this one and the helpers), 0 on failure.
  */
 function gatherParts(
   parts: readonly Part[],
@@ -333,26 +345,36 @@ function gatherParts(
   groupsPerRow: number,
 ): number {
   let ok = runHere(0, own);
-  let threads = 1;
+  const firstRow: number[] = [];
   let start = own;
-  for (const part of parts) {
-    const { job } = part;
-    const r0 = start;
+  for (const { job } of parts) {
+    firstRow.push(start);
     start += job.rows;
+  }
+  const claimed = parts.map(() => false);
+  for (let k = parts.length - 1; k >= 0; k--) {
+    const { job } = parts[k];
     const postedState = job.id * 8 + POSTED;
-    const claimed =
-      posted.includes(part) &&
+    claimed[k] =
+      posted.includes(parts[k]) &&
       Atomics.compareExchange(control, job.slot, postedState, job.id * 8 + TAKEN_BACK) !== postedState;
-    if (claimed && awaitPart(part, control)) {
-      if (!ok) continue;
+    if (!claimed[k] && ok) ok = runHere(firstRow[k], job.rows);
+  }
+  const delivered = new Set<KquantHelper>();
+  parts.forEach((part, k) => {
+    if (!claimed[k]) return;
+    const { job } = part;
+    const r0 = firstRow[k];
+    if (awaitPart(part, control)) {
+      if (!ok) return;
       const n = job.rows * cols;
       const groups = job.rows * groupsPerRow;
       out.codes.set(new Int16Array(job.buffer, job.codes, n), r0 * cols);
       out.dequantized.set(new Float32Array(job.buffer, job.deq, n), r0 * cols);
       out.A.set(new Float32Array(job.buffer, job.a, groups), r0 * groupsPerRow);
       out.B.set(new Float32Array(job.buffer, job.b, groups), r0 * groupsPerRow);
-      threads++;
+      delivered.add(part.helper);
     } else if (ok) ok = runHere(r0, job.rows);
-  }
-  return ok ? threads : 0;
+  });
+  return ok ? 1 + delivered.size : 0;
 }
