@@ -112,6 +112,38 @@ export interface KRowsOutput {
 }
 
 /**
+ * The outputs of `rows` rows laid out at byte offsets of `buffer` (x's codes, values, A and B one after the other:
+ * a kernel memory, or a helper's part of the shared buffer).
+ */
+export function outputsAt(
+  buffer: ArrayBufferLike,
+  at: { codes: number; deq: number; a: number; b: number },
+  values: number,
+  groups: number,
+): KRowsOutput {
+  return {
+    codes: new Int16Array(buffer, at.codes, values),
+    dequantized: new Float32Array(buffer, at.deq, values),
+    A: new Float32Array(buffer, at.a, groups),
+    B: new Float32Array(buffer, at.b, groups),
+  };
+}
+
+/** Copies `from` (whole rows) into `out` from row r0 on. */
+export function copyRowsInto(
+  out: KRowsOutput,
+  from: KRowsOutput,
+  r0: number,
+  cols: number,
+  groupsPerRow: number,
+): void {
+  out.codes.set(from.codes, r0 * cols);
+  out.dequantized.set(from.dequantized, r0 * cols);
+  out.A.set(from.A, r0 * groupsPerRow);
+  out.B.set(from.B, r0 * groupsPerRow);
+}
+
+/**
  * Q4_K or Q6_K over a row-major tensor on the kernel, as ggmlCommon.ts `quantizeGgmlRows` with ggmlK.ts's block
  * quantizers: codes and dequantized values, and per sub-block (`subSize` values, groups numbered row after row)
  * A and B. False (nothing written) where the kernel cannot run or a row does not fit its memory.
@@ -154,10 +186,8 @@ export function quantizeKRowsOnKernel(
     const groups = n * groupsPerRow;
     new Float32Array(buffer, xAt, values).set(data.subarray(r0 * cols, r0 * cols + values));
     k.kernel.quantizeRows(type, xAt, n, cols, codesAt, deqAt, aAt, bAt, scratch);
-    out.codes.set(new Int16Array(buffer, codesAt, values), r0 * cols);
-    out.dequantized.set(new Float32Array(buffer, deqAt, values), r0 * cols);
-    out.A.set(new Float32Array(buffer, aAt, groups), r0 * groupsPerRow);
-    out.B.set(new Float32Array(buffer, bAt, groups), r0 * groupsPerRow);
+    const done = outputsAt(buffer, { codes: codesAt, deq: deqAt, a: aAt, b: bAt }, values, groups);
+    copyRowsInto(out, done, r0, cols, groupsPerRow);
   }
   return true;
 }

@@ -16,10 +16,12 @@
  * SharedArrayBuffer is missing, `quantizeKRows` is `quantizeKRowsOnKernel`.
  */
 import {
+  copyRowsInto,
   KQUANT_TYPE,
   type KquantType,
   type KRowsOutput,
   kquantKernelAvailable,
+  outputsAt,
   quantizeKRowsOnKernel,
 } from './kquantKernel';
 
@@ -115,12 +117,7 @@ export function runKquantJob(job: KquantJob): void {
       job.rows,
       job.cols,
       job.subSize,
-      {
-        codes: new Int16Array(job.buffer, job.codes, n),
-        dequantized: new Float32Array(job.buffer, job.deq, n),
-        A: new Float32Array(job.buffer, job.a, groups),
-        B: new Float32Array(job.buffer, job.b, groups),
-      },
+      outputsAt(job.buffer, job, n, groups),
     );
   } catch {
     ok = false;
@@ -153,10 +150,11 @@ export function warmKquantKernel(): boolean {
   return true;
 }
 
-/** A part of the rows and where its data sits in the shared buffer. */
+/** A part of the rows (from `firstRow` on) and where its data sits in the shared buffer. */
 interface Part {
   helper: KquantHelper;
   job: KquantJob;
+  firstRow: number;
 }
 
 const align = (bytes: number) => Math.ceil(bytes / 64) * 64;
@@ -179,7 +177,9 @@ function layOutParts(
   let at = align(4 * WORDS_PER_SLOT * shares);
   let start = first;
   const layouts: Omit<KquantJob, 'buffer'>[] = [];
+  const firstRows: number[] = [];
   for (let k = 0; k < shares; k++) {
+    firstRows.push(start);
     const count = Math.floor((rows - start) / (shares - k));
     const n = count * cols;
     const groups = count * groupsPerRow;
@@ -208,6 +208,7 @@ function layOutParts(
   return layouts.map((layout, k) => ({
     helper: helpers[Math.floor(k / perHelper)],
     job: { ...layout, buffer: shared },
+    firstRow: firstRows[k],
   }));
 }
 
@@ -302,14 +303,12 @@ export function quantizeKRows(
   const parts = layOutParts(type, rows, cols, subSize, own, helpers);
   if (!parts) return single();
   const control = new Int32Array(parts[0].job.buffer, 0, parts[parts.length - 1].job.slot + 1);
-  let start = own;
   const posted: Part[] = [];
   for (const part of parts) {
-    const { job } = part;
+    const { job, firstRow } = part;
     new Float32Array(job.buffer, job.x, job.rows * cols).set(
-      data.subarray(start * cols, (start + job.rows) * cols),
+      data.subarray(firstRow * cols, (firstRow + job.rows) * cols),
     );
-    start += job.rows;
     Atomics.store(control, job.slot, job.id * 8 + POSTED);
     try {
       part.helper.post(job);
@@ -345,36 +344,25 @@ function gatherParts(
   groupsPerRow: number,
 ): number {
   let ok = runHere(0, own);
-  const firstRow: number[] = [];
-  let start = own;
-  for (const { job } of parts) {
-    firstRow.push(start);
-    start += job.rows;
-  }
   const claimed = parts.map(() => false);
   for (let k = parts.length - 1; k >= 0; k--) {
-    const { job } = parts[k];
+    const { job, firstRow } = parts[k];
     const postedState = job.id * 8 + POSTED;
     claimed[k] =
       posted.includes(parts[k]) &&
       Atomics.compareExchange(control, job.slot, postedState, job.id * 8 + TAKEN_BACK) !== postedState;
-    if (!claimed[k] && ok) ok = runHere(firstRow[k], job.rows);
+    if (!claimed[k] && ok) ok = runHere(firstRow, job.rows);
   }
   const delivered = new Set<KquantHelper>();
   parts.forEach((part, k) => {
     if (!claimed[k]) return;
-    const { job } = part;
-    const r0 = firstRow[k];
+    const { job, firstRow } = part;
     if (awaitPart(part, control)) {
       if (!ok) return;
-      const n = job.rows * cols;
-      const groups = job.rows * groupsPerRow;
-      out.codes.set(new Int16Array(job.buffer, job.codes, n), r0 * cols);
-      out.dequantized.set(new Float32Array(job.buffer, job.deq, n), r0 * cols);
-      out.A.set(new Float32Array(job.buffer, job.a, groups), r0 * groupsPerRow);
-      out.B.set(new Float32Array(job.buffer, job.b, groups), r0 * groupsPerRow);
+      const done = outputsAt(job.buffer, job, job.rows * cols, job.rows * groupsPerRow);
+      copyRowsInto(out, done, firstRow, cols, groupsPerRow);
       delivered.add(part.helper);
-    } else if (ok) ok = runHere(r0, job.rows);
+    } else if (ok) ok = runHere(firstRow, job.rows);
   });
   return ok ? 1 + delivered.size : 0;
 }
