@@ -16,20 +16,21 @@ import { SchemeCharts, type SharedScales } from './SchemeCharts';
 import { SchemeControls } from './SchemeControls';
 import { describeScheme } from './schemeMethods';
 
-/** Memoised: re-renders only when its own result, dataset or shared scales change. */
-/** The timing's short label, and its tooltip's note, on what a call took from the panel's last one (QuantView.reused). */
+/** The timing's short label on what a call took from the panel's last one (QuantView.reused). */
 const REUSE_LABEL: Record<Reuse, string> = {
   none: '',
   quantization: ' · codes kept',
   measuring: ' · reused',
 };
 
+/** The same, said in the timing's tooltip. */
 const REUSE_NOTE: Record<Reuse, string> = {
   none: '',
   quantization: '; codes and values kept from the last run of this scheme: only the measuring ran',
   measuring: '; only the group shown changed: everything else is the last run of this scheme',
 };
 
+/** Memoised: re-renders only when its own result, dataset or shared scales change. */
 export const SchemePanel = memo(function SchemePanel({
   channel,
   result,

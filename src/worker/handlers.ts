@@ -74,7 +74,6 @@ export function createTestHandlers(): Pick<Handlers, 'simulateCrash'> {
   };
 }
 
-/** All handlers over one fresh dataset store. */
 /**
  * The worker's dataset budget: 3 datasets, and about 768 MiB counting what each holds per float32 value of its
  * tensor: the tensor, the kernel's copy of it (where the kernel runs), and each output region's dequantized
@@ -88,6 +87,7 @@ export function createEngineStore(): EngineStore {
   });
 }
 
+/** All handlers over one fresh dataset store. */
 export function createHandlers(store: EngineStore = createEngineStore()): Handlers {
   return {
     ...createGenerateHandlers(store),

@@ -344,10 +344,6 @@ export function ggmlKLayout(id: GgmlKId): GgmlLayout {
   return K_LAYOUTS[id];
 }
 
-/**
- * Each type on the k-quant WebAssembly SIMD kernel (src/wasm/kquantKernel.ts): the same search, four sub-blocks
- * at a time, the same bits as the block quantizers above (which stay the reference and the fallback).
- */
 /** Q4_K / Q6_K on the k-quant kernel, split over helper threads where registered, in place on the fused kernel. */
 function kRowsKernel(type: KquantType, zeroPoint: number, subSize: number): GgmlRowsKernel {
   return {
@@ -365,6 +361,10 @@ function kRowsKernel(type: KquantType, zeroPoint: number, subSize: number): Ggml
   };
 }
 
+/**
+ * Each type on the k-quant WebAssembly SIMD kernel (src/wasm/kquantKernel.ts): the same search, four sub-blocks
+ * at a time, the same bits as the block quantizers above (which stay the reference and the fallback).
+ */
 const K_KERNELS: Readonly<Record<GgmlKId, GgmlRowsKernel>> = {
   q4_k: kRowsKernel(KQUANT_TYPE.q4_k, 0, 32),
   q6_k: kRowsKernel(KQUANT_TYPE.q6_k, 32, 16),
