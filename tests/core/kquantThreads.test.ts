@@ -128,10 +128,11 @@ describe.runIf(kquantKernelAvailable())('k-quant searches split over helper thre
 
   it('helpers that never answer: their parts are taken back and run here, with no waiting', () => {
     const kept: KquantJob[] = [];
-    setKquantHelpers([silentHelper(kept), silentHelper(kept)], { timeoutMs: 60_000 });
+    // A wait on a part no helper claimed would last the timeout (20 s), within the test's own limit (30 s).
+    setKquantHelpers([silentHelper(kept), silentHelper(kept)], { timeoutMs: 20_000 });
     const started = performance.now();
     expect(splitMatchesOneThread(KQUANT_TYPE.q6_k, 300, 1000)).toBe(1);
-    expect(performance.now() - started).toBeLessThan(30_000);
+    expect(performance.now() - started).toBeLessThan(10_000);
     expect(kept).toHaveLength(2 * PARTS_PER_HELPER);
     for (const job of kept)
       expect(Atomics.load(controlOf(job), job.slot)).toBe(job.id * 8 + KQUANT_PHASE.takenBack);
@@ -170,7 +171,7 @@ describe.runIf(kquantKernelAvailable())('k-quant searches split over helper thre
     expect(PARTS_PER_HELPER).toBeGreaterThan(1);
     expect(splitMatchesOneThread(KQUANT_TYPE.q4_k, 300, 1000)).toBe(2);
     expect(kept).toHaveLength(PARTS_PER_HELPER - 1);
-    // the parts are consecutive rows, each at least one
+    // none of the parts is empty
     expect(kept.every((job) => job.rows >= 1)).toBe(true);
     for (const job of kept)
       expect(Atomics.load(controlOf(job), job.slot)).toBe(job.id * 8 + KQUANT_PHASE.takenBack);
