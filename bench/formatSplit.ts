@@ -7,20 +7,17 @@
  *   one per core beyond this one, at most 3; 0 for one thread>
  */
 import {
-  computeQuantView,
   createTensorCache,
   DEFAULT_GENERATOR,
-  DEFAULT_VIEW,
   type FormatScheme,
   generateTensor,
   labelOf,
 } from '../src/core';
-import { forgetFormats } from '../src/core/formatMemo';
 import { quantizeFormatInto } from '../src/core/formats';
 import { kernelFor } from '../src/core/tensorCache';
 import { floatKernelOf } from '../src/core/wasm/fusedKernel';
 import { defaultHelperCount, startKquantThreads } from '../src/node/kquantThreads';
-import { benchFormatSchemes } from './formatsBench';
+import { benchFormatSchemes, fullRecompute } from './formatsBench';
 
 const args = process.argv.slice(2);
 const option = (name: string, fallback: string) => {
@@ -61,10 +58,7 @@ console.log('| --- | ---: | ---: | ---: |');
 for (const scheme of benchFormatSchemes()) {
   const name = labelOf(scheme);
   if (!name.includes(only)) continue;
-  const whole = best(() => {
-    forgetFormats(cache.formatMemo); // a full recompute, not a view change
-    computeQuantView(t, scheme, DEFAULT_VIEW, cache);
-  });
+  const whole = best(() => fullRecompute(t, scheme, cache));
   const format = best(() => quantizeFormatInto(t, scheme as FormatScheme, buffers));
   const rest = scheme.kind === 'kmeans' ? '–' : (whole - format).toFixed(1);
   console.log(`| ${name} | ${whole.toFixed(1)} | ${format.toFixed(1)} | ${rest} |`);

@@ -12,10 +12,12 @@ import {
   defaultSweepSchemes,
   type FormatScheme,
   labelOf,
+  type QuantView,
   runSweep,
   type Scheme,
   type Tensor2D,
   type TensorCache,
+  type ViewParams,
 } from '../src/core';
 import { forgetFormats } from '../src/core/formatMemo';
 import { type KquantHelper, setKquantHelpers } from '../src/core/wasm/kquantThreads';
@@ -33,6 +35,20 @@ export interface FormatRow {
    * null for a cache that keeps nothing.
    */
   viewMs: number | null;
+}
+
+/**
+ * A full recompute, as when a scheme's own setting changes: what the cache keeps for view changes (formatMemo.ts)
+ * is forgotten first (a few field writes), or every call after the first on one scheme would be a kept one.
+ */
+export function fullRecompute(
+  t: Tensor2D,
+  scheme: Scheme,
+  cache: TensorCache,
+  view: ViewParams = DEFAULT_VIEW,
+): QuantView {
+  forgetFormats(cache.formatMemo);
+  return computeQuantView(t, scheme, view, cache);
 }
 
 /** A view change as the bench makes it, after each recompute: another zoom range and bin count (a new measuring). */
@@ -67,10 +83,8 @@ export function formatRows(
     schemes.forEach((scheme, k) => {
       computeQuantView(t, scheme, DEFAULT_VIEW, cache); // warm-up
       for (let i = 0; i < repeats; i++) {
-        // a full recompute: the kept quantization forgotten
-        forgetFormats(cache.formatMemo);
         const t0 = performance.now();
-        bits[k] = computeQuantView(t, scheme, DEFAULT_VIEW, cache).metrics.bitsPerWeight;
+        bits[k] = fullRecompute(t, scheme, cache).metrics.bitsPerWeight;
         times[k].push(performance.now() - t0);
         if (!keeps) continue;
         const t1 = performance.now();
@@ -150,14 +164,12 @@ export function kquantSplitRows(
     let threads = Number.POSITIVE_INFINITY;
     for (let i = 0; i <= repeats; i++) {
       setKquantHelpers([]);
-      forgetFormats(cache.formatMemo);
       let t0 = performance.now();
-      computeQuantView(t, scheme, DEFAULT_VIEW, cache);
+      fullRecompute(t, scheme, cache);
       if (i > 0) one.push(performance.now() - t0); // the first of each is a warm-up
       setKquantHelpers(helpers);
-      forgetFormats(cache.formatMemo);
       t0 = performance.now();
-      const view = computeQuantView(t, scheme, DEFAULT_VIEW, cache);
+      const view = fullRecompute(t, scheme, cache);
       if (i > 0) split.push(performance.now() - t0);
       threads = Math.min(threads, view.threads);
     }

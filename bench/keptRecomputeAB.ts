@@ -13,8 +13,7 @@ import {
   generateTensor,
   labelOf,
 } from '../src/core';
-import { forgetFormats } from '../src/core/formatMemo';
-import { benchFormatSchemes } from './formatsBench';
+import { benchFormatSchemes, fullRecompute } from './formatsBench';
 import { median } from './timing';
 
 const args = process.argv.slice(2);
@@ -30,9 +29,8 @@ for (const scheme of benchFormatSchemes().filter((s) => names.includes(labelOf(s
   const kept: number[] = [];
   const plain: number[] = [];
   for (let i = 0; i <= rounds; i++) {
-    forgetFormats(keeping.formatMemo);
     let t0 = performance.now();
-    computeQuantView(t, scheme, DEFAULT_VIEW, keeping);
+    fullRecompute(t, scheme, keeping);
     if (i > 0) kept.push(performance.now() - t0); // the first of each is a warm-up
     t0 = performance.now();
     computeQuantView(t, scheme, DEFAULT_VIEW, oneOff);

@@ -23,9 +23,8 @@ import {
   type Scheme,
   type Tensor2D,
 } from '../src/core';
-import { forgetFormats } from '../src/core/formatMemo';
 import { startKquantThreads } from '../src/node/kquantThreads';
-import { formatRows, kmeansFirstCallMs, kquantSplitRows, sweepRow } from './formatsBench';
+import { formatRows, fullRecompute, kmeansFirstCallMs, kquantSplitRows, sweepRow } from './formatsBench';
 import { timeMedian } from './timing';
 
 const args = process.argv.slice(2);
@@ -134,11 +133,7 @@ for (const size of sizes) {
     // two things measured at the same moment.
     const floorNow = timeMedian(() => bandwidthFloor(t, outF, outI), n);
     const memcpyNow = (timeMedian(() => outF.set(t.data), n) * 9) / 8;
-    // each call a full recompute: the last view, kept for a change of the group shown, forgotten
-    const ms = timeMedian(() => {
-      forgetFormats(cache.formatMemo);
-      computeQuantView(t, scheme, DEFAULT_VIEW, cache);
-    }, n);
+    const ms = timeMedian(() => fullRecompute(t, scheme, cache), n);
     const np = numpy?.[name];
     console.log(
       `| ${name} | ${fmt(ms)} | ${np === undefined ? '–' : fmt(np)} | ${np === undefined ? '–' : (np / ms).toFixed(2)} | ${(ms / floorNow).toFixed(1)} | ${(ms / memcpyNow).toFixed(0)} |`,
