@@ -12,6 +12,7 @@ import { groupCount, groupExtent, groupsPerRow } from './groups';
 import { binOf, createBinner, createEdges } from './histogram';
 import { dequantizeCode } from './integer';
 import { computeIntegerParams, type ParamOptions } from './integerParams';
+import { measureSplit } from './measureThreads';
 import { createRng } from './random';
 import { roundHalfAway, roundHalfEven, roundingCode } from './rounding';
 import type { Granularity, IntegerScheme, Scheme } from './scheme';
@@ -152,6 +153,7 @@ function runQuantization(
     again.levels = prepared.levelsOf(again.group.index);
     again.elapsedMs = now() - started;
     again.threads = 1;
+    again.measuringThreads = 1;
     again.reused = 'measuring';
     return { view: again, prepared };
   }
@@ -206,21 +208,23 @@ function runQuantization(
     acc: new Float64Array(8),
   };
   const kernel = kernelFor(cache, tensor);
-  const ranOnKernel =
-    kernel !== null &&
-    runPassWasm(
-      ctx,
-      kernel,
-      prepared.integer !== null,
-      prepared.granularity,
-      prepared.groups,
-      rows,
-      cols,
-      rowsPerCell,
-      gridCols,
-      prepared.codeRange,
-    );
-  if (!ranOnKernel)
+  const passThreads =
+    kernel === null
+      ? 0
+      : runPassWasm(
+          ctx,
+          kernel,
+          prepared.integer !== null,
+          prepared.granularity,
+          prepared.groups,
+          rows,
+          cols,
+          rowsPerCell,
+          gridCols,
+          prepared.codeRange,
+          measureSplit,
+        );
+  if (passThreads === 0)
     runAllSegments(ctx, prepared.integer !== null, prepared.granularity, rows, cols, rowsPerCell, gridCols);
 
   let deqHist = ctx.deqHist;
@@ -296,8 +300,9 @@ function runQuantization(
     rowMse,
     heatmap: buildHeatmap(ctx.heat, rows, cols, gridRows, gridCols, rowsPerCell, colsPerCell),
     elapsedMs: now() - started,
-    pass: ranOnKernel ? 'wasm-simd' : 'js',
+    pass: passThreads > 0 ? 'wasm-simd' : 'js',
     threads: prepared.threads,
+    measuringThreads: Math.max(1, passThreads),
     reused: prepared.reused,
   };
   if (output) output.measured = { key: measuredKey, prepared, view: copyView(result) };

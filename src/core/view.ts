@@ -133,6 +133,11 @@ export interface QuantView {
   /** Threads the quantizer ran on: more than 1 only where a Q4_K / Q6_K search was split over helper threads. */
   threads: number;
   /**
+   * Threads the measuring pass ran on (histograms, errors, heatmap): more than 1 where a large tensor's rows were
+   * shared out with helper threads (measureThreads.ts).
+   */
+  measuringThreads: number;
+  /**
    * What this call took from the last one of its panel instead of computing it (core/formatMemo.ts): 'none';
    * 'quantization', a format's codes and values (a view change: only the measuring ran, so `elapsedMs` leaves the
    * quantizer out); 'measuring', everything but the group shown (only `view.group` changed).

@@ -11,7 +11,15 @@
 import { ACC, type PassContext } from './fusedPass';
 import { groupsPerRow } from './groups';
 import type { Granularity } from './scheme';
-import { inRowBatches, type KernelBuffers, MAX_RECORDED_CODES, MINMAX_GROUPS } from './wasm/fusedKernel';
+import { MAX_BINS } from './validate';
+import {
+  inRowBatches,
+  type KernelBuffers,
+  type KernelExports,
+  MAX_RECORDED_CODES,
+  MINMAX_GROUPS,
+  type PassScratch,
+} from './wasm/fusedKernel';
 
 /** Codes of a format are 16-bit patterns: one count sub-array covers all of them. */
 const PATTERNS = 65536;
@@ -40,7 +48,7 @@ function eligible(ctx: PassContext, integer: boolean, granularity: Granularity, 
 }
 
 /** How one pass counts codes and fills the dequantized histogram (see `countingOf`). */
-interface Counting {
+export interface Counting {
   /** Code slots counted: integer levels, a format's codeRange codes, or all 16-bit patterns. */
   levels: number;
   /** Distance between the four lane sub-arrays of counts (0: one shared array). */
@@ -83,8 +91,79 @@ function countingOf(
 }
 
 /**
+ * Everything a thread needs to measure (or, for an integer scheme, quantize and measure) rows of one pass, except
+ * the per-group arrays: plain data, so it can be posted to a helper thread (measureThreads.ts).
+ */
+export interface PassPlan {
+  integer: boolean;
+  granularity: Granularity;
+  rows: number;
+  cols: number;
+  rowsPerCell: number;
+  gridCols: number;
+  colsPerCell: number;
+  /** Rows per band (a whole number of heatmap cell rows): the unit of the sums' order and of the split. */
+  rowsPerBand: number;
+  qmin: number;
+  qmax: number;
+  rounding: number;
+  counting: Counting;
+  errBins: number;
+  errLo: number;
+  errHi: number;
+  deqEdges: Float64Array;
+  /** The largest error² before the pass (the kernel keeps the running maximum). */
+  maxErr2: number;
+}
+
+/** A pass's per-group parameters (integer schemes) and clipping ranges (every scheme). */
+export interface GroupArrays {
+  step: Float32Array;
+  zero: Float64Array;
+  lo: Float32Array;
+  hi: Float32Array;
+}
+
+/**
+ * Where the bands' results go. Every entry is written by the one band that owns it, never added to, so a band can
+ * be run again (by another thread) and the results do not depend on which thread ran which band.
+ */
+export interface BandOutputs {
+  rowSse: Float64Array;
+  heat: Float64Array;
+  /** Per band: Σ error² and Σ error, each summed in element order within the band. */
+  bandSse: Float64Array;
+  bandErr: Float64Array;
+}
+
+/** The tensor and the selected output, as byte offsets into a kernel memory. */
+export interface TensorPointers {
+  x: number;
+  codes: number;
+  deq: number;
+}
+
+/**
+ * Values per band, at least: bands are the sums' unit (Σ error² and Σ error are summed per band, then band after
+ * band), so the totals are the same bits whether one thread or several ran the pass.
+ */
+const BAND_VALUES = 1 << 15;
+
+/** Bands of a pass over `rows` x `cols` with heatmap cells `rowsPerCell` rows high. */
+export function rowsPerBandOf(rows: number, cols: number, rowsPerCell: number): number {
+  const cellRows = Math.max(1, Math.floor(BAND_VALUES / Math.max(1, rowsPerCell * cols)));
+  return Math.min(rows, cellRows * rowsPerCell);
+}
+
+export function bandCount(plan: PassPlan): number {
+  return plan.rows === 0 ? 0 : Math.ceil(plan.rows / plan.rowsPerBand);
+}
+
+/**
  * Runs every span of the tensor through the kernel, filling the same context fields as runAllSegments would;
- * returns false (having done nothing) when the case is not the kernel's. `codeRange`: FormatOutput.codeRange.
+ * returns 0 (having done nothing) when the case is not the kernel's, else the number of threads that ran part of it
+ * (`split`: measureThreads.ts `measureSplit`, which runs the bands over helper threads where it can and returns
+ * null where it does not). `codeRange`: FormatOutput.codeRange.
  */
 export function runPassWasm(
   ctx: PassContext,
@@ -97,36 +176,91 @@ export function runPassWasm(
   rowsPerCell: number,
   gridCols: number,
   codeRange = 0,
-): boolean {
-  if (!eligible(ctx, integer, granularity, groups)) return false;
-  const { kernel, ptr, counts, errHist, heatRow, acc, errStride } = buffers;
-  const counting = countingOf(ctx, integer, granularity, cols, codeRange);
-  const { levels, laneStride, deqMode, seenOnly } = counting;
-  const errBins = ctx.errHist.length;
+  split: SplitRunner | null = null,
+): number {
+  if (!eligible(ctx, integer, granularity, groups)) return 0;
+  const plan: PassPlan = {
+    integer,
+    granularity,
+    rows,
+    cols,
+    rowsPerCell,
+    gridCols,
+    colsPerCell: ctx.colsPerCell,
+    rowsPerBand: rowsPerBandOf(rows, cols, rowsPerCell),
+    qmin: ctx.qmin,
+    qmax: ctx.qmax,
+    rounding: ctx.rounding,
+    counting: countingOf(ctx, integer, granularity, cols, codeRange),
+    errBins: ctx.errHist.length,
+    errLo: ctx.errEdges[0],
+    errHi: ctx.errEdges[ctx.errHist.length],
+    deqEdges: ctx.deqEdges,
+    maxErr2: ctx.acc[ACC.maxErr2],
+  };
+  const bands = bandCount(plan);
+  const out: BandOutputs = {
+    rowSse: ctx.rowSse,
+    heat: ctx.heat,
+    bandSse: new Float64Array(bands),
+    bandErr: new Float64Array(bands),
+  };
+  const arrays: GroupArrays = { step: ctx.step, zero: ctx.zero, lo: ctx.lo, hi: ctx.hi };
+  let scratches: PassScratch[] = [buffers];
+  let threads = 1;
+  const splitRun = split?.(buffers, plan, arrays, out) ?? null;
+  if (splitRun) {
+    scratches = splitRun.scratches;
+    threads = splitRun.threads;
+  } else {
+    startScratch(buffers.kernel, buffers, plan);
+    measureBands(buffers.kernel, buffers, buffers.ptr, plan, arrays, 0, bands, out);
+  }
+  for (let b = 0; b < bands; b++) {
+    ctx.acc[ACC.sse] += out.bandSse[b];
+    ctx.acc[ACC.sumErr] += out.bandErr[b];
+  }
+  collectCounts(ctx, scratches, integer, plan.counting, plan.deqEdges.length - 1);
+  return threads;
+}
+
+/** measureThreads.ts `measureSplit`'s shape: the scratch sets that counted, and the threads that ran bands. */
+export type SplitRunner = (
+  buffers: KernelBuffers,
+  plan: PassPlan,
+  arrays: GroupArrays,
+  out: BandOutputs,
+) => { scratches: PassScratch[]; threads: number } | null;
+
+/** Clears a thread's scratch for a pass and points its kernel instance at it. */
+export function startScratch(kernel: KernelExports, scratch: PassScratch, plan: PassPlan): void {
+  const { ptr, counts } = scratch;
+  const { levels, laneStride, deqMode, seenOnly, recordValues } = plan.counting;
+  const errStride = MAX_BINS + 1;
   counts.fill(0, 0, laneStride !== 0 ? 4 * levels : seenOnly ? levels / 4 : levels);
-  errHist.fill(0);
-  heatRow.fill(0, 0, gridCols);
-  acc[0] = 0;
-  acc[1] = ctx.acc[ACC.maxErr2];
-  acc[2] = 0;
+  scratch.errHist.fill(0);
+  scratch.heatRow.fill(0, 0, plan.gridCols);
+  scratch.acc[0] = 0;
+  scratch.acc[1] = plan.maxErr2;
+  scratch.acc[2] = 0;
   kernel.setLayout(
     ptr.counts,
     laneStride,
     ptr.errHist,
     errStride,
-    errBins,
-    ctx.errEdges[0],
-    ctx.errEdges[errBins],
+    plan.errBins,
+    plan.errLo,
+    plan.errHi,
     ptr.acc,
   );
-  const deqBins = ctx.deqEdges.length - 1;
+  const deqBins = plan.deqEdges.length - 1;
   if (deqMode !== 0) {
-    buffers.deqEdges.set(ctx.deqEdges);
-    buffers.deqEdges32.set(ctx.deqEdges);
-    buffers.deqHist.fill(0);
-    buffers.totals.fill(0, 0, levels);
+    scratch.deqEdges.set(plan.deqEdges);
+    scratch.deqEdges32.set(plan.deqEdges);
+    scratch.deqHist.fill(0);
+    scratch.totals.fill(0, 0, levels);
   }
-  const deqScale = deqBins / (ctx.deqEdges[deqBins] - ctx.deqEdges[0]);
+  const deqScale = deqBins / (plan.deqEdges[deqBins] - plan.deqEdges[0]);
   kernel.setDeqBinning(
     deqMode,
     ptr.deqEdges,
@@ -136,134 +270,145 @@ export function runPassWasm(
     deqScale,
     ptr.totals,
     seenOnly,
-    counting.recordValues ? ptr.codeValues : 0,
+    recordValues ? ptr.codeValues : 0,
   );
-  walkRows(ctx, buffers, integer, granularity, rows, cols, rowsPerCell, gridCols);
-  collectCounts(ctx, buffers, integer, counting, deqBins);
-  return true;
 }
 
-/** Every span, row after row (a row's groups walked in the kernel where they fit), and the heatmap's cells. */
-function walkRows(
-  ctx: PassContext,
-  buffers: KernelBuffers,
-  integer: boolean,
-  granularity: Granularity,
-  rows: number,
-  cols: number,
-  rowsPerCell: number,
-  gridCols: number,
+/**
+ * Bands [b0, b1): every span of their rows, row after row (a row's groups walked in the kernel where they fit),
+ * counted into `scratch` (set up by startScratch), the rows' and cells' sums and the bands' totals written to `out`.
+ */
+export function measureBands(
+  kernel: KernelExports,
+  scratch: PassScratch,
+  at: TensorPointers,
+  plan: PassPlan,
+  arrays: GroupArrays,
+  b0: number,
+  b1: number,
+  out: BandOutputs,
 ): void {
-  const { kernel, ptr, heatRow, groupParams, rowSums } = buffers;
-  const { colsPerCell, heat, rowSse, step, zero, lo, hi } = ctx;
+  const { ptr, heatRow, groupParams, rowSums, acc } = scratch;
+  const { integer, granularity, rows, cols, rowsPerCell, gridCols, colsPerCell, rowsPerBand } = plan;
+  const { step, zero, lo, hi } = arrays;
+  const { rowSse, heat } = out;
   const perRow = groupsPerRow(granularity, cols);
   const size = granularity.kind === 'group' ? granularity.size : cols;
   const spanOf = integer ? kernel.quantizeSpan : kernel.measureSpan;
   // Groups along a row: the kernel walks them itself (one call per row, not two per group), reading their
   // parameters from groupParams; the spans and the order of the sums are the same.
   const rowAtOnce = granularity.kind === 'group' && perRow <= MINMAX_GROUPS;
-  if (rowAtOnce) kernel.setSpan(step[0], zero[0], ctx.qmin, ctx.qmax, lo[0], hi[0], ctx.rounding);
+  if (rowAtOnce) kernel.setSpan(step[0], zero[0], plan.qmin, plan.qmax, lo[0], hi[0], plan.rounding);
   let setGroup = -1;
-  for (let r = 0; r < rows; r++) {
-    const base = r * cols;
-    if (rowAtOnce) {
-      const g0 = r * perRow;
-      if (integer) {
-        groupParams.set(step.subarray(g0, g0 + perRow), 0);
-        groupParams.set(zero.subarray(g0, g0 + perRow), perRow);
+  for (let band = b0; band < b1; band++) {
+    let bandSse = 0;
+    acc[0] = 0;
+    const rEnd = Math.min(rows, (band + 1) * rowsPerBand);
+    for (let r = band * rowsPerBand; r < rEnd; r++) {
+      const base = r * cols;
+      rowSse[r] = 0;
+      if (rowAtOnce) {
+        const g0 = r * perRow;
+        if (integer) {
+          groupParams.set(step.subarray(g0, g0 + perRow), 0);
+          groupParams.set(zero.subarray(g0, g0 + perRow), perRow);
+        }
+        groupParams.set(lo.subarray(g0, g0 + perRow), 2 * perRow);
+        groupParams.set(hi.subarray(g0, g0 + perRow), 3 * perRow);
+        rowSums[0] = 0;
+        rowSums[1] = bandSse;
+        kernel.groupRow(
+          integer,
+          at.x + 4 * base,
+          at.codes + 2 * base,
+          at.deq + 4 * base,
+          cols,
+          size,
+          perRow,
+          ptr.groupParams,
+          ptr.heatRow,
+          colsPerCell,
+          ptr.rowSums,
+        );
+        rowSse[r] = rowSums[0];
+        bandSse = rowSums[1];
       }
-      groupParams.set(lo.subarray(g0, g0 + perRow), 2 * perRow);
-      groupParams.set(hi.subarray(g0, g0 + perRow), 3 * perRow);
-      rowSums[0] = rowSse[r];
-      rowSums[1] = ctx.acc[ACC.sse];
-      kernel.groupRow(
-        integer,
-        ptr.x + 4 * base,
-        ptr.codes + 2 * base,
-        ptr.deq + 4 * base,
-        cols,
-        size,
-        perRow,
-        ptr.groupParams,
-        ptr.heatRow,
-        colsPerCell,
-        ptr.rowSums,
-      );
-      rowSse[r] = rowSums[0];
-      ctx.acc[ACC.sse] = rowSums[1];
-    }
-    for (let j = 0; j < (rowAtOnce ? 0 : perRow); j++) {
-      const c0 = j * size;
-      const c1 = Math.min(cols, c0 + size);
-      const g = granularity.kind === 'tensor' ? 0 : granularity.kind === 'row' ? r : r * perRow + j;
-      if (g !== setGroup) {
-        if (integer) kernel.setSpan(step[g], zero[g], ctx.qmin, ctx.qmax, lo[g], hi[g], ctx.rounding);
-        else kernel.setSpan(0, 0, 0, 0, lo[g], hi[g], 0);
-        setGroup = g;
+      for (let j = 0; j < (rowAtOnce ? 0 : perRow); j++) {
+        const c0 = j * size;
+        const c1 = Math.min(cols, c0 + size);
+        const g = granularity.kind === 'tensor' ? 0 : granularity.kind === 'row' ? r : r * perRow + j;
+        if (g !== setGroup) {
+          if (integer) kernel.setSpan(step[g], zero[g], plan.qmin, plan.qmax, lo[g], hi[g], plan.rounding);
+          else kernel.setSpan(0, 0, 0, 0, lo[g], hi[g], 0);
+          setGroup = g;
+        }
+        const start = base + c0;
+        const sse = spanOf(
+          at.x + 4 * start,
+          at.codes + 2 * start,
+          at.deq + 4 * start,
+          c1 - c0,
+          ptr.heatRow + 8 * Math.floor(c0 / colsPerCell),
+          colsPerCell - (c0 % colsPerCell),
+          colsPerCell,
+        );
+        rowSse[r] += sse;
+        bandSse += sse;
       }
-      const start = base + c0;
-      const sse = spanOf(
-        ptr.x + 4 * start,
-        ptr.codes + 2 * start,
-        ptr.deq + 4 * start,
-        c1 - c0,
-        ptr.heatRow + 8 * Math.floor(c0 / colsPerCell),
-        colsPerCell - (c0 % colsPerCell),
-        colsPerCell,
-      );
-      rowSse[r] += sse;
-      ctx.acc[ACC.sse] += sse;
-    }
-    // The last row of a heatmap row of cells, or of the tensor: move the row's cell sums into the heatmap.
-    if ((r + 1) % rowsPerCell === 0 || r === rows - 1) {
-      const heatBase = Math.floor(r / rowsPerCell) * gridCols;
-      for (let c = 0; c < gridCols; c++) {
-        heat[heatBase + c] += heatRow[c];
-        heatRow[c] = 0;
+      // The last row of a heatmap row of cells, or of the tensor: the row's cell sums into the heatmap (bands hold
+      // whole rows of cells, so each is written once).
+      if ((r + 1) % rowsPerCell === 0 || r === rows - 1) {
+        const heatBase = Math.floor(r / rowsPerCell) * gridCols;
+        for (let c = 0; c < gridCols; c++) {
+          heat[heatBase + c] = heatRow[c];
+          heatRow[c] = 0;
+        }
       }
     }
+    out.bandSse[band] = bandSse;
+    out.bandErr[band] = acc[0];
   }
 }
 
-/** The kernel's counts, histograms and sums into the pass context. */
+/** The kernel's counts, histograms and sums, over every scratch set that counted, into the pass context. */
 function collectCounts(
   ctx: PassContext,
-  buffers: KernelBuffers,
+  scratches: readonly PassScratch[],
   integer: boolean,
   { levels, laneStride, deqMode, seenOnly }: Counting,
   deqBins: number,
 ): void {
-  const { counts, errHist, acc, errStride } = buffers;
+  const errStride = MAX_BINS + 1;
   // The tensor's code counts: the kernel's per-group totals, the lane sub-arrays of the whole pass, or the marks.
   const { codeCounts, codeOffset } = ctx;
   const qmin = integer ? ctx.qmin : 0;
-  if (seenOnly) {
-    const seen = new Uint8Array(counts.buffer, counts.byteOffset, PATTERNS);
-    for (let k = 0; k < PATTERNS; k++) codeCounts[k] += seen[k];
-  } else {
-    for (let k = 0; k < levels; k++) {
-      const n = deqMode === 2 ? buffers.totals[k] : laneSum(counts, laneStride, k);
-      if (n !== 0) codeCounts[(k + qmin - codeOffset) & 0xffff] += n;
-    }
-  }
   const errBins = ctx.errHist.length;
-  for (let b = 0; b <= errBins; b++) {
-    const n = laneSum(errHist, errStride, b);
-    if (b < errBins) ctx.errHist[b] += n;
-    else ctx.acc[ACC.errOutside] += n;
-  }
-  if (deqMode !== 0 && ctx.deqHist !== null) {
-    const hist = buffers.deqHist;
-    const stride = deqBins + 1;
-    for (let b = 0; b <= deqBins; b++) {
-      const n = laneSum(hist, stride, b);
-      if (b < deqBins) ctx.deqHist[b] += n;
-      else ctx.acc[ACC.deqOutside] += n;
+  for (const { counts, errHist, acc, totals, deqHist } of scratches) {
+    if (seenOnly) {
+      const seen = new Uint8Array(counts.buffer, counts.byteOffset, PATTERNS);
+      for (let k = 0; k < PATTERNS; k++) codeCounts[k] += seen[k];
+    } else {
+      for (let k = 0; k < levels; k++) {
+        const n = deqMode === 2 ? totals[k] : laneSum(counts, laneStride, k);
+        if (n !== 0) codeCounts[(k + qmin - codeOffset) & 0xffff] += n;
+      }
     }
+    for (let b = 0; b <= errBins; b++) {
+      const n = laneSum(errHist, errStride, b);
+      if (b < errBins) ctx.errHist[b] += n;
+      else ctx.acc[ACC.errOutside] += n;
+    }
+    if (deqMode !== 0 && ctx.deqHist !== null) {
+      const stride = deqBins + 1;
+      for (let b = 0; b <= deqBins; b++) {
+        const n = laneSum(deqHist, stride, b);
+        if (b < deqBins) ctx.deqHist[b] += n;
+        else ctx.acc[ACC.deqOutside] += n;
+      }
+    }
+    ctx.acc[ACC.maxErr2] = Math.max(ctx.acc[ACC.maxErr2], acc[1]);
+    ctx.acc[ACC.clipped] += acc[2];
   }
-  ctx.acc[ACC.sumErr] += acc[0];
-  ctx.acc[ACC.maxErr2] = acc[1];
-  ctx.acc[ACC.clipped] += acc[2];
 }
 
 /** Entry k summed over the kernel's four lane sub-arrays, `stride` apart (stride 0: one shared array). */

@@ -3,9 +3,10 @@
  * kernel, says it is ready, then runs every part it is posted (src/core/wasm/kquantThreads.ts `runKquantJob`).
  */
 import { parentPort } from 'node:worker_threads';
-import { type KquantJob, runKquantJob, warmKquantKernel } from '../core/wasm/kquantThreads';
+import { type MeasureJob, runHelperJob } from '../core/measureThreads';
+import { type KquantJob, warmKquantKernel } from '../core/wasm/kquantThreads';
 
 if (!parentPort) throw new Error('kquantHelper.ts runs as a worker thread');
 const port = parentPort;
-port.on('message', (job: KquantJob) => runKquantJob(job));
+port.on('message', (job: KquantJob | MeasureJob) => runHelperJob(job));
 port.postMessage({ ready: warmKquantKernel() });

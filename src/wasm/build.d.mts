@@ -9,5 +9,6 @@ export interface KernelBuild {
 export const KERNELS: { fused: KernelBuild; kquant: KernelBuild };
 export const SOURCE: string;
 export const OUTPUT: string;
-export function compileKernel(kernel?: KernelBuild): Promise<Uint8Array>;
-export function moduleText(bytes: Uint8Array, kernel?: KernelBuild): string;
+export function compileKernel(kernel?: KernelBuild, options?: { shared?: boolean }): Promise<Uint8Array>;
+export function moduleText(bytes: Uint8Array, kernel?: KernelBuild, sharedBytes?: Uint8Array | null): string;
+export function generatedModule(kernel?: KernelBuild): Promise<string>;

@@ -2,7 +2,8 @@
  * A k-quant helper Web Worker (started by kquantHelpers.ts from the engine worker): warms the k-quant kernel, then
  * runs every part of a Q4_K / Q6_K search it is posted (src/core/wasm/kquantThreads.ts `runKquantJob`).
  */
-import { type KquantJob, runKquantJob, warmKquantKernel } from '../core/wasm/kquantThreads';
+import { type MeasureJob, runHelperJob } from '../core/measureThreads';
+import { type KquantJob, warmKquantKernel } from '../core/wasm/kquantThreads';
 
 warmKquantKernel();
-self.onmessage = (event: MessageEvent<KquantJob>) => runKquantJob(event.data);
+self.onmessage = (event: MessageEvent<KquantJob | MeasureJob>) => runHelperJob(event.data);

@@ -12,6 +12,7 @@ import {
   DEFAULT_VIEW,
   generateTensor,
 } from '../../src/core';
+import { type MeasureJob, runHelperJob } from '../../src/core/measureThreads';
 import {
   KQUANT_TYPE,
   type KquantType,
@@ -86,7 +87,13 @@ function splitMatchesOneThread(type: KquantType, rows: number, cols: number, see
 
 /** A helper that does nothing with its messages, keeping them for the test. */
 function silentHelper(kept: KquantJob[] = []): KquantHelper {
-  return { post: (job) => kept.push(job) };
+  return { post: (job) => kept.push(kquantJob(job)) };
+}
+
+/** The k-quant job a test helper is posted (these tests post no measuring parts: no computeQuantView here). */
+function kquantJob(job: KquantJob | MeasureJob): KquantJob {
+  if ('kind' in job) throw new Error('a measuring part was posted to a k-quant test helper');
+  return job;
 }
 
 const controlOf = (job: KquantJob) => new Int32Array(job.buffer, 0, job.slot + 1);
@@ -121,7 +128,7 @@ describe.runIf(kquantKernelAvailable())('k-quant searches split over helper thre
   });
 
   it('helpers that run their part at once: every part comes from them', () => {
-    setKquantHelpers([{ post: runKquantJob }, { post: runKquantJob }]);
+    setKquantHelpers([{ post: runHelperJob }, { post: runHelperJob }]);
     expect(splitMatchesOneThread(KQUANT_TYPE.q4_k, 300, 1000)).toBe(3);
     expect(splitMatchesOneThread(KQUANT_TYPE.q6_k, 300, 1000)).toBe(3);
   });
@@ -149,7 +156,7 @@ describe.runIf(kquantKernelAvailable())('k-quant searches split over helper thre
     setKquantHelpers([
       {
         post: (job) => {
-          kept.push(job);
+          kept.push(kquantJob(job));
           runKquantJob({ ...stale, buffer: job.buffer });
         },
       },
@@ -163,8 +170,8 @@ describe.runIf(kquantKernelAvailable())('k-quant searches split over helper thre
     let ran = 0;
     const slow: KquantHelper = {
       post: (job) => {
-        if (ran++ === 0) runKquantJob(job);
-        else kept.push(job);
+        if (ran++ === 0) runKquantJob(kquantJob(job));
+        else kept.push(kquantJob(job));
       },
     };
     setKquantHelpers([slow]);
@@ -179,9 +186,9 @@ describe.runIf(kquantKernelAvailable())('k-quant searches split over helper thre
 
   it('a helper that claims its part and goes silent is dropped after the timeout; its part runs here', () => {
     const claimOnly: KquantHelper = {
-      post: (job) => Atomics.store(controlOf(job), job.slot, job.id * 8 + KQUANT_PHASE.running),
+      post: (job) => Atomics.store(controlOf(kquantJob(job)), job.slot, job.id * 8 + KQUANT_PHASE.running),
     };
-    setKquantHelpers([claimOnly, { post: runKquantJob }], { timeoutMs: 50 });
+    setKquantHelpers([claimOnly, { post: runHelperJob }], { timeoutMs: 50 });
     expect(kquantThreadCount()).toBe(3);
     expect(splitMatchesOneThread(KQUANT_TYPE.q4_k, 300, 1000)).toBe(2);
     expect(kquantThreadCount()).toBe(2);
@@ -191,7 +198,7 @@ describe.runIf(kquantKernelAvailable())('k-quant searches split over helper thre
 
   it('a helper that fails, or cannot take the message: its part runs here, the results are the same', () => {
     const fails: KquantHelper = {
-      post: (job) => Atomics.store(controlOf(job), job.slot, job.id * 8 + KQUANT_PHASE.failed),
+      post: (job) => Atomics.store(controlOf(kquantJob(job)), job.slot, job.id * 8 + KQUANT_PHASE.failed),
     };
     const refuses: KquantHelper = {
       post: () => {
@@ -233,7 +240,7 @@ describe.runIf(kquantKernelAvailable())('k-quant searches split over helper thre
     const t = generateTensor({ ...DEFAULT_GENERATOR, rows: 512, cols: 1024 });
     const scheme = { kind: 'block', format: 'q4_k' } as const;
     const alone = computeQuantView(t, scheme, DEFAULT_VIEW);
-    setKquantHelpers([{ post: runKquantJob }]);
+    setKquantHelpers([{ post: runHelperJob }]);
     const split = computeQuantView(t, scheme, DEFAULT_VIEW);
     expect(alone.threads).toBe(1);
     expect(split.threads).toBe(2);

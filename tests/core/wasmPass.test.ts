@@ -21,8 +21,8 @@ import { computeQuantView, quantize } from '../../src/core/quantView';
 import { createTensorCache } from '../../src/core/tensorCache';
 import type { QuantView, ViewParams } from '../../src/core/view';
 import { kernelAvailable } from '../../src/core/wasm/fusedKernel';
-import { FUSED_KERNEL_BASE64 } from '../../src/core/wasm/fusedKernel.wasm';
-import { KQUANT_KERNEL_BASE64 } from '../../src/core/wasm/kquantKernel.wasm';
+import { FUSED_KERNEL_BASE64, FUSED_KERNEL_SHARED_BASE64 } from '../../src/core/wasm/fusedKernel.wasm';
+import { KQUANT_KERNEL_BASE64, KQUANT_KERNEL_SHARED_BASE64 } from '../../src/core/wasm/kquantKernel.wasm';
 import { decodeBase64 } from '../../src/core/wasm/wasmModule';
 import { groupMinMaxWasm } from '../../src/core/wasmPass';
 import { compileKernel, KERNELS, moduleText, OUTPUT } from '../../src/wasm/build.mjs';
@@ -172,14 +172,18 @@ describe('the WebAssembly SIMD kernel of the fused integer pass', () => {
   it('the committed module is what src/wasm/fusedKernel.ts compiles to (run `npm run build:wasm` if not)', async () => {
     const bytes = await compileKernel();
     expect(Array.from(decodeBase64(FUSED_KERNEL_BASE64))).toEqual(Array.from(bytes));
-    expect(await readFile(OUTPUT, 'utf8')).toBe(moduleText(bytes));
+    const shared = await compileKernel(KERNELS.fused, { shared: true });
+    expect(Array.from(decodeBase64(FUSED_KERNEL_SHARED_BASE64))).toEqual(Array.from(shared));
+    expect(await readFile(OUTPUT, 'utf8')).toBe(moduleText(bytes, KERNELS.fused, shared));
   }, 60_000);
 
   it('the committed k-quant module is what src/wasm/kquantKernel.ts compiles to (run `npm run build:wasm` if not)', async () => {
     const kernel = KERNELS.kquant;
     const bytes = await compileKernel(kernel);
     expect(Array.from(decodeBase64(KQUANT_KERNEL_BASE64))).toEqual(Array.from(bytes));
-    expect(await readFile(kernel.output, 'utf8')).toBe(moduleText(bytes, kernel));
+    const shared = await compileKernel(kernel, { shared: true });
+    expect(Array.from(decodeBase64(KQUANT_KERNEL_SHARED_BASE64))).toEqual(Array.from(shared));
+    expect(await readFile(kernel.output, 'utf8')).toBe(moduleText(bytes, kernel, shared));
   }, 60_000);
 
   it('gives the JS pass’s results on random tensors, schemes and views', () => {

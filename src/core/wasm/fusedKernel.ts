@@ -10,9 +10,9 @@
  */
 import type { EncoderConstants } from '../formats/floatFormat';
 import { MAX_BINS } from '../validate';
-import { FUSED_KERNEL_BASE64 } from './fusedKernel.wasm';
+import { FUSED_KERNEL_BASE64, FUSED_KERNEL_SHARED_BASE64 } from './fusedKernel.wasm';
 import { type KquantType, kquantOnMemory } from './kquantKernel';
-import { compileBase64Module, type WasmMemory, wasmApi } from './wasmModule';
+import { compileBase64Module, sharedMemoryAvailable, type WasmMemory, wasmApi } from './wasmModule';
 
 /**
  * One span of a row through the kernel (quantize or measure): values at x / codes / deq, n of them, the heatmap
@@ -29,7 +29,7 @@ type SpanFunction = (
 ) => number;
 
 /** The kernel's exports (pointers are byte offsets into its memory). */
-interface KernelExports {
+export interface KernelExports {
   setLayout(
     counts: number,
     countStride: number,
@@ -171,6 +171,12 @@ export interface KernelBuffers {
   readonly heatRow: Float64Array;
   /** [Σ error, max error², clipped count]. */
   readonly acc: Float64Array;
+  /**
+   * Where the memory is shared (a large tensor, where threads exist): an id for helper threads, which instantiate
+   * the kernel on the same memory (measureThreads.ts), and one set of scratch per helper; else null and [].
+   */
+  readonly sharedId: number | null;
+  readonly helperScratch: ReadonlyArray<PassScratch>;
   readonly ptr: {
     x: number;
     codes: number;
@@ -193,6 +199,80 @@ export interface KernelBuffers {
   readonly errStride: number;
 }
 
+/** Byte offsets of one thread's scratch: what one measuring pass counts and sums into. */
+export interface ScratchPointers {
+  counts: number;
+  errHist: number;
+  deqEdges: number;
+  deqEdges32: number;
+  deqHist: number;
+  totals: number;
+  codeValues: number;
+  groupParams: number;
+  rowSums: number;
+  heatRow: number;
+  acc: number;
+}
+
+/** One thread's scratch as views (KernelBuffers is one: the owning thread's). */
+export type PassScratch = Pick<
+  KernelBuffers,
+  | 'counts'
+  | 'errHist'
+  | 'deqEdges'
+  | 'deqEdges32'
+  | 'deqHist'
+  | 'totals'
+  | 'groupParams'
+  | 'rowSums'
+  | 'heatRow'
+  | 'acc'
+> & { readonly ptr: ScratchPointers };
+
+/** Helper threads a shared memory has scratch for (kquantThreads.ts starts at most three). */
+export const MAX_HELPER_SCRATCH = 3;
+/**
+ * Tensors from this many values on get a shared memory where it can be had: below it a measuring pass takes about
+ * what waking a helper can, so it is never split (measureThreads.ts uses the same bound).
+ */
+export const SHARED_MIN_VALUES = 1 << 18;
+
+/** Lays out one scratch set with `take` (bytes -> offset). */
+function takeScratch(take: (bytes: number) => number): ScratchPointers {
+  const errStride = MAX_BINS + 1;
+  return {
+    counts: take(4 * 4 * MAX_LEVELS),
+    errHist: take(4 * 4 * errStride),
+    deqEdges: take(8 * errStride),
+    deqEdges32: take(4 * errStride),
+    deqHist: take(4 * 4 * errStride),
+    totals: take(4 * MAX_LEVELS),
+    codeValues: take(4 * MAX_RECORDED_CODES),
+    groupParams: take(4 * 4 * MINMAX_GROUPS),
+    rowSums: take(8 * 2),
+    heatRow: take(8 * MAX_HEAT_COLS),
+    acc: take(8 * 4),
+  };
+}
+
+/** Views of a scratch set laid out by takeScratch. */
+export function scratchViews(buffer: ArrayBufferLike, ptr: ScratchPointers): PassScratch {
+  const errStride = MAX_BINS + 1;
+  return {
+    counts: new Uint32Array(buffer, ptr.counts, 4 * MAX_LEVELS),
+    errHist: new Uint32Array(buffer, ptr.errHist, 4 * errStride),
+    deqEdges: new Float64Array(buffer, ptr.deqEdges, errStride),
+    deqEdges32: new Float32Array(buffer, ptr.deqEdges32, errStride),
+    deqHist: new Uint32Array(buffer, ptr.deqHist, 4 * errStride),
+    totals: new Uint32Array(buffer, ptr.totals, MAX_LEVELS),
+    groupParams: new Float32Array(buffer, ptr.groupParams, 4 * MINMAX_GROUPS),
+    rowSums: new Float64Array(buffer, ptr.rowSums, 2),
+    heatRow: new Float64Array(buffer, ptr.heatRow, MAX_HEAT_COLS),
+    acc: new Float64Array(buffer, ptr.acc, 4),
+    ptr,
+  };
+}
+
 /** One output region of a kernel memory: codes (int16) and dequantized values (float32), and their offsets. */
 export interface KernelOutput {
   readonly codes: Int16Array;
@@ -210,13 +290,23 @@ export function selectOutput(buffers: KernelBuffers, k: number): void {
   buffers.dequantized = out.dequantized;
 }
 
-let compiled: object | null | undefined;
+const compiled: { plain?: object | null; shared?: object | null } = {};
 
-/** The compiled module, or null where WebAssembly SIMD is not available (compiled once per thread). */
-function kernelModule(): object | null {
-  if (compiled === undefined) compiled = compileBase64Module(FUSED_KERNEL_BASE64);
-  return compiled;
+/**
+ * The compiled module, or null where WebAssembly SIMD is not available (compiled once per thread). `shared`: the
+ * variant for a shared memory (null also where threads are missing).
+ */
+export function kernelModule(shared = false): object | null {
+  if (!shared) {
+    if (compiled.plain === undefined) compiled.plain = compileBase64Module(FUSED_KERNEL_BASE64);
+    return compiled.plain;
+  }
+  if (compiled.shared === undefined)
+    compiled.shared = sharedMemoryAvailable() ? compileBase64Module(FUSED_KERNEL_SHARED_BASE64) : null;
+  return compiled.shared;
 }
+
+let nextSharedId = 1;
 
 /** Whether this thread can run the kernel (WebAssembly with SIMD). */
 export function kernelAvailable(): boolean {
@@ -229,60 +319,47 @@ export function kernelAvailable(): boolean {
  * JS pass).
  */
 export function createKernelBuffers(values: Float32Array, outputs = 1): KernelBuffers | null {
-  const module = kernelModule();
+  // A large tensor's memory is shared where threads exist, so helpers can measure parts of it in place.
+  if (values.length >= SHARED_MIN_VALUES) {
+    const shared = kernelBuffersOn(values, outputs, true);
+    if (shared) return shared;
+  }
+  return kernelBuffersOn(values, outputs, false);
+}
+
+function kernelBuffersOn(values: Float32Array, outputs: number, shared: boolean): KernelBuffers | null {
+  const module = kernelModule(shared);
   const wasm = wasmApi();
   if (!module || !wasm) return null;
   const n = values.length;
   const align = (bytes: number) => Math.ceil(bytes / 16) * 16;
-  const ptr = {
-    x: 0,
-    deq: 0,
-    codes: 0,
-    counts: 0,
-    errHist: 0,
-    deqEdges: 0,
-    deqEdges32: 0,
-    deqHist: 0,
-    totals: 0,
-    groupMin: 0,
-    groupMax: 0,
-    table: 0,
-    codeValues: 0,
-    groupParams: 0,
-    rowSums: 0,
-    heatRow: 0,
-    acc: 0,
-  };
   let end = 0;
   const take = (bytes: number) => {
     const at = end;
     end += align(bytes);
     return at;
   };
-  ptr.x = take(4 * n);
+  const xAt = take(4 * n);
   const regions: { deqAt: number; codesAt: number }[] = [];
   for (let k = 0; k < outputs; k++) regions.push({ deqAt: take(4 * n), codesAt: take(2 * n) });
-  ptr.deq = regions[0].deqAt;
-  ptr.codes = regions[0].codesAt;
-  ptr.counts = take(4 * 4 * MAX_LEVELS);
-  const errStride = MAX_BINS + 1;
-  ptr.errHist = take(4 * 4 * errStride);
-  ptr.deqEdges = take(8 * errStride);
-  ptr.deqEdges32 = take(4 * errStride);
-  ptr.deqHist = take(4 * 4 * errStride);
-  ptr.totals = take(4 * MAX_LEVELS);
-  ptr.groupMin = take(4 * MINMAX_GROUPS);
-  ptr.groupMax = take(4 * MINMAX_GROUPS);
-  ptr.table = take(4 * MAX_LEVELS);
-  ptr.codeValues = take(4 * MAX_RECORDED_CODES);
-  ptr.groupParams = take(4 * 4 * MINMAX_GROUPS);
-  ptr.rowSums = take(8 * 2);
-  ptr.heatRow = take(8 * MAX_HEAT_COLS);
-  ptr.acc = take(8 * 4);
+  const own = takeScratch(take);
+  const groupMin = take(4 * MINMAX_GROUPS);
+  const groupMax = take(4 * MINMAX_GROUPS);
+  const table = take(4 * MAX_LEVELS);
+  const helpers = shared ? Array.from({ length: MAX_HELPER_SCRATCH }, () => takeScratch(take)) : [];
+  const ptr = {
+    ...own,
+    x: xAt,
+    deq: regions[0].deqAt,
+    codes: regions[0].codesAt,
+    groupMin,
+    groupMax,
+    table,
+  };
   const pages = Math.ceil(end / PAGE);
   if (pages > 65536) return null;
   try {
-    const memory = new wasm.Memory({ initial: pages, maximum: pages });
+    const memory = new wasm.Memory({ initial: pages, maximum: pages, ...(shared ? { shared } : {}) });
     const instance = new wasm.Instance(module, { env: { memory } });
     const buffer = memory.buffer;
     const x = new Float32Array(buffer, ptr.x, n);
@@ -293,28 +370,22 @@ export function createKernelBuffers(values: Float32Array, outputs = 1): KernelBu
       codesAt,
       deqAt,
     }));
+    const scratch = scratchViews(buffer, own);
     return {
+      ...scratch,
       kernel: instance.exports as KernelExports,
       memory,
       x,
       codes: outs[0].codes,
       dequantized: outs[0].dequantized,
       outputs: outs,
-      counts: new Uint32Array(buffer, ptr.counts, 4 * MAX_LEVELS),
-      errHist: new Uint32Array(buffer, ptr.errHist, 4 * errStride),
-      deqEdges: new Float64Array(buffer, ptr.deqEdges, errStride),
-      deqEdges32: new Float32Array(buffer, ptr.deqEdges32, errStride),
-      deqHist: new Uint32Array(buffer, ptr.deqHist, 4 * errStride),
-      totals: new Uint32Array(buffer, ptr.totals, MAX_LEVELS),
       groupMin: new Float32Array(buffer, ptr.groupMin, MINMAX_GROUPS),
       groupMax: new Float32Array(buffer, ptr.groupMax, MINMAX_GROUPS),
       table: new Float32Array(buffer, ptr.table, MAX_LEVELS),
-      groupParams: new Float32Array(buffer, ptr.groupParams, 4 * MINMAX_GROUPS),
-      rowSums: new Float64Array(buffer, ptr.rowSums, 2),
-      heatRow: new Float64Array(buffer, ptr.heatRow, MAX_HEAT_COLS),
-      acc: new Float64Array(buffer, ptr.acc, 4),
+      sharedId: shared ? nextSharedId++ : null,
+      helperScratch: helpers.map((at) => scratchViews(buffer, at)),
       ptr,
-      errStride,
+      errStride: MAX_BINS + 1,
     };
   } catch {
     // RangeError: the memory could not be reserved (a very large tensor on a small machine).

@@ -6,8 +6,8 @@
  * cannot be had, `quantizeKRowsOnKernel` returns false and ggmlK.ts runs its JS search, which gives the same bits.
  */
 
-import { KQUANT_KERNEL_BASE64 } from './kquantKernel.wasm';
-import { compileBase64Module, type WasmMemory, wasmApi } from './wasmModule';
+import { KQUANT_KERNEL_BASE64, KQUANT_KERNEL_SHARED_BASE64 } from './kquantKernel.wasm';
+import { compileBase64Module, isSharedMemory, type WasmMemory, wasmApi } from './wasmModule';
 
 /** The kernel's exports (pointers are byte offsets into its memory). */
 export interface KquantExports {
@@ -41,12 +41,19 @@ interface Instance {
   memory: WasmMemory;
 }
 
-let compiled: object | null | undefined;
+const compiled: { plain?: object | null; shared?: object | null } = {};
 
-/** The compiled module, or null where WebAssembly SIMD is not available (compiled once per thread). */
-function kquantModule(): object | null {
-  if (compiled === undefined) compiled = compileBase64Module(KQUANT_KERNEL_BASE64);
-  return compiled;
+/**
+ * The compiled module, or null where WebAssembly SIMD is not available (compiled once per thread). `shared`: the
+ * variant for a shared memory (the fused kernel's memory of a large tensor: fusedKernel.ts `createKernelBuffers`).
+ */
+function kquantModule(shared = false): object | null {
+  if (shared) {
+    if (compiled.shared === undefined) compiled.shared = compileBase64Module(KQUANT_KERNEL_SHARED_BASE64);
+    return compiled.shared;
+  }
+  if (compiled.plain === undefined) compiled.plain = compileBase64Module(KQUANT_KERNEL_BASE64);
+  return compiled.plain;
 }
 
 let instance: Instance | null | undefined;
@@ -79,7 +86,7 @@ export function kquantOnMemory(memory: WasmMemory): KquantExports | null {
   if (kernel !== undefined) return kernel;
   kernel = null;
   const wasm = wasmApi();
-  const module = kquantModule();
+  const module = kquantModule(isSharedMemory(memory));
   if (wasm && module) {
     try {
       kernel = new wasm.Instance(module, { env: { memory } }).exports as KquantExports;

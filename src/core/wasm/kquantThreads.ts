@@ -15,6 +15,7 @@
  * cross-origin isolated; src/node/kquantThreads.ts: worker_threads for the bench and tests). Without any, or where
  * SharedArrayBuffer is missing, `quantizeKRows` is `quantizeKRowsOnKernel`.
  */
+import type { MeasureJob } from '../measureThreads';
 import {
   copyRowsInto,
   KQUANT_TYPE,
@@ -24,6 +25,7 @@ import {
   outputsAt,
   quantizeKRowsOnKernel,
 } from './kquantKernel';
+import { sharedMemoryAvailable } from './wasmModule';
 
 /** One part of a job, as posted to a helper (structured-cloneable: the buffer is shared, not copied). */
 export interface KquantJob {
@@ -43,9 +45,12 @@ export interface KquantJob {
   b: number;
 }
 
-/** A helper thread as this thread sees it: something that delivers a job to `runKquantJob` over there. */
+/**
+ * A helper thread as this thread sees it: something that delivers a job to `runHelperJob` over there. The same
+ * helpers run parts of the measuring pass (src/core/measureThreads.ts).
+ */
 export interface KquantHelper {
-  post(job: KquantJob): void;
+  post(job: KquantJob | MeasureJob): void;
 }
 
 /**
@@ -55,7 +60,7 @@ export interface KquantHelper {
 export const KQUANT_PHASE = { posted: 1, running: 2, done: 3, failed: 4, takenBack: 5 } as const;
 const { posted: POSTED, running: RUNNING, done: DONE, failed: FAILED, takenBack: TAKEN_BACK } = KQUANT_PHASE;
 /** Control words 16 apart (64 bytes): helpers writing their own word do not share a cache line. */
-const WORDS_PER_SLOT = 16;
+export const WORDS_PER_SLOT = 16;
 /**
  * Below this many values the search stays on one thread: it takes a few milliseconds, about what a message to an
  * idle Web Worker can take to arrive, so a helper would rarely claim its part in time.
@@ -92,11 +97,42 @@ export function setKquantHelpers(
 
 /** Threads a large search is split over now: this one plus the helpers still in the pool. */
 export function kquantThreadCount(): number {
-  return 1 + (sharedMemoryAvailable() ? pool.helpers.length : 0);
+  return 1 + helperPool().length;
 }
 
-function sharedMemoryAvailable(): boolean {
-  return typeof SharedArrayBuffer === 'function' && typeof Atomics === 'object';
+/** The helpers in the pool now (none where memory cannot be shared). */
+export function helperPool(): readonly KquantHelper[] {
+  return sharedMemoryAvailable() ? pool.helpers : [];
+}
+
+/** A new job id (control words hold id * 8 + phase; ids wrap before that overflows). */
+export function nextJobId(): number {
+  const id = pool.nextId;
+  pool.nextId = (pool.nextId % 0x0fffffff) + 1;
+  return id;
+}
+
+/** The helper side of any job: claims it if still posted (false: taken back, or a stale message). */
+export function claimJob(control: Int32Array, slot: number, id: number): boolean {
+  const posted = id * 8 + POSTED;
+  return Atomics.compareExchange(control, slot, posted, id * 8 + RUNNING) === posted;
+}
+
+/** The helper side: reports a claimed job DONE or FAILED and wakes the thread waiting for it. */
+export function finishJob(control: Int32Array, slot: number, id: number, ok: boolean): void {
+  Atomics.store(control, slot, id * 8 + (ok ? DONE : FAILED));
+  Atomics.notify(control, slot);
+}
+
+/** This thread's side: takes a posted job back (true) unless a helper has claimed it already. */
+export function takeBackJob(control: Int32Array, slot: number, id: number): boolean {
+  const posted = id * 8 + POSTED;
+  return Atomics.compareExchange(control, slot, posted, id * 8 + TAKEN_BACK) === posted;
+}
+
+/** Marks a job as posted, before its message goes out. */
+export function markPosted(control: Int32Array, slot: number, id: number): void {
+  Atomics.store(control, slot, id * 8 + POSTED);
 }
 
 /**
@@ -105,8 +141,7 @@ function sharedMemoryAvailable(): boolean {
  */
 export function runKquantJob(job: KquantJob): void {
   const control = new Int32Array(job.buffer, 0, job.slot + 1);
-  const posted = job.id * 8 + POSTED;
-  if (Atomics.compareExchange(control, job.slot, posted, job.id * 8 + RUNNING) !== posted) return;
+  if (!claimJob(control, job.slot, job.id)) return;
   let ok = false;
   try {
     const n = job.rows * job.cols;
@@ -122,8 +157,7 @@ export function runKquantJob(job: KquantJob): void {
   } catch {
     ok = false;
   }
-  Atomics.store(control, job.slot, job.id * 8 + (ok ? DONE : FAILED));
-  Atomics.notify(control, job.slot);
+  finishJob(control, job.slot, job.id, ok);
 }
 
 /**
@@ -169,8 +203,7 @@ function layOutParts(
   helpers: readonly KquantHelper[],
 ): Part[] | null {
   const groupsPerRow = Math.ceil(cols / subSize);
-  const id = pool.nextId;
-  pool.nextId = (pool.nextId % 0x0fffffff) + 1;
+  const id = nextJobId();
   // each helper's share cut into parts of whole rows, none empty
   const perHelper = Math.max(1, Math.min(PARTS_PER_HELPER, Math.floor((rows - first) / helpers.length)));
   const shares = helpers.length * perHelper;
@@ -213,7 +246,7 @@ function layOutParts(
 }
 
 /** Stops using a helper (it failed to take a message, or went silent) and the buffer it may still write. */
-function dropHelper(helper: KquantHelper): void {
+export function dropHelper(helper: KquantHelper): void {
   pool.helpers = pool.helpers.filter((h) => h !== helper);
   pool.buffer = null;
 }
@@ -223,26 +256,33 @@ function dropHelper(helper: KquantHelper): void {
  * thread cannot wait (a browser's main thread: the pool is emptied).
  */
 function awaitPart(part: Part, control: Int32Array): boolean {
-  const { job } = part;
-  const running = job.id * 8 + RUNNING;
+  return awaitJob(part.helper, control, part.job.slot, part.job.id);
+}
+
+/**
+ * Waits for a job a helper claimed: true once it is DONE, false if it FAILED, timed out (the helper is dropped) or
+ * this thread cannot wait (a browser's main thread: the pool is emptied).
+ */
+export function awaitJob(helper: KquantHelper, control: Int32Array, slot: number, id: number): boolean {
+  const running = id * 8 + RUNNING;
   const deadline = Date.now() + pool.timeoutMs;
-  let state = Atomics.load(control, job.slot);
+  let state = Atomics.load(control, slot);
   while (state === running) {
     const left = deadline - Date.now();
     let outcome: string;
     try {
-      outcome = left > 0 ? Atomics.wait(control, job.slot, running, left) : 'timed-out';
+      outcome = left > 0 ? Atomics.wait(control, slot, running, left) : 'timed-out';
     } catch {
       setKquantHelpers([]);
       return false;
     }
-    state = Atomics.load(control, job.slot);
+    state = Atomics.load(control, slot);
     if (outcome === 'timed-out' && state === running) {
-      dropHelper(part.helper);
+      dropHelper(helper);
       return false;
     }
   }
-  return state === job.id * 8 + DONE;
+  return state === id * 8 + DONE;
 }
 
 /** A row range [r0, r0 + count) of `out`, as quantizeKRowsOnKernel's output. */
@@ -291,14 +331,8 @@ export function quantizeKRows(
     return quantizeKRowsOnKernel(type, x, count, cols, subSize, rowsOut);
   };
   const single = () => (runHere(0, rows) ? 1 : 0);
-  const helpers = pool.helpers.slice(0, Math.max(0, rows - 1));
-  if (
-    helpers.length === 0 ||
-    !sharedMemoryAvailable() ||
-    rows * cols < MIN_PARALLEL_VALUES ||
-    !kquantKernelAvailable()
-  )
-    return single();
+  const helpers = helperPool().slice(0, Math.max(0, rows - 1));
+  if (helpers.length === 0 || rows * cols < MIN_PARALLEL_VALUES || !kquantKernelAvailable()) return single();
   const own = Math.ceil(rows / (helpers.length + 1));
   const parts = layOutParts(type, rows, cols, subSize, own, helpers);
   if (!parts) return single();
@@ -309,7 +343,7 @@ export function quantizeKRows(
     new Float32Array(job.buffer, job.x, job.rows * cols).set(
       data.subarray(firstRow * cols, (firstRow + job.rows) * cols),
     );
-    Atomics.store(control, job.slot, job.id * 8 + POSTED);
+    markPosted(control, job.slot, job.id);
     try {
       part.helper.post(job);
       posted.push(part);
@@ -347,10 +381,7 @@ function gatherParts(
   const claimed = parts.map(() => false);
   for (let k = parts.length - 1; k >= 0; k--) {
     const { job, firstRow } = parts[k];
-    const postedState = job.id * 8 + POSTED;
-    claimed[k] =
-      posted.includes(parts[k]) &&
-      Atomics.compareExchange(control, job.slot, postedState, job.id * 8 + TAKEN_BACK) !== postedState;
+    claimed[k] = posted.includes(parts[k]) && !takeBackJob(control, job.slot, job.id);
     if (!claimed[k] && ok) ok = runHere(firstRow, job.rows);
   }
   const delivered = new Set<KquantHelper>();

@@ -11,7 +11,7 @@ export interface WasmMemory {
 
 /** The subset of the WebAssembly API used here. */
 export interface WasmApi {
-  Memory: new (descriptor: { initial: number; maximum: number }) => WasmMemory;
+  Memory: new (descriptor: { initial: number; maximum: number; shared?: boolean }) => WasmMemory;
   Module: new (bytes: Uint8Array) => object;
   Instance: new (module: object, imports: object) => { exports: unknown };
   validate(bytes: Uint8Array): boolean;
@@ -20,6 +20,17 @@ export interface WasmApi {
 /** The runtime's WebAssembly, or null. */
 export function wasmApi(): WasmApi | null {
   return (globalThis as { WebAssembly?: WasmApi }).WebAssembly ?? null;
+}
+
+/** Whether memory can be shared with other threads here (SharedArrayBuffer and Atomics: a browser gives them only
+ * to a cross-origin isolated page). */
+export function sharedMemoryAvailable(): boolean {
+  return typeof SharedArrayBuffer === 'function' && typeof Atomics === 'object';
+}
+
+/** Whether `memory` is a shared one (its buffer a SharedArrayBuffer). */
+export function isSharedMemory(memory: WasmMemory): boolean {
+  return sharedMemoryAvailable() && (memory.buffer as unknown) instanceof SharedArrayBuffer;
 }
 
 /** The module in `base64`, compiled; null where it does not validate here (no WebAssembly, or no SIMD). */
