@@ -30,6 +30,11 @@ const REUSE_NOTE: Record<Reuse, string> = {
   measuring: '; only the group shown changed: everything else is the last run of this scheme',
 };
 
+/** The most threads any part of the call ran on (the search, or the measuring). */
+function threadsShown(view: { threads: number; measuringThreads: number }): number {
+  return Math.max(view.threads, view.measuringThreads);
+}
+
 /** Memoised: re-renders only when its own result, dataset or shared scales change. */
 export const SchemePanel = memo(function SchemePanel({
   channel,
@@ -72,12 +77,16 @@ export const SchemePanel = memo(function SchemePanel({
               className="text-[11px] tabular-nums text-slate-500 dark:text-slate-400"
               title={`time the engine took in the worker (${
                 view.pass === 'wasm-simd' ? 'WebAssembly SIMD kernel' : 'plain TypeScript loops'
-              }${view.threads > 1 ? `; the search split over ${view.threads} threads` : ''}${REUSE_NOTE[view.reused]})`}
+              }${view.threads > 1 ? `; the search split over ${view.threads} threads` : ''}${
+                view.measuringThreads > 1 ? `; measured on ${view.measuringThreads} threads` : ''
+              }${REUSE_NOTE[view.reused]})`}
               data-pass={view.pass}
               data-threads={view.threads}
+              data-measuring-threads={view.measuringThreads}
               data-reused={view.reused}
             >
-              {view.elapsedMs.toFixed(1)} ms{view.threads > 1 ? ` · ${view.threads} threads` : ''}
+              {view.elapsedMs.toFixed(1)} ms
+              {threadsShown(view) > 1 ? ` · ${threadsShown(view)} threads` : ''}
               {REUSE_LABEL[view.reused]}
             </span>
           ) : null}

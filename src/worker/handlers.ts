@@ -75,15 +75,20 @@ export function createTestHandlers(): Pick<Handlers, 'simulateCrash'> {
 }
 
 /**
- * The worker's dataset budget: 3 datasets, and about 768 MiB counting what each holds per float32 value of its
- * tensor: the tensor, the kernel's copy of it (where the kernel runs), and each output region's dequantized
- * float32 and int16 codes (one per scheme panel up to 4 M values: TensorCache, formatMemo.ts in core).
+ * The worker's dataset budget: 3 datasets, and about 768 MiB counting what each holds: the tensor, and the kernel's
+ * memory where the kernel runs (its copy of the tensor, the output regions, every thread's scratch), else each
+ * output region's dequantized float32 and int16 codes (one per scheme panel up to 4 M values: TensorCache,
+ * formatMemo.ts in core).
  */
 export function createEngineStore(): EngineStore {
   return createDatasetStore<ResidentDataset>({
     maxEntries: 3,
     maxBytes: 768 * 2 ** 20,
-    sizeOf: (d) => d.tensor.data.byteLength * (1 + (d.cache.kernel ? 1 : 0) + 1.5 * d.cache.outputs.length),
+    sizeOf: (d) =>
+      d.tensor.data.byteLength +
+      (d.cache.kernel
+        ? d.cache.kernel.memory.buffer.byteLength
+        : 1.5 * d.tensor.data.byteLength * d.cache.outputs.length),
   });
 }
 
