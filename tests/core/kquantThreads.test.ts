@@ -7,6 +7,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   computeQuantView,
+  createTensorCache,
   DEFAULT_GENERATOR,
   DEFAULT_SCHEME_A,
   DEFAULT_VIEW,
@@ -84,6 +85,9 @@ function splitMatchesOneThread(type: KquantType, rows: number, cols: number, see
   expectSameBits(split, alone);
   return threads;
 }
+
+/** Bit patterns, so that -0 and +0 (and NaN payloads) differ. */
+const bitsOf = (a: Float32Array) => Array.from(new Uint32Array(a.buffer, a.byteOffset, a.length));
 
 /** A helper that does nothing with its messages, keeping them for the test. */
 function silentHelper(kept: KquantJob[] = []): KquantHelper {
@@ -234,6 +238,61 @@ describe.runIf(kquantKernelAvailable())('k-quant searches split over helper thre
     setKquantHelpers([silentHelper(kept)]);
     expect(splitMatchesOneThread(KQUANT_TYPE.q4_k, 250, 1000)).toBe(1);
     expect(kept).toHaveLength(0);
+  });
+
+  it('on a shared kernel memory the helpers quantize in place: the same codes and values as one thread', async () => {
+    const t = generateTensor({ ...DEFAULT_GENERATOR, rows: 520, cols: 768, seed: 11 });
+    // the last group shown: a helper's rows, whose A and B come back through the buffer
+    const view = { ...DEFAULT_VIEW, group: 10 ** 9 };
+    for (const format of ['q4_k', 'q6_k'] as const) {
+      const scheme = { kind: 'block', format } as const;
+      const aloneCache = createTensorCache(t, { keepFormats: false });
+      const aloneView = computeQuantView(t, scheme, view, aloneCache);
+      // a helper that runs its parts at once, keeping them to look at
+      const kept: KquantJob[] = [];
+      setKquantHelpers([
+        {
+          post: (job) => {
+            if (!('kind' in job)) kept.push(job);
+            runHelperJob(job);
+          },
+        },
+      ]);
+      const cache = createTensorCache(t, { keepFormats: false });
+      const split = computeQuantView(t, scheme, view, cache);
+      expect(split.threads).toBe(2);
+      expect(split.group).toEqual(aloneView.group);
+      expect(split.group.index).toBe(aloneView.groupCount - 1);
+      expect(Array.from(split.levels)).toEqual(Array.from(aloneView.levels));
+      setKquantHelpers([]);
+      expect(kept.length).toBeGreaterThan(0);
+      // in place: the parts point into the tensor's memory and carry no rows in their buffer
+      for (const job of kept) {
+        expect(job.inPlace).toBeDefined();
+        expect(job.a).toBeLessThan(job.x + 64 + 4 * job.rows * job.cols);
+      }
+      expect(Array.from(cache.codes)).toEqual(Array.from(aloneCache.codes));
+      expect(bitsOf(cache.dequantized)).toEqual(bitsOf(aloneCache.dequantized));
+    }
+    // and on real worker_threads
+    const threads = await startKquantThreads(1);
+    try {
+      const scheme = { kind: 'block', format: 'q4_k' } as const;
+      const alone = createTensorCache(t, { keepFormats: false });
+      setKquantHelpers([]);
+      computeQuantView(t, scheme, DEFAULT_VIEW, alone);
+      setKquantHelpers(threads.helpers);
+      let most = 1;
+      for (let call = 0; call < 30 && most < 2; call++) {
+        const cache = createTensorCache(t, { keepFormats: false });
+        most = Math.max(most, computeQuantView(t, scheme, DEFAULT_VIEW, cache).threads);
+        expect(Array.from(cache.codes)).toEqual(Array.from(alone.codes));
+        expect(bitsOf(cache.dequantized)).toEqual(bitsOf(alone.dequantized));
+      }
+      expect(most).toBe(2);
+    } finally {
+      await threads.stop();
+    }
   });
 
   it('the engine reports the threads in the view, with the metrics and histograms of one thread', () => {

@@ -357,6 +357,7 @@ function kRowsKernel(type: KquantType, zeroPoint: number, subSize: number): Ggml
         subSize,
         out,
         kernel && ((firstRow, rows, A, B) => kernel.kquantRows(type, firstRow, rows, t.cols, subSize, A, B)),
+        kernel?.shared ?? null,
       ),
   };
 }

@@ -212,6 +212,9 @@ export interface ScratchPointers {
   rowSums: number;
   heatRow: number;
   acc: number;
+  /** Per-group outputs of a batch of rows (MINMAX_GROUPS each): minima and maxima, a k-quant part's A and B. */
+  groupMin: number;
+  groupMax: number;
 }
 
 /** One thread's scratch as views (KernelBuffers is one: the owning thread's). */
@@ -252,6 +255,8 @@ function takeScratch(take: (bytes: number) => number): ScratchPointers {
     rowSums: take(8 * 2),
     heatRow: take(8 * MAX_HEAT_COLS),
     acc: take(8 * 4),
+    groupMin: take(4 * MINMAX_GROUPS),
+    groupMax: take(4 * MINMAX_GROUPS),
   };
 }
 
@@ -343,8 +348,6 @@ function kernelBuffersOn(values: Float32Array, outputs: number, shared: boolean)
   const regions: { deqAt: number; codesAt: number }[] = [];
   for (let k = 0; k < outputs; k++) regions.push({ deqAt: take(4 * n), codesAt: take(2 * n) });
   const own = takeScratch(take);
-  const groupMin = take(4 * MINMAX_GROUPS);
-  const groupMax = take(4 * MINMAX_GROUPS);
   const table = take(4 * MAX_LEVELS);
   const helpers = shared ? Array.from({ length: MAX_HELPER_SCRATCH }, () => takeScratch(take)) : [];
   const ptr = {
@@ -352,8 +355,6 @@ function kernelBuffersOn(values: Float32Array, outputs: number, shared: boolean)
     x: xAt,
     deq: regions[0].deqAt,
     codes: regions[0].codesAt,
-    groupMin,
-    groupMax,
     table,
   };
   const pages = Math.ceil(end / PAGE);
@@ -508,6 +509,21 @@ export interface FloatKernel {
     A: Float32Array,
     B: Float32Array,
   ): boolean;
+  /** The memory as helper threads can use it in place (kquantThreads.ts), or null where it is not shared. */
+  readonly shared: SharedTensor | null;
+}
+
+/**
+ * A tensor in a shared kernel memory, as a helper thread works on it in place: the memory, its id (a helper keeps
+ * its instances on it), where the tensor and the selected output start, and each helper's scratch.
+ */
+export interface SharedTensor {
+  memory: WasmMemory;
+  sharedId: number;
+  x: number;
+  codes: number;
+  deq: number;
+  helperScratch: ScratchPointers[];
 }
 
 /** The encoder on `buffers` (its copy of the tensor's values and its output views). */
@@ -538,6 +554,18 @@ export function floatKernelOf(buffers: KernelBuffers): FloatKernel {
   };
   let tableInMemory: Float32Array | null = null;
   return {
+    // read when asked: the selected output (ptr.codes, ptr.deq) changes with selectOutput
+    get shared(): SharedTensor | null {
+      if (buffers.sharedId === null) return null;
+      return {
+        memory: buffers.memory,
+        sharedId: buffers.sharedId,
+        x: ptr.x,
+        codes: ptr.codes,
+        deq: ptr.deq,
+        helperScratch: buffers.helperScratch.map((scratch) => scratch.ptr),
+      };
+    },
     absMax: (start, length) => kernel.absMax(ptr.x + 4 * start, length),
     selectFormat(k, table, saturate) {
       if (tableInMemory !== table) {

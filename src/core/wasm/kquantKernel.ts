@@ -6,8 +6,15 @@
  * cannot be had, `quantizeKRowsOnKernel` returns false and ggmlK.ts runs its JS search, which gives the same bits.
  */
 
+import { MINMAX_GROUPS } from './fusedKernel';
 import { KQUANT_KERNEL_BASE64, KQUANT_KERNEL_SHARED_BASE64 } from './kquantKernel.wasm';
-import { compileBase64Module, isSharedMemory, type WasmMemory, wasmApi } from './wasmModule';
+import {
+  compileBase64Module,
+  isSharedMemory,
+  sharedMemoryAvailable,
+  type WasmMemory,
+  wasmApi,
+} from './wasmModule';
 
 /** The kernel's exports (pointers are byte offsets into its memory). */
 export interface KquantExports {
@@ -97,6 +104,78 @@ export function kquantOnMemory(memory: WasmMemory): KquantExports | null {
   onMemories.set(memory, kernel);
   return kernel;
 }
+
+/** This thread's instances on shared memories, by memory id (fusedKernel.ts `sharedId`): the two latest. */
+const onShared = new Map<number, KquantExports | null>();
+
+/**
+ * The kernel on a shared memory a helper was posted: once per memory id (every message brings a new Memory object
+ * for the same memory, so kquantOnMemory's cache by object would instantiate again each time).
+ */
+function kquantOnShared(sharedId: number, memory: WasmMemory): KquantExports | null {
+  let kernel = onShared.get(sharedId);
+  if (kernel !== undefined) return kernel;
+  kernel = kquantOnMemory(memory);
+  onShared.set(sharedId, kernel);
+  if (onShared.size > 2) onShared.delete(onShared.keys().next().value as number);
+  return kernel;
+}
+
+/**
+ * Q4_K or Q6_K over `rows` rows in place in a shared kernel memory (a helper's part: kquantThreads.ts): codes and
+ * values written where the rows are, the sub-blocks' A and B through the helper's scratch into `out`. False (nothing
+ * written) where the kernel cannot run on that memory or a row has more sub-blocks than the scratch holds.
+ */
+export function quantizeKRowsInPlace(
+  type: KquantType,
+  at: {
+    memory: WasmMemory;
+    sharedId: number;
+    x: number;
+    codes: number;
+    deq: number;
+    scratch: { groupMin: number; groupMax: number; groupParams: number };
+  },
+  rows: number,
+  cols: number,
+  subSize: number,
+  out: { A: Float32Array; B: Float32Array },
+): boolean {
+  const kernel = kquantOnShared(at.sharedId, at.memory);
+  if (!kernel || kernel.scratchBytes() > scratchBytesHeld()) return false;
+  const groupsPerRow = Math.ceil(cols / subSize);
+  const batch = Math.floor(batchGroups() / groupsPerRow);
+  if (batch < 1) return false;
+  const { scratch } = at;
+  for (let r0 = 0; r0 < rows; r0 += batch) {
+    const n = Math.min(batch, rows - r0);
+    const values = r0 * cols;
+    kernel.quantizeRows(
+      type,
+      at.x + 4 * values,
+      n,
+      cols,
+      at.codes + 2 * values,
+      at.deq + 4 * values,
+      scratch.groupMin,
+      scratch.groupMax,
+      scratch.groupParams,
+    );
+    const buffer = at.memory.buffer;
+    const groups = n * groupsPerRow;
+    out.A.set(new Float32Array(buffer, scratch.groupMin, groups), r0 * groupsPerRow);
+    out.B.set(new Float32Array(buffer, scratch.groupMax, groups), r0 * groupsPerRow);
+  }
+  return true;
+}
+
+/**
+ * What a helper's scratch in a shared memory holds (fusedKernel.ts `takeScratch`): A and B of a batch of rows
+ * (MINMAX_GROUPS each), and the search's own scratch in groupParams (4 x MINMAX_GROUPS floats). Read at call time:
+ * fusedKernel.ts imports this module.
+ */
+const batchGroups = () => MINMAX_GROUPS;
+const scratchBytesHeld = () => 4 * 4 * MINMAX_GROUPS;
 
 /** Whether this thread can run the k-quant kernel (WebAssembly with SIMD). */
 export function kquantKernelAvailable(): boolean {
@@ -197,4 +276,34 @@ export function quantizeKRowsOnKernel(
     copyRowsInto(out, done, r0, cols, groupsPerRow);
   }
   return true;
+}
+
+/**
+ * Runs both searches a few times on a small made-up tensor in a small shared memory, so that the shared-memory
+ * variant (a separate module: kquantThreads.ts's in-place parts) runs in V8's optimising tier from a helper's first
+ * real part. Nothing where memory cannot be shared.
+ */
+export function warmSharedKquantKernel(values: Float32Array, rows: number, cols: number): void {
+  const wasm = wasmApi();
+  if (!wasm || !sharedMemoryAvailable()) return;
+  let kernel: KquantExports | null = null;
+  let memory: WasmMemory;
+  try {
+    memory = new wasm.Memory({ initial: 8, maximum: 8, shared: true });
+    kernel = kquantOnMemory(memory);
+  } catch {
+    return;
+  }
+  if (!kernel) return;
+  const n = rows * cols;
+  const xAt = Math.ceil(kernel.scratchBytes() / 16) * 16;
+  const codesAt = xAt + 4 * n;
+  const deqAt = codesAt + 2 * n;
+  const aAt = deqAt + 4 * n;
+  const bAt = aAt + n; // up to n / 16 sub-blocks of 4 bytes each
+  if (bAt + n > memory.buffer.byteLength) return;
+  new Float32Array(memory.buffer, xAt, n).set(values.subarray(0, n));
+  for (let round = 0; round < 30; round++)
+    for (const type of [KQUANT_TYPE.q4_k, KQUANT_TYPE.q6_k])
+      kernel.quantizeRows(type, xAt, rows, cols, codesAt, deqAt, aAt, bAt, 0);
 }

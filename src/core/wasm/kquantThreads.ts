@@ -16,6 +16,7 @@
  * SharedArrayBuffer is missing, `quantizeKRows` is `quantizeKRowsOnKernel`.
  */
 import type { MeasureJob } from '../measureThreads';
+import type { ScratchPointers, SharedTensor } from './fusedKernel';
 import {
   copyRowsInto,
   KQUANT_TYPE,
@@ -23,9 +24,11 @@ import {
   type KRowsOutput,
   kquantKernelAvailable,
   outputsAt,
+  quantizeKRowsInPlace,
   quantizeKRowsOnKernel,
+  warmSharedKquantKernel,
 } from './kquantKernel';
-import { sharedMemoryAvailable } from './wasmModule';
+import { sharedMemoryAvailable, type WasmMemory } from './wasmModule';
 
 /** One part of a job, as posted to a helper (structured-cloneable: the buffer is shared, not copied). */
 export interface KquantJob {
@@ -43,6 +46,21 @@ export interface KquantJob {
   deq: number;
   a: number;
   b: number;
+  /**
+   * Where the tensor is in a shared kernel memory (fusedKernel.ts `SharedTensor`): the part's rows are quantized
+   * there in place, and only A and B go through the buffer (x, codes and deq above are unused).
+   */
+  inPlace?: InPlaceRows;
+}
+
+/** A part's rows in a shared kernel memory: byte offsets of its first row, and the helper's scratch there. */
+export interface InPlaceRows {
+  memory: WasmMemory;
+  sharedId: number;
+  x: number;
+  codes: number;
+  deq: number;
+  scratch: ScratchPointers;
 }
 
 /**
@@ -146,14 +164,21 @@ export function runKquantJob(job: KquantJob): void {
   try {
     const n = job.rows * job.cols;
     const groups = job.rows * Math.ceil(job.cols / job.subSize);
-    ok = quantizeKRowsOnKernel(
-      job.type,
-      new Float32Array(job.buffer, job.x, n),
-      job.rows,
-      job.cols,
-      job.subSize,
-      outputsAt(job.buffer, job, n, groups),
-    );
+    if (job.inPlace) {
+      const { a, b } = job;
+      ok = quantizeKRowsInPlace(job.type, job.inPlace, job.rows, job.cols, job.subSize, {
+        A: new Float32Array(job.buffer, a, groups),
+        B: new Float32Array(job.buffer, b, groups),
+      });
+    } else
+      ok = quantizeKRowsOnKernel(
+        job.type,
+        new Float32Array(job.buffer, job.x, n),
+        job.rows,
+        job.cols,
+        job.subSize,
+        outputsAt(job.buffer, job, n, groups),
+      );
   } catch {
     ok = false;
   }
@@ -181,6 +206,8 @@ export function warmKquantKernel(): boolean {
     quantizeKRowsOnKernel(KQUANT_TYPE.q4_k, data, rows, cols, 32, out);
     quantizeKRowsOnKernel(KQUANT_TYPE.q6_k, data, rows, cols, 16, out);
   }
+  // the in-place parts run the shared-memory variant of the kernel, a module of its own
+  warmSharedKquantKernel(data, rows, cols);
   return true;
 }
 
@@ -201,6 +228,7 @@ function layOutParts(
   subSize: number,
   first: number,
   helpers: readonly KquantHelper[],
+  inMemory: SharedTensor | null,
 ): Part[] | null {
   const groupsPerRow = Math.ceil(cols / subSize);
   const id = nextJobId();
@@ -214,16 +242,38 @@ function layOutParts(
   for (let k = 0; k < shares; k++) {
     firstRows.push(start);
     const count = Math.floor((rows - start) / (shares - k));
-    const n = count * cols;
+    const n = inMemory ? 0 : count * cols;
     const groups = count * groupsPerRow;
-    // x, codes, dequantized values, A and B one after the other
+    // x, codes, dequantized values (unless in place), A and B one after the other
     const x = at;
     const codes = x + align(4 * n);
     const deq = codes + align(2 * n);
     const a = deq + align(4 * n);
     const b = a + align(4 * groups);
     at = b + align(4 * groups);
-    layouts.push({ slot: k * WORDS_PER_SLOT, id, type, rows: count, cols, subSize, x, codes, deq, a, b });
+    const layout: Omit<KquantJob, 'buffer'> = {
+      slot: k * WORDS_PER_SLOT,
+      id,
+      type,
+      rows: count,
+      cols,
+      subSize,
+      x,
+      codes,
+      deq,
+      a,
+      b,
+    };
+    if (inMemory)
+      layout.inPlace = {
+        memory: inMemory.memory,
+        sharedId: inMemory.sharedId,
+        x: inMemory.x + 4 * start * cols,
+        codes: inMemory.codes + 2 * start * cols,
+        deq: inMemory.deq + 4 * start * cols,
+        scratch: inMemory.helperScratch[Math.floor(k / perHelper)],
+      };
+    layouts.push(layout);
     start += count;
   }
   // A new buffer costs its zeroed pages: keep one big enough, unless it is over 4x too big (a 4096² search followed
@@ -321,8 +371,18 @@ export function quantizeKRows(
   subSize: number,
   out: KRowsOutput,
   inPlace?: KquantInPlace,
+  shared: SharedTensor | null = null,
 ): number {
   const groupsPerRow = Math.ceil(cols / subSize);
+  // Helpers work in place only on the very memory `out` is in (the tensor's own rows there are `inPlace`'s).
+  const inMemory =
+    inPlace !== undefined &&
+    shared !== null &&
+    out.codes.buffer === shared.memory.buffer &&
+    out.codes.byteOffset === shared.codes &&
+    out.dequantized.byteOffset === shared.deq
+      ? shared
+      : null;
   /** Rows [r0, r0 + count) on this thread. */
   const runHere = (r0: number, count: number) => {
     const rowsOut = outputRows(out, r0, count, cols, groupsPerRow);
@@ -331,18 +391,20 @@ export function quantizeKRows(
     return quantizeKRowsOnKernel(type, x, count, cols, subSize, rowsOut);
   };
   const single = () => (runHere(0, rows) ? 1 : 0);
-  const helpers = helperPool().slice(0, Math.max(0, rows - 1));
+  const most = inMemory ? inMemory.helperScratch.length : Number.POSITIVE_INFINITY;
+  const helpers = helperPool().slice(0, Math.max(0, Math.min(rows - 1, most)));
   if (helpers.length === 0 || rows * cols < MIN_PARALLEL_VALUES || !kquantKernelAvailable()) return single();
   const own = Math.ceil(rows / (helpers.length + 1));
-  const parts = layOutParts(type, rows, cols, subSize, own, helpers);
+  const parts = layOutParts(type, rows, cols, subSize, own, helpers, inMemory);
   if (!parts) return single();
   const control = new Int32Array(parts[0].job.buffer, 0, parts[parts.length - 1].job.slot + 1);
   const posted: Part[] = [];
   for (const part of parts) {
     const { job, firstRow } = part;
-    new Float32Array(job.buffer, job.x, job.rows * cols).set(
-      data.subarray(firstRow * cols, (firstRow + job.rows) * cols),
-    );
+    if (!job.inPlace)
+      new Float32Array(job.buffer, job.x, job.rows * cols).set(
+        data.subarray(firstRow * cols, (firstRow + job.rows) * cols),
+      );
     markPosted(control, job.slot, job.id);
     try {
       part.helper.post(job);
@@ -390,8 +452,13 @@ function gatherParts(
     const { job, firstRow } = part;
     if (awaitPart(part, control)) {
       if (!ok) return;
-      const done = outputsAt(job.buffer, job, job.rows * cols, job.rows * groupsPerRow);
-      copyRowsInto(out, done, firstRow, cols, groupsPerRow);
+      const groups = job.rows * groupsPerRow;
+      if (job.inPlace) {
+        // codes and values are in place already
+        out.A.set(new Float32Array(job.buffer, job.a, groups), firstRow * groupsPerRow);
+        out.B.set(new Float32Array(job.buffer, job.b, groups), firstRow * groupsPerRow);
+      } else
+        copyRowsInto(out, outputsAt(job.buffer, job, job.rows * cols, groups), firstRow, cols, groupsPerRow);
       delivered.add(part.helper);
     } else if (ok) ok = runHere(firstRow, job.rows);
   });
