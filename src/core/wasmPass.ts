@@ -81,7 +81,9 @@ function countingOf(
     codeRange > 0 &&
     codeRange <= MAX_RECORDED_CODES &&
     4 * codeRange <= spanLength;
-  const levels = integer ? ctx.qmax - ctx.qmin + 1 : recordValues ? codeRange : PATTERNS;
+  // A format's codes are 16-bit patterns, or fewer where it promises a code range (the seen-marks of a pass then
+  // cover only those: clearing and adding up 65,536 bytes per thread would cost more than marking 16 codes).
+  const levels = integer ? ctx.qmax - ctx.qmin + 1 : codeRange > 0 && codeRange <= PATTERNS ? codeRange : PATTERNS;
   // Integer codes (few, often repeated by neighbours) count into four lane sub-arrays; 2^16 patterns share one
   // array (four would spread the counts over 1 MiB, past the cache, and neighbours rarely repeat a pattern).
   const laneStride = integer || recordValues ? levels : 0;
@@ -237,7 +239,7 @@ export function startScratch(kernel: KernelExports, scratch: PassScratch, plan: 
   const { ptr, counts } = scratch;
   const { levels, laneStride, deqMode, seenOnly, recordValues } = plan.counting;
   const errStride = MAX_BINS + 1;
-  counts.fill(0, 0, laneStride !== 0 ? 4 * levels : seenOnly ? levels / 4 : levels);
+  counts.fill(0, 0, laneStride !== 0 ? 4 * levels : seenOnly ? Math.ceil(levels / 4) : levels);
   scratch.errHist.fill(0);
   scratch.heatRow.fill(0, 0, plan.gridCols);
   scratch.acc[0] = 0;
@@ -385,8 +387,8 @@ function collectCounts(
   const errBins = ctx.errHist.length;
   for (const { counts, errHist, acc, totals, deqHist } of scratches) {
     if (seenOnly) {
-      const seen = new Uint8Array(counts.buffer, counts.byteOffset, PATTERNS);
-      for (let k = 0; k < PATTERNS; k++) codeCounts[k] += seen[k];
+      const seen = new Uint8Array(counts.buffer, counts.byteOffset, levels);
+      for (let k = 0; k < levels; k++) codeCounts[k] += seen[k];
     } else {
       for (let k = 0; k < levels; k++) {
         const n = deqMode === 2 ? totals[k] : laneSum(counts, laneStride, k);
