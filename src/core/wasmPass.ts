@@ -83,7 +83,11 @@ function countingOf(
     4 * codeRange <= spanLength;
   // A format's codes are 16-bit patterns, or fewer where it promises a code range (the seen-marks of a pass then
   // cover only those: clearing and adding up 65,536 bytes per thread would cost more than marking 16 codes).
-  const levels = integer ? ctx.qmax - ctx.qmin + 1 : codeRange > 0 && codeRange <= PATTERNS ? codeRange : PATTERNS;
+  const levels = integer
+    ? ctx.qmax - ctx.qmin + 1
+    : codeRange > 0 && codeRange <= PATTERNS
+      ? codeRange
+      : PATTERNS;
   // Integer codes (few, often repeated by neighbours) count into four lane sub-arrays; 2^16 patterns share one
   // array (four would spread the counts over 1 MiB, past the cache, and neighbours rarely repeat a pattern).
   const laneStride = integer || recordValues ? levels : 0;

@@ -75,6 +75,15 @@ let deqEdges32: usize = 0;
 let deqLo32: f32 = 0;
 let deqHi32: f32 = 0;
 let deqScale32: f32 = 0;
+/**
+ * How far (in bins) the first guess t = (v - lo) * scale, in float32, must be from a whole number for floor(t) to be
+ * v's bin without looking at the edges (`binDequantizedLanes`); 2 (never) where that cannot be shown. `setDeqBinning`
+ * derives it: the edges are the float32 roundings of lo + i * step, each within half a float32 ulp of it, which
+ * moves an edge by at most 2 * ulp(max |edge|) * scale bins from i (its own rounding and that of the last edge, which
+ * sets the width); t is three float32 operations from (v - lo) * bins / width, at most 3 * 2^-24 * bins off for
+ * v inside the edges. A margin covers those and the float64 arithmetic of the edges.
+ */
+let deqDelta32: f32 = 2;
 
 export function setLayout(
   countsPtr: usize,
@@ -138,6 +147,9 @@ export function setDeqBinning(
   deqLo32 = <f32>deqLo;
   deqHi32 = <f32>deqHi;
   deqScale32 = <f32>scale;
+  const ulp = max<f64>(max<f64>(abs<f64>(deqLo), abs<f64>(deqHi)) * 1.1920928955078125e-7, 1.401298464324817e-45);
+  const delta = 1.25 * (2 * ulp * scale + 4 * 5.960464477539063e-8 * <f64>bins) + 1e-9;
+  deqDelta32 = delta < 0.25 ? <f32>delta : 2;
   deqLaneBase = i32x4.mul(i32x4(0, 1, 2, 3), i32x4.splat(bins + 1));
 }
 
@@ -186,7 +198,18 @@ function flushGroup(): void {
 @inline function binDequantizedLanes(v: v128): void {
   const lo = f32x4.splat(deqLo32);
   const inside = v128.and(f32x4.ge(v, lo), f32x4.le(v, f32x4.splat(deqHi32)));
-  let guess = i32x4.trunc_sat_f32x4_s(f32x4.mul(f32x4.sub(v, lo), f32x4.splat(deqScale32)));
+  const t = f32x4.mul(f32x4.sub(v, lo), f32x4.splat(deqScale32));
+  // Every lane inside the edges with t at least deqDelta32 from a whole number (t - floor(t) is exact for t >= 0):
+  // floor(t) is the bin, which the edges would only confirm (see deqDelta32); the bins of the others are checked.
+  const whole = f32x4.floor(t);
+  const frac = f32x4.sub(t, whole);
+  const clear = v128.and(f32x4.ge(frac, f32x4.splat(deqDelta32)), f32x4.le(frac, f32x4.splat(<f32>1 - deqDelta32)));
+  if (!v128.any_true(v128.andnot(inside, clear))) {
+    const bin = v128.bitselect(i32x4.trunc_sat_f32x4_s(whole), i32x4.splat(deqBins), inside);
+    bumpLanes(deqHist, i32x4.add(bin, deqLaneBase));
+    return;
+  }
+  let guess = i32x4.trunc_sat_f32x4_s(t);
   guess = i32x4.min_s(i32x4.max_s(guess, i32x4.splat(0)), i32x4.splat(deqBins - 1));
   // The edges on both sides of each guess: when every guess inside the range is right (nearly always), the four
   // counts go straight in; otherwise each lane is corrected on its own.

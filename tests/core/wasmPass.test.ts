@@ -512,6 +512,46 @@ describe('the WebAssembly SIMD kernel of the fused integer pass', () => {
     }
   });
 
+  it('value-by-value binning without the edges (clear of every edge) or with them (near one): the bins NumPy picks', () => {
+    // FP16 scaled per row with each row's absmax 65504: scale 1, so the dequantized values are FP16 values, placed
+    // on the edges of power-of-two ranges, a few FP16 steps either side, and across far-from-zero narrow ranges
+    // (where the kernel cannot show a guess clear of the edges and checks every value)
+    const cols = 512;
+    const picks: number[] = [];
+    for (let k = -64; k <= 64; k++)
+      for (const d of [0, 2 ** -10, -(2 ** -10), 2 ** -14, -(2 ** -14), 2 ** -20, -(2 ** -20), 0.3, -0.3])
+        picks.push(k / 8 + d);
+    for (let k = 0; k < 200; k++) picks.push(1000 + k / 256, -1000 - k / 64, 1e-6 * k);
+    const rows = Math.ceil(picks.length / (cols - 1));
+    const data = new Float32Array(rows * cols);
+    for (let r = 0; r < rows; r++) {
+      data[r * cols] = 65504;
+      for (let c = 1; c < cols; c++) data[r * cols + c] = picks[(r * (cols - 1) + c - 1) % picks.length];
+    }
+    const tensor = { rows, cols, data };
+    const scheme: Scheme = { kind: 'float', format: 'fp16', scaling: 'row', groupSize: 32, saturate: true };
+    for (const bins of [2, 16, 64, 128, 1000, 1024])
+      for (const range of [
+        [-8, 8],
+        [-8.000001, 7.999999],
+        [-3.3, 2.9],
+        [999, 1001],
+        [1000.25, 1000.5],
+        [-1000.7, -999.9],
+        [0, 2e-4],
+      ] as [number, number][]) {
+        const view: ViewParams = { bins, range, errorBins: 8, group: 0, heatmapMaxCells: 4 };
+        const wasm = expectSameResults({ tensor, scheme, view });
+        // and the bins counted are those of binning every dequantized value against the edges
+        const cache = createTensorCache(tensor, { wasm: true });
+        computeQuantView(tensor, scheme, view, cache);
+        const direct = new Uint32Array(bins);
+        const outside = histogramInto(cache.dequantized, createBinner(wasm.histogram.edges), direct);
+        expect(Array.from(wasm.histogram.dequantized)).toEqual(Array.from(direct));
+        expect(wasm.histogram.outsideDequantized).toBe(outside);
+      }
+  });
+
   it('a single-group float format bins its dequantized histogram from the code counts: the same counts as binning each value', () => {
     const data = Float32Array.from(
       { length: 96 * 200 },
