@@ -64,17 +64,18 @@ const KERNEL_MIN_VALUES = 1 << 14;
 /**
  * `wasm`: true / false forces the kernel on (where it can run) or off; by default it serves larger tensors.
  * `keepFormats`: false where each scheme runs once (a second output region would be memory for nothing).
+ * `sharedMemory`: true puts even a small tensor's kernel memory in shared memory (a helper thread warming up).
  */
 export function createTensorCache(
   tensor: Tensor2D,
-  options: { wasm?: boolean; keepFormats?: boolean } = {},
+  options: { wasm?: boolean; keepFormats?: boolean; sharedMemory?: boolean } = {},
 ): TensorCache {
   const n = tensor.rows * tensor.cols;
   const { summary, sumSquares } = summarizeWithSquares(tensor);
   const useKernel = options.wasm ?? n >= KERNEL_MIN_VALUES;
   const keeps = options.keepFormats !== false;
   const outputCount = keeps ? outputsFor(n) : 1;
-  const kernel = useKernel ? createKernelBuffers(tensor.data, outputCount) : null;
+  const kernel = useKernel ? createKernelBuffers(tensor.data, outputCount, options.sharedMemory) : null;
   const outputs = kernel
     ? kernel.outputs
     : Array.from({ length: outputCount }, () => ({

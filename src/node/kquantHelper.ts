@@ -3,10 +3,12 @@
  * kernel, says it is ready, then runs every part it is posted (src/core/wasm/kquantThreads.ts `runKquantJob`).
  */
 import { parentPort } from 'node:worker_threads';
-import { type MeasureJob, runHelperJob } from '../core/measureThreads';
+import { type MeasureJob, runHelperJob, warmMeasureKernel } from '../core/measureThreads';
 import { type KquantJob, warmKquantKernel } from '../core/wasm/kquantThreads';
 
 if (!parentPort) throw new Error('kquantHelper.ts runs as a worker thread');
 const port = parentPort;
 port.on('message', (job: KquantJob | MeasureJob) => runHelperJob(job));
-port.postMessage({ ready: warmKquantKernel() });
+const ready = warmKquantKernel();
+warmMeasureKernel();
+port.postMessage({ ready });

@@ -320,12 +320,16 @@ export function kernelAvailable(): boolean {
 
 /**
  * Buffers for a tensor of `n` values, holding a copy of `values`, with `outputs` output regions (the first
- * selected); null when the kernel cannot run here or the memory cannot be allocated (the caller falls back to the
+ * selected), in a shared memory where `shared` (by default for large tensors) and threads exist; null when the kernel cannot run here or the memory cannot be allocated (the caller falls back to the
  * JS pass).
  */
-export function createKernelBuffers(values: Float32Array, outputs = 1): KernelBuffers | null {
+export function createKernelBuffers(
+  values: Float32Array,
+  outputs = 1,
+  shared = values.length >= SHARED_MIN_VALUES,
+): KernelBuffers | null {
   // A large tensor's memory is shared where threads exist, so helpers can measure parts of it in place.
-  if (values.length >= SHARED_MIN_VALUES) {
+  if (shared) {
     const shared = kernelBuffersOn(values, outputs, true);
     if (shared) return shared;
   }
