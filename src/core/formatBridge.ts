@@ -36,9 +36,9 @@ export function prepareFormat(
       : {}),
   });
   // The histogram edges need the dequantized range and the largest error before the measuring pass bins them:
-  // one extra read of x and x_hat (the format kernels do not report them), on the SIMD kernel where it runs.
+  // one extra read of x and x_hat (most format kernels do not report them), on the SIMD kernel where it runs.
   let { deqMin, deqMax, maxErr } =
-    kernel && t.data.length > 0 ? rangeScanWasm(kernel) : rangeScan(t.data, cache.dequantized);
+    out.range ?? (kernel && t.data.length > 0 ? rangeScanWasm(kernel) : rangeScan(t.data, cache.dequantized));
   if (deqMin > deqMax) {
     deqMin = 0;
     deqMax = 0;

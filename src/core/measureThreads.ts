@@ -20,8 +20,7 @@ import type { Scheme } from './scheme';
 import { createTensorCache } from './tensorCache';
 import { DEFAULT_VIEW } from './view';
 import {
-  type KernelExports,
-  kernelModule,
+  kernelOnShared,
   type PassScratch,
   type ScratchPointers,
   SHARED_MIN_VALUES,
@@ -41,7 +40,7 @@ import {
   takeBackJob,
   WORDS_PER_SLOT,
 } from './wasm/kquantThreads';
-import { type WasmMemory, wasmApi } from './wasm/wasmModule';
+import type { WasmMemory } from './wasm/wasmModule';
 import {
   type BandOutputs,
   bandCount,
@@ -273,22 +272,8 @@ function copyBands(from: BandOutputs, to: BandOutputs, plan: PassPlan, b0: numbe
   to.bandErr.set(from.bandErr.subarray(b0, b1), b0);
 }
 
-/** A helper's kernel instances, by shared memory id (the two latest: a tensor's panels, or two tensors). */
-const instances = new Map<number, KernelExports>();
 /** The pass (memory, job id, scratch) this helper's scratch was last set up for. */
 let startedFor = '';
-
-function instanceOn(sharedId: number, memory: WasmMemory): KernelExports | null {
-  const kept = instances.get(sharedId);
-  if (kept) return kept;
-  const module = kernelModule(true);
-  const wasm = wasmApi();
-  if (!module || !wasm) return null;
-  const kernel = new wasm.Instance(module, { env: { memory } }).exports as KernelExports;
-  instances.set(sharedId, kernel);
-  if (instances.size > 2) instances.delete(instances.keys().next().value as number);
-  return kernel;
-}
 
 /**
  * The helper side: measures a posted part if it is still posted (claims it first) into this helper's scratch
@@ -299,7 +284,7 @@ export function runMeasureJob(job: MeasureJob): void {
   if (!claimJob(control, job.slot, job.id)) return;
   let ok = false;
   try {
-    const kernel = instanceOn(job.sharedId, job.memory);
+    const kernel = kernelOnShared(job.sharedId, job.memory);
     if (kernel) {
       const scratch = scratchViews(job.memory.buffer, job.scratch);
       const pass = `${job.sharedId}/${job.id}/${job.scratch.counts}`;

@@ -264,6 +264,10 @@ describe.runIf(kquantKernelAvailable())('k-quant searches split over helper thre
       expect(split.group).toEqual(aloneView.group);
       expect(split.group.index).toBe(aloneView.groupCount - 1);
       expect(Array.from(split.levels)).toEqual(Array.from(aloneView.levels));
+      // the values' range, measured part by part on the way and merged, sets the same histogram edges
+      expect(split.histogram).toEqual(aloneView.histogram);
+      expect(split.errorHistogram).toEqual(aloneView.errorHistogram);
+      expect(split.metrics).toEqual(aloneView.metrics);
       setKquantHelpers([]);
       expect(kept.length).toBeGreaterThan(0);
       // in place: the parts point into the tensor's memory and carry no rows in their buffer

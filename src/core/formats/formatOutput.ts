@@ -46,6 +46,18 @@ export interface FormatOutput {
   codeRange?: number;
   /** Threads the quantizer ran on, where more than one (a Q4_K / Q6_K search split over helper threads). */
   threads?: number;
+  /**
+   * The dequantized values' range and the largest |x_hat - x| over the finite inputs, where the quantizer measured
+   * them on the way (a split Q4_K / Q6_K search: each thread its rows); else the measuring pass scans for them.
+   */
+  range?: DeqRange;
+}
+
+/** formatBridge.ts's range scan: smallest and largest x_hat (the first of equal values), largest |x_hat - x|. */
+export interface DeqRange {
+  deqMin: number;
+  deqMax: number;
+  maxErr: number;
 }
 
 /** Output buffers of one quantization: codes (bit pattern / index; -1 for a non-finite input) and dequantized values. */

@@ -10,9 +10,11 @@
  */
 import type { Tensor2D } from '../tensor';
 import type { FloatKernel } from '../wasm/fusedKernel';
+import type { KRowsOutput } from '../wasm/kquantKernel';
 import { encodeFloat, encoderConstants, roundToFormat, valueTable } from './floatFormat';
 import {
   createGroupParams,
+  type DeqRange,
   type FormatBuffers,
   type FormatOutput,
   type GroupParams,
@@ -92,11 +94,7 @@ export interface GgmlKernelType {
 export interface GgmlRowsKernel {
   zeroPoint: number;
   /** `kernel`: the fused kernel over the same tensor and buffers, where it runs (the search then needs no copies). */
-  run(
-    t: Tensor2D,
-    out: { codes: Int16Array; dequantized: Float32Array; A: Float32Array; B: Float32Array },
-    kernel: FloatKernel | undefined,
-  ): number;
+  run(t: Tensor2D, out: KRowsOutput, kernel: FloatKernel | undefined): number;
 }
 
 /** Group g's grid ends (lo, hi) as the reference's dequantization gives them, from its A, z and B. */
@@ -165,6 +163,7 @@ export function quantizeGgmlRows(
   const kernelB = offset;
   let zeroPointOnKernel: number | null = null;
   let threads = 1;
+  let range: DeqRange | undefined;
   const kernel = onKernel !== undefined && subPerBlock === 1 ? out.kernel : undefined;
   if (kernel && onKernel) {
     kernel.selectFormat(encoderConstants('fp16'), valueTable('fp16'), false);
@@ -172,7 +171,9 @@ export function quantizeGgmlRows(
       kernel.ggmlLegacyRow(onKernel.type, r * cols, cols, kernelA, kernelB, r * groupsPerRow);
     zeroPointOnKernel = onKernel.zeroPoint;
   } else if (rowsKernel) {
-    threads = rowsKernel.run(t, { codes, dequantized, A: kernelA, B: kernelB }, out.kernel);
+    const rowsOut: KRowsOutput = { codes, dequantized, A: kernelA, B: kernelB };
+    threads = rowsKernel.run(t, rowsOut, out.kernel);
+    range = rowsOut.range;
     if (threads > 0) zeroPointOnKernel = rowsKernel.zeroPoint;
     else threads = 1;
   }
@@ -230,5 +231,6 @@ export function quantizeGgmlRows(
     // codes qmin..qmax, each one value per sub-block (A * (q - z) + B); Q8_0's are signed
     ...(qmin >= 0 ? { codeRange: qmax + 1 } : {}),
     ...(threads > 1 ? { threads } : {}),
+    ...(range && zeroPointOnKernel !== null ? { range } : {}),
   };
 }

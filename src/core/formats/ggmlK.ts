@@ -358,6 +358,7 @@ function kRowsKernel(type: KquantType, zeroPoint: number, subSize: number): Ggml
         out,
         kernel && ((firstRow, rows, A, B) => kernel.kquantRows(type, firstRow, rows, t.cols, subSize, A, B)),
         kernel?.shared ?? null,
+        kernel && ((firstRow, rows) => kernel.rangeRows(firstRow, rows, t.cols)),
       ),
   };
 }

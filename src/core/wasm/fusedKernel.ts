@@ -9,6 +9,7 @@
  * engine runs the JS pass, which gives the same results.
  */
 import type { EncoderConstants } from '../formats/floatFormat';
+import type { DeqRange } from '../formats/formatOutput';
 import { MAX_BINS } from '../validate';
 import { FUSED_KERNEL_BASE64, FUSED_KERNEL_SHARED_BASE64 } from './fusedKernel.wasm';
 import { type KquantType, kquantOnMemory } from './kquantKernel';
@@ -515,6 +516,47 @@ export interface FloatKernel {
   ): boolean;
   /** The memory as helper threads can use it in place (kquantThreads.ts), or null where it is not shared. */
   readonly shared: SharedTensor | null;
+  /** formatBridge.ts's range scan over rows [firstRow, firstRow + rows) of the selected output. */
+  rangeRows(firstRow: number, rows: number, cols: number): DeqRange;
+}
+
+/** This thread's fused kernel instances on shared memories a helper was posted, by memory id: the two latest. */
+const onShared = new Map<number, KernelExports | null>();
+
+/**
+ * The fused kernel on a shared memory (a helper's: every message brings a new Memory object for the same memory,
+ * hence the id), or null where the shared-memory module cannot run here.
+ */
+export function kernelOnShared(sharedId: number, memory: WasmMemory): KernelExports | null {
+  let kernel = onShared.get(sharedId);
+  if (kernel !== undefined) return kernel;
+  const module = kernelModule(true);
+  const wasm = wasmApi();
+  kernel = null;
+  if (module && wasm) {
+    try {
+      kernel = new wasm.Instance(module, { env: { memory } }).exports as KernelExports;
+    } catch {
+      kernel = null;
+    }
+  }
+  onShared.set(sharedId, kernel);
+  if (onShared.size > 2) onShared.delete(onShared.keys().next().value as number);
+  return kernel;
+}
+
+/** The range scan of `n` values at x / deq (byte offsets) on `kernel`, through the 3 float64 at `acc`. */
+export function rangeOn(
+  kernel: KernelExports,
+  memory: WasmMemory,
+  x: number,
+  deq: number,
+  n: number,
+  acc: number,
+): DeqRange {
+  kernel.rangeScan(x, deq, n, acc);
+  const out = new Float64Array(memory.buffer, acc, 3);
+  return { deqMin: out[0], deqMax: out[1], maxErr: out[2] };
 }
 
 /**
@@ -558,6 +600,15 @@ export function floatKernelOf(buffers: KernelBuffers): FloatKernel {
   };
   let tableInMemory: Float32Array | null = null;
   return {
+    rangeRows: (firstRow, rows, cols) =>
+      rangeOn(
+        kernel,
+        buffers.memory,
+        ptr.x + 4 * firstRow * cols,
+        ptr.deq + 4 * firstRow * cols,
+        rows * cols,
+        ptr.acc,
+      ),
     // read when asked: the selected output (ptr.codes, ptr.deq) changes with selectOutput
     get shared(): SharedTensor | null {
       if (buffers.sharedId === null) return null;

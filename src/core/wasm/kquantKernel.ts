@@ -6,6 +6,7 @@
  * cannot be had, `quantizeKRowsOnKernel` returns false and ggmlK.ts runs its JS search, which gives the same bits.
  */
 
+import type { DeqRange } from '../formats/formatOutput';
 import { MINMAX_GROUPS } from './fusedKernel';
 import { KQUANT_KERNEL_BASE64, KQUANT_KERNEL_SHARED_BASE64 } from './kquantKernel.wasm';
 import {
@@ -195,6 +196,8 @@ export interface KRowsOutput {
   dequantized: Float32Array;
   A: Float32Array;
   B: Float32Array;
+  /** Set by a split search in place (kquantThreads.ts): the values' range, each thread's rows measured on the way. */
+  range?: DeqRange;
 }
 
 /**

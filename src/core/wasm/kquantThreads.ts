@@ -15,8 +15,10 @@
  * cross-origin isolated; src/node/kquantThreads.ts: worker_threads for the bench and tests). Without any, or where
  * SharedArrayBuffer is missing, `quantizeKRows` is `quantizeKRowsOnKernel`.
  */
+
+import type { DeqRange } from '../formats/formatOutput';
 import type { MeasureJob } from '../measureThreads';
-import type { ScratchPointers, SharedTensor } from './fusedKernel';
+import { kernelOnShared, rangeOn, type ScratchPointers, type SharedTensor } from './fusedKernel';
 import {
   copyRowsInto,
   KQUANT_TYPE,
@@ -165,11 +167,19 @@ export function runKquantJob(job: KquantJob): void {
     const n = job.rows * job.cols;
     const groups = job.rows * Math.ceil(job.cols / job.subSize);
     if (job.inPlace) {
-      const { a, b } = job;
-      ok = quantizeKRowsInPlace(job.type, job.inPlace, job.rows, job.cols, job.subSize, {
+      const { a, b, inPlace } = job;
+      ok = quantizeKRowsInPlace(job.type, inPlace, job.rows, job.cols, job.subSize, {
         A: new Float32Array(job.buffer, a, groups),
         B: new Float32Array(job.buffer, b, groups),
       });
+      // the part's range while its rows are in cache (else this thread measures it)
+      const fused = ok ? kernelOnShared(inPlace.sharedId, inPlace.memory) : null;
+      const slot = rangeSlot(job);
+      slot[3] = 0;
+      if (fused) {
+        const r = rangeOn(fused, inPlace.memory, inPlace.x, inPlace.deq, n, inPlace.scratch.acc);
+        slot.set([r.deqMin, r.deqMax, r.maxErr, 1]);
+      }
     } else
       ok = quantizeKRowsOnKernel(
         job.type,
@@ -372,6 +382,7 @@ export function quantizeKRows(
   out: KRowsOutput,
   inPlace?: KquantInPlace,
   shared: SharedTensor | null = null,
+  rangeHere?: (firstRow: number, rows: number) => DeqRange,
 ): number {
   const groupsPerRow = Math.ceil(cols / subSize);
   // Helpers work in place only on the very memory `out` is in (the tensor's own rows there are `inPlace`'s).
@@ -416,7 +427,17 @@ export function quantizeKRows(
     }
   }
   try {
-    return gatherParts(parts, posted, control, own, runHere, out, cols, groupsPerRow);
+    return gatherParts(
+      parts,
+      posted,
+      control,
+      own,
+      runHere,
+      out,
+      cols,
+      groupsPerRow,
+      inMemory ? (rangeHere ?? null) : null,
+    );
   } catch (error) {
     // a part still posted may yet be claimed and written by its helper: the next search takes a new buffer
     pool.buffer = null;
@@ -438,13 +459,21 @@ function gatherParts(
   out: KRowsOutput,
   cols: number,
   groupsPerRow: number,
+  rangeHere: ((r0: number, count: number) => DeqRange) | null,
 ): number {
-  let ok = runHere(0, own);
+  // each part's range (index 0: this thread's own rows), measured by whoever ran it, merged in row order below
+  const ranges: (DeqRange | null)[] = [];
+  const here = (index: number, r0: number, count: number) => {
+    const ok = runHere(r0, count);
+    if (ok && rangeHere) ranges[index] = rangeHere(r0, count);
+    return ok;
+  };
+  let ok = here(0, 0, own);
   const claimed = parts.map(() => false);
   for (let k = parts.length - 1; k >= 0; k--) {
     const { job, firstRow } = parts[k];
     claimed[k] = posted.includes(parts[k]) && !takeBackJob(control, job.slot, job.id);
-    if (!claimed[k] && ok) ok = runHere(firstRow, job.rows);
+    if (!claimed[k] && ok) ok = here(k + 1, firstRow, job.rows);
   }
   const delivered = new Set<KquantHelper>();
   parts.forEach((part, k) => {
@@ -457,10 +486,40 @@ function gatherParts(
         // codes and values are in place already
         out.A.set(new Float32Array(job.buffer, job.a, groups), firstRow * groupsPerRow);
         out.B.set(new Float32Array(job.buffer, job.b, groups), firstRow * groupsPerRow);
+        if (rangeHere) ranges[k + 1] = rangeOfPart(job) ?? rangeHere(firstRow, job.rows);
       } else
         copyRowsInto(out, outputsAt(job.buffer, job, job.rows * cols, groups), firstRow, cols, groupsPerRow);
       delivered.add(part.helper);
-    } else if (ok) ok = runHere(firstRow, job.rows);
+    } else if (ok) ok = here(k + 1, firstRow, job.rows);
   });
+  if (ok && rangeHere) out.range = mergeRanges(ranges);
   return ok ? 1 + delivered.size : 0;
+}
+
+/** Where a helper leaves its in-place part's range: three float64 after the part's control word (and a flag). */
+function rangeSlot(job: KquantJob): Float64Array {
+  return new Float64Array(job.buffer, 4 * job.slot + 8, 4);
+}
+
+/** The range a helper measured for its part, or null where it could not. */
+function rangeOfPart(job: KquantJob): DeqRange | null {
+  const [deqMin, deqMax, maxErr, measured] = rangeSlot(job);
+  return measured === 1 ? { deqMin, deqMax, maxErr } : null;
+}
+
+/**
+ * Parts' ranges in row order into the tensor's, as one scan in element order gives it: a later part's extreme
+ * replaces only a strictly smaller (larger) one, so an equal one (+0 and -0) keeps the first part's sign.
+ */
+function mergeRanges(ranges: readonly (DeqRange | null)[]): DeqRange {
+  let deqMin = Number.POSITIVE_INFINITY;
+  let deqMax = Number.NEGATIVE_INFINITY;
+  let maxErr = 0;
+  for (const r of ranges) {
+    if (!r) continue;
+    if (r.deqMin < deqMin) deqMin = r.deqMin;
+    if (r.deqMax > deqMax) deqMax = r.deqMax;
+    if (r.maxErr > maxErr) maxErr = r.maxErr;
+  }
+  return { deqMin, deqMax, maxErr };
 }
