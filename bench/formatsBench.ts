@@ -137,31 +137,48 @@ export function sweepRow(t: Tensor2D, repeats: number): { ms: number; schemes: n
 
 export interface SplitRow {
   name: string;
-  /** Median and best ms of a full recompute with the search on this thread alone, and split over the helpers. */
+  /** Median and best ms of a full recompute on this thread alone, and with the helpers. */
   oneMs: number;
   oneBestMs: number;
   splitMs: number;
   splitBestMs: number;
-  /** Threads the split recomputes reported (the fewest: a helper may miss a part, which this thread then runs). */
+  /** Threads the recomputes with helpers reported (the fewest: a helper may miss a part, which this thread runs). */
   threads: number;
+  measuringThreads: number;
 }
 
+/** The schemes of the helper-threads table: the two split searches, two formats and an integer scheme. */
+export const HELPER_SPLIT_SCHEMES: readonly Scheme[] = [
+  { kind: 'block', format: 'q4_k' },
+  { kind: 'block', format: 'q6_k' },
+  { kind: 'block', format: 'mxfp4' },
+  { kind: 'block', format: 'nf4' },
+  {
+    kind: 'integer',
+    method: 'absmax',
+    bits: 8,
+    granularity: { kind: 'row' },
+    rounding: { kind: 'halfEven' },
+    clipping: { kind: 'none' },
+  },
+];
+
 /**
- * Q4_K and Q6_K, whose searches split over helper threads (src/core/wasm/kquantThreads.ts): full recomputes with
- * the helpers registered and without, alternated call by call so both columns see the same moments of this VM.
- * Leaves the helpers registered.
+ * Full recomputes with the helper threads registered and without (src/core/wasm/kquantThreads.ts: the Q4_K / Q6_K
+ * searches; src/core/measureThreads.ts: the measuring pass of every scheme), alternated call by call so both columns
+ * see the same moments of this VM. Leaves the helpers registered.
  */
-export function kquantSplitRows(
+export function helperSplitRows(
   t: Tensor2D,
   cache: TensorCache,
   repeats: number,
   helpers: readonly KquantHelper[],
 ): SplitRow[] {
-  return (['q4_k', 'q6_k'] as const).map((format) => {
-    const scheme: Scheme = { kind: 'block', format };
+  return HELPER_SPLIT_SCHEMES.map((scheme) => {
     const one: number[] = [];
     const split: number[] = [];
     let threads = Number.POSITIVE_INFINITY;
+    let measuringThreads = Number.POSITIVE_INFINITY;
     for (let i = 0; i <= repeats; i++) {
       setKquantHelpers([]);
       let t0 = performance.now();
@@ -172,6 +189,7 @@ export function kquantSplitRows(
       const view = fullRecompute(t, scheme, cache);
       if (i > 0) split.push(performance.now() - t0);
       threads = Math.min(threads, view.threads);
+      measuringThreads = Math.min(measuringThreads, view.measuringThreads);
     }
     return {
       name: labelOf(scheme),
@@ -180,6 +198,7 @@ export function kquantSplitRows(
       splitMs: median(split),
       splitBestMs: Math.min(...split),
       threads,
+      measuringThreads,
     };
   });
 }

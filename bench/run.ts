@@ -24,7 +24,7 @@ import {
   type Tensor2D,
 } from '../src/core';
 import { startKquantThreads } from '../src/node/kquantThreads';
-import { formatRows, fullRecompute, kmeansFirstCallMs, kquantSplitRows, sweepRow } from './formatsBench';
+import { formatRows, fullRecompute, helperSplitRows, kmeansFirstCallMs, sweepRow } from './formatsBench';
 import { timeMedian } from './timing';
 
 const args = process.argv.slice(2);
@@ -96,10 +96,11 @@ const fmt = (ms: number) => (ms < 10 ? ms.toFixed(2) : ms.toFixed(1));
 
 console.log(`Quantization Explorer engine benchmark — node ${process.version}, ${new Date().toISOString()}`);
 console.log(`median of ${repeats} calls after a warm-up; ratios are within this run, on the same data`);
-// Q4_K / Q6_K split their search over helper threads, as the app does with Web Workers on an isolated page.
+// Helper threads share the measuring pass of large tensors and the Q4_K / Q6_K searches, as the app's Web Workers
+// do on an isolated page (every table below runs with them; the last table of each size compares).
 const kquant = withFormats ? await startKquantThreads() : null;
 console.log(
-  `k-quant helper threads: ${kquant?.helpers.length ?? 0} (worker_threads; one per core beyond this one, at most 3)\n`,
+  `helper threads: ${kquant?.helpers.length ?? 0} (worker_threads; one per core beyond this one, at most 3)\n`,
 );
 // Warm the JIT on a small matrix first (PERFORMANCE.md: first huge call runs partly unoptimised), on both the
 // JS loops and the WebAssembly kernel (V8 first runs WebAssembly in its baseline tier and optimises hot functions
@@ -151,12 +152,12 @@ for (const size of sizes) {
       );
     if (kquant && kquant.helpers.length > 0) {
       console.log(
-        '\n| k-quant search (one recompute) | one thread ms (median / best) | split ms (median / best) | threads | one / split |',
+        '\n| one recompute | one thread ms (median / best) | with the helpers ms (median / best) | threads (search / measuring) | one / with |',
       );
       console.log('| --- | ---: | ---: | ---: | ---: |');
-      for (const row of kquantSplitRows(t, cache, size <= 1024 ? 3 * n : n, kquant.helpers))
+      for (const row of helperSplitRows(t, cache, size <= 1024 ? 3 * n : n, kquant.helpers))
         console.log(
-          `| ${row.name} | ${fmt(row.oneMs)} / ${fmt(row.oneBestMs)} | ${fmt(row.splitMs)} / ${fmt(row.splitBestMs)} | ${row.threads} | ${(row.oneMs / row.splitMs).toFixed(2)} |`,
+          `| ${row.name} | ${fmt(row.oneMs)} / ${fmt(row.oneBestMs)} | ${fmt(row.splitMs)} / ${fmt(row.splitBestMs)} | ${row.threads} / ${row.measuringThreads} | ${(row.oneMs / row.splitMs).toFixed(2)} |`,
         );
     }
     console.log(
