@@ -293,8 +293,9 @@ export async function listGguf(source: ByteSource, signal?: AbortSignal): Promis
     const shape = [...info.dims].reverse();
     const count = info.dims.reduce((a, b) => a * b, 1);
     const offset = header.dataStart + info.offset;
-    // Every ggml type takes more than one bit per value, so no tensor can have more values than 8 × file size.
-    if (!Number.isSafeInteger(count) || count > source.size * 8) {
+    // Every ggml type takes more than one bit per value, so no tensor can have more values than 8 × file size (and
+    // no dimension can be past 2^53, which a zero elsewhere in the shape would otherwise let through).
+    if (!Number.isSafeInteger(count) || count > source.size * 8 || !info.dims.every(Number.isSafeInteger)) {
       throw fail(
         `tensor "${info.name}" has an impossible shape [${shape.join(', ')}] for a ${formatBytes(source.size)} file`,
       );

@@ -346,6 +346,13 @@ describe('GGUF errors', () => {
     ],
     ['a repeated tensor name', ggufBytes({ tensors: [tensor, tensor] }), 'bad-header', /listed twice/],
     [
+      // found by the fuzz test: the zero made the count 0, and the other dimension went through as 2^56
+      'a dimension past 2^53 beside a zero',
+      ggufBytes({ tensors: [{ name: 'z', dims: [0, 2 ** 56], type: 0, data: new Uint8Array(0) }] }),
+      'bad-header',
+      /"z" has an impossible shape \[72057594037927940, 0\]/,
+    ],
+    [
       'an alignment that is not a power of two',
       ggufBytes({ alignment: 24, tensors: [tensor] }),
       'bad-header',
