@@ -12,7 +12,7 @@ import type { EncoderConstants } from '../formats/floatFormat';
 import type { DeqRange } from '../formats/formatOutput';
 import { MAX_BINS } from '../validate';
 import { FUSED_KERNEL_BASE64, FUSED_KERNEL_SHARED_BASE64 } from './fusedKernel.wasm';
-import { type KquantType, kquantOnMemory } from './kquantKernel';
+import { type KquantType, kquantOnMemory, quantizeRowsAt } from './kquantKernel';
 import { compileBase64Module, sharedMemoryAvailable, type WasmMemory, wasmApi } from './wasmModule';
 
 /**
@@ -178,25 +178,8 @@ export interface KernelBuffers {
    */
   readonly sharedId: number | null;
   readonly helperScratch: ReadonlyArray<PassScratch>;
-  readonly ptr: {
-    x: number;
-    codes: number;
-    deq: number;
-    counts: number;
-    errHist: number;
-    deqEdges: number;
-    deqEdges32: number;
-    deqHist: number;
-    totals: number;
-    groupMin: number;
-    groupMax: number;
-    table: number;
-    codeValues: number;
-    groupParams: number;
-    rowSums: number;
-    heatRow: number;
-    acc: number;
-  };
+  /** Byte offsets: the tensor, the selected output, the value table, and this thread's scratch. */
+  readonly ptr: ScratchPointers & { x: number; codes: number; deq: number; table: number };
   readonly errStride: number;
 }
 
@@ -721,24 +704,22 @@ export function floatKernelOf(buffers: KernelBuffers): FloatKernel {
     signRow: (start, cols, ternary) =>
       kernel.signRow(ptr.x + 4 * start, ptr.codes + 2 * start, ptr.deq + 4 * start, cols, ternary),
     kquantRows(type, firstRow, rows, cols, subSize, A, B) {
-      // A and B of a batch of rows go through groupMin / groupMax, the search's scratch into groupParams
       const kquant = kquantOnMemory(buffers.memory);
-      if (!kquant || kquant.scratchBytes() > 4 * buffers.groupParams.length) return false;
-      const run = (r: number, n: number) => {
-        const at = (firstRow + r) * cols;
-        kquant.quantizeRows(
-          type,
-          ptr.x + 4 * at,
-          n,
-          cols,
-          ptr.codes + 2 * at,
-          ptr.deq + 4 * at,
-          ptr.groupMin,
-          ptr.groupMax,
-          ptr.groupParams,
-        );
-      };
-      return inRowBatches(buffers, rows, Math.ceil(cols / subSize), run, A, B);
+      if (!kquant) return false;
+      const at = firstRow * cols;
+      const rowsAt = { x: ptr.x + 4 * at, codes: ptr.codes + 2 * at, deq: ptr.deq + 4 * at };
+      return quantizeRowsAt(
+        kquant,
+        type,
+        { ...rowsAt, memory: buffers.memory, scratch: ptr },
+        rows,
+        cols,
+        subSize,
+        {
+          A,
+          B,
+        },
+      );
     },
     ggmlLegacyRow(type, start, cols, scale, offset, at) {
       inPieces(

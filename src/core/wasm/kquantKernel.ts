@@ -122,28 +122,31 @@ function kquantOnShared(sharedId: number, memory: WasmMemory): KquantExports | n
   return kernel;
 }
 
+/** Rows of a tensor in a kernel memory (byte offsets of the first one), and the scratch the search may use there. */
+export interface RowsInMemory {
+  memory: WasmMemory;
+  x: number;
+  codes: number;
+  deq: number;
+  /** A and B of a batch of rows go through groupMin / groupMax, the search's own scratch into groupParams. */
+  scratch: { groupMin: number; groupMax: number; groupParams: number };
+}
+
 /**
- * Q4_K or Q6_K over `rows` rows in place in a shared kernel memory (a helper's part: kquantThreads.ts): codes and
- * values written where the rows are, the sub-blocks' A and B through the helper's scratch into `out`. False (nothing
- * written) where the kernel cannot run on that memory or a row has more sub-blocks than the scratch holds.
+ * Q4_K or Q6_K over `rows` rows in place in a kernel memory, on `kernel` (an instance on that memory): codes and
+ * values written where the rows are, the sub-blocks' A and B through the scratch into `out`. False (nothing
+ * written) where the scratch is too small for the search or a row has more sub-blocks than a batch holds.
  */
-export function quantizeKRowsInPlace(
+export function quantizeRowsAt(
+  kernel: KquantExports,
   type: KquantType,
-  at: {
-    memory: WasmMemory;
-    sharedId: number;
-    x: number;
-    codes: number;
-    deq: number;
-    scratch: { groupMin: number; groupMax: number; groupParams: number };
-  },
+  at: RowsInMemory,
   rows: number,
   cols: number,
   subSize: number,
   out: { A: Float32Array; B: Float32Array },
 ): boolean {
-  const kernel = kquantOnShared(at.sharedId, at.memory);
-  if (!kernel || kernel.scratchBytes() > scratchBytesHeld()) return false;
+  if (kernel.scratchBytes() > scratchBytesHeld()) return false;
   const groupsPerRow = Math.ceil(cols / subSize);
   const batch = Math.floor(batchGroups() / groupsPerRow);
   if (batch < 1) return false;
@@ -168,6 +171,19 @@ export function quantizeKRowsInPlace(
     out.B.set(new Float32Array(buffer, scratch.groupMax, groups), r0 * groupsPerRow);
   }
   return true;
+}
+
+/** quantizeRowsAt in a shared memory a helper was posted (kquantThreads.ts's in-place parts). */
+export function quantizeKRowsInPlace(
+  type: KquantType,
+  at: RowsInMemory & { sharedId: number },
+  rows: number,
+  cols: number,
+  subSize: number,
+  out: { A: Float32Array; B: Float32Array },
+): boolean {
+  const kernel = kquantOnShared(at.sharedId, at.memory);
+  return kernel !== null && quantizeRowsAt(kernel, type, at, rows, cols, subSize, out);
 }
 
 /**
