@@ -30,7 +30,8 @@ interface Exports {
 
 /** One build, instantiated on its own memory holding the tensor; `run` quantizes it, `output` copies the result. */
 function load(file: string) {
-  const source = readFileSync(file, 'utf8');
+  // the module's first constant: the plain-memory build (a second one, if any, is the shared-memory build)
+  const source = readFileSync(file, 'utf8').split('export const ')[1] ?? '';
   const base64 = [...source.matchAll(/'([A-Za-z0-9+/=]+)'/g)].map((m) => m[1]).join('');
   const x = 16_384;
   const codes = x + 4 * n * n;

@@ -230,7 +230,7 @@ function qkx2Setup(g: usize): void {
 }
 
 /**
- * `make_qkx2_quants`'s candidate codes for one group of a Q4_K super-block: clamp(round(iscale * (x - min)), 0,
+ * `make_qkx2_quants`'s candidate codes for one group of a Q4_K super-block: clamp(nearest(iscale * (x - min)), 0,
  * 15) into LA, and the sums Σwl, Σwl², Σwlx at SUMS, + 16, + 32. `mask`: make NaN codes 0 as the Int32Array
  * store does. `qkx2CodesFor` leaves the mask out when no lane that is not done can have a NaN code: x is finite
  * and min is finite and <= 0 (a taken fitted min that is NaN or -Inf would have made the error NaN or Inf), so
@@ -241,7 +241,6 @@ function qkx2Setup(g: usize): void {
 // @ts-ignore: decorator
 @inline function qkx2Codes(mask: bool, iscale: v128, mn: v128, X: usize, W: usize, LA: usize, SUMS: usize): void {
   const zero = f32x4.splat(0);
-  const magic = v128.load(consts + C_MAGIC);
   const top = v128.load(consts + C_15);
   let sumL = zero;
   let sumL2 = zero;
@@ -249,7 +248,11 @@ function qkx2Setup(g: usize): void {
   for (let i: usize = 0; i < 32; i++) {
     const o = i << 4;
     const x = v128.load(X + o);
-    let l = clamp(magicRound(f32x4.mul(iscale, f32x4.sub(x, mn)), magic), zero, top);
+    // `f32x4.nearest` (one instruction) rounds half to even as the magic number does, for every value that stays
+    // below 15 after the clamp; it gives -0 for values in [-0.5, -0] (a taken min above some x), which the clamp
+    // keeps: -0 adds nothing to the sums and the error (+0 + -0 is +0, -0 * x and s * -0 + m change no sum), and
+    // the stored codes are computed again with the magic number (qkx2BestCodes)
+    let l = clamp(f32x4.nearest(f32x4.mul(iscale, f32x4.sub(x, mn))), zero, top);
     if (mask) l = nanToZero(l);
     v128.store(LA + o, l);
     const wl = f32x4.mul(v128.load(W + o), l);
