@@ -111,6 +111,12 @@ console.log(
     const cache = createTensorCache(small, { wasm });
     for (let k = 0; k < 20; k++) for (const [, s] of schemes) computeQuantView(small, s, DEFAULT_VIEW, cache);
   }
+  // and the split over the helper threads, which only a large tensor takes (its first calls were the first row's)
+  if (kquant && kquant.helpers.length > 0) {
+    const large = generateTensor({ ...DEFAULT_GENERATOR, rows: 512, cols: 1024 });
+    const cache = createTensorCache(large);
+    for (let k = 0; k < 10; k++) for (const [, s] of schemes) computeQuantView(large, s, DEFAULT_VIEW, cache);
+  }
 }
 
 for (const size of sizes) {
