@@ -1,6 +1,7 @@
 /**
- * A k-quant helper thread for Node (worker_threads), started by kquantThreads.ts: compiles and warms the k-quant
- * kernel, says it is ready, then runs every part it is posted (src/core/wasm/kquantThreads.ts `runKquantJob`).
+ * A helper thread for Node (worker_threads), started by kquantThreads.ts: compiles and warms the k-quant kernel and
+ * the shared-memory measuring pass, says it is ready, then runs every part it is posted, of a Q4_K / Q6_K search or
+ * of a measuring pass (src/core/measureThreads.ts `runHelperJob`).
  */
 import { parentPort } from 'node:worker_threads';
 import { type MeasureJob, runHelperJob, warmMeasureKernel } from '../core/measureThreads';

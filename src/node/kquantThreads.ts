@@ -1,5 +1,5 @@
 /**
- * Helper threads for the Q4_K / Q6_K searches in Node (the bench and the tests; the app makes Web Workers in
+ * Helper threads for the Q4_K / Q6_K searches and the measuring passes of large tensors in Node (the bench and the tests; the app makes Web Workers in
  * src/worker/engine.worker.ts): starts `count` worker_threads running kquantHelper.ts, waits until each has
  * compiled and warmed its kernel, and registers them with src/core/wasm/kquantThreads.ts; `stop` unregisters and
  * ends them. The workers load TypeScript through tsx (kquantHelperEntry.mjs), as the bench itself does.

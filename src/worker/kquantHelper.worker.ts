@@ -1,6 +1,7 @@
 /**
- * A k-quant helper Web Worker (started by kquantHelpers.ts from the engine worker): warms the k-quant kernel, then
- * runs every part of a Q4_K / Q6_K search it is posted (src/core/wasm/kquantThreads.ts `runKquantJob`).
+ * A helper Web Worker (started by kquantHelpers.ts from the engine worker): warms the k-quant kernel and the
+ * shared-memory measuring pass, then runs every part it is posted, of a Q4_K / Q6_K search or of a large tensor's
+ * measuring pass (src/core/measureThreads.ts `runHelperJob`).
  */
 import { type MeasureJob, runHelperJob, warmMeasureKernel } from '../core/measureThreads';
 import { type KquantJob, warmKquantKernel } from '../core/wasm/kquantThreads';

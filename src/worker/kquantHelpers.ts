@@ -1,12 +1,13 @@
 /**
- * Helper Web Workers for the Q4_K / Q6_K searches (src/core/wasm/kquantThreads.ts), registered by the engine
- * worker. They need SharedArrayBuffer, which a browser gives only to a cross-origin isolated page (served with
+ * Helper Web Workers for the Q4_K / Q6_K searches (src/core/wasm/kquantThreads.ts) and large tensors' measuring
+ * passes (src/core/measureThreads.ts), registered by the engine worker. They need SharedArrayBuffer, which a browser gives only to a cross-origin isolated page (served with
  * `Cross-Origin-Opener-Policy: same-origin` and `Cross-Origin-Embedder-Policy: require-corp`, as vite.config.ts
  * does); elsewhere (a static host without those headers) none are made and every search runs on the engine
  * worker, with the same results. The library's inlined worker (src/lib/libraryEngine.worker.ts) makes none.
  *
- * A helper is started on its first job, not with the engine: a tensor that is never quantized to a k-quant costs
- * no thread. Its first parts are usually taken back by the engine (the helper is still loading), which is correct.
+ * A helper is started on its first job, not with the engine: a session on small tensors (under 2^18 values, never
+ * split) costs no thread. Its first parts are usually taken back by the engine (the helper is still loading), which
+ * is correct.
  */
 import { type KquantHelper, setKquantHelpers } from '../core/wasm/kquantThreads';
 
