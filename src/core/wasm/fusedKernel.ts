@@ -13,7 +13,14 @@ import type { DeqRange } from '../formats/formatOutput';
 import { MAX_BINS } from '../validate';
 import { FUSED_KERNEL_BASE64, FUSED_KERNEL_SHARED_BASE64 } from './fusedKernel.wasm';
 import { type KquantType, kquantOnMemory, quantizeRowsAt } from './kquantKernel';
-import { compileBase64Module, sharedMemoryAvailable, type WasmMemory, wasmApi } from './wasmModule';
+import {
+  compileBase64Module,
+  instantiateOn,
+  sharedInstances,
+  sharedMemoryAvailable,
+  type WasmMemory,
+  wasmApi,
+} from './wasmModule';
 
 /**
  * One span of a row through the kernel (quantize or measure): values at x / codes / deq, n of them, the heatmap
@@ -503,30 +510,10 @@ export interface FloatKernel {
   rangeRows(firstRow: number, rows: number, cols: number): DeqRange;
 }
 
-/** This thread's fused kernel instances on shared memories a helper was posted, by memory id: the two latest. */
-const onShared = new Map<number, KernelExports | null>();
-
-/**
- * The fused kernel on a shared memory (a helper's: every message brings a new Memory object for the same memory,
- * hence the id), or null where the shared-memory module cannot run here.
- */
-export function kernelOnShared(sharedId: number, memory: WasmMemory): KernelExports | null {
-  let kernel = onShared.get(sharedId);
-  if (kernel !== undefined) return kernel;
-  const module = kernelModule(true);
-  const wasm = wasmApi();
-  kernel = null;
-  if (module && wasm) {
-    try {
-      kernel = new wasm.Instance(module, { env: { memory } }).exports as KernelExports;
-    } catch {
-      kernel = null;
-    }
-  }
-  onShared.set(sharedId, kernel);
-  if (onShared.size > 2) onShared.delete(onShared.keys().next().value as number);
-  return kernel;
-}
+/** The fused kernel on a shared memory a helper was posted (once per memory id), or null where it cannot run here. */
+export const kernelOnShared = sharedInstances((memory) =>
+  instantiateOn<KernelExports>(kernelModule(true), memory),
+);
 
 /** The range scan of `n` values at x / deq (byte offsets) on `kernel`, through the 3 float64 at `acc`. */
 export function rangeOn(

@@ -11,7 +11,9 @@ import { MINMAX_GROUPS } from './fusedKernel';
 import { KQUANT_KERNEL_BASE64, KQUANT_KERNEL_SHARED_BASE64 } from './kquantKernel.wasm';
 import {
   compileBase64Module,
+  instantiateOn,
   isSharedMemory,
+  sharedInstances,
   sharedMemoryAvailable,
   type WasmMemory,
   wasmApi,
@@ -91,36 +93,15 @@ const onMemories = new WeakMap<WasmMemory, KquantExports | null>();
  */
 export function kquantOnMemory(memory: WasmMemory): KquantExports | null {
   let kernel = onMemories.get(memory);
-  if (kernel !== undefined) return kernel;
-  kernel = null;
-  const wasm = wasmApi();
-  const module = kquantModule(isSharedMemory(memory));
-  if (wasm && module) {
-    try {
-      kernel = new wasm.Instance(module, { env: { memory } }).exports as KquantExports;
-    } catch {
-      kernel = null;
-    }
+  if (kernel === undefined) {
+    kernel = instantiateOn<KquantExports>(kquantModule(isSharedMemory(memory)), memory);
+    onMemories.set(memory, kernel);
   }
-  onMemories.set(memory, kernel);
   return kernel;
 }
 
-/** This thread's instances on shared memories, by memory id (fusedKernel.ts `sharedId`): the two latest. */
-const onShared = new Map<number, KquantExports | null>();
-
-/**
- * The kernel on a shared memory a helper was posted: once per memory id (every message brings a new Memory object
- * for the same memory, so kquantOnMemory's cache by object would instantiate again each time).
- */
-function kquantOnShared(sharedId: number, memory: WasmMemory): KquantExports | null {
-  let kernel = onShared.get(sharedId);
-  if (kernel !== undefined) return kernel;
-  kernel = kquantOnMemory(memory);
-  onShared.set(sharedId, kernel);
-  if (onShared.size > 2) onShared.delete(onShared.keys().next().value as number);
-  return kernel;
-}
+/** The kernel on a shared memory a helper was posted (kquantThreads.ts's in-place parts), once per memory id. */
+const kquantOnShared = sharedInstances(kquantOnMemory);
 
 /** Rows of a tensor in a kernel memory (byte offsets of the first one), and the scratch the search may use there. */
 export interface RowsInMemory {

@@ -68,3 +68,32 @@ export function decodeBase64(text: string): Uint8Array {
   }
   return out;
 }
+
+/** `module` instantiated on `memory` (its imported memory), or null where that fails. */
+export function instantiateOn<T>(module: object | null, memory: WasmMemory): T | null {
+  const wasm = wasmApi();
+  if (!module || !wasm) return null;
+  try {
+    return new wasm.Instance(module, { env: { memory } }).exports as T;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * A thread's instances on shared memories it was posted, by memory id (every message brings a new Memory object for
+ * the same memory, so a cache by object would instantiate again each time): the two latest are kept.
+ */
+export function sharedInstances<T>(
+  make: (memory: WasmMemory) => T | null,
+): (id: number, memory: WasmMemory) => T | null {
+  const kept = new Map<number, T | null>();
+  return (id, memory) => {
+    const known = kept.get(id);
+    if (known !== undefined) return known;
+    const made = make(memory);
+    kept.set(id, made);
+    if (kept.size > 2) kept.delete(kept.keys().next().value as number);
+    return made;
+  };
+}
