@@ -245,6 +245,9 @@ export const measureSplit: SplitRunner = (buffers, plan, arrays, out) => {
   const failed = new Set<number>();
   for (const part of claimed)
     if (!awaitJob(part.helper, control, part.job.slot, id)) failed.add(part.helperIndex);
+  // a helper that failed or went silent (dropped, and stopped where it can be) may have left half a part in the
+  // shared buffer: the next pass takes a new one
+  if (failed.size > 0) pooled = null;
   const counted = new Set<number>();
   for (const part of claimed) {
     const { firstBand, endBand } = part.job;

@@ -31,7 +31,10 @@ export async function startKquantThreads(count = defaultHelperCount()): Promise<
         }),
     ),
   );
-  const helpers: KquantHelper[] = workers.map((worker) => ({ post: (job) => worker.postMessage(job) }));
+  const helpers: KquantHelper[] = workers.map((worker) => ({
+    post: (job) => worker.postMessage(job),
+    stop: () => void worker.terminate(),
+  }));
   setKquantHelpers(helpers);
   return {
     helpers,

@@ -41,6 +41,10 @@ export function lazyHelper(): KquantHelper {
       }
       worker.postMessage(job);
     },
+    stop() {
+      worker?.terminate();
+      failed = true;
+    },
   };
 }
 

@@ -188,14 +188,18 @@ describe.runIf(kquantKernelAvailable())('k-quant searches split over helper thre
       expect(Atomics.load(controlOf(job), job.slot)).toBe(job.id * 8 + KQUANT_PHASE.takenBack);
   });
 
-  it('a helper that claims its part and goes silent is dropped after the timeout; its part runs here', () => {
+  it('a helper that claims its part and goes silent is dropped after the timeout, and stopped; its part runs here', () => {
+    let stopped = 0;
     const claimOnly: KquantHelper = {
       post: (job) => Atomics.store(controlOf(kquantJob(job)), job.slot, job.id * 8 + KQUANT_PHASE.running),
+      stop: () => stopped++,
     };
     setKquantHelpers([claimOnly, { post: runHelperJob }], { timeoutMs: 50 });
     expect(kquantThreadCount()).toBe(3);
     expect(splitMatchesOneThread(KQUANT_TYPE.q4_k, 300, 1000)).toBe(2);
     expect(kquantThreadCount()).toBe(2);
+    // ended, so that it cannot wake later and write where this thread has run its part again
+    expect(stopped).toBe(1);
     // the next call uses the helper left
     expect(splitMatchesOneThread(KQUANT_TYPE.q6_k, 300, 1000)).toBe(2);
   });

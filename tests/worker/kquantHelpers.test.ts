@@ -34,8 +34,12 @@ describe('lazyHelper', () => {
       super();
       FakeWorker.made.push(this);
     }
+    terminated = false;
     postMessage(message: unknown) {
       this.sent.push(message);
+    }
+    terminate() {
+      this.terminated = true;
     }
   }
 
@@ -65,5 +69,17 @@ describe('lazyHelper', () => {
     FakeWorker.made[0].dispatchEvent(new Event('error'));
     expect(() => helper.post(job(2))).toThrow(/failed to start/);
     expect(FakeWorker.made[0].sent).toEqual([job(1)]);
+  });
+
+  it('stop ends its worker (a helper dropped for going silent), and it takes no job after', () => {
+    vi.stubGlobal('Worker', FakeWorker);
+    const helper = lazyHelper();
+    helper.stop?.(); // before any job: nothing to end
+    const late = lazyHelper();
+    late.post(job(1));
+    late.stop?.();
+    expect(FakeWorker.made).toHaveLength(1);
+    expect(FakeWorker.made[0].terminated).toBe(true);
+    expect(() => late.post(job(2))).toThrow();
   });
 });

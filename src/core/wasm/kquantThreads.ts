@@ -71,6 +71,12 @@ export interface InPlaceRows {
  */
 export interface KquantHelper {
   post(job: KquantJob | MeasureJob): void;
+  /**
+   * Ends the thread, where it can be (a Worker's terminate): called when the helper is dropped, so that one gone
+   * silent in a part cannot wake later and write into a tensor's memory in place (or a shared buffer) after this
+   * thread has run the part again.
+   */
+  stop?(): void;
 }
 
 /**
@@ -309,6 +315,11 @@ function layOutParts(
 export function dropHelper(helper: KquantHelper): void {
   pool.helpers = pool.helpers.filter((h) => h !== helper);
   pool.buffer = null;
+  try {
+    helper.stop?.();
+  } catch {
+    // already gone
+  }
 }
 
 /**
@@ -328,6 +339,8 @@ export function awaitJob(helper: KquantHelper, control: Int32Array, slot: number
   const deadline = Date.now() + pool.timeoutMs;
   let state = Atomics.load(control, slot);
   while (state === running) {
+    // a helper already dropped (silent in another part) is not waited for again: its part runs here
+    if (!pool.helpers.includes(helper)) return false;
     const left = deadline - Date.now();
     let outcome: string;
     try {
