@@ -735,10 +735,17 @@ export function encodeFloat(x: usize, codes: usize, deq: usize, n: i32, scale: f
   const invSubB = f32x4.splat(fInvSubB);
   const signBit = i32x4.splat(<i32>fSignBit);
   const shift = fShift;
+  // A subnormal scale (BF16 scaled to its largest value: absmax / 3.39e38) makes float32 arithmetic with it slow
+  // (microcode assists on every operation): divide and multiply in float64 instead, where it is normal. Both give
+  // the float32 results bit for bit: the float64 product of two float32 values is exact, and a float64 quotient
+  // rounded to float32 is the float32 quotient (double rounding is harmless with 53 >= 2 * 24 + 2 bits).
+  const slowScale = abs<f32>(scale) < 1.1754943508222875e-38;
+  const s64 = f64x2.splat(<f64>scale);
   let i: i32 = 0;
   for (; i + 4 <= n; i += 4) {
     const off = (<usize>i) << 2;
-    const y = f32x4.div(v128.load(x + off), s);
+    const xv = v128.load(x + off);
+    const y = slowScale ? divide64(xv, s64) : f32x4.div(xv, s);
     const u = v128.and(y, absMask);
     let p = i32x4.shr_u(i32x4.add(i32x4.add(u, roundAdd), v128.and(i32x4.shr_u(u, shift), one)), shift);
     p = v128.bitselect(overflow, p, i32x4.gt_s(p, maxPattern));
@@ -756,7 +763,7 @@ export function encodeFloat(x: usize, codes: usize, deq: usize, n: i32, scale: f
     t = f32x4.replace_lane(t, 1, load<f32>(fTable + ((<usize>p1) << 2)));
     t = f32x4.replace_lane(t, 2, load<f32>(fTable + ((<usize>p2) << 2)));
     t = f32x4.replace_lane(t, 3, load<f32>(fTable + ((<usize>p3) << 2)));
-    v128.store(deq + off, f32x4.mul(t, s));
+    v128.store(deq + off, slowScale ? multiply64(t, s64) : f32x4.mul(t, s));
   }
   for (; i < n; i++) {
     const y = load<f32>(x + ((<usize>i) << 2)) / scale;
@@ -773,6 +780,22 @@ export function encodeFloat(x: usize, codes: usize, deq: usize, n: i32, scale: f
     store<i16>(codes + ((<usize>i) << 1), <i16>p);
     store<f32>(deq + ((<usize>i) << 2), load<f32>(fTable + ((<usize>p) << 2)) * scale);
   }
+}
+
+/** Four float32 lanes divided by a float64 splat, each quotient rounded once to float32 (see encodeFloat). */
+// @ts-ignore: decorator
+@inline function divide64(v: v128, d: v128): v128 {
+  const lo = f32x4.demote_f64x2_zero(f64x2.div(f64x2.promote_low_f32x4(v), d));
+  const hi = f32x4.demote_f64x2_zero(f64x2.div(f64x2.promote_low_f32x4(i32x4.shuffle(v, v, 2, 3, 0, 1)), d));
+  return i32x4.shuffle(lo, hi, 0, 1, 4, 5);
+}
+
+/** Four float32 lanes times a float64 splat of a float32, each product (exact in float64) rounded once. */
+// @ts-ignore: decorator
+@inline function multiply64(v: v128, m: v128): v128 {
+  const lo = f32x4.demote_f64x2_zero(f64x2.mul(f64x2.promote_low_f32x4(v), m));
+  const hi = f32x4.demote_f64x2_zero(f64x2.mul(f64x2.promote_low_f32x4(i32x4.shuffle(v, v, 2, 3, 0, 1)), m));
+  return i32x4.shuffle(lo, hi, 0, 1, 4, 5);
 }
 
 /**

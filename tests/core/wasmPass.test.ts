@@ -552,6 +552,30 @@ describe('the WebAssembly SIMD kernel of the fused integer pass', () => {
       }
   });
 
+  it('a subnormal scale (BF16 scaled to its largest value) encodes and decodes with the float32 results, bit for bit', () => {
+    // rows whose absmax puts absmax / 3.39e38 on both sides of the smallest normal float32 (about 4), down to tiny
+    // rows whose scale is deep in the subnormals; values across each row's range, ties and zeros of both signs
+    const absmaxes = [1e3, 4.5, 4, 3.99, 1, 2 ** -10, 1e-20, 1e-30, 3e-38];
+    const cols = 96;
+    const rows = absmaxes.length * 3;
+    const data = new Float32Array(rows * cols);
+    for (let r = 0; r < rows; r++) {
+      const m = absmaxes[r % absmaxes.length];
+      for (let c = 0; c < cols; c++) {
+        const v = c === 0 ? m : c === 1 ? -0 : m * Math.sin(c * 0.37 + r) * (c % 5 === 0 ? 2 ** -12 : 1);
+        data[r * cols + c] = v;
+      }
+    }
+    const tensor = { rows, cols, data };
+    for (const format of ['bf16', 'fp16', 'e4m3'] as const)
+      for (const scaling of ['row', 'group'] as const) {
+        const scheme: Scheme = { kind: 'float', format, scaling, groupSize: 32, saturate: true };
+        const view: ViewParams = { bins: 40, range: null, errorBins: 16, group: 0, heatmapMaxCells: 8 };
+        const wasm = expectSameResults({ tensor, scheme, view });
+        expect(wasm.pass).toBe('wasm-simd');
+      }
+  });
+
   it('a single-group float format bins its dequantized histogram from the code counts: the same counts as binning each value', () => {
     const data = Float32Array.from(
       { length: 96 * 200 },
