@@ -305,6 +305,9 @@ function exactBin(v: number, lo: number, scale: number, edges: Float64Array): nu
  * and `scale` are float32 values), so that the SIMD kernel (src/wasm/fusedKernel.ts) decides every bin the same.
  */
 function errorBin(e: number, lo: number, scale: number, bins: number): number {
-  const b = f(f(e - lo) * scale) | 0;
-  return b < bins ? b : bins - 1;
+  // truncated as the kernel's saturating conversion does: NaN (0 × ∞) to 0, and a guess past 2^31 (a scale that
+  // overflowed float32, for errors within ~2^-127 of each other) to the last bin, where `| 0` would wrap it
+  const t = f(f(e - lo) * scale);
+  if (!(t >= 0)) return 0;
+  return t < bins ? Math.trunc(t) : bins - 1;
 }

@@ -68,8 +68,15 @@ const VIEWS: ViewParams[] = [
 
 /** What the page draws, without how it was computed (time, threads, reuse). */
 function drawn(v: QuantView) {
-  const { elapsedMs: _e, threads: _t, measuringThreads: _m, reused: _r, ...rest } = v;
-  return rest;
+  const { elapsedMs: _e, threads: _t, measuringThreads: _m, reused: _r, heatmap, rowMse, ...rest } = v;
+  // the large arrays as their bytes (a deep comparison element by element takes seconds on 327 K heatmap cells)
+  const bytes = (a: Float32Array | Float64Array) =>
+    Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('hex');
+  return {
+    ...rest,
+    heatmap: { ...heatmap, meanAbsError: bytes(heatmap.meanAbsError) },
+    rowMse: bytes(rowMse),
+  };
 }
 
 const aloneViews = new Map<string, QuantView>();

@@ -576,6 +576,24 @@ describe('the WebAssembly SIMD kernel of the fused integer pass', () => {
       }
   });
 
+  it('an error range so narrow that its bin scale overflows float32 bins like the kernel (found by the property above)', () => {
+    // absmax 2-bit of [0, 2^-149]: the step is 2^-149, both errors are 0, the error edges ±2^-149, and the scale
+    // 2 / 2^-148 is +Inf in float32: 0 lies in the upper bin [0, 2^-149], where the JS pass used to wrap the
+    // infinite guess to bin 0
+    const tensor = { rows: 1, cols: 2, data: Float32Array.from([0, 2 ** -149]) };
+    const scheme: Scheme = {
+      kind: 'integer',
+      method: 'absmax',
+      bits: 2,
+      granularity: { kind: 'row' },
+      rounding: { kind: 'halfEven' },
+      clipping: { kind: 'none' },
+    };
+    const view: ViewParams = { bins: 1, range: null, errorBins: 2, group: 0, heatmapMaxCells: 1 };
+    const wasm = expectSameResults({ tensor, scheme, view });
+    expect(Array.from(wasm.errorHistogram.counts)).toEqual([0, 2]);
+  });
+
   it('a single-group float format bins its dequantized histogram from the code counts: the same counts as binning each value', () => {
     const data = Float32Array.from(
       { length: 96 * 200 },
