@@ -11,8 +11,8 @@
 import { ACC, type PassContext } from './fusedPass';
 import { groupsPerRow } from './groups';
 import type { Granularity } from './scheme';
-import { MAX_BINS } from './validate';
 import {
+  HIST_STRIDE,
   inRowBatches,
   type KernelBuffers,
   type KernelExports,
@@ -242,7 +242,6 @@ export type SplitRunner = (
 export function startScratch(kernel: KernelExports, scratch: PassScratch, plan: PassPlan): void {
   const { ptr, counts } = scratch;
   const { levels, laneStride, deqMode, seenOnly, recordValues } = plan.counting;
-  const errStride = MAX_BINS + 1;
   counts.fill(0, 0, laneStride !== 0 ? 4 * levels : seenOnly ? Math.ceil(levels / 4) : levels);
   scratch.errHist.fill(0);
   scratch.heatRow.fill(0, 0, plan.gridCols);
@@ -253,7 +252,7 @@ export function startScratch(kernel: KernelExports, scratch: PassScratch, plan: 
     ptr.counts,
     laneStride,
     ptr.errHist,
-    errStride,
+    HIST_STRIDE,
     plan.errBins,
     plan.errLo,
     plan.errHi,
@@ -384,7 +383,6 @@ function collectCounts(
   { levels, laneStride, deqMode, seenOnly }: Counting,
   deqBins: number,
 ): void {
-  const errStride = MAX_BINS + 1;
   // The tensor's code counts: the kernel's per-group totals, the lane sub-arrays of the whole pass, or the marks.
   const { codeCounts, codeOffset } = ctx;
   const qmin = integer ? ctx.qmin : 0;
@@ -398,7 +396,7 @@ function collectCounts(
       }
     }
     for (let b = 0; b <= errBins; b++) {
-      const n = laneSum(errHist, errStride, b);
+      const n = laneSum(errHist, HIST_STRIDE, b);
       if (b < errBins) ctx.errHist[b] += n;
       else ctx.acc[ACC.errOutside] += n;
     }

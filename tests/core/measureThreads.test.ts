@@ -125,7 +125,7 @@ afterEach(() => {
 });
 
 describe.runIf(kernelAvailable())('the measuring pass split over helper threads', () => {
-  it('is above the split bound, and one thread gives what it gave before the split existed', () => {
+  it('is above the split bound, and without helpers a pass is not split', () => {
     expect(tensor.rows * tensor.cols).toBeGreaterThanOrEqual(SHARED_MIN_VALUES);
     // Without helpers the split is not even tried: one thread.
     const v = computeQuantView(tensor, SCHEMES[0], DEFAULT_VIEW, createTensorCache(tensor));

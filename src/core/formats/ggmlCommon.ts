@@ -231,6 +231,6 @@ export function quantizeGgmlRows(
     // codes qmin..qmax, each one value per sub-block (A * (q - z) + B); Q8_0's are signed
     ...(qmin >= 0 ? { codeRange: qmax + 1 } : {}),
     ...(threads > 1 ? { threads } : {}),
-    ...(range && zeroPointOnKernel !== null ? { range } : {}),
+    ...(range ? { range } : {}),
   };
 }

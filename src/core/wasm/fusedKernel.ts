@@ -156,10 +156,9 @@ export interface KernelBuffers {
   readonly outputs: ReadonlyArray<KernelOutput>;
   /** Four sub-arrays of code counts, `levels` apart (lane k of every vector counts into sub-array k). */
   readonly counts: Uint32Array;
-  /** Four sub-arrays of MAX_BINS + 1 error-bin counts; slot `bins` of each counts errors outside the edges. */
+  /** Four sub-arrays of HIST_STRIDE error-bin counts; slot `bins` of each counts errors outside the edges. */
   readonly errHist: Uint32Array;
-  /** Stride of the four sub-arrays of errHist and deqHist (MAX_BINS + 1). */
-  /** The dequantized histogram's edges, and four sub-arrays of MAX_BINS + 1 counts (slot `bins`: outside). */
+  /** The dequantized histogram's edges, and four sub-arrays of HIST_STRIDE counts (slot `bins`: outside). */
   readonly deqEdges: Float64Array;
   /** The same edges as float32 (exact: they are float32 values). */
   readonly deqEdges32: Float32Array;
@@ -187,7 +186,6 @@ export interface KernelBuffers {
   readonly helperScratch: ReadonlyArray<PassScratch>;
   /** Byte offsets: the tensor, the selected output, the value table, and this thread's scratch. */
   readonly ptr: ScratchPointers & { x: number; codes: number; deq: number; table: number };
-  readonly errStride: number;
 }
 
 /** Byte offsets of one thread's scratch: what one measuring pass counts and sums into. */
@@ -231,15 +229,17 @@ export const MAX_HELPER_SCRATCH = 3;
  */
 export const SHARED_MIN_VALUES = 1 << 18;
 
+/** Distance between the four lane sub-arrays of the error and dequantized histograms: every bin, and the outside. */
+export const HIST_STRIDE = MAX_BINS + 1;
+
 /** Lays out one scratch set with `take` (bytes -> offset). */
 function takeScratch(take: (bytes: number) => number): ScratchPointers {
-  const errStride = MAX_BINS + 1;
   return {
     counts: take(4 * 4 * MAX_LEVELS),
-    errHist: take(4 * 4 * errStride),
-    deqEdges: take(8 * errStride),
-    deqEdges32: take(4 * errStride),
-    deqHist: take(4 * 4 * errStride),
+    errHist: take(4 * 4 * HIST_STRIDE),
+    deqEdges: take(8 * HIST_STRIDE),
+    deqEdges32: take(4 * HIST_STRIDE),
+    deqHist: take(4 * 4 * HIST_STRIDE),
     totals: take(4 * MAX_LEVELS),
     codeValues: take(4 * MAX_RECORDED_CODES),
     groupParams: take(4 * 4 * MINMAX_GROUPS),
@@ -253,13 +253,12 @@ function takeScratch(take: (bytes: number) => number): ScratchPointers {
 
 /** Views of a scratch set laid out by takeScratch. */
 export function scratchViews(buffer: ArrayBufferLike, ptr: ScratchPointers): PassScratch {
-  const errStride = MAX_BINS + 1;
   return {
     counts: new Uint32Array(buffer, ptr.counts, 4 * MAX_LEVELS),
-    errHist: new Uint32Array(buffer, ptr.errHist, 4 * errStride),
-    deqEdges: new Float64Array(buffer, ptr.deqEdges, errStride),
-    deqEdges32: new Float32Array(buffer, ptr.deqEdges32, errStride),
-    deqHist: new Uint32Array(buffer, ptr.deqHist, 4 * errStride),
+    errHist: new Uint32Array(buffer, ptr.errHist, 4 * HIST_STRIDE),
+    deqEdges: new Float64Array(buffer, ptr.deqEdges, HIST_STRIDE),
+    deqEdges32: new Float32Array(buffer, ptr.deqEdges32, HIST_STRIDE),
+    deqHist: new Uint32Array(buffer, ptr.deqHist, 4 * HIST_STRIDE),
     totals: new Uint32Array(buffer, ptr.totals, MAX_LEVELS),
     groupParams: new Float32Array(buffer, ptr.groupParams, 4 * MINMAX_GROUPS),
     rowSums: new Float64Array(buffer, ptr.rowSums, 2),
@@ -381,7 +380,6 @@ function kernelBuffersOn(values: Float32Array, outputs: number, shared: boolean)
       sharedId: shared ? nextSharedId++ : null,
       helperScratch: helpers.map((at) => scratchViews(buffer, at)),
       ptr,
-      errStride: MAX_BINS + 1,
     };
   } catch {
     // RangeError: the memory could not be reserved (a very large tensor on a small machine).

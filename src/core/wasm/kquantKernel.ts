@@ -127,9 +127,12 @@ export function quantizeRowsAt(
   subSize: number,
   out: { A: Float32Array; B: Float32Array },
 ): boolean {
-  if (kernel.scratchBytes() > scratchBytesHeld()) return false;
+  // the scratch layout (fusedKernel.ts `takeScratch`): A and B of a batch in groupMin / groupMax (MINMAX_GROUPS each),
+  // the search's own scratch in groupParams (4 x MINMAX_GROUPS floats); read at call time, as fusedKernel.ts imports
+  // this module
+  if (kernel.scratchBytes() > 4 * 4 * MINMAX_GROUPS) return false;
   const groupsPerRow = Math.ceil(cols / subSize);
-  const batch = Math.floor(batchGroups() / groupsPerRow);
+  const batch = Math.floor(MINMAX_GROUPS / groupsPerRow);
   if (batch < 1) return false;
   const { scratch } = at;
   for (let r0 = 0; r0 < rows; r0 += batch) {
@@ -166,14 +169,6 @@ export function quantizeKRowsInPlace(
   const kernel = kquantOnShared(at.sharedId, at.memory);
   return kernel !== null && quantizeRowsAt(kernel, type, at, rows, cols, subSize, out);
 }
-
-/**
- * What a helper's scratch in a shared memory holds (fusedKernel.ts `takeScratch`): A and B of a batch of rows
- * (MINMAX_GROUPS each), and the search's own scratch in groupParams (4 x MINMAX_GROUPS floats). Read at call time:
- * fusedKernel.ts imports this module.
- */
-const batchGroups = () => MINMAX_GROUPS;
-const scratchBytesHeld = () => 4 * 4 * MINMAX_GROUPS;
 
 /** Whether this thread can run the k-quant kernel (WebAssembly with SIMD). */
 export function kquantKernelAvailable(): boolean {
