@@ -388,8 +388,10 @@ function collectCounts(
   const qmin = integer ? ctx.qmin : 0;
   const errBins = ctx.errHist.length;
   for (const { counts, errHist, acc, totals, deqHist } of scratches) {
-    if (seenOnly) addSeenMarks(counts, levels, codeCounts);
-    else {
+    if (seenOnly) {
+      const seen = new Uint8Array(counts.buffer, counts.byteOffset, levels);
+      for (let k = 0; k < levels; k++) codeCounts[k] += seen[k];
+    } else {
       for (let k = 0; k < levels; k++) {
         const n = deqMode === 2 ? totals[k] : laneSum(counts, laneStride, k);
         if (n !== 0) codeCounts[(k + qmin - codeOffset) & 0xffff] += n;
@@ -410,32 +412,6 @@ function collectCounts(
     }
     ctx.acc[ACC.maxErr2] = Math.max(ctx.acc[ACC.maxErr2], acc[1]);
     ctx.acc[ACC.clipped] += acc[2];
-  }
-}
-
-/** Whether this host stores the low byte of a word first (as WebAssembly memory always does). */
-const LITTLE_ENDIAN = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
-
-/**
- * The seen-marks of codes [0, levels) (one byte each, 0 or 1, at the start of `counts`) added to codeCounts, four at
- * a time: FP16 / BF16 mark a few thousand of 65,536 patterns, and a word of four unmarked codes is one test.
- */
-function addSeenMarks(counts: Uint32Array, levels: number, codeCounts: Uint32Array): void {
-  if (!LITTLE_ENDIAN) {
-    const seen = new Uint8Array(counts.buffer, counts.byteOffset, levels);
-    for (let k = 0; k < levels; k++) codeCounts[k] += seen[k];
-    return;
-  }
-  // the last word's bytes past `levels` were cleared with it (startScratch) and no code reaches them
-  const words = Math.ceil(levels / 4);
-  for (let w = 0; w < words; w++) {
-    const marks = counts[w];
-    if (marks === 0) continue;
-    const k = 4 * w;
-    codeCounts[k] += marks & 0xff;
-    codeCounts[k + 1] += (marks >>> 8) & 0xff;
-    codeCounts[k + 2] += (marks >>> 16) & 0xff;
-    codeCounts[k + 3] += marks >>> 24;
   }
 }
 
