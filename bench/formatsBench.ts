@@ -8,6 +8,7 @@
 import {
   computeQuantView,
   createTensorCache,
+  DEFAULT_SCHEME_A,
   DEFAULT_VIEW,
   defaultSweepSchemes,
   type FormatScheme,
@@ -153,14 +154,7 @@ export const HELPER_SPLIT_SCHEMES: readonly Scheme[] = [
   { kind: 'block', format: 'q6_k' },
   { kind: 'block', format: 'mxfp4' },
   { kind: 'block', format: 'nf4' },
-  {
-    kind: 'integer',
-    method: 'absmax',
-    bits: 8,
-    granularity: { kind: 'row' },
-    rounding: { kind: 'halfEven' },
-    clipping: { kind: 'none' },
-  },
+  { ...DEFAULT_SCHEME_A, granularity: { kind: 'row' } },
 ];
 
 /**

@@ -16,7 +16,7 @@
  */
 
 import { computeQuantView } from './quantView';
-import type { Scheme } from './scheme';
+import { DEFAULT_SCHEME_A, DEFAULT_SCHEME_B, type Scheme } from './scheme';
 import { createTensorCache } from './tensorCache';
 import { DEFAULT_VIEW } from './view';
 import {
@@ -325,20 +325,6 @@ export function warmMeasureKernel(): void {
 const WARM_SCHEMES: Scheme[] = [
   { kind: 'block', format: 'mxfp4' },
   { kind: 'block', format: 'nf4' },
-  {
-    kind: 'integer',
-    method: 'zeroPoint',
-    bits: 4,
-    granularity: { kind: 'group', size: 64 },
-    rounding: { kind: 'halfEven' },
-    clipping: { kind: 'none' },
-  },
-  {
-    kind: 'integer',
-    method: 'absmax',
-    bits: 8,
-    granularity: { kind: 'row' },
-    rounding: { kind: 'halfEven' },
-    clipping: { kind: 'none' },
-  },
+  { ...DEFAULT_SCHEME_B, bits: 4, granularity: { kind: 'group', size: 64 } },
+  { ...DEFAULT_SCHEME_A, granularity: { kind: 'row' } },
 ];
