@@ -978,15 +978,14 @@ function decodeCodebook(codes: usize, deq: usize, n: i32, scale: f32): void {
 }
 
 /**
- * JavaScript's ToInt32, as an Int32Array store or `&` applies it in ggml.ts: truncation, then modulo 2^32, and 0
- * for ±Inf / NaN (a scale that overflowed to Inf makes x * id infinite). WebAssembly's conversion saturates
- * instead, so it is spelled out.
+ * ggml.ts `x86ToInt`: C's float-to-int conversion as x86-64 does it (`cvttss2si`), truncation toward zero and
+ * INT_MIN for NaN, ±Inf and out-of-range values (a block whose range is below ~2e-38 has 1 / d = +Inf, so x * id
+ * is ±Inf or NaN); the reference's (int8_t) / (uint8_t) narrowing then keeps the low byte, 0. WebAssembly's
+ * conversion saturates instead, so it is spelled out.
  */
-function toInt32(d: f64): i32 {
-  if (!isFinite<f64>(d)) return 0;
+function x86ToInt(d: f64): i32 {
   const t = trunc<f64>(d);
-  const m = t - floor<f64>(t / 4294967296) * 4294967296;
-  return <i32>(<u32>m);
+  return t >= -2147483648 && t <= 2147483647 ? <i32>t : i32.MIN_VALUE;
 }
 
 /**
@@ -1015,7 +1014,7 @@ export function ggmlLegacyRow(type: i32, x: usize, codes: usize, deq: usize, col
       // subnormal d, takes the scalar loop and its ToInt32).
       const start = isFinite<f32>(id) ? q8Vectors(xb, cb, db, len, id, a) : 0;
       for (let j = start; j < len; j++) {
-        const q = toInt32(roundf(load<f32>(xb + ((<usize>j) << 2)) * id));
+        const q = <i32>(<i8>x86ToInt(roundf(load<f32>(xb + ((<usize>j) << 2)) * id)));
         store<i16>(cb + ((<usize>j) << 1), <i16>q);
         store<f32>(db + ((<usize>j) << 2), a * <f32>q);
       }
@@ -1037,7 +1036,7 @@ export function ggmlLegacyRow(type: i32, x: usize, codes: usize, deq: usize, col
       a = roundToSelectedFormat(d);
       const start = isFinite<f32>(id) ? symmetricVectors(xb, cb, db, len, id, bias, top, half, a) : 0;
       for (let j = start; j < len; j++) {
-        const q = toInt32(min<f64>(<f64>top, trunc<f64>(<f64>(load<f32>(xb + ((<usize>j) << 2)) * id + bias))));
+        const q = min<i32>(top, <i32>(<i8>x86ToInt(<f64>(load<f32>(xb + ((<usize>j) << 2)) * id + bias))));
         store<i16>(cb + ((<usize>j) << 1), <i16>q);
         store<f32>(db + ((<usize>j) << 2), a * <f32>(q - half));
       }
@@ -1062,8 +1061,8 @@ export function ggmlLegacyRow(type: i32, x: usize, codes: usize, deq: usize, col
       off = roundToSelectedFormat(lo);
       const start = isFinite<f32>(id) ? offsetVectors(xb, cb, db, len, id, lo, levels, cap, a, off) : 0;
       for (let j = start; j < len; j++) {
-        const q0 = trunc<f64>(<f64>((load<f32>(xb + ((<usize>j) << 2)) - lo) * id + <f32>0.5));
-        const q = cap ? toInt32(min<f64>(<f64>(levels - 1), q0)) : toInt32(q0) & (levels - 1);
+        const q0 = x86ToInt(<f64>((load<f32>(xb + ((<usize>j) << 2)) - lo) * id + <f32>0.5));
+        const q = cap ? min<i32>(levels - 1, <i32>(<i8>q0)) : q0 & (levels - 1);
         store<i16>(cb + ((<usize>j) << 1), <i16>q);
         const v = a * <f32>q;
         store<f32>(db + ((<usize>j) << 2), off == 0 ? v : v + off);

@@ -107,6 +107,15 @@ export function scratchBytes(): i32 {
 }
 
 /**
+ * A code rounded from v, made 0 where v is ±Inf or NaN, as ggml's `nearest_int` gives (the low mantissa bits of
+ * ±Inf / NaN + 1.5 * 2^23, then the clamp): when max - min is below 15 / FLT_MAX, iscale is +Inf.
+ */
+// @ts-ignore: decorator
+@inline function zeroWhereNotFinite(q: v128, v: v128): v128 {
+  return v128.and(q, f32x4.eq(f32x4.sub(v, v), f32x4.splat(0)));
+}
+
+/**
  * ggmlCommon.ts `roundToFp16`: x to the nearest FP16 value (ties to even, overflow to Inf, subnormals kept),
  * as float32. Exported for the test that compares it with the JS function.
  */
@@ -183,8 +192,9 @@ function qkx2Setup(g: usize): void {
   for (let i: usize = 0; i < 32; i++) {
     const xi = v128.load(X + (i << 4));
     const wi = v128.load(W + (i << 4));
-    // the float code (NaN stays NaN) enters the error (the stored codes come from qkx2BestCodes)
-    const q = clamp(magicRound(f32x4.mul(iscale, f32x4.sub(xi, mn)), magic), zero, top);
+    // the code enters the error (the stored codes come from qkx2BestCodes); +Inf iscale: 0 (nearest_int)
+    const v = f32x4.mul(iscale, f32x4.sub(xi, mn));
+    const q = zeroWhereNotFinite(clamp(magicRound(v, magic), zero, top), v);
     let diff = f32x4.sub(f32x4.add(f32x4.mul(scale, q), mn), xi);
     diff = f32x4.mul(diff, diff);
     best = f32x4.add(best, f32x4.mul(wi, diff));
@@ -231,12 +241,13 @@ function qkx2Setup(g: usize): void {
 
 /**
  * `make_qkx2_quants`'s candidate codes for one group of a Q4_K super-block: clamp(nearest(iscale * (x - min)), 0,
- * 15) into LA, and the sums Σwl, Σwl², Σwlx at SUMS, + 16, + 32. `mask`: make NaN codes 0 as the Int32Array
- * store does. `qkx2CodesFor` leaves the mask out when no lane that is not done can have a NaN code: x is finite
+ * 15) into LA, and the sums Σwl, Σwl², Σwlx at SUMS, + 16, + 32. `mask`: make the codes of a non-finite
+ * iscale * (x - min) 0, as `nearest_int` does. `qkx2CodesFor` leaves the mask out when no lane that is not done
+ * can have one: x is finite
  * and min is finite and <= 0 (a taken fitted min that is NaN or -Inf would have made the error NaN or Inf), so
  * -FLT_MAX <= x <= x - min <= max - min; with iscale = c / (max - min) neither 0 nor ±Inf, max - min is finite,
- * so is x - min, and iscale * (x - min) is finite or ±Inf (overflow), never NaN, nor is its rounding. A done
- * lane's codes are never taken and its results are discarded.
+ * so is x - min, and |iscale * (x - min)| <= c <= 16. A done lane's codes are never taken and its results are
+ * discarded.
  */
 // @ts-ignore: decorator
 @inline function qkx2Codes(mask: bool, iscale: v128, mn: v128, X: usize, W: usize, LA: usize, SUMS: usize): void {
@@ -252,8 +263,9 @@ function qkx2Setup(g: usize): void {
     // below 15 after the clamp; it gives -0 for values in [-0.5, -0] (a taken min above some x), which the clamp
     // keeps: -0 adds nothing to the sums and the error (+0 + -0 is +0, -0 * x and s * -0 + m change no sum), and
     // the stored codes are computed again with the magic number (qkx2BestCodes)
-    let l = clamp(f32x4.nearest(f32x4.mul(iscale, f32x4.sub(x, mn))), zero, top);
-    if (mask) l = nanToZero(l);
+    const v = f32x4.mul(iscale, f32x4.sub(x, mn));
+    let l = clamp(f32x4.nearest(v), zero, top);
+    if (mask) l = zeroWhereNotFinite(l, v);
     v128.store(LA + o, l);
     const wl = f32x4.mul(v128.load(W + o), l);
     sumL = f32x4.add(sumL, wl);
@@ -277,8 +289,8 @@ function qkx2Setup(g: usize): void {
 
 /**
  * Group g's best codes into lb, from the iscale and min that gave them (the same operations as when they were
- * found, so the same codes): clamp(round(iscale * (x - min)), 0, 15), NaN as 0 (as the masked candidate codes and
- * the Int32Array store), 0 in `flat` lanes.
+ * found, so the same codes): clamp(round(iscale * (x - min)), 0, 15), 0 where iscale * (x - min) is ±Inf or NaN
+ * (as `nearest_int` and the masked candidate codes), 0 in `flat` lanes.
  */
 function qkx2BestCodes(g: usize, flat: v128): void {
   const X = xt + (g << 9);
@@ -289,8 +301,9 @@ function qkx2BestCodes(g: usize, flat: v128): void {
   const iscale = v128.load(bestCodes + (g << 5));
   const mn = v128.load(bestCodes + (g << 5) + 16);
   for (let i: usize = 0; i < 32; i++) {
-    const q = clamp(magicRound(f32x4.mul(iscale, f32x4.sub(v128.load(X + (i << 4)), mn)), magic), zero, top);
-    v128.store(LB + (i << 4), v128.andnot(nanToZero(q), flat));
+    const v = f32x4.mul(iscale, f32x4.sub(v128.load(X + (i << 4)), mn));
+    const q = clamp(magicRound(v, magic), zero, top);
+    v128.store(LB + (i << 4), v128.andnot(zeroWhereNotFinite(q, v), flat));
   }
 }
 

@@ -2,6 +2,9 @@
  * GGUF legacy block types Q8_0, Q4_0, Q4_1, Q5_0, Q5_1: blocks of 32, transcribed from llama.cpp
  * `ggml/src/ggml-quants.c` `quantize_row_q*_ref` and `dequantize_row_q*` (block layouts: `ggml-common.h`).
  * Their own rounding: `roundf` (ties away) for Q8_0, `(int8_t)(x + 8.5f)` truncation for Q4_0 etc.
+ * Where a block's range is below about 2e-38 (3.7e-37 for Q8_0), `1 / d` overflows and x * id is ±Inf or NaN:
+ * converting that to an integer is undefined in C, and these follow x86-64 (where every published GGUF is made),
+ * which stores code 0 (see `x86ToInt`).
  * Pure ES2022.
  */
 import type { Tensor2D } from '../tensor';
@@ -23,8 +26,20 @@ function roundf(v: number): number {
   return v >= 0 ? Math.floor(v + 0.5) : -Math.floor(-v + 0.5);
 }
 
-/** Float to integer conversion in C: truncation toward zero. */
-const trunc = Math.trunc;
+const INT_MIN = -2147483648;
+
+/**
+ * C's float-to-int conversion as x86-64 compiles it (`cvttss2si`): truncation toward zero, and the "integer
+ * indefinite" INT_MIN for NaN, ±Inf and values out of int32 range (undefined behaviour in C; ARM saturates
+ * instead). The reference then narrows to int8_t / uint8_t, keeping the low byte: 0 for INT_MIN.
+ */
+function x86ToInt(v: number): number {
+  const t = Math.trunc(v);
+  return t >= INT_MIN && t <= 2147483647 ? t : INT_MIN;
+}
+
+/** `(int8_t)i`: the low byte, signed. */
+const int8 = (i: number) => (i << 24) >> 24;
 
 /** Q8_0: d = amax / 127 (FP16), q = roundf(x * (1 / d)); x_hat = q * d. */
 const quantizeQ8_0: GgmlBlockQuantizer = (x, L, A, Z, B) => {
@@ -32,7 +47,8 @@ const quantizeQ8_0: GgmlBlockQuantizer = (x, L, A, Z, B) => {
   for (let j = 0; j < QK; j++) amax = Math.max(amax, Math.abs(x[j]));
   const d = f(amax / 127);
   const id = d ? f(1 / d) : 0;
-  for (let j = 0; j < QK; j++) L[j] = roundf(f(x[j] * id));
+  // `y[i].qs[j] = roundf(x0)`: an int8_t store of the rounded float
+  for (let j = 0; j < QK; j++) L[j] = int8(x86ToInt(roundf(f(x[j] * id))));
   A[0] = roundToFp16(d);
   Z[0] = 0;
   B[0] = 0;
@@ -58,7 +74,7 @@ function symmetricQuantizer(half: number): GgmlBlockQuantizer {
     }
     const d = f(max / -half);
     const id = d ? f(1 / d) : 0;
-    for (let j = 0; j < QK; j++) L[j] = Math.min(top, trunc(f(f(x[j] * id) + bias)));
+    for (let j = 0; j < QK; j++) L[j] = Math.min(top, int8(x86ToInt(f(f(x[j] * id) + bias))));
     A[0] = roundToFp16(d);
     Z[0] = half;
     B[0] = 0;
@@ -81,8 +97,9 @@ function affineQuantizer(levels: number, cap: boolean): GgmlBlockQuantizer {
     const d = f(f(max - min) / (levels - 1));
     const id = d ? f(1 / d) : 0;
     for (let j = 0; j < QK; j++) {
-      const q = trunc(f(f(f(x[j] - min) * id) + 0.5));
-      L[j] = cap ? Math.min(levels - 1, q) : q & (levels - 1);
+      // Q4_1: `MIN(15, (int8_t)(x0 + 0.5f))`; Q5_1: `(uint8_t)(x0 + 0.5f)`, of which the low 5 bits are packed
+      const q = x86ToInt(f(f(f(x[j] - min) * id) + 0.5));
+      L[j] = cap ? Math.min(levels - 1, int8(q)) : q & (levels - 1);
     }
     A[0] = roundToFp16(d);
     Z[0] = 0;

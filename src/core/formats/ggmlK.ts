@@ -23,7 +23,10 @@ const QK_K = 256;
 const GROUP_MAX_EPS = f(1e-15);
 const ONE_TENTH = f(0.1);
 
-/** float32 magic for nearest_int: (v + 1.5 * 2^23) - 1.5 * 2^23 rounds half to even for |v| < 2^22. */
+/**
+ * float32 magic for nearest_int in make_qx_quants, inlined: (v + 1.5 * 2^23) - 1.5 * 2^23 rounds half to even for
+ * |v| < 2^22, and there |iscale * x| <= nmax + 1 (max is at least GROUP_MAX_EPS, so iscale is finite).
+ */
 const MAGIC = 12582912;
 /** make_qx_quants scratch: x^2, x^3 (its weights times x) and a candidate's codes. */
 const qxWeights = new Float32Array(QK_K);
@@ -40,11 +43,14 @@ const qkx2Result = new Float32Array(2);
  * in a shared 2-element array (read it before the next call).
  *
  * Speed (issue #5 benchmark), with the reference's float32 operations unchanged and in the same order:
- * fround(x - min) is computed once per min rather than once per candidate; nearest_int is inlined (every
- * scaled value is within +-2^22 here: |iscale * (x - min)| <= nmax + 1); and a candidate whose codes equal the
+ * fround(x - min) is computed once per min rather than once per candidate; and a candidate whose codes equal the
  * previous candidate's is skipped: its sums, scale, min and error depend only on the codes, x and the weights, so
  * they equal the previous candidate's, which was either taken (this one cannot be strictly better) or refused
  * against the same best error.
+ *
+ * The codes go through `nearestInt` itself, not the bare magic-number rounding: when max - min is below
+ * nmax / FLT_MAX (about 4.4e-38, the subnormals and smallest normals) iscale is +Inf, iscale * (x - min) is +Inf
+ * or NaN, and ggml's `nearest_int` reads 0 from those after the clamp where the bare rounding would give nmax.
  */
 export function makeQkx2Quants(
   n: number,
@@ -84,7 +90,7 @@ export function makeQkx2Quants(
   let scale = f(1 / iscale);
   let bestError = 0;
   for (let i = 0; i < n; i++) {
-    let q = f(f(iscale * shifted[i]) + MAGIC) - MAGIC;
+    let q = nearestInt(f(iscale * shifted[i]));
     q = q < 0 ? 0 : q > nmax ? nmax : q;
     L[off + i] = q;
     let diff = f(f(f(scale * q) + min) - x[off + i]);
@@ -102,7 +108,7 @@ export function makeQkx2Quants(
     iscale = f(f(f(rmin + f(rdelta * is)) + nmax) / f(max - min));
     let same = haveAux;
     for (let i = 0; i < n; i++) {
-      let l = f(f(iscale * shifted[i]) + MAGIC) - MAGIC;
+      let l = nearestInt(f(iscale * shifted[i]));
       l = l < 0 ? 0 : l > nmax ? nmax : l;
       if (same && Laux[i] !== l) same = false;
       Laux[i] = l;
