@@ -4,6 +4,7 @@
  */
 export { EngineError } from './engineError';
 export { describeFormat, describeFormatStorage, type FormatScheme, representableValues } from './formats';
+export { E8M0_NAN, e8m0FromExponent, e8m0FromValue, e8m0ToValue } from './formats/e8m0';
 export { DEFAULT_GENERATOR, generateTensor, MAX_GENERATED_VALUES, summarizeTensor } from './generators';
 export type { Distribution, GeneratorParams, TensorSummary } from './generators.types';
 export { groupCount, groupExtent, groupOf } from './groups';
@@ -16,6 +17,13 @@ export {
   scaledValue,
   zeroPointParams,
 } from './integer';
+export {
+  LLM_INT8_DEFAULT_THRESHOLD,
+  type LlmInt8Result,
+  type MatmulError,
+  simulateLlmInt8,
+} from './llmInt8';
+export { type ErrorMetrics, measurePair, type PairMetricsOptions } from './pairMetrics';
 export { computeQuantView, type QuantResult, quantize, type SearchOptions } from './quantView';
 export { roundHalfAway, roundHalfEven } from './rounding';
 export * from './scheme';

@@ -46,10 +46,19 @@ export interface LlmInt8Result {
   yInt8: Float64Array;
   errorMixed: MatmulError;
   errorInt8: MatmulError;
-  /** Per-row scales of X (mixed: over regular columns; plain: over all columns) and per-column scales of W. */
+  /**
+   * Per-row scales of X (mixed: over regular columns; plain: over all columns) and per-column scales of W: the
+   * absmax values (bitsandbytes' row_stats / col_stats), so a code q stands for q * scale / 127.
+   */
   rowScalesMixed: Float32Array;
   rowScalesInt8: Float32Array;
   colScales: Float32Array;
+  /** X's int8 codes [tokens x features], mixed: 0 in the outlier columns (those go through FP16 instead). */
+  xCodesMixed: Int8Array;
+  /** X's int8 codes [tokens x features] without the decomposition. */
+  xCodesInt8: Int8Array;
+  /** W's int8 codes [features x out] (the same in both products). */
+  wCodes: Int8Array;
 }
 
 /** round-half-even(fround(v * fround(127 / absmax))); an all-zero vector (absmax 0) gives 0. */
@@ -133,7 +142,7 @@ export function simulateLlmInt8(
     }
   }
 
-  const Wq = new Float64Array(features * out);
+  const Wq = new Int8Array(features * out);
   for (let o = 0; o < out; o++) {
     const k = scaleFactor(colScales[o]);
     for (let c = 0; c < features; c++) Wq[c * out + o] = quantizeInt8(W[c * out + o], k);
@@ -146,8 +155,8 @@ export function simulateLlmInt8(
   const yRef = new Float64Array(tokens * out);
   const yMixed = new Float64Array(tokens * out);
   const yInt8 = new Float64Array(tokens * out);
-  const xqMixed = new Float64Array(features);
-  const xqPlain = new Float64Array(features);
+  const xCodesMixed = new Int8Array(tokens * features);
+  const xCodesInt8 = new Int8Array(tokens * features);
   const x16 = new Float64Array(outlierColumns.length);
   const cMixed = new Float64Array(out);
   const cPlain = new Float64Array(out);
@@ -157,6 +166,8 @@ export function simulateLlmInt8(
     const row = t * features;
     const kMixed = scaleFactor(rowScalesMixed[t]);
     const kPlain = scaleFactor(rowScalesInt8[t]);
+    const xqMixed = xCodesMixed.subarray(row, row + features);
+    const xqPlain = xCodesInt8.subarray(row, row + features);
     for (let c = 0; c < features; c++) {
       const v = X[row + c];
       xqMixed[c] = isOutlier[c] ? 0 : quantizeInt8(v, kMixed);
@@ -204,6 +215,9 @@ export function simulateLlmInt8(
     rowScalesMixed,
     rowScalesInt8,
     colScales,
+    xCodesMixed,
+    xCodesInt8,
+    wCodes: Wq,
   };
 }
 

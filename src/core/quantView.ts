@@ -13,6 +13,7 @@ import { binOf, createBinner, createEdges } from './histogram';
 import { dequantizeCode } from './integer';
 import { computeIntegerParams, type ParamOptions } from './integerParams';
 import { measureSplit } from './measureThreads';
+import { errorMetricsOf } from './pairMetrics';
 import { createRng } from './random';
 import { roundHalfAway, roundHalfEven, roundingCode } from './rounding';
 import type { Granularity, IntegerScheme, Scheme } from './scheme';
@@ -463,17 +464,8 @@ function buildMetrics(
   p: Prepared,
   levelsUsed: number,
 ): Metrics {
-  const sse = acc[ACC.sse];
-  const mse = count > 0 ? sse / count : 0;
   return {
-    count,
-    nonFinite,
-    mse,
-    rmse: Math.sqrt(mse),
-    maxAbsError: Math.sqrt(acc[ACC.maxErr2]),
-    meanError: count > 0 ? acc[ACC.sumErr] / count : 0,
-    sqnrDb: sse === 0 ? Number.POSITIVE_INFINITY : 10 * Math.log10(sumSquares / sse),
-    clippedFraction: count > 0 ? acc[ACC.clipped] / count : 0,
+    ...errorMetricsOf(acc, count, sumSquares, nonFinite),
     levelsUsed,
     levelsTotal: p.levelsTotal,
     bitsPerWeight: p.bitsPerWeight,

@@ -16,6 +16,7 @@
  */
 import type { BlockFormatId, FloatFormatId } from '../scheme';
 import type { Tensor2D } from '../tensor';
+import { E8M0_BIAS, e8m0FromExponent, e8m0ToValue } from './e8m0';
 import { floorLog2Float32, pow2, RNE_MAGIC } from './floatBits';
 import { encoderConstants, FLOAT_FORMATS, representableValues, valueTable } from './floatFormat';
 import { encodePow2ScaledRangeInto, float32BitsView } from './floatScheme';
@@ -33,9 +34,6 @@ export type MxFormatId = Extract<BlockFormatId, `mx${string}`>;
 
 /** MX block size (spec §5: k = 32 for every concrete MX format). */
 export const MX_BLOCK = 32;
-
-/** The E8M0 scale's exponent range: 2^-127 .. 2^127 (0xFF is NaN). */
-const SCALE_EMAX = 127;
 
 interface MxElement {
   /** Float element format, or 'int8' for MXINT8. */
@@ -104,7 +102,7 @@ export function mxSharedExponent(amax: number, format: MxFormatId, roundUp: bool
     while (maxElem * pow2(e) < amax) e++;
     while (maxElem * pow2(e - 1) >= amax) e--;
   }
-  return Math.max(-SCALE_EMAX, Math.min(SCALE_EMAX, e));
+  return e8m0FromExponent(e) - E8M0_BIAS;
 }
 
 function quantizeInt8ElementsInto(
@@ -173,7 +171,7 @@ export function quantizeMx(
     forEachRowBlock(rows, cols, MX_BLOCK, (g, start, length) => {
       const amax = finiteAbsMax(data, start, length);
       const e = mxSharedExponent(amax, format, roundScaleUp);
-      const scaleX = pow2(e); // 2^-127 is a float32 subnormal: exact
+      const scaleX = e8m0ToValue(e + E8M0_BIAS); // 2^-127 is a float32 subnormal: exact
       blockScale[g] = scaleX;
       params.hi[g] = Math.fround(maxElem * scaleX);
       params.lo[g] = -params.hi[g];
