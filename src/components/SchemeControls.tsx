@@ -4,7 +4,15 @@
  */
 
 import { formatExact } from '../charts/formatNumber';
-import type { Clipping, Granularity, IntegerScheme, Rounding, Scheme } from '../core/scheme';
+import type {
+  Clipping,
+  Granularity,
+  IntegerScheme,
+  Rounding,
+  ScaleStorage,
+  Scheme,
+  ZeroPointStorage,
+} from '../core/scheme';
 import type { QuantView } from '../core/view';
 import { useAppStore } from '../state/appStore';
 import type { Channel } from '../state/schemesSlice';
@@ -275,11 +283,53 @@ function IntegerControls({
             />
             {absmax ? `Full range (down to −${2 ** (scheme.bits - 1)})` : 'Include zero in the range'}
           </label>
+          <StorageSelects channel={channel} scheme={scheme} onPatch={patchIntegerScheme} />
           {fieldError('clipping') ? (
             <p className="text-xs text-[var(--color-error-text)]">{fieldError('clipping')}</p>
           ) : null}
         </div>
       </div>
     </>
+  );
+}
+
+/**
+ * How the scale and zero point are stored (issue #19): changes only the bits per weight and the storage line
+ * (the default, FP16 scale and b-bit zero point, is left out of the scheme so old links read the same).
+ */
+function StorageSelects({
+  channel,
+  scheme,
+  onPatch,
+}: {
+  channel: Channel;
+  scheme: IntegerScheme;
+  onPatch(channel: Channel, patch: Partial<Omit<IntegerScheme, 'kind'>>): void;
+}) {
+  return (
+    <div className="grid grid-cols-2 gap-2">
+      <Select<ScaleStorage>
+        label="Scale stored as"
+        value={scheme.scaleStorage ?? 'fp16'}
+        options={[
+          { value: 'fp16', label: 'FP16' },
+          { value: 'fp32', label: 'FP32' },
+        ]}
+        onChange={(v) => onPatch(channel, { scaleStorage: v === 'fp16' ? undefined : v })}
+        testId={`scheme-${channel}-scale-storage`}
+      />
+      {scheme.method === 'zeroPoint' ? (
+        <Select<ZeroPointStorage>
+          label="Zero point stored as"
+          value={scheme.zeroPointStorage ?? 'int'}
+          options={[
+            { value: 'int', label: `${scheme.bits}-bit integer` },
+            { value: 'fp16', label: 'FP16 (HQQ)' },
+          ]}
+          onChange={(v) => onPatch(channel, { zeroPointStorage: v === 'int' ? undefined : v })}
+          testId={`scheme-${channel}-zero-point-storage`}
+        />
+      ) : null}
+    </div>
   );
 }

@@ -27,8 +27,10 @@ function integerOption(method: IntegerMethod, label: string): MethodOption {
       const base: IntegerScheme = previous.kind === 'integer' ? previous : DEFAULT_SCHEME_A;
       const next: IntegerScheme = { ...base, method };
       // Options of the other method do not apply (SEMANTICS.md: fullRange is absmax-only, includeZero zero-point-only).
-      if (method === 'absmax') delete next.includeZero;
-      else delete next.fullRange;
+      if (method === 'absmax') {
+        delete next.includeZero;
+        delete next.zeroPointStorage;
+      } else delete next.fullRange;
       return next;
     },
   };

@@ -16,7 +16,13 @@ import { measureSplit } from './measureThreads';
 import { errorMetricsOf } from './pairMetrics';
 import { createRng } from './random';
 import { roundHalfAway, roundHalfEven, roundingCode } from './rounding';
-import type { Granularity, IntegerScheme, Scheme } from './scheme';
+import {
+  type Granularity,
+  type IntegerScheme,
+  integerOverheadBits,
+  integerStorageWords,
+  type Scheme,
+} from './scheme';
 import { createTensor, type Tensor2D } from './tensor';
 import {
   createTensorCache,
@@ -412,8 +418,8 @@ function prepareInteger(
       Math.max(Math.abs(vLo - gMin[g]), Math.abs(vHi - gMax[g]), d * (interior + qmax * 2 ** -22)) + slack;
     if (bound > errBound) errBound = bound;
   }
-  const zeroPointBits = scheme.method === 'zeroPoint' ? scheme.bits : 0;
-  const overheadBits = 16 + zeroPointBits;
+  const overhead = integerOverheadBits(scheme);
+  const overheadBits = overhead.scale + overhead.zeroPoint;
   const n = rows * cols;
   return {
     granularity,
@@ -432,7 +438,7 @@ function prepareInteger(
     deqMax,
     errBound,
     bitsPerWeight: scheme.bits + (groups * overheadBits) / n,
-    storage: `int${scheme.bits} + FP16 scale${zeroPointBits ? ` + ${zeroPointBits}-bit zero point` : ''} per ${describeGroup(granularity)}`,
+    storage: integerStorageWords(scheme, describeGroup(granularity)),
     levelsTotal: 2 ** scheme.bits - (qmin === -qmax ? 1 : 0),
     clipReport: params.clipReport,
     codeRange: 0,

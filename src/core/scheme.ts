@@ -47,6 +47,40 @@ export interface IntegerScheme {
   fullRange?: boolean;
   /** Zero-point only: widen [lo, hi] to contain 0 (as PyTorch observers do). Default false. */
   includeZero?: boolean;
+  /**
+   * How each group's scale is stored, for bits per weight and the storage line: 'fp16' (default, as GPTQ / AWQ
+   * exports keep it) or 'fp32'. The engine computes the step in float32 either way.
+   */
+  scaleStorage?: ScaleStorage;
+  /**
+   * Zero-point only: the zero point stored as a b-bit integer ('int', default, GPTQ's packed qzeros) or as FP16
+   * ('fp16', as HQQ and some GPTQ exports keep it; the engine's integer zero point is exact in FP16).
+   */
+  zeroPointStorage?: ZeroPointStorage;
+}
+
+export type ScaleStorage = 'fp16' | 'fp32';
+export type ZeroPointStorage = 'int' | 'fp16';
+export const SCALE_STORAGES: readonly ScaleStorage[] = ['fp16', 'fp32'];
+export const ZERO_POINT_STORAGES: readonly ZeroPointStorage[] = ['int', 'fp16'];
+
+/** Bits of the per-group overhead an integer scheme stores: its scale and (zero-point method) its zero point. */
+export function integerOverheadBits(scheme: IntegerScheme): { scale: number; zeroPoint: number } {
+  const scale = scheme.scaleStorage === 'fp32' ? 32 : 16;
+  if (scheme.method !== 'zeroPoint') return { scale, zeroPoint: 0 };
+  return { scale, zeroPoint: scheme.zeroPointStorage === 'fp16' ? 16 : scheme.bits };
+}
+
+/** Plain words for what an integer scheme stores: "int4 + FP16 scale + FP16 zero point per group of 128". */
+export function integerStorageWords(scheme: IntegerScheme, per: string): string {
+  const { scale, zeroPoint } = integerOverheadBits(scheme);
+  const zp =
+    zeroPoint === 0
+      ? ''
+      : scheme.zeroPointStorage === 'fp16'
+        ? ' + FP16 zero point'
+        : ` + ${zeroPoint}-bit zero point`;
+  return `int${scheme.bits} + FP${scale} scale${zp} per ${per}`;
 }
 
 /** Float element formats (OCP OFP8, OCP MX element types, IEEE half, bfloat16). */

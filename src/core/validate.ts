@@ -3,7 +3,16 @@
  * The first bad field is named in an EngineError, e.g. `bits must be an integer in 2..8 or 16 (got 1)`.
  */
 import { EngineError } from './engineError';
-import type { BlockFormatId, Clipping, FloatFormatId, Granularity, Rounding, Scheme } from './scheme';
+import {
+  type BlockFormatId,
+  type Clipping,
+  type FloatFormatId,
+  type Granularity,
+  type Rounding,
+  SCALE_STORAGES,
+  type Scheme,
+  ZERO_POINT_STORAGES,
+} from './scheme';
 import type { ViewParams } from './view';
 
 export const FLOAT_FORMAT_IDS: readonly FloatFormatId[] = [
@@ -153,6 +162,11 @@ export function validateScheme(input: unknown): Scheme {
       }
       if (input.fullRange !== undefined) scheme.fullRange = bool('fullRange', input.fullRange, false);
       if (input.includeZero !== undefined) scheme.includeZero = bool('includeZero', input.includeZero, false);
+      if (input.scaleStorage !== undefined)
+        scheme.scaleStorage = oneOf('scaleStorage', input.scaleStorage, SCALE_STORAGES);
+      // a zero point's storage means nothing to absmax (it has none): dropped there, as unknown fields are
+      if (input.zeroPointStorage !== undefined && method === 'zeroPoint')
+        scheme.zeroPointStorage = oneOf('zeroPointStorage', input.zeroPointStorage, ZERO_POINT_STORAGES);
       return scheme;
     }
     case 'float':

@@ -27,7 +27,7 @@ import type {
   Rounding,
   Scheme,
 } from '../core/scheme';
-import { DEFAULT_SCHEME_A, DEFAULT_SCHEME_B } from '../core/scheme';
+import { DEFAULT_SCHEME_A, DEFAULT_SCHEME_B, SCALE_STORAGES, ZERO_POINT_STORAGES } from '../core/scheme';
 import { BLOCK_FORMAT_IDS, FLOAT_FORMAT_IDS, validateScheme } from '../core/validate';
 import type { Channel } from './schemesSlice';
 import {
@@ -141,6 +141,8 @@ function encodeScheme(c: Channel, scheme: Scheme, out: Array<[string, string]>):
       if (clip.kind === 'percentile') out.push([`${p}pct`, num(clip.percentile)]);
       if (scheme.fullRange !== undefined) out.push([`${p}full`, scheme.fullRange ? '1' : '0']);
       if (scheme.includeZero !== undefined) out.push([`${p}zero`, scheme.includeZero ? '1' : '0']);
+      if (scheme.scaleStorage !== undefined) out.push([`${p}sstore`, scheme.scaleStorage]);
+      if (scheme.zeroPointStorage !== undefined) out.push([`${p}zstore`, scheme.zeroPointStorage]);
       return;
     }
     case 'float':
@@ -465,6 +467,12 @@ function decodeInteger(r: Reader, c: Channel): IntegerScheme {
   const zero = r.flag(`${p}zero`);
   if (method === 'absmax' && full !== undefined) scheme.fullRange = full;
   if (method === 'zeroPoint' && zero !== undefined) scheme.includeZero = zero;
+  // absent = today's default (FP16 scale, b-bit zero point), so older links decode as before
+  if (r.has(`${p}sstore`)) scheme.scaleStorage = r.oneOf(`${p}sstore`, SCALE_STORAGES, 'fp16');
+  if (r.has(`${p}zstore`)) {
+    const zstore = r.oneOf(`${p}zstore`, ZERO_POINT_STORAGES, 'int');
+    if (method === 'zeroPoint') scheme.zeroPointStorage = zstore;
+  }
   return scheme;
 }
 

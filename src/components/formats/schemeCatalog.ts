@@ -15,6 +15,7 @@ import type {
   IntegerScheme,
   Scheme,
 } from '../../core/scheme';
+import { integerOverheadBits, integerStorageWords } from '../../core/scheme';
 
 /** The picker's families (the `kind` of a scheme, with integers as one family). */
 export type SchemeFamily = Scheme['kind'];
@@ -101,11 +102,11 @@ export function familyOf(scheme: Scheme): SchemeFamily {
   return scheme.kind;
 }
 
-/** Integer bits per weight as the engine counts it: bits + (FP16 scale [+ bits-wide zero point]) per group. */
+/** Integer bits per weight as the engine counts it: bits + (scale [+ zero point]) bits per group. */
 export function integerBitsPerWeight(scheme: IntegerScheme, shape: { rows: number; cols: number }): number {
   const groups = groupCount(scheme.granularity, shape.rows, shape.cols);
-  const overhead = 16 + (scheme.method === 'zeroPoint' ? scheme.bits : 0);
-  return scheme.bits + (groups * overhead) / (shape.rows * shape.cols);
+  const { scale, zeroPoint } = integerOverheadBits(scheme);
+  return scheme.bits + (groups * (scale + zeroPoint)) / (shape.rows * shape.cols);
 }
 
 function describeWhere(g: IntegerScheme['granularity']): string {
@@ -127,12 +128,11 @@ export interface StorageSummary {
  */
 export function summarizeStorage(scheme: Scheme, shape?: { rows: number; cols: number }): StorageSummary {
   if (scheme.kind === 'integer') {
-    const zp = scheme.method === 'zeroPoint' ? ` + ${scheme.bits}-bit zero point` : '';
-    const storage = `int${scheme.bits} + FP16 scale${zp} per ${describeWhere(scheme.granularity)}`;
+    const storage = integerStorageWords(scheme, describeWhere(scheme.granularity));
     if (shape) return { bitsPerWeight: integerBitsPerWeight(scheme, shape), exact: true, storage };
     const perGroup = scheme.granularity.kind === 'group' ? scheme.granularity.size : Number.POSITIVE_INFINITY;
-    const overhead = 16 + (scheme.method === 'zeroPoint' ? scheme.bits : 0);
-    return { bitsPerWeight: scheme.bits + overhead / perGroup, exact: false, storage };
+    const { scale, zeroPoint } = integerOverheadBits(scheme);
+    return { bitsPerWeight: scheme.bits + (scale + zeroPoint) / perGroup, exact: false, storage };
   }
   const format = scheme as FormatScheme;
   return {
