@@ -5,6 +5,7 @@
 export { EngineError } from './engineError';
 export { describeFormat, describeFormatStorage, type FormatScheme, representableValues } from './formats';
 export { E8M0_NAN, e8m0FromExponent, e8m0FromValue, e8m0ToValue } from './formats/e8m0';
+export { type RawCastResult, rawCast } from './formats/rawCast';
 export { DEFAULT_GENERATOR, generateTensor, MAX_GENERATED_VALUES, summarizeTensor } from './generators';
 export type { Distribution, GeneratorParams, TensorSummary } from './generators.types';
 export { groupCount, groupExtent, groupOf } from './groups';
@@ -44,5 +45,6 @@ export {
   computeWorkedExample,
   MAX_WORKED_VALUES,
   type WorkedExample,
+  type WorkedOptions,
   type WorkedStep,
 } from './workedExample';

@@ -5,9 +5,10 @@
  */
 import { EngineError } from './engineError';
 import { quantizeFormatInto } from './formats';
+import { rawCast } from './formats/rawCast';
 import { absmaxStep, codeRange, dequantizeCode, zeroPointParams } from './integer';
 import { roundHalfAway, roundHalfEven } from './rounding';
-import type { IntegerScheme, Scheme } from './scheme';
+import type { FloatFormatId, IntegerScheme, Scheme } from './scheme';
 import { validateScheme } from './validate';
 
 const f = Math.fround;
@@ -26,12 +27,26 @@ export interface WorkedExample {
   params: { label: string; value: number }[];
   /** Index of the value with the largest |error| (the cell to highlight). */
   worst: number;
+  /** What a plain cast did with each non-finite input (`rawNonFinite`), e.g. "+Inf stays +Inf in FP16". */
+  notes?: string[];
+}
+
+export interface WorkedOptions {
+  /**
+   * Show what a plain cast does with NaN / ±Inf inputs (off by default: the explorer masks them). Only a float
+   * format cast raw (`scaling: 'none'`) has such a cast; other schemes still refuse non-finite values.
+   */
+  rawNonFinite?: boolean;
 }
 
 /** Largest vector the worked example takes (a table wider than this is no longer readable). */
 export const MAX_WORKED_VALUES = 32;
 
-export function computeWorkedExample(input: readonly number[], schemeInput: Scheme): WorkedExample {
+export function computeWorkedExample(
+  input: readonly number[],
+  schemeInput: Scheme,
+  options: WorkedOptions = {},
+): WorkedExample {
   const scheme = validateScheme(schemeInput);
   if (input.length === 0 || input.length > MAX_WORKED_VALUES) {
     throw new EngineError(
@@ -39,14 +54,60 @@ export function computeWorkedExample(input: readonly number[], schemeInput: Sche
       `the worked example takes 1 to ${MAX_WORKED_VALUES} values (got ${input.length})`,
     );
   }
-  if (!input.every(Number.isFinite))
-    throw new EngineError('values', 'the worked example needs finite numbers');
   const x = input.map(f);
+  if (!input.every(Number.isFinite)) {
+    if (!options.rawNonFinite) throw new EngineError('values', 'the worked example needs finite numbers');
+    if (scheme.kind !== 'float' || scheme.scaling !== 'none')
+      throw new EngineError(
+        'values',
+        'NaN and ±Inf can be shown for a float format cast raw (scaling: none) only; other schemes mask them',
+      );
+    const result = rawCastSteps(
+      x,
+      scheme.format,
+      formatSteps(
+        x.map((v) => (Number.isFinite(v) ? v : 0)),
+        scheme,
+      ),
+    );
+    return { scheme, ...result, worst: worstOf(result.steps) };
+  }
   const result = scheme.kind === 'integer' ? integerSteps(x, scheme) : formatSteps(x, scheme);
-  const error = result.steps.find((s) => s.key === 'error')!.values;
-  let worst = 0;
-  for (let i = 1; i < error.length; i++) if (Math.abs(error[i]) > Math.abs(error[worst])) worst = i;
-  return { scheme, ...result, worst };
+  return { scheme, ...result, worst: worstOf(result.steps) };
+}
+
+/** The position of the largest finite |error| (0 when none is finite). */
+function worstOf(steps: WorkedStep[]): number {
+  const error = steps.find((s) => s.key === 'error')!.values;
+  let worst = -1;
+  for (let i = 0; i < error.length; i++)
+    if (Number.isFinite(error[i]) && (worst < 0 || Math.abs(error[i]) > Math.abs(error[worst]))) worst = i;
+  return Math.max(0, worst);
+}
+
+/**
+ * The table of a raw float cast with the non-finite positions filled in from `rawCast` (the finite ones are the
+ * engine's usual steps): code NaN where the format has none, x̂ the cast's value, error x̂ − x (NaN for ±Inf).
+ */
+function rawCastSteps(
+  x: number[],
+  format: FloatFormatId,
+  finite: Omit<WorkedExample, 'scheme' | 'worst'>,
+): Omit<WorkedExample, 'scheme' | 'worst'> {
+  const notes: string[] = [];
+  const steps = finite.steps.map((s) => ({ ...s, values: [...s.values] }));
+  const row = (key: WorkedStep['key']) => steps.find((s) => s.key === key)!.values;
+  for (let i = 0; i < x.length; i++) {
+    if (Number.isFinite(x[i])) continue;
+    const cast = rawCast(format, x[i]);
+    row('x')[i] = x[i];
+    row('scaled')[i] = x[i];
+    row('clamped')[i] = cast.code ?? Number.NaN;
+    row('dequantized')[i] = cast.value;
+    row('error')[i] = cast.value - x[i];
+    notes.push(`Value ${i + 1}: ${cast.note}.`);
+  }
+  return { ...finite, steps, notes };
 }
 
 function integerSteps(x: number[], scheme: IntegerScheme): Omit<WorkedExample, 'scheme' | 'worst'> {
