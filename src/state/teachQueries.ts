@@ -4,16 +4,17 @@
  */
 import { keepPreviousData, queryOptions } from '@tanstack/react-query';
 import type { Scheme } from '../core/scheme';
+import type { WorkedOptions } from '../core/workedExample';
 import type { EngineClient } from '../worker/engineClient';
 import { shouldRetry } from './engineQueries';
 
 export function createTeachQueries(client: EngineClient) {
   return {
     /** The step-by-step table of `values` under `scheme` (the vector as one group). */
-    workedExample: (values: readonly number[], scheme: Scheme) =>
+    workedExample: (values: readonly number[], scheme: Scheme, options: WorkedOptions = {}) =>
       queryOptions({
-        queryKey: ['workedExample', values, scheme] as const,
-        queryFn: ({ signal }) => client.call('workedExample', [[...values], scheme], { signal }),
+        queryKey: ['workedExample', values, scheme, options] as const,
+        queryFn: ({ signal }) => client.call('workedExample', [[...values], scheme, options], { signal }),
         staleTime: Infinity,
         gcTime: 5 * 60_000,
         placeholderData: keepPreviousData,

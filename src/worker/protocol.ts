@@ -15,7 +15,7 @@ import type {
   SweepRequest,
 } from './formatsProtocol';
 import type { LoadedTensorInfo, LoadProgress, LoadRecipe, OpenResult, OpenSource } from './loadProtocol';
-import type { ValueSample, WorkedExample } from './teachProtocol';
+import type { ValueSample, WorkedExample, WorkedOptions } from './teachProtocol';
 
 /**
  * How a resident dataset was made, so a restarted worker (or one that evicted it) can make it again:
@@ -62,7 +62,7 @@ export interface EngineApi {
   /** `count` (1..32) consecutive values of a resident dataset from a seeded position, for the worked example. */
   sampleValues(datasetId: string, count: number, seed: number): ValueSample;
   /** The worked example's step-by-step table of `values` (1..32 finite numbers) under one scheme. */
-  workedExample(values: number[], scheme: Scheme): WorkedExample;
+  workedExample(values: number[], scheme: Scheme, options?: WorkedOptions): WorkedExample;
 }
 
 export type Method = keyof EngineApi;

@@ -48,9 +48,9 @@ export function createTeachHandlers(store: EngineStore): Pick<Handlers, 'sampleV
       const { tensor } = store.get(datasetId);
       return sampleConsecutive(tensor.data, tensor.cols, count, seed);
     },
-    workedExample(values, scheme) {
+    workedExample(values, scheme, options) {
       if (!Array.isArray(values)) throw new EngineError('values', 'values must be a list of numbers');
-      return computeWorkedExample(values, scheme);
+      return computeWorkedExample(values, scheme, { rawNonFinite: options?.rawNonFinite === true });
     },
   };
 }

@@ -13,6 +13,7 @@ import type { Channel } from '../../state/schemesSlice';
 import { ChartCard, LegendItem } from '../ChartCard';
 import { clipRangeOf } from '../SchemeCharts';
 import { Formula } from './Formula';
+import { NonFiniteCasts } from './NonFiniteCasts';
 import { formulasOf } from './schemeFormulas';
 import '../../teach.css';
 
@@ -53,6 +54,7 @@ export const SchemeFormulas = memo(function SchemeFormulas({
       >
         {f.explanation}
       </p>
+      {scheme.kind === 'float' ? <NonFiniteCasts channel={channel} format={scheme.format} /> : null}
     </div>
   );
 });

@@ -21,6 +21,9 @@ import '../../teach.css';
 import { describeScheme } from '../schemeMethods';
 import { formatWorkedValues, INTEGER_STEPS, parseWorkedValues, schemeForWorkedExample } from './workedInput';
 
+/** The columns the worked example adds for a raw float cast (issue #19). */
+const NON_FINITE = [Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, Number.NaN];
+
 const SAMPLE_COUNT = 10;
 
 export const WorkedExample = memo(function WorkedExample({
@@ -183,7 +186,12 @@ function SchemeSteps({ channel, values }: { channel: Channel; values: readonly n
   const engine = useEngine();
   const queries = useMemo(() => createTeachQueries(engine), [engine]);
   const shown = useMemo(() => schemeForWorkedExample(scheme), [scheme]);
-  const query = useQuery(queries.workedExample(values, shown.scheme));
+  // A float format cast raw: also what a plain cast does with +Inf, −Inf and NaN (issue #19), on by default.
+  const [castNonFinite, setCastNonFinite] = useState(true);
+  const castable = shown.scheme.kind === 'float' && shown.scheme.scaling === 'none';
+  const withCasts = castable && castNonFinite;
+  const columns = useMemo(() => (withCasts ? [...values, ...NON_FINITE] : values), [values, withCasts]);
+  const query = useQuery(queries.workedExample(columns, shown.scheme, { rawNonFinite: withCasts }));
   const example = query.data;
   const error = query.error && !isAbortError(query.error) ? query.error : null;
   const label = `Scheme ${channel.toUpperCase()}`;
@@ -213,6 +221,26 @@ function SchemeSteps({ channel, values }: { channel: Channel; values: readonly n
           {note}
         </p>
       ))}
+      {castable ? (
+        <label className="flex items-center gap-2 text-xs text-slate-600 dark:text-slate-300">
+          <input
+            type="checkbox"
+            className="size-3.5 accent-[var(--color-original)]"
+            checked={castNonFinite}
+            onChange={(event) => setCastNonFinite(event.target.checked)}
+            data-testid={`worked-${channel}-casts`}
+          />
+          Also cast +Inf, −Inf and NaN (the last three columns: what a plain cast does; the charts leave them
+          out)
+        </label>
+      ) : null}
+      {withCasts && example?.notes
+        ? example.notes.map((note) => (
+            <p key={note} className="text-[11px] text-slate-500 dark:text-slate-400">
+              {note}
+            </p>
+          ))
+        : null}
       {error ? (
         <p role="alert" className="text-xs text-[var(--color-error-text)]">
           The engine could not work this example: {error.message}
@@ -293,7 +321,7 @@ function StepsTable({
                       data-testid={`worked-${channel}-${step.key}-${i}`}
                       data-value={String(v)}
                     >
-                      {INTEGER_STEPS.has(step.key) ? String(v) : formatExact(v)}
+                      {INTEGER_STEPS.has(step.key) ? (Number.isNaN(v) ? 'none' : String(v)) : formatExact(v)}
                       {highlight ? <span className="sr-only"> (largest error)</span> : null}
                     </td>
                   );
