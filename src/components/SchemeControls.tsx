@@ -309,7 +309,7 @@ function StorageSelects({
   return (
     <div className="grid grid-cols-2 gap-2">
       <Select<ScaleStorage>
-        label="Scale stored as"
+        label="Scale in"
         value={scheme.scaleStorage ?? 'fp16'}
         options={[
           { value: 'fp16', label: 'FP16' },
@@ -320,11 +320,11 @@ function StorageSelects({
       />
       {scheme.method === 'zeroPoint' ? (
         <Select<ZeroPointStorage>
-          label="Zero point stored as"
+          label="Zero point in"
           value={scheme.zeroPointStorage ?? 'int'}
           options={[
-            { value: 'int', label: `${scheme.bits}-bit integer` },
-            { value: 'fp16', label: 'FP16 (HQQ)' },
+            { value: 'int', label: `int${scheme.bits}` },
+            { value: 'fp16', label: 'FP16' },
           ]}
           onChange={(v) => onPatch(channel, { zeroPointStorage: v === 'int' ? undefined : v })}
           testId={`scheme-${channel}-zero-point-storage`}

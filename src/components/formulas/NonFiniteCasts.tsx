@@ -35,7 +35,7 @@ export function NonFiniteCasts({ channel, format }: { channel: Channel; format: 
         Show what a plain cast does with NaN and ±Inf (the charts leave them out)
       </label>
       {shown ? (
-        <table className="w-max border-collapse text-xs tabular-nums">
+        <table className="w-full border-collapse text-xs tabular-nums">
           <caption className="sr-only">Plain casts of non-finite values to {spec.label}</caption>
           <thead>
             <tr className="border-b border-slate-300 text-slate-500 dark:border-slate-600 dark:text-slate-400">
@@ -62,7 +62,7 @@ export function NonFiniteCasts({ channel, format }: { channel: Channel; format: 
                     {label}
                   </th>
                   <td
-                    className="px-2 py-0.5 text-right font-mono"
+                    className="whitespace-nowrap px-2 py-0.5 text-right font-mono"
                     data-testid={`formulas-${channel}-cast-code-${label}`}
                   >
                     {cast.code === null
@@ -72,7 +72,7 @@ export function NonFiniteCasts({ channel, format }: { channel: Channel; format: 
                   <td className="px-2 py-0.5 text-right">
                     {cast.code === null ? '—' : formatExact(cast.value)}
                   </td>
-                  <td className="py-0.5 pl-2 text-slate-600 dark:text-slate-300">{cast.note}</td>
+                  <td className="py-0.5 pl-2 leading-snug text-slate-600 dark:text-slate-300">{cast.note}</td>
                 </tr>
               );
             })}
