@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
- * The one test command (`npm test`, called by .ci/run): lint + format check, type checks, the production build,
- * then every Vitest project (unit/property/jsdom in Node, and the end-to-end tests in the system Chromium against
+ * The one test command (`npm test`, called by .ci/run): lint + format check, the layering check
+ * (scripts/checkLayers.ts), type checks, the production build, then every Vitest project (unit/property/jsdom in Node, and the end-to-end tests in the system Chromium against
  * the build). It ends with one summary line, `N passed, N failed`, counting the checks and every test.
  */
 import { spawnSync } from 'node:child_process';
@@ -22,6 +22,7 @@ function step(name, command, args) {
 }
 
 step('lint and format (biome)', 'npx', ['biome', 'check', '.']);
+step('layers (imports one way, no cycles)', 'node', ['--import', 'tsx', 'scripts/checkLayers.ts']);
 step('typecheck (app, tests)', 'npx', ['tsc', '-p', 'tsconfig.json', '--noEmit']);
 step('typecheck (pure core: ES2022 only, no DOM)', 'npx', [
   'tsc',

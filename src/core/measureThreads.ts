@@ -15,17 +15,8 @@
  * fails has all its parts run again here and its scratch ignored (it may hold half a part).
  */
 
-import { computeQuantView } from './quantView';
-import { DEFAULT_SCHEME_A, DEFAULT_SCHEME_B, type Scheme } from './scheme';
-import { createTensorCache } from './tensorCache';
-import { DEFAULT_VIEW } from './view';
-import {
-  kernelOnShared,
-  type PassScratch,
-  type ScratchPointers,
-  SHARED_MIN_VALUES,
-  scratchViews,
-} from './wasm/fusedKernel';
+import { kernelOnShared, type PassScratch, scratchViews } from './wasm/fusedKernel';
+import { type ScratchPointers, SHARED_MIN_VALUES } from './wasm/kernelLayout';
 import {
   awaitJob,
   claimJob,
@@ -304,27 +295,3 @@ export function runMeasureJob(job: MeasureJob): void {
   }
   finishJob(control, job.slot, job.id, ok);
 }
-
-/**
- * Runs the measuring pass a few times, in every way of counting, on a small made-up tensor in a shared memory, so
- * that a new helper's first real parts run in V8's optimising tiers (the shared-memory kernel is a module of its
- * own, and measureBands is JS): call it once when a helper starts.
- */
-export function warmMeasureKernel(): void {
-  const rows = 64;
-  const cols = 512;
-  const data = Float32Array.from({ length: rows * cols }, (_, i) => Math.sin(i * 0.37) * (1 + (i % 7)));
-  const tensor = { rows, cols, data };
-  const cache = createTensorCache(tensor, { wasm: true, keepFormats: false, sharedMemory: true });
-  if (cache.kernel?.sharedId == null) return;
-  for (let round = 0; round < 12; round++)
-    for (const scheme of WARM_SCHEMES)
-      computeQuantView(tensor, scheme, { ...DEFAULT_VIEW, bins: 60 + round }, cache);
-}
-
-const WARM_SCHEMES: Scheme[] = [
-  { kind: 'block', format: 'mxfp4' },
-  { kind: 'block', format: 'nf4' },
-  { ...DEFAULT_SCHEME_B, bits: 4, granularity: { kind: 'group', size: 64 } },
-  { ...DEFAULT_SCHEME_A, granularity: { kind: 'row' } },
-];

@@ -11,15 +11,8 @@
 import { ACC, type PassContext } from './fusedPass';
 import { groupsPerRow } from './groups';
 import type { Granularity } from './scheme';
-import {
-  HIST_STRIDE,
-  inRowBatches,
-  type KernelBuffers,
-  type KernelExports,
-  MAX_RECORDED_CODES,
-  MINMAX_GROUPS,
-  type PassScratch,
-} from './wasm/fusedKernel';
+import { inRowBatches, type KernelBuffers, type KernelExports, type PassScratch } from './wasm/fusedKernel';
+import { HIST_STRIDE, MAX_RECORDED_CODES, MINMAX_GROUPS } from './wasm/kernelLayout';
 
 /** Codes of a format are 16-bit patterns: one count sub-array covers all of them. */
 const PATTERNS = 65536;

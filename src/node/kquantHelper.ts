@@ -4,8 +4,9 @@
  * of a measuring pass (src/core/measureThreads.ts `runHelperJob`).
  */
 import { parentPort } from 'node:worker_threads';
-import { type MeasureJob, runHelperJob, warmMeasureKernel } from '../core/measureThreads';
-import { type KquantJob, warmKquantKernel } from '../core/wasm/kquantThreads';
+import { type MeasureJob, runHelperJob } from '../core/measureThreads';
+import type { KquantJob } from '../core/wasm/kquantThreads';
+import { warmKquantKernel, warmMeasureKernel } from '../worker/helperWarmup';
 
 if (!parentPort) throw new Error('kquantHelper.ts runs as a worker thread');
 const port = parentPort;

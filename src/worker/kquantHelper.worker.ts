@@ -3,8 +3,9 @@
  * shared-memory measuring pass, then runs every part it is posted, of a Q4_K / Q6_K search or of a large tensor's
  * measuring pass (src/core/measureThreads.ts `runHelperJob`).
  */
-import { type MeasureJob, runHelperJob, warmMeasureKernel } from '../core/measureThreads';
-import { type KquantJob, warmKquantKernel } from '../core/wasm/kquantThreads';
+import { type MeasureJob, runHelperJob } from '../core/measureThreads';
+import type { KquantJob } from '../core/wasm/kquantThreads';
+import { warmKquantKernel, warmMeasureKernel } from './helperWarmup';
 
 warmKquantKernel();
 warmMeasureKernel();

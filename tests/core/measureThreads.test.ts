@@ -17,7 +17,8 @@ import {
 } from '../../src/core';
 import { type MeasureJob, runHelperJob, runMeasureJob, setMeasureSplit } from '../../src/core/measureThreads';
 import type { Tensor2D } from '../../src/core/tensor';
-import { kernelAvailable, SHARED_MIN_VALUES } from '../../src/core/wasm/fusedKernel';
+import { kernelAvailable } from '../../src/core/wasm/fusedKernel';
+import { SHARED_MIN_VALUES } from '../../src/core/wasm/kernelLayout';
 import {
   KQUANT_PHASE,
   type KquantHelper,

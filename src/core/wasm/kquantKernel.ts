@@ -7,7 +7,7 @@
  */
 
 import type { DeqRange } from '../formats/formatOutput';
-import { MINMAX_GROUPS } from './fusedKernel';
+import { MINMAX_GROUPS, PAGE } from './kernelLayout';
 import { KQUANT_KERNEL_BASE64, KQUANT_KERNEL_SHARED_BASE64 } from './kquantKernel.wasm';
 import {
   compileBase64Module,
@@ -40,7 +40,6 @@ export interface KquantExports {
 export const KQUANT_TYPE = { q4_k: 0, q6_k: 1 } as const;
 export type KquantType = (typeof KQUANT_TYPE)[keyof typeof KQUANT_TYPE];
 
-const PAGE = 65536;
 /** Values per chunk of rows (a longer row is one chunk): about 0.7 MB of kernel memory. */
 const CHUNK_VALUES = 65536;
 /** The memory never grows past this (a row of more than ~20 million values stays in JS). */
@@ -127,9 +126,8 @@ export function quantizeRowsAt(
   subSize: number,
   out: { A: Float32Array; B: Float32Array },
 ): boolean {
-  // the scratch layout (fusedKernel.ts `takeScratch`): A and B of a batch in groupMin / groupMax (MINMAX_GROUPS each),
-  // the search's own scratch in groupParams (4 x MINMAX_GROUPS floats); read at call time, as fusedKernel.ts imports
-  // this module
+  // the scratch layout (kernelLayout.ts `takeScratch`): A and B of a batch in groupMin / groupMax (MINMAX_GROUPS
+  // each), the search's own scratch in groupParams (4 x MINMAX_GROUPS floats)
   if (kernel.scratchBytes() > 4 * 4 * MINMAX_GROUPS) return false;
   const groupsPerRow = Math.ceil(cols / subSize);
   const batch = Math.floor(MINMAX_GROUPS / groupsPerRow);

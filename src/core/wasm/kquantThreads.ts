@@ -18,17 +18,16 @@
 
 import type { DeqRange } from '../formats/formatOutput';
 import type { MeasureJob } from '../measureThreads';
-import { kernelOnShared, rangeOn, type ScratchPointers, type SharedTensor } from './fusedKernel';
+import { kernelOnShared, rangeOn, type SharedTensor } from './fusedKernel';
+import type { ScratchPointers } from './kernelLayout';
 import {
   copyRowsInto,
-  KQUANT_TYPE,
   type KquantType,
   type KRowsOutput,
   kquantKernelAvailable,
   outputsAt,
   quantizeKRowsInPlace,
   quantizeKRowsOnKernel,
-  warmSharedKquantKernel,
 } from './kquantKernel';
 import { sharedMemoryAvailable, type WasmMemory } from './wasmModule';
 
@@ -199,32 +198,6 @@ export function runKquantJob(job: KquantJob): void {
     ok = false;
   }
   finishJob(control, job.slot, job.id, ok);
-}
-
-/**
- * Runs both searches a few times on a small made-up tensor, so that a new helper's first real part runs in V8's
- * optimising tier rather than its baseline one (about 1.5x slower): call it once when a helper starts. False
- * where the kernel cannot run.
- */
-export function warmKquantKernel(): boolean {
-  if (!kquantKernelAvailable()) return false;
-  const rows = 8;
-  const cols = 512;
-  const data = Float32Array.from({ length: rows * cols }, (_, i) => Math.sin(i * 0.37) * (1 + (i % 7)));
-  // one set of outputs, big enough for Q6_K's sub-blocks of 16 (Q4_K uses the first half of A and B)
-  const out: KRowsOutput = {
-    codes: new Int16Array(rows * cols),
-    dequantized: new Float32Array(rows * cols),
-    A: new Float32Array((rows * cols) / 16),
-    B: new Float32Array((rows * cols) / 16),
-  };
-  for (let round = 0; round < 30; round++) {
-    quantizeKRowsOnKernel(KQUANT_TYPE.q4_k, data, rows, cols, 32, out);
-    quantizeKRowsOnKernel(KQUANT_TYPE.q6_k, data, rows, cols, 16, out);
-  }
-  // the in-place parts run the shared-memory variant of the kernel, a module of its own
-  warmSharedKquantKernel(data, rows, cols);
-  return true;
 }
 
 /** A part of the rows (from `firstRow` on) and where its data sits in the shared buffer. */
