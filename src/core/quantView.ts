@@ -12,7 +12,6 @@ import { groupCount, groupExtent, groupsPerRow } from './groups';
 import { binOf, createBinner, createEdges } from './histogram';
 import { dequantizeCode } from './integer';
 import { computeIntegerParams, type ParamOptions } from './integerParams';
-import { measureSplit } from './measureThreads';
 import { createRng } from './random';
 import { roundHalfAway, roundHalfEven, roundingCode } from './rounding';
 import type { Granularity, IntegerScheme, Scheme } from './scheme';
@@ -24,6 +23,7 @@ import {
   selectOutputOf,
   type TensorCache,
 } from './tensorCache';
+import { measureSplit } from './threads/measureJob';
 import { validateScheme, validateView } from './validate';
 import type { ClipReport, GroupInfo, Heatmap, Metrics, QuantView, Reuse, ViewParams } from './view';
 import { groupMinMaxWasm, runPassWasm } from './wasmPass';

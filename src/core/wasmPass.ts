@@ -91,7 +91,7 @@ function countingOf(
 
 /**
  * Everything a thread needs to measure (or, for an integer scheme, quantize and measure) rows of one pass, except
- * the per-group arrays: plain data, so it can be posted to a helper thread (measureThreads.ts).
+ * the per-group arrays: plain data, so it can be posted to a helper thread (threads/measureJob.ts).
  */
 export interface PassPlan {
   integer: boolean;
@@ -161,7 +161,7 @@ export function bandCount(plan: PassPlan): number {
 /**
  * Runs every span of the tensor through the kernel, filling the same context fields as runAllSegments would;
  * returns 0 (having done nothing) when the case is not the kernel's, else the number of threads that ran part of it
- * (`split`: measureThreads.ts `measureSplit`, which runs the bands over helper threads where it can and returns
+ * (`split`: threads/measureJob.ts `measureSplit`, which runs the bands over helper threads where it can and returns
  * null where it does not). `codeRange`: FormatOutput.codeRange.
  */
 export function runPassWasm(
@@ -223,7 +223,7 @@ export function runPassWasm(
   return threads;
 }
 
-/** measureThreads.ts `measureSplit`'s shape: the scratch sets that counted, and the threads that ran bands. */
+/** threads/measureJob.ts `measureSplit`'s shape: the scratch sets that counted, and the threads that ran bands. */
 export type SplitRunner = (
   buffers: KernelBuffers,
   plan: PassPlan,

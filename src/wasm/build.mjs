@@ -43,7 +43,7 @@ export const OUTPUT = KERNELS.fused.output;
 /**
  * The compiled module's bytes (both kernels use the same options: imported memory, SIMD, no runtime). `shared`:
  * the variant whose imported memory is a shared one (threads), which helper threads instantiate on the same memory
- * (src/core/wasm/measureThreads.ts); a module built for one kind of memory cannot be given the other.
+ * (src/core/threads/measureJob.ts); a module built for one kind of memory cannot be given the other.
  */
 export async function compileKernel(kernel = KERNELS.fused, { shared = false } = {}) {
   let binary = null;

@@ -1,5 +1,5 @@
 /**
- * A helper thread's warm-up (the Web Worker's, src/worker/kquantHelper.worker.ts, and Node's, src/node/kquantHelper.ts):
+ * A helper thread's warm-up (the Web Worker's, src/worker/helper.worker.ts, and Node's, src/node/helperThread.ts):
  * runs the kernels and the measuring pass a few times on small made-up tensors when the helper starts, so that its
  * first real parts run in V8's optimising tier rather than its baseline one (about 1.5x slower). It drives the whole
  * engine (computeQuantView), which is why it lives here and not beside the thread protocol in core.

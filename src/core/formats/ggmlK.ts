@@ -5,8 +5,8 @@
  * Pure ES2022.
  */
 import type { Tensor2D } from '../tensor';
+import { quantizeKRows } from '../threads/kquantJob';
 import { KQUANT_TYPE, type KquantType } from '../wasm/kquantKernel';
-import { quantizeKRows } from '../wasm/kquantThreads';
 import type { FormatBuffers, FormatOutput } from './formatOutput';
 import {
   type GgmlBlockQuantizer,
@@ -356,9 +356,14 @@ function kRowsKernel(type: KquantType, zeroPoint: number, subSize: number): Ggml
         t.cols,
         subSize,
         out,
-        kernel && ((firstRow, rows, A, B) => kernel.kquantRows(type, firstRow, rows, t.cols, subSize, A, B)),
-        kernel?.shared ?? null,
-        kernel && ((firstRow, rows) => kernel.rangeRows(firstRow, rows, t.cols)),
+        kernel
+          ? {
+              inPlace: (firstRow, rows, A, B) =>
+                kernel.kquantRows(type, firstRow, rows, t.cols, subSize, A, B),
+              shared: kernel.shared,
+              rangeHere: (firstRow, rows) => kernel.rangeRows(firstRow, rows, t.cols),
+            }
+          : {},
       ),
   };
 }

@@ -176,7 +176,7 @@ export interface KernelBuffers {
   readonly acc: Float64Array;
   /**
    * Where the memory is shared (a large tensor, where threads exist): an id for helper threads, which instantiate
-   * the kernel on the same memory (measureThreads.ts), and one set of scratch per helper; else null and [].
+   * the kernel on the same memory (threads/measureJob.ts), and one set of scratch per helper; else null and [].
    */
   readonly sharedId: number | null;
   readonly helperScratch: ReadonlyArray<PassScratch>;
@@ -450,7 +450,7 @@ export interface FloatKernel {
     A: Float32Array,
     B: Float32Array,
   ): boolean;
-  /** The memory as helper threads can use it in place (kquantThreads.ts), or null where it is not shared. */
+  /** The memory as helper threads can use it in place (threads/kquantJob.ts), or null where it is not shared. */
   readonly shared: SharedTensor | null;
   /** formatBridge.ts's range scan over rows [firstRow, firstRow + rows) of the selected output. */
   rangeRows(firstRow: number, rows: number, cols: number): DeqRange;

@@ -26,7 +26,7 @@ export const MINMAX_GROUPS = 65536;
 export const MAX_HELPER_SCRATCH = 3;
 /**
  * Tensors from this many values on get a shared memory where it can be had: below it a measuring pass takes about
- * what waking a helper can, so it is never split (measureThreads.ts uses the same bound).
+ * what waking a helper can, so it is never split (threads/measureJob.ts uses the same bound).
  */
 export const SHARED_MIN_VALUES = 1 << 18;
 

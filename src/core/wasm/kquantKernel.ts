@@ -99,7 +99,7 @@ export function kquantOnMemory(memory: WasmMemory): KquantExports | null {
   return kernel;
 }
 
-/** The kernel on a shared memory a helper was posted (kquantThreads.ts's in-place parts), once per memory id. */
+/** The kernel on a shared memory a helper was posted (threads/kquantJob.ts's in-place parts), once per memory id. */
 const kquantOnShared = sharedInstances(kquantOnMemory);
 
 /** Rows of a tensor in a kernel memory (byte offsets of the first one), and the scratch the search may use there. */
@@ -155,7 +155,7 @@ export function quantizeRowsAt(
   return true;
 }
 
-/** quantizeRowsAt in a shared memory a helper was posted (kquantThreads.ts's in-place parts). */
+/** quantizeRowsAt in a shared memory a helper was posted (threads/kquantJob.ts's in-place parts). */
 export function quantizeKRowsInPlace(
   type: KquantType,
   at: RowsInMemory & { sharedId: number },
@@ -186,7 +186,7 @@ export interface KRowsOutput {
   dequantized: Float32Array;
   A: Float32Array;
   B: Float32Array;
-  /** Set by a split search in place (kquantThreads.ts): the values' range, each thread's rows measured on the way. */
+  /** Set by a split search in place (threads/kquantJob.ts): the values' range, each thread's rows measured on the way. */
   range?: DeqRange;
 }
 
@@ -273,7 +273,7 @@ export function quantizeKRowsOnKernel(
 
 /**
  * Runs both searches a few times on a small made-up tensor in a small shared memory, so that the shared-memory
- * variant (a separate module: kquantThreads.ts's in-place parts) runs in V8's optimising tier from a helper's first
+ * variant (a separate module: threads/kquantJob.ts's in-place parts) runs in V8's optimising tier from a helper's first
  * real part. Nothing where memory cannot be shared.
  */
 export function warmSharedKquantKernel(values: Float32Array, rows: number, cols: number): void {
