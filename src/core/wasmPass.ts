@@ -8,7 +8,7 @@
  * count and largest error are the same bits; Σ error and the heatmap's Σ|error| may differ in the last place
  * (summation order).
  */
-import { ACC, type PassContext } from './fusedPass';
+import { ACC, type PassContext, type PassShape } from './fusedPass';
 import { groupsPerRow } from './groups';
 import type { Granularity } from './scheme';
 import { inRowBatches, type KernelBuffers, type KernelExports, type PassScratch } from './wasm/fusedKernel';
@@ -162,21 +162,15 @@ export function bandCount(plan: PassPlan): number {
  * Runs every span of the tensor through the kernel, filling the same context fields as runAllSegments would;
  * returns 0 (having done nothing) when the case is not the kernel's, else the number of threads that ran part of it
  * (`split`: threads/measureJob.ts `measureSplit`, which runs the bands over helper threads where it can and returns
- * null where it does not). `codeRange`: FormatOutput.codeRange.
+ * null where it does not).
  */
 export function runPassWasm(
   ctx: PassContext,
   buffers: KernelBuffers,
-  integer: boolean,
-  granularity: Granularity,
-  groups: number,
-  rows: number,
-  cols: number,
-  rowsPerCell: number,
-  gridCols: number,
-  codeRange = 0,
+  shape: PassShape,
   split: SplitRunner | null = null,
 ): number {
+  const { integer, granularity, groups, rows, cols, rowsPerCell, gridCols, codeRange } = shape;
   if (!eligible(ctx, integer, granularity, groups)) return 0;
   const plan: PassPlan = {
     integer,
