@@ -20,7 +20,7 @@ import ts from 'typescript';
  */
 export const SRC_LAYERS: readonly (readonly string[])[] = [
   // the AssemblyScript kernels: compiled by their own build, imported by nothing in TypeScript
-  ['kernels', 'wasm'],
+  ['kernels'],
   // the pure numeric engine
   ['core'],
   // file parsers over bytes

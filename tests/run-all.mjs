@@ -30,6 +30,11 @@ step('typecheck (pure core: ES2022 only, no DOM)', 'npx', [
   'src/core/tsconfig.json',
   '--noEmit',
 ]);
+step('typecheck (the AssemblyScript kernels, with their own types)', 'npx', [
+  'tsc',
+  '-p',
+  'src/kernels/tsconfig.json',
+]);
 const built = step('production build', 'npx', ['vite', 'build', '--logLevel', 'warn']);
 if (!built) console.log('The build failed: the browser tests below will fail for lack of dist/.');
 

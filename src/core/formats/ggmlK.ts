@@ -369,7 +369,7 @@ function kRowsKernel(type: KquantType, zeroPoint: number, subSize: number): Ggml
 }
 
 /**
- * Each type on the k-quant WebAssembly SIMD kernel (src/wasm/kquantKernel.ts): the same search, four sub-blocks
+ * Each type on the k-quant WebAssembly SIMD kernel (src/kernels/kquantKernel.as.ts): the same search, four sub-blocks
  * at a time, the same bits as the block quantizers above (which stay the reference and the fallback).
  */
 const K_KERNELS: Readonly<Record<GgmlKId, GgmlRowsKernel>> = {

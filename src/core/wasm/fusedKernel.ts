@@ -1,5 +1,5 @@
 /**
- * Loads the WebAssembly SIMD kernel of the fused integer pass (src/wasm/fusedKernel.ts, compiled into
+ * Loads the WebAssembly SIMD kernel of the fused integer pass (src/kernels/fusedKernel.as.ts, compiled into
  * fusedKernel.wasm.ts) and lays out one tensor's buffers in its memory: the input values, the codes and
  * dequantized values (which the TensorCache exposes as typed-array views, so every other reader sees them),
  * and the small scratch arrays the kernel counts into.

@@ -1,5 +1,5 @@
 /**
- * Loads the WebAssembly SIMD kernel of the GGUF k-quants Q4_K and Q6_K (src/wasm/kquantKernel.ts, compiled into
+ * Loads the WebAssembly SIMD kernel of the GGUF k-quants Q4_K and Q6_K (src/kernels/kquantKernel.as.ts, compiled into
  * kquantKernel.wasm.ts) and runs it over a tensor's rows. The kernel has its own memory, one instance per
  * thread: rows go through it in chunks (x copied in, codes, values and sub-block parameters copied out), copies
  * that cost little next to the search. Where WebAssembly or its SIMD instructions are missing, or the memory
