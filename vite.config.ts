@@ -9,7 +9,7 @@ export default defineConfig({
   plugins: [react(), tailwindcss()],
   worker: { format: 'es' },
   build: { target: 'es2022', sourcemap: true },
-  // cross-origin isolated, so the engine worker may start k-quant helper threads (src/worker/kquantHelpers.ts)
+  // cross-origin isolated, so the engine worker may start helper threads (src/worker/helperWorkers.ts)
   server: { host: '127.0.0.1', headers: CROSS_ORIGIN_ISOLATION_HEADERS },
   preview: { host: '127.0.0.1', headers: CROSS_ORIGIN_ISOLATION_HEADERS },
 });

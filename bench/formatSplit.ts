@@ -3,7 +3,7 @@
  * warm TensorCache), the format's own quantizer alone (quantizeFormatInto, with the WebAssembly kernel where it
  * runs), and the difference: the measuring pass (range, histograms, metrics, heatmap) and its JS bookkeeping. Best
  * of `--repeats` calls each (this shared VM's slow spells last seconds; the best is the least disturbed call).
- * Options: --size 1024  --repeats 15  --only <text in the format's label>  --helpers <k-quant helper threads; default
+ * Options: --size 1024  --repeats 15  --only <text in the format's label>  --helpers <helper threads; default
  *   one per core beyond this one, at most 3; 0 for one thread>
  */
 import {
@@ -16,7 +16,7 @@ import {
 import { quantizeFormatInto } from '../src/core/formats';
 import { kernelFor } from '../src/core/tensorCache';
 import { floatKernelOf } from '../src/core/wasm/fusedKernel';
-import { defaultHelperCount, startKquantThreads } from '../src/node/kquantThreads';
+import { defaultHelperCount, startHelperThreads } from '../src/node/helperThreads';
 import { benchFormatSchemes, fullRecompute } from './formatsBench';
 
 const args = process.argv.slice(2);
@@ -49,9 +49,9 @@ const buffers = {
   ...(kernel ? { kernel: floatKernelOf(kernel) } : {}),
 };
 // Q4_K / Q6_K split their search over helper threads, as in `npm run bench` and the app.
-const kquant = await startKquantThreads(helpers);
+const kquant = await startHelperThreads(helpers);
 console.log(
-  `## ${size} x ${size}: best of ${repeats} calls, ms (k-means' format column sorts: no cache there; k-quant helper threads: ${kquant.helpers.length})`,
+  `## ${size} x ${size}: best of ${repeats} calls, ms (k-means' format column sorts: no cache there; helper threads: ${kquant.helpers.length})`,
 );
 console.log('| format | whole recompute | quantizer alone | measuring and the rest |');
 console.log('| --- | ---: | ---: | ---: |');

@@ -21,7 +21,7 @@ import {
   type ViewParams,
 } from '../src/core';
 import { forgetFormats } from '../src/core/formatMemo';
-import { type KquantHelper, setKquantHelpers } from '../src/core/wasm/kquantThreads';
+import { type Helper, setHelpers } from '../src/core/threads/pool';
 
 import { median, timeMedian } from './timing';
 
@@ -158,15 +158,15 @@ export const HELPER_SPLIT_SCHEMES: readonly Scheme[] = [
 ];
 
 /**
- * Full recomputes with the helper threads registered and without (src/core/wasm/kquantThreads.ts: the Q4_K / Q6_K
- * searches; src/core/measureThreads.ts: the measuring pass of every scheme), alternated call by call so both columns
+ * Full recomputes with the helper threads registered and without (src/core/threads/kquantJob.ts: the Q4_K / Q6_K
+ * searches; src/core/threads/measureJob.ts: the measuring pass of every scheme), alternated call by call so both columns
  * see the same moments of this VM. Leaves the helpers registered.
  */
 export function helperSplitRows(
   t: Tensor2D,
   cache: TensorCache,
   repeats: number,
-  helpers: readonly KquantHelper[],
+  helpers: readonly Helper[],
 ): SplitRow[] {
   return HELPER_SPLIT_SCHEMES.map((scheme) => {
     const one: number[] = [];
@@ -174,11 +174,11 @@ export function helperSplitRows(
     let threads = Number.POSITIVE_INFINITY;
     let measuringThreads = Number.POSITIVE_INFINITY;
     for (let i = 0; i <= repeats; i++) {
-      setKquantHelpers([]);
+      setHelpers([]);
       let t0 = performance.now();
       fullRecompute(t, scheme, cache);
       if (i > 0) one.push(performance.now() - t0); // the first of each is a warm-up
-      setKquantHelpers(helpers);
+      setHelpers(helpers);
       t0 = performance.now();
       const view = fullRecompute(t, scheme, cache);
       if (i > 0) split.push(performance.now() - t0);

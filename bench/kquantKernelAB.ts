@@ -1,5 +1,5 @@
 /**
- * Two builds of the k-quant kernel (src/wasm/kquantKernel.ts) timed against each other on the same 1024² tensor,
+ * Two builds of the k-quant kernel (src/kernels/kquantKernel.as.ts) timed against each other on the same 1024² tensor,
  * alternated call by call in one process (so both see the same moments of a noisy machine), with a check that
  * their outputs (codes, values, sub-block parameters) are byte-identical. For kernel work: build the old module
  * from a commit and compare it with the current one, e.g.

@@ -23,7 +23,7 @@ import {
   type Scheme,
   type Tensor2D,
 } from '../src/core';
-import { startKquantThreads } from '../src/node/kquantThreads';
+import { startHelperThreads } from '../src/node/helperThreads';
 import { formatRows, fullRecompute, helperSplitRows, kmeansFirstCallMs, sweepRow } from './formatsBench';
 import { timeMedian } from './timing';
 
@@ -98,7 +98,7 @@ console.log(`Quantization Explorer engine benchmark — node ${process.version},
 console.log(`median of ${repeats} calls after a warm-up; ratios are within this run, on the same data`);
 // Helper threads share the measuring pass of large tensors and the Q4_K / Q6_K searches, as the app's Web Workers
 // do on an isolated page (every table below runs with them; the last table of each size compares).
-const kquant = withFormats ? await startKquantThreads() : null;
+const kquant = withFormats ? await startHelperThreads() : null;
 console.log(
   `helper threads: ${kquant?.helpers.length ?? 0} (worker_threads; one per core beyond this one, at most 3)\n`,
 );

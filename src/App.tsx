@@ -10,40 +10,17 @@ import { LessonPanel } from './components/lessons/LessonPanel';
 import { LlmInt8View } from './components/llmInt8/LlmInt8View';
 import { MetricsTable } from './components/MetricsTable';
 import { NoticeList } from './components/NoticeList';
-import type { SharedScales } from './components/SchemeCharts';
 import { SchemePanel } from './components/SchemePanel';
+import { computeSharedScales } from './components/sharedScales';
 import { SweepView } from './components/sweep/SweepView';
 import { ViewToolbar } from './components/ViewToolbar';
 import { WorkspaceTabs } from './components/WorkspaceTabs';
 import { WorkedExample } from './components/worked/WorkedExample';
-import type { QuantView } from './core/view';
 import { useAppStore } from './state/appStore';
 import type { Channel } from './state/schemesSlice';
 import { useActiveDataset } from './state/useActiveDataset';
 import { useDefaultZoom } from './state/useDefaultZoom';
 import { useQuantView } from './state/useEngineResults';
-
-/** Scales both panels share: heatmap colour top, per-row MSE axis top, and each other's per-row MSE. */
-export function computeSharedScales(
-  views: Partial<Record<Channel, QuantView>>,
-  compare: boolean,
-): Record<Channel, SharedScales> {
-  const shown = (compare ? [views.a, views.b] : [views.a ?? views.b]).filter(
-    (v): v is QuantView => v !== undefined,
-  );
-  let heatmapMax = 0;
-  let rowMseMax = 0;
-  for (const v of shown) {
-    heatmapMax = Math.max(heatmapMax, v.heatmap.max);
-    for (let i = 0; i < v.rowMse.length; i++) if (v.rowMse[i] > rowMseMax) rowMseMax = v.rowMse[i];
-  }
-  const otherOf = (mine: QuantView | undefined, theirs: QuantView | undefined, label: string) =>
-    compare && mine && theirs && mine.rows === theirs.rows ? { label, rowMse: theirs.rowMse } : null;
-  return {
-    a: { heatmapMax, rowMseMax, other: otherOf(views.a, views.b, 'Scheme B') },
-    b: { heatmapMax, rowMseMax, other: otherOf(views.b, views.a, 'Scheme A') },
-  };
-}
 
 export function App() {
   const data = useActiveDataset();

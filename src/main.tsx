@@ -6,6 +6,7 @@ import { QueryClient } from '@tanstack/react-query';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { ExplorerRoot } from './ExplorerRoot';
+import { lessonStepCount } from './lessons';
 import { createAppStore } from './state/appStore';
 import { linkTo, pushBootNotices, readBootState, startUrlSync } from './state/urlSync';
 import { createThemeController, readStoredPreference } from './theme/theme';
@@ -15,7 +16,7 @@ import './styles.css';
 
 const engine = new EngineClient(spawnEngineWorker);
 const queryClient = new QueryClient({ defaultOptions: { queries: { refetchOnWindowFocus: false } } });
-const boot = readBootState(location.search);
+const boot = readBootState(location.search, lessonStepCount);
 const store = createAppStore(boot.init);
 pushBootNotices(store, boot);
 // A link's theme applies to this visit only; the reader's own choice (the toggle) is stored.

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
- * The one test command (`npm test`, called by .ci/run): lint + format check, type checks, the production build,
- * then every Vitest project (unit/property/jsdom in Node, and the end-to-end tests in the system Chromium against
+ * The one test command (`npm test`, called by .ci/run): lint + format check, the layering check
+ * (scripts/checkLayers.ts), type checks, the production build, then every Vitest project (unit/property/jsdom in Node, and the end-to-end tests in the system Chromium against
  * the build). It ends with one summary line, `N passed, N failed`, counting the checks and every test.
  */
 import { spawnSync } from 'node:child_process';
@@ -22,12 +22,18 @@ function step(name, command, args) {
 }
 
 step('lint and format (biome)', 'npx', ['biome', 'check', '.']);
+step('layers (imports one way, no cycles)', 'node', ['--import', 'tsx', 'scripts/checkLayers.ts']);
 step('typecheck (app, tests)', 'npx', ['tsc', '-p', 'tsconfig.json', '--noEmit']);
 step('typecheck (pure core: ES2022 only, no DOM)', 'npx', [
   'tsc',
   '-p',
   'src/core/tsconfig.json',
   '--noEmit',
+]);
+step('typecheck (the AssemblyScript kernels, with their own types)', 'npx', [
+  'tsc',
+  '-p',
+  'src/kernels/tsconfig.json',
 ]);
 const built = step('production build', 'npx', ['vite', 'build', '--logLevel', 'warn']);
 if (!built) console.log('The build failed: the browser tests below will fail for lack of dist/.');

@@ -45,7 +45,7 @@ export async function serveDist({ isolated = true } = {}) {
     const info = await stat(file).catch(() => null);
     if (info?.isDirectory()) file = join(file, 'index.html');
     else if (!info) return res.writeHead(404).end();
-    // src/worker/crossOriginIsolation.ts: isolated, as the dev and preview servers serve it (k-quant helper threads)
+    // src/worker/crossOriginIsolation.ts: isolated, as the dev and preview servers serve it (helper threads)
     res.writeHead(200, {
       'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
       ...(isolated

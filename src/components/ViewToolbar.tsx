@@ -4,17 +4,10 @@ import { useShallow } from 'zustand/react/shallow';
 import { formatExact } from '../charts/formatNumber';
 import type { TensorSummary } from '../core/generators.types';
 import { useAppStore } from '../state/appStore';
+import { centralRange } from '../state/centralRange';
 import { SegmentedControl } from './controls/SegmentedControl';
 
 type ViewChoice = 'compare' | 'a' | 'b';
-
-/** The central part of the data: mean ± 4 std, clamped to [min, max]; null if that is the whole range. */
-export function centralRange(summary: TensorSummary | undefined): [number, number] | null {
-  if (!summary || !(summary.std > 0)) return null;
-  const lo = Math.max(summary.min, summary.mean - 4 * summary.std);
-  const hi = Math.min(summary.max, summary.mean + 4 * summary.std);
-  return hi > lo && (lo > summary.min || hi < summary.max) ? [lo, hi] : null;
-}
 
 export const ViewToolbar = memo(function ViewToolbar({ summary }: { summary: TensorSummary | undefined }) {
   const { layout, singleChannel, yScale, range, bins } = useAppStore(

@@ -5,7 +5,7 @@
  * formats have already written codes and dequantized values, and the pass only measures (`measureSpan`).
  *
  * This is the reference implementation and the fallback: where WebAssembly SIMD runs, wasmPass.ts does the same
- * work on the kernel (src/wasm/fusedKernel.ts) with the same results, and tests/core/wasmPass.test.ts holds the
+ * work on the kernel (src/kernels/fusedKernel.as.ts) with the same results, and tests/core/wasmPass.test.ts holds the
  * two together. A change to the semantics here must be made there too.
  *
  * Speed notes (measured on the 2-core dev VM, 1024 x 1024):
@@ -15,11 +15,27 @@
  */
 import type { Rng } from './random';
 import { ROUND_MAGIC as IMPORTED_ROUND_MAGIC } from './rounding';
+import type { Granularity } from './scheme';
 
 const f = Math.fround;
 // A module-local copy: some module loaders (tsx, CommonJS interop) turn an imported binding into a getter call,
 // which costs more than the whole rounding in the hot loop.
 const ROUND_MAGIC: number = IMPORTED_ROUND_MAGIC;
+
+/** What one pass runs over: the scheme's kind and groups, the tensor's shape and the heatmap's cells. */
+export interface PassShape {
+  /** Integer schemes quantize inside the pass; other formats have written codes and values already. */
+  integer: boolean;
+  granularity: Granularity;
+  groups: number;
+  rows: number;
+  cols: number;
+  /** Heatmap cells: rows per cell, and cells per row of cells. */
+  rowsPerCell: number;
+  gridCols: number;
+  /** FormatOutput.codeRange (0 for an integer scheme). */
+  codeRange: number;
+}
 
 /** Everything the pass writes or accumulates into. Fields keep one type for their whole life (stable shape). */
 export interface PassContext {
@@ -302,7 +318,7 @@ function exactBin(v: number, lo: number, scale: number, edges: Float64Array): nu
 /**
  * Bin of the error e in [lo, hi] without edge correction: the error histogram's edges are the engine's own bound
  * on |error| (no NumPy counterpart to agree with). Computed in float32 on the float32-rounded error (`e`, `lo`
- * and `scale` are float32 values), so that the SIMD kernel (src/wasm/fusedKernel.ts) decides every bin the same.
+ * and `scale` are float32 values), so that the SIMD kernel (src/kernels/fusedKernel.as.ts) decides every bin the same.
  */
 function errorBin(e: number, lo: number, scale: number, bins: number): number {
   // truncated as the kernel's saturating conversion does: NaN (0 × ∞) to 0, and a guess past 2^31 (a scale that

@@ -6,13 +6,12 @@
 
 import { prepareFormat } from './formatBridge';
 import { copyView, forgetOutput } from './formatMemo';
-import { ACC, type PassContext, runSegment } from './fusedPass';
+import { ACC, type PassContext, type PassShape, runSegment } from './fusedPass';
 import { groupMinMaxInto } from './groupStats';
 import { groupCount, groupExtent, groupsPerRow } from './groups';
 import { binOf, createBinner, createEdges } from './histogram';
 import { dequantizeCode } from './integer';
 import { computeIntegerParams, type ParamOptions } from './integerParams';
-import { measureSplit } from './measureThreads';
 import { errorMetricsOf } from './pairMetrics';
 import { createRng } from './random';
 import { roundHalfAway, roundHalfEven, roundingCode } from './rounding';
@@ -31,6 +30,7 @@ import {
   selectOutputOf,
   type TensorCache,
 } from './tensorCache';
+import { measureSplit } from './threads/measureJob';
 import { validateScheme, validateView } from './validate';
 import type { ClipReport, GroupInfo, Heatmap, Metrics, QuantView, Reuse, ViewParams } from './view';
 import { groupMinMaxWasm, runPassWasm } from './wasmPass';
@@ -178,11 +178,8 @@ function runQuantization(
   const errEdges = createEdges(-prepared.errBound, prepared.errBound, view.errorBins);
   const binner = createBinner(edges);
 
-  // Heatmap geometry: at most heatmapMaxCells cells per side, each covering a whole number of rows / cols.
-  const rowsPerCell = Math.ceil(rows / Math.min(rows, view.heatmapMaxCells));
-  const colsPerCell = Math.ceil(cols / Math.min(cols, view.heatmapMaxCells));
-  const gridRows = Math.ceil(rows / rowsPerCell);
-  const gridCols = Math.ceil(cols / colsPerCell);
+  const grid = heatmapGrid(rows, cols, view.heatmapMaxCells);
+  const { rowsPerCell, colsPerCell, gridRows, gridCols } = grid;
 
   // One group whose values follow from the codes: the dequantized histogram comes from the code counts afterwards.
   const perTensorCoded =
@@ -214,44 +211,23 @@ function runQuantization(
     colsPerCell,
     acc: new Float64Array(8),
   };
+  const shape: PassShape = {
+    integer: prepared.integer !== null,
+    granularity: prepared.granularity,
+    groups: prepared.groups,
+    rows,
+    cols,
+    rowsPerCell,
+    gridCols,
+    codeRange: prepared.codeRange,
+  };
   const kernel = kernelFor(cache, tensor);
-  const passThreads =
-    kernel === null
-      ? 0
-      : runPassWasm(
-          ctx,
-          kernel,
-          prepared.integer !== null,
-          prepared.granularity,
-          prepared.groups,
-          rows,
-          cols,
-          rowsPerCell,
-          gridCols,
-          prepared.codeRange,
-          measureSplit,
-        );
-  if (passThreads === 0)
-    runAllSegments(ctx, prepared.integer !== null, prepared.granularity, rows, cols, rowsPerCell, gridCols);
+  const passThreads = kernel === null ? 0 : runPassWasm(ctx, kernel, shape, measureSplit);
+  if (passThreads === 0) runAllSegments(ctx, shape);
 
-  let deqHist = ctx.deqHist;
-  let deqOutside = ctx.acc[ACC.deqOutside];
-  if (deqHist === null) {
-    // One group where every code has one dequantized value: bin the code counts (2^b of them), not n values.
-    deqHist = new Uint32Array(view.bins);
-    const qmin = prepared.integer?.qmin ?? 0;
-    const d = prepared.step[0];
-    const z = prepared.zero[0];
-    const valueOfCode = prepared.valueOfCode;
-    for (let k = 0; k < cache.codeCounts.length; k++) {
-      const count = cache.codeCounts[k];
-      if (count === 0) continue;
-      const v = valueOfCode ? valueOfCode(0, k) : dequantizeCode(k + qmin, d, z);
-      const b = binOf(binner, v);
-      if (b < 0) deqOutside += count;
-      else deqHist[b] += count;
-    }
-  }
+  const { counts: deqHist, outside: deqOutside } = ctx.deqHist
+    ? { counts: ctx.deqHist, outside: ctx.acc[ACC.deqOutside] }
+    : histogramOfCodes(cache.codeCounts, prepared, binner, view.bins, ctx.acc[ACC.deqOutside]);
   let levelsUsed = 0;
   for (let k = 0; k < cache.codeCounts.length; k++) if (cache.codeCounts[k] !== 0) levelsUsed++;
 
@@ -267,12 +243,6 @@ function runQuantization(
   );
   const groupInfo = groupInfoOf(prepared, rows, cols, view.group);
   const group = groupInfo.index;
-  let clipLo = Number.POSITIVE_INFINITY;
-  let clipHi = Number.NEGATIVE_INFINITY;
-  for (let g = 0; g < prepared.groups; g++) {
-    if (prepared.lo[g] < clipLo) clipLo = prepared.lo[g];
-    if (prepared.hi[g] > clipHi) clipHi = prepared.hi[g];
-  }
   const clipReport = prepared.clipReport
     ? {
         ...prepared.clipReport,
@@ -302,10 +272,10 @@ function runQuantization(
     groupCount: prepared.groups,
     group: groupInfo,
     levels: prepared.levelsOf(group),
-    clip: { lo: clipLo, hi: clipHi },
+    clip: clipExtremes(prepared),
     clipReport,
     rowMse,
-    heatmap: buildHeatmap(ctx.heat, rows, cols, gridRows, gridCols, rowsPerCell, colsPerCell),
+    heatmap: buildHeatmap(ctx.heat, rows, cols, grid),
     elapsedMs: now() - started,
     pass: passThreads > 0 ? 'wasm-simd' : 'js',
     threads: prepared.threads,
@@ -314,6 +284,44 @@ function runQuantization(
   };
   if (output) output.measured = { key: measuredKey, prepared, view: copyView(result) };
   return { view: result, prepared };
+}
+
+/**
+ * The dequantized histogram of one group where every code has one dequantized value: the code counts (2^b of
+ * them) binned, not the n values. `outside` starts from what the pass counted outside the edges.
+ */
+function histogramOfCodes(
+  codeCounts: Uint32Array,
+  prepared: Prepared,
+  binner: ReturnType<typeof createBinner>,
+  bins: number,
+  outside: number,
+): { counts: Uint32Array; outside: number } {
+  const counts = new Uint32Array(bins);
+  const qmin = prepared.integer?.qmin ?? 0;
+  const d = prepared.step[0];
+  const z = prepared.zero[0];
+  const valueOfCode = prepared.valueOfCode;
+  for (let k = 0; k < codeCounts.length; k++) {
+    const count = codeCounts[k];
+    if (count === 0) continue;
+    const v = valueOfCode ? valueOfCode(0, k) : dequantizeCode(k + qmin, d, z);
+    const b = binOf(binner, v);
+    if (b < 0) outside += count;
+    else counts[b] += count;
+  }
+  return { counts, outside };
+}
+
+/** The widest clipping range over the groups. */
+function clipExtremes(prepared: Prepared): { lo: number; hi: number } {
+  let lo = Number.POSITIVE_INFINITY;
+  let hi = Number.NEGATIVE_INFINITY;
+  for (let g = 0; g < prepared.groups; g++) {
+    if (prepared.lo[g] < lo) lo = prepared.lo[g];
+    if (prepared.hi[g] > hi) hi = prepared.hi[g];
+  }
+  return { lo, hi };
 }
 
 /** The group `requested` clamped to the scheme's groups: where it lies and its parameters. */
@@ -337,15 +345,8 @@ function countsPerGroup(p: Prepared, cols: number): boolean {
   return levels <= groupSize;
 }
 
-function runAllSegments(
-  ctx: PassContext,
-  integer: boolean,
-  granularity: Granularity,
-  rows: number,
-  cols: number,
-  rowsPerCell: number,
-  gridCols: number,
-): void {
+function runAllSegments(ctx: PassContext, shape: PassShape): void {
+  const { integer, granularity, rows, cols, rowsPerCell, gridCols } = shape;
   const perRow = groupsPerRow(granularity, cols);
   for (let r = 0; r < rows; r++) {
     const base = r * cols;
@@ -481,15 +482,28 @@ function buildMetrics(
   };
 }
 
-function buildHeatmap(
-  sums: Float64Array,
-  rows: number,
-  cols: number,
-  gridRows: number,
-  gridCols: number,
-  rowsPerCell: number,
-  colsPerCell: number,
-): Heatmap {
+/** Heatmap cells: how many rows and columns each covers, and how many there are down and across. */
+interface HeatmapGrid {
+  rowsPerCell: number;
+  colsPerCell: number;
+  gridRows: number;
+  gridCols: number;
+}
+
+/** At most `maxCells` cells per side, each covering a whole number of rows / cols. */
+function heatmapGrid(rows: number, cols: number, maxCells: number): HeatmapGrid {
+  const rowsPerCell = Math.ceil(rows / Math.min(rows, maxCells));
+  const colsPerCell = Math.ceil(cols / Math.min(cols, maxCells));
+  return {
+    rowsPerCell,
+    colsPerCell,
+    gridRows: Math.ceil(rows / rowsPerCell),
+    gridCols: Math.ceil(cols / colsPerCell),
+  };
+}
+
+function buildHeatmap(sums: Float64Array, rows: number, cols: number, grid: HeatmapGrid): Heatmap {
+  const { gridRows, gridCols, rowsPerCell, colsPerCell } = grid;
   const meanAbsError = new Float32Array(gridRows * gridCols);
   let max = 0;
   for (let gr = 0; gr < gridRows; gr++) {

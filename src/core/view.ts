@@ -134,7 +134,7 @@ export interface QuantView {
   threads: number;
   /**
    * Threads the measuring pass ran on (histograms, errors, heatmap): more than 1 where a large tensor's rows were
-   * shared out with helper threads (measureThreads.ts).
+   * shared out with helper threads (threads/measureJob.ts).
    */
   measuringThreads: number;
   /**

@@ -8,18 +8,11 @@
  * count and largest error are the same bits; Σ error and the heatmap's Σ|error| may differ in the last place
  * (summation order).
  */
-import { ACC, type PassContext } from './fusedPass';
+import { ACC, type PassContext, type PassShape } from './fusedPass';
 import { groupsPerRow } from './groups';
 import type { Granularity } from './scheme';
-import {
-  HIST_STRIDE,
-  inRowBatches,
-  type KernelBuffers,
-  type KernelExports,
-  MAX_RECORDED_CODES,
-  MINMAX_GROUPS,
-  type PassScratch,
-} from './wasm/fusedKernel';
+import { inRowBatches, type KernelBuffers, type KernelExports, type PassScratch } from './wasm/fusedKernel';
+import { HIST_STRIDE, MAX_RECORDED_CODES, MINMAX_GROUPS } from './wasm/kernelLayout';
 
 /** Codes of a format are 16-bit patterns: one count sub-array covers all of them. */
 const PATTERNS = 65536;
@@ -98,7 +91,7 @@ function countingOf(
 
 /**
  * Everything a thread needs to measure (or, for an integer scheme, quantize and measure) rows of one pass, except
- * the per-group arrays: plain data, so it can be posted to a helper thread (measureThreads.ts).
+ * the per-group arrays: plain data, so it can be posted to a helper thread (threads/measureJob.ts).
  */
 export interface PassPlan {
   integer: boolean;
@@ -168,22 +161,16 @@ export function bandCount(plan: PassPlan): number {
 /**
  * Runs every span of the tensor through the kernel, filling the same context fields as runAllSegments would;
  * returns 0 (having done nothing) when the case is not the kernel's, else the number of threads that ran part of it
- * (`split`: measureThreads.ts `measureSplit`, which runs the bands over helper threads where it can and returns
- * null where it does not). `codeRange`: FormatOutput.codeRange.
+ * (`split`: threads/measureJob.ts `measureSplit`, which runs the bands over helper threads where it can and returns
+ * null where it does not).
  */
 export function runPassWasm(
   ctx: PassContext,
   buffers: KernelBuffers,
-  integer: boolean,
-  granularity: Granularity,
-  groups: number,
-  rows: number,
-  cols: number,
-  rowsPerCell: number,
-  gridCols: number,
-  codeRange = 0,
+  shape: PassShape,
   split: SplitRunner | null = null,
 ): number {
+  const { integer, granularity, groups, rows, cols, rowsPerCell, gridCols, codeRange } = shape;
   if (!eligible(ctx, integer, granularity, groups)) return 0;
   const plan: PassPlan = {
     integer,
@@ -230,7 +217,7 @@ export function runPassWasm(
   return threads;
 }
 
-/** measureThreads.ts `measureSplit`'s shape: the scratch sets that counted, and the threads that ran bands. */
+/** threads/measureJob.ts `measureSplit`'s shape: the scratch sets that counted, and the threads that ran bands. */
 export type SplitRunner = (
   buffers: KernelBuffers,
   plan: PassPlan,

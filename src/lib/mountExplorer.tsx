@@ -8,6 +8,7 @@ import katexCss from 'katex/dist/katex.min.css?inline';
 import { useEffect, useState } from 'react';
 import { createRoot } from 'react-dom/client';
 import { ExplorerRoot } from '../ExplorerRoot';
+import { lessonStepCount } from '../lessons';
 import { createAppStore } from '../state/appStore';
 import { initOf, pushBootNotices } from '../state/urlSync';
 import { createThemeController } from '../theme/theme';
@@ -41,7 +42,7 @@ function ensureDocumentRules(): void {
 function Instance({ options, themeRoot }: { options: ExplorerOptions; themeRoot: HTMLElement }) {
   const [instance] = useState(() => {
     const resolved = resolveExplorerOptions(options);
-    const init = initOf(resolved.state);
+    const init = initOf(resolved.state, lessonStepCount);
     const store = createAppStore(init);
     pushBootNotices(store, { ...resolved, init });
     return {

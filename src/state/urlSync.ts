@@ -3,8 +3,10 @@
  * notices), and afterwards every change of the shareable state is written back with a debounced
  * `history.replaceState`, so the address bar is always a link to what is on screen. Browser only (the codec it
  * uses is pure and tested in Node).
+ *
+ * Which lessons exist is asked of the caller (`LessonSteps`, src/lessons' `lessonStepCount`): lessons are data over
+ * the shareable state, a layer above this one (scripts/checkLayers.ts).
  */
-import { findLesson, lessonStepCount } from '../lessons';
 import type { AppStore, AppStoreInit } from './appStore';
 import {
   type ShareableState,
@@ -14,6 +16,9 @@ import {
 } from './shareableState';
 import { type DecodedUrl, decodeUrlState, encodeUrlState, type UrlPageOptions } from './urlCodec';
 
+/** The number of steps of the lesson with this id, undefined for a lesson this build does not have. */
+export type LessonSteps = (id: string) => number | undefined;
+
 /** What the page starts from. */
 export interface BootState extends DecodedUrl {
   /** The store's initial choices from the link. */
@@ -21,18 +26,18 @@ export interface BootState extends DecodedUrl {
 }
 
 /** Reads a query string (e.g. `location.search`) into the store's initial choices, page options and notices. */
-export function readBootState(search: string): BootState {
-  const decoded = decodeUrlState(search, { lessonSteps: lessonStepCount });
-  return { ...decoded, init: initOf(decoded.state) };
+export function readBootState(search: string, lessonSteps: LessonSteps): BootState {
+  const decoded = decodeUrlState(search, { lessonSteps });
+  return { ...decoded, init: initOf(decoded.state, lessonSteps) };
 }
 
 /**
  * The store's initial choices for a shareable state: its store fields, less the selected groups (the store is
  * created without them; `pushBootNotices` sets them) and less a lesson this build does not have (a stale link).
  */
-export function initOf(state: ShareableState): AppStoreInit {
+export function initOf(state: ShareableState, lessonSteps: LessonSteps): AppStoreInit {
   const { group: _group, lesson, ...fields } = storeFieldsOf(state);
-  return { ...fields, lesson: lesson && findLesson(lesson.id) ? lesson : null };
+  return { ...fields, lesson: lesson && lessonSteps(lesson.id) !== undefined ? lesson : null };
 }
 
 /** Puts the link's notices in the store (info tone: the page works, with defaults for the fields named). */

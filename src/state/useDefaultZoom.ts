@@ -7,9 +7,9 @@
  * The zoom is only a default: a range the user chose (brush, reset, a link) is left alone.
  */
 import { useEffect, useRef } from 'react';
-import { centralRange } from '../components/ViewToolbar';
 import type { DatasetSummary } from '../worker/protocol';
 import { useAppStoreApi } from './appStore';
+import { centralRange } from './centralRange';
 
 const sameRange = (a: [number, number] | null, b: [number, number] | null) =>
   a === b || (a !== null && b !== null && a[0] === b[0] && a[1] === b[1]);

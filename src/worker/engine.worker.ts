@@ -1,7 +1,7 @@
-/** The Web Worker entry: serves the engine handlers on the worker's global scope, with k-quant helper threads. */
+/** The Web Worker entry: serves the engine handlers on the worker's global scope, with helper threads (src/core/threads/). */
 import { createHandlers } from './handlers';
-import { startKquantHelpers } from './kquantHelpers';
+import { startHelperWorkers } from './helperWorkers';
 import { type Port, serve } from './serve';
 
-startKquantHelpers();
+startHelperWorkers();
 serve(self as unknown as Port, createHandlers());

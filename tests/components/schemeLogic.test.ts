@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { computeSharedScales } from '../../src/App';
 import { parseNumberInput } from '../../src/components/controls/NumberField';
 import { betterChannel, compareText, METRIC_ROWS } from '../../src/components/MetricsTable';
 import { clipRangeOf, nextManualClip } from '../../src/components/SchemeCharts';
 import { describeScheme, METHOD_OPTIONS, methodOf } from '../../src/components/schemeMethods';
-import { centralRange } from '../../src/components/ViewToolbar';
+import { computeSharedScales } from '../../src/components/sharedScales';
 import { DEFAULT_SCHEME_A, DEFAULT_SCHEME_B, type IntegerScheme } from '../../src/core/scheme';
 import type { Metrics, QuantView } from '../../src/core/view';
+import { centralRange } from '../../src/state/centralRange';
 
 const manual = (scheme: IntegerScheme, lo: number, hi: number): IntegerScheme => ({
   ...scheme,

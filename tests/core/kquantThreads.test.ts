@@ -1,5 +1,5 @@
 /**
- * Q4_K / Q6_K searches split over helper threads (src/core/wasm/kquantThreads.ts): whatever the helpers do — run
+ * Q4_K / Q6_K searches split over helper threads (src/core/threads/kquantJob.ts): whatever the helpers do — run
  * their part on real worker_threads, run it at once, never answer, claim it and go silent, fail, refuse the
  * message — the codes, dequantized values and sub-block parameters are the bits one thread gives, and the caller
  * never waits on a helper that has not claimed its part.
@@ -13,7 +13,11 @@ import {
   DEFAULT_VIEW,
   generateTensor,
 } from '../../src/core';
-import { type MeasureJob, runHelperJob } from '../../src/core/measureThreads';
+import { JOB_PHASE } from '../../src/core/threads/control';
+import { runHelperJob } from '../../src/core/threads/helper';
+import type { KquantJob, MeasureJob } from '../../src/core/threads/jobs';
+import { quantizeKRows, runKquantJob } from '../../src/core/threads/kquantJob';
+import { type Helper, PARTS_PER_HELPER, setHelpers, threadCount } from '../../src/core/threads/pool';
 import {
   KQUANT_TYPE,
   type KquantType,
@@ -21,17 +25,7 @@ import {
   kquantKernelAvailable,
   quantizeKRowsOnKernel,
 } from '../../src/core/wasm/kquantKernel';
-import {
-  KQUANT_PHASE,
-  type KquantHelper,
-  type KquantJob,
-  kquantThreadCount,
-  PARTS_PER_HELPER,
-  quantizeKRows,
-  runKquantJob,
-  setKquantHelpers,
-} from '../../src/core/wasm/kquantThreads';
-import { startKquantThreads } from '../../src/node/kquantThreads';
+import { startHelperThreads } from '../../src/node/helperThreads';
 
 const SUB = { [KQUANT_TYPE.q4_k]: 32, [KQUANT_TYPE.q6_k]: 16 } as const;
 
@@ -90,25 +84,25 @@ function splitMatchesOneThread(type: KquantType, rows: number, cols: number, see
 const bitsOf = (a: Float32Array) => Array.from(new Uint32Array(a.buffer, a.byteOffset, a.length));
 
 /** A helper that does nothing with its messages, keeping them for the test. */
-function silentHelper(kept: KquantJob[] = []): KquantHelper {
+function silentHelper(kept: KquantJob[] = []): Helper {
   return { post: (job) => kept.push(kquantJob(job)) };
 }
 
 /** The k-quant job a test helper is posted (these tests post no measuring parts: no computeQuantView here). */
 function kquantJob(job: KquantJob | MeasureJob): KquantJob {
-  if ('kind' in job) throw new Error('a measuring part was posted to a k-quant test helper');
+  if (job.kind === 'measure') throw new Error('a measuring part was posted to a k-quant test helper');
   return job;
 }
 
 const controlOf = (job: KquantJob) => new Int32Array(job.buffer, 0, job.slot + 1);
 
-afterEach(() => setKquantHelpers([]));
+afterEach(() => setHelpers([]));
 
 describe.runIf(kquantKernelAvailable())('k-quant searches split over helper threads', () => {
   it('on real worker_threads: the same bits as one thread, and the helpers do take parts', async () => {
-    const threads = await startKquantThreads(2);
+    const threads = await startHelperThreads(2);
     try {
-      expect(kquantThreadCount()).toBe(3);
+      expect(threadCount()).toBe(3);
       // widths that are not multiples of 256, rows not divisible by three, a two-row matrix (one helper used)
       for (const [rows, cols] of [
         [267, 1100],
@@ -132,7 +126,7 @@ describe.runIf(kquantKernelAvailable())('k-quant searches split over helper thre
   });
 
   it('helpers that run their part at once: every part comes from them', () => {
-    setKquantHelpers([{ post: runHelperJob }, { post: runHelperJob }]);
+    setHelpers([{ post: runHelperJob }, { post: runHelperJob }]);
     expect(splitMatchesOneThread(KQUANT_TYPE.q4_k, 300, 1000)).toBe(3);
     expect(splitMatchesOneThread(KQUANT_TYPE.q6_k, 300, 1000)).toBe(3);
   });
@@ -140,24 +134,24 @@ describe.runIf(kquantKernelAvailable())('k-quant searches split over helper thre
   it('helpers that never answer: their parts are taken back and run here, with no waiting', () => {
     const kept: KquantJob[] = [];
     // A wait on a part no helper claimed would last the timeout (20 s), within the test's own limit (30 s).
-    setKquantHelpers([silentHelper(kept), silentHelper(kept)], { timeoutMs: 20_000 });
+    setHelpers([silentHelper(kept), silentHelper(kept)], { timeoutMs: 20_000 });
     const started = performance.now();
     expect(splitMatchesOneThread(KQUANT_TYPE.q6_k, 300, 1000)).toBe(1);
     expect(performance.now() - started).toBeLessThan(10_000);
     expect(kept).toHaveLength(2 * PARTS_PER_HELPER);
     for (const job of kept)
-      expect(Atomics.load(controlOf(job), job.slot)).toBe(job.id * 8 + KQUANT_PHASE.takenBack);
+      expect(Atomics.load(controlOf(job), job.slot)).toBe(job.id * 8 + JOB_PHASE.takenBack);
     // The late messages arrive: a part already taken back is not run again (its control word stays).
     for (const job of kept) {
       runKquantJob(job);
-      expect(Atomics.load(controlOf(job), job.slot)).toBe(job.id * 8 + KQUANT_PHASE.takenBack);
+      expect(Atomics.load(controlOf(job), job.slot)).toBe(job.id * 8 + JOB_PHASE.takenBack);
     }
     // Nor does a message of an earlier job claim the next job's part.
     const stale = kept[0];
     kept.length = 0;
     const data = matrix(300, 1000, 3);
     const out = outputs(300, 1000, KQUANT_TYPE.q4_k);
-    setKquantHelpers([
+    setHelpers([
       {
         post: (job) => {
           kept.push(kquantJob(job));
@@ -166,38 +160,38 @@ describe.runIf(kquantKernelAvailable())('k-quant searches split over helper thre
       },
     ]);
     expect(quantizeKRows(KQUANT_TYPE.q4_k, data, 300, 1000, 32, out)).toBe(1);
-    expect(Atomics.load(controlOf(kept[0]), kept[0].slot)).toBe(kept[0].id * 8 + KQUANT_PHASE.takenBack);
+    expect(Atomics.load(controlOf(kept[0]), kept[0].slot)).toBe(kept[0].id * 8 + JOB_PHASE.takenBack);
   });
 
   it('a helper that runs only the first part of its share: the rest is taken back and run here', () => {
     const kept: KquantJob[] = [];
     let ran = 0;
-    const slow: KquantHelper = {
+    const slow: Helper = {
       post: (job) => {
         if (ran++ === 0) runKquantJob(kquantJob(job));
         else kept.push(kquantJob(job));
       },
     };
-    setKquantHelpers([slow]);
+    setHelpers([slow]);
     expect(PARTS_PER_HELPER).toBeGreaterThan(1);
     expect(splitMatchesOneThread(KQUANT_TYPE.q4_k, 300, 1000)).toBe(2);
     expect(kept).toHaveLength(PARTS_PER_HELPER - 1);
     // none of the parts is empty
     expect(kept.every((job) => job.rows >= 1)).toBe(true);
     for (const job of kept)
-      expect(Atomics.load(controlOf(job), job.slot)).toBe(job.id * 8 + KQUANT_PHASE.takenBack);
+      expect(Atomics.load(controlOf(job), job.slot)).toBe(job.id * 8 + JOB_PHASE.takenBack);
   });
 
   it('a helper that claims its part and goes silent is dropped after the timeout, and stopped; its part runs here', () => {
     let stopped = 0;
-    const claimOnly: KquantHelper = {
-      post: (job) => Atomics.store(controlOf(kquantJob(job)), job.slot, job.id * 8 + KQUANT_PHASE.running),
+    const claimOnly: Helper = {
+      post: (job) => Atomics.store(controlOf(kquantJob(job)), job.slot, job.id * 8 + JOB_PHASE.running),
       stop: () => stopped++,
     };
-    setKquantHelpers([claimOnly, { post: runHelperJob }], { timeoutMs: 50 });
-    expect(kquantThreadCount()).toBe(3);
+    setHelpers([claimOnly, { post: runHelperJob }], { timeoutMs: 50 });
+    expect(threadCount()).toBe(3);
     expect(splitMatchesOneThread(KQUANT_TYPE.q4_k, 300, 1000)).toBe(2);
-    expect(kquantThreadCount()).toBe(2);
+    expect(threadCount()).toBe(2);
     // ended, so that it cannot wake later and write where this thread has run its part again
     expect(stopped).toBe(1);
     // the next call uses the helper left
@@ -205,29 +199,31 @@ describe.runIf(kquantKernelAvailable())('k-quant searches split over helper thre
   });
 
   it('a helper that fails, or cannot take the message: its part runs here, the results are the same', () => {
-    const fails: KquantHelper = {
-      post: (job) => Atomics.store(controlOf(kquantJob(job)), job.slot, job.id * 8 + KQUANT_PHASE.failed),
+    const fails: Helper = {
+      post: (job) => Atomics.store(controlOf(kquantJob(job)), job.slot, job.id * 8 + JOB_PHASE.failed),
     };
-    const refuses: KquantHelper = {
+    const refuses: Helper = {
       post: () => {
         throw new Error('DataCloneError: SharedArrayBuffer transfer requires cross-origin isolation');
       },
     };
-    setKquantHelpers([fails, refuses]);
+    setHelpers([fails, refuses]);
     expect(splitMatchesOneThread(KQUANT_TYPE.q4_k, 300, 1000)).toBe(1);
     // a failed part keeps its helper (the failure may be passing, e.g. memory); a refused message drops it
-    expect(kquantThreadCount()).toBe(2);
+    expect(threadCount()).toBe(2);
   });
 
   it('an error on this thread leaves the shared buffer to the part still posted: the next search takes another', () => {
     const kept: KquantJob[] = [];
-    setKquantHelpers([silentHelper(kept)]);
+    setHelpers([silentHelper(kept)]);
     const data = matrix(300, 1000, 5);
     const out = outputs(300, 1000, KQUANT_TYPE.q4_k);
     const broken = () => {
       throw new Error('kernel trap');
     };
-    expect(() => quantizeKRows(KQUANT_TYPE.q4_k, data, 300, 1000, 32, out, broken)).toThrow('kernel trap');
+    expect(() => quantizeKRows(KQUANT_TYPE.q4_k, data, 300, 1000, 32, out, { inPlace: broken })).toThrow(
+      'kernel trap',
+    );
     expect(quantizeKRows(KQUANT_TYPE.q4_k, data, 300, 1000, 32, out)).toBe(1);
     const P = PARTS_PER_HELPER;
     expect(kept).toHaveLength(2 * P);
@@ -239,7 +235,7 @@ describe.runIf(kquantKernelAvailable())('k-quant searches split over helper thre
 
   it('a small matrix is not split (helpers are not even asked)', () => {
     const kept: KquantJob[] = [];
-    setKquantHelpers([silentHelper(kept)]);
+    setHelpers([silentHelper(kept)]);
     expect(splitMatchesOneThread(KQUANT_TYPE.q4_k, 250, 1000)).toBe(1);
     expect(kept).toHaveLength(0);
   });
@@ -254,10 +250,10 @@ describe.runIf(kquantKernelAvailable())('k-quant searches split over helper thre
       const aloneView = computeQuantView(t, scheme, view, aloneCache);
       // a helper that runs its parts at once, keeping them to look at
       const kept: KquantJob[] = [];
-      setKquantHelpers([
+      setHelpers([
         {
           post: (job) => {
-            if (!('kind' in job)) kept.push(job);
+            if (job.kind === 'kquant') kept.push(job);
             runHelperJob(job);
           },
         },
@@ -272,7 +268,7 @@ describe.runIf(kquantKernelAvailable())('k-quant searches split over helper thre
       expect(split.histogram).toEqual(aloneView.histogram);
       expect(split.errorHistogram).toEqual(aloneView.errorHistogram);
       expect(split.metrics).toEqual(aloneView.metrics);
-      setKquantHelpers([]);
+      setHelpers([]);
       expect(kept.length).toBeGreaterThan(0);
       // in place: the parts point into the tensor's memory and carry no rows in their buffer
       for (const job of kept) {
@@ -283,13 +279,13 @@ describe.runIf(kquantKernelAvailable())('k-quant searches split over helper thre
       expect(bitsOf(cache.dequantized)).toEqual(bitsOf(aloneCache.dequantized));
     }
     // and on real worker_threads
-    const threads = await startKquantThreads(1);
+    const threads = await startHelperThreads(1);
     try {
       const scheme = { kind: 'block', format: 'q4_k' } as const;
       const alone = createTensorCache(t, { keepFormats: false });
-      setKquantHelpers([]);
+      setHelpers([]);
       computeQuantView(t, scheme, DEFAULT_VIEW, alone);
-      setKquantHelpers(threads.helpers);
+      setHelpers(threads.helpers);
       let most = 1;
       for (let call = 0; call < 30 && most < 2; call++) {
         const cache = createTensorCache(t, { keepFormats: false });
@@ -307,7 +303,7 @@ describe.runIf(kquantKernelAvailable())('k-quant searches split over helper thre
     const t = generateTensor({ ...DEFAULT_GENERATOR, rows: 512, cols: 1024 });
     const scheme = { kind: 'block', format: 'q4_k' } as const;
     const alone = computeQuantView(t, scheme, DEFAULT_VIEW);
-    setKquantHelpers([{ post: runHelperJob }]);
+    setHelpers([{ post: runHelperJob }]);
     const split = computeQuantView(t, scheme, DEFAULT_VIEW);
     expect(alone.threads).toBe(1);
     expect(split.threads).toBe(2);

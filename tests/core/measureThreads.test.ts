@@ -1,5 +1,5 @@
 /**
- * The measuring pass shared out with helper threads (src/core/measureThreads.ts): whatever the helpers do — run
+ * The measuring pass shared out with helper threads (src/core/threads/measureJob.ts): whatever the helpers do — run
  * their bands on a real worker_thread, run them at once, never answer, fail halfway through their share, claim a
  * part and go silent — every measured result is the bits one thread gives, and the caller never waits on a part no
  * helper has claimed.
@@ -15,18 +15,15 @@ import {
   type Scheme,
   type ViewParams,
 } from '../../src/core';
-import { type MeasureJob, runHelperJob, runMeasureJob, setMeasureSplit } from '../../src/core/measureThreads';
 import type { Tensor2D } from '../../src/core/tensor';
-import { kernelAvailable, SHARED_MIN_VALUES } from '../../src/core/wasm/fusedKernel';
-import {
-  KQUANT_PHASE,
-  type KquantHelper,
-  type KquantJob,
-  kquantThreadCount,
-  PARTS_PER_HELPER,
-  setKquantHelpers,
-} from '../../src/core/wasm/kquantThreads';
-import { startKquantThreads } from '../../src/node/kquantThreads';
+import { JOB_PHASE } from '../../src/core/threads/control';
+import { runHelperJob } from '../../src/core/threads/helper';
+import type { KquantJob, MeasureJob } from '../../src/core/threads/jobs';
+import { runMeasureJob, setMeasureSplit } from '../../src/core/threads/measureJob';
+import { type Helper, PARTS_PER_HELPER, setHelpers, threadCount } from '../../src/core/threads/pool';
+import { kernelAvailable } from '../../src/core/wasm/fusedKernel';
+import { SHARED_MIN_VALUES } from '../../src/core/wasm/kernelLayout';
+import { startHelperThreads } from '../../src/node/helperThreads';
 
 /** 640 x 512 (above the split's bound), with NaN-free transformer-like values (seeded). */
 const tensor: Tensor2D = generateTensor({ ...DEFAULT_GENERATOR, rows: 640, cols: 512, seed: 7 });
@@ -113,14 +110,16 @@ function splitMatchesOneThread(schemes = SCHEMES, views = VIEWS): number {
 }
 
 /** A helper that hands measuring parts to `onPart` and runs k-quant parts (Q4_K's search) at once. */
-function measuringHelper(onPart: (job: MeasureJob) => void): KquantHelper {
-  return { post: (job: KquantJob | MeasureJob) => ('kind' in job ? onPart(job) : runHelperJob(job)) };
+function measuringHelper(onPart: (job: MeasureJob) => void): Helper {
+  return {
+    post: (job: KquantJob | MeasureJob) => (job.kind === 'measure' ? onPart(job) : runHelperJob(job)),
+  };
 }
 
 const controlOf = (job: MeasureJob) => new Int32Array(job.buffer, 0, job.slot + 1);
 
 afterEach(() => {
-  setKquantHelpers([]);
+  setHelpers([]);
   setMeasureSplit(true);
 });
 
@@ -133,9 +132,9 @@ describe.runIf(kernelAvailable())('the measuring pass split over helper threads'
   });
 
   it('on a real worker_thread: the same bits as one thread, and the helper does take bands', async () => {
-    const threads = await startKquantThreads(1);
+    const threads = await startHelperThreads(1);
     try {
-      expect(kquantThreadCount()).toBe(2);
+      expect(threadCount()).toBe(2);
       let most = splitMatchesOneThread();
       // A helper claims a part once its message arrives, usually before this thread has done its own bands; on a
       // loaded machine not every time, so a few more calls are allowed.
@@ -150,14 +149,14 @@ describe.runIf(kernelAvailable())('the measuring pass split over helper threads'
   });
 
   it('helpers that run their parts at once: every helper counts, the results are the same', () => {
-    setKquantHelpers([{ post: runHelperJob }, { post: runHelperJob }]);
+    setHelpers([{ post: runHelperJob }, { post: runHelperJob }]);
     expect(splitMatchesOneThread()).toBe(3);
   });
 
   it('helpers that never answer: their parts are taken back and run here, with no waiting', () => {
     const kept: MeasureJob[] = [];
     const silent = measuringHelper((job) => kept.push(job));
-    setKquantHelpers([silent, silent], { timeoutMs: 20_000 });
+    setHelpers([silent, silent], { timeoutMs: 20_000 });
     const started = performance.now();
     expect(splitMatchesOneThread(SCHEMES.slice(0, 2), [DEFAULT_VIEW])).toBe(1);
     expect(performance.now() - started).toBeLessThan(10_000);
@@ -175,10 +174,10 @@ describe.runIf(kernelAvailable())('the measuring pass split over helper threads'
       expect(parts[0].firstBand).toBeGreaterThan(0);
     }
     for (const job of kept) {
-      expect(Atomics.load(controlOf(job), job.slot)).toBe(job.id * 8 + KQUANT_PHASE.takenBack);
+      expect(Atomics.load(controlOf(job), job.slot)).toBe(job.id * 8 + JOB_PHASE.takenBack);
       // the late message is not run (its control word stays)
       runMeasureJob(job);
-      expect(Atomics.load(controlOf(job), job.slot)).toBe(job.id * 8 + KQUANT_PHASE.takenBack);
+      expect(Atomics.load(controlOf(job), job.slot)).toBe(job.id * 8 + JOB_PHASE.takenBack);
     }
   });
 
@@ -189,30 +188,30 @@ describe.runIf(kernelAvailable())('the measuring pass split over helper threads'
       if (part.id !== pass) {
         pass = part.id;
         runMeasureJob(part);
-      } else Atomics.store(controlOf(part), part.slot, part.id * 8 + KQUANT_PHASE.failed);
+      } else Atomics.store(controlOf(part), part.slot, part.id * 8 + JOB_PHASE.failed);
     });
-    setKquantHelpers([halfway]);
+    setHelpers([halfway]);
     expect(splitMatchesOneThread()).toBe(1);
     // a failed part keeps its helper (the failure may be passing)
-    expect(kquantThreadCount()).toBe(2);
+    expect(threadCount()).toBe(2);
   });
 
   it('a helper that claims its part and goes silent is dropped after the timeout; its bands run here', () => {
     const claimOnly = measuringHelper((part) =>
-      Atomics.store(controlOf(part), part.slot, part.id * 8 + KQUANT_PHASE.running),
+      Atomics.store(controlOf(part), part.slot, part.id * 8 + JOB_PHASE.running),
     );
-    setKquantHelpers([claimOnly, { post: runHelperJob }], { timeoutMs: 50 });
+    setHelpers([claimOnly, { post: runHelperJob }], { timeoutMs: 50 });
     expect(splitMatchesOneThread([SCHEMES[1]], [DEFAULT_VIEW])).toBe(2);
-    expect(kquantThreadCount()).toBe(2);
+    expect(threadCount()).toBe(2);
   });
 
   it('a message of an earlier pass claims nothing of the next', () => {
     const kept: MeasureJob[] = [];
-    setKquantHelpers([measuringHelper((job) => kept.push(job))]);
+    setHelpers([measuringHelper((job) => kept.push(job))]);
     splitMatchesOneThread([SCHEMES[0]], [DEFAULT_VIEW]);
     const stale = kept[0];
     kept.length = 0;
-    setKquantHelpers([
+    setHelpers([
       measuringHelper((part) => {
         kept.push(part);
         runMeasureJob({ ...stale, buffer: part.buffer });
@@ -220,12 +219,12 @@ describe.runIf(kernelAvailable())('the measuring pass split over helper threads'
     ]);
     expect(splitMatchesOneThread([SCHEMES[0]], [DEFAULT_VIEW])).toBe(1);
     for (const job of kept)
-      expect(Atomics.load(controlOf(job), job.slot)).toBe(job.id * 8 + KQUANT_PHASE.takenBack);
+      expect(Atomics.load(controlOf(job), job.slot)).toBe(job.id * 8 + JOB_PHASE.takenBack);
   });
 
   it('a tensor below the bound is not split (helpers are not even asked)', () => {
     const kept: MeasureJob[] = [];
-    setKquantHelpers([measuringHelper((job) => kept.push(job))]);
+    setHelpers([measuringHelper((job) => kept.push(job))]);
     const small = generateTensor({ ...DEFAULT_GENERATOR, rows: 500, cols: 500 });
     const v = computeQuantView(small, SCHEMES[0], DEFAULT_VIEW, createTensorCache(small));
     expect(v.measuringThreads).toBe(1);

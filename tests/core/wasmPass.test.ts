@@ -25,7 +25,7 @@ import { FUSED_KERNEL_BASE64, FUSED_KERNEL_SHARED_BASE64 } from '../../src/core/
 import { KQUANT_KERNEL_BASE64, KQUANT_KERNEL_SHARED_BASE64 } from '../../src/core/wasm/kquantKernel.wasm';
 import { decodeBase64 } from '../../src/core/wasm/wasmModule';
 import { groupMinMaxWasm } from '../../src/core/wasmPass';
-import { compileKernel, KERNELS, moduleText, OUTPUT } from '../../src/wasm/build.mjs';
+import { compileKernel, KERNELS, moduleText, OUTPUT } from '../../src/kernels/build.mjs';
 
 interface Case {
   tensor: { rows: number; cols: number; data: Float32Array };
@@ -169,7 +169,7 @@ describe('the WebAssembly SIMD kernel of the fused integer pass', () => {
     expect(kernelAvailable()).toBe(true);
   });
 
-  it('the committed module is what src/wasm/fusedKernel.ts compiles to (run `npm run build:wasm` if not)', async () => {
+  it('the committed module is what src/kernels/fusedKernel.as.ts compiles to (run `npm run build:wasm` if not)', async () => {
     const bytes = await compileKernel();
     expect(Array.from(decodeBase64(FUSED_KERNEL_BASE64))).toEqual(Array.from(bytes));
     const shared = await compileKernel(KERNELS.fused, { shared: true });
@@ -177,7 +177,7 @@ describe('the WebAssembly SIMD kernel of the fused integer pass', () => {
     expect(await readFile(OUTPUT, 'utf8')).toBe(moduleText(bytes, KERNELS.fused, shared));
   }, 60_000);
 
-  it('the committed k-quant module is what src/wasm/kquantKernel.ts compiles to (run `npm run build:wasm` if not)', async () => {
+  it('the committed k-quant module is what src/kernels/kquantKernel.as.ts compiles to (run `npm run build:wasm` if not)', async () => {
     const kernel = KERNELS.kquant;
     const bytes = await compileKernel(kernel);
     expect(Array.from(decodeBase64(KQUANT_KERNEL_BASE64))).toEqual(Array.from(bytes));

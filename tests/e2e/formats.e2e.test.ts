@@ -146,7 +146,7 @@ describe('GGUF k-quants on helper threads', () => {
       cores: navigator.hardwareConcurrency,
     }));
     expect(scope.isolated).toBe(true);
-    // src/worker/kquantHelpers.ts: one helper per core beyond the engine's, at most three
+    // src/worker/helperWorkers.ts: one helper per core beyond the engine's, at most three
     const threads = 1 + Math.max(0, Math.min(3, scope.cores - 1));
     await pickBlock(page, 'a', 'q4_k');
     await settle(page, 'a', 'GGUF Q4_K');

@@ -88,7 +88,7 @@ export async function serveMounts(mounts: Record<string, string>): Promise<Mount
         notFound(response, path);
         return;
       }
-      // as the dev and preview servers: cross-origin isolated, so the app may use k-quant helper threads
+      // as the dev and preview servers: cross-origin isolated, so the app may use helper threads
       response.writeHead(200, {
         'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
         'cache-control': 'no-store',

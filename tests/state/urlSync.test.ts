@@ -5,6 +5,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { DEFAULT_GENERATOR, DEFAULT_SCHEME_A, DEFAULT_SCHEME_B } from '../../src/core';
+import { lessonStepCount } from '../../src/lessons';
 import { createAppStore } from '../../src/state/appStore';
 import { DEFAULT_SHAREABLE_STATE } from '../../src/state/shareableState';
 import { initOf, startUrlSync } from '../../src/state/urlSync';
@@ -82,7 +83,7 @@ describe('initOf', () => {
       worked: [0.1, -0.2],
       llmInt8,
     };
-    expect(initOf(state)).toEqual({
+    expect(initOf(state, lessonStepCount)).toEqual({
       generator,
       schemes,
       layout: 'single',
@@ -98,11 +99,14 @@ describe('initOf', () => {
   });
 
   it('drops a lesson the app does not have, and the generator of non-generated data', () => {
-    const init = initOf({
-      ...DEFAULT_SHAREABLE_STATE,
-      data: { kind: 'hub', model: 'org/m', revision: null, file: null, tensor: 'w' },
-      lesson: { id: 'no-such-lesson', step: 0 },
-    });
+    const init = initOf(
+      {
+        ...DEFAULT_SHAREABLE_STATE,
+        data: { kind: 'hub', model: 'org/m', revision: null, file: null, tensor: 'w' },
+        lesson: { id: 'no-such-lesson', step: 0 },
+      },
+      lessonStepCount,
+    );
     expect(init.lesson).toBeNull();
     expect(init).not.toHaveProperty('generator');
   });

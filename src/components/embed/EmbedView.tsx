@@ -4,7 +4,6 @@
  * explorer. No data panel and no controls; the state comes from the link.
  */
 import { useMemo } from 'react';
-import { computeSharedScales } from '../../App';
 import type { QuantView } from '../../core/view';
 import { useAppStore } from '../../state/appStore';
 import type { Channel } from '../../state/schemesSlice';
@@ -18,6 +17,7 @@ import { MetricsTable } from '../MetricsTable';
 import { NoticeList } from '../NoticeList';
 import { type SchemeChartId, SchemeCharts } from '../SchemeCharts';
 import { describeScheme } from '../schemeMethods';
+import { computeSharedScales } from '../sharedScales';
 import { WorkedExample } from '../worked/WorkedExample';
 
 const CARD_CHARTS: ReadonlyArray<SchemeChartId & EmbedChart> = ['hist', 'error', 'heatmap', 'rows'];

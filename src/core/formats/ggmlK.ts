@@ -5,8 +5,8 @@
  * Pure ES2022.
  */
 import type { Tensor2D } from '../tensor';
+import { quantizeKRows } from '../threads/kquantJob';
 import { KQUANT_TYPE, type KquantType } from '../wasm/kquantKernel';
-import { quantizeKRows } from '../wasm/kquantThreads';
 import type { FormatBuffers, FormatOutput } from './formatOutput';
 import {
   type GgmlBlockQuantizer,
@@ -362,15 +362,20 @@ function kRowsKernel(type: KquantType, zeroPoint: number, subSize: number): Ggml
         t.cols,
         subSize,
         out,
-        kernel && ((firstRow, rows, A, B) => kernel.kquantRows(type, firstRow, rows, t.cols, subSize, A, B)),
-        kernel?.shared ?? null,
-        kernel && ((firstRow, rows) => kernel.rangeRows(firstRow, rows, t.cols)),
+        kernel
+          ? {
+              inPlace: (firstRow, rows, A, B) =>
+                kernel.kquantRows(type, firstRow, rows, t.cols, subSize, A, B),
+              shared: kernel.shared,
+              rangeHere: (firstRow, rows) => kernel.rangeRows(firstRow, rows, t.cols),
+            }
+          : {},
       ),
   };
 }
 
 /**
- * Each type on the k-quant WebAssembly SIMD kernel (src/wasm/kquantKernel.ts): the same search, four sub-blocks
+ * Each type on the k-quant WebAssembly SIMD kernel (src/kernels/kquantKernel.as.ts): the same search, four sub-blocks
  * at a time, the same bits as the block quantizers above (which stay the reference and the fallback).
  */
 const K_KERNELS: Readonly<Record<GgmlKId, GgmlRowsKernel>> = {

@@ -14,7 +14,7 @@
 import { EngineError } from '../engineError';
 import type { CodebookScheme } from '../scheme';
 import type { Tensor2D } from '../tensor';
-import { RANKED_MAX } from '../wasm/fusedKernel';
+import { RANKED_MAX } from '../wasm/kernelLayout';
 import { createGroupParams, type FormatBuffers, type FormatOutput, sortedDistinct } from './formatOutput';
 import { prefixSumsInto, sortGroupInto } from './radixSort';
 

@@ -1,5 +1,5 @@
 /**
- * Loads the WebAssembly SIMD kernel of the fused integer pass (src/wasm/fusedKernel.ts, compiled into
+ * Loads the WebAssembly SIMD kernel of the fused integer pass (src/kernels/fusedKernel.as.ts, compiled into
  * fusedKernel.wasm.ts) and lays out one tensor's buffers in its memory: the input values, the codes and
  * dequantized values (which the TensorCache exposes as typed-array views, so every other reader sees them),
  * and the small scratch arrays the kernel counts into.
@@ -10,8 +10,19 @@
  */
 import type { EncoderConstants } from '../formats/floatFormat';
 import type { DeqRange } from '../formats/formatOutput';
-import { MAX_BINS } from '../validate';
 import { FUSED_KERNEL_BASE64, FUSED_KERNEL_SHARED_BASE64 } from './fusedKernel.wasm';
+import {
+  HIST_STRIDE,
+  MAX_HEAT_COLS,
+  MAX_HELPER_SCRATCH,
+  MAX_LEVELS,
+  MINMAX_GROUPS,
+  PAGE,
+  RANKED_MAX,
+  type ScratchPointers,
+  SHARED_MIN_VALUES,
+  takeScratch,
+} from './kernelLayout';
 import { type KquantType, kquantOnMemory, quantizeRowsAt } from './kquantKernel';
 import {
   compileBase64Module,
@@ -128,21 +139,6 @@ export interface KernelExports {
   quantizeSpan: SpanFunction;
 }
 
-/** Largest code range a count sub-array holds (16-bit codes). */
-const MAX_LEVELS = 65536;
-/** Heatmap cells of one row of cells (validate.ts caps heatmapMaxCells at 1024). */
-const MAX_HEAT_COLS = 1024;
-const PAGE = 65536;
-/**
- * Most codes a format may have for its groups to be binned from their code counts (one recorded value per code,
- * wasmPass.ts): beyond this the value-by-value binning is cheaper anyway.
- */
-export const MAX_RECORDED_CODES = 4096;
-/** Largest k-means group `codesByRank` takes (its ranks are 16-bit). */
-export const RANKED_MAX = 65536;
-/** Groups whose minima and maxima one `groupMinMax` call may write (the caller batches rows). */
-export const MINMAX_GROUPS = 65536;
-
 /** One tensor's kernel instance and the layout of its memory. */
 export interface KernelBuffers {
   readonly kernel: KernelExports;
@@ -180,30 +176,12 @@ export interface KernelBuffers {
   readonly acc: Float64Array;
   /**
    * Where the memory is shared (a large tensor, where threads exist): an id for helper threads, which instantiate
-   * the kernel on the same memory (measureThreads.ts), and one set of scratch per helper; else null and [].
+   * the kernel on the same memory (threads/measureJob.ts), and one set of scratch per helper; else null and [].
    */
   readonly sharedId: number | null;
   readonly helperScratch: ReadonlyArray<PassScratch>;
   /** Byte offsets: the tensor, the selected output, the value table, and this thread's scratch. */
   readonly ptr: ScratchPointers & { x: number; codes: number; deq: number; table: number };
-}
-
-/** Byte offsets of one thread's scratch: what one measuring pass counts and sums into. */
-export interface ScratchPointers {
-  counts: number;
-  errHist: number;
-  deqEdges: number;
-  deqEdges32: number;
-  deqHist: number;
-  totals: number;
-  codeValues: number;
-  groupParams: number;
-  rowSums: number;
-  heatRow: number;
-  acc: number;
-  /** Per-group outputs of a batch of rows (MINMAX_GROUPS each): minima and maxima, a k-quant part's A and B. */
-  groupMin: number;
-  groupMax: number;
 }
 
 /** One thread's scratch as views (KernelBuffers is one: the owning thread's). */
@@ -220,36 +198,6 @@ export type PassScratch = Pick<
   | 'heatRow'
   | 'acc'
 > & { readonly ptr: ScratchPointers };
-
-/** Helper threads a shared memory has scratch for (kquantThreads.ts starts at most three). */
-export const MAX_HELPER_SCRATCH = 3;
-/**
- * Tensors from this many values on get a shared memory where it can be had: below it a measuring pass takes about
- * what waking a helper can, so it is never split (measureThreads.ts uses the same bound).
- */
-export const SHARED_MIN_VALUES = 1 << 18;
-
-/** Distance between the four lane sub-arrays of the error and dequantized histograms: every bin, and the outside. */
-export const HIST_STRIDE = MAX_BINS + 1;
-
-/** Lays out one scratch set with `take` (bytes -> offset). */
-function takeScratch(take: (bytes: number) => number): ScratchPointers {
-  return {
-    counts: take(4 * 4 * MAX_LEVELS),
-    errHist: take(4 * 4 * HIST_STRIDE),
-    deqEdges: take(8 * HIST_STRIDE),
-    deqEdges32: take(4 * HIST_STRIDE),
-    deqHist: take(4 * 4 * HIST_STRIDE),
-    totals: take(4 * MAX_LEVELS),
-    codeValues: take(4 * MAX_RECORDED_CODES),
-    groupParams: take(4 * 4 * MINMAX_GROUPS),
-    rowSums: take(8 * 2),
-    heatRow: take(8 * MAX_HEAT_COLS),
-    acc: take(8 * 4),
-    groupMin: take(4 * MINMAX_GROUPS),
-    groupMax: take(4 * MINMAX_GROUPS),
-  };
-}
 
 /** Views of a scratch set laid out by takeScratch. */
 export function scratchViews(buffer: ArrayBufferLike, ptr: ScratchPointers): PassScratch {
@@ -502,7 +450,7 @@ export interface FloatKernel {
     A: Float32Array,
     B: Float32Array,
   ): boolean;
-  /** The memory as helper threads can use it in place (kquantThreads.ts), or null where it is not shared. */
+  /** The memory as helper threads can use it in place (threads/kquantJob.ts), or null where it is not shared. */
   readonly shared: SharedTensor | null;
   /** formatBridge.ts's range scan over rows [firstRow, firstRow + rows) of the selected output. */
   rangeRows(firstRow: number, rows: number, cols: number): DeqRange;

@@ -1,5 +1,5 @@
 /**
- * Loads the WebAssembly SIMD kernel of the GGUF k-quants Q4_K and Q6_K (src/wasm/kquantKernel.ts, compiled into
+ * Loads the WebAssembly SIMD kernel of the GGUF k-quants Q4_K and Q6_K (src/kernels/kquantKernel.as.ts, compiled into
  * kquantKernel.wasm.ts) and runs it over a tensor's rows. The kernel has its own memory, one instance per
  * thread: rows go through it in chunks (x copied in, codes, values and sub-block parameters copied out), copies
  * that cost little next to the search. Where WebAssembly or its SIMD instructions are missing, or the memory
@@ -7,7 +7,7 @@
  */
 
 import type { DeqRange } from '../formats/formatOutput';
-import { MINMAX_GROUPS } from './fusedKernel';
+import { MINMAX_GROUPS, PAGE } from './kernelLayout';
 import { KQUANT_KERNEL_BASE64, KQUANT_KERNEL_SHARED_BASE64 } from './kquantKernel.wasm';
 import {
   compileBase64Module,
@@ -40,7 +40,6 @@ export interface KquantExports {
 export const KQUANT_TYPE = { q4_k: 0, q6_k: 1 } as const;
 export type KquantType = (typeof KQUANT_TYPE)[keyof typeof KQUANT_TYPE];
 
-const PAGE = 65536;
 /** Values per chunk of rows (a longer row is one chunk): about 0.7 MB of kernel memory. */
 const CHUNK_VALUES = 65536;
 /** The memory never grows past this (a row of more than ~20 million values stays in JS). */
@@ -100,7 +99,7 @@ export function kquantOnMemory(memory: WasmMemory): KquantExports | null {
   return kernel;
 }
 
-/** The kernel on a shared memory a helper was posted (kquantThreads.ts's in-place parts), once per memory id. */
+/** The kernel on a shared memory a helper was posted (threads/kquantJob.ts's in-place parts), once per memory id. */
 const kquantOnShared = sharedInstances(kquantOnMemory);
 
 /** Rows of a tensor in a kernel memory (byte offsets of the first one), and the scratch the search may use there. */
@@ -127,9 +126,8 @@ export function quantizeRowsAt(
   subSize: number,
   out: { A: Float32Array; B: Float32Array },
 ): boolean {
-  // the scratch layout (fusedKernel.ts `takeScratch`): A and B of a batch in groupMin / groupMax (MINMAX_GROUPS each),
-  // the search's own scratch in groupParams (4 x MINMAX_GROUPS floats); read at call time, as fusedKernel.ts imports
-  // this module
+  // the scratch layout (kernelLayout.ts `takeScratch`): A and B of a batch in groupMin / groupMax (MINMAX_GROUPS
+  // each), the search's own scratch in groupParams (4 x MINMAX_GROUPS floats)
   if (kernel.scratchBytes() > 4 * 4 * MINMAX_GROUPS) return false;
   const groupsPerRow = Math.ceil(cols / subSize);
   const batch = Math.floor(MINMAX_GROUPS / groupsPerRow);
@@ -157,7 +155,7 @@ export function quantizeRowsAt(
   return true;
 }
 
-/** quantizeRowsAt in a shared memory a helper was posted (kquantThreads.ts's in-place parts). */
+/** quantizeRowsAt in a shared memory a helper was posted (threads/kquantJob.ts's in-place parts). */
 export function quantizeKRowsInPlace(
   type: KquantType,
   at: RowsInMemory & { sharedId: number },
@@ -188,7 +186,7 @@ export interface KRowsOutput {
   dequantized: Float32Array;
   A: Float32Array;
   B: Float32Array;
-  /** Set by a split search in place (kquantThreads.ts): the values' range, each thread's rows measured on the way. */
+  /** Set by a split search in place (threads/kquantJob.ts): the values' range, each thread's rows measured on the way. */
   range?: DeqRange;
 }
 
@@ -275,7 +273,7 @@ export function quantizeKRowsOnKernel(
 
 /**
  * Runs both searches a few times on a small made-up tensor in a small shared memory, so that the shared-memory
- * variant (a separate module: kquantThreads.ts's in-place parts) runs in V8's optimising tier from a helper's first
+ * variant (a separate module: threads/kquantJob.ts's in-place parts) runs in V8's optimising tier from a helper's first
  * real part. Nothing where memory cannot be shared.
  */
 export function warmSharedKquantKernel(values: Float32Array, rows: number, cols: number): void {

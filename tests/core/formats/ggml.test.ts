@@ -40,7 +40,7 @@ describe('GGUF quantizers against the NumPy port of quantize_row_*_ref (make_ggm
     const input = fixture.inputs[c.shape];
     if (input.values.every(Number.isFinite))
       it(`${c.format} on the ${c.shape} rows, on the WebAssembly kernel: the same codes and values`, () => {
-        // Q4_K / Q6_K take their own kernel (src/wasm/kquantKernel.ts) when the engine's is given
+        // Q4_K / Q6_K take their own kernel (src/kernels/kquantKernel.as.ts) when the engine's is given
         if (c.format === 'q4_k' || c.format === 'q6_k') expect(kquantKernelAvailable()).toBe(true);
         const { codes, dequantized } = run(c.format, input.rows, input.cols, input.values, true);
         expect(Array.from(codes)).toEqual(c.codes);

@@ -1,5 +1,5 @@
 /**
- * The k-quant WebAssembly SIMD kernel (src/wasm/kquantKernel.ts) against ggmlK.ts's JS search, which is the
+ * The k-quant WebAssembly SIMD kernel (src/kernels/kquantKernel.as.ts) against ggmlK.ts's JS search, which is the
  * reference (itself checked against llama.cpp's NumPy port in ggml.test.ts): for Q4_K and Q6_K, the same codes,
  * the same dequantized bits (sign of zero included) and the same sub-block parameters, on random tensors with
  * ties, zeros, all-equal and negative-only blocks, tiny (subnormal) and huge magnitudes, NaN / Inf, and widths

@@ -1,12 +1,13 @@
 /**
- * Helper threads for the Q4_K / Q6_K searches and the measuring passes of large tensors in Node (the bench and the tests; the app makes Web Workers in
- * src/worker/engine.worker.ts): starts `count` worker_threads running kquantHelper.ts, waits until each has
- * compiled and warmed its kernel, and registers them with src/core/wasm/kquantThreads.ts; `stop` unregisters and
- * ends them. The workers load TypeScript through tsx (kquantHelperEntry.mjs), as the bench itself does.
+ * Helper threads for the thread pool of src/core/threads/ (the Q4_K / Q6_K searches and the measuring passes of
+ * large tensors) in Node: the bench and the tests (the app makes Web Workers: src/worker/helperWorkers.ts). Starts
+ * `count` worker_threads running helperThread.ts, waits until each has compiled and warmed its kernels, and registers
+ * them with the pool; `stop` unregisters and ends them. The workers load TypeScript through tsx
+ * (helperThreadEntry.mjs), as the bench itself does.
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { type KquantHelper, setKquantHelpers } from '../core/wasm/kquantThreads';
+import { type Helper, setHelpers } from '../core/threads/pool';
 
 /** One helper per core beyond this one, at most three (the split's gain flattens while its copies do not). */
 export function defaultHelperCount(): number {
@@ -14,13 +15,13 @@ export function defaultHelperCount(): number {
 }
 
 /** Started helpers: as registered, and how to unregister and stop them. */
-export interface KquantThreads {
-  helpers: KquantHelper[];
+export interface HelperThreads {
+  helpers: Helper[];
   stop(): Promise<void>;
 }
 
-export async function startKquantThreads(count = defaultHelperCount()): Promise<KquantThreads> {
-  const entry = new URL('./kquantHelperEntry.mjs', import.meta.url);
+export async function startHelperThreads(count = defaultHelperCount()): Promise<HelperThreads> {
+  const entry = new URL('./helperThreadEntry.mjs', import.meta.url);
   const workers = Array.from({ length: count }, () => new Worker(entry));
   await Promise.all(
     workers.map(
@@ -31,15 +32,15 @@ export async function startKquantThreads(count = defaultHelperCount()): Promise<
         }),
     ),
   );
-  const helpers: KquantHelper[] = workers.map((worker) => ({
+  const helpers: Helper[] = workers.map((worker) => ({
     post: (job) => worker.postMessage(job),
     stop: () => void worker.terminate(),
   }));
-  setKquantHelpers(helpers);
+  setHelpers(helpers);
   return {
     helpers,
     async stop() {
-      setKquantHelpers([]);
+      setHelpers([]);
       await Promise.all(workers.map((worker) => worker.terminate()));
     },
   };

@@ -1,6 +1,7 @@
 /**
- * Helper Web Workers for the Q4_K / Q6_K searches (src/core/wasm/kquantThreads.ts) and large tensors' measuring
- * passes (src/core/measureThreads.ts), registered by the engine worker. They need SharedArrayBuffer, which a browser gives only to a cross-origin isolated page (served with
+ * Helper Web Workers for the thread pool of src/core/threads/ (the Q4_K / Q6_K searches and large tensors' measuring
+ * passes), registered by the engine worker. They need SharedArrayBuffer, which a browser gives only to a
+ * cross-origin isolated page (served with
  * `Cross-Origin-Opener-Policy: same-origin` and `Cross-Origin-Embedder-Policy: require-corp`, as vite.config.ts
  * does); elsewhere (a static host without those headers) none are made and every search runs on the engine
  * worker, with the same results. The library's inlined worker (src/lib/libraryEngine.worker.ts) makes none.
@@ -9,10 +10,10 @@
  * split) costs no thread. Its first parts are usually taken back by the engine (the helper is still loading), which
  * is correct.
  */
-import { type KquantHelper, setKquantHelpers } from '../core/wasm/kquantThreads';
+import { type Helper, setHelpers } from '../core/threads/pool';
 
 /** How many helpers this context can use: one per core beyond the engine's, at most three; 0 if not isolated. */
-export function kquantHelperCount(scope: {
+export function helperWorkerCount(scope: {
   crossOriginIsolated?: boolean;
   navigator?: { hardwareConcurrency?: number };
 }): number {
@@ -24,16 +25,16 @@ export function kquantHelperCount(scope: {
  * A helper whose worker starts with its first job. A worker that fails to load (its script missing, a content
  * policy) would never claim a part; its next job throws instead, and the engine drops the helper.
  */
-export function lazyHelper(): KquantHelper {
+export function lazyHelper(): Helper {
   let worker: Worker | null = null;
   let failed = false;
   return {
     post(job) {
-      if (failed) throw new Error('the k-quant helper worker failed to start');
+      if (failed) throw new Error('the helper worker failed to start');
       if (!worker) {
-        worker = new Worker(new URL('./kquantHelper.worker.ts', import.meta.url), {
+        worker = new Worker(new URL('./helper.worker.ts', import.meta.url), {
           type: 'module',
-          name: 'kquant-helper',
+          name: 'engine-helper',
         });
         worker.addEventListener('error', () => {
           failed = true;
@@ -49,8 +50,8 @@ export function lazyHelper(): KquantHelper {
 }
 
 /** Registers the helpers this worker can use and returns their number. */
-export function startKquantHelpers(): number {
-  const count = kquantHelperCount(globalThis as Parameters<typeof kquantHelperCount>[0]);
-  setKquantHelpers(Array.from({ length: count }, lazyHelper));
+export function startHelperWorkers(): number {
+  const count = helperWorkerCount(globalThis as Parameters<typeof helperWorkerCount>[0]);
+  setHelpers(Array.from({ length: count }, lazyHelper));
   return count;
 }

@@ -1,24 +1,24 @@
 /**
- * The app's k-quant helper Web Workers (src/worker/kquantHelpers.ts): how many a context gets, and a helper's
+ * The app's helper Web Workers (src/worker/helperWorkers.ts): how many a context gets, and a helper's
  * worker started on its first job, whose failure to load makes its next job throw (so the engine drops it).
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { KquantJob } from '../../src/core/wasm/kquantThreads';
-import { kquantHelperCount, lazyHelper } from '../../src/worker/kquantHelpers';
+import type { KquantJob } from '../../src/core/threads/jobs';
+import { helperWorkerCount, lazyHelper } from '../../src/worker/helperWorkers';
 
-describe('kquantHelperCount', () => {
+describe('helperWorkerCount', () => {
   it('one per core beyond the engine’s, at most three, and none unless cross-origin isolated', () => {
     const isolated = (cores: number | undefined) => ({
       crossOriginIsolated: true,
       navigator: { hardwareConcurrency: cores },
     });
-    expect(kquantHelperCount(isolated(1))).toBe(0);
-    expect(kquantHelperCount(isolated(2))).toBe(1);
-    expect(kquantHelperCount(isolated(4))).toBe(3);
-    expect(kquantHelperCount(isolated(64))).toBe(3);
-    expect(kquantHelperCount(isolated(undefined))).toBe(0);
-    expect(kquantHelperCount({ crossOriginIsolated: false, navigator: { hardwareConcurrency: 8 } })).toBe(0);
-    expect(kquantHelperCount({ navigator: { hardwareConcurrency: 8 } })).toBe(0);
+    expect(helperWorkerCount(isolated(1))).toBe(0);
+    expect(helperWorkerCount(isolated(2))).toBe(1);
+    expect(helperWorkerCount(isolated(4))).toBe(3);
+    expect(helperWorkerCount(isolated(64))).toBe(3);
+    expect(helperWorkerCount(isolated(undefined))).toBe(0);
+    expect(helperWorkerCount({ crossOriginIsolated: false, navigator: { hardwareConcurrency: 8 } })).toBe(0);
+    expect(helperWorkerCount({ navigator: { hardwareConcurrency: 8 } })).toBe(0);
   });
 });
 
@@ -57,8 +57,8 @@ describe('lazyHelper', () => {
     helper.post(job(1));
     helper.post(job(2));
     expect(FakeWorker.made).toHaveLength(1);
-    expect(FakeWorker.made[0].url.pathname).toMatch(/kquantHelper\.worker\.ts$/);
-    expect(FakeWorker.made[0].options).toEqual({ type: 'module', name: 'kquant-helper' });
+    expect(FakeWorker.made[0].url.pathname).toMatch(/helper\.worker\.ts$/);
+    expect(FakeWorker.made[0].options).toEqual({ type: 'module', name: 'engine-helper' });
     expect(FakeWorker.made[0].sent).toEqual([job(1), job(2)]);
   });
 
