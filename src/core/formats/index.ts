@@ -15,6 +15,7 @@ import { kmeansStorage, quantizeKMeans } from './kmeans';
 import { isMxFormat, MX_BLOCK, mxElementBits, mxLabel, mxStorage, quantizeMx } from './mx';
 import { NF4_BLOCK, NF4_DOUBLE_QUANT_BLOCK, nf4Storage, quantizeNf4 } from './nf4';
 import { NVFP4_BLOCK, NVFP4_STORAGE, quantizeNvfp4 } from './nvfp4';
+import { findFormat } from './registry';
 import { quantizeSign, signStorage } from './signFormats';
 
 export {
@@ -27,7 +28,9 @@ export {
 } from './floatFormat';
 export type { FormatBuffers, FormatOutput } from './formatOutput';
 
-export type FormatScheme = FloatScheme | BlockScheme | CodebookScheme | SignScheme;
+export type { FormatFamily, FormatId, FormatRecord, FormatScheme } from './formatRecord';
+
+import type { FormatScheme } from './formatRecord';
 
 /**
  * Quantizes + dequantizes in one pass; writes per-element codes into out.codes (the element's bit pattern or
@@ -44,6 +47,8 @@ export function quantizeFormatInto(t: Tensor2D, scheme: FormatScheme, out: Forma
       `output buffers need ${n} entries (got ${out.codes.length} and ${out.dequantized.length})`,
     );
   }
+  const record = findFormat(scheme);
+  if (record) return record.quantize(t, scheme, out);
   switch (scheme.kind) {
     case 'float':
       return quantizeFloatScheme(t, scheme, out);
@@ -91,6 +96,8 @@ const GGUF_LABELS: Partial<Record<BlockFormatId, string>> = {
 
 /** The storage words of a scheme before any tensor is known, identical to the `storage` its quantizer reports. */
 export function describeFormatStorage(scheme: FormatScheme): string {
+  const record = findFormat(scheme);
+  if (record) return record.storage(scheme);
   switch (scheme.kind) {
     case 'float':
       return floatStorage(scheme);
@@ -117,6 +124,8 @@ export function describeFormatStorage(scheme: FormatScheme): string {
  * only the element bits (their scale overhead depends on the shape; `quantizeFormatInto` reports it exactly).
  */
 export function describeFormat(scheme: FormatScheme): { label: string; bitsPerWeight: number } {
+  const record = findFormat(scheme);
+  if (record) return record.describe(scheme);
   switch (scheme.kind) {
     case 'float': {
       const spec = FLOAT_FORMATS[scheme.format];
