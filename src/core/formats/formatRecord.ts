@@ -36,6 +36,12 @@ export type FormatOption = 'saturate' | 'doubleQuant' | 'roundScaleUp';
  * Only the fields that mean something for the format are set.
  */
 export interface FormulaFacts {
+  /**
+   * How a block's scale is chosen, which picks the formula panel's lines: `pow2` an E8M0 power of two per block (MX),
+   * `fp8OverFp32` an E4M3 scale per block over an FP32 one per tensor (NVFP4), `absmaxCodebook` a fixed codebook
+   * scaled by the block's absmax (NF4), `ggml` llama.cpp's FP16 d (and m). Absent: a generic "x̂ = s·q" line.
+   */
+  scaleRule?: 'pow2' | 'fp8OverFp32' | 'absmaxCodebook' | 'ggml';
   /** Values along a row that share one scale (MX 32, NVFP4 16, NF4 64, GGUF 32, k-quants 256). */
   blockSize?: number;
   /** The element format as printed: "FP8 E4M3", "FP4 E2M1", "INT8 (k/64)". */

@@ -234,6 +234,7 @@ function mxRecord(format: MxFormatId): FormatRecord<BlockScheme> {
     defaults: { kind: 'block', format },
     options: ['roundScaleUp'],
     facts: {
+      scaleRule: 'pow2',
       blockSize: MX_BLOCK,
       elementName: mxElementName(format),
       elementMax: mxElementMax(format),

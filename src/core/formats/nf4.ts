@@ -171,7 +171,7 @@ export const NF4_FORMAT: FormatRecord<BlockScheme> = {
   elementBits: 4,
   defaults: { kind: 'block', format: 'nf4' },
   options: ['doubleQuant'],
-  facts: { blockSize: NF4_BLOCK, elementMax: 1 },
+  facts: { scaleRule: 'absmaxCodebook', blockSize: NF4_BLOCK, elementMax: 1 },
   kernel: ['selectCodebook', 'nf4CodesRow', 'decodeRow'],
   sweep: [
     { kind: 'block', format: 'nf4' },

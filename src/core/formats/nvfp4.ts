@@ -150,6 +150,7 @@ export const NVFP4_FORMAT: FormatRecord<BlockScheme> = {
   defaults: { kind: 'block', format: 'nvfp4' },
   options: [],
   facts: {
+    scaleRule: 'fp8OverFp32',
     blockSize: NVFP4_BLOCK,
     elementName: 'FP4 E2M1',
     elementMax: E2M1_MAX,
