@@ -8,7 +8,7 @@ import { createRoot } from 'react-dom/client';
 import { ExplorerRoot } from './ExplorerRoot';
 import { lessonStepCount } from './lessons';
 import { createAppStore } from './state/appStore';
-import { linkTo, pushBootNotices, readBootState, startUrlSync } from './state/urlSync';
+import { linkTo, pushBootNotices, readBootState, shouldRewriteAtBoot, startUrlSync } from './state/urlSync';
 import { createThemeController, readStoredPreference } from './theme/theme';
 import { EngineClient } from './worker/engineClient';
 import { spawnEngineWorker } from './worker/spawnEngineWorker';
@@ -22,7 +22,7 @@ pushBootNotices(store, boot);
 // A link's theme applies to this visit only; the reader's own choice (the toggle) is stored.
 const theme = createThemeController(document.documentElement, boot.theme ?? readStoredPreference());
 // The address bar follows the state (not in an embed: its link is fixed by the page that embeds it).
-if (!boot.embed) startUrlSync(store, { theme: boot.theme });
+if (!boot.embed) startUrlSync(store, { theme: boot.theme, rewriteNow: shouldRewriteAtBoot(boot) });
 const fullLink = boot.embed ? linkTo(boot.state, `${location.origin}${location.pathname}`) : null;
 
 // Hidden hook for the browser tests (tests/e2e): make the worker crash as a real failure would.

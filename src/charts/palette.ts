@@ -2,6 +2,7 @@
  * The one palette: chart colours are CSS variables defined in styles.css (Okabe-Ito, colour-blind safe),
  * so SVG, canvas and Tailwind share them and follow the light/dark theme. The heatmap ramp is viridis.
  */
+import { interpolateViridis } from 'd3-scale-chromatic';
 
 /** CSS custom property names (values in styles.css). */
 export const PALETTE = {
@@ -16,32 +17,16 @@ export const PALETTE = {
 } as const;
 
 /**
- * Viridis (van der Walt & Smith, matplotlib `_cm_listed.py`), 9 stops at t = 0, 1/8, …, 1. Perceptually
- * uniform and readable with the common colour-vision deficiencies; legible on light and dark pages.
+ * Writes the viridis colour at `t` in [0, 1] (clamped; NaN → 0) into `out` as 0..255 RGB: d3-scale-chromatic's
+ * full 256-colour viridis (van der Walt & Smith, matplotlib's table). Perceptually uniform and readable with the
+ * common colour-vision deficiencies; legible on light and dark pages.
  */
-const VIRIDIS: ReadonlyArray<readonly [number, number, number]> = [
-  [68, 1, 84],
-  [71, 45, 123],
-  [59, 82, 139],
-  [44, 114, 142],
-  [33, 145, 140],
-  [40, 174, 128],
-  [94, 201, 98],
-  [173, 220, 48],
-  [253, 231, 37],
-];
-
-/** Writes the viridis colour at `t` in [0, 1] (clamped; NaN → 0) into `out` as 0..255 RGB. */
 export function viridisInto(t: number, out: Uint8ClampedArray | number[], offset = 0): void {
   const x = Number.isFinite(t) ? Math.min(1, Math.max(0, t)) : 0;
-  const pos = x * (VIRIDIS.length - 1);
-  const i = Math.min(VIRIDIS.length - 2, Math.floor(pos));
-  const f = pos - i;
-  const a = VIRIDIS[i];
-  const b = VIRIDIS[i + 1];
-  out[offset] = a[0] + (b[0] - a[0]) * f;
-  out[offset + 1] = a[1] + (b[1] - a[1]) * f;
-  out[offset + 2] = a[2] + (b[2] - a[2]) * f;
+  const hex = interpolateViridis(x); // "#rrggbb"
+  out[offset] = Number.parseInt(hex.slice(1, 3), 16);
+  out[offset + 1] = Number.parseInt(hex.slice(3, 5), 16);
+  out[offset + 2] = Number.parseInt(hex.slice(5, 7), 16);
 }
 
 /** 256 viridis colours (RGB triples) for the heatmap's per-pixel lookup: one table read instead of an interpolation. */

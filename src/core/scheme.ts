@@ -3,6 +3,7 @@
  * crosses the worker boundary and is a react-query key, so it holds no functions and no typed arrays.
  * Definitions and sources: shared guide SEMANTICS.md; the README's "Engine" section documents the shape.
  */
+import type { BLOCK_FORMAT_IDS, FLOAT_FORMAT_IDS } from './formats/formatIds';
 
 /** How values are grouped so that each group gets its own scale (and zero point). */
 export type Granularity =
@@ -83,8 +84,8 @@ export function integerStorageWords(scheme: IntegerScheme, per: string): string 
   return `int${scheme.bits} + FP${scale} scale${zp} per ${per}`;
 }
 
-/** Float element formats (OCP OFP8, OCP MX element types, IEEE half, bfloat16). */
-export type FloatFormatId = 'fp16' | 'bf16' | 'e4m3' | 'e5m2' | 'e2m3' | 'e3m2' | 'e2m1';
+/** Float element formats (OCP OFP8, OCP MX element types, IEEE half, bfloat16): formats/formatIds.ts. */
+export type FloatFormatId = (typeof FLOAT_FORMAT_IDS)[number];
 
 /**
  * A float element format, cast raw (`scaling: 'none'`) or scaled so each group's absmax maps to the
@@ -100,23 +101,8 @@ export interface FloatScheme {
   saturate: boolean;
 }
 
-/** Block formats with a shared scale per block, each defined by its reference implementation. */
-export type BlockFormatId =
-  | 'mxfp8_e4m3'
-  | 'mxfp8_e5m2'
-  | 'mxfp6_e2m3'
-  | 'mxfp6_e3m2'
-  | 'mxfp4'
-  | 'mxint8'
-  | 'nvfp4'
-  | 'nf4'
-  | 'q8_0'
-  | 'q4_0'
-  | 'q4_1'
-  | 'q5_0'
-  | 'q5_1'
-  | 'q4_k'
-  | 'q6_k';
+/** Block formats with a shared scale per block, each defined by its reference implementation: formats/formatIds.ts. */
+export type BlockFormatId = (typeof BLOCK_FORMAT_IDS)[number];
 
 export interface BlockScheme {
   kind: 'block';

@@ -3,12 +3,11 @@
  * Pareto front (no other point has both fewer bits and lower error). A generator, so the worker can report
  * progress and stop between schemes when the user cancels.
  */
-import { describeFormat } from './formats';
+import { describeFormat, sweepFormatSchemes } from './formats';
 import { computeQuantView, describeGroup } from './quantView';
 import type { Granularity, IntegerScheme, Scheme } from './scheme';
 import type { Tensor2D } from './tensor';
 import { createTensorCache } from './tensorCache';
-import { BLOCK_FORMAT_IDS, FLOAT_FORMAT_IDS } from './validate';
 
 export interface SweepPoint {
   scheme: Scheme;
@@ -54,13 +53,9 @@ export function defaultSweepSchemes(): Scheme[] {
       }
     }
   }
-  for (const format of FLOAT_FORMAT_IDS)
-    out.push({ kind: 'float', format, scaling: 'row', groupSize: 32, saturate: true });
-  for (const format of BLOCK_FORMAT_IDS) out.push({ kind: 'block', format });
-  out.push({ kind: 'block', format: 'nf4', doubleQuant: true });
-  for (const bits of [2, 3, 4])
-    out.push({ kind: 'kmeans', bits, granularity: { kind: 'row' }, maxIterations: 20 });
-  out.push({ kind: 'binary' }, { kind: 'ternary' });
+  // every format's own sweep entries (formats/registry.ts): float formats per row, block formats, NF4 with and
+  // without double quantization, k-means 2..4 bits per row, binary, ternary
+  out.push(...sweepFormatSchemes());
   return out;
 }
 

@@ -3,10 +3,9 @@
  * The first bad field is named in an EngineError, e.g. `bits must be an integer in 2..8 or 16 (got 1)`.
  */
 import { EngineError } from './engineError';
+import { BLOCK_FORMAT_IDS, FLOAT_FORMAT_IDS } from './formats/formatIds';
 import {
-  type BlockFormatId,
   type Clipping,
-  type FloatFormatId,
   type Granularity,
   type Rounding,
   SCALE_STORAGES,
@@ -15,32 +14,8 @@ import {
 } from './scheme';
 import type { ViewParams } from './view';
 
-export const FLOAT_FORMAT_IDS: readonly FloatFormatId[] = [
-  'fp16',
-  'bf16',
-  'e4m3',
-  'e5m2',
-  'e2m3',
-  'e3m2',
-  'e2m1',
-];
-export const BLOCK_FORMAT_IDS: readonly BlockFormatId[] = [
-  'mxfp8_e4m3',
-  'mxfp8_e5m2',
-  'mxfp6_e2m3',
-  'mxfp6_e3m2',
-  'mxfp4',
-  'mxint8',
-  'nvfp4',
-  'nf4',
-  'q8_0',
-  'q4_0',
-  'q4_1',
-  'q5_0',
-  'q5_1',
-  'q4_k',
-  'q6_k',
-];
+// The format ids live beside the format registry; re-exported here, where untrusted input is checked against them.
+export { BLOCK_FORMAT_IDS, FLOAT_FORMAT_IDS };
 
 type Obj = Record<string, unknown>;
 

@@ -4,8 +4,12 @@
  * bfloat16 is the top half of a float32, FP8 E4M3FN / E5M2 follow the OCP 8-bit floating point spec
  * (E4M3FN: bias 7, no infinities, S.1111.111 is NaN, max 448; E5M2: bias 15, IEEE-like with ±Inf),
  * E8M0 is the OCP MX scale format (2^(e−127), 0xFF is NaN). Integers are rounded to float32 once (to nearest even),
- * as `numpy.astype(np.float32)` does.
+ * as `numpy.astype(np.float32)` does. The FP8 values and float32 bits come from the engine's own float codecs
+ * (core/formats), so there is one decoder per format; binary16 and bfloat16 keep their NaN payloads here (the
+ * file's bits, as numpy keeps them), where the engine's tables hold one NaN.
  */
+import { float32FromBits } from '../core/formats/floatBits';
+import { decodeFloat, valueTable } from '../core/formats/floatFormat';
 
 /** Element encodings the loaders can decode. Names are the app's own; each reader maps its dtype strings onto them. */
 export type ElementType =
@@ -51,13 +55,6 @@ export function isElementType(value: string): value is ElementType {
   return Object.hasOwn(ELEMENT_SIZES, value);
 }
 
-const scratch = new DataView(new ArrayBuffer(4));
-
-function float32FromBits(bits: number): number {
-  scratch.setUint32(0, bits >>> 0, true);
-  return scratch.getFloat32(0, true);
-}
-
 /**
  * float32 bit pattern of an IEEE binary16 value (numpy `npy_halfbits_to_floatbits`): subnormals are
  * normalised, NaN payloads are kept (shifted left by 13), so every one of the 65,536 codes maps exactly.
@@ -91,24 +88,14 @@ export function decodeBfloat16(bits: number): number {
   return float32FromBits((bits & 0xffff) << 16);
 }
 
-/** FP8 E4M3FN code → value (OCP OFP8: bias 7, subnormals, no Inf, 0x7F/0xFF are NaN, max ±448). */
+/** FP8 E4M3FN code → value (OCP OFP8: bias 7, subnormals, no Inf, 0x7F/0xFF are NaN, max ±448): core's decoder. */
 export function decodeFloat8E4M3FN(code: number): number {
-  const sign = code & 0x80 ? -1 : 1;
-  const exp = (code >> 3) & 0x0f;
-  const mant = code & 0x07;
-  if (exp === 0x0f && mant === 0x07) return Number.NaN;
-  if (exp === 0) return sign * mant * 2 ** -9; // subnormal: mant/8 · 2^(1−7)
-  return sign * (1 + mant / 8) * 2 ** (exp - 7);
+  return decodeFloat('e4m3', code & 0xff);
 }
 
-/** FP8 E5M2 code → value (OCP OFP8: bias 15, subnormals, ±Inf at S.11111.00, NaN otherwise at exponent 31). */
+/** FP8 E5M2 code → value (OCP OFP8: bias 15, subnormals, ±Inf at S.11111.00, NaN otherwise): core's decoder. */
 export function decodeFloat8E5M2(code: number): number {
-  const sign = code & 0x80 ? -1 : 1;
-  const exp = (code >> 2) & 0x1f;
-  const mant = code & 0x03;
-  if (exp === 0x1f) return mant === 0 ? sign * Number.POSITIVE_INFINITY : Number.NaN;
-  if (exp === 0) return sign * mant * 2 ** -16; // subnormal: mant/4 · 2^(1−15)
-  return sign * (1 + mant / 4) * 2 ** (exp - 15);
+  return decodeFloat('e5m2', code & 0xff);
 }
 
 /** E8M0 (OCP MX v1.0 §5.4 scale) code → 2^(code − 127); 0xFF is NaN. */
@@ -117,8 +104,6 @@ export function decodeFloat8E8M0(code: number): number {
 }
 
 let f16Table: Float32Array | null = null;
-let e4m3Table: Float32Array | null = null;
-let e5m2Table: Float32Array | null = null;
 let e8m0Table: Float32Array | null = null;
 
 /** All 65,536 binary16 values as float32, indexed by bit pattern (built once, bits written exactly). */
@@ -137,16 +122,14 @@ function tableOf(decode: (code: number) => number): Float32Array {
   return table;
 }
 
-/** The 256 E4M3FN values indexed by code. */
+/** The 256 E4M3FN values indexed by code (core/formats/floatFormat.ts's table; do not mutate). */
 export function float8E4M3FNTable(): Float32Array {
-  e4m3Table ??= tableOf(decodeFloat8E4M3FN);
-  return e4m3Table;
+  return valueTable('e4m3');
 }
 
-/** The 256 E5M2 values indexed by code. */
+/** The 256 E5M2 values indexed by code (core's table; do not mutate). */
 export function float8E5M2Table(): Float32Array {
-  e5m2Table ??= tableOf(decodeFloat8E5M2);
-  return e5m2Table;
+  return valueTable('e5m2');
 }
 
 function float8E8M0Table(): Float32Array {

@@ -1,8 +1,7 @@
 /**
  * Lesson 7: LLM.int8()'s outlier decomposition (Dettmers et al. 2022, arXiv:2208.07339), told with the schemes
  * of the explorer: vector-wise int8, per-feature scales, the matrix without its outlier features, FP16.
- * TODO(#6): when the LLM.int8() view lands (worker method `llmInt8(datasetId, LlmInt8Params)`, core/llmInt8View.ts),
- * add steps that set its state (tokens, outlierFeatures, outlierMagnitude, threshold 6.0) and `look` at its panel.
+ * Its last steps open the LLM.int8() view itself (threshold 6.0, then higher and lower) and point at its panel.
  */
 import { integer, type Lesson } from './lesson';
 

@@ -14,6 +14,7 @@
  * - teaching: `lesson=<id>&step=<1-based>`, `wx=<comma-separated worked-example values>`.
  * - page: `theme=light|dark|system`, `embed=1`, `charts=hist,error,heatmap,rows,metrics,formula,mapping,worked`.
  */
+import { familyDefault } from '../core/formats';
 import { DEFAULT_GENERATOR, type Distribution, type GeneratorParams } from '../core/generators.types';
 import type { LlmInt8Params } from '../core/llmInt8View';
 import type {
@@ -91,16 +92,19 @@ const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[
 // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are exactly what this rejects
 const CONTROL = /[\u0000-\u001f\u007f]/;
 
-/** Defaults of a scheme kind when a link switches the kind but leaves out a field. */
-const DEFAULT_FLOAT: FloatScheme = {
-  kind: 'float',
-  format: 'e4m3',
-  scaling: 'tensor',
-  groupSize: 32,
-  saturate: true,
+/**
+ * Defaults of a scheme kind when a link switches the kind but leaves out a field: the format registry's family
+ * defaults (core/formats/registry.ts), except three keys whose absence v=1 links have always read differently from
+ * the picker's start (float `scaling` per tensor, k-means `gran` per tensor with 50 `iter`). The app writes these
+ * keys in every link, so only hand-written links leave them out; they keep meaning what they meant.
+ */
+const DEFAULT_FLOAT: FloatScheme = { ...familyDefault('float'), scaling: 'tensor' };
+const DEFAULT_BLOCK: BlockScheme = familyDefault('block');
+const DEFAULT_KMEANS = {
+  bits: familyDefault('kmeans').bits,
+  granularity: 'tensor' as const,
+  maxIterations: 50,
 };
-const DEFAULT_BLOCK: BlockScheme = { kind: 'block', format: 'mxfp4' };
-const DEFAULT_KMEANS = { bits: 4, maxIterations: 50 };
 const CHANNEL_DEFAULTS: Record<Channel, IntegerScheme> = { a: DEFAULT_SCHEME_A, b: DEFAULT_SCHEME_B };
 const TRACKING_KEY = /^(utm_|fbclid$|gclid$|mc_|ref$)/;
 
@@ -509,7 +513,7 @@ function decodeScheme(r: Reader, c: Channel): Scheme {
       scheme = {
         kind,
         bits: r.int(`${p}bits`, DEFAULT_KMEANS.bits, 1, 8),
-        granularity: { kind: r.oneOf(`${p}gran`, ['tensor', 'row'] as const, 'tensor') },
+        granularity: { kind: r.oneOf(`${p}gran`, ['tensor', 'row'] as const, DEFAULT_KMEANS.granularity) },
         maxIterations: r.int(`${p}iter`, DEFAULT_KMEANS.maxIterations, 1, 1000),
       };
       break;
@@ -566,7 +570,14 @@ function decodeView(r: Reader): ShareableView {
     const parts = rawRange.split(',');
     const [lo, hi] = parts.map((s) => (s.trim() === '' ? Number.NaN : Number(s)));
     if (parts.length === 2 && Number.isFinite(lo) && Number.isFinite(hi) && hi > lo) range = [lo, hi];
-    else r.reject('range', rawRange, 'expected two finite numbers lo,hi with lo < hi', 'the full range');
+    // No range is the default zoom: a new matrix opens on its central mean ± 4σ (state/useDefaultZoom.ts).
+    else
+      r.reject(
+        'range',
+        rawRange,
+        'expected two finite numbers lo,hi with lo < hi',
+        'the default zoom (mean ± 4σ)',
+      );
   }
   return {
     layout: choice === 'compare' ? 'compare' : 'single',

@@ -54,6 +54,15 @@ export function pushBootNotices(store: AppStore, boot: BootState): void {
   );
 }
 
+/**
+ * Whether the address bar should be rewritten at boot: some field of the link fell back, so the address shows a
+ * value the page does not. A Hub tensor's link waits for its tensor (until it loads, the store's shareable data
+ * is the generator's), and its first write follows the load.
+ */
+export function shouldRewriteAtBoot(boot: DecodedUrl): boolean {
+  return boot.notices.length > 0 && boot.state.data.kind !== 'hub';
+}
+
 /** The link to the current state: `base` (origin + path) plus the encoded query. */
 export function linkTo(state: ShareableState, base: string, page: Partial<UrlPageOptions> = {}): string {
   return `${base}${encodeUrlState(state, page)}`;
@@ -67,7 +76,13 @@ export function linkTo(state: ShareableState, base: string, page: Partial<UrlPag
  */
 export function startUrlSync(
   store: AppStore,
-  options: { delayMs?: number; maxWaitMs?: number; theme?: ThemePreference | null } = {},
+  options: {
+    delayMs?: number;
+    maxWaitMs?: number;
+    theme?: ThemePreference | null;
+    /** Write the state at once (a link whose fields fell back: re-sharing it must not carry the bad values). */
+    rewriteNow?: boolean;
+  } = {},
 ): () => void {
   const delayMs = options.delayMs ?? 250;
   const maxWaitMs = options.maxWaitMs ?? 1000;
@@ -86,6 +101,7 @@ export function startUrlSync(
       // Some sandboxed iframes forbid history changes: the state still works, only the address bar lags.
     }
   };
+  if (options.rewriteNow) write();
   const unsubscribe = store.subscribe((next, previous) => {
     const a = selectShareableState(next);
     const b = selectShareableState(previous);

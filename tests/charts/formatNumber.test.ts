@@ -50,3 +50,17 @@ describe('viridis', () => {
     expect(viridisCss(Number.NaN)).toBe('rgb(68 1 84)');
   });
 });
+
+describe('viridis, the full table', () => {
+  // Colours 64, 128 and 192 of matplotlib's 256 (`_viridis_data`, as hex in d3-scale-chromatic): whole RGB values
+  // of the table itself, where a 9-stop copy interpolated fractional ones between its stops.
+  it.each([
+    [64 / 255, [59, 82, 139]],
+    [128 / 255, [33, 145, 140]],
+    [192 / 255, [94, 201, 98]],
+  ])('t = %f is matplotlib’s colour %j', (t, rgb) => {
+    const out = [0, 0, 0];
+    viridisInto(t, out);
+    expect(out).toEqual(rgb);
+  });
+});

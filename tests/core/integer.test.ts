@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  computeWorkedExample,
   DEFAULT_GENERATOR,
   DEFAULT_SCHEME_A,
   DEFAULT_SCHEME_B,
@@ -68,13 +69,22 @@ describe('zero-point int8 per tensor', () => {
     const x = [-0.7, -0.1, 0.2, 0.9, 1.3];
     const r = quantize(row(x), zeroPoint8);
     const step = r.scale[0];
-    const z = r.zeroPoint[0];
+    // The unsigned view as the worked example builds it: codes 0..255 and its own zero point.
+    const worked = computeWorkedExample(x, zeroPoint8);
+    const unsigned = worked.steps.find((s) => s.key === 'unsigned')?.values ?? [];
+    const zu = worked.params.find((p) => p.label === 'zero point (unsigned view)')?.value ?? Number.NaN;
+    expect(unsigned).toHaveLength(x.length);
+    // By hand: min -0.7, max 1.3, step 2/255, z = rne(0.7 / step) - 128 = rne(89.25) - 128 = -39, so z_u = 89.
+    expect(zu).toBe(89);
     for (let i = 0; i < x.length; i++) {
-      const signed = f((r.codes[i] - z) * step);
-      expect(r.dequantized[i]).toBe(signed);
-      expect(r.codes[i] + 128).toBeGreaterThanOrEqual(0);
-      expect(r.codes[i] + 128).toBeLessThanOrEqual(255);
+      expect(unsigned[i]).toBeGreaterThanOrEqual(0);
+      expect(unsigned[i]).toBeLessThanOrEqual(255);
+      // the same values from the unsigned codes as from the signed ones
+      expect(f((unsigned[i] - zu) * step)).toBe(r.dequantized[i]);
+      expect(f((r.codes[i] - r.zeroPoint[0]) * step)).toBe(r.dequantized[i]);
     }
+    // the ends of the range: -0.7 is unsigned code 0, 1.3 is 255
+    expect([unsigned[0], unsigned[4]]).toEqual([0, 255]);
   });
 });
 

@@ -318,6 +318,30 @@ describe('tampered links', () => {
     expect(notices[0]).toContain(key);
   });
 
+  it('says a bad range falls back to the default zoom, which is what the page then shows (issue #16)', () => {
+    // No range (null) is what useDefaultZoom replaces by the central mean ± 4σ of a new matrix.
+    const { state, notices } = decodeUrlState('?v=1&range=abc');
+    expect(state.view.range).toBeNull();
+    expect(notices).toEqual([expect.stringContaining('using the default zoom (mean ± 4σ)')]);
+    expect(notices[0]).not.toContain('full range');
+  });
+
+  it('keeps reading a hand-written float or k-means link without scaling / gran / iter as before', () => {
+    expect(decodeUrlState('?a.kind=float&a.fmt=e5m2').state.schemes.a).toEqual({
+      kind: 'float',
+      format: 'e5m2',
+      scaling: 'tensor',
+      groupSize: 32,
+      saturate: true,
+    });
+    expect(decodeUrlState('?b.kind=kmeans').state.schemes.b).toEqual({
+      kind: 'kmeans',
+      bits: 4,
+      granularity: { kind: 'tensor' },
+      maxIterations: 50,
+    });
+  });
+
   it('falls back only the field the engine rejects when fields clash (KL clipping per row)', () => {
     const { state, notices } = decodeUrlState('?a.bits=4&a.gran=row&a.clip=kl');
     expect(state.schemes.a).toEqual({ ...DEFAULT_SCHEME_A, bits: 4, granularity: { kind: 'row' } });

@@ -8,7 +8,7 @@ import { DEFAULT_GENERATOR, DEFAULT_SCHEME_A, DEFAULT_SCHEME_B } from '../../src
 import { lessonStepCount } from '../../src/lessons';
 import { createAppStore } from '../../src/state/appStore';
 import { DEFAULT_SHAREABLE_STATE } from '../../src/state/shareableState';
-import { initOf, startUrlSync } from '../../src/state/urlSync';
+import { initOf, readBootState, shouldRewriteAtBoot, startUrlSync } from '../../src/state/urlSync';
 
 const bitsInUrl = () => new URLSearchParams(location.search).get('a.bits');
 
@@ -109,5 +109,29 @@ describe('initOf', () => {
     );
     expect(init.lesson).toBeNull();
     expect(init).not.toHaveProperty('generator');
+  });
+});
+
+describe('a link whose fields fell back (issue #16)', () => {
+  beforeEach(() => history.replaceState(null, '', '/?v=1&seed=7&a.bits=99&range=abc'));
+
+  it('rewrites the address bar at once to the state shown, without the bad values', () => {
+    const boot = readBootState(location.search, lessonStepCount);
+    expect(shouldRewriteAtBoot(boot)).toBe(true);
+    const store = createAppStore(boot.init);
+    const stop = startUrlSync(store, { rewriteNow: shouldRewriteAtBoot(boot) });
+    const params = new URLSearchParams(location.search);
+    expect(params.get('a.bits')).toBe(String(DEFAULT_SCHEME_A.bits));
+    expect(params.get('seed')).toBe('7');
+    expect(params.has('range')).toBe(false);
+    stop();
+  });
+
+  it('leaves a clean link, and a Hub link still loading its tensor, as they are', () => {
+    expect(shouldRewriteAtBoot(readBootState('?v=1&seed=7&a.bits=4', lessonStepCount))).toBe(false);
+    expect(
+      shouldRewriteAtBoot(readBootState('?src=hub&model=org/name&tensor=w&a.bits=99', lessonStepCount)),
+      'the Hub tensor is not in the store until it loads',
+    ).toBe(false);
   });
 });

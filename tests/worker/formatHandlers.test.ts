@@ -68,10 +68,17 @@ describe('driveSweep', () => {
 });
 
 describe('createYielder', () => {
-  it('resolves each yield and can be closed', async () => {
+  it('resolves each yield only after the work already queued has run, in order', async () => {
     const y = createYielder();
-    await y.yield();
-    await y.yield();
+    const order: string[] = [];
+    const first = y.yield().then(() => order.push('yield 1'));
+    // microtasks queued after the yield still run before it resolves: it gives way to the event loop
+    void Promise.resolve()
+      .then(() => order.push('microtask'))
+      .then(() => order.push('microtask 2'));
+    await first;
+    await y.yield().then(() => order.push('yield 2'));
+    expect(order).toEqual(['microtask', 'microtask 2', 'yield 1', 'yield 2']);
     y.close();
   });
 });

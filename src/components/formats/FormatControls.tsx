@@ -16,7 +16,7 @@ import {
   BLOCK_FORMAT_OPTIONS,
   canDisableSaturation,
   FLOAT_FORMAT_OPTIONS,
-  isMxBlock,
+  formatHasOption,
   withBlockFormat,
 } from './schemeCatalog';
 
@@ -154,7 +154,7 @@ function BlockControls({ channel, label, scheme, error }: FormatControlsProps & 
         testId={`scheme-${channel}-block-format`}
       />
       <FieldError error={error} prefix="format" />
-      {format === 'nf4' ? (
+      {formatHasOption(format, 'doubleQuant') ? (
         <label className={CHECK_LABEL}>
           <input
             type="checkbox"
@@ -169,7 +169,7 @@ function BlockControls({ channel, label, scheme, error }: FormatControlsProps & 
           </span>
         </label>
       ) : null}
-      {isMxBlock(format) ? (
+      {formatHasOption(format, 'roundScaleUp') ? (
         <label className={CHECK_LABEL}>
           <input
             type="checkbox"

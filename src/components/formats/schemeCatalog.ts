@@ -1,10 +1,18 @@
 /**
- * The scheme picker's catalogue, as data (issue #5): the families, the float and block formats with their
- * nominal bits per weight, the storage each assumes, and the picker's memory (switching family and back
+ * The scheme picker's catalogue, as data (issue #5), derived from the format registry (core/formats/registry.ts):
+ * the families, the float and block formats with their nominal bits per weight, the storage each assumes, and
+ * the picker's memory (switching family and back
  * restores that family's last settings). Pure: no React, tested in Node.
  */
-import { describeFormat, describeFormatStorage, type FormatScheme } from '../../core/formats';
-import { FLOAT_FORMATS } from '../../core/formats/floatFormat';
+import {
+  describeFormat,
+  describeFormatStorage,
+  type FormatOption,
+  type FormatScheme,
+  familyDefault,
+  formatRecord,
+  formatsOf,
+} from '../../core/formats';
 import { groupCount } from '../../core/groups';
 import type {
   BlockFormatId,
@@ -29,21 +37,10 @@ export const FAMILY_LABELS: Readonly<Record<SchemeFamily, string>> = {
   ternary: 'Ternary',
 };
 
-/** What a family starts from the first time it is picked. */
-export const DEFAULT_FLOAT_SCHEME: FloatScheme = {
-  kind: 'float',
-  format: 'e4m3',
-  scaling: 'row',
-  groupSize: 32,
-  saturate: true,
-};
-export const DEFAULT_BLOCK_SCHEME: BlockScheme = { kind: 'block', format: 'mxfp4' };
-export const DEFAULT_KMEANS_SCHEME: CodebookScheme = {
-  kind: 'kmeans',
-  bits: 4,
-  granularity: { kind: 'row' },
-  maxIterations: 20,
-};
+/** What a family starts from the first time it is picked (the format registry's family defaults). */
+export const DEFAULT_FLOAT_SCHEME: FloatScheme = familyDefault('float');
+export const DEFAULT_BLOCK_SCHEME: BlockScheme = familyDefault('block');
+export const DEFAULT_KMEANS_SCHEME: CodebookScheme = familyDefault('kmeans');
 
 /** A labelled option of a select, optionally in a named group. */
 export interface CatalogOption<T extends string> {
@@ -52,33 +49,37 @@ export interface CatalogOption<T extends string> {
   group?: string;
 }
 
-const FLOAT_GROUPS: ReadonlyArray<{ group: string; formats: FloatFormatId[] }> = [
-  { group: 'IEEE half / bfloat16', formats: ['fp16', 'bf16'] },
-  { group: 'FP8 (OCP)', formats: ['e4m3', 'e5m2'] },
-  { group: 'FP6 (OCP MX)', formats: ['e2m3', 'e3m2'] },
-  { group: 'FP4 (OCP MX)', formats: ['e2m1'] },
-];
-
-/** Float element formats, grouped, each with its element bits and largest finite value. */
-export const FLOAT_FORMAT_OPTIONS: ReadonlyArray<CatalogOption<FloatFormatId>> = FLOAT_GROUPS.flatMap(
-  ({ group, formats }) =>
-    formats.map((id) => {
-      const spec = FLOAT_FORMATS[id];
-      const max = spec.maxFinite >= 1e5 ? spec.maxFinite.toExponential(2) : String(spec.maxFinite);
-      return { value: id, group, label: `${spec.label} · ${spec.bits} bits, max ${max}` };
-    }),
+/** Float element formats in registry order, each with its picker group, element bits and largest finite value. */
+export const FLOAT_FORMAT_OPTIONS: ReadonlyArray<CatalogOption<FloatFormatId>> = formatsOf('float').map(
+  (f) => {
+    const max = f.facts.elementMax ?? Number.NaN;
+    const shown = max >= 1e5 ? max.toExponential(2) : String(max);
+    return {
+      value: f.id as FloatFormatId,
+      group: f.group,
+      label: `${f.label} · ${f.elementBits} bits, max ${shown}`,
+    };
+  },
 );
 
-/** Block formats grouped by who defines them (OCP MX, NVIDIA, QLoRA, GGUF), in the order a reader compares them. */
-export const BLOCK_FORMAT_GROUPS: ReadonlyArray<{ group: string; formats: BlockFormatId[] }> = [
-  {
-    group: 'OCP Microscaling (MX)',
-    formats: ['mxfp4', 'mxfp6_e2m3', 'mxfp6_e3m2', 'mxfp8_e4m3', 'mxfp8_e5m2', 'mxint8'],
-  },
-  { group: 'NVIDIA', formats: ['nvfp4'] },
-  { group: 'QLoRA (bitsandbytes)', formats: ['nf4'] },
-  { group: 'GGUF (llama.cpp)', formats: ['q4_0', 'q4_1', 'q4_k', 'q5_0', 'q5_1', 'q6_k', 'q8_0'] },
-];
+/**
+ * Block formats grouped by who defines them (OCP MX, NVIDIA, QLoRA, GGUF: the registry's order of first
+ * appearance), each group in name order, which for the MX and GGUF types is also the order of their bits.
+ */
+export const BLOCK_FORMAT_GROUPS: ReadonlyArray<{ group: string; formats: BlockFormatId[] }> = (() => {
+  const groups: Array<{ group: string; formats: BlockFormatId[] }> = [];
+  for (const f of formatsOf('block')) {
+    let entry = groups.find((g) => g.group === f.group);
+    if (!entry) {
+      entry = { group: f.group, formats: [] };
+      groups.push(entry);
+    }
+    entry.formats.push(f.id as BlockFormatId);
+  }
+  for (const g of groups)
+    g.formats.sort((a, b) => formatRecord(a).label.localeCompare(formatRecord(b).label, 'en'));
+  return groups;
+})();
 
 /** "4.25" / "4.127" / "6.5625": enough digits to tell formats apart at equal storage. */
 export function formatBits(bits: number): string {
@@ -93,8 +94,14 @@ export const BLOCK_FORMAT_OPTIONS: ReadonlyArray<CatalogOption<BlockFormatId>> =
     }),
 );
 
+/** Whether `option` applies to a format (double quantization: NF4; scale rounded up: MX; saturation: floats with Inf / NaN). */
+export function formatHasOption(format: FloatFormatId | BlockFormatId, option: FormatOption): boolean {
+  return formatRecord(format).options.includes(option);
+}
+
+/** Whether a block format is an OCP MX format (its shared scale can be rounded up). */
 export function isMxBlock(format: BlockFormatId): boolean {
-  return format.startsWith('mx');
+  return formatHasOption(format, 'roundScaleUp');
 }
 
 /** Which family a scheme belongs to. */
@@ -175,12 +182,12 @@ export function schemeForFamily(family: SchemeFamily, memory: SchemeMemory, fall
 /** A block scheme of `format`, keeping only the options that apply to it (double quant: NF4; scale up: MX). */
 export function withBlockFormat(previous: BlockScheme, format: BlockFormatId): BlockScheme {
   const next: BlockScheme = { kind: 'block', format };
-  if (format === 'nf4' && previous.doubleQuant) next.doubleQuant = true;
-  if (isMxBlock(format) && previous.roundScaleUp) next.roundScaleUp = true;
+  if (formatHasOption(format, 'doubleQuant') && previous.doubleQuant) next.doubleQuant = true;
+  if (formatHasOption(format, 'roundScaleUp') && previous.roundScaleUp) next.roundScaleUp = true;
   return next;
 }
 
 /** Whether a float format has a non-saturating cast at all (FP6 / FP4 have no Inf / NaN and always saturate). */
 export function canDisableSaturation(format: FloatFormatId): boolean {
-  return FLOAT_FORMATS[format].overflow !== 'saturate';
+  return formatHasOption(format, 'saturate');
 }

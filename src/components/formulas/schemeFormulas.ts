@@ -1,10 +1,12 @@
 /**
  * The formulas of a scheme as TeX, with the current numbers substituted (α, Δ, z, qmin/qmax of the selected
  * group), in both spellings students meet (step Δ with q = round(x/Δ), multiplier s with q = round(s·x)), plus
- * a plain-language explanation. Definitions: shared guide SEMANTICS.md. Pure: no DOM, no KaTeX (Formula.tsx
+ * a plain-language explanation. The formats' constants (element maxima, block sizes, MX exponents) come from their
+ * records in the format registry (core/formats/registry.ts), never restated here. Definitions: shared guide SEMANTICS.md. Pure: no DOM, no KaTeX (Formula.tsx
  * typesets the strings).
  */
-import type { BlockFormatId, FloatFormatId, IntegerScheme, Rounding, Scheme } from '../../core/scheme';
+import { formatRecord } from '../../core/formats';
+import type { BlockFormatId, IntegerScheme, Rounding, Scheme } from '../../core/scheme';
 import type { GroupInfo } from '../../core/view';
 
 /** One typeset line, optionally captioned ("the same scheme written with a multiplier"). */
@@ -29,27 +31,6 @@ export interface FormulaNumbers {
   group: GroupInfo;
   groupCount: number;
 }
-
-/** Largest finite value of each float element format (SEMANTICS.md "Float element formats" table). */
-const FLOAT_MAX: Record<FloatFormatId, number> = {
-  fp16: 65504,
-  bf16: 3.3895313892515355e38,
-  e4m3: 448,
-  e5m2: 57344,
-  e3m2: 28,
-  e2m3: 7.5,
-  e2m1: 6,
-};
-
-const FLOAT_NAME: Record<FloatFormatId, string> = {
-  fp16: 'FP16',
-  bf16: 'BF16',
-  e4m3: 'FP8 E4M3',
-  e5m2: 'FP8 E5M2',
-  e3m2: 'FP6 E3M2',
-  e2m3: 'FP6 E2M3',
-  e2m1: 'FP4 E2M1',
-};
 
 /**
  * A number as TeX with 5 significant digits: 0.0033071, 127, -1.5\times10^{-5}. Non-finite values as \infty.
@@ -162,67 +143,79 @@ function zeroPointFormulas(scheme: IntegerScheme, n: FormulaNumbers): SchemeForm
   };
 }
 
-const MX_ELEMENT: Partial<Record<BlockFormatId, { name: string; emax: number; max: number }>> = {
-  mxfp8_e4m3: { name: 'FP8 E4M3', emax: 8, max: 448 },
-  mxfp8_e5m2: { name: 'FP8 E5M2', emax: 15, max: 57344 },
-  mxfp6_e2m3: { name: 'FP6 E2M3', emax: 2, max: 7.5 },
-  mxfp6_e3m2: { name: 'FP6 E3M2', emax: 4, max: 28 },
-  mxfp4: { name: 'FP4 E2M1', emax: 2, max: 6 },
-  mxint8: { name: 'INT8 (k/64)', emax: 0, max: 127 / 64 },
-};
+/** A format's name as a TeX operator: "FP8 E4M3" → \operatorname{FP8\ E4M3}. */
+function texOperator(name: string): string {
+  return `\\operatorname{${name.replace(/ /g, '\\ ')}}`;
+}
 
 function blockFormulas(format: BlockFormatId, n: FormulaNumbers): SchemeFormulas {
   const scale = n.group.scale;
-  const mx = MX_ELEMENT[format];
-  if (mx) {
+  const record = formatRecord(format);
+  const { blockSize, elementName, elementMax, elementEmax, blockScaleMax, hasMin } = record.facts;
+  const { scaleRule } = record.facts;
+  if (
+    scaleRule === 'pow2' &&
+    elementEmax !== undefined &&
+    elementName !== undefined &&
+    elementMax !== undefined
+  ) {
+    // OCP MX: a power-of-two scale per block, floor(log2 amax) − emax_elem (mx.ts)
     return {
       title: `${format.toUpperCase()} (OCP Microscaling)`,
       lines: [
         {
-          tex: `X = 2^{\\lfloor \\log_2 \\max_{i\\in\\text{block}} |x_i| \\rfloor - ${mx.emax}} = ${texNumber(scale)}`,
+          tex: `X = 2^{\\lfloor \\log_2 \\max_{i\\in\\text{block}} |x_i| \\rfloor - ${elementEmax}} = ${texNumber(scale)}`,
         },
-        { tex: `\\hat x = X \\cdot \\operatorname{${mx.name.replace(/ /g, '\\ ')}}\\!\\left(x / X\\right)` },
+        { tex: `\\hat x = X \\cdot ${texOperator(elementName)}\\!\\left(x / X\\right)` },
       ],
       alternative: [],
-      explanation: `Each block of 32 values along a row shares one power-of-two scale X, stored in 8 bits (E8M0). Each value is divided by X and rounded to the nearest ${mx.name} value (largest ${texNumber(mx.max)}, saturating), so the block's largest value can be clipped.${groupWords(n)}`,
+      explanation: `Each block of ${blockSize} values along a row shares one power-of-two scale X, stored in 8 bits (E8M0). Each value is divided by X and rounded to the nearest ${elementName} value (largest ${texNumber(elementMax)}, saturating), so the block's largest value can be clipped.${groupWords(n)}`,
     };
   }
-  if (format === 'nvfp4') {
+  if (scaleRule === 'fp8OverFp32' && blockScaleMax !== undefined && elementMax !== undefined) {
+    // NVFP4: an FP8 E4M3 scale per block on top of an FP32 scale per tensor (nvfp4.ts)
     return {
-      title: 'NVFP4',
+      title: record.label,
       lines: [
         {
-          tex: `s_2 = \\frac{\\max|x|}{6\\cdot 448},\\qquad s = \\operatorname{E4M3}\\!\\left(\\frac{\\max_{\\text{block}}|x|}{6\\,s_2}\\right)`,
+          tex: `s_2 = \\frac{\\max|x|}{${elementMax}\\cdot ${blockScaleMax}},\\qquad s = \\operatorname{E4M3}\\!\\left(\\frac{\\max_{\\text{block}}|x|}{${elementMax}\\,s_2}\\right)`,
         },
         {
           tex: `\\hat x = s\\,s_2 \\cdot \\operatorname{E2M1}\\!\\left(\\frac{x}{s\\,s_2}\\right),\\qquad s\\,s_2 = ${texNumber(scale)}`,
         },
       ],
       alternative: [],
-      explanation: `Blocks of 16 values share an FP8 E4M3 scale s, on top of one FP32 scale s₂ per tensor; the elements are FP4 E2M1 (±0, 0.5, 1, 1.5, 2, 3, 4, 6). The FP8 scale follows the block's range more closely than a power of two.${groupWords(n)}`,
+      explanation: `Blocks of ${blockSize} values share an FP8 E4M3 scale s, on top of one FP32 scale s₂ per tensor; the elements are FP4 E2M1 (±0, 0.5, 1, 1.5, 2, 3, 4, 6). The FP8 scale follows the block's range more closely than a power of two.${groupWords(n)}`,
     };
   }
-  if (format === 'nf4') {
+  if (scaleRule === 'absmaxCodebook') {
+    // NF4: a fixed 16-value codebook scaled by the block's absmax (nf4.ts)
     return {
-      title: 'NF4 (QLoRA)',
+      title: `${record.label} (QLoRA)`,
       lines: [
         { tex: `a = \\max_{i\\in\\text{block}} |x_i| = ${texNumber(scale)}` },
         { tex: `k = \\arg\\min_j \\left| x/a - c_j \\right|` },
         { tex: `\\hat x = a\\cdot c_k` },
       ],
       alternative: [],
-      explanation: `Each block of 64 values is divided by its absmax a, and each result is replaced by the nearest of 16 fixed values c_j placed at quantiles of a normal distribution (dense near 0, sparse at ±1).${groupWords(n)}`,
+      explanation: `Each block of ${blockSize} values is divided by its absmax a, and each result is replaced by the nearest of ${2 ** record.elementBits} fixed values c_j placed at quantiles of a normal distribution (dense near 0, sparse at ±1).${groupWords(n)}`,
     };
   }
+  if (scaleRule === 'ggml') {
+    // GGUF (ggml.ts, ggmlK.ts): an FP16 scale d per block, and an FP16 minimum m for the _1 types
+    return {
+      title: record.label,
+      lines: [{ tex: `d = ${texNumber(scale)},\\qquad \\hat x = d\\cdot q${hasMin ? ' + m' : ''}` }],
+      alternative: [],
+      explanation: `llama.cpp's ${format.toUpperCase()}: blocks of ${blockSize} values with an FP16 scale d${hasMin ? ' and minimum m' : ''}; codes as ggml-quants.c defines them.${groupWords(n)}`,
+    };
+  }
+  // a format with no dedicated lines yet: its scale and its storage, in its record's words
   return {
-    title: `GGUF ${format.toUpperCase()}`,
-    lines: [
-      {
-        tex: `d = ${texNumber(scale)},\\qquad \\hat x = d\\cdot q${format === 'q4_1' || format === 'q5_1' ? ' + m' : ''}`,
-      },
-    ],
+    title: record.label,
+    lines: [{ tex: `s = ${texNumber(scale)},\\qquad \\hat x = s\\cdot q` }],
     alternative: [],
-    explanation: `llama.cpp's ${format.toUpperCase()}: blocks of ${format.endsWith('_k') ? 256 : 32} values with an FP16 scale d${format === 'q4_1' || format === 'q5_1' ? ' and minimum m' : ''}; codes as ggml-quants.c defines them.${groupWords(n)}`,
+    explanation: `${record.label}: ${record.storage({ kind: 'block', format })}.${groupWords(n)}`,
   };
 }
 
@@ -235,8 +228,9 @@ export function formulasOf(scheme: Scheme, n: FormulaNumbers): SchemeFormulas {
     case 'integer':
       return scheme.method === 'absmax' ? absmaxFormulas(scheme, n) : zeroPointFormulas(scheme, n);
     case 'float': {
-      const max = FLOAT_MAX[scheme.format];
-      const name = FLOAT_NAME[scheme.format];
+      const { facts } = formatRecord(scheme.format);
+      const max = facts.elementMax ?? Number.NaN;
+      const name = facts.elementName ?? scheme.format;
       if (scheme.scaling === 'none') {
         return {
           title: `${name} (plain cast)`,

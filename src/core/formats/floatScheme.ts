@@ -4,7 +4,7 @@
  * every step rounded to float32 as PyTorch does on float32 tensors. Pure ES2022.
  */
 import { EngineError } from '../engineError';
-import type { FloatScheme, Granularity } from '../scheme';
+import type { FloatFormatId, FloatScheme, Granularity } from '../scheme';
 import type { Tensor2D } from '../tensor';
 import { pow2, RNE_MAGIC } from './floatBits';
 import {
@@ -22,6 +22,7 @@ import {
   forEachRowBlock,
   scaledLevels,
 } from './formatOutput';
+import type { FormatRecord } from './formatRecord';
 
 const scratchF32 = new Float32Array(1);
 const scratchU32 = new Uint32Array(scratchF32.buffer);
@@ -258,3 +259,48 @@ export function quantizeFloatScheme(t: Tensor2D, scheme: FloatScheme, out: Forma
     codeRange: 2 ** spec.bits,
   };
 }
+
+/** The picker's groups of float formats. */
+const FLOAT_GROUP: Readonly<Record<FloatFormatId, string>> = {
+  fp16: 'IEEE half / bfloat16',
+  bf16: 'IEEE half / bfloat16',
+  e4m3: 'FP8 (OCP)',
+  e5m2: 'FP8 (OCP)',
+  e2m3: 'FP6 (OCP MX)',
+  e3m2: 'FP6 (OCP MX)',
+  e2m1: 'FP4 (OCP MX)',
+};
+
+function floatRecord(format: FloatFormatId): FormatRecord<FloatScheme> {
+  const spec = FLOAT_FORMATS[format];
+  // Scaled per row by default: one FP32 scale per output channel, as FP8 weights are deployed.
+  const defaults: FloatScheme = { kind: 'float', format, scaling: 'row', groupSize: 32, saturate: true };
+  return {
+    id: format,
+    family: 'float',
+    label: spec.label,
+    group: FLOAT_GROUP[format],
+    elementBits: spec.bits,
+    defaults,
+    // FP6 / FP4 have no Inf / NaN and always saturate: only the others have a non-saturating cast.
+    options: spec.overflow === 'saturate' ? [] : ['saturate'],
+    facts: { elementName: spec.label, elementMax: spec.maxFinite },
+    kernel: ['selectFormat', 'absMax', 'encode', 'floatRow'],
+    sweep: [defaults],
+    describe(scheme) {
+      const bits = scheme.scaling === 'group' ? spec.bits + 32 / scheme.groupSize : spec.bits;
+      const scaled =
+        scheme.scaling === 'none'
+          ? ''
+          : `, scaled per ${scheme.scaling === 'group' ? scheme.groupSize : scheme.scaling}`;
+      return { label: `${spec.label}${scaled}`, bitsPerWeight: bits };
+    },
+    storage: floatStorage,
+    quantize: quantizeFloatScheme,
+  };
+}
+
+/** The float element formats' records in the format registry (registry.ts), in link / sweep order. */
+export const FLOAT_ELEMENT_FORMATS: readonly FormatRecord<FloatScheme>[] = (
+  ['fp16', 'bf16', 'e4m3', 'e5m2', 'e2m3', 'e3m2', 'e2m1'] as const
+).map(floatRecord);

@@ -7,8 +7,10 @@
  * which stores code 0 (see `x86ToInt`).
  * Pure ES2022.
  */
+import type { BlockScheme } from '../scheme';
 import type { Tensor2D } from '../tensor';
 import type { FormatBuffers, FormatOutput } from './formatOutput';
+import type { FormatRecord } from './formatRecord';
 import {
   type GgmlBlockQuantizer,
   type GgmlKernelType,
@@ -200,3 +202,42 @@ export function quantizeGgmlLegacy(t: Tensor2D, id: GgmlLegacyId, out: FormatBuf
   const { layout, quantize } = LEGACY[id];
   return quantizeGgmlRows(t, layout, quantize, out, KERNEL_TYPE[id]);
 }
+
+/** A GGUF type's record in the format registry (registry.ts): Q4_0's label is "GGUF Q4_0", 4.5 bits per weight. */
+export function ggufRecord(
+  id: BlockScheme['format'],
+  layout: GgmlLayout,
+  quantize: FormatRecord<BlockScheme>['quantize'],
+  kernel: FormatRecord<BlockScheme>['kernel'],
+  hasMin: boolean,
+): FormatRecord<BlockScheme> {
+  const label = `GGUF ${id.toUpperCase()}`;
+  return {
+    id,
+    family: 'block',
+    label,
+    group: 'GGUF (llama.cpp)',
+    elementBits: layout.elementBits,
+    defaults: { kind: 'block', format: id },
+    options: [],
+    facts: { scaleRule: 'ggml', blockSize: layout.blockSize, hasMin },
+    kernel,
+    sweep: [{ kind: 'block', format: id }],
+    describe: () => ({ label, bitsPerWeight: (8 * layout.blockBytes) / layout.blockSize }),
+    storage: () => layout.storage,
+    quantize,
+  };
+}
+
+/** The legacy GGUF types' records, in link / sweep order. Q4_1 and Q5_1 add an FP16 minimum per block. */
+export const GGUF_LEGACY_FORMATS: readonly FormatRecord<BlockScheme>[] = (
+  ['q8_0', 'q4_0', 'q4_1', 'q5_0', 'q5_1'] as const
+).map((id) =>
+  ggufRecord(
+    id,
+    LEGACY[id].layout,
+    (t, _scheme, out) => quantizeGgmlLegacy(t, id, out),
+    ['selectFormat', 'ggmlLegacyRow'],
+    id === 'q4_1' || id === 'q5_1',
+  ),
+);

@@ -4,10 +4,14 @@
  * rmse_type 1), and their `dequantize_row_*`. Every float operation rounded to float32 in the C order.
  * Pure ES2022.
  */
+
+import type { BlockScheme } from '../scheme';
 import type { Tensor2D } from '../tensor';
 import { quantizeKRows } from '../threads/kquantJob';
 import { KQUANT_TYPE, type KquantType } from '../wasm/kquantKernel';
 import type { FormatBuffers, FormatOutput } from './formatOutput';
+import type { FormatRecord } from './formatRecord';
+import { ggufRecord } from './ggml';
 import {
   type GgmlBlockQuantizer,
   type GgmlLayout,
@@ -401,3 +405,14 @@ export function quantizeGgmlK(
   const block = id === 'q4_k' ? quantizeQ4KBlock : quantizeQ6KBlock;
   return quantizeGgmlRows(t, K_LAYOUTS[id], block, out, undefined, onKernel ? K_KERNELS[id] : undefined);
 }
+
+/** Q4_K / Q6_K's records in the format registry (registry.ts): the search runs on the k-quant kernel. */
+export const GGUF_K_FORMATS: readonly FormatRecord<BlockScheme>[] = (['q4_k', 'q6_k'] as const).map((id) =>
+  ggufRecord(
+    id,
+    K_LAYOUTS[id],
+    (t, _scheme, out) => quantizeGgmlK(t, id, out),
+    ['kquantRows', 'rangeRows'],
+    false,
+  ),
+);

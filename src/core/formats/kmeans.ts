@@ -16,6 +16,7 @@ import type { CodebookScheme } from '../scheme';
 import type { Tensor2D } from '../tensor';
 import { RANKED_MAX } from '../wasm/kernelLayout';
 import { createGroupParams, type FormatBuffers, type FormatOutput, sortedDistinct } from './formatOutput';
+import type { FormatRecord } from './formatRecord';
 import { prefixSumsInto, sortGroupInto } from './radixSort';
 
 /** Result of clustering one group. */
@@ -383,3 +384,29 @@ export function quantizeKMeans(t: Tensor2D, scheme: CodebookScheme, out: FormatB
     codeRange: k,
   };
 }
+
+/** The k-means codebook's record in the format registry (registry.ts). */
+export const KMEANS_FORMAT: FormatRecord<CodebookScheme> = {
+  id: 'kmeans',
+  family: 'kmeans',
+  label: 'k-means codebook',
+  group: 'Codebook (k-means)',
+  elementBits: 4,
+  // 16 centroids per row, 20 Lloyd iterations: what the picker has always started from (and the sweep measures).
+  defaults: { kind: 'kmeans', bits: 4, granularity: { kind: 'row' }, maxIterations: 20 },
+  options: [],
+  facts: {},
+  kernel: ['codesByRank'],
+  sweep: [2, 3, 4].map((bits) => ({
+    kind: 'kmeans' as const,
+    bits,
+    granularity: { kind: 'row' as const },
+    maxIterations: 20,
+  })),
+  describe: (scheme) => ({
+    label: `k-means ${2 ** scheme.bits} centroids per ${scheme.granularity.kind}`,
+    bitsPerWeight: scheme.bits,
+  }),
+  storage: kmeansStorage,
+  quantize: quantizeKMeans,
+};

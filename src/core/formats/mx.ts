@@ -14,7 +14,7 @@
  * - A short last block of a row is padded with zeros (microxcaling `_reshape_to_blocks` pads with
  *   `torch.nn.functional.pad`), which does not change amax, so it is just quantized on its own values.
  */
-import type { BlockFormatId, FloatFormatId } from '../scheme';
+import type { BlockFormatId, BlockScheme, FloatFormatId } from '../scheme';
 import type { Tensor2D } from '../tensor';
 import { E8M0_BIAS, e8m0FromExponent, e8m0ToValue } from './e8m0';
 import { floorLog2Float32, pow2, RNE_MAGIC } from './floatBits';
@@ -29,6 +29,7 @@ import {
   rowBlockCount,
   scaledLevels,
 } from './formatOutput';
+import type { FormatRecord } from './formatRecord';
 
 export type MxFormatId = Extract<BlockFormatId, `mx${string}`>;
 
@@ -214,3 +215,38 @@ export function quantizeMx(
     ...(element === 'int8' ? {} : { codeRange: 2 ** elementBits }),
   };
 }
+
+/** Plain name of an MX element as the formulas print it: "FP8 E4M3", "FP4 E2M1", "INT8 (k/64)". */
+function mxElementName(format: MxFormatId): string {
+  const e = MX_ELEMENTS[format].element;
+  return e === 'int8' ? `INT8 (k/${INT8_ONE})` : FLOAT_FORMATS[e].label;
+}
+
+function mxRecord(format: MxFormatId): FormatRecord<BlockScheme> {
+  return {
+    id: format,
+    family: 'block',
+    label: mxLabel(format),
+    group: 'OCP Microscaling (MX)',
+    elementBits: mxElementBits(format),
+    defaults: { kind: 'block', format },
+    options: ['roundScaleUp'],
+    facts: {
+      scaleRule: 'pow2',
+      blockSize: MX_BLOCK,
+      elementName: mxElementName(format),
+      elementMax: mxElementMax(format),
+      elementEmax: MX_ELEMENTS[format].emax,
+    },
+    kernel: MX_ELEMENTS[format].element === 'int8' ? ['mxRow'] : ['selectFormat', 'mxRow'],
+    sweep: [{ kind: 'block', format }],
+    describe: () => ({ label: mxLabel(format), bitsPerWeight: mxElementBits(format) + 8 / MX_BLOCK }),
+    storage: (scheme) => mxStorage(format, scheme.roundScaleUp === true),
+    quantize: (t, scheme, out) => quantizeMx(t, format, scheme.roundScaleUp === true, out),
+  };
+}
+
+/** The MX formats' records in the format registry (registry.ts), in the order links and the sweep list them. */
+export const MX_FORMATS: readonly FormatRecord<BlockScheme>[] = (
+  ['mxfp8_e4m3', 'mxfp8_e5m2', 'mxfp6_e2m3', 'mxfp6_e3m2', 'mxfp4', 'mxint8'] as const
+).map(mxRecord);

@@ -6,6 +6,7 @@
  * (`functional.py` `quantize_4bit(compress_statistics=True)`): absmax minus its mean, 8-bit blockwise with the
  * dynamic map in blocks of 256. Pure ES2022.
  */
+import type { BlockScheme } from '../scheme';
 import type { Tensor2D } from '../tensor';
 import { ABSMAX_FLOOR, bucketize, codeMidpoints, quantizeBlockwiseDynamic } from './bnbBlockwise';
 import {
@@ -17,6 +18,7 @@ import {
   rowBlockCount,
   scaledLevels,
 } from './formatOutput';
+import type { FormatRecord } from './formatRecord';
 
 const f = Math.fround;
 
@@ -159,3 +161,29 @@ export function quantizeNf4(t: Tensor2D, doubleQuant: boolean, out: FormatBuffer
     codeRange: 16,
   };
 }
+
+/** NF4's record in the format registry (registry.ts): the picker, the formulas, the link and the sweep read it. */
+export const NF4_FORMAT: FormatRecord<BlockScheme> = {
+  id: 'nf4',
+  family: 'block',
+  label: 'NF4',
+  group: 'QLoRA (bitsandbytes)',
+  elementBits: 4,
+  defaults: { kind: 'block', format: 'nf4' },
+  options: ['doubleQuant'],
+  facts: { scaleRule: 'absmaxCodebook', blockSize: NF4_BLOCK, elementMax: 1 },
+  kernel: ['selectCodebook', 'nf4CodesRow', 'decodeRow'],
+  sweep: [
+    { kind: 'block', format: 'nf4' },
+    { kind: 'block', format: 'nf4', doubleQuant: true },
+  ],
+  describe: (scheme) =>
+    scheme.doubleQuant
+      ? {
+          label: 'NF4 + double quant',
+          bitsPerWeight: 4 + 8 / NF4_BLOCK + 32 / (NF4_BLOCK * NF4_DOUBLE_QUANT_BLOCK),
+        }
+      : { label: 'NF4', bitsPerWeight: 4 + 32 / NF4_BLOCK },
+  storage: (scheme) => nf4Storage(scheme.doubleQuant === true),
+  quantize: (t, scheme, out) => quantizeNf4(t, scheme.doubleQuant === true, out),
+};

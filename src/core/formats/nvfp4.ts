@@ -3,8 +3,9 @@
  * TensorRT-Model-Optimizer `modelopt/torch/quantization/qtensor/nvfp4_tensor.py` `NVFP4QTensor.quantize` does
  * (SEMANTICS.md "Block formats"). Every step in float32, in the reference's order. Pure ES2022.
  */
+import type { BlockScheme } from '../scheme';
 import type { Tensor2D } from '../tensor';
-import { encodeFloat, encoderConstants, valueTable } from './floatFormat';
+import { encodeFloat, encoderConstants, maxFinite, valueTable } from './floatFormat';
 import {
   createGroupParams,
   type FormatBuffers,
@@ -14,13 +15,14 @@ import {
   rowBlockCount,
   scaledLevels,
 } from './formatOutput';
+import type { FormatRecord } from './formatRecord';
 
 export const NVFP4_BLOCK = 16;
 
-/** 6 * 448: E2M1 max times E4M3 max (`get_weights_scaling_factor_2`: amax / (6.0 * 448.0)). */
 /** Plain words for NVFP4's storage. */
 export const NVFP4_STORAGE = `E2M1 elements + E4M3 scale per ${NVFP4_BLOCK} + FP32 scale per tensor`;
 
+/** 6 * 448: E2M1 max times E4M3 max (`get_weights_scaling_factor_2`: amax / (6.0 * 448.0)). */
 const TENSOR_SCALE_DIVISOR = 2688;
 const E2M1_MAX = 6;
 
@@ -137,3 +139,27 @@ export function quantizeNvfp4(t: Tensor2D, out: FormatBuffers): FormatOutput {
     codeRange: 16,
   };
 }
+
+/** NVFP4's record in the format registry (registry.ts). */
+export const NVFP4_FORMAT: FormatRecord<BlockScheme> = {
+  id: 'nvfp4',
+  family: 'block',
+  label: 'NVFP4',
+  group: 'NVIDIA',
+  elementBits: 4,
+  defaults: { kind: 'block', format: 'nvfp4' },
+  options: [],
+  facts: {
+    scaleRule: 'fp8OverFp32',
+    blockSize: NVFP4_BLOCK,
+    elementName: 'FP4 E2M1',
+    elementMax: E2M1_MAX,
+    blockScaleMax: maxFinite('e4m3'),
+  },
+  kernel: ['absMax', 'selectFormat', 'nvfp4Row'],
+  sweep: [{ kind: 'block', format: 'nvfp4' }],
+  // per full block, without the one FP32 scale per tensor (its share depends on the shape)
+  describe: () => ({ label: 'NVFP4', bitsPerWeight: 4 + 8 / NVFP4_BLOCK }),
+  storage: () => NVFP4_STORAGE,
+  quantize: (t, _scheme, out) => quantizeNvfp4(t, out),
+};

@@ -8,6 +8,7 @@
 import type { SignScheme } from '../scheme';
 import type { Tensor2D } from '../tensor';
 import { createGroupParams, type FormatBuffers, type FormatOutput, sortedDistinct } from './formatOutput';
+import type { FormatRecord } from './formatRecord';
 
 const f = Math.fround;
 /** 0.7 as a float32 scalar multiplying a float32 tensor (PyTorch casts the Python scalar to float32). */
@@ -101,3 +102,27 @@ export function quantizeSign(t: Tensor2D, scheme: SignScheme, out: FormatBuffers
     codeRange: ternary ? 3 : 2,
   };
 }
+
+function signRecord(kind: SignScheme['kind']): FormatRecord<SignScheme> {
+  const label = kind === 'binary' ? 'Binary (XNOR-Net)' : 'Ternary (TWN)';
+  const elementBits = kind === 'binary' ? 1 : 2;
+  return {
+    id: kind,
+    family: kind,
+    label,
+    group: 'Binary / ternary',
+    elementBits,
+    defaults: { kind },
+    options: [],
+    facts: {},
+    kernel: ['signRow'],
+    sweep: [{ kind }],
+    describe: () => ({ label, bitsPerWeight: elementBits }),
+    storage: signStorage,
+    quantize: quantizeSign,
+  };
+}
+
+/** Binary's and ternary's records in the format registry (registry.ts). */
+export const BINARY_FORMAT = signRecord('binary');
+export const TERNARY_FORMAT = signRecord('ternary');
