@@ -4,6 +4,7 @@
  * QuantView holds only small arrays that own their buffers, so the worker can transfer them.
  */
 
+import { assertNoFloat32Overflow } from './float32Limits';
 import { prepareFormat } from './formatBridge';
 import { copyView, forgetOutput } from './formatMemo';
 import { ACC, type PassContext, runSegment } from './fusedPass';
@@ -260,6 +261,15 @@ function runQuantization(
   );
   const groupInfo = groupInfoOf(prepared, rows, cols, view.group);
   const group = groupInfo.index;
+  if (summary.count > 0) {
+    assertNoFloat32Overflow({
+      absmax: Math.max(Math.abs(summary.min), Math.abs(summary.max)),
+      mse: metrics.mse,
+      maxAbsError: metrics.maxAbsError,
+      meanError: metrics.meanError,
+      arrays: [edges, errEdges, prepared.levelsOf(group)],
+    });
+  }
   let clipLo = Number.POSITIVE_INFINITY;
   let clipHi = Number.NEGATIVE_INFINITY;
   for (let g = 0; g < prepared.groups; g++) {
