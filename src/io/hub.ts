@@ -227,6 +227,28 @@ export interface HttpSourceOptions {
   headers?: Record<string, string>;
   fetch?: FetchLike;
   signal?: AbortSignal;
+  /** Time without a byte after which a read counts as stalled (default STALL_MS, 20 s). */
+  stallMs?: number;
+}
+
+/** Resumed attempts of a dropped or stalled Range read, and the first back-off (doubled each time). */
+const RANGE_RETRIES = 3;
+const RETRY_BACKOFF_MS = 250;
+
+/** Waits `ms`, or rejects with the signal's reason when it aborts first. */
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    signal?.throwIfAborted();
+    const timer = setTimeout(resolve, ms);
+    signal?.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(timer);
+        reject(signal.reason);
+      },
+      { once: true },
+    );
+  });
 }
 
 /**
@@ -261,6 +283,8 @@ export async function fromHttp(url: string, options: HttpSourceOptions = {}): Pr
     offset: number,
     length: number,
     range: ReturnType<typeof parseContentRange>,
+    signal?: AbortSignal,
+    attempt = 0,
   ): Promise<Uint8Array> => {
     const asked = `bytes ${offset}-${offset + length - 1}`;
     const declaredLength = response.headers.get('content-length');
@@ -280,18 +304,40 @@ export async function fromHttp(url: string, options: HttpSourceOptions = {}): Pr
       );
     }
     try {
-      return await readBodyBounded(response, length, true);
+      return await readBodyBounded(response, length, true, options.stallMs);
     } catch (error) {
       if (!(error instanceof BodyReadError)) throw error;
+      if (error.kind !== 'over' && attempt < RANGE_RETRIES) {
+        // A dropped or stalled read resumes from the bytes received, after a back-off (0.25 s, 0.5 s, 1 s).
+        await sleep(RETRY_BACKOFF_MS * 2 ** attempt, signal);
+        const from = offset + error.received;
+        const again = await rangeGet(from, offset + length - 1, signal);
+        if (again.status !== 206) throw await statusError(again, url, name);
+        const rest = await rangeBody(
+          again,
+          from,
+          length - error.received,
+          parseContentRange(again.headers.get('content-range')),
+          signal,
+          attempt + 1,
+        );
+        const whole = new Uint8Array(length);
+        whole.set(error.partial, 0);
+        whole.set(rest, error.received);
+        return whole;
+      }
+      const retried = attempt > 0 ? ` (after ${attempt} ${attempt === 1 ? 'retry' : 'retries'})` : '';
       throw hubError(
-        'http',
+        error.kind === 'over' ? 'http' : 'network',
         shortUrl(url),
         error.kind === 'over'
           ? `asked for ${asked} but the server kept sending past ${formatBytes(length)}; the rest was cancelled`
-          : `the download of ${asked} stopped early: ${error.message}`,
+          : error.kind === 'stalled'
+            ? `the download of ${asked} stalled: ${error.message}${retried}`
+            : `the download of ${asked} stopped early: ${error.message}${retried}`,
         error.kind === 'over'
           ? 'The server mishandles HTTP Range requests: use one that honours them, or download the file and open it from disk.'
-          : 'The connection dropped: check the network and try again.',
+          : 'The connection dropped or stalled: check the network and try again.',
       );
     }
   };
@@ -338,7 +384,7 @@ export async function fromHttp(url: string, options: HttpSourceOptions = {}): Pr
       const response = await rangeGet(offset, offset + length - 1, signal);
       if (response.status !== 206) throw await statusError(response, url, name);
       const range = parseContentRange(response.headers.get('content-range'));
-      return rangeBody(response, offset, length, range);
+      return rangeBody(response, offset, length, range, signal);
     },
   };
 }
