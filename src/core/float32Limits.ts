@@ -23,6 +23,9 @@ export function float32ValueProblem(v: number): string | null {
   return `must be a finite number within ±${FLOAT32_MAX.toExponential(3)}, the float32 range`;
 }
 
+/** max |x| above which a scheme's float32 arithmetic may overflow: FLT_MAX / 2^24 (~2.0e31). */
+const OVERFLOW_SCALE = FLOAT32_MAX / 2 ** 24;
+
 /** What a quantization produced that must be finite when the data is. */
 export interface OverflowProbe {
   /** Largest |x| over the finite values. */
@@ -39,6 +42,10 @@ export interface OverflowProbe {
  * "values too large for float32 arithmetic of this scheme: max |x| = 3.000e+38 …".
  */
 export function assertNoFloat32Overflow(probe: OverflowProbe): void {
+  // Below this the float32 arithmetic of a range, a step or a zero point (at most ~2^16 · max|x| for 16-bit codes)
+  // cannot overflow; a non-finite result there is a format's own meaning (an unsaturated FP8 or FP16 maps values
+  // past its largest to ±Infinity / NaN by definition) and is shown as such.
+  if (!(probe.absmax > OVERFLOW_SCALE)) return;
   let overflowed =
     !Number.isFinite(probe.mse) || !Number.isFinite(probe.maxAbsError) || Number.isNaN(probe.meanError);
   for (const array of probe.arrays) {

@@ -261,7 +261,10 @@ function runQuantization(
   );
   const groupInfo = groupInfoOf(prepared, rows, cols, view.group);
   const group = groupInfo.index;
-  if (summary.count > 0) {
+  // Float element and block formats define overflow (±Infinity / NaN past their largest value, as the reference
+  // encoders do, kernel and JS alike): shown as such, not refused. The integer, k-means, binary and ternary grids
+  // have no such meaning, so a non-finite result there is float32 arithmetic overflowing.
+  if (summary.count > 0 && scheme.kind !== 'float' && scheme.kind !== 'block') {
     assertNoFloat32Overflow({
       absmax: Math.max(Math.abs(summary.min), Math.abs(summary.max)),
       mse: metrics.mse,
