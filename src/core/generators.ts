@@ -3,6 +3,7 @@
  * (see random.ts), so a shared link reproduces the matrix exactly.
  */
 import { EngineError } from './engineError';
+import { FLOAT32_MAX, float32ValueProblem } from './float32Limits';
 import type { GeneratorParams, TensorSummary } from './generators.types';
 import { createRng, type Rng, sampleLaplace, sampleStudentT } from './random';
 import type { Tensor2D } from './tensor';
@@ -24,6 +25,27 @@ export const MAX_GENERATED_VALUES = 8192 * 8192;
  */
 export function generateTensor(params: GeneratorParams): Tensor2D {
   validateGenerator(params);
+  const tensor = generateValidated(params);
+  refuseOverflow(tensor.data, params);
+  return tensor;
+}
+
+/**
+ * A scale whose samples (tails of a few scales, ×6 × factor for outliers, unbounded for Student-t) leave the
+ * float32 range gives ±Infinity values: refused, naming the scale (or the shift when the scale is small).
+ */
+function refuseOverflow(data: Float32Array, p: GeneratorParams): void {
+  for (let i = 0; i < data.length; i++) {
+    if (Number.isFinite(data[i])) continue;
+    const field = p.scale >= Math.abs(p.shift) ? 'scale' : 'shift';
+    throw new EngineError(
+      field,
+      `scale ${p.scale} and shift ${p.shift} give values beyond the float32 range (±${FLOAT32_MAX.toExponential(3)}): lower the ${field}`,
+    );
+  }
+}
+
+function generateValidated(params: GeneratorParams): Tensor2D {
   const { rows, cols, distribution, scale, shift } = params;
   const rng = createRng(params.seed);
   const data = new Float32Array(rows * cols);
@@ -101,6 +123,10 @@ function validateGenerator(p: GeneratorParams): void {
   finite('scale', p.scale);
   finite('shift', p.shift);
   if (!(p.scale > 0)) throw new EngineError('scale', `scale must be > 0 (got ${p.scale})`);
+  for (const field of ['scale', 'shift'] as const) {
+    const problem = float32ValueProblem(p[field]);
+    if (problem) throw new EngineError(field, `${field} ${problem} (got ${p[field]})`);
+  }
   if (!Number.isInteger(p.seed) || p.seed < 0 || p.seed > 0xffffffff) {
     throw new EngineError('seed', `seed must be an integer in 0..4294967295 (got ${p.seed})`);
   }

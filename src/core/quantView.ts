@@ -4,6 +4,7 @@
  * QuantView holds only small arrays that own their buffers, so the worker can transfer them.
  */
 
+import { assertNoFloat32Overflow } from './float32Limits';
 import { prepareFormat } from './formatBridge';
 import { copyView, forgetOutput } from './formatMemo';
 import { ACC, type PassContext, type PassShape, runSegment } from './fusedPass';
@@ -243,6 +244,18 @@ function runQuantization(
   );
   const groupInfo = groupInfoOf(prepared, rows, cols, view.group);
   const group = groupInfo.index;
+  // Float element and block formats define overflow (±Infinity / NaN past their largest value, as the reference
+  // encoders do, kernel and JS alike): shown as such, not refused. The integer, k-means, binary and ternary grids
+  // have no such meaning, so a non-finite result there is float32 arithmetic overflowing.
+  if (summary.count > 0 && scheme.kind !== 'float' && scheme.kind !== 'block') {
+    assertNoFloat32Overflow({
+      absmax: Math.max(Math.abs(summary.min), Math.abs(summary.max)),
+      mse: metrics.mse,
+      maxAbsError: metrics.maxAbsError,
+      meanError: metrics.meanError,
+      arrays: [edges, errEdges, prepared.levelsOf(group)],
+    });
+  }
   const clipReport = prepared.clipReport
     ? {
         ...prepared.clipReport,

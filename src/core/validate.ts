@@ -3,6 +3,7 @@
  * The first bad field is named in an EngineError, e.g. `bits must be an integer in 2..8 or 16 (got 1)`.
  */
 import { EngineError } from './engineError';
+import { FLOAT32_MAX, float32ValueProblem } from './float32Limits';
 import { BLOCK_FORMAT_IDS, FLOAT_FORMAT_IDS } from './formats/formatIds';
 import {
   type Clipping,
@@ -46,6 +47,15 @@ function finite(field: string, v: unknown): number {
   return fail(field, `${field} must be a finite number (got ${show(v)})`);
 }
 
+export { FLOAT32_MAX, float32ValueProblem };
+
+function float32(field: string, v: unknown): number {
+  const n = finite(field, v);
+  const problem = float32ValueProblem(n);
+  if (problem) fail(field, `${field} ${problem} (got ${show(v)})`);
+  return n;
+}
+
 function bool(field: string, v: unknown, fallback: boolean): boolean {
   if (v === undefined) return fallback;
   if (typeof v === 'boolean') return v;
@@ -84,8 +94,8 @@ function validateClipping(v: unknown): Clipping {
   ] as const);
   switch (kind) {
     case 'manual': {
-      const lo = finite('clipping.lo', v.lo);
-      const hi = finite('clipping.hi', v.hi);
+      const lo = float32('clipping.lo', v.lo);
+      const hi = float32('clipping.hi', v.hi);
       if (!(hi > lo)) fail('clipping.hi', `the manual range needs lo < hi (got ${lo} .. ${hi})`);
       return { kind, lo, hi };
     }
@@ -186,8 +196,8 @@ export function validateView(input: unknown): ViewParams {
   if (input.range !== null && input.range !== undefined) {
     const r = input.range;
     if (!Array.isArray(r) || r.length !== 2) return fail('range', 'range must be [lo, hi] or null');
-    const lo = finite('range', r[0]);
-    const hi = finite('range', r[1]);
+    const lo = float32('range', r[0]);
+    const hi = float32('range', r[1]);
     if (!(hi > lo)) fail('range', `range needs lo < hi (got ${lo} .. ${hi})`);
     range = [lo, hi];
   }

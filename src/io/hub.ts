@@ -9,6 +9,7 @@
  */
 import { type ByteSource, fromBytes, throwIfAborted } from './byteSource';
 import { listGguf } from './gguf';
+import { BodyReadError, readBodyBounded } from './httpBody';
 import { listNpy } from './npy';
 import { listNpz } from './npz';
 import { formatBytes, ParseError, type ParseErrorCode } from './parseError';
@@ -226,6 +227,28 @@ export interface HttpSourceOptions {
   headers?: Record<string, string>;
   fetch?: FetchLike;
   signal?: AbortSignal;
+  /** Time without a byte after which a read counts as stalled (default STALL_MS, 20 s). */
+  stallMs?: number;
+}
+
+/** Resumed attempts of a dropped or stalled Range read, and the first back-off (doubled each time). */
+const RANGE_RETRIES = 3;
+const RETRY_BACKOFF_MS = 250;
+
+/** Waits `ms`, or rejects with the signal's reason when it aborts first. */
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    signal?.throwIfAborted();
+    const timer = setTimeout(resolve, ms);
+    signal?.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(timer);
+        reject(signal.reason);
+      },
+      { once: true },
+    );
+  });
 }
 
 /**
@@ -250,6 +273,75 @@ export async function fromHttp(url: string, options: HttpSourceOptions = {}): Pr
     return response;
   };
 
+  /**
+   * The body of a 206 reply to `bytes=offset-(offset+length-1)`, checked before it is read: Content-Range and
+   * Content-Length must cover exactly what was asked (a server that ignores the end of the range would send the
+   * whole file), and the body is read only up to `length` bytes, the rest cancelled.
+   */
+  const rangeBody = async (
+    response: Response,
+    offset: number,
+    length: number,
+    range: ReturnType<typeof parseContentRange>,
+    signal?: AbortSignal,
+    attempt = 0,
+  ): Promise<Uint8Array> => {
+    const asked = `bytes ${offset}-${offset + length - 1}`;
+    const declaredLength = response.headers.get('content-length');
+    let fault: string | null = null;
+    if (range && (range.start !== offset || range.end !== offset + length - 1)) {
+      fault = `asked for ${asked} but the server's Content-Range says bytes ${range.start}-${range.end} (of ${formatBytes(range.total)})`;
+    } else if (declaredLength !== null && Number(declaredLength) !== length) {
+      fault = `asked for ${asked} (${formatBytes(length)}) but the server announced a body of ${formatBytes(Number(declaredLength))}`;
+    }
+    if (fault) {
+      await response.body?.cancel().catch(() => undefined);
+      throw hubError(
+        'http',
+        shortUrl(url),
+        `the server did not honour the Range request: ${fault}; refused rather than reading past what was asked`,
+        'The server mishandles HTTP Range requests: use one that honours them (the Hugging Face Hub does), or download the file and open it from disk.',
+      );
+    }
+    try {
+      return await readBodyBounded(response, length, true, options.stallMs);
+    } catch (error) {
+      if (!(error instanceof BodyReadError)) throw error;
+      if (error.kind !== 'over' && attempt < RANGE_RETRIES) {
+        // A dropped or stalled read resumes from the bytes received, after a back-off (0.25 s, 0.5 s, 1 s).
+        await sleep(RETRY_BACKOFF_MS * 2 ** attempt, signal);
+        const from = offset + error.received;
+        const again = await rangeGet(from, offset + length - 1, signal);
+        if (again.status !== 206) throw await statusError(again, url, name);
+        const rest = await rangeBody(
+          again,
+          from,
+          length - error.received,
+          parseContentRange(again.headers.get('content-range')),
+          signal,
+          attempt + 1,
+        );
+        const whole = new Uint8Array(length);
+        whole.set(error.partial, 0);
+        whole.set(rest, error.received);
+        return whole;
+      }
+      const retried = attempt > 0 ? ` (after ${attempt} ${attempt === 1 ? 'retry' : 'retries'})` : '';
+      throw hubError(
+        error.kind === 'over' ? 'http' : 'network',
+        shortUrl(url),
+        error.kind === 'over'
+          ? `asked for ${asked} but the server kept sending past ${formatBytes(length)}; the rest was cancelled`
+          : error.kind === 'stalled'
+            ? `the download of ${asked} stalled: ${error.message}${retried}`
+            : `the download of ${asked} stopped early: ${error.message}${retried}`,
+        error.kind === 'over'
+          ? 'The server mishandles HTTP Range requests: use one that honours them, or download the file and open it from disk.'
+          : 'The connection dropped or stalled: check the network and try again.',
+      );
+    }
+  };
+
   const first = await rangeGet(0, 7, options.signal);
   let size: number;
   let head: Uint8Array;
@@ -271,7 +363,7 @@ export async function fromHttp(url: string, options: HttpSourceOptions = {}): Pr
       );
     }
     size = range.total;
-    head = new Uint8Array(await first.arrayBuffer());
+    head = await rangeBody(first, 0, Math.min(8, size), range);
   } else {
     throw await statusError(first, url, name);
   }
@@ -292,16 +384,7 @@ export async function fromHttp(url: string, options: HttpSourceOptions = {}): Pr
       const response = await rangeGet(offset, offset + length - 1, signal);
       if (response.status !== 206) throw await statusError(response, url, name);
       const range = parseContentRange(response.headers.get('content-range'));
-      if (range && range.start !== offset) {
-        await response.body?.cancel().catch(() => undefined);
-        throw hubError(
-          'http',
-          shortUrl(url),
-          `asked for bytes from ${offset} but the server sent bytes from ${range.start}`,
-          'Try again; the file may have changed.',
-        );
-      }
-      return new Uint8Array(await response.arrayBuffer());
+      return rangeBody(response, offset, length, range, signal);
     },
   };
 }
@@ -433,7 +516,20 @@ async function fetchIndex(url: string, name: string, options: HubOptions): Promi
       'Check the file.',
     );
   }
-  return fromBytes(name, new Uint8Array(await response.arrayBuffer()));
+  try {
+    // Streamed and stopped at the limit: an index served without Content-Length cannot make us read 100 MiB.
+    return fromBytes(name, await readBodyBounded(response, MAX_INDEX_BYTES, false));
+  } catch (error) {
+    if (!(error instanceof BodyReadError)) throw error;
+    throw hubError(
+      error.kind === 'over' ? 'too-large' : 'http',
+      shortUrl(url),
+      error.kind === 'over'
+        ? `the index ran past ${formatBytes(MAX_INDEX_BYTES)} without ending (the server sent no Content-Length); reading stopped there`
+        : `the download of the index stopped early: ${error.message}`,
+      error.kind === 'over' ? 'Check the file.' : 'The connection dropped: check the network and try again.',
+    );
+  }
 }
 
 /**

@@ -2,10 +2,22 @@
  * Streams a deflated zip member through fflate's `Inflate` (raw DEFLATE, RFC 1951), reading the compressed
  * bytes in chunks from a ByteSource, so a large .npz member is never held whole in memory and listing
  * inflates only as far as the .npy header.
+ *
+ * Output-bounded: DEFLATE expands at most ~1032:1 (a length-258 match costs at least 2 bits), so the compressed
+ * bytes are handed to the inflater INPUT_SLICE_BYTES at a time and no step yields more than
+ * MAX_INFLATE_STEP_BYTES, whatever the archive. A 1 MB bomb of zeros that declares 1 GiB is then inflated in
+ * ~8 MiB steps, each checked for cancellation, instead of one 1 GiB allocation per MiB of input.
  */
 import { Inflate } from 'fflate';
 import { type ByteSource, readRange, throwIfAborted } from './byteSource';
 import { ParseError } from './parseError';
+
+/** Compressed bytes per inflater step: 8 KiB, at most ~8 MiB out at DEFLATE's ~1032:1 ceiling. */
+const INPUT_SLICE_BYTES = 8 * 1024;
+/** The largest chunk one inflater step can hand `onData`: 1032 × INPUT_SLICE_BYTES, rounded up. */
+export const MAX_INFLATE_STEP_BYTES = 9 * 1024 * 1024;
+/** Time between yields to the event loop, so a cancel message reaches a worker busy inflating memory-held bytes. */
+const YIELD_EVERY_MS = 30;
 
 export interface InflateOptions {
   signal?: AbortSignal;
@@ -36,6 +48,7 @@ export async function streamInflate(
   });
   const chunkBytes = options.chunkBytes ?? 1 << 20;
   let pos = 0;
+  let lastYield = Date.now();
   while (!stop && !ended && pos < compressedSize) {
     throwIfAborted(options.signal);
     const n = Math.min(chunkBytes, compressedSize - pos);
@@ -47,19 +60,28 @@ export async function streamInflate(
       `the compressed data of "${memberName}"`,
       options.signal,
     );
-    pos += n;
-    try {
-      inflater.push(bytes, pos >= compressedSize);
-    } catch (error) {
-      throw new ParseError({
-        format: 'npz',
-        code: 'bad-header',
-        fileName: source.name,
-        offset: start + pos - n,
-        message: `the compressed data of "${memberName}" is corrupt (${(error as Error).message})`,
-        hint: 'The archive is damaged: save or download it again.',
-      });
+    for (let at = 0; at < n && !stop && !ended; at += INPUT_SLICE_BYTES) {
+      const slice = bytes.subarray(at, Math.min(n, at + INPUT_SLICE_BYTES));
+      const last = pos + at + slice.length >= compressedSize;
+      try {
+        inflater.push(slice, last);
+      } catch (error) {
+        throw new ParseError({
+          format: 'npz',
+          code: 'bad-header',
+          fileName: source.name,
+          offset: start + pos + at,
+          message: `the compressed data of "${memberName}" is corrupt (${(error as Error).message})`,
+          hint: 'The archive is damaged: save or download it again.',
+        });
+      }
+      if (Date.now() - lastYield > YIELD_EVERY_MS) {
+        await new Promise((resolve) => setTimeout(resolve, 0));
+        lastYield = Date.now();
+      }
+      throwIfAborted(options.signal);
     }
+    pos += n;
     options.onProgress?.(pos, compressedSize);
   }
   return ended;

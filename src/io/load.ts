@@ -16,7 +16,7 @@ import { listNpz } from './npz';
 import { formatCount, ParseError, type ParseFormat } from './parseError';
 import { DEFAULT_CHUNK_BYTES, type RowDecoder, readRows } from './readRows';
 import { listSafetensors } from './safetensors';
-import { MAX_VALUES, planRows, type RowPlan } from './sampling';
+import { MAX_INFLATE_BYTES, MAX_VALUES, planRows, type RowPlan } from './sampling';
 import { ElementScatter } from './scatter';
 import { listSafetensorsUnion, listSharded } from './sharded';
 import type { LoadedTensor, LoadOptions, TensorEntry, TensorListing } from './types';
@@ -166,8 +166,22 @@ async function loadValues(
   const { littleEndian } = location;
   if (location.deflate) {
     const { compressedSize, dataOffsetInStream } = location.deflate;
+    // The declared size, checked before inflating: a sample of rows still needs the whole stream inflated.
+    const inflatedSize = dataOffsetInStream + plan.totalRows * plan.cols * itemSize;
+    const maxInflate = options.maxInflateBytes ?? MAX_INFLATE_BYTES;
+    if (inflatedSize > maxInflate) {
+      throw new ParseError({
+        format,
+        code: 'too-large',
+        fileName: `${source.name}/${entry.name}.npy`,
+        message: `the compressed array declares ${mebibytes(inflatedSize)} of data, more than the ${mebibytes(maxInflate)} this app inflates to read a compressed array (even a sample of its rows needs all of it inflated)`,
+        hint: 'Save it uncompressed (numpy.savez, .npy or .safetensors): those are sampled by reading only the rows kept.',
+      });
+    }
     const scatter = new ElementScatter(entry.shape, location.order, plan, encoding, littleEndian);
     let skip = dataOffsetInStream;
+    let inflated = 0;
+    options.onProgress?.(0, inflatedSize);
     await streamInflate(
       source,
       location.offset,
@@ -175,6 +189,9 @@ async function loadValues(
       entry.name,
       (chunk) => {
         let bytes = chunk;
+        inflated += chunk.length;
+        // Progress in inflated bytes of the declared size: what the user knows the array by.
+        options.onProgress?.(Math.min(inflated, inflatedSize), inflatedSize);
         if (skip > 0) {
           const n = Math.min(skip, bytes.length);
           skip -= n;
@@ -183,7 +200,7 @@ async function loadValues(
         scatter.push(bytes);
         return scatter.done;
       },
-      { signal: options.signal, onProgress: options.onProgress, chunkBytes: 1 << 20 },
+      { signal: options.signal, chunkBytes: 1 << 20 },
     );
     if (!scatter.done) {
       throw new ParseError({
@@ -225,4 +242,9 @@ async function readStreamed(
     options.onProgress?.(pos, total);
   }
   return scatter.out;
+}
+
+/** Bytes in MiB with one decimal, for sizes the user compares: 268435584 → "256.0 MiB". */
+function mebibytes(bytes: number): string {
+  return `${(bytes / 2 ** 20).toFixed(1)} MiB`;
 }

@@ -8,6 +8,13 @@ import { formatCount, ParseError, type ParseFormat } from './parseError';
 /** Default cap on values loaded for analysis: 64 Mi float32 values = 256 MiB. */
 export const MAX_VALUES = 64 * 1024 * 1024;
 
+/**
+ * The most a compressed (.npz deflated) array may declare: reading even a sample of its rows inflates the whole
+ * stream (in bounded steps, see inflateStream.ts), so this bounds the time a small archive can take, the way
+ * MAX_VALUES bounds the memory every source may fill.
+ */
+export const MAX_INFLATE_BYTES = 4 * 1024 * 1024 * 1024;
+
 /** Which rows of a tensor are loaded. */
 export interface RowPlan {
   totalRows: number;

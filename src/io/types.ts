@@ -73,4 +73,6 @@ export interface LoadOptions {
   onProgress?: (loadedBytes: number, totalBytes: number) => void;
   /** Value limit above which rows are sampled (default MAX_VALUES = 64 Mi). */
   maxValues?: number;
+  /** Most bytes a compressed array may declare (default MAX_INFLATE_BYTES = 4 GiB); larger is refused. */
+  maxInflateBytes?: number;
 }

@@ -29,7 +29,7 @@ import type {
   Scheme,
 } from '../core/scheme';
 import { DEFAULT_SCHEME_A, DEFAULT_SCHEME_B, SCALE_STORAGES, ZERO_POINT_STORAGES } from '../core/scheme';
-import { BLOCK_FORMAT_IDS, FLOAT_FORMAT_IDS, validateScheme } from '../core/validate';
+import { BLOCK_FORMAT_IDS, FLOAT_FORMAT_IDS, float32ValueProblem, validateScheme } from '../core/validate';
 import type { Channel } from './schemesSlice';
 import {
   type DataSource,
@@ -314,7 +314,6 @@ class Reader {
 }
 
 const positive = (n: number) => (n > 0 ? null : 'expected a number > 0');
-const anyFinite = () => null;
 
 function decodeGenerator(r: Reader): GeneratorParams {
   const d = DEFAULT_GENERATOR;
@@ -323,8 +322,8 @@ function decodeGenerator(r: Reader): GeneratorParams {
     rows: r.int('rows', d.rows, 1, MAX_SIDE),
     cols: r.int('cols', d.cols, 1, MAX_SIDE),
     seed: r.int('seed', d.seed, 0, 0xffffffff),
-    scale: r.number('scale', d.scale, positive),
-    shift: r.number('shift', d.shift, anyFinite),
+    scale: r.number('scale', d.scale, (n) => positive(n) ?? float32ValueProblem(n)),
+    shift: r.number('shift', d.shift, float32ValueProblem),
     df: r.number('df', d.df, positive),
     outlierCols: r.int('outliers', d.outlierCols, 0, MAX_SIDE),
     outlierFactor: r.number('ofactor', d.outlierFactor, (n) => (n >= 0 ? null : 'expected a number ≥ 0')),
@@ -569,7 +568,8 @@ function decodeView(r: Reader): ShareableView {
   if (rawRange !== undefined) {
     const parts = rawRange.split(',');
     const [lo, hi] = parts.map((s) => (s.trim() === '' ? Number.NaN : Number(s)));
-    if (parts.length === 2 && Number.isFinite(lo) && Number.isFinite(hi) && hi > lo) range = [lo, hi];
+    const float32 = (n: number) => float32ValueProblem(n) === null;
+    if (parts.length === 2 && float32(lo) && float32(hi) && hi > lo) range = [lo, hi];
     // No range is the default zoom: a new matrix opens on its central mean ± 4σ (state/useDefaultZoom.ts).
     else
       r.reject(

@@ -22,6 +22,11 @@ export interface DatasetStore<T> {
   has(id: string): boolean;
   /** Stores an entry (replacing one with the same id) and evicts beyond the bound. */
   put(id: string, entry: T): void;
+  /**
+   * Evicts the least recently used entries (never the most recent) until the total fits `maxBytes` again; call
+   * after an entry grew (a quantization fills its caches), since sizes are counted when asked.
+   */
+  trim(): void;
   readonly size: number;
 }
 
@@ -47,6 +52,12 @@ export function createDatasetStore<T>(limits: DatasetStoreLimits<T> = {}): Datas
     for (const entry of entries.values()) bytes += sizeOf(entry);
     return bytes;
   };
+  const evict = () => {
+    while (entries.size > 1 && (entries.size > maxEntries || total() > maxBytes)) {
+      const oldest = entries.keys().next().value as string;
+      entries.delete(oldest);
+    }
+  };
   return {
     get(id) {
       const entry = entries.get(id);
@@ -59,11 +70,9 @@ export function createDatasetStore<T>(limits: DatasetStoreLimits<T> = {}): Datas
     put(id, entry) {
       entries.delete(id);
       entries.set(id, entry);
-      while (entries.size > 1 && (entries.size > maxEntries || total() > maxBytes)) {
-        const oldest = entries.keys().next().value as string;
-        entries.delete(oldest);
-      }
+      evict();
     },
+    trim: () => evict(),
     get size() {
       return entries.size;
     },

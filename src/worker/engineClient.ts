@@ -23,6 +23,7 @@ import {
   type WorkerMessage,
 } from './protocol';
 import type { Port } from './serve';
+import { createWatchdog, DEFAULT_WATCHDOG_MS, type Watchdog } from './watchdog';
 
 /** A worker (or a test port): the serve Port plus crash events and an optional terminate. */
 export interface EnginePort extends Port {
@@ -119,8 +120,14 @@ export class EngineClient {
   #restarts: number[] = [];
   #dead: EngineCrashedError | null = null;
 
-  constructor(spawn: () => EnginePort) {
+  readonly #watchdog: Watchdog;
+
+  constructor(spawn: () => EnginePort, options: { watchdogMs?: number } = {}) {
     this.#spawn = spawn;
+    // A busy worker silent for too long (exited without an error event, or stuck) is restarted as a crash is.
+    this.#watchdog = createWatchdog(options.watchdogMs ?? DEFAULT_WATCHDOG_MS, (ms) =>
+      this.#crash(Object.assign(new Event('error'), { message: `no answer for ${ms / 1000} s` })),
+    );
     this.#connect();
   }
 
@@ -256,6 +263,7 @@ export class EngineClient {
         reject: (error) => done(() => reject(error)),
         onProgress,
       });
+      this.#watchdog.setBusy(true);
       try {
         port.postMessage({ id, method, args });
       } catch (error) {
@@ -277,6 +285,7 @@ export class EngineClient {
     port.addEventListener('message', (event: MessageEvent) => {
       if (this.#port !== port) return; // a message from a worker already replaced
       const response = event.data as WorkerMessage;
+      this.#watchdog.heartbeat();
       const pending = this.#pending.get(response.id);
       if (!pending) return;
       if (isProgressMessage(response)) {
@@ -284,6 +293,7 @@ export class EngineClient {
         return;
       }
       this.#pending.delete(response.id);
+      this.#watchdog.setBusy(this.#pending.size > 0);
       if (response.ok) pending.resolve(response.value);
       else pending.reject(new EngineCallError(response.error));
     });
@@ -317,6 +327,7 @@ export class EngineClient {
   #rejectPending(error: Error): void {
     const pending = [...this.#pending.values()];
     this.#pending.clear();
+    this.#watchdog.setBusy(false);
     for (const p of pending) p.reject(error);
   }
 

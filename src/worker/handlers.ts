@@ -17,6 +17,7 @@ import { createDatasetStore, type DatasetStore, datasetIdFor } from './datasetSt
 import { createFormatHandlers } from './formatHandlers';
 import { createLoadHandlers } from './loadHandlers';
 import type { DatasetRecipe, DatasetSummary, Handlers } from './protocol';
+import { residentBytes } from './residentBytes';
 import { createTeachHandlers } from './teachHandlers';
 
 /** A dataset held in the worker: the tensor, its slider-independent cache and its recipe. */
@@ -55,9 +56,17 @@ export function createQuantizeHandlers(store: EngineStore): Pick<Handlers, 'quan
       const dataset = store.get(datasetId);
       // untrusted: any other value is no panel (its calls share one output, and keep less)
       const channel = panel === 'a' || panel === 'b' ? panel : '';
-      return computeQuantView(dataset.tensor, validateScheme(scheme), validateView(view), dataset.cache, {
-        channel,
-      });
+      const result = computeQuantView(
+        dataset.tensor,
+        validateScheme(scheme),
+        validateView(view),
+        dataset.cache,
+        {
+          channel,
+        },
+      );
+      store.trim(); // the pass may have grown this dataset's caches past the budget: evict older ones
+      return result;
     },
   };
 }
@@ -84,11 +93,7 @@ export function createEngineStore(): EngineStore {
   return createDatasetStore<ResidentDataset>({
     maxEntries: 3,
     maxBytes: 768 * 2 ** 20,
-    sizeOf: (d) =>
-      d.tensor.data.byteLength +
-      (d.cache.kernel
-        ? d.cache.kernel.memory.buffer.byteLength
-        : 1.5 * d.tensor.data.byteLength * d.cache.outputs.length),
+    sizeOf: residentBytes,
   });
 }
 

@@ -6,6 +6,7 @@ import { scaleLinear } from 'd3-scale';
 import type { Granularity } from '../../core/scheme';
 import type { Heatmap } from '../../core/view';
 import { type ChartSize, type PlotBox, plotBoxOf, type Tick } from '../chartSize';
+import { chartMax } from '../safeDomain';
 import { ticksOf } from '../ticks';
 
 export const HEATMAP_MARGIN = { top: 8, right: 84, bottom: 40, left: 52 };
@@ -44,8 +45,10 @@ export function layoutHeatmap(
   const y = scaleLinear().domain([0, matrix.rows]).range([plot.top, plot.bottom]);
   const integerTicks = (ticks: Tick[]) => ticks.filter((t) => Number.isInteger(t.value));
   const legendHeight = plot.height;
+  // An error past the float32 limit (Infinity) or NaN would leave the legend without ticks and every cell blank.
+  const boundedMax = chartMax(colorMax);
   const c = scaleLinear()
-    .domain([0, colorMax > 0 ? colorMax : 1])
+    .domain([0, boundedMax])
     .range([plot.top + legendHeight, plot.top]);
   return {
     width: size.width,
@@ -55,7 +58,7 @@ export function layoutHeatmap(
     gridCols: heatmap.gridCols,
     matrixRows: matrix.rows,
     matrixCols: matrix.cols,
-    colorMax,
+    colorMax: boundedMax,
     xTicks: integerTicks(ticksOf(x, Math.max(2, Math.floor(plot.width / 70)))),
     yTicks: integerTicks(ticksOf(y, Math.max(2, Math.floor(plot.height / 36)))),
     legend: {

@@ -6,6 +6,7 @@
  */
 import { scaleLinear } from 'd3-scale';
 import { type ChartSize, type PlotBox, plotBoxOf, type Tick } from '../chartSize';
+import { chartMax, pixelOf } from '../safeDomain';
 import { ticksOf } from '../ticks';
 
 export const FEATURE_MAX_MARGIN = { top: 18, right: 14, bottom: 40, left: 52 };
@@ -51,7 +52,8 @@ export function layoutFeatureMax(
   for (const c of outlierColumns) if (c >= 0 && c < n) isOutlier[c] = 1;
   let max = 0;
   for (let i = 0; i < n; i++) if (featureAbsMax[i] > max) max = featureAbsMax[i];
-  const yMax = Math.max(max, threshold) * 1.08 || 1;
+  // Magnitudes or a threshold past the float32 limit (Infinity, NaN) keep a finite axis.
+  const yMax = chartMax(Math.max(max, Number.isNaN(threshold) ? 0 : threshold) * 1.08);
   const x = scaleLinear()
     .domain([0, Math.max(1, n)])
     .range([plot.left, plot.right]);
@@ -70,10 +72,18 @@ export function layoutFeatureMax(
     }
     const x0 = x(start);
     const x1 = x(end);
-    bars.push({ start, end, value, outlier, x: x0, width: Math.max(0.5, x1 - x0), y: y(value) });
+    bars.push({
+      start,
+      end,
+      value,
+      outlier,
+      x: x0,
+      width: Math.max(0.5, x1 - x0),
+      y: pixelOf(y, Math.min(value, y.domain()[1])),
+    });
   }
   const [d0, d1] = y.domain();
-  const ty = y(Math.min(Math.max(threshold, d0), d1));
+  const ty = pixelOf(y, Math.min(Math.max(threshold, d0), d1));
   return {
     width: size.width,
     height: size.height,

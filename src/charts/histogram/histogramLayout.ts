@@ -6,6 +6,7 @@
 import { scaleLinear, scaleLog } from 'd3-scale';
 import { type ChartSize, type PlotBox, plotBoxOf, type Tick } from '../chartSize';
 import { formatCountTick } from '../formatNumber';
+import { chartDomain, pixelOf } from '../safeDomain';
 import { logTicksOf, ticksOf } from '../ticks';
 
 export interface HistogramInput {
@@ -111,9 +112,11 @@ export function layoutHistogram(
   const bins = Math.max(0, edges.length - 1);
   const d0 = bins > 0 ? edges[0] : 0;
   const d1 = bins > 0 ? edges[bins] : 1;
-  // A degenerate domain (constant data) gets a unit width so the scale stays invertible.
-  const xDomain: [number, number] = d1 > d0 ? [d0, d1] : [d0 - 0.5, d0 + 0.5];
-  const x = scaleLinear().domain(xDomain).range([plot.left, plot.right]);
+  // A degenerate domain (constant data) gets a unit width so the scale stays invertible; edges past the float32
+  // limit (a ±1e308 zoom from a link) or non-finite are bounded so every pixel stays finite.
+  const xDomain = chartDomain(d0, d1, 0.5);
+  const xScale = scaleLinear().domain(xDomain).range([plot.left, plot.right]);
+  const x = (v: number) => pixelOf(xScale, v);
 
   let maxCount = 0;
   for (let i = 0; i < bins; i++) {
@@ -202,7 +205,7 @@ export function layoutHistogram(
     gridOutside,
     clip,
     markers,
-    xTicks: ticksOf(x, xTickCount),
+    xTicks: ticksOf(xScale, xTickCount),
     yTicks: log ? logTicksOf(y, yTickCount) : ticksOf(y, yTickCount, formatCountTick),
     yScale: options.yScale,
     maxCount,

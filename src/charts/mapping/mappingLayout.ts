@@ -4,6 +4,7 @@
  */
 import { scaleLinear } from 'd3-scale';
 import { type ChartSize, type Margin, type PlotBox, plotBoxOf, type Tick } from '../chartSize';
+import { chartDomain, clampToChart, pixelOf } from '../safeDomain';
 import { ticksOf } from '../ticks';
 
 export const MAPPING_MARGIN: Margin = { top: 8, right: 12, bottom: 34, left: 52 };
@@ -68,7 +69,8 @@ function risersInside(
   const out: Array<{ at: number; to: number }> = [];
   for (let k = 0; k + 1 < levels.length; k++) {
     const at = rounding === 'floor' ? levels[k + 1] : (levels[k] + levels[k + 1]) / 2;
-    if (at > d0 && at < d1) out.push({ at, to: levels[k + 1] });
+    // A level past the float32 limit (an overflowed grid) is Infinity: no finite riser lies there.
+    if (at > d0 && at < d1 && Number.isFinite(levels[k + 1])) out.push({ at, to: levels[k + 1] });
   }
   return out;
 }
@@ -81,13 +83,14 @@ const px = (v: number) => v.toFixed(2);
  */
 export function layoutMapping(input: MappingInput, size: ChartSize): MappingLayout {
   const plot = plotBoxOf(size);
-  const [d0, d1] =
-    input.domain[1] > input.domain[0] ? input.domain : [input.domain[0] - 1, input.domain[0] + 1];
-  const q0 = mapToLevel(d0, input.levels, input.rounding);
-  const q1 = mapToLevel(d1, input.levels, input.rounding);
+  // A view range of ±1e308 or ±Infinity from a link, or levels that overflowed float32, stay drawable.
+  const [d0, d1] = chartDomain(input.domain[0], input.domain[1], 1);
+  const levelAt = (v: number) => clampToChart(mapToLevel(v, input.levels, input.rounding));
+  const q0 = levelAt(d0);
+  const q1 = levelAt(d1);
   const x = scaleLinear().domain([d0, d1]).range([plot.left, plot.right]);
   const y = scaleLinear()
-    .domain([Math.min(d0, q0), Math.max(d1, q1)])
+    .domain(chartDomain(Math.min(d0, q0), Math.max(d1, q1), 1))
     // Not .nice(): x and y share their domain where they overlap, so the identity line keeps its 45° meaning.
     .range([plot.bottom, plot.top]);
   const risers = risersInside(input.levels, input.rounding, d0, d1);
@@ -98,13 +101,13 @@ export function layoutMapping(input: MappingInput, size: ChartSize): MappingLayo
     const parts: string[] = [];
     for (let c = 0; c <= Math.ceil(plot.width); c++) {
       const xv = x.invert(plot.left + Math.min(c, plot.width));
-      parts.push(`${c === 0 ? 'M' : 'L'}${px(x(xv))},${px(y(mapToLevel(xv, input.levels, input.rounding)))}`);
+      parts.push(`${c === 0 ? 'M' : 'L'}${px(pixelOf(x, xv))},${px(pixelOf(y, levelAt(xv)))}`);
     }
     path = parts.join('');
   } else {
-    const parts = [`M${px(x(d0))},${px(y(q0))}`];
-    for (const r of risers) parts.push(`H${px(x(r.at))}`, `V${px(y(r.to))}`);
-    parts.push(`H${px(x(d1))}`);
+    const parts = [`M${px(pixelOf(x, d0))},${px(pixelOf(y, q0))}`];
+    for (const r of risers) parts.push(`H${px(pixelOf(x, r.at))}`, `V${px(pixelOf(y, r.to))}`);
+    parts.push(`H${px(pixelOf(x, d1))}`);
     path = parts.join('');
   }
   const [y0, y1] = y.domain();
@@ -124,7 +127,7 @@ export function layoutMapping(input: MappingInput, size: ChartSize): MappingLayo
     path,
     steps: risers.length,
     sampled,
-    diagonal: { x1: x(lo), y1: y(lo), x2: x(hi), y2: y(hi) },
+    diagonal: { x1: pixelOf(x, lo), y1: pixelOf(y, lo), x2: pixelOf(x, hi), y2: pixelOf(y, hi) },
     clip,
     clippedZones,
     xTicks: ticksOf(x, Math.max(2, Math.floor(plot.width / 70))),

@@ -106,7 +106,9 @@ function symlogTicks(
  */
 export function layoutQuantGrid(input: Float32Array, size: ChartSize): QuantGridLayout {
   const plot = plotBoxOf(size);
-  const finite = input.filter((v) => Number.isFinite(v)).sort();
+  // Distinct finite levels: a repeated level would give a zero gap and a NaN spacing ratio.
+  const sorted = input.filter((v) => Number.isFinite(v)).sort();
+  const finite = sorted.filter((v, i) => i === 0 || v !== sorted[i - 1]);
   let lo = finite.length > 0 ? finite[0] : -1;
   let hi = finite.length > 0 ? finite[finite.length - 1] : 1;
   if (!(hi > lo)) {

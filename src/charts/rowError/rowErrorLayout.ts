@@ -5,6 +5,7 @@
  */
 import { scaleLinear } from 'd3-scale';
 import { type ChartSize, type PlotBox, plotBoxOf, type Tick } from '../chartSize';
+import { chartMax, pixelOf } from '../safeDomain';
 import { ticksOf } from '../ticks';
 
 export const ROW_ERROR_MARGIN = { top: 10, right: 14, bottom: 40, left: 60 };
@@ -36,19 +37,22 @@ export function layoutRowError(
   for (let i = 0; i < rows; i++) if (rowMse[i] > dataMax) dataMax = rowMse[i];
   const other = options.other && options.other.length === rows ? options.other : null;
   if (other) for (let i = 0; i < rows; i++) if (other[i] > dataMax) dataMax = other[i];
-  const yMax = Math.max(options.yMax ?? 0, dataMax) || 1;
+  // An infinite or NaN row MSE (float32 overflow) must not take the axis with it: the domain stays finite and
+  // such a row is drawn at the top (Infinity) or not at all (NaN); the tooltip still says what it is.
+  const yMax = chartMax(Math.max(options.yMax ?? 0, dataMax));
   const x = scaleLinear()
     .domain([0, Math.max(1, rows)])
     .range([plot.left, plot.right]);
   const y = scaleLinear().domain([0, yMax]).nice(5).range([plot.bottom, plot.top]);
 
+  const yOf = (v: number) => pixelOf(y, Number.isNaN(v) ? 0 : Math.min(v, yMax));
   const buckets = Math.max(1, Math.floor(plot.width));
   const bucketed = rows > buckets * 2;
   const rowsPerPixel = bucketed ? rows / buckets : 1;
   const stepsOf = (values: Float64Array): Array<[number, number, number]> => {
     const steps: Array<[number, number, number]> = []; // [x0, x1, y]
     if (!bucketed) {
-      for (let r = 0; r < rows; r++) steps.push([x(r), x(r + 1), y(values[r])]);
+      for (let r = 0; r < rows; r++) steps.push([x(r), x(r + 1), yOf(values[r])]);
       return steps;
     }
     for (let b = 0; b < buckets; b++) {
@@ -59,7 +63,7 @@ export function layoutRowError(
       steps.push([
         plot.left + b * (plot.width / buckets),
         plot.left + (b + 1) * (plot.width / buckets),
-        y(m),
+        yOf(m),
       ]);
     }
     return steps;

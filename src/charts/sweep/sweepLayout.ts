@@ -9,6 +9,7 @@ import type { Scheme } from '../../core/scheme';
 import type { SweepPoint } from '../../core/sweep';
 import { type ChartSize, type PlotBox, plotBoxOf, type Tick } from '../chartSize';
 import { formatTick } from '../formatNumber';
+import { chartDomain, pixelOf } from '../safeDomain';
 import { logTicksOf, ticksOf } from '../ticks';
 
 export type SweepMetric = 'mse' | 'sqnr';
@@ -81,9 +82,17 @@ const X_TICK_VALUES = [1, 1.5, 2, 3, 4, 5, 6, 8, 12, 16, 24, 32];
 /** The value plotted on y; null for an error of exactly 0 (log axis) / infinite SQNR. */
 export function yValueOf(p: Pick<SweepPoint, 'mse' | 'sqnrDb'>, metric: SweepMetric): number | null {
   const v = metric === 'mse' ? p.mse : p.sqnrDb;
-  if (metric === 'mse') return v > 0 && Number.isFinite(v) ? v : null;
+  if (metric === 'mse')
+    return v > 0 && Number.isFinite(v) ? Math.min(Math.max(v, LOG_FLOOR), LOG_CEILING) : null;
   return Number.isFinite(v) ? v : null;
 }
+
+/** Bounds of an MSE on the log axis: d3's log ticks and a ×2 margin stay finite inside them. */
+const LOG_FLOOR = 1e-300;
+const LOG_CEILING = 1e300;
+/** Bits per weight a point may sit at (a corrupt or overflowed figure is drawn at the nearer end). */
+const BITS_RANGE: [number, number] = [0.5, 64];
+const bitsOf = (b: number) => (Number.isNaN(b) ? 16 : Math.min(BITS_RANGE[1], Math.max(BITS_RANGE[0], b)));
 
 /**
  * Places the points in `size`. E.g. two points (4 bits, MSE 1e-4) and (8 bits, MSE 1e-6) on an MSE axis: both
@@ -100,8 +109,8 @@ export function layoutSweep(
   let yMin = Number.POSITIVE_INFINITY;
   let yMax = Number.NEGATIVE_INFINITY;
   for (const p of points) {
-    bMin = Math.min(bMin, p.bitsPerWeight);
-    bMax = Math.max(bMax, p.bitsPerWeight);
+    bMin = Math.min(bMin, bitsOf(p.bitsPerWeight));
+    bMax = Math.max(bMax, bitsOf(p.bitsPerWeight));
     const y = yValueOf(p, metric);
     if (y !== null) {
       yMin = Math.min(yMin, y);
@@ -124,7 +133,7 @@ export function layoutSweep(
     yDomain = [lo, hi > lo ? hi : lo * 10];
   } else {
     const pad = Math.max(2, (yMax - yMin) * 0.06);
-    yDomain = [yMin - pad, yMax + pad];
+    yDomain = chartDomain(yMin - pad, yMax + pad);
   }
   const x = scaleLog().base(2).domain(xDomain).range([plot.left, plot.right]);
   const y = (metric === 'mse' ? scaleLog() : scaleLinear()).domain(yDomain).range([plot.bottom, plot.top]);
@@ -134,8 +143,8 @@ export function layoutSweep(
     const v = yValueOf(p, metric);
     return {
       index,
-      x: x(p.bitsPerWeight),
-      y: v === null ? bestEdge : y(v),
+      x: x(bitsOf(p.bitsPerWeight)),
+      y: v === null ? bestEdge : metric === 'mse' ? y(v) : pixelOf(y, v),
       family: sweepFamilyOf(p.scheme),
       onFront: p.onFront,
       exact: v === null,

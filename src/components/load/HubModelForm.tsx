@@ -30,7 +30,9 @@ export function HubModelForm({
   const tokenId = useId();
   const [input, setInput] = useState('');
   const [endpoint, setEndpoint] = useState(DEFAULT_HUB_ENDPOINT);
-  const [token, setToken] = useState('');
+  // The token is read from the field on submit, never held as a controlled value: React mirrors a controlled
+  // input's value into its `value` attribute, which puts the secret in the DOM (serialised pages, extensions).
+  const [hasToken, setHasToken] = useState(false);
   const [settingsOpen, setSettingsOpen] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const tokenInput = useRef<HTMLInputElement>(null);
@@ -59,7 +61,8 @@ export function HubModelForm({
           return;
         }
         setError(null);
-        onOpen({ input: text, endpoint: endpoint.trim(), token: token.trim() || undefined });
+        const token = tokenInput.current?.value.trim() ?? '';
+        onOpen({ input: text, endpoint: endpoint.trim(), token: token || undefined });
       }}
     >
       <Field
@@ -115,13 +118,13 @@ export function HubModelForm({
               id={tokenId}
               ref={tokenInput}
               type="password"
-              value={token}
-              onChange={(event) => setToken(event.currentTarget.value)}
+              defaultValue=""
+              onChange={(event) => setHasToken(event.currentTarget.value !== '')}
               placeholder="hf_…"
               autoComplete="off"
               spellCheck={false}
               className={INPUT_CLASS}
-              aria-invalid={needsToken && token === '' ? true : undefined}
+              aria-invalid={needsToken && !hasToken ? true : undefined}
               data-testid="hub-token"
             />
           </Field>

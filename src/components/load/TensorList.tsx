@@ -137,7 +137,11 @@ export function TensorList({
           data-testid="tensor-filter"
         />
       </div>
-      {shown.length === 0 ? (
+      {listing.tensors.length === 0 ? (
+        <p className={CAPTION_CLASS} data-testid="tensor-none">
+          This file holds no tensors: its header lists none. Choose another file.
+        </p>
+      ) : shown.length === 0 ? (
         <p className={CAPTION_CLASS} data-testid="tensor-none">
           No tensor name contains “{query}”.
         </p>
