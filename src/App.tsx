@@ -1,10 +1,14 @@
 /**
- * Page layout only: header, data panel, metrics, and the scheme panels (A and B side by side, or one).
- * State comes from the store and the engine queries; the panels draw it.
+ * Page layout only: header, data panel, and the explorer tab: the scheme panels (A and B side by side, or one;
+ * each opens on its headline numbers and value histogram, so both are in the first screen), the caption that
+ * says what their difference shows, then the metrics table and the worked example. The other views are tabs.
+ * State comes from the store and the engine queries (useComparedViews); the panels draw it.
  */
+
 import { useMemo } from 'react';
 import { DataPanel } from './components/DataPanel';
 import { ErrorBoundary } from './components/ErrorBoundary';
+import { CompareCaption } from './components/figure/CompareCaption';
 import { HeaderTools } from './components/HeaderTools';
 import { LessonPanel } from './components/lessons/LessonPanel';
 import { LlmInt8View } from './components/llmInt8/LlmInt8View';
@@ -20,8 +24,8 @@ import type { QuantView } from './core/view';
 import { useAppStore } from './state/appStore';
 import type { Channel } from './state/schemesSlice';
 import { useActiveDataset } from './state/useActiveDataset';
+import { useComparedViews } from './state/useComparedViews';
 import { useDefaultZoom } from './state/useDefaultZoom';
-import { useQuantView } from './state/useEngineResults';
 
 /** Scales both panels share: heatmap colour top, per-row MSE axis top, and each other's per-row MSE. */
 export function computeSharedScales(
@@ -48,33 +52,13 @@ export function computeSharedScales(
 export function App() {
   const data = useActiveDataset();
   useDefaultZoom(data.dataset);
-  const layout = useAppStore((s) => s.layout);
-  const singleChannel = useAppStore((s) => s.singleChannel);
   const tab = useAppStore((s) => s.tab);
   const setTab = useAppStore((s) => s.setTab);
-  const compare = layout === 'compare';
-  const channels = useMemo<Channel[]>(
-    () => (compare ? ['a', 'b'] : [singleChannel]),
-    [compare, singleChannel],
-  );
   const datasetId = data.dataset?.id;
-  const results = {
-    a: useQuantView('a', datasetId, channels.includes('a')),
-    b: useQuantView('b', datasetId, channels.includes('b')),
-  };
+  const { compare, channels, results, metrics, shared } = useComparedViews(datasetId);
   const viewA = results.a.view;
   const viewB = results.b.view;
-  const metricsA = viewA?.metrics;
-  const metricsB = viewB?.metrics;
-  const metrics = useMemo(() => ({ a: metricsA, b: metricsB }), [metricsA, metricsB]);
-  const shared = useMemo(
-    () =>
-      computeSharedScales(
-        compare ? { a: viewA, b: viewB } : { [singleChannel]: singleChannel === 'a' ? viewA : viewB },
-        compare,
-      ),
-    [viewA, viewB, compare, singleChannel],
-  );
+  const captionViews = useMemo(() => ({ a: viewA, b: viewB }), [viewA, viewB]);
 
   return (
     <div className="min-h-screen bg-slate-50 text-slate-900 dark:bg-slate-950 dark:text-slate-100">
@@ -105,9 +89,7 @@ export function App() {
               explore: () => (
                 <>
                   <ViewToolbar summary={data.dataset?.summary} />
-                  <ErrorBoundary label="The metrics table">
-                    <MetricsTable channels={channels} metrics={metrics} />
-                  </ErrorBoundary>
+                  <CompareCaption channels={channels} views={captionViews} />
                   <div className={`grid min-w-0 grid-cols-1 gap-4 ${compare ? 'lg:grid-cols-2' : ''}`}>
                     {channels.map((c) => (
                       <ErrorBoundary key={c} label={`Scheme ${c.toUpperCase()}`}>
@@ -116,10 +98,15 @@ export function App() {
                           result={results[c]}
                           dataset={data.dataset}
                           shared={shared[c]}
+                          metrics={metrics}
+                          compare={compare}
                         />
                       </ErrorBoundary>
                     ))}
                   </div>
+                  <ErrorBoundary label="The metrics table">
+                    <MetricsTable channels={channels} metrics={metrics} />
+                  </ErrorBoundary>
                   <ErrorBoundary label="The worked example">
                     <WorkedExample channels={channels} datasetId={datasetId} />
                   </ErrorBoundary>

@@ -4,14 +4,14 @@
  * explorer. No data panel and no controls; the state comes from the link.
  */
 import { useMemo } from 'react';
-import { computeSharedScales } from '../../App';
+import type { computeSharedScales } from '../../App';
 import type { QuantView } from '../../core/view';
 import { useAppStore } from '../../state/appStore';
 import type { Channel } from '../../state/schemesSlice';
 import type { EmbedChart } from '../../state/shareableState';
 import { useActiveDataset } from '../../state/useActiveDataset';
+import { useComparedViews } from '../../state/useComparedViews';
 import { useDefaultZoom } from '../../state/useDefaultZoom';
-import { useQuantView } from '../../state/useEngineResults';
 import { ErrorBoundary } from '../ErrorBoundary';
 import { SchemeFormulas, SchemeMapping } from '../formulas/SchemeFormulas';
 import { MetricsTable } from '../MetricsTable';
@@ -34,29 +34,8 @@ export function EmbedView({
 }) {
   const data = useActiveDataset();
   useDefaultZoom(data.dataset);
-  const layout = useAppStore((s) => s.layout);
-  const singleChannel = useAppStore((s) => s.singleChannel);
-  const compare = layout === 'compare';
-  const channels = useMemo<Channel[]>(
-    () => (compare ? ['a', 'b'] : [singleChannel]),
-    [compare, singleChannel],
-  );
   const datasetId = data.dataset?.id;
-  const results = {
-    a: useQuantView('a', datasetId, channels.includes('a')),
-    b: useQuantView('b', datasetId, channels.includes('b')),
-  };
-  const viewA = results.a.view;
-  const viewB = results.b.view;
-  const shared = useMemo(
-    () =>
-      computeSharedScales(
-        compare ? { a: viewA, b: viewB } : { [singleChannel]: singleChannel === 'a' ? viewA : viewB },
-        compare,
-      ),
-    [viewA, viewB, compare, singleChannel],
-  );
-  const metrics = useMemo(() => ({ a: viewA?.metrics, b: viewB?.metrics }), [viewA, viewB]);
+  const { compare, channels, results, metrics, shared } = useComparedViews(datasetId);
   const cards = useMemo(
     () => new Set<SchemeChartId>(CARD_CHARTS.filter((c) => charts.includes(c))),
     [charts],
