@@ -26,8 +26,8 @@ export interface ExplorerRootProps {
   data: DataSource;
   /** Embed mode: where "Open in the full explorer" points (null: no link). */
   fullLink?: string | null;
-  /** True (default) when the explorer is the whole page (an iframe); false inside another page (the library). */
-  standalone?: boolean;
+  /** The embed view without a background of its own (`bg=transparent`; the library's `background`). */
+  transparent?: boolean;
 }
 
 function LinkedData({ data, children }: { data: DataSource; children: ReactNode }) {
@@ -43,7 +43,7 @@ export function ExplorerRoot({
   embed,
   data,
   fullLink = null,
-  standalone = true,
+  transparent = false,
 }: ExplorerRootProps) {
   return (
     <QueryClientProvider client={queryClient}>
@@ -52,7 +52,7 @@ export function ExplorerRoot({
           <EngineProvider client={engine}>
             <LinkedData data={data}>
               {embed ? (
-                <EmbedView charts={embed.charts} fullLink={fullLink} standalone={standalone} />
+                <EmbedView charts={embed.charts} fullLink={fullLink} transparent={transparent} />
               ) : (
                 <App />
               )}

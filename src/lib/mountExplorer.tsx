@@ -14,6 +14,7 @@ import { createThemeController } from '../theme/theme';
 import { EngineClient } from '../worker/engineClient';
 import elementCss from './element.css?inline';
 import { type ExplorerOptions, resolveExplorerOptions } from './explorerOptions';
+import { followHostTheme } from './hostTheme';
 import { spawnInlineWorker } from './spawnInlineWorker';
 
 /** The `@name … { … }` blocks of a stylesheet (flat ones: @font-face, @property). */
@@ -52,13 +53,16 @@ function Instance({ options, themeRoot }: { options: ExplorerOptions; themeRoot:
       theme: createThemeController(themeRoot, resolved.theme ?? 'system'),
     };
   });
-  useEffect(
-    () => () => {
+  useEffect(() => {
+    const stopFollowing = instance.resolved.inheritTheme
+      ? followHostTheme(themeRoot, (theme) => instance.theme.setPreference(theme, false))
+      : () => {};
+    return () => {
+      stopFollowing();
       instance.theme.dispose();
       instance.engine.dispose();
-    },
-    [instance],
-  );
+    };
+  }, [instance, themeRoot]);
   const { resolved } = instance;
   return (
     <ExplorerRoot
@@ -69,7 +73,7 @@ function Instance({ options, themeRoot }: { options: ExplorerOptions; themeRoot:
       embed={resolved.mode === 'full' ? null : resolved.embed}
       data={resolved.state.data}
       fullLink={null}
-      standalone={false}
+      transparent={resolved.transparent}
     />
   );
 }

@@ -1,7 +1,9 @@
 /**
- * The embed mode (`?embed=1&charts=…`): a compact, chrome-less view for an iframe: the chosen charts of the
- * schemes on screen (A and B, or one), the metrics, formulas, mapping or worked example, and a link to the full
- * explorer. No data panel and no controls; the state comes from the link.
+ * The embed mode (`?embed=1&charts=…`): a compact, chrome-less figure for an iframe or the library: the chosen
+ * charts of the schemes on screen first (A and B side by side, stacked below 640 px), the caption that says what
+ * their difference shows, then the metrics table, mapping, formulas or worked example, and a link to the full
+ * explorer. No data panel and no controls; the state comes from the link. Its height is its content's (no
+ * full-viewport minimum), so the frame can be sized to it (frameBridge.ts).
  */
 import { useMemo } from 'react';
 import type { computeSharedScales } from '../../App';
@@ -13,6 +15,7 @@ import { useActiveDataset } from '../../state/useActiveDataset';
 import { useComparedViews } from '../../state/useComparedViews';
 import { useDefaultZoom } from '../../state/useDefaultZoom';
 import { ErrorBoundary } from '../ErrorBoundary';
+import { CompareCaption } from '../figure/CompareCaption';
 import { SchemeFormulas, SchemeMapping } from '../formulas/SchemeFormulas';
 import { MetricsTable } from '../MetricsTable';
 import { NoticeList } from '../NoticeList';
@@ -25,12 +28,12 @@ const CARD_CHARTS: ReadonlyArray<SchemeChartId & EmbedChart> = ['hist', 'error',
 export function EmbedView({
   charts,
   fullLink,
-  standalone = true,
+  transparent = false,
 }: {
   charts: readonly EmbedChart[];
   fullLink: string | null;
-  /** The whole page (an iframe: fills the viewport) or a part of another page (the library: its own height). */
-  standalone?: boolean;
+  /** No background of its own: the host page's shows through (`bg=transparent`, `background="transparent"`). */
+  transparent?: boolean;
 }) {
   const data = useActiveDataset();
   useDefaultZoom(data.dataset);
@@ -41,20 +44,18 @@ export function EmbedView({
     [charts],
   );
   const has = (chart: EmbedChart) => charts.includes(chart);
+  const viewA = results.a.view;
+  const viewB = results.b.view;
+  const captionViews = useMemo(() => ({ a: viewA, b: viewB }), [viewA, viewB]);
   const perScheme = cards.size > 0 || has('formula') || has('mapping');
 
   return (
     <div
-      className={`flex ${standalone ? 'min-h-screen' : ''} flex-col gap-3 bg-white p-3 text-slate-900 dark:bg-slate-950 dark:text-slate-100`}
+      className={`flex flex-col gap-3 p-3 text-slate-900 dark:text-slate-100 ${transparent ? '' : 'bg-white dark:bg-slate-950'}`}
       data-testid="embed-view"
       data-charts={charts.join(',')}
     >
       <NoticeList />
-      {has('metrics') ? (
-        <ErrorBoundary label="The metrics table">
-          <MetricsTable channels={channels} metrics={metrics} />
-        </ErrorBoundary>
-      ) : null}
       {perScheme ? (
         <div className={`grid min-w-0 grid-cols-1 gap-3 ${compare ? 'sm:grid-cols-2' : ''}`}>
           {channels.map((c) => (
@@ -72,6 +73,12 @@ export function EmbedView({
             />
           ))}
         </div>
+      ) : null}
+      {cards.has('hist') ? <CompareCaption channels={channels} views={captionViews} /> : null}
+      {has('metrics') ? (
+        <ErrorBoundary label="The metrics table">
+          <MetricsTable channels={channels} metrics={metrics} />
+        </ErrorBoundary>
       ) : null}
       {has('worked') ? (
         <ErrorBoundary label="The worked example">
@@ -140,8 +147,6 @@ function EmbedScheme({
       ) : null}
       {view ? (
         <ErrorBoundary label={`${label} charts`}>
-          {formula ? <SchemeFormulas channel={channel} scheme={scheme} view={view} /> : null}
-          {mapping ? <SchemeMapping channel={channel} label={label} scheme={scheme} view={view} /> : null}
           {cards.size > 0 ? (
             <SchemeCharts
               channel={channel}
@@ -153,6 +158,8 @@ function EmbedScheme({
               show={cards}
             />
           ) : null}
+          {mapping ? <SchemeMapping channel={channel} label={label} scheme={scheme} view={view} /> : null}
+          {formula ? <SchemeFormulas channel={channel} scheme={scheme} view={view} /> : null}
         </ErrorBoundary>
       ) : (
         <p className="text-xs text-slate-500 dark:text-slate-400">{error ? 'No result.' : 'Computing…'}</p>
