@@ -10,44 +10,23 @@ import { DataPanel } from './components/DataPanel';
 import { ErrorBoundary } from './components/ErrorBoundary';
 import { CompareCaption } from './components/figure/CompareCaption';
 import { HeaderTools } from './components/HeaderTools';
-import { LessonPanel } from './components/lessons/LessonPanel';
-import { LlmInt8View } from './components/llmInt8/LlmInt8View';
+import { LazyView, lazyNamed } from './components/LazyView';
 import { MetricsTable } from './components/MetricsTable';
 import { NoticeList } from './components/NoticeList';
-import type { SharedScales } from './components/SchemeCharts';
 import { SchemePanel } from './components/SchemePanel';
-import { SweepView } from './components/sweep/SweepView';
+import { useComparedViews } from './components/useComparedViews';
 import { ViewToolbar } from './components/ViewToolbar';
 import { WorkspaceTabs } from './components/WorkspaceTabs';
-import { WorkedExample } from './components/worked/WorkedExample';
-import type { QuantView } from './core/view';
 import { useAppStore } from './state/appStore';
-import type { Channel } from './state/schemesSlice';
 import { useActiveDataset } from './state/useActiveDataset';
-import { useComparedViews } from './state/useComparedViews';
 import { useDefaultZoom } from './state/useDefaultZoom';
 
-/** Scales both panels share: heatmap colour top, per-row MSE axis top, and each other's per-row MSE. */
-export function computeSharedScales(
-  views: Partial<Record<Channel, QuantView>>,
-  compare: boolean,
-): Record<Channel, SharedScales> {
-  const shown = (compare ? [views.a, views.b] : [views.a ?? views.b]).filter(
-    (v): v is QuantView => v !== undefined,
-  );
-  let heatmapMax = 0;
-  let rowMseMax = 0;
-  for (const v of shown) {
-    heatmapMax = Math.max(heatmapMax, v.heatmap.max);
-    for (let i = 0; i < v.rowMse.length; i++) if (v.rowMse[i] > rowMseMax) rowMseMax = v.rowMse[i];
-  }
-  const otherOf = (mine: QuantView | undefined, theirs: QuantView | undefined, label: string) =>
-    compare && mine && theirs && mine.rows === theirs.rows ? { label, rowMse: theirs.rowMse } : null;
-  return {
-    a: { heatmapMax, rowMseMax, other: otherOf(views.a, views.b, 'Scheme B') },
-    b: { heatmapMax, rowMseMax, other: otherOf(views.b, views.a, 'Scheme A') },
-  };
-}
+const LessonPanel = lazyNamed(() => import('./components/lessons/LessonPanel').then((m) => m.LessonPanel));
+const LlmInt8View = lazyNamed(() => import('./components/llmInt8/LlmInt8View').then((m) => m.LlmInt8View));
+const SweepView = lazyNamed(() => import('./components/sweep/SweepView').then((m) => m.SweepView));
+const WorkedExample = lazyNamed(() =>
+  import('./components/worked/WorkedExample').then((m) => m.WorkedExample),
+);
 
 export function App() {
   const data = useActiveDataset();
@@ -80,7 +59,9 @@ export function App() {
         <main className="flex min-w-0 flex-col gap-4">
           <NoticeList />
           <ErrorBoundary label="The lesson">
-            <LessonPanel />
+            <LazyView label="the lesson">
+              <LessonPanel />
+            </LazyView>
           </ErrorBoundary>
           <WorkspaceTabs
             tab={tab}
@@ -108,18 +89,24 @@ export function App() {
                     <MetricsTable channels={channels} metrics={metrics} />
                   </ErrorBoundary>
                   <ErrorBoundary label="The worked example">
-                    <WorkedExample channels={channels} datasetId={datasetId} />
+                    <LazyView label="the worked example">
+                      <WorkedExample channels={channels} datasetId={datasetId} />
+                    </LazyView>
                   </ErrorBoundary>
                 </>
               ),
               sweep: () => (
                 <ErrorBoundary label="The sweep">
-                  <SweepView dataset={data.dataset} />
+                  <LazyView label="the sweep">
+                    <SweepView dataset={data.dataset} />
+                  </LazyView>
                 </ErrorBoundary>
               ),
               llmInt8: () => (
                 <ErrorBoundary label="The LLM.int8() view">
-                  <LlmInt8View dataset={data.dataset} />
+                  <LazyView label="the LLM.int8() view">
+                    <LlmInt8View dataset={data.dataset} />
+                  </LazyView>
                 </ErrorBoundary>
               ),
             }}

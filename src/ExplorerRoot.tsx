@@ -5,8 +5,8 @@
  */
 import { type QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import type { ReactNode } from 'react';
-import { App } from './App';
 import { EmbedView } from './components/embed/EmbedView';
+import { LazyView, lazyNamed } from './components/LazyView';
 import { type AppStore, AppStoreProvider } from './state/appStore';
 import { EngineProvider } from './state/engineContext';
 import type { DataSource, EmbedOptions } from './state/shareableState';
@@ -29,6 +29,9 @@ export interface ExplorerRootProps {
   /** The embed view without a background of its own (`bg=transparent`; the library's `background`). */
   transparent?: boolean;
 }
+
+/** The full explorer: loaded on first use, so the library's figures (the embed view) never load it. */
+const App = lazyNamed(() => import('./App').then((m) => m.App));
 
 function LinkedData({ data, children }: { data: DataSource; children: ReactNode }) {
   useLinkedData(data);
@@ -54,7 +57,9 @@ export function ExplorerRoot({
               {embed ? (
                 <EmbedView charts={embed.charts} fullLink={fullLink} transparent={transparent} />
               ) : (
-                <App />
+                <LazyView label="the explorer">
+                  <App />
+                </LazyView>
               )}
             </LinkedData>
           </EngineProvider>

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { computeSharedScales } from '../../src/App';
 import { parseNumberInput } from '../../src/components/controls/NumberField';
 import { betterChannel, compareText, METRIC_ROWS } from '../../src/components/MetricsTable';
 import { clipRangeOf, nextManualClip } from '../../src/components/SchemeCharts';
 import { describeScheme, METHOD_OPTIONS, methodOf } from '../../src/components/schemeMethods';
+import { computeSharedScales } from '../../src/components/sharedScales';
 import { centralRange } from '../../src/components/ViewToolbar';
 import { DEFAULT_SCHEME_A, DEFAULT_SCHEME_B, type IntegerScheme } from '../../src/core/scheme';
 import type { Metrics, QuantView } from '../../src/core/view';

@@ -6,22 +6,25 @@
  * full-viewport minimum), so the frame can be sized to it (frameBridge.ts).
  */
 import { useMemo } from 'react';
-import type { computeSharedScales } from '../../App';
 import type { QuantView } from '../../core/view';
 import { useAppStore } from '../../state/appStore';
 import type { Channel } from '../../state/schemesSlice';
 import type { EmbedChart } from '../../state/shareableState';
 import { useActiveDataset } from '../../state/useActiveDataset';
-import { useComparedViews } from '../../state/useComparedViews';
 import { useDefaultZoom } from '../../state/useDefaultZoom';
 import { ErrorBoundary } from '../ErrorBoundary';
 import { CompareCaption } from '../figure/CompareCaption';
-import { SchemeFormulas, SchemeMapping } from '../formulas/SchemeFormulas';
+import { LazyView, lazyNamed } from '../LazyView';
 import { MetricsTable } from '../MetricsTable';
 import { NoticeList } from '../NoticeList';
-import { type SchemeChartId, SchemeCharts } from '../SchemeCharts';
+import { type SchemeChartId, SchemeCharts, type SharedScales } from '../SchemeCharts';
 import { describeScheme } from '../schemeMethods';
-import { WorkedExample } from '../worked/WorkedExample';
+import { useComparedViews } from '../useComparedViews';
+
+// Formulas (with KaTeX) and the worked example load only in a figure that shows them.
+const SchemeFormulas = lazyNamed(() => import('../formulas/SchemeFormulas').then((m) => m.SchemeFormulas));
+const SchemeMapping = lazyNamed(() => import('../formulas/SchemeFormulas').then((m) => m.SchemeMapping));
+const WorkedExample = lazyNamed(() => import('../worked/WorkedExample').then((m) => m.WorkedExample));
 
 const CARD_CHARTS: ReadonlyArray<SchemeChartId & EmbedChart> = ['hist', 'error', 'heatmap', 'rows'];
 
@@ -82,7 +85,9 @@ export function EmbedView({
       ) : null}
       {has('worked') ? (
         <ErrorBoundary label="The worked example">
-          <WorkedExample channels={channels} compact />
+          <LazyView label="the worked example">
+            <WorkedExample channels={channels} compact />
+          </LazyView>
         </ErrorBoundary>
       ) : null}
       <footer className="mt-auto flex flex-wrap items-center justify-between gap-2 border-t border-slate-200 pt-2 text-[11px] text-slate-500 dark:border-slate-800 dark:text-slate-400">
@@ -124,7 +129,7 @@ function EmbedScheme({
   cards: ReadonlySet<SchemeChartId>;
   formula: boolean;
   mapping: boolean;
-  shared: ReturnType<typeof computeSharedScales>[Channel];
+  shared: SharedScales;
   datasetId: string | undefined;
 }) {
   const scheme = useAppStore((s) => s.schemes[channel]);
@@ -158,8 +163,12 @@ function EmbedScheme({
               show={cards}
             />
           ) : null}
-          {mapping ? <SchemeMapping channel={channel} label={label} scheme={scheme} view={view} /> : null}
-          {formula ? <SchemeFormulas channel={channel} scheme={scheme} view={view} /> : null}
+          {mapping || formula ? (
+            <LazyView label="the formulas">
+              {mapping ? <SchemeMapping channel={channel} label={label} scheme={scheme} view={view} /> : null}
+              {formula ? <SchemeFormulas channel={channel} scheme={scheme} view={view} /> : null}
+            </LazyView>
+          ) : null}
         </ErrorBoundary>
       ) : (
         <p className="text-xs text-slate-500 dark:text-slate-400">{error ? 'No result.' : 'Computing…'}</p>

@@ -4,12 +4,12 @@
  * same queries the same way.
  */
 import { useMemo } from 'react';
-import { computeSharedScales } from '../App';
-import type { SharedScales } from '../components/SchemeCharts';
 import type { Metrics } from '../core/view';
-import { useAppStore } from './appStore';
-import type { Channel } from './schemesSlice';
-import { type QuantResultState, useQuantView } from './useEngineResults';
+import { useAppStore } from '../state/appStore';
+import type { Channel } from '../state/schemesSlice';
+import { type QuantResultState, useQuantView } from '../state/useEngineResults';
+import type { SharedScales } from './SchemeCharts';
+import { computeSharedScales } from './sharedScales';
 
 export interface ComparedViews {
   /** True when A and B are shown side by side. */
