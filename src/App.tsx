@@ -41,6 +41,10 @@ export function App() {
 
   return (
     <div className="min-h-screen bg-slate-50 text-slate-900 dark:bg-slate-950 dark:text-slate-100">
+      <nav aria-label="Skip links" className="skip-links">
+        <a href="#scheme-a-settings">Skip to scheme A's settings</a>
+        <a href="#workspace">Skip to the charts</a>
+      </nav>
       <header className="border-b border-slate-200 bg-white px-4 py-3 dark:border-slate-800 dark:bg-slate-900">
         <div className="mx-auto flex max-w-[1600px] flex-wrap items-baseline justify-between gap-2">
           <h1 className="text-lg font-semibold tracking-tight">Quantization Explorer</h1>
@@ -56,7 +60,7 @@ export function App() {
             <DataPanel data={data} />
           </ErrorBoundary>
         </aside>
-        <main className="flex min-w-0 flex-col gap-4">
+        <main id="workspace" tabIndex={-1} className="flex min-w-0 flex-col gap-4 focus:outline-none">
           <NoticeList />
           <ErrorBoundary label="The lesson">
             <LazyView label="the lesson">

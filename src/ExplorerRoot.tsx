@@ -28,6 +28,8 @@ export interface ExplorerRootProps {
   fullLink?: string | null;
   /** The embed view without a background of its own (`bg=transparent`; the library's `background`). */
   transparent?: boolean;
+  /** The embed view is the whole document (an iframe; default) rather than a part of a host page (the library). */
+  embedIsPage?: boolean;
 }
 
 /** The full explorer: loaded on first use, so the library's figures (the embed view) never load it. */
@@ -47,6 +49,7 @@ export function ExplorerRoot({
   data,
   fullLink = null,
   transparent = false,
+  embedIsPage = true,
 }: ExplorerRootProps) {
   return (
     <QueryClientProvider client={queryClient}>
@@ -55,7 +58,12 @@ export function ExplorerRoot({
           <EngineProvider client={engine}>
             <LinkedData data={data}>
               {embed ? (
-                <EmbedView charts={embed.charts} fullLink={fullLink} transparent={transparent} />
+                <EmbedView
+                  charts={embed.charts}
+                  fullLink={fullLink}
+                  transparent={transparent}
+                  asPage={embedIsPage}
+                />
               ) : (
                 <LazyView label="the explorer">
                   <App />

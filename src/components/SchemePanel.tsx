@@ -130,14 +130,16 @@ export const SchemePanel = memo(function SchemePanel({
         )}
       </ErrorBoundary>
 
-      <SchemeControls
-        channel={channel}
-        label={label}
-        scheme={scheme}
-        view={view}
-        dataset={dataset}
-        error={error}
-      />
+      <div id={`scheme-${channel}-settings`} tabIndex={-1} className="focus:outline-none">
+        <SchemeControls
+          channel={channel}
+          label={label}
+          scheme={scheme}
+          view={view}
+          dataset={dataset}
+          error={error}
+        />
+      </div>
 
       {error ? (
         <p

@@ -74,6 +74,7 @@ function Instance({ options, themeRoot }: { options: ExplorerOptions; themeRoot:
       data={resolved.state.data}
       fullLink={null}
       transparent={resolved.transparent}
+      embedIsPage={false}
     />
   );
 }

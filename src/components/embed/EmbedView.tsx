@@ -32,11 +32,14 @@ export function EmbedView({
   charts,
   fullLink,
   transparent = false,
+  asPage = true,
 }: {
   charts: readonly EmbedChart[];
   fullLink: string | null;
   /** No background of its own: the host page's shows through (`bg=transparent`, `background="transparent"`). */
   transparent?: boolean;
+  /** The whole document (an iframe): a main landmark and a page heading; false inside a host page (the library). */
+  asPage?: boolean;
 }) {
   const data = useActiveDataset();
   useDefaultZoom(data.dataset);
@@ -47,17 +50,23 @@ export function EmbedView({
     [charts],
   );
   const has = (chart: EmbedChart) => charts.includes(chart);
+  const Root = asPage ? 'main' : 'div';
   const viewA = results.a.view;
   const viewB = results.b.view;
   const captionViews = useMemo(() => ({ a: viewA, b: viewB }), [viewA, viewB]);
   const perScheme = cards.size > 0 || has('formula') || has('mapping');
 
   return (
-    <div
+    <Root
       className={`flex flex-col gap-3 p-3 text-slate-900 dark:text-slate-100 ${transparent ? '' : 'bg-white dark:bg-slate-950'}`}
       data-testid="embed-view"
       data-charts={charts.join(',')}
     >
+      {asPage ? (
+        <h1 className="sr-only">
+          Quantization Explorer: {channels.map((c) => `scheme ${c.toUpperCase()}`).join(' against ')}
+        </h1>
+      ) : null}
       <NoticeList />
       {perScheme ? (
         <div className={`grid min-w-0 grid-cols-1 gap-3 ${compare ? 'sm:grid-cols-2' : ''}`}>
@@ -107,7 +116,7 @@ export function EmbedView({
           </a>
         ) : null}
       </footer>
-    </div>
+    </Root>
   );
 }
 

@@ -258,7 +258,7 @@ function StepsTable({
             {worst + 1} has the largest error.
           </caption>
           <thead>
-            <tr className="border-b border-slate-300 text-slate-500 dark:border-slate-600 dark:text-slate-400">
+            <tr className="border-b border-slate-300 text-slate-600 dark:border-slate-600 dark:text-slate-300">
               <th scope="col" className="py-1 pr-3 text-left font-medium">
                 step
               </th>
