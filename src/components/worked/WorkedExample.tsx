@@ -265,7 +265,7 @@ function StepsTable({
         ))}
       </dl>
       {/* relative: the sr-only texts (absolutely positioned) stay inside the scroll box, not past the page edge. */}
-      <div className="relative overflow-x-auto">
+      <div className="scroll-x relative overflow-x-auto">
         <table className="w-full min-w-max border-collapse text-xs tabular-nums">
           <caption className="sr-only">
             Worked example of {describeScheme(scheme)}: one row per step, one column per value; value{' '}
