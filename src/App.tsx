@@ -1,60 +1,50 @@
 /**
- * Page layout only: header, data panel, metrics, and the scheme panels (A and B side by side, or one).
- * State comes from the store and the engine queries; the panels draw it.
+ * Page layout only: header, data panel, and the explorer tab: the scheme panels (A and B side by side, or one;
+ * each opens on its headline numbers and value histogram, so both are in the first screen), the caption that
+ * says what their difference shows, then the metrics table and the worked example. The other views are tabs.
+ * State comes from the store and the engine queries (useComparedViews); the panels draw it.
  */
+
 import { useMemo } from 'react';
 import { DataPanel } from './components/DataPanel';
 import { ErrorBoundary } from './components/ErrorBoundary';
+import { CompareCaption } from './components/figure/CompareCaption';
 import { HeaderTools } from './components/HeaderTools';
-import { LessonPanel } from './components/lessons/LessonPanel';
-import { LlmInt8View } from './components/llmInt8/LlmInt8View';
+import { LazyView, lazyNamed } from './components/LazyView';
 import { MetricsTable } from './components/MetricsTable';
 import { NoticeList } from './components/NoticeList';
 import { SchemePanel } from './components/SchemePanel';
-import { computeSharedScales } from './components/sharedScales';
-import { SweepView } from './components/sweep/SweepView';
+import { useComparedViews } from './components/useComparedViews';
 import { ViewToolbar } from './components/ViewToolbar';
 import { WorkspaceTabs } from './components/WorkspaceTabs';
-import { WorkedExample } from './components/worked/WorkedExample';
 import { useAppStore } from './state/appStore';
-import type { Channel } from './state/schemesSlice';
 import { useActiveDataset } from './state/useActiveDataset';
 import { useDefaultZoom } from './state/useDefaultZoom';
-import { useQuantView } from './state/useEngineResults';
+
+const LessonPanel = lazyNamed(() => import('./components/lessons/LessonPanel').then((m) => m.LessonPanel));
+const LlmInt8View = lazyNamed(() => import('./components/llmInt8/LlmInt8View').then((m) => m.LlmInt8View));
+const SweepView = lazyNamed(() => import('./components/sweep/SweepView').then((m) => m.SweepView));
+const WorkedExample = lazyNamed(() =>
+  import('./components/worked/WorkedExample').then((m) => m.WorkedExample),
+);
 
 export function App() {
   const data = useActiveDataset();
   useDefaultZoom(data.dataset);
-  const layout = useAppStore((s) => s.layout);
-  const singleChannel = useAppStore((s) => s.singleChannel);
   const tab = useAppStore((s) => s.tab);
   const setTab = useAppStore((s) => s.setTab);
-  const compare = layout === 'compare';
-  const channels = useMemo<Channel[]>(
-    () => (compare ? ['a', 'b'] : [singleChannel]),
-    [compare, singleChannel],
-  );
   const datasetId = data.dataset?.id;
-  const results = {
-    a: useQuantView('a', datasetId, channels.includes('a')),
-    b: useQuantView('b', datasetId, channels.includes('b')),
-  };
+  const { compare, channels, results, metrics, shared } = useComparedViews(datasetId);
   const viewA = results.a.view;
   const viewB = results.b.view;
-  const metricsA = viewA?.metrics;
-  const metricsB = viewB?.metrics;
-  const metrics = useMemo(() => ({ a: metricsA, b: metricsB }), [metricsA, metricsB]);
-  const shared = useMemo(
-    () =>
-      computeSharedScales(
-        compare ? { a: viewA, b: viewB } : { [singleChannel]: singleChannel === 'a' ? viewA : viewB },
-        compare,
-      ),
-    [viewA, viewB, compare, singleChannel],
-  );
+  const captionViews = useMemo(() => ({ a: viewA, b: viewB }), [viewA, viewB]);
 
   return (
     <div className="min-h-screen bg-slate-50 text-slate-900 dark:bg-slate-950 dark:text-slate-100">
+      <nav aria-label="Skip links" className="skip-links">
+        <a href="#scheme-a-settings">Skip to scheme A's settings</a>
+        <a href="#workspace">Skip to the charts</a>
+      </nav>
       <header className="border-b border-slate-200 bg-white px-4 py-3 dark:border-slate-800 dark:bg-slate-900">
         <div className="mx-auto flex max-w-[1600px] flex-wrap items-baseline justify-between gap-2">
           <h1 className="text-lg font-semibold tracking-tight">Quantization Explorer</h1>
@@ -70,10 +60,12 @@ export function App() {
             <DataPanel data={data} />
           </ErrorBoundary>
         </aside>
-        <main className="flex min-w-0 flex-col gap-4">
+        <main id="workspace" tabIndex={-1} className="flex min-w-0 flex-col gap-4 focus:outline-none">
           <NoticeList />
           <ErrorBoundary label="The lesson">
-            <LessonPanel />
+            <LazyView label="the lesson">
+              <LessonPanel />
+            </LazyView>
           </ErrorBoundary>
           <WorkspaceTabs
             tab={tab}
@@ -82,9 +74,7 @@ export function App() {
               explore: () => (
                 <>
                   <ViewToolbar summary={data.dataset?.summary} />
-                  <ErrorBoundary label="The metrics table">
-                    <MetricsTable channels={channels} metrics={metrics} />
-                  </ErrorBoundary>
+                  <CompareCaption channels={channels} views={captionViews} />
                   <div className={`grid min-w-0 grid-cols-1 gap-4 ${compare ? 'lg:grid-cols-2' : ''}`}>
                     {channels.map((c) => (
                       <ErrorBoundary key={c} label={`Scheme ${c.toUpperCase()}`}>
@@ -93,23 +83,34 @@ export function App() {
                           result={results[c]}
                           dataset={data.dataset}
                           shared={shared[c]}
+                          metrics={metrics}
+                          compare={compare}
                         />
                       </ErrorBoundary>
                     ))}
                   </div>
+                  <ErrorBoundary label="The metrics table">
+                    <MetricsTable channels={channels} metrics={metrics} />
+                  </ErrorBoundary>
                   <ErrorBoundary label="The worked example">
-                    <WorkedExample channels={channels} datasetId={datasetId} />
+                    <LazyView label="the worked example">
+                      <WorkedExample channels={channels} datasetId={datasetId} />
+                    </LazyView>
                   </ErrorBoundary>
                 </>
               ),
               sweep: () => (
                 <ErrorBoundary label="The sweep">
-                  <SweepView dataset={data.dataset} />
+                  <LazyView label="the sweep">
+                    <SweepView dataset={data.dataset} />
+                  </LazyView>
                 </ErrorBoundary>
               ),
               llmInt8: () => (
                 <ErrorBoundary label="The LLM.int8() view">
-                  <LlmInt8View dataset={data.dataset} />
+                  <LazyView label="the LLM.int8() view">
+                    <LlmInt8View dataset={data.dataset} />
+                  </LazyView>
                 </ErrorBoundary>
               ),
             }}

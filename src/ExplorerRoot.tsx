@@ -5,8 +5,8 @@
  */
 import { type QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import type { ReactNode } from 'react';
-import { App } from './App';
 import { EmbedView } from './components/embed/EmbedView';
+import { LazyView, lazyNamed } from './components/LazyView';
 import { type AppStore, AppStoreProvider } from './state/appStore';
 import { EngineProvider } from './state/engineContext';
 import type { DataSource, EmbedOptions } from './state/shareableState';
@@ -26,9 +26,14 @@ export interface ExplorerRootProps {
   data: DataSource;
   /** Embed mode: where "Open in the full explorer" points (null: no link). */
   fullLink?: string | null;
-  /** True (default) when the explorer is the whole page (an iframe); false inside another page (the library). */
-  standalone?: boolean;
+  /** The embed view without a background of its own (`bg=transparent`; the library's `background`). */
+  transparent?: boolean;
+  /** The embed view is the whole document (an iframe; default) rather than a part of a host page (the library). */
+  embedIsPage?: boolean;
 }
+
+/** The full explorer: loaded on first use, so the library's figures (the embed view) never load it. */
+const App = lazyNamed(() => import('./App').then((m) => m.App));
 
 function LinkedData({ data, children }: { data: DataSource; children: ReactNode }) {
   useLinkedData(data);
@@ -43,7 +48,8 @@ export function ExplorerRoot({
   embed,
   data,
   fullLink = null,
-  standalone = true,
+  transparent = false,
+  embedIsPage = true,
 }: ExplorerRootProps) {
   return (
     <QueryClientProvider client={queryClient}>
@@ -52,9 +58,16 @@ export function ExplorerRoot({
           <EngineProvider client={engine}>
             <LinkedData data={data}>
               {embed ? (
-                <EmbedView charts={embed.charts} fullLink={fullLink} standalone={standalone} />
+                <EmbedView
+                  charts={embed.charts}
+                  fullLink={fullLink}
+                  transparent={transparent}
+                  asPage={embedIsPage}
+                />
               ) : (
-                <App />
+                <LazyView label="the explorer">
+                  <App />
+                </LazyView>
               )}
             </LinkedData>
           </EngineProvider>

@@ -5,6 +5,8 @@
 import { QueryClient } from '@tanstack/react-query';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
+import { startFrameBridge } from './components/embed/frameBridge';
+import { splitFrameOptions } from './components/embed/frameOptions';
 import { ExplorerRoot } from './ExplorerRoot';
 import { lessonStepCount } from './lessons';
 import { createAppStore } from './state/appStore';
@@ -16,7 +18,9 @@ import './styles.css';
 
 const engine = new EngineClient(spawnEngineWorker);
 const queryClient = new QueryClient({ defaultOptions: { queries: { refetchOnWindowFocus: false } } });
-const boot = readBootState(location.search, lessonStepCount);
+// The frame's own options (theme=inherit, bg=transparent) are not state: the codec never sees them.
+const { search, frame } = splitFrameOptions(location.search);
+const boot = readBootState(search, lessonStepCount);
 const store = createAppStore(boot.init);
 pushBootNotices(store, boot);
 // A link's theme applies to this visit only; the reader's own choice (the toggle) is stored.
@@ -32,6 +36,12 @@ const fullLink = boot.embed ? linkTo(boot.state, `${location.origin}${location.p
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root element');
+if (boot.embed) {
+  // The page is the figure: its background (or none) and height are the embed view's (styles.css, .embed-page).
+  document.documentElement.classList.add('embed-page');
+  if (frame.transparent) document.documentElement.classList.add('embed-transparent');
+  startFrameBridge(root, theme, frame);
+}
 createRoot(root).render(
   <StrictMode>
     <ExplorerRoot
@@ -42,6 +52,7 @@ createRoot(root).render(
       embed={boot.embed}
       data={boot.state.data}
       fullLink={fullLink}
+      transparent={frame.transparent}
     />
   </StrictMode>,
 );

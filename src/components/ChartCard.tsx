@@ -81,8 +81,9 @@ export function LegendItem({
         style={{ borderTop: `2px ${kind === 'dashed' ? 'dashed' : 'solid'} ${color}`, height: 0 }}
       />
     );
+  // data-legend-*: the picture export (chartImage.ts) draws the legend from these, with the resolved colour.
   return (
-    <span className="inline-flex items-center gap-1.5">
+    <span className="inline-flex items-center gap-1.5" data-legend-item={kind} data-legend-color={color}>
       <span aria-hidden="true" className="inline-flex items-center">
         {swatch}
       </span>

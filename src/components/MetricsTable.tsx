@@ -200,7 +200,7 @@ export const MetricsTable = memo(function MetricsTable({
                       <span className="text-slate-500 dark:text-slate-400"> ({row.unit})</span>
                     ) : null}
                     {row.better ? (
-                      <span className="ml-1 text-[10px] text-slate-400 dark:text-slate-500">
+                      <span className="ml-1 text-[11px] text-slate-600 dark:text-slate-300">
                         {row.better === 'lower' ? '↓ better' : '↑ better'}
                       </span>
                     ) : null}

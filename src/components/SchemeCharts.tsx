@@ -163,7 +163,7 @@ export function SchemeCharts({
           testId={`chart-values-${channel}`}
           exportAs={{
             name: `histogram-${channel}`,
-            title: `${label} (${schemeName}): values, original vs dequantized`,
+            title: `${schemeName} (${label}): values, original vs dequantized`,
             data: () => histogramTable(view, schemeName, channel),
           }}
           actions={
@@ -240,7 +240,7 @@ export function SchemeCharts({
           testId={`chart-error-${channel}`}
           exportAs={{
             name: `error-histogram-${channel}`,
-            title: `${label} (${schemeName}): error histogram`,
+            title: `${schemeName} (${label}): error histogram`,
             data: () => errorHistogramTable(view, schemeName, channel),
           }}
           legend={<LegendItem color={PALETTE.error}>x̂ − x</LegendItem>}
@@ -263,7 +263,7 @@ export function SchemeCharts({
           testId={`chart-heatmap-${channel}`}
           exportAs={{
             name: `heatmap-${channel}`,
-            title: `${label} (${schemeName}): error heatmap |x̂ − x|`,
+            title: `${schemeName} (${label}): error heatmap |x̂ − x|`,
             data: () => heatmapTable(view, schemeName, channel),
           }}
           note={
@@ -290,7 +290,7 @@ export function SchemeCharts({
           testId={`chart-rows-${channel}`}
           exportAs={{
             name: `row-mse-${channel}`,
-            title: `${label} (${schemeName}): MSE per row`,
+            title: `${schemeName} (${label}): MSE per row`,
             data: () => rowErrorTable(view, schemeName, channel),
           }}
           legend={

@@ -105,6 +105,11 @@ function clippingOptions(granularity: Granularity) {
   );
 }
 
+/** The levels an integer scheme has at `bits`: absmax's restricted range leaves out −2^(b−1) (codeRange). */
+export function integerLevelCount(scheme: IntegerScheme, bits: number): number {
+  return scheme.method === 'absmax' && !scheme.fullRange ? 2 ** bits - 1 : 2 ** bits;
+}
+
 function IntegerControls({
   channel,
   label,
@@ -143,9 +148,19 @@ function IntegerControls({
         min={2}
         max={8}
         onChange={(bits) => setBits(channel, bits)}
-        format={(b) => `${b} bits (${2 ** b} levels)`}
+        format={(b) => `${b} bits (${integerLevelCount(scheme, b)} levels)`}
         testId={`scheme-${channel}-bits`}
       />
+      {absmax && !scheme.fullRange ? (
+        <p
+          className="text-[11px] leading-snug text-slate-600 dark:text-slate-300"
+          data-testid={`scheme-${channel}-restricted`}
+        >
+          Restricted range: codes −{2 ** (scheme.bits - 1) - 1} … {2 ** (scheme.bits - 1) - 1}, symmetric
+          about 0, so {2 ** scheme.bits - 1} of the {2 ** scheme.bits} codes (“Full range” adds −
+          {2 ** (scheme.bits - 1)}).
+        </p>
+      ) : null}
       {fieldError('bits') ? (
         <p className="text-xs text-[var(--color-error-text)]">{fieldError('bits')}</p>
       ) : null}
@@ -185,7 +200,7 @@ function IntegerControls({
         ) : null}
       </div>
 
-      <div className="grid grid-cols-1 gap-3 sm:grid-cols-2">
+      <div className="grid grid-cols-1 gap-3 xl:grid-cols-2">
         <div className="flex flex-col gap-2">
           <Select
             label="Rounding"

@@ -1,18 +1,21 @@
 /**
- * One scheme's panel: its controls, status (busy after ~150 ms, engine errors) and charts. Carries
+ * One scheme's panel, in the order a first-time reader needs it: the headline numbers and the value histogram
+ * first (so A's and B's sit side by side in the first screen), then the controls, the formulas (collapsed) and
+ * the other charts. Status: busy after ~150 ms, engine errors. Carries
  * `data-state` / `data-ready` so tests and the benchmark can tell when the charts show the latest request.
  */
 import { memo } from 'react';
 import type { Scheme } from '../core/scheme';
-import type { Reuse } from '../core/view';
+import type { Metrics, Reuse } from '../core/view';
 import { useAppStore } from '../state/appStore';
 import type { Channel } from '../state/schemesSlice';
 import { type QuantResultState, useDelayedFlag } from '../state/useEngineResults';
 import type { DatasetSummary } from '../worker/protocol';
 import { BusyIndicator } from './BusyIndicator';
 import { ErrorBoundary } from './ErrorBoundary';
+import { HeadlineNumbers } from './figure/HeadlineNumbers';
 import { FormulaPanel } from './formulas/SchemeFormulas';
-import { SchemeCharts, type SharedScales } from './SchemeCharts';
+import { type SchemeChartId, SchemeCharts, type SharedScales } from './SchemeCharts';
 import { SchemeControls } from './SchemeControls';
 import { describeScheme } from './schemeMethods';
 
@@ -35,17 +38,25 @@ function threadsShown(view: { threads: number; measuringThreads: number }): numb
   return Math.max(view.threads, view.measuringThreads);
 }
 
+const FIRST_CHARTS: ReadonlySet<SchemeChartId> = new Set(['hist']);
+const OTHER_CHARTS: ReadonlySet<SchemeChartId> = new Set(['grid', 'error', 'heatmap', 'rows']);
+
 /** Memoised: re-renders only when its own result, dataset or shared scales change. */
 export const SchemePanel = memo(function SchemePanel({
   channel,
   result,
   dataset,
   shared,
+  metrics,
+  compare,
 }: {
   channel: Channel;
   result: QuantResultState;
   dataset: DatasetSummary | undefined;
   shared: SharedScales;
+  /** Both channels' metrics, for the headline numbers (the better one marked when comparing). */
+  metrics: Partial<Record<Channel, Metrics>>;
+  compare: boolean;
 }) {
   const scheme: Scheme = useAppStore((s) => s.schemes[channel]);
   const label = `Scheme ${channel.toUpperCase()}`;
@@ -93,14 +104,42 @@ export const SchemePanel = memo(function SchemePanel({
         </span>
       </header>
 
-      <SchemeControls
-        channel={channel}
-        label={label}
-        scheme={scheme}
-        view={view}
-        dataset={dataset}
-        error={error}
-      />
+      <HeadlineNumbers channel={channel} metrics={metrics} compare={compare} />
+
+      <ErrorBoundary label={`${label} value histogram`}>
+        {view ? (
+          <div
+            className={
+              result.status === 'computing' && busy ? 'opacity-70 transition-opacity' : 'transition-opacity'
+            }
+          >
+            <SchemeCharts
+              channel={channel}
+              label={label}
+              scheme={result.requested?.scheme ?? scheme}
+              view={view}
+              shared={shared}
+              datasetId={dataset?.id}
+              show={FIRST_CHARTS}
+            />
+          </div>
+        ) : (
+          <div className="flex h-64 items-center justify-center rounded-md border border-dashed border-slate-300 text-sm text-slate-500 dark:border-slate-600 dark:text-slate-400">
+            {error ? 'No result yet.' : 'Computing…'}
+          </div>
+        )}
+      </ErrorBoundary>
+
+      <div id={`scheme-${channel}-settings`} tabIndex={-1} className="focus:outline-none">
+        <SchemeControls
+          channel={channel}
+          label={label}
+          scheme={scheme}
+          view={view}
+          dataset={dataset}
+          error={error}
+        />
+      </div>
 
       {error ? (
         <p
@@ -109,7 +148,7 @@ export const SchemePanel = memo(function SchemePanel({
           data-testid={`scheme-error-${channel}`}
         >
           The engine could not quantize with these settings: {error.message}
-          {view ? ' The charts below show the last result.' : ''}
+          {view ? ' The charts show the last result.' : ''}
         </p>
       ) : null}
 
@@ -136,13 +175,10 @@ export const SchemePanel = memo(function SchemePanel({
               view={view}
               shared={shared}
               datasetId={dataset?.id}
+              show={OTHER_CHARTS}
             />
           </div>
-        ) : (
-          <div className="flex h-64 items-center justify-center rounded-md border border-dashed border-slate-300 text-sm text-slate-500 dark:border-slate-600 dark:text-slate-400">
-            {error ? 'No result yet.' : 'Computing…'}
-          </div>
-        )}
+        ) : null}
       </ErrorBoundary>
     </section>
   );

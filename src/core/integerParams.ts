@@ -42,6 +42,28 @@ export interface ParamOptions {
   octav?: ThresholdSearch;
 }
 
+/**
+ * A manual clipping range applied to one group (SEMANTICS.md "Clipping"): the threshold limits the group's own
+ * range, it never widens it. Absmax: alpha = min(group's max |x|, max(|lo|, |hi|)). Zero-point: [max(min, lo),
+ * min(max, hi)]; a group wholly beyond the threshold (the intersection is empty) collapses to the threshold's edge
+ * on its side, where all its values are clipped to. E.g. a group of ±0.49 under a manual ±2 keeps ±0.49.
+ */
+export function limitAbsmaxToManual(groupAlpha: number, manual: { lo: number; hi: number }): number {
+  return Math.min(groupAlpha, Math.fround(Math.max(Math.abs(manual.lo), Math.abs(manual.hi))));
+}
+
+export function limitRangeToManual(
+  groupLo: number,
+  groupHi: number,
+  manual: { lo: number; hi: number },
+): { lo: number; hi: number } {
+  const mLo = Math.fround(Math.min(manual.lo, manual.hi));
+  const mHi = Math.fround(Math.max(manual.lo, manual.hi));
+  if (groupLo > mHi) return { lo: mHi, hi: mHi };
+  if (groupHi < mLo) return { lo: mLo, hi: mLo };
+  return { lo: Math.max(groupLo, mLo), hi: Math.min(groupHi, mHi) };
+}
+
 export function computeIntegerParams(
   t: Tensor2D,
   scheme: IntegerScheme,
@@ -73,7 +95,7 @@ export function computeIntegerParams(
         case 'none':
           break;
         case 'manual':
-          alpha = Math.fround(Math.max(Math.abs(clipping.lo), Math.abs(clipping.hi)));
+          alpha = limitAbsmaxToManual(alpha, clipping);
           break;
         case 'percentile':
           checkPercentile(clipping.percentile);
@@ -115,10 +137,12 @@ export function computeIntegerParams(
       switch (clipping.kind) {
         case 'none':
           break;
-        case 'manual':
-          gLo = Math.fround(Math.min(clipping.lo, clipping.hi));
-          gHi = Math.fround(Math.max(clipping.lo, clipping.hi));
+        case 'manual': {
+          const limited = limitRangeToManual(gLo, gHi, clipping);
+          gLo = limited.lo;
+          gHi = limited.hi;
           break;
+        }
         case 'percentile': {
           checkPercentile(clipping.percentile);
           const p = twoSidedPercentile(scratch!, n, clipping.percentile);

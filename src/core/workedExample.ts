@@ -7,6 +7,7 @@ import { EngineError } from './engineError';
 import { quantizeFormatInto } from './formats';
 import { rawCast } from './formats/rawCast';
 import { absmaxStep, codeRange, dequantizeCode, zeroPointParams } from './integer';
+import { limitAbsmaxToManual, limitRangeToManual } from './integerParams';
 import { roundHalfAway, roundHalfEven } from './rounding';
 import type { FloatFormatId, IntegerScheme, Scheme } from './scheme';
 import { validateScheme } from './validate';
@@ -116,8 +117,12 @@ function integerSteps(x: number[], scheme: IntegerScheme): Omit<WorkedExample, '
   let hi = Math.max(...x);
   const c = scheme.clipping;
   if (c.kind === 'manual') {
-    lo = c.lo;
-    hi = c.hi;
+    // As the engine does (integerParams.ts): the threshold limits the values' own range, never widens it.
+    if (scheme.method === 'absmax') {
+      const alpha = limitAbsmaxToManual(Math.max(Math.abs(lo), Math.abs(hi)), c);
+      lo = -alpha;
+      hi = alpha;
+    } else ({ lo, hi } = limitRangeToManual(lo, hi, c));
   } else if (c.kind !== 'none') {
     throw new EngineError('clipping.kind', 'the worked example shows no clipping or a manual range');
   }
@@ -153,7 +158,7 @@ function integerSteps(x: number[], scheme: IntegerScheme): Omit<WorkedExample, '
       { label: 'scale Δ = (max − min) / (2^b − 1)', value: step },
       { label: 'zero point z (signed)', value: zero },
     );
-    params.push({ label: 'zero point (unsigned view)', value: zero - qmin });
+    params.push({ label: 'zero point (unsigned view)', value: zero + 2 ** (scheme.bits - 1) });
   }
   params.push({ label: 'qmin', value: qmin }, { label: 'qmax', value: qmax });
   const scaled = x.map((v) => f(v / step));
@@ -169,7 +174,13 @@ function integerSteps(x: number[], scheme: IntegerScheme): Omit<WorkedExample, '
   steps.push(
     { key: 'rounded', label: `rounded (${scheme.rounding.kind})`, values: rounded },
     { key: 'clamped', label: `clamped to [${qmin}, ${qmax}] = code q`, values: clamped },
-    { key: 'unsigned', label: `unsigned view q + ${-qmin}`, values: clamped.map((q) => q - qmin) },
+    // The usual offset-binary view (int8 <-> uint8 by flipping the top bit): q + 2^(b-1) for every method, added
+    // after rounding in the signed view, so it changes no dequantized value under any rounding mode.
+    {
+      key: 'unsigned',
+      label: `unsigned view q + ${2 ** (scheme.bits - 1)}`,
+      values: clamped.map((q) => q + 2 ** (scheme.bits - 1)),
+    },
     { key: 'dequantized', label: scheme.method === 'absmax' ? 'x̂ = q · Δ' : 'x̂ = (q − z) · Δ', values: deq },
     { key: 'error', label: 'error x̂ − x', values: deq.map((v, i) => v - x[i]) },
   );

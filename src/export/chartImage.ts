@@ -74,7 +74,9 @@ export function composeChartSvg(container: Element, title: string): ChartPicture
   const top = Math.min(...boxes.map((b) => b.top));
   const right = Math.max(...boxes.map((b) => b.right));
   const bottom = Math.max(...boxes.map((b) => b.bottom));
-  const titleBand = title ? 24 : 0;
+  const legend = readLegend(container);
+  const legendRows = layoutLegend(legend, Math.max(right - left, 240));
+  const titleBand = (title ? 24 : 0) + legendRows.length * 16;
   // Labels may hang a few pixels outside their svg (overflow: visible): leave a margin.
   const pad = 8;
   // Wide enough for the title too (13 px semibold: about 7.5 px per character).
@@ -106,6 +108,43 @@ export function composeChartSvg(container: Element, title: string): ChartPicture
     label.textContent = title;
     root.prepend(label);
   }
+  legendRows.forEach((row, r) => {
+    const y = pad + (title ? 24 : 0) + r * 16 + 8;
+    for (const item of row) {
+      const x = pad + item.x;
+      const swatch = document.createElementNS(
+        SVG_NS,
+        item.kind === 'fill' || item.kind === 'outline' ? 'rect' : 'line',
+      );
+      if (swatch.tagName === 'rect') {
+        swatch.setAttribute('x', String(x));
+        swatch.setAttribute('y', String(y - 5));
+        swatch.setAttribute('width', '12');
+        swatch.setAttribute('height', '9');
+        swatch.setAttribute(
+          'style',
+          item.kind === 'fill'
+            ? `fill:${item.color};opacity:0.75`
+            : `fill:none;stroke:${item.color};stroke-width:2`,
+        );
+      } else {
+        swatch.setAttribute('x1', String(x));
+        swatch.setAttribute('x2', String(x + 14));
+        swatch.setAttribute('y1', String(y));
+        swatch.setAttribute('y2', String(y));
+        swatch.setAttribute(
+          'style',
+          `stroke:${item.color};stroke-width:2${item.kind === 'dashed' ? ';stroke-dasharray:4 2' : item.kind === 'tick' ? ';stroke-dasharray:1 3' : ''}`,
+        );
+      }
+      const text = document.createElementNS(SVG_NS, 'text');
+      text.setAttribute('x', String(x + 18));
+      text.setAttribute('y', String(y + 4));
+      text.setAttribute('style', `fill:${page.color};font-family:${page.fontFamily};font-size:11px`);
+      text.textContent = item.text;
+      root.append(swatch, text);
+    }
+  });
   layers.forEach((layer, i) => {
     const x = boxes[i].left - left + pad;
     const y = boxes[i].top - top + pad + titleBand;
@@ -133,6 +172,39 @@ export function composeChartSvg(container: Element, title: string): ChartPicture
   });
   const xml = new XMLSerializer().serializeToString(root);
   return { svg: `<?xml version="1.0" encoding="UTF-8"?>\n${xml}\n`, width, height };
+}
+
+interface LegendEntry {
+  kind: string;
+  color: string;
+  text: string;
+}
+
+/** The chart card's legend (ChartCard's LegendItem marks its entries), colours resolved from the page's styles. */
+function readLegend(container: Element): LegendEntry[] {
+  return Array.from(container.querySelectorAll<HTMLElement>('[data-legend-item]')).map((e) => {
+    const color = e.dataset.legendColor ?? '';
+    // A palette colour is a CSS variable: resolve it where the entry is, so the file keeps the theme's colour.
+    const name = color.match(/^var\((--[\w-]+)\)$/)?.[1];
+    const resolved = name ? getComputedStyle(e).getPropertyValue(name).trim() || color : color;
+    return { kind: e.dataset.legendItem ?? 'fill', color: resolved, text: e.textContent?.trim() ?? '' };
+  });
+}
+
+/** Legend entries in rows no wider than `width` (11 px text: about 6.2 px a character, a 18 px swatch, 14 px gap). */
+function layoutLegend(entries: LegendEntry[], width: number): (LegendEntry & { x: number })[][] {
+  const rows: (LegendEntry & { x: number })[][] = [];
+  let x = 0;
+  for (const entry of entries) {
+    const w = 18 + entry.text.length * 6.2 + 14;
+    if (rows.length === 0 || (x + w > width && x > 0)) {
+      rows.push([]);
+      x = 0;
+    }
+    rows[rows.length - 1].push({ ...entry, x });
+    x += w;
+  }
+  return rows;
 }
 
 /** The first non-transparent background colour from `element` up to the page. */

@@ -29,12 +29,11 @@ function csvField(text: string): string {
 }
 
 /**
- * CSV with a header row; the meta facts first as `# key: value` comment lines (most CSV readers, e.g. pandas with
- * `comment='#'`, skip them). Lines end with CRLF as RFC 4180 says.
+ * Plain CSV: one header row, then the rows, so a spreadsheet or `pandas.read_csv` reads it as is. The meta facts
+ * (scheme, counts outside the range, …) are in the JSON export. Lines end with CRLF as RFC 4180 says.
  */
 export function toCsv(table: DataTable): string {
-  const lines = Object.entries(table.meta).map(([k, v]) => `# ${k}: ${cellText(v)}`);
-  lines.push(table.columns.map(csvField).join(','));
+  const lines = [table.columns.map(csvField).join(',')];
   for (const row of table.rows) lines.push(row.map((c) => csvField(cellText(c))).join(','));
   return `${lines.join('\r\n')}\r\n`;
 }

@@ -46,12 +46,20 @@ export interface ExplorerOptions {
   charts?: readonly EmbedChart[];
   /** `full`: the whole explorer with its controls; `compact` (default): the embed view. */
   mode?: 'compact' | 'full';
-  /** Default: follow the reader's system. */
-  theme?: ThemePreference;
+  /**
+   * Default: follow the reader's system. `inherit`: follow the host page (its `data-theme` or `dark` / `light`
+   * class on <html> or <body>, else its `color-scheme`, else the system), also when it changes.
+   */
+  theme?: ThemePreference | 'inherit';
+  /** `transparent`: no background of its own, so the page's shows through (default: the theme's). */
+  background?: 'theme' | 'transparent';
 }
 
 export interface ResolvedOptions extends DecodedUrl {
   mode: 'compact' | 'full';
+  /** Follow the host page's theme (ResolvedOptions.theme is then null). */
+  inheritTheme: boolean;
+  transparent: boolean;
 }
 
 function stateFromInput(input: ExplorerStateInput): ShareableState {
@@ -100,9 +108,11 @@ export function resolveExplorerOptions(options: ExplorerOptions): ResolvedOption
   return {
     state,
     embed: { charts },
-    theme: options.theme ?? base.theme,
+    theme: options.theme === 'inherit' ? null : (options.theme ?? base.theme),
     notices,
     mode: options.mode ?? 'compact',
+    inheritTheme: options.theme === 'inherit',
+    transparent: options.background === 'transparent',
   };
 }
 
@@ -120,6 +130,8 @@ export function optionsFromAttributes(get: (name: string) => string | null): Exp
     data: get('data') ?? undefined,
     charts,
     mode: get('mode') === 'full' ? 'full' : 'compact',
-    theme: theme === 'light' || theme === 'dark' || theme === 'system' ? theme : undefined,
+    theme:
+      theme === 'light' || theme === 'dark' || theme === 'system' || theme === 'inherit' ? theme : undefined,
+    background: get('background') === 'transparent' ? 'transparent' : undefined,
   };
 }

@@ -4,7 +4,6 @@
  * and by the React component, so both behave the same. Browser only.
  */
 import { QueryClient } from '@tanstack/react-query';
-import katexCss from 'katex/dist/katex.min.css?inline';
 import { useEffect, useState } from 'react';
 import { createRoot } from 'react-dom/client';
 import { ExplorerRoot } from '../ExplorerRoot';
@@ -15,6 +14,7 @@ import { createThemeController } from '../theme/theme';
 import { EngineClient } from '../worker/engineClient';
 import elementCss from './element.css?inline';
 import { type ExplorerOptions, resolveExplorerOptions } from './explorerOptions';
+import { followHostTheme } from './hostTheme';
 import { spawnInlineWorker } from './spawnInlineWorker';
 
 /** The `@name … { … }` blocks of a stylesheet (flat ones: @font-face, @property). */
@@ -26,15 +26,16 @@ function atRules(css: string, name: string): string[] {
 }
 
 /**
- * Two kinds of rules only work in the document, not in a shadow root: @font-face (KaTeX's fonts) and @property
- * (Tailwind 4 registers `--tw-*` properties with initial values, e.g. `--tw-border-style: solid`; without them
- * borders vanish). Both are global and touch nothing of the host page's own: add them to <head> once.
+ * Some rules only work in the document, not in a shadow root: @property (Tailwind 4 registers `--tw-*`
+ * properties with initial values, e.g. `--tw-border-style: solid`; without them borders vanish) and @font-face
+ * (KaTeX's fonts, added with the first formula: formulas/katexStyles.ts). Global, and they touch nothing of the
+ * host page's own: add them to <head> once.
  */
 function ensureDocumentRules(): void {
   if (document.head.querySelector('style[data-quant-explorer]')) return;
   const style = document.createElement('style');
   style.dataset.quantExplorer = '';
-  style.textContent = [...atRules(katexCss, 'font-face'), ...atRules(elementCss, 'property')].join('\n');
+  style.textContent = atRules(elementCss, 'property').join('\n');
   document.head.append(style);
 }
 
@@ -53,13 +54,16 @@ function Instance({ options, themeRoot }: { options: ExplorerOptions; themeRoot:
       theme: createThemeController(themeRoot, resolved.theme ?? 'system'),
     };
   });
-  useEffect(
-    () => () => {
+  useEffect(() => {
+    const stopFollowing = instance.resolved.inheritTheme
+      ? followHostTheme(themeRoot, (theme) => instance.theme.setPreference(theme, false))
+      : () => {};
+    return () => {
+      stopFollowing();
       instance.theme.dispose();
       instance.engine.dispose();
-    },
-    [instance],
-  );
+    };
+  }, [instance, themeRoot]);
   const { resolved } = instance;
   return (
     <ExplorerRoot
@@ -70,7 +74,8 @@ function Instance({ options, themeRoot }: { options: ExplorerOptions; themeRoot:
       embed={resolved.mode === 'full' ? null : resolved.embed}
       data={resolved.state.data}
       fullLink={null}
-      standalone={false}
+      transparent={resolved.transparent}
+      embedIsPage={false}
     />
   );
 }
@@ -86,7 +91,7 @@ export function mountExplorer(host: HTMLElement, options: ExplorerOptions): Moun
   ensureDocumentRules();
   const shadow = host.shadowRoot ?? host.attachShadow({ mode: 'open' });
   const style = document.createElement('style');
-  style.textContent = `${elementCss}\n${katexCss}`;
+  style.textContent = elementCss;
   // The theme is written on this wrapper (data-theme), which the shadow stylesheet's variables follow.
   const wrapper = document.createElement('div');
   wrapper.className = 'quant-explorer-root';

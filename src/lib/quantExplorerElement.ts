@@ -5,12 +5,23 @@
  * - `scheme-a`, `scheme-b`: a scheme as keys, e.g. `"method=zeroPoint&bits=4&gran=row"`;
  * - `data`: generator parameters, e.g. `"gen=normal&rows=64&cols=64&seed=7"`;
  * - `charts`: `"hist,error,heatmap,rows,metrics,formula,mapping,worked"` (default `"hist,metrics"`);
- * - `mode`: `"full"` for the whole explorer with controls; `theme`: `"light" | "dark"` (default: the system's).
+ * - `mode`: `"full"` for the whole explorer with controls;
+ * - `theme`: `"light" | "dark" | "system"` (default) or `"inherit"` (follow the host page, as it changes);
+ * - `background`: `"transparent"` for no background of its own.
  */
 import { type ExplorerOptions, optionsFromAttributes } from './explorerOptions';
 import { type MountedExplorer, mountExplorer } from './mountExplorer';
 
-const ATTRIBUTES = ['state', 'scheme-a', 'scheme-b', 'data', 'charts', 'mode', 'theme'] as const;
+const ATTRIBUTES = [
+  'state',
+  'scheme-a',
+  'scheme-b',
+  'data',
+  'charts',
+  'mode',
+  'theme',
+  'background',
+] as const;
 
 export { optionsFromAttributes };
 

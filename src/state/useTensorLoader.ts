@@ -11,6 +11,7 @@ import { isAbortError } from '../worker/engineClient';
 import type { OpenSource } from '../worker/loadProtocol';
 import { useAppStoreApi } from './appStore';
 import { useEngine } from './engineContext';
+import { type FirstTensor, firstTensorToShow } from './firstTensor';
 import { createLoadQueries } from './loadQueries';
 
 /** A failed open or load, ready to show: `message` names the file and the problem, `hint` what to do. */
@@ -43,6 +44,8 @@ export interface LoaderState {
   error: LoadFailure | null;
   /** Set after a cancel, until the next action ("Cancelled."). */
   cancelled: boolean;
+  /** The tensor opened without a pick (a file with several), and why that one; null once the user picks. */
+  autoOpened: FirstTensor | null;
 }
 
 export interface TensorLoader extends LoaderState {
@@ -59,6 +62,7 @@ const INITIAL: LoaderState = {
   busy: null,
   opened: null,
   choose: null,
+  autoOpened: null,
   error: null,
   cancelled: false,
 };
@@ -164,10 +168,13 @@ export function useTensorLoader(): TensorLoader {
           elapsedMs: performance.now() - started,
         };
         setState((s) => ({ ...s, busy: null, opened, choose: null }));
-        // One tensor (a .npy, a CSV, pasted numbers): nothing to choose, load it.
-        const loadable = result.listing.tensors.filter((t) => t.loadable);
-        if (result.listing.tensors.length === 1 && loadable.length === 1) {
-          await load(loadable[0].name, opened);
+        // Show data at once: the only tensor (a .npy, a CSV, pasted numbers), or of several the first 2-D one (else
+        // the largest); the list says which is shown, and another is one click away.
+        const first = firstTensorToShow(result.listing.tensors);
+        if (first) {
+          const several = result.listing.tensors.length > 1;
+          setState((s) => ({ ...s, autoOpened: several ? first : null }));
+          await load(first.name, opened);
         }
       } catch (error) {
         if (running.current?.op !== op) return;
@@ -188,7 +195,16 @@ export function useTensorLoader(): TensorLoader {
   const dismissError = useCallback(() => setState((s) => ({ ...s, error: null })), []);
 
   return useMemo(
-    () => ({ ...state, open, load: (tensor: string) => load(tensor), cancel, dismissError }),
+    () => ({
+      ...state,
+      open,
+      load: (tensor: string) => {
+        setState((s) => ({ ...s, autoOpened: null }));
+        return load(tensor);
+      },
+      cancel,
+      dismissError,
+    }),
     [state, open, load, cancel, dismissError],
   );
 }

@@ -64,6 +64,15 @@ describe('App on the real engine', () => {
     await vi.waitFor(() => expect(metric('mse', 'a')).toBeGreaterThan(before * 10), { timeout: 10_000 });
     await waitReady();
     expect(metric('levels', 'a')).toBeLessThanOrEqual(15);
+    // Every place says the same count: absmax int4's restricted range has 15 levels (slider, table, grid note).
+    expect(slider.getAttribute('aria-valuetext')).toContain('4 bits (15 levels)');
+    expect(container.querySelector('[data-testid="metric-levels-a"]')?.textContent).toMatch(/ \/ 15$/);
+    expect(container.querySelector('[data-testid="scheme-a-restricted"]')?.textContent).toContain(
+      '15 of the 16 codes',
+    );
+    expect(container.querySelector('[data-testid="chart-values-a"]')?.textContent).toContain(
+      '15 grid levels',
+    );
   });
 
   it('shows the engine’s message for an invalid setting and keeps the charts', async () => {

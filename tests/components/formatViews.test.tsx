@@ -49,7 +49,8 @@ describe('tabs', () => {
 describe('the sweep view', () => {
   it('runs, plots every scheme with a front, and sets a chosen point as scheme B', async () => {
     await click('tab-sweep');
-    expect($('sweep-view')).not.toBeNull();
+    // The sweep's code loads on its first visit.
+    await vi.waitFor(() => expect($('sweep-view')).not.toBeNull(), { timeout: 10_000 });
     expect((container.querySelector('#tabpanel-explore') as HTMLElement).hidden).toBe(true);
     await click('sweep-run');
     await vi.waitFor(() => expect($('sweep-status')?.textContent).toMatch(/^84 schemes/), {

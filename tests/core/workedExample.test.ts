@@ -19,7 +19,8 @@ describe('worked example', () => {
     expect(w.params.find((p) => p.label.startsWith('α'))!.value).toBe(Math.fround(5.08));
     expect(rowOf(w.steps, 'scaled')[4]).toBe(12.5);
     expect(rowOf(w.steps, 'clamped')).toEqual([44, 8, 127, 58, 12, -47, 0, -80, 102, -18]);
-    expect(rowOf(w.steps, 'unsigned')).toEqual([171, 135, 254, 185, 139, 80, 127, 47, 229, 109]);
+    // The offset-binary view: q + 2^(8-1) = q + 128 (absmax's codes -127..127 become 1..255).
+    expect(rowOf(w.steps, 'unsigned')).toEqual([172, 136, 255, 186, 140, 81, 128, 48, 230, 110]);
   });
 
   it.each([DEFAULT_SCHEME_A, DEFAULT_SCHEME_B, { ...DEFAULT_SCHEME_B, bits: 3 }])(

@@ -128,8 +128,11 @@ describe('loading a file', () => {
     expect(await options.nth(2).textContent()).toMatch(/cannot load: .*C64/);
     expect(await text(page, 'opened-stats')).toMatch(/safetensors · 3 tensors \(2 loadable\) · listed in/);
 
-    await options.nth(0).click();
+    // No 2-D tensor here: the largest loadable one is on screen at once, and a line says which.
     await waitForLoaded(page, 'blocks.0.mlp.weight');
+    expect(await text(page, 'load-auto-opened')).toBe(
+      'Showing blocks.0.mlp.weight, the largest tensor of 3: pick another below.',
+    );
     expect(await text(page, 'loaded-dtype')).toBe('F32');
     expect(await text(page, 'loaded-shape')).toBe('[64, 4, 32]');
     expect(await text(page, 'loaded-view')).toBe(

@@ -183,7 +183,10 @@ describe('export', () => {
     }
     // Standalone: no CSS variables left, the title written in.
     expect(text).not.toContain('var(--');
-    expect(parsed.title).toContain('Scheme A');
+    // The title leads with the full scheme name; the legend is drawn in, its colours resolved.
+    expect(parsed.title).toBe('absmax int8, per tensor (Scheme A): values, original vs dequantized');
+    for (const entry of ['>original<', '>dequantized<', '>grid levels<', '>clip range<'])
+      expect(text).toContain(entry);
 
     const png = await download(page, 'export-chart-values-a', 'png');
     expect(png.name).toBe('histogram-a.png');
@@ -200,14 +203,13 @@ describe('export', () => {
   it('exports the numbers: histogram CSV, metrics JSON, worked example CSV', async () => {
     const { page, errors } = await open(baseUrl);
     const csv = (await download(page, 'export-chart-values-b', 'csv')).bytes.toString('utf8');
-    const lines = csv
-      .trim()
-      .split('\r\n')
-      .filter((l) => !l.startsWith('#'));
+    // Plain CSV: the header is the first line; the facts about it are in the JSON.
+    const lines = csv.trim().split('\r\n');
     expect(lines[0]).toBe('bin_start,bin_end,original,dequantized');
     expect(lines).toHaveLength(1 + 128);
     const counted = lines.slice(1).reduce((sum, line) => sum + Number(line.split(',')[2]), 0);
-    const outside = Number(csv.match(/# outside range \(original\): (\d+)/)?.[1]);
+    const side = JSON.parse((await download(page, 'export-chart-values-b', 'json')).bytes.toString('utf8'));
+    const outside = Number(side.meta['outside range (original)']);
     expect(counted + outside).toBe(256 * 256);
 
     const json = JSON.parse((await download(page, 'export-metrics', 'json')).bytes.toString('utf8'));
@@ -257,6 +259,8 @@ describe('sub-path hosting and embeds', () => {
     await frame.locator('[data-testid="embed-scheme-a"][data-ready="true"]').waitFor({ timeout: 30_000 });
     await frame.locator('[data-testid="embed-scheme-b"][data-ready="true"]').waitFor({ timeout: 30_000 });
     const count = (id: string) => frame.locator(`[data-testid="${id}"]`).count();
+    // The formulas are a chunk loaded when a figure shows them.
+    for (const c of ['a', 'b']) await frame.locator(`[data-testid="formulas-${c}"]`).waitFor();
     for (const c of ['a', 'b']) {
       expect(await count(`chart-values-${c}`)).toBe(1);
       expect(await count(`chart-error-${c}`)).toBe(1);
@@ -272,11 +276,11 @@ describe('sub-path hosting and embeds', () => {
     // Bars are drawn inside the iframe.
     const bars = frame.locator('[data-testid="histogram-a"] path.original');
     expect(Number(await bars.getAttribute('data-bars'))).toBe(128);
-    // The iframe fits its box: the embed is laid out in the iframe's 720 px.
+    // The iframe fits its box: the embed is laid out in the iframe's 800 px (the snippet's default widest).
     const width = await frame
       .locator('[data-testid="embed-view"]')
       .evaluate((e) => e.getBoundingClientRect().width);
-    expect(width).toBeLessThanOrEqual(720);
+    expect(width).toBeLessThanOrEqual(800);
     expect(await frame.locator('[data-testid="embed-open-full"]').getAttribute('href')).not.toContain(
       'embed=1',
     );

@@ -134,6 +134,8 @@ describe('the worked example', () => {
 describe('formulas with live numbers', () => {
   it('typesets both spellings with the current numbers and follows the bits slider', async () => {
     const { page, errors } = await openExplorer();
+    // The formulas are collapsed at first (the charts come first): open both panels'.
+    for (const c of ['a', 'b']) await page.getByTestId(`formula-panel-${c}`).locator('summary').click();
     const texA = () =>
       page
         .getByTestId('formulas-a')

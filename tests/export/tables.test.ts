@@ -25,9 +25,9 @@ const table: DataTable = {
 };
 
 describe('toCsv', () => {
-  it('quotes fields with commas, quotes and line breaks, writes meta as # lines, ends lines with CRLF', () => {
+  it('quotes fields with commas, quotes and line breaks, has one header row and no meta lines, ends lines with CRLF', () => {
     expect(toCsv(table)).toBe(
-      '# scheme: absmax int8\r\nlabel,value\r\nplain,0.1\r\n"with, comma",Infinity\r\n"with ""quote""",\r\n"two\nlines",-0.000001234\r\n',
+      'label,value\r\nplain,0.1\r\n"with, comma",Infinity\r\n"with ""quote""",\r\n"two\nlines",-0.000001234\r\n',
     );
   });
 });

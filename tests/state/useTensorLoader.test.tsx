@@ -94,8 +94,13 @@ describe('useTensorLoader', () => {
     expect(current().busy).toBeNull();
     expect(current().opened?.listing.tensors.map((t) => t.name)).toEqual(['w', 'b']);
     expect(current().opened?.elapsedMs).toBeGreaterThanOrEqual(0);
+    // Several tensors: the first 2-D one is on screen at once, and the loader says why.
+    expect(current().autoOpened).toEqual({ name: 'w', reason: 'first 2-D' });
+    const opened = store.getState().source;
+    expect(opened.kind === 'loaded' && opened.dataset.loaded?.name).toBe('w');
 
     await act(() => current().load('w'));
+    expect(current().autoOpened).toBeNull();
     const source = store.getState().source;
     expect(source.kind === 'loaded' && source.dataset.loaded?.name).toBe('w');
     expect(source.kind === 'loaded' && source.dataset.summary).toMatchObject({
@@ -116,13 +121,15 @@ describe('useTensorLoader', () => {
     const { handlers } = countingHandlers();
     const { store, current } = mount(handlers);
     await act(() => current().open({ kind: 'files', files: [modelFile()] }, 'model.safetensors'));
+    const shown = store.getState().source;
+    expect(shown.kind).toBe('loaded');
     const broken = fileOf([new Uint8Array(model.subarray(0, 30))], 'broken.safetensors');
     await act(() => current().open({ kind: 'files', files: [broken] }, 'broken.safetensors'));
     const error = current().error;
     expect(error).toMatchObject({ during: 'open', code: 'truncated' });
     expect(error?.hint).toMatch(/again/);
     expect(current().opened?.listing.tensors).toHaveLength(2);
-    expect(store.getState().source).toEqual({ kind: 'generator' });
+    expect(store.getState().source).toBe(shown);
     act(() => current().dismissError());
     expect(current().error).toBeNull();
   });
@@ -154,13 +161,13 @@ describe('useTensorLoader', () => {
       });
     const { handlers } = countingHandlers(hanging);
     const { store, current } = mount(handlers);
-    await act(() => current().open({ kind: 'files', files: [modelFile()] }, 'model.safetensors'));
+    // Opening loads the first 2-D tensor ('w') at once: that load hangs until cancelled.
     let loading: Promise<void> = Promise.resolve();
     act(() => {
-      loading = current().load('w');
+      loading = current().open({ kind: 'files', files: [modelFile()] }, 'model.safetensors');
     });
     await running;
-    expect(current().busy).toMatchObject({ kind: 'load', tensor: 'w' });
+    await vi.waitFor(() => expect(current().busy).toMatchObject({ kind: 'load', tensor: 'w' }));
     act(() => current().cancel());
     await act(() => loading);
     expect(current().busy).toBeNull();

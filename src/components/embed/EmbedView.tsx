@@ -1,7 +1,9 @@
 /**
- * The embed mode (`?embed=1&charts=…`): a compact, chrome-less view for an iframe: the chosen charts of the
- * schemes on screen (A and B, or one), the metrics, formulas, mapping or worked example, and a link to the full
- * explorer. No data panel and no controls; the state comes from the link.
+ * The embed mode (`?embed=1&charts=…`): a compact, chrome-less figure for an iframe or the library: the chosen
+ * charts of the schemes on screen first (A and B side by side, stacked below 640 px), the caption that says what
+ * their difference shows, then the metrics table, mapping, formulas or worked example, and a link to the full
+ * explorer. No data panel and no controls; the state comes from the link. Its height is its content's (no
+ * full-viewport minimum), so the frame can be sized to it (frameBridge.ts).
  */
 import { useMemo } from 'react';
 import type { QuantView } from '../../core/view';
@@ -10,72 +12,62 @@ import type { Channel } from '../../state/schemesSlice';
 import type { EmbedChart } from '../../state/shareableState';
 import { useActiveDataset } from '../../state/useActiveDataset';
 import { useDefaultZoom } from '../../state/useDefaultZoom';
-import { useQuantView } from '../../state/useEngineResults';
 import { ErrorBoundary } from '../ErrorBoundary';
-import { SchemeFormulas, SchemeMapping } from '../formulas/SchemeFormulas';
+import { CompareCaption } from '../figure/CompareCaption';
+import { LazyView, lazyNamed } from '../LazyView';
 import { MetricsTable } from '../MetricsTable';
 import { NoticeList } from '../NoticeList';
-import { type SchemeChartId, SchemeCharts } from '../SchemeCharts';
+import { type SchemeChartId, SchemeCharts, type SharedScales } from '../SchemeCharts';
 import { describeScheme } from '../schemeMethods';
-import { computeSharedScales } from '../sharedScales';
-import { WorkedExample } from '../worked/WorkedExample';
+import { useComparedViews } from '../useComparedViews';
+
+// Formulas (with KaTeX) and the worked example load only in a figure that shows them.
+const SchemeFormulas = lazyNamed(() => import('../formulas/SchemeFormulas').then((m) => m.SchemeFormulas));
+const SchemeMapping = lazyNamed(() => import('../formulas/SchemeFormulas').then((m) => m.SchemeMapping));
+const WorkedExample = lazyNamed(() => import('../worked/WorkedExample').then((m) => m.WorkedExample));
 
 const CARD_CHARTS: ReadonlyArray<SchemeChartId & EmbedChart> = ['hist', 'error', 'heatmap', 'rows'];
 
 export function EmbedView({
   charts,
   fullLink,
-  standalone = true,
+  transparent = false,
+  asPage = true,
 }: {
   charts: readonly EmbedChart[];
   fullLink: string | null;
-  /** The whole page (an iframe: fills the viewport) or a part of another page (the library: its own height). */
-  standalone?: boolean;
+  /** No background of its own: the host page's shows through (`bg=transparent`, `background="transparent"`). */
+  transparent?: boolean;
+  /** The whole document (an iframe): a main landmark and a page heading; false inside a host page (the library). */
+  asPage?: boolean;
 }) {
   const data = useActiveDataset();
   useDefaultZoom(data.dataset);
-  const layout = useAppStore((s) => s.layout);
-  const singleChannel = useAppStore((s) => s.singleChannel);
-  const compare = layout === 'compare';
-  const channels = useMemo<Channel[]>(
-    () => (compare ? ['a', 'b'] : [singleChannel]),
-    [compare, singleChannel],
-  );
   const datasetId = data.dataset?.id;
-  const results = {
-    a: useQuantView('a', datasetId, channels.includes('a')),
-    b: useQuantView('b', datasetId, channels.includes('b')),
-  };
-  const viewA = results.a.view;
-  const viewB = results.b.view;
-  const shared = useMemo(
-    () =>
-      computeSharedScales(
-        compare ? { a: viewA, b: viewB } : { [singleChannel]: singleChannel === 'a' ? viewA : viewB },
-        compare,
-      ),
-    [viewA, viewB, compare, singleChannel],
-  );
-  const metrics = useMemo(() => ({ a: viewA?.metrics, b: viewB?.metrics }), [viewA, viewB]);
+  const { compare, channels, results, metrics, shared } = useComparedViews(datasetId);
   const cards = useMemo(
     () => new Set<SchemeChartId>(CARD_CHARTS.filter((c) => charts.includes(c))),
     [charts],
   );
   const has = (chart: EmbedChart) => charts.includes(chart);
+  const Root = asPage ? 'main' : 'div';
+  const viewA = results.a.view;
+  const viewB = results.b.view;
+  const captionViews = useMemo(() => ({ a: viewA, b: viewB }), [viewA, viewB]);
   const perScheme = cards.size > 0 || has('formula') || has('mapping');
 
   return (
-    <div
-      className={`flex ${standalone ? 'min-h-screen' : ''} flex-col gap-3 bg-white p-3 text-slate-900 dark:bg-slate-950 dark:text-slate-100`}
+    <Root
+      className={`flex flex-col gap-3 p-3 text-slate-900 dark:text-slate-100 ${transparent ? '' : 'bg-white dark:bg-slate-950'}`}
       data-testid="embed-view"
       data-charts={charts.join(',')}
     >
-      <NoticeList />
-      {has('metrics') ? (
-        <ErrorBoundary label="The metrics table">
-          <MetricsTable channels={channels} metrics={metrics} />
-        </ErrorBoundary>
+      {asPage ? (
+        <h1 className="sr-only">
+          Quantization Explorer: {channels.map((c) => `scheme ${c.toUpperCase()}`).join(' against ')}
+        </h1>
       ) : null}
+      <NoticeList />
       {perScheme ? (
         <div className={`grid min-w-0 grid-cols-1 gap-3 ${compare ? 'sm:grid-cols-2' : ''}`}>
           {channels.map((c) => (
@@ -94,9 +86,17 @@ export function EmbedView({
           ))}
         </div>
       ) : null}
+      {cards.has('hist') ? <CompareCaption channels={channels} views={captionViews} /> : null}
+      {has('metrics') ? (
+        <ErrorBoundary label="The metrics table">
+          <MetricsTable channels={channels} metrics={metrics} />
+        </ErrorBoundary>
+      ) : null}
       {has('worked') ? (
         <ErrorBoundary label="The worked example">
-          <WorkedExample channels={channels} compact />
+          <LazyView label="the worked example">
+            <WorkedExample channels={channels} compact />
+          </LazyView>
         </ErrorBoundary>
       ) : null}
       <footer className="mt-auto flex flex-wrap items-center justify-between gap-2 border-t border-slate-200 pt-2 text-[11px] text-slate-500 dark:border-slate-800 dark:text-slate-400">
@@ -116,7 +116,7 @@ export function EmbedView({
           </a>
         ) : null}
       </footer>
-    </div>
+    </Root>
   );
 }
 
@@ -138,7 +138,7 @@ function EmbedScheme({
   cards: ReadonlySet<SchemeChartId>;
   formula: boolean;
   mapping: boolean;
-  shared: ReturnType<typeof computeSharedScales>[Channel];
+  shared: SharedScales;
   datasetId: string | undefined;
 }) {
   const scheme = useAppStore((s) => s.schemes[channel]);
@@ -161,8 +161,6 @@ function EmbedScheme({
       ) : null}
       {view ? (
         <ErrorBoundary label={`${label} charts`}>
-          {formula ? <SchemeFormulas channel={channel} scheme={scheme} view={view} /> : null}
-          {mapping ? <SchemeMapping channel={channel} label={label} scheme={scheme} view={view} /> : null}
           {cards.size > 0 ? (
             <SchemeCharts
               channel={channel}
@@ -173,6 +171,12 @@ function EmbedScheme({
               datasetId={datasetId}
               show={cards}
             />
+          ) : null}
+          {mapping || formula ? (
+            <LazyView label="the formulas">
+              {mapping ? <SchemeMapping channel={channel} label={label} scheme={scheme} view={view} /> : null}
+              {formula ? <SchemeFormulas channel={channel} scheme={scheme} view={view} /> : null}
+            </LazyView>
           ) : null}
         </ErrorBoundary>
       ) : (

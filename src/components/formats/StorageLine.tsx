@@ -33,7 +33,7 @@ export function StorageLine({
         {exact ? '' : '≈ '}
         {formatBits(bits)} bits/weight
       </span>{' '}
-      <span className="text-slate-500 dark:text-slate-400">
+      <span className="text-slate-600 dark:text-slate-300">
         {exact ? (shape ? `(this ${shape.rows} × ${shape.cols} matrix)` : '') : '(nominal: full blocks)'}
       </span>
       <br />

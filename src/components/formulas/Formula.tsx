@@ -5,6 +5,7 @@
  */
 import 'katex/dist/katex.min.css';
 import { useEffect, useLayoutEffect, useRef, useState } from 'react';
+import { ensureKatexStyles } from './katexStyles';
 
 type Katex = typeof import('katex').default;
 
@@ -41,6 +42,9 @@ export function Formula({
       live = false;
     };
   }, [katex]);
+  useEffect(() => {
+    if (ref.current) void ensureKatexStyles(ref.current);
+  }, []);
   useLayoutEffect(() => {
     const el = ref.current;
     if (!el) return;

@@ -2,7 +2,7 @@
  * The formulas of a scheme, typeset with the numbers of its selected group (they follow the sliders), both
  * spellings, a plain-language explanation, and the mapping chart x ↦ x̂ with the clipping range marked.
  */
-import { memo, useDeferredValue, useMemo } from 'react';
+import { memo, useDeferredValue, useMemo, useState } from 'react';
 import { MappingChart } from '../../charts/mapping/MappingChart';
 import type { MappingInput } from '../../charts/mapping/mappingLayout';
 import { PALETTE } from '../../charts/palette';
@@ -126,7 +126,10 @@ export const SchemeMapping = memo(function SchemeMapping({
   );
 });
 
-/** Formulas and mapping together, collapsible, for a scheme panel. */
+/**
+ * Formulas and mapping together, collapsible, for a scheme panel: collapsed at first (the charts come first on
+ * the page), typeset only while open, so a closed panel costs nothing on a slider step.
+ */
 export function FormulaPanel({
   channel,
   label,
@@ -141,12 +144,18 @@ export function FormulaPanel({
   // Typesetting follows the charts in a deferred render, so a slider step shows its charts first.
   const scheme = useDeferredValue(schemeNow);
   const view = useDeferredValue(viewNow);
+  const [open, setOpen] = useState(false);
   return (
-    <details open className="group rounded-md border border-slate-200 px-3 py-2 dark:border-slate-700">
+    <details
+      open={open}
+      onToggle={(event) => setOpen(event.currentTarget.open)}
+      className="group rounded-md border border-slate-200 px-3 py-2 dark:border-slate-700"
+      data-testid={`formula-panel-${channel}`}
+    >
       <summary className="cursor-pointer select-none text-sm font-semibold text-slate-800 dark:text-slate-100">
         Formulas, with this scheme's numbers
       </summary>
-      {view ? (
+      {!open ? null : view ? (
         <div className="mt-2 flex flex-col gap-3">
           <SchemeFormulas channel={channel} scheme={scheme} view={view} />
           <SchemeMapping channel={channel} label={label} scheme={scheme} view={view} />

@@ -90,6 +90,17 @@ export const LoadSection = memo(function LoadSection() {
       {loader.choose ? (
         <HubFileChooser modelId={loader.choose.modelId} files={loader.choose.files} onChoose={chooseFile} />
       ) : null}
+      {opened && loader.autoOpened && shownName === loader.autoOpened.name ? (
+        <p
+          className="text-xs text-slate-700 dark:text-slate-200"
+          role="status"
+          data-testid="load-auto-opened"
+        >
+          Showing <span className="font-mono">{loader.autoOpened.name}</span>, the{' '}
+          {loader.autoOpened.reason === 'first 2-D' ? 'first 2-D tensor' : 'largest tensor'} of{' '}
+          {opened.listing.tensors.length}: pick another below.
+        </p>
+      ) : null}
       {opened ? (
         <TensorList
           key={`${opened.label}|${opened.elapsedMs}`}

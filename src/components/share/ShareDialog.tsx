@@ -10,14 +10,21 @@ import {
   type EmbedChart,
   selectDataShareability,
   selectShareableState,
-  type ThemePreference,
 } from '../../state/shareableState';
 import { Modal } from '../controls/Modal';
 import { NumberField } from '../controls/NumberField';
 import { Select } from '../controls/Select';
 import { describeScheme } from '../schemeMethods';
 import { CopyField } from './CopyField';
-import { DEFAULT_EMBED_CHOICE, type EmbedChoice, embedLink, iframeSnippet, shareLink } from './embedSnippet';
+import {
+  DEFAULT_EMBED_CHOICE,
+  defaultEmbedHeight,
+  type EmbedChoice,
+  type EmbedTheme,
+  embedLink,
+  iframeSnippet,
+  shareLink,
+} from './embedSnippet';
 
 /** The page's address without query and hash: where links point. */
 function pageBase(): string {
@@ -54,6 +61,7 @@ function ShareContent() {
   const base = pageBase();
   const link = useMemo(() => shareLink(base, state), [base, state]);
   const embed = useMemo(() => embedLink(base, state, choice), [base, state, choice]);
+  const compare = state.view.layout === 'compare';
   const title = `Quantization Explorer: ${describeScheme(state.schemes.a)} vs ${describeScheme(state.schemes.b)}`;
   const toggle = (chart: EmbedChart, on: boolean) =>
     setChoice((c) => ({
@@ -105,38 +113,48 @@ function ShareContent() {
             </label>
           ))}
         </div>
-        <div className="grid grid-cols-3 gap-3">
+        <div className="grid grid-cols-1 gap-3 sm:grid-cols-3">
           <NumberField
-            label="Width (px)"
+            label="Widest (px)"
             value={choice.width}
             integer
             min={240}
             max={4000}
             onCommit={(width) => setChoice((c) => ({ ...c, width }))}
           />
-          <NumberField
-            label="Height (px)"
-            value={choice.height}
-            integer
-            min={160}
-            max={4000}
-            onCommit={(height) => setChoice((c) => ({ ...c, height }))}
-          />
-          <Select<'reader' | ThemePreference>
+          <Select<'reader' | EmbedTheme>
             label="Theme"
             value={choice.theme ?? 'reader'}
             options={[
               { value: 'reader', label: "Reader's system" },
+              { value: 'inherit', label: 'Follow the page' },
               { value: 'light', label: 'Light' },
               { value: 'dark', label: 'Dark' },
             ]}
             onChange={(t) => setChoice((c) => ({ ...c, theme: t === 'reader' || t === 'system' ? null : t }))}
+            testId="share-embed-theme"
+          />
+          <Select<'theme' | 'transparent'>
+            label="Background"
+            value={choice.transparent ? 'transparent' : 'theme'}
+            options={[
+              { value: 'theme', label: 'Its own (white / dark)' },
+              { value: 'transparent', label: 'Transparent (the page’s)' },
+            ]}
+            onChange={(b) => setChoice((c) => ({ ...c, transparent: b === 'transparent' }))}
+            testId="share-embed-background"
           />
         </div>
+        <p className="text-[11px] text-slate-600 dark:text-slate-300">
+          The frame is as wide as the page’s column (up to the width above) and sizes itself to its charts:
+          the script in the HTML sets its height
+          {choice.theme === 'inherit' ? ' and tells it the page’s theme' : ''}. Without the script it is{' '}
+          {defaultEmbedHeight(choice.charts, compare, choice.width)} px tall.
+        </p>
         <CopyField label="Embed link" value={embed} testId="share-embed-link" />
         <CopyField
           label="HTML to paste"
-          value={iframeSnippet(embed, choice, title)}
+          value={iframeSnippet(embed, choice, title, compare)}
           multiline
           testId="share-embed-code"
         />

@@ -90,6 +90,9 @@ function VectorEditor({
     }
   }, [values]);
 
+  // What is typed but not applied yet, read as it would be: a hint while typing, not an error.
+  const pending = text === formatWorkedValues(values) ? null : parseWorkedValues(text);
+
   const commit = () => {
     const parsed = parseWorkedValues(text);
     if ('error' in parsed) {
@@ -167,13 +170,19 @@ function VectorEditor({
         <p role="alert" className="text-xs text-[var(--color-error-text)]">
           {error}
         </p>
+      ) : pending ? (
+        <p className="text-[11px] text-slate-700 dark:text-slate-200" data-testid="worked-pending">
+          {'values' in pending
+            ? `Press Enter (or leave the field) to use these ${pending.values.length} values.`
+            : `Not valid yet: ${pending.error}.`}
+        </p>
       ) : (
         <p className="text-[11px] text-slate-500 dark:text-slate-400">
           {isDefault
             ? 'The default vector: the first eight values are the absmax example of the Hugging Face LLM.int8() blog post (codes 28, −12, −101, 28, −73, 19, 56, 127).'
             : source
               ? `Taken from ${source}.`
-              : 'Press Enter to use the values typed.'}
+              : 'Your vector. Brackets, commas, spaces and 1e-3 notation are read; Enter or leaving the field applies it.'}
         </p>
       )}
     </div>
@@ -246,7 +255,9 @@ function SchemeSteps({ channel, values }: { channel: Channel; values: readonly n
           The engine could not work this example: {error.message}
         </p>
       ) : null}
-      {example ? <StepsTable example={example} channel={channel} scheme={shown.scheme} /> : null}
+      {example ? (
+        <StepsTable example={example} channel={channel} scheme={shown.scheme} values={values} />
+      ) : null}
       {!example && !error ? <p className="text-xs text-slate-500 dark:text-slate-400">Computing…</p> : null}
     </div>
   );
@@ -256,10 +267,13 @@ function StepsTable({
   example,
   channel,
   scheme,
+  values,
 }: {
   example: WorkedResult;
   channel: Channel;
   scheme: Scheme;
+  /** The vector as given: the x row shows it to the digits typed (the engine's float32 may print longer). */
+  values: readonly number[];
 }) {
   const count = example.steps[0]?.values.length ?? 0;
   const worst = example.worst;
@@ -279,14 +293,14 @@ function StepsTable({
         ))}
       </dl>
       {/* relative: the sr-only texts (absolutely positioned) stay inside the scroll box, not past the page edge. */}
-      <div className="relative overflow-x-auto">
+      <div className="scroll-x relative overflow-x-auto">
         <table className="w-full min-w-max border-collapse text-xs tabular-nums">
           <caption className="sr-only">
             Worked example of {describeScheme(scheme)}: one row per step, one column per value; value{' '}
             {worst + 1} has the largest error.
           </caption>
           <thead>
-            <tr className="border-b border-slate-300 text-slate-500 dark:border-slate-600 dark:text-slate-400">
+            <tr className="border-b border-slate-300 text-slate-600 dark:border-slate-600 dark:text-slate-300">
               <th scope="col" className="py-1 pr-3 text-left font-medium">
                 step
               </th>
@@ -321,7 +335,13 @@ function StepsTable({
                       data-testid={`worked-${channel}-${step.key}-${i}`}
                       data-value={String(v)}
                     >
-                      {INTEGER_STEPS.has(step.key) ? (Number.isNaN(v) ? 'none' : String(v)) : formatExact(v)}
+                      {INTEGER_STEPS.has(step.key)
+                        ? Number.isNaN(v)
+                          ? 'none'
+                          : String(v)
+                        : step.key === 'x' && values[i] !== undefined
+                          ? String(values[i])
+                          : formatExact(v)}
                       {highlight ? <span className="sr-only"> (largest error)</span> : null}
                     </td>
                   );

@@ -6,11 +6,16 @@ import type { Scheme } from '../../core/scheme';
 import { MAX_WORKED_LENGTH } from '../../state/shareableState';
 
 /**
- * Reads "1.2, -0.5; 3e-2 4" (commas, semicolons or spaces between numbers) into 1..32 finite numbers, or says
- * what is wrong: `{ error: 'value 3 ("abc") is not a number' }`.
+ * Reads "1.2, -0.5; 3e-2 4" (commas, semicolons, spaces or line breaks between numbers; a Python / NumPy list such
+ * as `[0.0, -7.2955, 1e-3]` or `np.array([…], dtype=float32)` too) into 1..32 finite numbers, or says what is
+ * wrong: `{ error: 'value 3 ("abc") is not a finite number' }`.
  */
 export function parseWorkedValues(text: string): { values: number[] } | { error: string } {
-  const parts = text
+  const bare = text
+    .replace(/^\s*(?:(?:np|numpy|torch)\.)?(?:array|tensor)\s*\(/, '')
+    .replace(/,\s*dtype\s*=\s*[\w.]+\s*\)\s*$/, '')
+    .replace(/[[\]()]/g, ' ');
+  const parts = bare
     .split(/[\s,;]+/)
     .map((p) => p.trim())
     .filter((p) => p !== '');

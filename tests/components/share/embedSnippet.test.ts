@@ -1,7 +1,10 @@
 /** The Share dialog's link and iframe snippet: the state and chosen charts in the link, HTML-escaped in the snippet. */
 import { describe, expect, it } from 'vitest';
+import { splitFrameOptions } from '../../../src/components/embed/frameOptions';
 import {
   DEFAULT_EMBED_CHOICE,
+  defaultEmbedHeight,
+  EMBED_HOST_SCRIPT,
   embedLink,
   iframeSnippet,
   shareLink,
@@ -31,14 +34,41 @@ describe('share links', () => {
     expect(decodeUrlState(new URL(embed).search).embed).toEqual({ charts: ['hist', 'metrics'] });
   });
 
-  it('the snippet escapes the link for an HTML attribute and carries size and title', () => {
-    const html = iframeSnippet(
-      'https://x.org/?a=1&b="2"',
-      { ...DEFAULT_EMBED_CHOICE, width: 640, height: 480 },
-      'A < B',
+  it('the snippet escapes the link for an HTML attribute, fills the column up to the width, and carries the script', () => {
+    const html = iframeSnippet('https://x.org/?a=1&b="2"', { ...DEFAULT_EMBED_CHOICE, width: 640 }, 'A < B');
+    const [iframe, ...script] = html.split('\n');
+    // Default charts (hist, metrics) at 640 px, A and B side by side: 60 + (30 + 440) + 70 + 360 = 960.
+    expect(iframe).toBe(
+      '<iframe src="https://x.org/?a=1&amp;b=&quot;2&quot;" data-quant-explorer width="640" height="960" style="border:0;width:100%;max-width:640px;height:960px" title="A &lt; B" loading="lazy"></iframe>',
     );
-    expect(html).toBe(
-      '<iframe src="https://x.org/?a=1&amp;b=&quot;2&quot;" width="640" height="480" style="border:0;max-width:100%" title="A &lt; B" loading="lazy"></iframe>',
-    );
+    expect(script.join('\n')).toBe(EMBED_HOST_SCRIPT);
+  });
+
+  it('theme=inherit and a transparent background travel as frame options, outside the state', () => {
+    const embed = embedLink(base, DEFAULT_SHAREABLE_STATE, {
+      ...DEFAULT_EMBED_CHOICE,
+      theme: 'inherit',
+      transparent: true,
+    });
+    expect(embed.endsWith('&embed=1&charts=hist,metrics&theme=inherit&bg=transparent')).toBe(true);
+    const { search, frame } = splitFrameOptions(new URL(embed).search);
+    expect(frame).toEqual({ inheritTheme: true, transparent: true });
+    const decoded = decodeUrlState(search);
+    expect(decoded.notices).toEqual([]);
+    expect(decoded.theme).toBeNull();
+    expect(decoded.state).toEqual(DEFAULT_SHAREABLE_STATE);
+  });
+});
+
+describe('defaultEmbedHeight', () => {
+  it('adds the parts chosen, once per row of A and B side by side, twice when stacked below 640 px', () => {
+    // hist + error + heatmap side by side: 60 + 30 + 440 + 260 + 380 + caption 70.
+    expect(defaultEmbedHeight(['hist', 'error', 'heatmap'], true, 800)).toBe(1240);
+    // The same at 390 px: A above B, and a taller caption: 60 + 2 × 1110 + 130.
+    expect(defaultEmbedHeight(['hist', 'error', 'heatmap'], true, 390)).toBe(2410);
+    // One scheme at 390 px: nothing stacks, but the caption and the table wrap: 60 + 470 + 130 + 360 × 1.8.
+    expect(defaultEmbedHeight(['hist', 'metrics'], false, 390)).toBe(1308);
+    // Only the table: no per-scheme part.
+    expect(defaultEmbedHeight(['metrics'], true, 800)).toBe(420);
   });
 });

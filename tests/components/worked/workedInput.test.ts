@@ -52,3 +52,15 @@ describe('schemeForWorkedExample', () => {
     expect(schemeForWorkedExample(scheme).scheme).toEqual(scheme);
   });
 });
+
+describe('parseWorkedValues reads what people paste', () => {
+  it('a Python / NumPy list, brackets and line breaks, scientific notation', () => {
+    expect(parseWorkedValues('[0.0, -7.2955, 1e-3]')).toEqual({ values: [0, -7.2955, 0.001] });
+    expect(parseWorkedValues('np.array([1.5, -2.25e+1], dtype=np.float32)')).toEqual({
+      values: [1.5, -22.5],
+    });
+    expect(parseWorkedValues('torch.tensor([[1, 2],\n [3, 4]])')).toEqual({ values: [1, 2, 3, 4] });
+    expect(parseWorkedValues('1.2\n-0.5\r\n−174.8314')).toEqual({ values: [1.2, -0.5, -174.8314] });
+    expect(parseWorkedValues('[1, x]')).toEqual({ error: 'value 2 ("x") is not a finite number' });
+  });
+});

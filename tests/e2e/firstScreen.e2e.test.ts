@@ -1,0 +1,124 @@
+/**
+ * The first screen (issue #16): on a 1400×900 desktop and a 1366×768 laptop, a visitor sees without scrolling
+ * or clicking A's and B's value histograms (plot area, grid strip and clip markers), their headline numbers
+ * and the caption that says what the difference shows, computed from the live numbers.
+ */
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { type Browser, collectErrors, launchBrowser, waitForReady } from './browser';
+
+const baseUrl = inject('baseUrl');
+let browser: Browser;
+
+beforeAll(async () => {
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+});
+
+interface Box {
+  top: number;
+  bottom: number;
+  left: number;
+  right: number;
+}
+
+/** The bounding box of everything `selector` matches, in viewport coordinates (null when nothing does). */
+async function boxOf(page: Page, selector: string): Promise<Box | null> {
+  return page.evaluate((sel) => {
+    const boxes = [...document.querySelectorAll(sel)].map((e) => e.getBoundingClientRect());
+    if (boxes.length === 0) return null;
+    return {
+      top: Math.min(...boxes.map((b) => b.top)),
+      bottom: Math.max(...boxes.map((b) => b.bottom)),
+      left: Math.min(...boxes.map((b) => b.left)),
+      right: Math.max(...boxes.map((b) => b.right)),
+    };
+  }, selector);
+}
+
+function expectInside(box: Box | null, width: number, height: number, what: string) {
+  expect(box, `${what} is on the page`).not.toBeNull();
+  if (!box) return;
+  expect(box.top, `${what} top`).toBeGreaterThanOrEqual(0);
+  expect(box.left, `${what} left`).toBeGreaterThanOrEqual(0);
+  expect(box.bottom, `${what} bottom (viewport ${height})`).toBeLessThanOrEqual(height);
+  expect(box.right, `${what} right (viewport ${width})`).toBeLessThanOrEqual(width);
+}
+
+describe('the first screen', () => {
+  it.each([
+    [1400, 900],
+    [1366, 768],
+  ] as const)(
+    'at %i×%i holds both value histograms, the headline numbers and the caption',
+    async (width, height) => {
+      const page = await browser.context.newPage();
+      await page.setViewportSize({ width, height });
+      const errors = collectErrors(page);
+      await page.goto(baseUrl);
+      await waitForReady(page);
+      expect(await page.evaluate(() => window.scrollY)).toBe(0);
+      for (const c of ['a', 'b'] as const) {
+        const chart = `[data-testid="histogram-${c}"]`;
+        // The plot area is framed by its two axes; the grid strip and the clip markers are drawn in it.
+        expectInside(
+          await boxOf(page, `${chart} .y-axis, ${chart} .x-axis`),
+          width,
+          height,
+          `${c} plot area`,
+        );
+        expectInside(await boxOf(page, `${chart} .levels`), width, height, `${c} grid strip`);
+        expect(await page.locator(`${chart} .clip-marker`).count()).toBe(2);
+        expectInside(await boxOf(page, `${chart} .clip-marker`), width, height, `${c} clip markers`);
+        for (const key of ['mse', 'sqnr', 'bpw']) {
+          const cell = `[data-testid="headline-${key}-${c}"]`;
+          expectInside(await boxOf(page, cell), width, height, `${c} ${key}`);
+          // The headline shows the metrics table's own number.
+          expect(await page.locator(cell).getAttribute('data-value')).toBe(
+            await page.getByTestId(`metric-${key}-${c}`).getAttribute('data-value'),
+          );
+        }
+      }
+      // A and B side by side: their plots start at the same height.
+      const a = await boxOf(page, '[data-testid="histogram-a"] svg');
+      const b = await boxOf(page, '[data-testid="histogram-b"] svg');
+      expect(Math.abs((a?.top ?? 0) - (b?.top ?? 1))).toBeLessThan(2);
+      expect((a?.right ?? 0) <= (b?.left ?? 0)).toBe(true);
+      const caption = page.getByTestId('compare-caption');
+      expectInside(await boxOf(page, '[data-testid="compare-caption"]'), width, height, 'caption');
+      // The caption quotes the live MSE ratio of the table (B over A, 3 significant digits).
+      const ratio =
+        Number(await page.getByTestId('metric-mse-b').getAttribute('data-value')) /
+        Number(await page.getByTestId('metric-mse-a').getAttribute('data-value'));
+      const text = (await caption.textContent()) ?? '';
+      expect(text).toContain(`×${Number(ratio.toPrecision(3))} that of A's`);
+      expect(text).toMatch(
+        /^Absmax \(A\) spreads 255 levels symmetrically over ±[\d.]+; zero-point \(B\) spreads 256/,
+      );
+      // Formulas are collapsed, and one click opens them.
+      expect(await page.getByTestId('formulas-a').count()).toBe(0);
+      await page.getByTestId('formula-panel-a').locator('summary').click();
+      await page.getByTestId('formulas-a').waitFor();
+      expect(errors).toEqual([]);
+      await page.close();
+    },
+  );
+
+  it('the caption follows a change: A at 4 bits is far worse than B at 8', async () => {
+    const page = await browser.context.newPage();
+    await page.setViewportSize({ width: 1400, height: 900 });
+    const errors = collectErrors(page);
+    await page.goto(`${baseUrl}?v=1&a.bits=4`);
+    await waitForReady(page);
+    const text = (await page.getByTestId('compare-caption').textContent()) ?? '';
+    // Not the absmax-vs-zero-point story (the bits differ): which one is closer, and at what cost.
+    expect(text).toMatch(
+      /^B \(zero-point int8, per tensor\) stays closer to the original values: B's MSE is ×0\.0/,
+    );
+    expect(text).toContain('more bits per weight');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+});
