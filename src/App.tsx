@@ -6,6 +6,7 @@ import { useMemo } from 'react';
 import { DataPanel } from './components/DataPanel';
 import { ErrorBoundary } from './components/ErrorBoundary';
 import { HeaderTools } from './components/HeaderTools';
+import { ModelLabView } from './components/lab/ModelLabView';
 import { LessonPanel } from './components/lessons/LessonPanel';
 import { LlmInt8View } from './components/llmInt8/LlmInt8View';
 import { MetricsTable } from './components/MetricsTable';
@@ -133,6 +134,11 @@ export function App() {
               llmInt8: () => (
                 <ErrorBoundary label="The LLM.int8() view">
                   <LlmInt8View dataset={data.dataset} />
+                </ErrorBoundary>
+              ),
+              lab: () => (
+                <ErrorBoundary label="The model lab">
+                  <ModelLabView />
                 </ErrorBoundary>
               ),
             }}

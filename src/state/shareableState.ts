@@ -5,6 +5,7 @@
  */
 import { DEFAULT_GENERATOR, type GeneratorParams } from '../core/generators.types';
 import { DEFAULT_LLM_INT8_PARAMS, type LlmInt8Params } from '../core/llmInt8View';
+import { DEFAULT_LAB_SETTINGS, type LabSettings } from '../core/nn/settings';
 import { DEFAULT_SCHEME_A, DEFAULT_SCHEME_B, type Scheme } from '../core/scheme';
 import { DEFAULT_VIEW } from '../core/view';
 import type { AppState } from './appStore';
@@ -49,6 +50,8 @@ export interface ShareableState {
   worked: number[] | null;
   /** The LLM.int8() view's parameters (activations X: tokens, outlier features, magnitude; threshold; seed). */
   llmInt8: LlmInt8Params;
+  /** The model lab's settings (issue #13; in the URL as `lab.*` keys, state/labUrl.ts). */
+  lab: LabSettings;
 }
 
 /**
@@ -115,6 +118,7 @@ export const DEFAULT_SHAREABLE_STATE: ShareableState = {
   lesson: null,
   worked: null,
   llmInt8: DEFAULT_LLM_INT8_PARAMS,
+  lab: DEFAULT_LAB_SETTINGS,
 };
 
 /** The store fields a shareable state carries; `generator` only when its data is generated. */
@@ -131,6 +135,7 @@ export type ShareableStoreFields = Pick<
   | 'workedValues'
   | 'tab'
   | 'llmInt8'
+  | 'lab'
 > &
   Partial<Pick<AppState, 'generator'>>;
 
@@ -152,6 +157,7 @@ export function storeFieldsOf(state: ShareableState): ShareableStoreFields {
     workedValues: state.worked,
     tab: state.view.tab,
     llmInt8: state.llmInt8,
+    lab: state.lab,
   };
 }
 
@@ -220,5 +226,6 @@ export function selectShareableState(s: AppState): ShareableState {
     lesson: s.lesson,
     worked: s.workedValues,
     llmInt8: s.llmInt8,
+    lab: s.lab,
   };
 }

@@ -51,13 +51,20 @@ describe('lab handlers over the worker protocol', () => {
   it('a newer training supersedes the running one in the worker', async () => {
     const handlers = createLabHandlers();
     const progress: number[] = [];
+    let firstEpoch: () => void = () => {};
+    const started = new Promise<void>((resolve) => {
+      firstEpoch = resolve;
+    });
     const context = (id: number) => ({
-      progress: () => progress.push(id),
+      progress: () => {
+        progress.push(id);
+        if (id === 1) firstEpoch();
+      },
       signal: new AbortController().signal,
     });
     const first = handlers.labTrain({ ...quick, epochs: 50 }, context(1));
-    // let the first one start its epochs before the second arrives
-    await new Promise((resolve) => setTimeout(resolve, 30));
+    // the second arrives while the first is training
+    await started;
     const second = handlers.labTrain({ ...quick, seed: 5 }, context(2));
     await expect(first).rejects.toSatisfy(isAbortError);
     expect((await second).history).toHaveLength(4);
