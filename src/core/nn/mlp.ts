@@ -141,11 +141,14 @@ export function softmaxCrossEntropy(
     }
     if (arg === labels[i]) correct++;
     let sum = 0;
-    for (let c = 0; c < classes; c++) sum += Math.exp(logits[o + c] - max);
-    const logSum = Math.log(sum);
-    total += logSum - (logits[o + labels[i]] - max);
     for (let c = 0; c < classes; c++) {
-      const p = Math.exp(logits[o + c] - max - logSum);
+      const e = Math.exp(logits[o + c] - max);
+      probabilities[o + c] = e;
+      sum += e;
+    }
+    total += Math.log(sum) - (logits[o + labels[i]] - max);
+    for (let c = 0; c < classes; c++) {
+      const p = probabilities[o + c] / sum;
       probabilities[o + c] = p;
       gradient[o + c] = (p - (c === labels[i] ? 1 : 0)) / n;
     }
@@ -168,40 +171,76 @@ export function backward(model: Mlp, trace: ForwardTrace, dLogits: Float32Array)
   for (let l = L - 1; l >= 0; l--) {
     const { inputs, outputs, weight: w } = model.layers[l];
     const x = trace.inputs[l];
-    const gw = new Float64Array(outputs * inputs);
-    const gb = new Float64Array(outputs);
-    for (let i = 0; i < n; i++) {
-      const d = i * outputs;
-      const xo = i * inputs;
-      for (let o = 0; o < outputs; o++) {
-        const g = delta[d + o];
-        if (g === 0) continue;
-        gb[o] += g;
-        const wo = o * inputs;
-        for (let k = 0; k < inputs; k++) gw[wo + k] += g * x[xo + k];
+    // ∂loss/∂W[o, k] = Σ_i delta[i, o]·x[i, k]: both transposed once, so each entry is one contiguous dot product
+    // over the batch (register accumulators instead of a read-modify-write of W's gradient per input row)
+    const dT = transpose(delta, n, outputs);
+    const xT = transpose(x, n, inputs);
+    const gw = new Float32Array(outputs * inputs);
+    const gb = new Float32Array(outputs);
+    for (let o = 0; o < outputs; o++) {
+      const d0 = o * n;
+      let sb = 0;
+      for (let i = 0; i < n; i++) sb += dT[d0 + i];
+      gb[o] = sb;
+      if (sb === 0 && allZero(dT, d0, n)) continue;
+      for (let k = 0; k < inputs; k++) {
+        const x0 = k * n;
+        let s0 = 0;
+        let s1 = 0;
+        let s2 = 0;
+        let s3 = 0;
+        let i = 0;
+        for (; i + 3 < n; i += 4) {
+          s0 += dT[d0 + i] * xT[x0 + i];
+          s1 += dT[d0 + i + 1] * xT[x0 + i + 1];
+          s2 += dT[d0 + i + 2] * xT[x0 + i + 2];
+          s3 += dT[d0 + i + 3] * xT[x0 + i + 3];
+        }
+        for (; i < n; i++) s0 += dT[d0 + i] * xT[x0 + i];
+        gw[o * inputs + k] = s0 + s1 + (s2 + s3);
       }
     }
-    weight[l] = Float32Array.from(gw);
-    bias[l] = Float32Array.from(gb);
+    weight[l] = gw;
+    bias[l] = gb;
     if (l > 0) {
       // ∂loss/∂x = delta · W, then through the previous layer's ReLU
       const z = trace.preActivations[l - 1];
       const next = new Float32Array(n * inputs);
-      const acc = new Float64Array(inputs);
+      const wT = transpose(w, outputs, inputs); // inputs × outputs: ∂loss/∂x[i, k] = Σ_o delta[i, o]·W[o, k]
       for (let i = 0; i < n; i++) {
-        acc.fill(0);
         const d = i * outputs;
-        for (let o = 0; o < outputs; o++) {
-          const g = delta[d + o];
-          if (g === 0) continue;
-          const wo = o * inputs;
-          for (let k = 0; k < inputs; k++) acc[k] += g * w[wo + k];
-        }
         const xo = i * inputs;
-        for (let k = 0; k < inputs; k++) next[xo + k] = z[xo + k] > 0 ? acc[k] : 0;
+        for (let k = 0; k < inputs; k++) {
+          if (!(z[xo + k] > 0)) continue; // ReLU: no gradient where it was off
+          const w0 = k * outputs;
+          let s0 = 0;
+          let s1 = 0;
+          let o = 0;
+          for (; o + 1 < outputs; o += 2) {
+            s0 += delta[d + o] * wT[w0 + o];
+            s1 += delta[d + o + 1] * wT[w0 + o + 1];
+          }
+          for (; o < outputs; o++) s0 += delta[d + o] * wT[w0 + o];
+          next[xo + k] = s0 + s1;
+        }
       }
       delta = next;
     }
   }
   return { weight, bias };
+}
+
+/** rows × cols → cols × rows. */
+function transpose(a: Float32Array, rows: number, cols: number): Float32Array {
+  const out = new Float32Array(a.length);
+  for (let r = 0; r < rows; r++) {
+    const o = r * cols;
+    for (let c = 0; c < cols; c++) out[c * rows + r] = a[o + c];
+  }
+  return out;
+}
+
+function allZero(a: Float32Array, start: number, n: number): boolean {
+  for (let i = start; i < start + n; i++) if (a[i] !== 0) return false;
+  return true;
 }
