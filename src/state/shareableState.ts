@@ -76,6 +76,10 @@ export const EMBED_CHARTS = [
   'formula',
   'mapping',
   'worked',
+  // the model lab (issue #13; components/lab/LabEmbed.tsx)
+  'labptq',
+  'labbits',
+  'labgallery',
 ] as const;
 export type EmbedChart = (typeof EMBED_CHARTS)[number];
 
@@ -89,6 +93,9 @@ export const EMBED_CHART_LABELS: Record<EmbedChart, string> = {
   formula: 'Formulas',
   mapping: 'Mapping x ↦ x̂',
   worked: 'Worked example',
+  labptq: 'Model lab: float vs A vs B (table, confusion, gallery)',
+  labbits: 'Model lab: accuracy against bits',
+  labgallery: 'Model lab: digit gallery',
 };
 
 /** What an embed shows when `charts=` is absent. */

@@ -136,4 +136,21 @@ describe('the model lab', () => {
     expect(errors).toEqual([]);
     await page.close();
   });
+
+  it('embeds "accuracy against bits" and the gallery without controls', async () => {
+    const page = await browser.context.newPage();
+    const errors = collectErrors(page);
+    await page.setViewportSize({ width: 900, height: 800 });
+    await page.goto(
+      `${baseUrl}?embed=1&tab=lab&charts=labbits,labgallery&a.bits=2&b.bits=2&b.method=zeroPoint`,
+    );
+    await page.getByTestId('embed-lab').getByTestId('lab-bits-chart').waitFor({ timeout: 60_000 });
+    await page.getByTestId('embed-lab').getByTestId('lab-gallery').waitFor({ timeout: 60_000 });
+    expect(await page.getByTestId('lab-train').count()).toBe(0);
+    // the gallery lists digits that 2-bit A or B gets wrong and float gets right
+    expect(await page.getByTestId('lab-digit').count()).toBeGreaterThan(0);
+    await page.screenshot({ path: 'test-artifacts/lab-embed.png', fullPage: true });
+    expect(errors).toEqual([]);
+    await page.close();
+  });
 });

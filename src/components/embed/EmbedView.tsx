@@ -14,6 +14,7 @@ import { useDefaultZoom } from '../../state/useDefaultZoom';
 import { useQuantView } from '../../state/useEngineResults';
 import { ErrorBoundary } from '../ErrorBoundary';
 import { SchemeFormulas, SchemeMapping } from '../formulas/SchemeFormulas';
+import { LAB_EMBED_CHARTS, LabEmbed } from '../lab/LabEmbed';
 import { MetricsTable } from '../MetricsTable';
 import { NoticeList } from '../NoticeList';
 import { type SchemeChartId, SchemeCharts } from '../SchemeCharts';
@@ -94,6 +95,7 @@ export function EmbedView({
           ))}
         </div>
       ) : null}
+      {LAB_EMBED_CHARTS.some(has) ? <LabEmbed charts={charts} /> : null}
       {has('worked') ? (
         <ErrorBoundary label="The worked example">
           <WorkedExample channels={channels} compact />

@@ -82,7 +82,7 @@ export function PtqSection({
   );
 }
 
-function PtqResults({ ptq, trained }: { ptq: PtqComparison; trained: LabTrainResult }) {
+export function PtqResults({ ptq, trained }: { ptq: PtqComparison; trained: LabTrainResult }) {
   const table = () => ({
     name: 'lab-ptq',
     columns: ['model', 'test_accuracy', 'test_loss', 'fc1_sqnr_db', 'fc2_sqnr_db', 'fc1_bits_per_weight'],

@@ -59,60 +59,64 @@ export function SweepSection({
         </p>
       ) : null}
       {sweep ? (
-        <ChartCard
-          title="Test accuracy against bits per weight"
-          testId="lab-bits-chart"
-          legend={
-            <>
-              {sweep.series.map((s, i) => (
-                <LegendItem key={s.label} color={SERIES_COLORS[i]} kind="line">
-                  {s.label}
-                </LegendItem>
-              ))}
-              <LegendItem color={MODEL_COLORS.float} kind="dashed">
-                float ({pct(sweep.floatAccuracy)})
-              </LegendItem>
-            </>
-          }
-          note={sweep.notes.join(' ') || undefined}
-          exportAs={{
-            name: 'lab-accuracy-bits',
-            title: 'Model lab: test accuracy against bits',
-            data: () => ({
-              name: 'lab-accuracy-bits',
-              columns: ['bits', ...sweep.series.map((s) => s.label)],
-              rows: sweep.bits.map((b, i) => [b, ...sweep.series.map((s) => s.accuracy[i])]),
-              meta: { float_accuracy: sweep.floatAccuracy },
-            }),
-          }}
-        >
-          <div
-            data-testid="lab-bits-values"
-            data-values={JSON.stringify(sweep.series.map((s) => s.accuracy))}
-          >
-            <LineChart
-              xs={sweep.bits}
-              xTicks={sweep.bits}
-              xTitle="bits"
-              yTitle="test accuracy"
-              percent
-              yDomain={[0, 1]}
-              label={`Test accuracy against bits: ${sweep.series.map((s) => `${s.label} ${s.accuracy.map(pct).join(', ')}`).join('; ')}`}
-              series={sweep.series.map((s, i) => ({
-                label: s.label,
-                color: SERIES_COLORS[i],
-                values: s.accuracy,
-              }))}
-              references={[{ label: 'float', color: MODEL_COLORS.float, value: sweep.floatAccuracy }]}
-              height={240}
-            />
-          </div>
-        </ChartCard>
+        <AccuracyBitsChart sweep={sweep} />
       ) : (
         <p className="text-sm text-slate-500 dark:text-slate-400">
           {pending ? 'Sweeping 2..8 bits…' : 'Train the model first.'}
         </p>
       )}
     </LabSection>
+  );
+}
+
+/** The chart alone (the lab's section and its embed). */
+export function AccuracyBitsChart({ sweep }: { sweep: BitsSweep }) {
+  return (
+    <ChartCard
+      title="Test accuracy against bits per weight"
+      testId="lab-bits-chart"
+      legend={
+        <>
+          {sweep.series.map((s, i) => (
+            <LegendItem key={s.label} color={SERIES_COLORS[i]} kind="line">
+              {s.label}
+            </LegendItem>
+          ))}
+          <LegendItem color={MODEL_COLORS.float} kind="dashed">
+            float ({pct(sweep.floatAccuracy)})
+          </LegendItem>
+        </>
+      }
+      note={sweep.notes.join(' ') || undefined}
+      exportAs={{
+        name: 'lab-accuracy-bits',
+        title: 'Model lab: test accuracy against bits',
+        data: () => ({
+          name: 'lab-accuracy-bits',
+          columns: ['bits', ...sweep.series.map((s) => s.label)],
+          rows: sweep.bits.map((b, i) => [b, ...sweep.series.map((s) => s.accuracy[i])]),
+          meta: { float_accuracy: sweep.floatAccuracy },
+        }),
+      }}
+    >
+      <div data-testid="lab-bits-values" data-values={JSON.stringify(sweep.series.map((s) => s.accuracy))}>
+        <LineChart
+          xs={sweep.bits}
+          xTicks={sweep.bits}
+          xTitle="bits"
+          yTitle="test accuracy"
+          percent
+          yDomain={[0, 1]}
+          label={`Test accuracy against bits: ${sweep.series.map((s) => `${s.label} ${s.accuracy.map(pct).join(', ')}`).join('; ')}`}
+          series={sweep.series.map((s, i) => ({
+            label: s.label,
+            color: SERIES_COLORS[i],
+            values: s.accuracy,
+          }))}
+          references={[{ label: 'float', color: MODEL_COLORS.float, value: sweep.floatAccuracy }]}
+          height={240}
+        />
+      </div>
+    </ChartCard>
   );
 }
