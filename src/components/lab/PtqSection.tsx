@@ -7,7 +7,7 @@ import { useMemo, useState } from 'react';
 import type { PtqComparison } from '../../core/nn/lab';
 import { useAppStore } from '../../state/appStore';
 import type { LabTrainResult } from '../../worker/labProtocol';
-import { ChartCard } from '../ChartCard';
+import { ChartCard, LegendItem } from '../ChartCard';
 import { ExportMenu } from '../export/ExportMenu';
 import { SchemeControls } from '../SchemeControls';
 import { ConfusionMatrix, DigitImage, ProbabilityBars } from './LabCharts';
@@ -277,7 +277,13 @@ export function DigitGallery({ ptq, trained }: { ptq: PtqComparison; trained: La
       {pick !== null ? (
         <div className="mt-2" data-testid="lab-probabilities">
           <div className="text-xs text-slate-600 dark:text-slate-300">
-            Test digit {pick} (label {trained.testLabels[pick]}): class probabilities of float, A and B
+            Test digit {pick} (label {trained.testLabels[pick]}): class probabilities of{' '}
+            {MODELS.map((m, i) => (
+              <span key={m.id} className="mx-1 inline-flex">
+                <LegendItem color={MODEL_COLORS[m.id]}>{m.label}</LegendItem>
+                {i < 2 ? ',' : ''}
+              </span>
+            ))}
           </div>
           <ProbabilityBars
             label={trained.testLabels[pick]}
