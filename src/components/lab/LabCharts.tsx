@@ -229,11 +229,7 @@ export function MarkedHistogram({
   }, [edges, sets, markers, width, height]);
   const shared = layouts[0]?.shared;
   if (!shared) return null;
-  const yOf = (count: number) => {
-    const top = shared.yTicks.at(-1);
-    const max = top ? top.value : 1;
-    return shared.plot.bottom - ((shared.plot.bottom - shared.plot.top) * count) / Math.max(1, max);
-  };
+  const yOf = shared.y;
   return (
     <div ref={box} className="w-full" data-testid={testId}>
       <svg className="chart block w-full" style={{ height }} role="img" aria-label={label}>

@@ -90,6 +90,8 @@ export interface HistogramLayout {
   yTicks: Tick[];
   plot: { left: number; right: number; top: number; bottom: number };
   x(value: number): number;
+  /** Count → pixel (the nice domain's top is the plot's top). */
+  y(count: number): number;
 }
 
 /** Bars over shared edges (counts on a square-root scale when `sqrt`, so small bins stay visible). */
@@ -133,5 +135,6 @@ export function layoutHistogram(
     yTicks: ticksOf(y, 4),
     plot,
     x,
+    y: (count: number) => y(count),
   };
 }
