@@ -25,6 +25,7 @@ import {
 } from '../src/core';
 import { startHelperThreads } from '../src/node/helperThreads';
 import { formatRows, fullRecompute, helperSplitRows, kmeansFirstCallMs, sweepRow } from './formatsBench';
+import { runLabBench } from './lab';
 import { timeMedian } from './timing';
 
 const args = process.argv.slice(2);
@@ -176,4 +177,5 @@ for (const size of sizes) {
   }
   console.log('');
 }
+await runLabBench({ repeats: 5, numpy: withNumpy });
 await kquant?.stop();

@@ -23,6 +23,7 @@ import { useDefaultZoom } from './state/useDefaultZoom';
 
 const LessonPanel = lazyNamed(() => import('./components/lessons/LessonPanel').then((m) => m.LessonPanel));
 const LlmInt8View = lazyNamed(() => import('./components/llmInt8/LlmInt8View').then((m) => m.LlmInt8View));
+const ModelLabView = lazyNamed(() => import('./components/lab/ModelLabView').then((m) => m.ModelLabView));
 const SweepView = lazyNamed(() => import('./components/sweep/SweepView').then((m) => m.SweepView));
 const WorkedExample = lazyNamed(() =>
   import('./components/worked/WorkedExample').then((m) => m.WorkedExample),
@@ -110,6 +111,13 @@ export function App() {
                 <ErrorBoundary label="The LLM.int8() view">
                   <LazyView label="the LLM.int8() view">
                     <LlmInt8View dataset={data.dataset} />
+                  </LazyView>
+                </ErrorBoundary>
+              ),
+              lab: () => (
+                <ErrorBoundary label="The model lab">
+                  <LazyView label="the model lab">
+                    <ModelLabView />
                   </LazyView>
                 </ErrorBoundary>
               ),

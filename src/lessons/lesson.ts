@@ -6,6 +6,7 @@
  */
 import { DEFAULT_GENERATOR, type GeneratorParams } from '../core/generators.types';
 import type { LlmInt8Params } from '../core/llmInt8View';
+import type { LabSettings } from '../core/nn/settings';
 import {
   DEFAULT_SCHEME_A,
   type FloatFormatId,
@@ -29,6 +30,28 @@ export interface LessonStatePatch {
   worked?: number[] | null;
   /** The LLM.int8() view's parameters, merged (open the view with `view: { tab: 'llmInt8' }`). */
   llmInt8?: Partial<LlmInt8Params>;
+  /** The model lab's settings, each part merged (open the lab with `view: { tab: 'lab' }`). */
+  lab?: LabPatch;
+}
+
+/** A lesson's change to the model lab: each group of settings merged into the previous step's. */
+export interface LabPatch {
+  model?: Partial<LabSettings['model']>;
+  biases?: boolean;
+  sweep?: Partial<LabSettings['sweep']>;
+  qat?: Partial<LabSettings['qat']>;
+  activations?: Partial<LabSettings['activations']>;
+}
+
+function applyLabPatch(lab: LabSettings, patch: LabPatch | undefined): LabSettings {
+  if (!patch) return lab;
+  return {
+    model: { ...lab.model, ...patch.model },
+    biases: patch.biases ?? lab.biases,
+    sweep: { ...lab.sweep, ...patch.sweep },
+    qat: { ...lab.qat, ...patch.qat },
+    activations: { ...lab.activations, ...patch.activations },
+  };
 }
 
 export interface LessonStep {
@@ -83,6 +106,7 @@ export function applyLessonPatch(state: ShareableState, patch: LessonStatePatch 
       : state.view,
     worked: patch.worked !== undefined ? patch.worked : state.worked,
     llmInt8: patch.llmInt8 ? { ...state.llmInt8, ...patch.llmInt8 } : state.llmInt8,
+    lab: applyLabPatch(state.lab, patch.lab),
   };
 }
 
@@ -111,7 +135,7 @@ function sortedJson(value: unknown): string {
 }
 
 const LESSON_ID = /^[a-z0-9][a-z0-9-]{0,63}$/;
-const PATCH_KEYS = ['data', 'schemes', 'view', 'worked', 'llmInt8'];
+const PATCH_KEYS = ['data', 'schemes', 'view', 'worked', 'llmInt8', 'lab'];
 const STEP_KEYS = ['title', 'text', 'set', 'look'];
 const LESSON_KEYS = ['id', 'title', 'summary', 'steps'];
 

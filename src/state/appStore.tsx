@@ -7,8 +7,10 @@ import { createContext, type ReactNode, useContext, useState } from 'react';
 import { createStore, type StoreApi, useStore } from 'zustand';
 import type { GeneratorParams } from '../core/generators.types';
 import type { LlmInt8Params } from '../core/llmInt8View';
+import type { LabSettings } from '../core/nn/settings';
 import type { Scheme } from '../core/scheme';
 import { createDataSlice, type DataSlice } from './dataSlice';
+import { createLabSlice, type LabSlice } from './labSlice';
 import { createNoticesSlice, type NoticesSlice } from './noticesSlice';
 import { type Channel, createSchemesSlice, type SchemesSlice } from './schemesSlice';
 import type { LessonPosition } from './shareableState';
@@ -23,7 +25,8 @@ export type AppState = DataSlice &
   NoticesSlice &
   TeachSlice &
   SourceSlice &
-  WorkspaceSlice;
+  WorkspaceSlice &
+  LabSlice;
 
 /** Initial choices; anything left out takes its default (DEFAULT_GENERATOR, DEFAULT_SCHEME_A/B, compare view). */
 export interface AppStoreInit {
@@ -38,6 +41,7 @@ export interface AppStoreInit {
   workedValues?: number[] | null;
   tab?: WorkspaceTab;
   llmInt8?: LlmInt8Params;
+  lab?: LabSettings;
 }
 
 export type AppStore = StoreApi<AppState>;
@@ -52,6 +56,7 @@ export const createAppStore = (init: AppStoreInit = {}): AppStore =>
     ...createTeachSlice(init)(...a),
     ...createWorkspaceSlice(init)(...a),
     ...createSourceSlice()(...a),
+    ...createLabSlice(init)(...a),
   }));
 
 const AppStoreContext = createContext<AppStore | null>(null);

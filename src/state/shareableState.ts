@@ -5,6 +5,7 @@
  */
 import { DEFAULT_GENERATOR, type GeneratorParams } from '../core/generators.types';
 import { DEFAULT_LLM_INT8_PARAMS, type LlmInt8Params } from '../core/llmInt8View';
+import { DEFAULT_LAB_SETTINGS, type LabSettings } from '../core/nn/settings';
 import { DEFAULT_SCHEME_A, DEFAULT_SCHEME_B, type Scheme } from '../core/scheme';
 import { DEFAULT_VIEW } from '../core/view';
 import type { AppState } from './appStore';
@@ -49,6 +50,8 @@ export interface ShareableState {
   worked: number[] | null;
   /** The LLM.int8() view's parameters (activations X: tokens, outlier features, magnitude; threshold; seed). */
   llmInt8: LlmInt8Params;
+  /** The model lab's settings (issue #13; in the URL as `lab.*` keys, state/labUrl.ts). */
+  lab: LabSettings;
 }
 
 /**
@@ -73,6 +76,10 @@ export const EMBED_CHARTS = [
   'formula',
   'mapping',
   'worked',
+  // the model lab (issue #13; components/lab/LabEmbed.tsx)
+  'labptq',
+  'labbits',
+  'labgallery',
 ] as const;
 export type EmbedChart = (typeof EMBED_CHARTS)[number];
 
@@ -86,6 +93,9 @@ export const EMBED_CHART_LABELS: Record<EmbedChart, string> = {
   formula: 'Formulas',
   mapping: 'Mapping x ↦ x̂',
   worked: 'Worked example',
+  labptq: 'Model lab: float vs A vs B (table, confusion, gallery)',
+  labbits: 'Model lab: accuracy against bits',
+  labgallery: 'Model lab: digit gallery',
 };
 
 /** What an embed shows when `charts=` is absent. */
@@ -115,6 +125,7 @@ export const DEFAULT_SHAREABLE_STATE: ShareableState = {
   lesson: null,
   worked: null,
   llmInt8: DEFAULT_LLM_INT8_PARAMS,
+  lab: DEFAULT_LAB_SETTINGS,
 };
 
 /** The store fields a shareable state carries; `generator` only when its data is generated. */
@@ -131,6 +142,7 @@ export type ShareableStoreFields = Pick<
   | 'workedValues'
   | 'tab'
   | 'llmInt8'
+  | 'lab'
 > &
   Partial<Pick<AppState, 'generator'>>;
 
@@ -152,6 +164,7 @@ export function storeFieldsOf(state: ShareableState): ShareableStoreFields {
     workedValues: state.worked,
     tab: state.view.tab,
     llmInt8: state.llmInt8,
+    lab: state.lab,
   };
 }
 
@@ -220,5 +233,6 @@ export function selectShareableState(s: AppState): ShareableState {
     lesson: s.lesson,
     worked: s.workedValues,
     llmInt8: s.llmInt8,
+    lab: s.lab,
   };
 }

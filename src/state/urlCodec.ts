@@ -30,6 +30,7 @@ import type {
 } from '../core/scheme';
 import { DEFAULT_SCHEME_A, DEFAULT_SCHEME_B, SCALE_STORAGES, ZERO_POINT_STORAGES } from '../core/scheme';
 import { BLOCK_FORMAT_IDS, FLOAT_FORMAT_IDS, float32ValueProblem, validateScheme } from '../core/validate';
+import { decodeLabParams, encodeLabParams } from './labUrl';
 import type { Channel } from './schemesSlice';
 import {
   type DataSource,
@@ -223,6 +224,7 @@ export function encodeUrlState(state: ShareableState, page: Partial<UrlPageOptio
   encodeScheme('b', state.schemes.b, out);
   encodeView(state.view, out);
   encodeLlmInt8(state.llmInt8, out);
+  encodeLabParams(state.lab, out);
   if (state.lesson) out.push(['lesson', state.lesson.id], ['step', num(state.lesson.step + 1)]);
   if (state.worked) out.push(['wx', state.worked.map(num).join(',')]);
   if (page.theme) out.push(['theme', page.theme]);
@@ -586,7 +588,7 @@ function decodeView(r: Reader): ShareableView {
     range,
     bins: r.int('bins', d.bins, 8, 1024),
     group: { a: r.int('a.group', 0, 0, 1 << 30), b: r.int('b.group', 0, 0, 1 << 30) },
-    tab: r.oneOf('tab', ['explore', 'sweep', 'llmInt8'] as const, d.tab),
+    tab: r.oneOf('tab', ['explore', 'sweep', 'llmInt8', 'lab'] as const, d.tab),
   };
 }
 
@@ -693,6 +695,7 @@ function decodeUnsafe(search: string, options: DecodeOptions): DecodedUrl {
     lesson: decodeLesson(r, options),
     worked: decodeWorked(r),
     llmInt8: decodeLlmInt8(r),
+    lab: decodeLabParams(r),
   };
   const themeRaw = r.raw('theme');
   let theme: ThemePreference | null = null;

@@ -15,6 +15,7 @@ import {
 import type { Tensor2D } from '../core/tensor';
 import { createDatasetStore, type DatasetStore, datasetIdFor } from './datasetStore';
 import { createFormatHandlers } from './formatHandlers';
+import { createLabHandlers } from './labHandlers';
 import { createLoadHandlers } from './loadHandlers';
 import type { DatasetRecipe, DatasetSummary, Handlers } from './protocol';
 import { residentBytes } from './residentBytes';
@@ -105,6 +106,7 @@ export function createHandlers(store: EngineStore = createEngineStore()): Handle
     ...createFormatHandlers(store),
     ...createLoadHandlers(store),
     ...createTeachHandlers(store),
+    ...createLabHandlers(),
     ...createTestHandlers(),
   };
 }

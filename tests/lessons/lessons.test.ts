@@ -21,7 +21,7 @@ describe('the lesson files', () => {
     expect(LESSON_PROBLEMS).toEqual({});
   });
 
-  it('cover the seven topics of issue #6, with unique ids, in file order', () => {
+  it('cover the seven topics of issue #6 and the model lab (#13), with unique ids, in file order', () => {
     expect(LESSONS.map((l) => l.id)).toEqual([
       'absmax-vs-zero-point',
       'bits-and-error',
@@ -30,6 +30,7 @@ describe('the lesson files', () => {
       'rounding',
       'low-bit-formats',
       'llm-int8',
+      'does-the-error-matter',
     ]);
     expect(findLesson('rounding')?.title).toMatch(/stochastic/);
     expect(lessonStepCount('granularity')).toBe(4);

@@ -20,6 +20,7 @@ import {
   encodeSchemeParams,
   encodeUrlState,
 } from '../../src/state/urlCodec';
+import { labSettingsArb } from '../helpers/labArb';
 
 // ---- arbitraries of valid, canonical states --------------------------------------------------------------------
 
@@ -150,7 +151,7 @@ const stateArb: fc.Arbitrary<ShareableState> = fc.record({
       ),
       bins: fc.integer({ min: 8, max: 1024 }),
       group: fc.record({ a: fc.integer({ min: 0, max: 1 << 20 }), b: fc.integer({ min: 0, max: 1 << 20 }) }),
-      tab: fc.constantFrom('explore' as const, 'sweep' as const, 'llmInt8' as const),
+      tab: fc.constantFrom('explore' as const, 'sweep' as const, 'llmInt8' as const, 'lab' as const),
     })
     .map(({ choice, ...rest }) => ({
       ...rest,
@@ -169,6 +170,7 @@ const stateArb: fc.Arbitrary<ShareableState> = fc.record({
     threshold: positive,
     seed: fc.integer({ min: 0, max: 0xffffffff }),
   }),
+  lab: labSettingsArb,
 });
 
 // ---- tests -----------------------------------------------------------------------------------------------------

@@ -5,6 +5,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { DEFAULT_GENERATOR, DEFAULT_SCHEME_A, DEFAULT_SCHEME_B } from '../../src/core';
+import { DEFAULT_LAB_SETTINGS } from '../../src/core/nn/settings';
 import { lessonStepCount } from '../../src/lessons';
 import { createAppStore } from '../../src/state/appStore';
 import { DEFAULT_SHAREABLE_STATE } from '../../src/state/shareableState';
@@ -82,6 +83,7 @@ describe('initOf', () => {
       lesson: { id: 'granularity', step: 2 },
       worked: [0.1, -0.2],
       llmInt8,
+      lab: DEFAULT_LAB_SETTINGS,
     };
     expect(initOf(state, lessonStepCount)).toEqual({
       generator,
@@ -95,6 +97,7 @@ describe('initOf', () => {
       workedValues: [0.1, -0.2],
       tab: 'sweep',
       llmInt8,
+      lab: DEFAULT_LAB_SETTINGS,
     });
   });
 

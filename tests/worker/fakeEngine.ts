@@ -55,6 +55,11 @@ export function fakeHandlers(overrides: Partial<Handlers> = {}): Handlers {
     load: () => Promise.reject(new Error('load is not faked')),
     sampleValues: () => Promise.reject(new Error('sampleValues is not faked')),
     workedExample: () => Promise.reject(new Error('workedExample is not faked')),
+    labTrain: () => Promise.reject(new Error('labTrain is not faked')),
+    labPtq: () => Promise.reject(new Error('labPtq is not faked')),
+    labSweep: () => Promise.reject(new Error('labSweep is not faked')),
+    labQat: () => Promise.reject(new Error('labQat is not faked')),
+    labActivations: () => Promise.reject(new Error('labActivations is not faked')),
     ...overrides,
   };
 }

@@ -15,6 +15,7 @@ import { useDefaultZoom } from '../../state/useDefaultZoom';
 import { ErrorBoundary } from '../ErrorBoundary';
 import { CompareCaption } from '../figure/CompareCaption';
 import { LazyView, lazyNamed } from '../LazyView';
+import { LAB_EMBED_CHARTS, LabEmbed } from '../lab/LabEmbed';
 import { MetricsTable } from '../MetricsTable';
 import { NoticeList } from '../NoticeList';
 import { type SchemeChartId, SchemeCharts, type SharedScales } from '../SchemeCharts';
@@ -92,6 +93,7 @@ export function EmbedView({
           <MetricsTable channels={channels} metrics={metrics} />
         </ErrorBoundary>
       ) : null}
+      {LAB_EMBED_CHARTS.some(has) ? <LabEmbed charts={charts} /> : null}
       {has('worked') ? (
         <ErrorBoundary label="The worked example">
           <LazyView label="the worked example">

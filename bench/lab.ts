@@ -1,0 +1,123 @@
+/**
+ * The model lab's figures (issue #13), printed by `npm run bench` (or alone: `node --import tsx bench/lab.ts`):
+ * training the default model, one PTQ evaluation for two schemes, one QAT epoch, the 2..8-bit sweep for two
+ * schemes, and the whole default flow (train, PTQ for A and B, the sweep), each a median of several runs, against
+ * NumPy doing the same work in the same run (bench/lab_numpy_same_work.py; skipped if python3 or numpy is missing).
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { zipSync } from 'fflate';
+import { type DigitsSplit, splitDigits } from '../src/core/nn/data';
+import { comparePtq, runQat, sweepBits, trainFloatModel } from '../src/core/nn/lab';
+import { DEFAULT_LAB_MODEL, DEFAULT_LAB_SETTINGS } from '../src/core/nn/settings';
+import { DEFAULT_SCHEME_A, DEFAULT_SCHEME_B } from '../src/core/scheme';
+import { loadDigits } from '../src/io/digits/digits';
+import { timeMedian } from './timing';
+
+function drain<R>(gen: Generator<unknown, R>): R {
+  for (;;) {
+    const r = gen.next();
+    if (r.done) return r.value;
+  }
+}
+
+/** An .npz (a zip of .npy files) of the split, for the NumPy baseline. */
+function npzOf(split: DigitsSplit): Uint8Array {
+  const npy = (array: Float32Array | Uint8Array, shape: number[]) => {
+    const descr = array instanceof Float32Array ? '<f4' : '|u1';
+    let header = `{'descr': '${descr}', 'fortran_order': False, 'shape': (${shape.join(', ')}${shape.length === 1 ? ',' : ''}), }`;
+    while ((10 + header.length + 1) % 64 !== 0) header += ' ';
+    header += '\n';
+    const head = new Uint8Array(10 + header.length);
+    head.set([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0, header.length & 0xff, header.length >> 8]);
+    for (let i = 0; i < header.length; i++) head[10 + i] = header.charCodeAt(i);
+    const body = new Uint8Array(array.buffer, array.byteOffset, array.byteLength);
+    const out = new Uint8Array(head.length + body.length);
+    out.set(head);
+    out.set(body, head.length);
+    return out;
+  };
+  return zipSync({
+    'xtr.npy': npy(split.train.x, [split.train.n, 64]),
+    'ytr.npy': npy(split.train.labels, [split.train.n]),
+    'xte.npy': npy(split.test.x, [split.test.n, 64]),
+    'yte.npy': npy(split.test.labels, [split.test.n]),
+  });
+}
+
+function numpyMedians(split: DigitsSplit, repeats: number): Record<string, number> | null {
+  const dir = mkdtempSync(join(tmpdir(), 'lab-bench-'));
+  try {
+    const file = join(dir, 'split.npz');
+    writeFileSync(file, npzOf(split));
+    const run = spawnSync(
+      'python3',
+      [
+        'bench/lab_numpy_same_work.py',
+        file,
+        String(DEFAULT_LAB_MODEL.hidden),
+        String(DEFAULT_LAB_MODEL.epochs),
+        String(repeats),
+      ],
+      { encoding: 'utf8', maxBuffer: 1 << 20 },
+    );
+    if (run.status !== 0) {
+      console.log(`  (NumPy column skipped: ${run.stderr.trim().split('\n').pop() ?? 'python3 failed'})`);
+      return null;
+    }
+    return JSON.parse(run.stdout) as Record<string, number>;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export async function runLabBench(options: { repeats?: number; numpy?: boolean } = {}): Promise<void> {
+  const repeats = options.repeats ?? 5;
+  const split = splitDigits(await loadDigits(), DEFAULT_LAB_MODEL.seed);
+  const schemes = { a: DEFAULT_SCHEME_A, b: DEFAULT_SCHEME_B };
+  const train = () => drain(trainFloatModel(split, DEFAULT_LAB_MODEL));
+  const model = train();
+  const qat2 = { ...DEFAULT_SCHEME_B, bits: 2 };
+  const oneQatEpoch = { ...DEFAULT_LAB_SETTINGS.qat, epochs: 1 };
+  const ms = {
+    train: timeMedian(train, repeats),
+    ptq: timeMedian(() => comparePtq(model, split, schemes, false), repeats),
+    qatEpoch: timeMedian(
+      () => drain(runQat(model, split, DEFAULT_LAB_MODEL, oneQatEpoch, qat2, false)),
+      repeats,
+    ),
+    sweep: timeMedian(() => sweepBits(model, split, DEFAULT_LAB_SETTINGS.sweep, schemes, false), repeats),
+    flow: timeMedian(
+      () => {
+        const m = train();
+        comparePtq(m, split, schemes, false);
+        sweepBits(m, split, DEFAULT_LAB_SETTINGS.sweep, schemes, false);
+      },
+      Math.max(1, Math.floor(repeats / 2)),
+    ),
+  };
+  const np = options.numpy === false ? null : numpyMedians(split, repeats);
+  const h = DEFAULT_LAB_MODEL.hidden;
+  console.log(
+    `\n## Model lab (64-${h}-10 MLP, ${split.train.n} training / ${split.test.n} test digits, ${DEFAULT_LAB_MODEL.epochs} epochs, batches of ${DEFAULT_LAB_MODEL.batchSize})\n`,
+  );
+  console.log('| work | engine ms (median) | numpy ms (median) | numpy / engine |');
+  console.log('| --- | ---: | ---: | ---: |');
+  const rows: [string, number, number | undefined][] = [
+    [`training, ${DEFAULT_LAB_MODEL.epochs} epochs`, ms.train, np?.train],
+    ['PTQ, int8 absmax and zero-point per tensor, each evaluated', ms.ptq, np?.ptq],
+    ['one QAT epoch (2-bit zero-point, STE)', ms.qatEpoch, np?.qatEpoch],
+    ['accuracy against bits, 2..8 bits x 2 methods', ms.sweep, np?.sweep],
+    ['default flow: train + PTQ A and B + sweep (target < 3000 ms)', ms.flow, undefined],
+  ];
+  for (const [name, engine, numpy] of rows) {
+    console.log(
+      `| ${name} | ${engine.toFixed(1)} | ${numpy === undefined ? '–' : numpy.toFixed(1)} | ${numpy === undefined ? '–' : (numpy / engine).toFixed(2)} |`,
+    );
+  }
+  console.log('');
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) await runLabBench({ repeats: 5 });

@@ -1,0 +1,33 @@
+/** A model on a labelled set: accuracy, mean cross-entropy, confusion matrix and every class probability. */
+import { CLASS_COUNT, type SplitSet } from './data';
+import { type ActivationHook, forward, type Mlp, softmaxCrossEntropy } from './mlp';
+
+export interface Evaluation {
+  accuracy: number;
+  loss: number;
+  /** 10 × 10 counts, row = true class, column = predicted class. */
+  confusion: Int32Array;
+  /** n × 10 softmax probabilities. */
+  probabilities: Float32Array;
+  /** Predicted class per row (argmax, the first on ties). */
+  predictions: Uint8Array;
+}
+
+export function evaluate(
+  model: Mlp,
+  set: Pick<SplitSet, 'n' | 'x' | 'labels'>,
+  hook?: ActivationHook,
+): Evaluation {
+  const trace = forward(model, set.x, set.n, hook);
+  const { loss, probabilities, correct } = softmaxCrossEntropy(trace.logits, set.labels, set.n, CLASS_COUNT);
+  const confusion = new Int32Array(CLASS_COUNT * CLASS_COUNT);
+  const predictions = new Uint8Array(set.n);
+  for (let i = 0; i < set.n; i++) {
+    const o = i * CLASS_COUNT;
+    let arg = 0;
+    for (let c = 1; c < CLASS_COUNT; c++) if (trace.logits[o + c] > trace.logits[o + arg]) arg = c;
+    predictions[i] = arg;
+    confusion[set.labels[i] * CLASS_COUNT + arg]++;
+  }
+  return { accuracy: correct / set.n, loss, confusion, probabilities, predictions };
+}
