@@ -15,6 +15,7 @@ import {
 import type { Tensor2D } from '../core/tensor';
 import { createDatasetStore, type DatasetStore, datasetIdFor } from './datasetStore';
 import { createFormatHandlers } from './formatHandlers';
+import { createLmHandlers } from './lmHandlers';
 import { createLoadHandlers } from './loadHandlers';
 import type { DatasetRecipe, DatasetSummary, Handlers } from './protocol';
 import { createTeachHandlers } from './teachHandlers';
@@ -101,5 +102,6 @@ export function createHandlers(store: EngineStore = createEngineStore()): Handle
     ...createLoadHandlers(store),
     ...createTeachHandlers(store),
     ...createTestHandlers(),
+    ...createLmHandlers(),
   };
 }

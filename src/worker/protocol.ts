@@ -14,6 +14,7 @@ import type {
   SweepProgress,
   SweepRequest,
 } from './formatsProtocol';
+import type { LmApi, LmProgressMap } from './lmProtocol';
 import type { LoadedTensorInfo, LoadProgress, LoadRecipe, OpenResult, OpenSource } from './loadProtocol';
 import type { ValueSample, WorkedExample } from './teachProtocol';
 
@@ -39,7 +40,7 @@ export interface DatasetSummary {
  * To add a method (e.g. `open`/`load` for files): declare it here, implement it in a handler group
  * (`handlers.ts`), and, if it creates a dataset, list it in `RECIPE_METHODS` so the client can replay it.
  */
-export interface EngineApi {
+export interface EngineApi extends LmApi {
   /** Generates a seeded tensor and keeps it resident in the worker. */
   generate(params: GeneratorParams): DatasetSummary;
   /**
@@ -74,7 +75,7 @@ export type Result<M extends Method> = Awaited<ReturnType<EngineApi[M]>>;
  * `ProgressMessage`s with the call's id before its `Response`; `EngineClient.call(…, { onProgress })` gets them.
  * A method not listed here reports nothing (`Progress<M>` is `never`).
  */
-export interface EngineProgress {
+export interface EngineProgress extends LmProgressMap {
   sweep: SweepProgress;
   load: LoadProgress;
 }

@@ -55,6 +55,9 @@ export function fakeHandlers(overrides: Partial<Handlers> = {}): Handlers {
     load: () => Promise.reject(new Error('load is not faked')),
     sampleValues: () => Promise.reject(new Error('sampleValues is not faked')),
     workedExample: () => Promise.reject(new Error('workedExample is not faked')),
+    lmInspect: () => Promise.reject(new Error('lmInspect is not faked')),
+    lmLoad: () => Promise.reject(new Error('lmLoad is not faked')),
+    lmEvaluate: () => Promise.reject(new Error('lmEvaluate is not faked')),
     ...overrides,
   };
 }
