@@ -8,6 +8,7 @@ import { ErrorBoundary } from './components/ErrorBoundary';
 import { HeaderTools } from './components/HeaderTools';
 import { LessonPanel } from './components/lessons/LessonPanel';
 import { LlmInt8View } from './components/llmInt8/LlmInt8View';
+import { LanguageModelView } from './components/lm/LanguageModelView';
 import { MetricsTable } from './components/MetricsTable';
 import { NoticeList } from './components/NoticeList';
 import type { SharedScales } from './components/SchemeCharts';
@@ -133,6 +134,11 @@ export function App() {
               llmInt8: () => (
                 <ErrorBoundary label="The LLM.int8() view">
                   <LlmInt8View dataset={data.dataset} />
+                </ErrorBoundary>
+              ),
+              lm: () => (
+                <ErrorBoundary label="The language model view">
+                  <LanguageModelView />
                 </ErrorBoundary>
               ),
             }}

@@ -13,6 +13,7 @@ export interface Evaluation {
   tokenLosses: number[];
   logitColumns: number[];
   logitsAtColumns: number[][];
+  argmax: number[];
   lastLogits?: number[];
 }
 export interface Variant {
