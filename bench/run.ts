@@ -177,3 +177,4 @@ for (const size of sizes) {
   console.log('');
 }
 await kquant?.stop();
+await (await import('./gpt2')).gpt2Bench({ numpy: withNumpy }); // issue #14: GPT-2 forward pass vs NumPy

@@ -28,9 +28,12 @@ import {
 import { createProgressReporter, withReadProgress } from './loadProgress';
 import type { CallContext, Handlers } from './protocol';
 
-/** Share of the float32 model's size that dequantized copies may keep between decoding steps (the plan's peak
- * is then float32 + this + one block's copies, under 1.5× for GPT-2). */
-export const KEEP_SHARE = 0.3;
+/**
+ * Share of the float32 model's size that dequantized copies may keep between greedy decoding steps. The text's
+ * single pass keeps none (each tensor is needed once, wte twice: quantized again for the head). The peak is then
+ * float32 + this + the largest part's copies (GPT-2: wte, 31 %), under 1.5×.
+ */
+export const KEEP_SHARE = 0.15;
 
 const yieldToEvents = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
 
@@ -213,11 +216,17 @@ export function createLmHandlers(): Pick<Handlers, 'lmInspect' | 'lmLoad' | 'lmE
         const score = scoreTokens(logProbs, ids, V);
         const agreement = reference ? compareDistributions(reference, logProbs, ids.length, V) : null;
         if (!reference) reference = logProbs;
-        const continuationIds = await greedyContinue(config, provider, promptIds, count, {
+        // Decoding runs one pass per token: keep what the budget allows between steps.
+        const decoding =
+          model === 'float'
+            ? null
+            : createQuantizedProvider(weights, { scheme: schemes[model], scope, keepBytes });
+        const decoder: WeightProvider = decoding ?? provider;
+        const continuationIds = await greedyContinue(config, decoder, promptIds, count, {
           between: pass(model, 'continuation'),
         });
         const own = [...promptIds, ...continuationIds].slice(0, config.nPositions);
-        const ownLogits = await forwardGpt2(config, provider, own, createGpt2State(config, own.length));
+        const ownLogits = await forwardGpt2(config, decoder, own, createGpt2State(config, own.length));
         const ownScore = scoreTokens(logSoftmaxRows(ownLogits, own.length, V), own, V);
         const tensors = quantized ? [...quantized.errors.values()] : [];
         results[model] = {
@@ -232,7 +241,7 @@ export function createLmHandlers(): Pick<Handlers, 'lmInspect' | 'lmLoad' | 'lmE
           ownTextPerplexity: ownScore.perplexity,
           tensors,
           layers: poolByLayer(tensors),
-          peakQuantizedBytes: quantized?.peakHeldBytes() ?? 0,
+          peakQuantizedBytes: Math.max(quantized?.peakHeldBytes() ?? 0, decoding?.peakHeldBytes() ?? 0),
         };
       }
       const evaluation: LmEvaluation = {

@@ -221,10 +221,10 @@ export function LayerSqnr({
           <tr className="text-left text-slate-600 dark:text-slate-300">
             <th className="w-32 py-0.5 font-medium">Layer</th>
             <th className="py-0.5 font-medium" style={{ color: MODEL_COLORS.a }}>
-              A: {labels.a}
+              {labels.a}
             </th>
             <th className="py-0.5 pl-3 font-medium" style={{ color: MODEL_COLORS.b }}>
-              B: {labels.b}
+              {labels.b}
             </th>
           </tr>
         </thead>
