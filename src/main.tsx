@@ -7,6 +7,7 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { ExplorerRoot } from './ExplorerRoot';
 import { createAppStore } from './state/appStore';
+import { startLmUrlSync } from './state/lmUrl';
 import { linkTo, pushBootNotices, readBootState, startUrlSync } from './state/urlSync';
 import { createThemeController, readStoredPreference } from './theme/theme';
 import { EngineClient } from './worker/engineClient';
@@ -18,6 +19,8 @@ const queryClient = new QueryClient({ defaultOptions: { queries: { refetchOnWind
 const boot = readBootState(location.search);
 const store = createAppStore(boot.init);
 pushBootNotices(store, boot);
+for (const notice of startLmUrlSync(location.search, boot.embed !== null))
+  store.getState().pushNotice('info', notice);
 // A link's theme applies to this visit only; the reader's own choice (the toggle) is stored.
 const theme = createThemeController(document.documentElement, boot.theme ?? readStoredPreference());
 // The address bar follows the state (not in an embed: its link is fixed by the page that embeds it).

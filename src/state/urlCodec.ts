@@ -303,7 +303,10 @@ class Reader {
 
   /** Keys nobody read (tracking parameters such as utm_* are skipped silently). */
   unknownKeys(): string[] {
-    return [...this.params.keys()].filter((k) => !this.used.has(k) && !TRACKING_KEY.test(k));
+    // lm.*: the Language model tab's fields, read by lmUrl.ts
+    return [...this.params.keys()].filter(
+      (k) => !this.used.has(k) && !TRACKING_KEY.test(k) && !k.startsWith('lm.'),
+    );
   }
 }
 

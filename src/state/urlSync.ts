@@ -6,6 +6,8 @@
  */
 import { findLesson, lessonStepCount } from '../lessons';
 import type { AppStore, AppStoreInit } from './appStore';
+import { useLmStore } from './lmStore';
+import { withLmFields } from './lmUrl';
 import {
   type ShareableState,
   selectShareableState,
@@ -71,7 +73,8 @@ export function startUrlSync(
   let last = '';
   const write = () => {
     timer = null;
-    const query = encodeUrlState(selectShareableState(store.getState()), { theme: options.theme ?? null });
+    const explorer = encodeUrlState(selectShareableState(store.getState()), { theme: options.theme ?? null });
+    const query = withLmFields(explorer, useLmStore.getState()); // the Language model tab's lm.* fields (lmUrl.ts)
     if (query === last) return;
     last = query;
     const url = `${location.pathname}${query}${location.hash}`;
