@@ -179,3 +179,4 @@ for (const size of sizes) {
 }
 await runLabBench({ repeats: 5, numpy: withNumpy });
 await kquant?.stop();
+await (await import('./gpt2')).gpt2Bench({ numpy: withNumpy }); // issue #14: GPT-2 forward pass vs NumPy

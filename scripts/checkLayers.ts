@@ -25,6 +25,8 @@ export const SRC_LAYERS: readonly (readonly string[])[] = [
   ['core'],
   // file parsers over bytes
   ['io'],
+  // model checkpoints and tokenizers over io (the language model's GPT-2 reader)
+  ['lm'],
   // the engine worker and its protocol; Node's helper threads (the bench and the tests)
   ['worker'],
   ['node'],

@@ -23,6 +23,9 @@ import { useDefaultZoom } from './state/useDefaultZoom';
 
 const LessonPanel = lazyNamed(() => import('./components/lessons/LessonPanel').then((m) => m.LessonPanel));
 const LlmInt8View = lazyNamed(() => import('./components/llmInt8/LlmInt8View').then((m) => m.LlmInt8View));
+const LanguageModelView = lazyNamed(() =>
+  import('./components/lm/LanguageModelView').then((m) => m.LanguageModelView),
+);
 const ModelLabView = lazyNamed(() => import('./components/lab/ModelLabView').then((m) => m.ModelLabView));
 const SweepView = lazyNamed(() => import('./components/sweep/SweepView').then((m) => m.SweepView));
 const WorkedExample = lazyNamed(() =>
@@ -118,6 +121,13 @@ export function App() {
                 <ErrorBoundary label="The model lab">
                   <LazyView label="the model lab">
                     <ModelLabView />
+                  </LazyView>
+                </ErrorBoundary>
+              ),
+              lm: () => (
+                <ErrorBoundary label="The language model view">
+                  <LazyView label="the language model">
+                    <LanguageModelView />
                   </LazyView>
                 </ErrorBoundary>
               ),

@@ -5,13 +5,14 @@
  */
 import { type KeyboardEvent, type ReactNode, useRef, useState } from 'react';
 
-export type WorkspaceTab = 'explore' | 'sweep' | 'llmInt8' | 'lab';
+export type WorkspaceTab = 'explore' | 'sweep' | 'llmInt8' | 'lab' | 'lm';
 
 export const WORKSPACE_TABS: ReadonlyArray<{ id: WorkspaceTab; label: string }> = [
   { id: 'explore', label: 'Explorer (A vs B)' },
   { id: 'sweep', label: 'Sweep: every format' },
   { id: 'llmInt8', label: 'LLM.int8() outliers' },
   { id: 'lab', label: 'Model lab' },
+  { id: 'lm', label: 'Language model' },
 ];
 
 /** The tab a key press moves to from `current` (null: the key does not move). */

@@ -311,7 +311,10 @@ class Reader {
 
   /** Keys nobody read (tracking parameters such as utm_* are skipped silently). */
   unknownKeys(): string[] {
-    return [...this.params.keys()].filter((k) => !this.used.has(k) && !TRACKING_KEY.test(k));
+    // lm.*: the Language model tab's fields, read by lmUrl.ts
+    return [...this.params.keys()].filter(
+      (k) => !this.used.has(k) && !TRACKING_KEY.test(k) && !k.startsWith('lm.'),
+    );
   }
 }
 
@@ -588,7 +591,7 @@ function decodeView(r: Reader): ShareableView {
     range,
     bins: r.int('bins', d.bins, 8, 1024),
     group: { a: r.int('a.group', 0, 0, 1 << 30), b: r.int('b.group', 0, 0, 1 << 30) },
-    tab: r.oneOf('tab', ['explore', 'sweep', 'llmInt8', 'lab'] as const, d.tab),
+    tab: r.oneOf('tab', ['explore', 'sweep', 'llmInt8', 'lab', 'lm'] as const, d.tab),
   };
 }
 

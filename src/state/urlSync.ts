@@ -8,6 +8,8 @@
  * the shareable state, a layer above this one (scripts/checkLayers.ts).
  */
 import type { AppStore, AppStoreInit } from './appStore';
+import { useLmStore } from './lmStore';
+import { withLmFields } from './lmUrl';
 import {
   type ShareableState,
   selectShareableState,
@@ -91,7 +93,8 @@ export function startUrlSync(
   let last = '';
   const write = () => {
     timer = null;
-    const query = encodeUrlState(selectShareableState(store.getState()), { theme: options.theme ?? null });
+    const explorer = encodeUrlState(selectShareableState(store.getState()), { theme: options.theme ?? null });
+    const query = withLmFields(explorer, useLmStore.getState()); // the Language model tab's lm.* fields (lmUrl.ts)
     if (query === last) return;
     last = query;
     const url = `${location.pathname}${query}${location.hash}`;

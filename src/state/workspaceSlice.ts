@@ -8,8 +8,8 @@ import { DEFAULT_LLM_INT8_PARAMS, type LlmInt8Params } from '../core/llmInt8View
 import type { AppState } from './appStore';
 
 /** The views of the page (components/WorkspaceTabs.tsx draws them as tabs). */
-export type WorkspaceTab = 'explore' | 'sweep' | 'llmInt8' | 'lab';
-export const WORKSPACE_TAB_IDS: readonly WorkspaceTab[] = ['explore', 'sweep', 'llmInt8', 'lab'];
+export type WorkspaceTab = 'explore' | 'sweep' | 'llmInt8' | 'lab' | 'lm';
+export const WORKSPACE_TAB_IDS: readonly WorkspaceTab[] = ['explore', 'sweep', 'llmInt8', 'lab', 'lm'];
 
 export interface WorkspaceSlice {
   tab: WorkspaceTab;

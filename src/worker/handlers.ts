@@ -16,6 +16,7 @@ import type { Tensor2D } from '../core/tensor';
 import { createDatasetStore, type DatasetStore, datasetIdFor } from './datasetStore';
 import { createFormatHandlers } from './formatHandlers';
 import { createLabHandlers } from './labHandlers';
+import { createLmHandlers } from './lmHandlers';
 import { createLoadHandlers } from './loadHandlers';
 import type { DatasetRecipe, DatasetSummary, Handlers } from './protocol';
 import { residentBytes } from './residentBytes';
@@ -108,5 +109,6 @@ export function createHandlers(store: EngineStore = createEngineStore()): Handle
     ...createTeachHandlers(store),
     ...createLabHandlers(),
     ...createTestHandlers(),
+    ...createLmHandlers(),
   };
 }

@@ -15,6 +15,7 @@ import type {
   SweepRequest,
 } from './formatsProtocol';
 import type { LabApi, LabProgress } from './labProtocol';
+import type { LmApi, LmProgressMap } from './lmProtocol';
 import type { LoadedTensorInfo, LoadProgress, LoadRecipe, OpenResult, OpenSource } from './loadProtocol';
 import type { ValueSample, WorkedExample, WorkedOptions } from './teachProtocol';
 
@@ -40,7 +41,7 @@ export interface DatasetSummary {
  * To add a method (e.g. `open`/`load` for files): declare it here, implement it in a handler group
  * (`handlers.ts`), and, if it creates a dataset, list it in `RECIPE_METHODS` so the client can replay it.
  */
-export interface EngineApi extends LabApi {
+export interface EngineApi extends LabApi, LmApi {
   /** Generates a seeded tensor and keeps it resident in the worker. */
   generate(params: GeneratorParams): DatasetSummary;
   /**
@@ -75,7 +76,7 @@ export type Result<M extends Method> = Awaited<ReturnType<EngineApi[M]>>;
  * `ProgressMessage`s with the call's id before its `Response`; `EngineClient.call(…, { onProgress })` gets them.
  * A method not listed here reports nothing (`Progress<M>` is `never`).
  */
-export interface EngineProgress extends LabProgress {
+export interface EngineProgress extends LabProgress, LmProgressMap {
   sweep: SweepProgress;
   load: LoadProgress;
 }

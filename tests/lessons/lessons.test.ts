@@ -21,7 +21,7 @@ describe('the lesson files', () => {
     expect(LESSON_PROBLEMS).toEqual({});
   });
 
-  it('cover the seven topics of issue #6 and the model lab (#13), with unique ids, in file order', () => {
+  it('cover the seven topics of issue #6, then the model lab (#13) and the language model (#14), in file order', () => {
     expect(LESSONS.map((l) => l.id)).toEqual([
       'absmax-vs-zero-point',
       'bits-and-error',
@@ -31,6 +31,7 @@ describe('the lesson files', () => {
       'low-bit-formats',
       'llm-int8',
       'does-the-error-matter',
+      'weight-error-to-perplexity',
     ]);
     expect(findLesson('rounding')?.title).toMatch(/stochastic/);
     expect(lessonStepCount('granularity')).toBe(4);

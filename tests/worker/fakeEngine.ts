@@ -60,6 +60,9 @@ export function fakeHandlers(overrides: Partial<Handlers> = {}): Handlers {
     labSweep: () => Promise.reject(new Error('labSweep is not faked')),
     labQat: () => Promise.reject(new Error('labQat is not faked')),
     labActivations: () => Promise.reject(new Error('labActivations is not faked')),
+    lmInspect: () => Promise.reject(new Error('lmInspect is not faked')),
+    lmLoad: () => Promise.reject(new Error('lmLoad is not faked')),
+    lmEvaluate: () => Promise.reject(new Error('lmEvaluate is not faked')),
     ...overrides,
   };
 }

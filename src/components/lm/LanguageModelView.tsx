@@ -1,0 +1,224 @@
+/**
+ * The Language model tab (issue #14): GPT-2 run in the browser as float32 and under the explorer's schemes A and
+ * B, on the same text. Pick and download a model, edit the text and the prompt, choose what is quantized, run;
+ * a new run cancels the one in progress. The work happens on the tab's own worker (lmClient.ts).
+ */
+import { useEffect, useRef, useState } from 'react';
+import { DEFAULT_SCHEME_A, DEFAULT_SCHEME_B } from '../../core/scheme';
+import { labelOf } from '../../core/sweep';
+import { useAppStore } from '../../state/appStore';
+import { DEFAULT_LM_PROMPT, DEFAULT_LM_TEXT, useLmStore } from '../../state/lmStore';
+import { isAbortError } from '../../worker/engineClient';
+import type { LmEvalProgress, LmEvaluation, LmModelId, LmModelInfo } from '../../worker/lmProtocol';
+import { Field, INPUT_CLASS } from '../controls/Field';
+import { SegmentedControl } from '../controls/SegmentedControl';
+import { LmErrorNotice } from './LmErrorNotice';
+import { Continuations, LayerSqnr, PerplexityTable } from './LmResults';
+import { formatMegabytes, lmClient } from './lmClient';
+import { ModelPicker, PRIMARY_BUTTON } from './ModelPicker';
+import { TokenLossChart } from './TokenLossChart';
+
+const STAGE_NAMES: Record<LmModelId, string> = { float: 'float32', a: 'scheme A', b: 'scheme B' };
+
+export function LanguageModelView() {
+  const { text, prompt, scope, continueTokens, set } = useLmStore();
+  const schemes = useAppStore((s) => s.schemes);
+  const setScheme = useAppStore((s) => s.setScheme);
+  const [model, setModel] = useState<LmModelInfo | null>(null);
+  const [result, setResult] = useState<{
+    evaluation: LmEvaluation;
+    labels: Record<LmModelId, string>;
+  } | null>(null);
+  const [progress, setProgress] = useState<LmEvalProgress | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const running = useRef<AbortController | null>(null);
+
+  const labels: Record<LmModelId, string> = {
+    float: 'float32',
+    a: `A: ${labelOf(schemes.a)}`,
+    b: `B: ${labelOf(schemes.b)}`,
+  };
+
+  const run = async () => {
+    if (!model) return;
+    running.current?.abort(); // a new request cancels the old
+    const controller = new AbortController();
+    running.current = controller;
+    setError(null);
+    setProgress({ model: 'float', stage: 'text', step: 0, steps: model.layers + 1 });
+    const runLabels = labels;
+    try {
+      const evaluation = await lmClient().call(
+        'lmEvaluate',
+        [{ modelKey: model.key, text, prompt, continueTokens, schemes, scope }],
+        { signal: controller.signal, onProgress: setProgress },
+      );
+      setResult({ evaluation, labels: runLabels });
+    } catch (e) {
+      if (!isAbortError(e)) setError(e);
+    } finally {
+      if (running.current === controller) {
+        running.current = null;
+        setProgress(null);
+      }
+    }
+  };
+
+  useEffect(() => () => running.current?.abort(), []);
+
+  return (
+    <div className="flex flex-col gap-4" data-testid="lm-view">
+      <p className="max-w-4xl text-sm text-slate-700 dark:text-slate-200">
+        GPT-2 runs here, in your browser, three times: as float32, and with its weights quantized by scheme A
+        and by scheme B of the explorer (change them in the Explorer tab). All three read the same text, so
+        their perplexities compare; the tutorial this reproduces scored each model on its own sampled text.
+      </p>
+      <ModelPicker loaded={model} onLoaded={setModel} />
+      <section
+        className="flex flex-col gap-3 rounded-lg border border-slate-200 bg-white p-3 dark:border-slate-800 dark:bg-slate-900"
+        aria-labelledby="lm-input-heading"
+      >
+        <h3 id="lm-input-heading" className="text-sm font-semibold">
+          Text and schemes
+        </h3>
+        <div className="grid grid-cols-1 gap-3 lg:grid-cols-[minmax(0,2fr)_minmax(0,1fr)]">
+          <Field
+            label="Text scored by all three models"
+            htmlFor="lm-text"
+            hint={
+              text === DEFAULT_LM_TEXT
+                ? 'Herman Melville, Moby-Dick (1851), public domain.'
+                : 'Up to the model’s context length.'
+            }
+          >
+            <textarea
+              id="lm-text"
+              data-testid="lm-text"
+              rows={4}
+              className={`${INPUT_CLASS} h-auto py-1`}
+              value={text}
+              onChange={(e) => set({ text: e.target.value })}
+            />
+          </Field>
+          <div className="flex flex-col gap-3">
+            <Field
+              label="Prompt continued greedily"
+              htmlFor="lm-prompt"
+              hint={prompt === DEFAULT_LM_PROMPT ? 'The tutorial’s prompt.' : undefined}
+            >
+              <input
+                id="lm-prompt"
+                data-testid="lm-prompt"
+                className={INPUT_CLASS}
+                value={prompt}
+                onChange={(e) => set({ prompt: e.target.value })}
+              />
+            </Field>
+            <SegmentedControl
+              label="What is quantized"
+              testId="lm-scope"
+              size="sm"
+              value={scope}
+              onChange={(v) => set({ scope: v })}
+              segments={[
+                {
+                  value: 'all',
+                  label: 'Every parameter',
+                  title: 'As the tutorial: embeddings, LayerNorm, biases and every weight',
+                },
+                {
+                  value: 'linear',
+                  label: 'Linear weights only',
+                  title: 'The blocks’ Conv1D weights; embeddings, head, LayerNorm and biases stay float32',
+                },
+              ]}
+            />
+          </div>
+        </div>
+        <div className="flex flex-wrap items-center gap-3 text-sm">
+          <span>
+            <span style={{ color: 'var(--color-scheme-a)' }} className="font-medium">
+              {labels.a}
+            </span>{' '}
+            against{' '}
+            <span style={{ color: 'var(--color-scheme-b)' }} className="font-medium">
+              {labels.b}
+            </span>
+          </span>
+          <button
+            type="button"
+            className="text-xs underline"
+            data-testid="lm-tutorial-schemes"
+            onClick={() => {
+              setScheme('a', DEFAULT_SCHEME_A);
+              setScheme('b', DEFAULT_SCHEME_B);
+            }}
+          >
+            Use the tutorial’s (absmax / zero-point int8 per tensor)
+          </button>
+        </div>
+        <div className="flex flex-wrap items-center gap-3">
+          <button
+            type="button"
+            className={PRIMARY_BUTTON}
+            data-testid="lm-run"
+            disabled={!model}
+            onClick={run}
+          >
+            {result ? 'Run again' : 'Run float32, A and B'}
+          </button>
+          {!model ? (
+            <span className="text-xs text-slate-500 dark:text-slate-400">Download a model first.</span>
+          ) : null}
+          {progress ? (
+            <>
+              <progress
+                className="h-2 w-40"
+                aria-label="Comparison progress"
+                data-testid="lm-run-progress"
+                max={3 * progress.steps}
+                value={['float', 'a', 'b'].indexOf(progress.model) * progress.steps + progress.step}
+              />
+              <span className="text-xs text-slate-600 dark:text-slate-300" aria-live="polite">
+                {STAGE_NAMES[progress.model]}, {progress.stage === 'text' ? 'the text' : 'the continuation'}:
+                block {Math.min(progress.step + 1, progress.steps - 1)} of {progress.steps - 1}
+              </span>
+              <button
+                type="button"
+                className="text-xs underline"
+                data-testid="lm-run-cancel"
+                onClick={() => running.current?.abort()}
+              >
+                Cancel
+              </button>
+            </>
+          ) : null}
+        </div>
+        {error ? <LmErrorNotice error={error} testId="lm-run-error" /> : null}
+      </section>
+      {result ? (
+        <div
+          className={`flex flex-col gap-4 ${progress ? 'opacity-60' : ''}`}
+          data-testid="lm-results"
+          data-ready={progress ? 'false' : 'true'}
+        >
+          <PerplexityTable evaluation={result.evaluation} labels={result.labels} />
+          <TokenLossChart evaluation={result.evaluation} labels={result.labels} />
+          <Continuations evaluation={result.evaluation} labels={result.labels} />
+          <LayerSqnr evaluation={result.evaluation} labels={result.labels} />
+          <p className="text-xs text-slate-500 dark:text-slate-400">
+            {(result.evaluation.elapsedMs / 1000).toFixed(1)} s in the worker; float32 weights{' '}
+            {formatMegabytes(result.evaluation.float32Bytes)}, at most{' '}
+            {formatMegabytes(
+              Math.max(
+                result.evaluation.models.a.peakQuantizedBytes,
+                result.evaluation.models.b.peakQuantizedBytes,
+              ),
+            )}{' '}
+            of quantized copies held at once.
+          </p>
+        </div>
+      ) : null}
+    </div>
+  );
+}

@@ -1,0 +1,237 @@
+/**
+ * GPT-2's forward pass (MODELS.md "GPT-2"; transformers `modeling_gpt2.py`): token + position embeddings,
+ * pre-LayerNorm blocks with causal multi-head attention and a GELU-tanh MLP, the final LayerNorm and the output
+ * head tied to the token embedding. Activations are float32 (every stored value is rounded to float32, as a
+ * float32 PyTorch model keeps them); sums (dot products, LayerNorm moments, softmax) accumulate in float64.
+ * Weights come from a `WeightProvider`, one block at a time, so a quantized model can be quantized as its layers
+ * run (quantizedModel.ts). A `Gpt2State` keeps the attention keys and values, so greedy decoding feeds one new
+ * token per step. Pure; no DOM.
+ */
+import type { Gpt2Config } from './config';
+import { linearInto } from './linear';
+import { ModelError } from './modelError';
+
+/** One block's parameters in the layout the pass uses: linear weights [out, in] (transposed from Conv1D). */
+export interface BlockWeights {
+  ln1Weight: Float32Array;
+  ln1Bias: Float32Array;
+  /** [3d, d]: q, k, v as row blocks of d (column blocks of the file's [d, 3d]). */
+  attnWeight: Float32Array;
+  attnBias: Float32Array;
+  attnProjWeight: Float32Array;
+  attnProjBias: Float32Array;
+  ln2Weight: Float32Array;
+  ln2Bias: Float32Array;
+  /** [inner, d]. */
+  fcWeight: Float32Array;
+  fcBias: Float32Array;
+  /** [d, inner]. */
+  fcProjWeight: Float32Array;
+  fcProjBias: Float32Array;
+}
+
+/**
+ * Where the pass gets its weights. A plain model hands out its arrays; a quantized one quantizes on demand and
+ * frees what its memory plan does not keep when told the pass is done with it (`release`).
+ */
+export interface WeightProvider {
+  /** wte [V, d] and wpe [P, d]. */
+  embeddings(): { wte: Float32Array; wpe: Float32Array };
+  block(layer: number): BlockWeights;
+  /** The final LayerNorm and the output head (wte, [V, d]). */
+  head(): { lnfWeight: Float32Array; lnfBias: Float32Array; wte: Float32Array };
+  /** The pass no longer needs this part for now. */
+  release(part: number | 'embeddings' | 'head'): void;
+}
+
+/** The attention keys and values of the tokens seen so far, per layer ([capacity, d] each). */
+export interface Gpt2State {
+  keys: Float32Array[];
+  values: Float32Array[];
+  /** Tokens already processed (the next token's position). */
+  length: number;
+  capacity: number;
+}
+
+export function createGpt2State(config: Gpt2Config, capacity = config.nPositions): Gpt2State {
+  const size = Math.min(capacity, config.nPositions) * config.nEmbd;
+  return {
+    keys: Array.from({ length: config.nLayer }, () => new Float32Array(size)),
+    values: Array.from({ length: config.nLayer }, () => new Float32Array(size)),
+    length: 0,
+    capacity: Math.min(capacity, config.nPositions),
+  };
+}
+
+export interface ForwardOptions {
+  /** Logits of every new token (perplexity, KL) or of the last only (decoding). Default 'all'. */
+  logits?: 'all' | 'last';
+  /**
+   * Awaited before each block and before the head, with the block index (nLayer for the head): the caller's
+   * chance to report progress, yield to its event loop and throw if cancelled.
+   */
+  between?(layer: number): Promise<void> | void;
+}
+
+const GELU_C = Math.sqrt(2 / Math.PI);
+
+/** GELU, tanh approximation (GPT-2's `gelu_new`): 0.5·u·(1 + tanh(√(2/π)·(u + 0.044715·u³))). */
+export function geluTanh(u: number): number {
+  return 0.5 * u * (1 + Math.tanh(GELU_C * (u + 0.044715 * u * u * u)));
+}
+
+/** LayerNorm of each of `rows` rows of width d: (x − mean)/√(var + eps)·g + b, biased variance (torch). */
+export function layerNormInto(
+  x: Float32Array,
+  rows: number,
+  d: number,
+  weight: Float32Array,
+  bias: Float32Array,
+  eps: number,
+  out: Float32Array,
+): void {
+  for (let t = 0; t < rows; t++) {
+    const o = t * d;
+    let sum = 0;
+    for (let i = 0; i < d; i++) sum += x[o + i];
+    const mean = sum / d;
+    let sq = 0;
+    for (let i = 0; i < d; i++) {
+      const c = x[o + i] - mean;
+      sq += c * c;
+    }
+    const inv = 1 / Math.sqrt(sq / d + eps);
+    for (let i = 0; i < d; i++) out[o + i] = (x[o + i] - mean) * inv * weight[i] + bias[i];
+  }
+}
+
+/**
+ * Causal multi-head attention of `rows` new tokens at positions state.length…: stores their keys and values in
+ * the state, and writes each token's heads (softmax(q·kᵀ/√hd, j ≤ i)·v) into `out` [rows, d].
+ */
+function attentionInto(
+  qkv: Float32Array,
+  rows: number,
+  config: Gpt2Config,
+  keys: Float32Array,
+  values: Float32Array,
+  start: number,
+  out: Float32Array,
+): void {
+  const d = config.nEmbd;
+  const heads = config.nHead;
+  const hd = d / heads;
+  for (let t = 0; t < rows; t++) {
+    const p = (start + t) * d;
+    const src = t * 3 * d;
+    for (let i = 0; i < d; i++) {
+      keys[p + i] = qkv[src + d + i];
+      values[p + i] = qkv[src + 2 * d + i];
+    }
+  }
+  // Scores are float32 in PyTorch: round each (q·k)/√hd so the softmax sees the same inputs.
+  const scale = Math.fround(Math.sqrt(hd));
+  const scores = new Float64Array(start + rows);
+  for (let t = 0; t < rows; t++) {
+    const last = start + t; // attends to positions 0..last
+    for (let h = 0; h < heads; h++) {
+      const q = t * 3 * d + h * hd;
+      let max = Number.NEGATIVE_INFINITY;
+      for (let j = 0; j <= last; j++) {
+        const k = j * d + h * hd;
+        let dot = 0;
+        for (let i = 0; i < hd; i++) dot += qkv[q + i] * keys[k + i];
+        const s = Math.fround(Math.fround(dot) / scale);
+        scores[j] = s;
+        if (s > max) max = s;
+      }
+      let total = 0;
+      for (let j = 0; j <= last; j++) {
+        const e = Math.exp(scores[j] - max);
+        scores[j] = e;
+        total += e;
+      }
+      const o = t * d + h * hd;
+      for (let i = 0; i < hd; i++) {
+        let acc = 0;
+        for (let j = 0; j <= last; j++) acc += Math.fround(scores[j] / total) * values[j * d + h * hd + i];
+        out[o + i] = acc;
+      }
+    }
+  }
+}
+
+/**
+ * Runs `tokens` (ids < vocabSize) through the model after the state's tokens, and returns the logits
+ * ([tokens.length, V] for 'all', [1, V] for 'last'), row-major float32. Advances `state.length`.
+ * Throws ModelError `bad-text` for an id outside the vocabulary or a sequence longer than the model's context.
+ */
+export async function forwardGpt2(
+  config: Gpt2Config,
+  weights: WeightProvider,
+  tokens: readonly number[],
+  state: Gpt2State,
+  options: ForwardOptions = {},
+): Promise<Float32Array> {
+  const rows = tokens.length;
+  const d = config.nEmbd;
+  const start = state.length;
+  if (rows === 0) throw new ModelError('bad-text', 'there are no tokens to run', 'Type some text.');
+  if (start + rows > state.capacity) {
+    throw new ModelError(
+      'bad-text',
+      `${start + rows} tokens are more than this model reads at once (${state.capacity})`,
+      'Shorten the text.',
+    );
+  }
+  for (const id of tokens) {
+    if (!Number.isInteger(id) || id < 0 || id >= config.vocabSize) {
+      throw new ModelError(
+        'bad-text',
+        `token id ${id} is outside the model's vocabulary (${config.vocabSize} tokens)`,
+        'This model uses a smaller vocabulary than GPT-2’s tokenizer: use words it knows, or another model.',
+      );
+    }
+  }
+  const x = new Float32Array(rows * d);
+  const { wte, wpe } = weights.embeddings();
+  for (let t = 0; t < rows; t++) {
+    const e = tokens[t] * d;
+    const p = (start + t) * d;
+    for (let i = 0; i < d; i++) x[t * d + i] = wte[e + i] + wpe[p + i];
+  }
+  weights.release('embeddings');
+
+  const h = new Float32Array(rows * d);
+  const qkv = new Float32Array(rows * 3 * d);
+  const attn = new Float32Array(rows * d);
+  const proj = new Float32Array(rows * d);
+  const inner = new Float32Array(rows * config.nInner);
+  for (let layer = 0; layer < config.nLayer; layer++) {
+    await options.between?.(layer);
+    const b = weights.block(layer);
+    layerNormInto(x, rows, d, b.ln1Weight, b.ln1Bias, config.layerNormEpsilon, h);
+    linearInto(h, rows, d, b.attnWeight, 3 * d, b.attnBias, qkv);
+    attentionInto(qkv, rows, config, state.keys[layer], state.values[layer], start, attn);
+    linearInto(attn, rows, d, b.attnProjWeight, d, b.attnProjBias, proj);
+    for (let i = 0; i < x.length; i++) x[i] += proj[i];
+    layerNormInto(x, rows, d, b.ln2Weight, b.ln2Bias, config.layerNormEpsilon, h);
+    linearInto(h, rows, d, b.fcWeight, config.nInner, b.fcBias, inner);
+    for (let i = 0; i < inner.length; i++) inner[i] = geluTanh(inner[i]);
+    linearInto(inner, rows, config.nInner, b.fcProjWeight, d, b.fcProjBias, proj);
+    for (let i = 0; i < x.length; i++) x[i] += proj[i];
+    weights.release(layer);
+  }
+  state.length = start + rows;
+
+  await options.between?.(config.nLayer);
+  const wanted = options.logits === 'last' ? 1 : rows;
+  const from = x.subarray((rows - wanted) * d);
+  const head = weights.head();
+  const normed = new Float32Array(wanted * d);
+  layerNormInto(from, wanted, d, head.lnfWeight, head.lnfBias, config.layerNormEpsilon, normed);
+  const logits = new Float32Array(wanted * config.vocabSize);
+  linearInto(normed, wanted, d, head.wte, config.vocabSize, null, logits);
+  weights.release('head');
+  return logits;
+}
