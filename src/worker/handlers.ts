@@ -18,6 +18,7 @@ import { createFormatHandlers } from './formatHandlers';
 import { createLoadHandlers } from './loadHandlers';
 import type { DatasetRecipe, DatasetSummary, Handlers } from './protocol';
 import { createTeachHandlers } from './teachHandlers';
+import { createWholeModelHandlers } from './wholeModelHandlers';
 
 /** A dataset held in the worker: the tensor, its slider-independent cache and its recipe. */
 export interface ResidentDataset {
@@ -100,6 +101,7 @@ export function createHandlers(store: EngineStore = createEngineStore()): Handle
     ...createFormatHandlers(store),
     ...createLoadHandlers(store),
     ...createTeachHandlers(store),
+    ...createWholeModelHandlers(),
     ...createTestHandlers(),
   };
 }

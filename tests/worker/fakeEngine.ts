@@ -55,6 +55,7 @@ export function fakeHandlers(overrides: Partial<Handlers> = {}): Handlers {
     load: () => Promise.reject(new Error('load is not faked')),
     sampleValues: () => Promise.reject(new Error('sampleValues is not faked')),
     workedExample: () => Promise.reject(new Error('workedExample is not faked')),
+    analyseModel: () => Promise.reject(new Error('analyseModel is not faked')),
     ...overrides,
   };
 }
