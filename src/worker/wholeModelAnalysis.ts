@@ -74,6 +74,10 @@ export interface AnalysisCallbacks {
   onRow?(row: WholeModelRow, done: number, bytesDone: number, elapsedMs: number): void;
   /** The loader's value limit above which rows are sampled (io's MAX_VALUES by default). */
   maxValues?: number;
+  /** Passed to analyseTensor (the bench compares the kernel and the JS pass). */
+  wasm?: boolean;
+  /** Called after each tensor is released (the bench collects garbage there to measure what stays live). */
+  afterTensor?(): void;
 }
 
 const now = (): number =>
@@ -107,7 +111,9 @@ export async function runAnalysis(
         maxValues: callbacks.maxValues,
         onProgress: (loadedBytes, total) => callbacks.onReading?.(planned.name, k, loadedBytes, total),
       });
-      const analysis = analyseTensor(createTensor(loaded.rows, loaded.cols, loaded.data), request.schemes);
+      const analysis = analyseTensor(createTensor(loaded.rows, loaded.cols, loaded.data), request.schemes, {
+        wasm: callbacks.wasm,
+      });
       const quantized = entry ? ggmlTypeByEncoding(entry.location.encoding) : undefined;
       row = {
         index: indexOf.get(planned.name) ?? k,
@@ -128,6 +134,7 @@ export async function runAnalysis(
       throw namingTensor(error, planned.name, k, plan.tensors.length);
     }
     rows.push(row);
+    callbacks.afterTensor?.();
     bytesDone += planned.bytes;
     callbacks.onRow?.(row, k + 1, bytesDone, now() - started);
   }

@@ -40,13 +40,18 @@ const now = (): number =>
 
 /**
  * Statistics and per-scheme errors of `tensor`. One tensor cache serves every scheme (one output region,
- * overwritten scheme after scheme), so the memory is the tensor plus one scheme's outputs.
+ * overwritten scheme after scheme), so the memory is the tensor plus one scheme's outputs. `wasm`: as
+ * createTensorCache's (false keeps the tensor out of a kernel memory: 4 bytes a value less, a slower pass).
  * E.g. analyseTensor(w, [DEFAULT_SCHEME_A]).errors[0].sqnrDb equals quantize(w, DEFAULT_SCHEME_A).metrics.sqnrDb.
  */
-export function analyseTensor(tensor: Tensor2D, schemes: readonly Scheme[]): TensorAnalysis {
+export function analyseTensor(
+  tensor: Tensor2D,
+  schemes: readonly Scheme[],
+  options: { wasm?: boolean } = {},
+): TensorAnalysis {
   const started = now();
   const stats = computeTensorStats(tensor.data);
-  const cache = createTensorCache(tensor, { keepFormats: false });
+  const cache = createTensorCache(tensor, { keepFormats: false, wasm: options.wasm });
   const errors = schemes.map((scheme): SchemeError => {
     const m = computeQuantView(tensor, scheme, METRICS_VIEW, cache).metrics;
     return {
