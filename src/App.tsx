@@ -15,6 +15,8 @@ import { SchemePanel } from './components/SchemePanel';
 import { SweepView } from './components/sweep/SweepView';
 import { ViewToolbar } from './components/ViewToolbar';
 import { WorkspaceTabs } from './components/WorkspaceTabs';
+import { BackToWholeModel } from './components/wholeModel/BackToWholeModel';
+import { WholeModelView } from './components/wholeModel/WholeModelView';
 import { WorkedExample } from './components/worked/WorkedExample';
 import type { QuantView } from './core/view';
 import { useAppStore } from './state/appStore';
@@ -104,6 +106,7 @@ export function App() {
             panels={{
               explore: () => (
                 <>
+                  <BackToWholeModel />
                   <ViewToolbar summary={data.dataset?.summary} />
                   <ErrorBoundary label="The metrics table">
                     <MetricsTable channels={channels} metrics={metrics} />
@@ -133,6 +136,11 @@ export function App() {
               llmInt8: () => (
                 <ErrorBoundary label="The LLM.int8() view">
                   <LlmInt8View dataset={data.dataset} />
+                </ErrorBoundary>
+              ),
+              wholeModel: () => (
+                <ErrorBoundary label="The whole-model view">
+                  <WholeModelView />
                 </ErrorBoundary>
               ),
             }}

@@ -5,12 +5,13 @@
  */
 import { type KeyboardEvent, type ReactNode, useRef, useState } from 'react';
 
-export type WorkspaceTab = 'explore' | 'sweep' | 'llmInt8';
+export type WorkspaceTab = 'explore' | 'sweep' | 'llmInt8' | 'wholeModel';
 
 export const WORKSPACE_TABS: ReadonlyArray<{ id: WorkspaceTab; label: string }> = [
   { id: 'explore', label: 'Explorer (A vs B)' },
   { id: 'sweep', label: 'Sweep: every format' },
   { id: 'llmInt8', label: 'LLM.int8() outliers' },
+  { id: 'wholeModel', label: 'Whole model' },
 ];
 
 /** The tab a key press moves to from `current` (null: the key does not move). */

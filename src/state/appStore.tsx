@@ -15,6 +15,7 @@ import type { LessonPosition } from './shareableState';
 import { createSourceSlice, type SourceSlice } from './sourceSlice';
 import { createTeachSlice, type TeachSlice } from './teachSlice';
 import { createViewSlice, type ViewSlice } from './viewSlice';
+import { createWholeModelSlice, type WholeModelChoices, type WholeModelSlice } from './wholeModelSlice';
 import { createWorkspaceSlice, type WorkspaceSlice, type WorkspaceTab } from './workspaceSlice';
 
 export type AppState = DataSlice &
@@ -23,7 +24,8 @@ export type AppState = DataSlice &
   NoticesSlice &
   TeachSlice &
   SourceSlice &
-  WorkspaceSlice;
+  WorkspaceSlice &
+  WholeModelSlice;
 
 /** Initial choices; anything left out takes its default (DEFAULT_GENERATOR, DEFAULT_SCHEME_A/B, compare view). */
 export interface AppStoreInit {
@@ -38,6 +40,7 @@ export interface AppStoreInit {
   workedValues?: number[] | null;
   tab?: WorkspaceTab;
   llmInt8?: LlmInt8Params;
+  wholeModel?: Partial<WholeModelChoices>;
 }
 
 export type AppStore = StoreApi<AppState>;
@@ -52,6 +55,7 @@ export const createAppStore = (init: AppStoreInit = {}): AppStore =>
     ...createTeachSlice(init)(...a),
     ...createWorkspaceSlice(init)(...a),
     ...createSourceSlice()(...a),
+    ...createWholeModelSlice(init)(...a),
   }));
 
 const AppStoreContext = createContext<AppStore | null>(null);
