@@ -17,6 +17,7 @@ import { SchemePanel } from './components/SchemePanel';
 import { useComparedViews } from './components/useComparedViews';
 import { ViewToolbar } from './components/ViewToolbar';
 import { WorkspaceTabs } from './components/WorkspaceTabs';
+import { BackToWholeModel } from './components/wholeModel/BackToWholeModel';
 import { useAppStore } from './state/appStore';
 import { useActiveDataset } from './state/useActiveDataset';
 import { useDefaultZoom } from './state/useDefaultZoom';
@@ -25,6 +26,9 @@ const LessonPanel = lazyNamed(() => import('./components/lessons/LessonPanel').t
 const LlmInt8View = lazyNamed(() => import('./components/llmInt8/LlmInt8View').then((m) => m.LlmInt8View));
 const LanguageModelView = lazyNamed(() =>
   import('./components/lm/LanguageModelView').then((m) => m.LanguageModelView),
+);
+const WholeModelView = lazyNamed(() =>
+  import('./components/wholeModel/WholeModelView').then((m) => m.WholeModelView),
 );
 const ModelLabView = lazyNamed(() => import('./components/lab/ModelLabView').then((m) => m.ModelLabView));
 const SweepView = lazyNamed(() => import('./components/sweep/SweepView').then((m) => m.SweepView));
@@ -77,6 +81,7 @@ export function App() {
             panels={{
               explore: () => (
                 <>
+                  <BackToWholeModel />
                   <ViewToolbar summary={data.dataset?.summary} />
                   <CompareCaption channels={channels} views={captionViews} />
                   <div className={`grid min-w-0 grid-cols-1 gap-4 ${compare ? 'lg:grid-cols-2' : ''}`}>
@@ -128,6 +133,13 @@ export function App() {
                 <ErrorBoundary label="The language model view">
                   <LazyView label="the language model">
                     <LanguageModelView />
+                  </LazyView>
+                </ErrorBoundary>
+              ),
+              wholeModel: () => (
+                <ErrorBoundary label="The whole-model view">
+                  <LazyView label="the whole-model view">
+                    <WholeModelView />
                   </LazyView>
                 </ErrorBoundary>
               ),

@@ -5,7 +5,7 @@
  */
 import { type KeyboardEvent, type ReactNode, useRef, useState } from 'react';
 
-export type WorkspaceTab = 'explore' | 'sweep' | 'llmInt8' | 'lab' | 'lm';
+export type WorkspaceTab = 'explore' | 'sweep' | 'llmInt8' | 'lab' | 'lm' | 'wholeModel';
 
 export const WORKSPACE_TABS: ReadonlyArray<{ id: WorkspaceTab; label: string }> = [
   { id: 'explore', label: 'Explorer (A vs B)' },
@@ -13,6 +13,7 @@ export const WORKSPACE_TABS: ReadonlyArray<{ id: WorkspaceTab; label: string }> 
   { id: 'llmInt8', label: 'LLM.int8() outliers' },
   { id: 'lab', label: 'Model lab' },
   { id: 'lm', label: 'Language model' },
+  { id: 'wholeModel', label: 'Whole model' },
 ];
 
 /** The tab a key press moves to from `current` (null: the key does not move). */

@@ -17,6 +17,7 @@ import type { LessonPosition } from './shareableState';
 import { createSourceSlice, type SourceSlice } from './sourceSlice';
 import { createTeachSlice, type TeachSlice } from './teachSlice';
 import { createViewSlice, type ViewSlice } from './viewSlice';
+import { createWholeModelSlice, type WholeModelChoices, type WholeModelSlice } from './wholeModelSlice';
 import { createWorkspaceSlice, type WorkspaceSlice, type WorkspaceTab } from './workspaceSlice';
 
 export type AppState = DataSlice &
@@ -26,7 +27,8 @@ export type AppState = DataSlice &
   TeachSlice &
   SourceSlice &
   WorkspaceSlice &
-  LabSlice;
+  LabSlice &
+  WholeModelSlice;
 
 /** Initial choices; anything left out takes its default (DEFAULT_GENERATOR, DEFAULT_SCHEME_A/B, compare view). */
 export interface AppStoreInit {
@@ -42,6 +44,7 @@ export interface AppStoreInit {
   tab?: WorkspaceTab;
   llmInt8?: LlmInt8Params;
   lab?: LabSettings;
+  wholeModel?: Partial<WholeModelChoices>;
 }
 
 export type AppStore = StoreApi<AppState>;
@@ -57,6 +60,7 @@ export const createAppStore = (init: AppStoreInit = {}): AppStore =>
     ...createWorkspaceSlice(init)(...a),
     ...createSourceSlice()(...a),
     ...createLabSlice(init)(...a),
+    ...createWholeModelSlice(init)(...a),
   }));
 
 const AppStoreContext = createContext<AppStore | null>(null);

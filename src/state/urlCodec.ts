@@ -591,7 +591,7 @@ function decodeView(r: Reader): ShareableView {
     range,
     bins: r.int('bins', d.bins, 8, 1024),
     group: { a: r.int('a.group', 0, 0, 1 << 30), b: r.int('b.group', 0, 0, 1 << 30) },
-    tab: r.oneOf('tab', ['explore', 'sweep', 'llmInt8', 'lab', 'lm'] as const, d.tab),
+    tab: r.oneOf('tab', ['explore', 'sweep', 'llmInt8', 'lab', 'lm', 'wholeModel'] as const, d.tab),
   };
 }
 

@@ -8,8 +8,15 @@ import { DEFAULT_LLM_INT8_PARAMS, type LlmInt8Params } from '../core/llmInt8View
 import type { AppState } from './appStore';
 
 /** The views of the page (components/WorkspaceTabs.tsx draws them as tabs). */
-export type WorkspaceTab = 'explore' | 'sweep' | 'llmInt8' | 'lab' | 'lm';
-export const WORKSPACE_TAB_IDS: readonly WorkspaceTab[] = ['explore', 'sweep', 'llmInt8', 'lab', 'lm'];
+export type WorkspaceTab = 'explore' | 'sweep' | 'llmInt8' | 'lab' | 'lm' | 'wholeModel';
+export const WORKSPACE_TAB_IDS: readonly WorkspaceTab[] = [
+  'explore',
+  'sweep',
+  'llmInt8',
+  'lab',
+  'lm',
+  'wholeModel',
+];
 
 export interface WorkspaceSlice {
   tab: WorkspaceTab;

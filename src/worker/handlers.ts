@@ -21,6 +21,7 @@ import { createLoadHandlers } from './loadHandlers';
 import type { DatasetRecipe, DatasetSummary, Handlers } from './protocol';
 import { residentBytes } from './residentBytes';
 import { createTeachHandlers } from './teachHandlers';
+import { createWholeModelHandlers } from './wholeModelHandlers';
 
 /** A dataset held in the worker: the tensor, its slider-independent cache and its recipe. */
 export interface ResidentDataset {
@@ -108,6 +109,7 @@ export function createHandlers(store: EngineStore = createEngineStore()): Handle
     ...createLoadHandlers(store),
     ...createTeachHandlers(store),
     ...createLabHandlers(),
+    ...createWholeModelHandlers(),
     ...createTestHandlers(),
     ...createLmHandlers(),
   };

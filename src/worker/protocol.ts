@@ -18,6 +18,7 @@ import type { LabApi, LabProgress } from './labProtocol';
 import type { LmApi, LmProgressMap } from './lmProtocol';
 import type { LoadedTensorInfo, LoadProgress, LoadRecipe, OpenResult, OpenSource } from './loadProtocol';
 import type { ValueSample, WorkedExample, WorkedOptions } from './teachProtocol';
+import type { WholeModelApi, WholeModelProgress } from './wholeModelProtocol';
 
 /**
  * How a resident dataset was made, so a restarted worker (or one that evicted it) can make it again:
@@ -41,7 +42,7 @@ export interface DatasetSummary {
  * To add a method (e.g. `open`/`load` for files): declare it here, implement it in a handler group
  * (`handlers.ts`), and, if it creates a dataset, list it in `RECIPE_METHODS` so the client can replay it.
  */
-export interface EngineApi extends LabApi, LmApi {
+export interface EngineApi extends LabApi, LmApi, WholeModelApi {
   /** Generates a seeded tensor and keeps it resident in the worker. */
   generate(params: GeneratorParams): DatasetSummary;
   /**
@@ -79,6 +80,7 @@ export type Result<M extends Method> = Awaited<ReturnType<EngineApi[M]>>;
 export interface EngineProgress extends LabProgress, LmProgressMap {
   sweep: SweepProgress;
   load: LoadProgress;
+  analyseModel: WholeModelProgress;
 }
 export type Progress<M extends Method> = M extends keyof EngineProgress ? EngineProgress[M] : never;
 

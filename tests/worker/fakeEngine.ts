@@ -63,6 +63,7 @@ export function fakeHandlers(overrides: Partial<Handlers> = {}): Handlers {
     lmInspect: () => Promise.reject(new Error('lmInspect is not faked')),
     lmLoad: () => Promise.reject(new Error('lmLoad is not faked')),
     lmEvaluate: () => Promise.reject(new Error('lmEvaluate is not faked')),
+    analyseModel: () => Promise.reject(new Error('analyseModel is not faked')),
     ...overrides,
   };
 }
