@@ -30,8 +30,10 @@ const click = (testId: string) =>
 describe('tabs', () => {
   it('moves with the arrow keys and wraps around', () => {
     expect(nextTab('explore', 'ArrowRight')).toBe('sweep');
-    expect(nextTab('explore', 'ArrowLeft')).toBe('llmInt8');
-    expect(nextTab('sweep', 'End')).toBe('llmInt8');
+    expect(nextTab('explore', 'ArrowLeft')).toBe('wholeModel');
+    expect(nextTab('llmInt8', 'ArrowRight')).toBe('lab');
+    expect(nextTab('wholeModel', 'ArrowRight')).toBe('explore');
+    expect(nextTab('sweep', 'End')).toBe('wholeModel');
     expect(nextTab('llmInt8', 'Home')).toBe('explore');
     expect(nextTab('sweep', 'a')).toBeNull();
   });
