@@ -180,3 +180,6 @@ for (const size of sizes) {
 await runLabBench({ repeats: 5, numpy: withNumpy });
 await kquant?.stop();
 await (await import('./gpt2')).gpt2Bench({ numpy: withNumpy }); // issue #14: GPT-2 forward pass vs NumPy
+// issue #15: the whole-model analysis of a generated 124M-parameter GPT-2-shaped file, in processes of its own (its
+// peak memory is measured as a child's maxRSS, which this process's allocations would hide).
+spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', 'bench/wholeModel.ts'], { stdio: 'inherit' });
