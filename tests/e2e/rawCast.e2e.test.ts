@@ -53,6 +53,8 @@ describe('plain casts of non-finite values', () => {
     await page.waitForSelector('[data-testid="worked-a"][data-ready="true"]', { timeout: 30_000 });
     const count = await page.locator('[data-testid^="worked-a-x-"]').count();
     expect(await page.getByTestId(`worked-a-clamped-${count - 1}`).textContent()).toBe('none');
+    // The formulas are collapsed by default (the first screen shows the charts): open A's.
+    await page.getByTestId('formula-panel-a').locator('summary').click();
     await page.waitForSelector('[data-testid="formulas-a-casts"]', { timeout: 30_000 });
     expect(await page.getByTestId('formulas-a-cast-code-NaN').textContent()).toBe('none');
     expect(await page.getByTestId('formulas-a-casts').textContent()).toContain('has no code in FP4 E2M1');
@@ -62,6 +64,8 @@ describe('plain casts of non-finite values', () => {
 
   it('the formula panel of FP16 keeps ±Inf', async () => {
     const { page, errors } = await open('?a.kind=float&a.fmt=fp16&a.scaling=none&a.gs=32&a.sat=1');
+    // The formulas are collapsed by default (the first screen shows the charts): open A's.
+    await page.getByTestId('formula-panel-a').locator('summary').click();
     await page.waitForSelector('[data-testid="formulas-a-casts"]', { timeout: 30_000 });
     expect(await page.getByTestId('formulas-a-cast-code-+Inf').textContent()).toBe('0x7C00');
     expect(await page.getByTestId('formulas-a-cast-code-−Inf').textContent()).toBe('0xFC00');
