@@ -65,7 +65,8 @@ export function BudgetPanel({
 }) {
   const budgetId = useId();
   const [showOverrides, setShowOverrides] = useState(false);
-  const missing = candidates.filter((id) => !analysedIds.includes(id));
+  // Before any analysis nothing is "missing": the empty state says what to do instead.
+  const missing = analysedIds.length === 0 ? [] : candidates.filter((id) => !analysedIds.includes(id));
   const relNoise = (a: Allocation) => (result && result.params > 0 ? a.totalError / result.params : 0);
   return (
     <section
