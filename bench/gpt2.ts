@@ -10,10 +10,15 @@
  * Run alone: `node --import tsx bench/gpt2.ts [--repeats 3] [--no-numpy]`; `npm run bench` runs it too.
  */
 import { spawnSync } from 'node:child_process';
+import {
+  type ComparedModel,
+  type ComparisonStage,
+  compareModels,
+  type HoldingPlan,
+  KEEP_SHARE,
+} from '../src/core/gpt2/comparison';
 import { gpt2TensorSpecs, parseGpt2Config } from '../src/core/gpt2/config';
-import { logSoftmaxRows } from '../src/core/gpt2/evaluate';
 import { createGpt2State, forwardGpt2 } from '../src/core/gpt2/forward';
-import { createQuantizedProvider } from '../src/core/gpt2/quantizedModel';
 import { floatProvider, type Gpt2Weights, heldShape, weightBytes } from '../src/core/gpt2/weights';
 import { DEFAULT_SCHEME_A, DEFAULT_SCHEME_B } from '../src/core/scheme';
 
@@ -62,7 +67,9 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 const fmt = (ms: number) => (ms / 1000).toFixed(2);
 
 /** Prints the GPT-2 section of the bench. */
-export async function gpt2Bench(options: { repeats?: number; numpy?: boolean } = {}): Promise<void> {
+export async function gpt2Bench(
+  options: { repeats?: number; numpy?: boolean; evalRepeats?: number; plans?: readonly HoldingPlan[] } = {},
+): Promise<void> {
   const repeats = options.repeats ?? 3;
   const weights = randomWeights();
   const config = weights.config;
@@ -88,26 +95,136 @@ export async function gpt2Bench(options: { repeats?: number; numpy?: boolean } =
     console.log(`| ratio TypeScript / NumPy (target ≤ 3) | ${(median(ts) / median(np)).toFixed(2)} | |`);
   }
 
-  const started = performance.now();
-  let peak = 0;
-  logSoftmaxRows(await forward(), TOKENS, config.vocabSize);
-  for (const scheme of [DEFAULT_SCHEME_A, DEFAULT_SCHEME_B]) {
-    // As the tab's text pass (src/worker/lmHandlers.ts): nothing kept, one part's copies at a time.
-    const q = createQuantizedProvider(weights, { scheme, scope: 'all', keepBytes: 0 });
-    const logits = await forwardGpt2(config, q, ids, createGpt2State(config, TOKENS));
-    logSoftmaxRows(logits, TOKENS, config.vocabSize);
-    peak = Math.max(peak, q.peakHeldBytes());
-  }
-  const whole = performance.now() - started;
+  const plans = options.plans ?? HOLDING_PLANS;
+  const evalRepeats = options.evalRepeats ?? 1;
+  const evals: EvalRun[] = [];
+  // Each evaluation in a process of its own, so its maxRSS is its own; the plans alternate (A B A B …) so a
+  // change in the shared machine's load falls on both.
+  for (let r = 0; r < evalRepeats; r++) for (const plan of plans) evals.push(childEvaluation(plan));
+  if (evals.length > 0) printEvaluations(evals, np.length > 0 ? median(np) : null);
+}
+
+/** The plans the whole-evaluation section compares (the earlier one first: the baseline). */
+const HOLDING_PLANS: readonly HoldingPlan[] = ['requantize', 'compact'];
+
+/** Prompt "I have a dream" (GPT-2 ids) and the tab's 20 greedy tokens. */
+const PROMPT_IDS = [40, 423, 257, 4320];
+const CONTINUE_TOKENS = 20;
+
+interface EvalRun {
+  plan: HoldingPlan;
+  totalMs: number;
+  /** Per model: the text pass, then greedy decoding + the own-text pass. */
+  models: Record<ComparedModel, { textMs: number; decodeMs: number; quantizeCalls: number }>;
+  peakHeldBytes: number;
+  floatBytes: number;
+  /** process.resourceUsage().maxRSS in KiB: before the weights exist, after, and at the end. */
+  rssRuntimeKiB: number;
+  rssWeightsKiB: number;
+  rssPeakKiB: number;
+}
+
+function childEvaluation(plan: HoldingPlan): EvalRun {
+  const run = spawnSync(process.execPath, ['--import', 'tsx', 'bench/gpt2.ts', '--child-evaluation', plan], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 20,
+  });
+  if (run.status !== 0) throw new Error(`GPT-2 evaluation (${plan}) failed: ${run.stderr.trim()}`);
+  return JSON.parse(run.stdout.trim().split('\n').at(-1) ?? '') as EvalRun;
+}
+
+/** One whole evaluation as the tab runs it (src/core/gpt2/comparison.ts), timed per model and stage. */
+async function evaluationInThisProcess(plan: HoldingPlan): Promise<EvalRun> {
+  const rssRuntimeKiB = process.resourceUsage().maxRSS;
+  const weights = randomWeights();
+  const rssWeightsKiB = process.resourceUsage().maxRSS;
+  const config = weights.config;
+  const ids = Array.from({ length: TOKENS }, (_, i) => (i * 7919 + 13) % config.vocabSize);
   const floatBytes = weightBytes(weights);
-  console.log(`| float32 + A + B on the text (every parameter quantized; target < 15 s) | ${fmt(whole)} | |`);
+  const marks: Array<{ model: ComparedModel; stage: ComparisonStage; at: number }> = [];
+  const started = performance.now();
+  const runs = await compareModels(weights, {
+    ids,
+    promptIds: PROMPT_IDS,
+    continueTokens: CONTINUE_TOKENS,
+    schemes: { a: DEFAULT_SCHEME_A, b: DEFAULT_SCHEME_B },
+    scope: 'all',
+    keepBytes: KEEP_SHARE * floatBytes,
+    plan,
+    between(model, stage) {
+      const last = marks.at(-1);
+      if (!last || last.model !== model || last.stage !== stage)
+        marks.push({ model, stage, at: performance.now() });
+    },
+  });
+  const ended = performance.now();
+  const models = {} as EvalRun['models'];
+  for (const model of ['float', 'a', 'b'] as const) {
+    const at = (stage: ComparisonStage) =>
+      marks.find((m) => m.model === model && m.stage === stage)?.at ?? ended;
+    const next = marks.find((m) => m.at > at('continuation') && m.model !== model)?.at ?? ended;
+    models[model] = {
+      textMs: at('continuation') - at('text'),
+      decodeMs: next - at('continuation'),
+      quantizeCalls: runs[model].quantizeCalls,
+    };
+  }
+  return {
+    plan,
+    totalMs: ended - started,
+    models,
+    peakHeldBytes: Math.max(runs.a.peakHeldBytes, runs.b.peakHeldBytes),
+    floatBytes,
+    rssRuntimeKiB,
+    rssWeightsKiB,
+    rssPeakKiB: process.resourceUsage().maxRSS,
+  };
+}
+
+function printEvaluations(evals: EvalRun[], numpyForwardMs: number | null): void {
+  const MiB = 2 ** 20;
+  const floatBytes = evals[0].floatBytes;
   console.log(
-    `\nMemory plan: float32 weights ${(floatBytes / 2 ** 20).toFixed(0)} MiB; most quantized copies held at once in the text pass ${(peak / 2 ** 20).toFixed(0)} MiB (wte, quantized for the embeddings and again for the head; greedy decoding may keep 15 % more): peak ${((floatBytes + peak) / floatBytes).toFixed(2)}× the float32 model (target < 1.5×), not counting the engine's transient buffers while one tensor is quantized.\n`,
+    `\n### The tab's whole evaluation: float32, A (absmax int8 per tensor), B (zero-point int8 per tensor), every parameter; ${TOKENS}-token text, ${CONTINUE_TOKENS} greedy tokens after a ${PROMPT_IDS.length}-token prompt, then the prompt + own continuation; each run in a child process, plans alternated\n`,
+  );
+  console.log(
+    '| run | plan | total s | float: text / decode+own s | A: text / decode+own s | B: text / decode+own s | quantize calls A, B | most quantized bytes held | maxRSS − runtime (× float32 model) |',
+  );
+  console.log('| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+  evals.forEach((e, i) => {
+    const m = e.models;
+    const pair = (x: { textMs: number; decodeMs: number }) => `${fmt(x.textMs)} / ${fmt(x.decodeMs)}`;
+    const rss = (e.rssPeakKiB - e.rssRuntimeKiB) * 1024;
+    console.log(
+      `| ${i + 1} | ${e.plan} | ${fmt(e.totalMs)} | ${pair(m.float)} | ${pair(m.a)} | ${pair(m.b)} | ${m.a.quantizeCalls}, ${m.b.quantizeCalls} | ${(e.peakHeldBytes / MiB).toFixed(0)} MiB (${(e.peakHeldBytes / floatBytes).toFixed(2)}×) | ${(rss / MiB).toFixed(0)} MiB (${(rss / floatBytes).toFixed(2)}×) |`,
+    );
+  });
+  const byPlan = new Map<HoldingPlan, number[]>();
+  for (const e of evals) byPlan.set(e.plan, [...(byPlan.get(e.plan) ?? []), e.totalMs]);
+  const summary = [...byPlan.entries()].map(
+    ([plan, ms]) =>
+      `${plan}: median ${fmt(median(ms))} s${numpyForwardMs ? ` (${(median(ms) / numpyForwardMs).toFixed(0)}× NumPy's ${TOKENS}-token forward pass)` : ''}`,
+  );
+  console.log(
+    `\nfloat32 weights ${(floatBytes / MiB).toFixed(0)} MiB; runtime before the weights ${(evals[0].rssRuntimeKiB / 1024).toFixed(0)} MiB. ${summary.join('; ')}.\n`,
   );
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const args = process.argv.slice(2);
-  const i = args.indexOf('--repeats');
-  await gpt2Bench({ repeats: i >= 0 ? Number(args[i + 1]) : 3, numpy: !args.includes('--no-numpy') });
+  const value = (flag: string) => {
+    const i = args.indexOf(flag);
+    return i >= 0 ? args[i + 1] : undefined;
+  };
+  const child = value('--child-evaluation');
+  if (child) console.log(JSON.stringify(await evaluationInThisProcess(child as HoldingPlan)));
+  else {
+    const plan = value('--plan');
+    await gpt2Bench({
+      repeats: Number(value('--repeats') ?? 3),
+      evalRepeats: Number(value('--eval-repeats') ?? 1),
+      numpy: !args.includes('--no-numpy'),
+      plans: plan ? (plan.split(',') as HoldingPlan[]) : undefined,
+    });
+  }
 }

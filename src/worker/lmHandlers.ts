@@ -5,11 +5,10 @@
  * quantize calls. Between blocks each pass yields to the event loop, reports progress and checks for cancel.
  */
 
-import { compareDistributions, greedyContinue, logSoftmaxRows, scoreTokens } from '../core/gpt2/evaluate';
-import { createGpt2State, forwardGpt2, type WeightProvider } from '../core/gpt2/forward';
+import { compareModels, KEEP_SHARE } from '../core/gpt2/comparison';
 import { ModelError } from '../core/gpt2/modelError';
-import { createQuantizedProvider, poolByLayer } from '../core/gpt2/quantizedModel';
-import { floatProvider, type Gpt2Weights } from '../core/gpt2/weights';
+import { poolByLayer } from '../core/gpt2/quantizedModel';
+import type { Gpt2Weights } from '../core/gpt2/weights';
 import { validateScheme } from '../core/validate';
 import { type ByteSource, fromBlob, listTensors, openHubModel, parseHubInput } from '../io';
 import { fromHttp, resolveUrl } from '../io/hub';
@@ -27,13 +26,6 @@ import {
 } from './lmProtocol';
 import { createProgressReporter, withReadProgress } from './loadProgress';
 import type { CallContext, Handlers } from './protocol';
-
-/**
- * Share of the float32 model's size that dequantized copies may keep between greedy decoding steps. The text's
- * single pass keeps none (each tensor is needed once, wte twice: quantized again for the head). The peak is then
- * float32 + this + the largest part's copies (GPT-2: wte, 31 %), under 1.5×.
- */
-export const KEEP_SHARE = 0.15;
 
 const yieldToEvents = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
 
@@ -194,54 +186,35 @@ export function createLmHandlers(): Pick<Handlers, 'lmInspect' | 'lmLoad' | 'lmE
         );
       }
       const signal = context?.signal;
-      const V = config.vocabSize;
-      const pass = (model: LmModelId, stage: LmEvalProgress['stage']) => async (layer: number) => {
-        context?.progress({ model, stage, step: layer, steps: config.nLayer + 1 } satisfies LmEvalProgress);
-        await yieldToEvents();
-        signal?.throwIfAborted();
-      };
-      const keepBytes = KEEP_SHARE * sumBytes(weights);
-      let reference: Float64Array | null = null;
+      const runs = await compareModels(weights, {
+        ids,
+        promptIds,
+        continueTokens: count,
+        schemes,
+        scope,
+        keepBytes: KEEP_SHARE * sumBytes(weights),
+        async between(model, stage, layer) {
+          context?.progress({ model, stage, step: layer, steps: config.nLayer + 1 } satisfies LmEvalProgress);
+          await yieldToEvents();
+          signal?.throwIfAborted();
+        },
+      });
       const results = {} as Record<LmModelId, LmModelResult>;
       for (const model of ['float', 'a', 'b'] as const) {
-        const quantized =
-          model === 'float'
-            ? null
-            : createQuantizedProvider(weights, { scheme: schemes[model], scope, keepBytes });
-        const provider: WeightProvider = quantized ?? floatProvider(weights);
-        const logits = await forwardGpt2(config, provider, ids, createGpt2State(config, ids.length), {
-          between: pass(model, 'text'),
-        });
-        const logProbs = logSoftmaxRows(logits, ids.length, V);
-        const score = scoreTokens(logProbs, ids, V);
-        const agreement = reference ? compareDistributions(reference, logProbs, ids.length, V) : null;
-        if (!reference) reference = logProbs;
-        // Decoding runs one pass per token: keep what the budget allows between steps.
-        const decoding =
-          model === 'float'
-            ? null
-            : createQuantizedProvider(weights, { scheme: schemes[model], scope, keepBytes });
-        const decoder: WeightProvider = decoding ?? provider;
-        const continuationIds = await greedyContinue(config, decoder, promptIds, count, {
-          between: pass(model, 'continuation'),
-        });
-        const own = [...promptIds, ...continuationIds].slice(0, config.nPositions);
-        const ownLogits = await forwardGpt2(config, decoder, own, createGpt2State(config, own.length));
-        const ownScore = scoreTokens(logSoftmaxRows(ownLogits, own.length, V), own, V);
-        const tensors = quantized ? [...quantized.errors.values()] : [];
+        const run = runs[model];
         results[model] = {
-          perplexity: score.perplexity,
-          meanLoss: score.meanLoss,
-          tokenLosses: score.tokenLosses,
-          meanKl: agreement?.meanKl ?? null,
-          top1Agreement: agreement?.top1Agreement ?? null,
-          klPerToken: agreement?.klPerToken ?? null,
-          continuationIds,
-          continuation: tokenizer.pieces(continuationIds),
-          ownTextPerplexity: ownScore.perplexity,
-          tensors,
-          layers: poolByLayer(tensors),
-          peakQuantizedBytes: Math.max(quantized?.peakHeldBytes() ?? 0, decoding?.peakHeldBytes() ?? 0),
+          perplexity: run.score.perplexity,
+          meanLoss: run.score.meanLoss,
+          tokenLosses: run.score.tokenLosses,
+          meanKl: run.agreement?.meanKl ?? null,
+          top1Agreement: run.agreement?.top1Agreement ?? null,
+          klPerToken: run.agreement?.klPerToken ?? null,
+          continuationIds: run.continuationIds,
+          continuation: tokenizer.pieces(run.continuationIds),
+          ownTextPerplexity: run.ownScore.perplexity,
+          tensors: run.tensors,
+          layers: poolByLayer(run.tensors),
+          peakQuantizedBytes: run.peakHeldBytes,
         };
       }
       const evaluation: LmEvaluation = {

@@ -7,6 +7,7 @@
  * run (quantizedModel.ts). A `Gpt2State` keeps the attention keys and values, so greedy decoding feeds one new
  * token per step. Pure; no DOM.
  */
+import type { RowSource } from './compactTensor';
 import type { Gpt2Config } from './config';
 import { linearInto } from './linear';
 import { ModelError } from './modelError';
@@ -31,15 +32,22 @@ export interface BlockWeights {
 }
 
 /**
+ * A matrix of the embeddings or the head: whole, or (a quantized model's compact form) a few rows at a time, so
+ * the pass reads the rows of its tokens and multiplies the head by a slice of wte at a time, never holding a
+ * dequantized copy of the largest tensor.
+ */
+export type WeightRows = Float32Array | RowSource;
+
+/**
  * Where the pass gets its weights. A plain model hands out its arrays; a quantized one quantizes on demand and
  * frees what its memory plan does not keep when told the pass is done with it (`release`).
  */
 export interface WeightProvider {
   /** wte [V, d] and wpe [P, d]. */
-  embeddings(): { wte: Float32Array; wpe: Float32Array };
+  embeddings(): { wte: WeightRows; wpe: WeightRows };
   block(layer: number): BlockWeights;
   /** The final LayerNorm and the output head (wte, [V, d]). */
-  head(): { lnfWeight: Float32Array; lnfBias: Float32Array; wte: Float32Array };
+  head(): { lnfWeight: Float32Array; lnfBias: Float32Array; wte: WeightRows };
   /** The pass no longer needs this part for now. */
   release(part: number | 'embeddings' | 'head'): void;
 }
@@ -195,10 +203,12 @@ export async function forwardGpt2(
   }
   const x = new Float32Array(rows * d);
   const { wte, wpe } = weights.embeddings();
+  const tokenRow = new Float32Array(d);
+  const positionRow = new Float32Array(d);
   for (let t = 0; t < rows; t++) {
-    const e = tokens[t] * d;
-    const p = (start + t) * d;
-    for (let i = 0; i < d; i++) x[t * d + i] = wte[e + i] + wpe[p + i];
+    const e = rowOf(wte, tokens[t], d, tokenRow);
+    const p = rowOf(wpe, start + t, d, positionRow);
+    for (let i = 0; i < d; i++) x[t * d + i] = e.values[e.at + i] + p.values[p.at + i];
   }
   weights.release('embeddings');
 
@@ -231,7 +241,43 @@ export async function forwardGpt2(
   const normed = new Float32Array(wanted * d);
   layerNormInto(from, wanted, d, head.lnfWeight, head.lnfBias, config.layerNormEpsilon, normed);
   const logits = new Float32Array(wanted * config.vocabSize);
-  linearInto(normed, wanted, d, head.wte, config.vocabSize, null, logits);
+  headInto(normed, wanted, d, head.wte, config.vocabSize, logits);
   weights.release('head');
   return logits;
+}
+
+/** Row `r` of a matrix of width d: where it lies in a whole array, or read into `scratch`. */
+function rowOf(
+  m: WeightRows,
+  r: number,
+  d: number,
+  scratch: Float32Array,
+): { values: Float32Array; at: number } {
+  if (m instanceof Float32Array) return { values: m, at: r * d };
+  m.readRows(r, r + 1, scratch);
+  return { values: scratch, at: 0 };
+}
+
+/** Rows of wte per slice of the head: 64 × 768 float32 = 192 KiB, within a core's L2 while the tokens pass. */
+const HEAD_SLICE_ROWS = 64;
+
+/** logits = x·wteᵀ, a slice of wte's rows at a time when it is handed out by rows (same bits: linear.ts). */
+function headInto(
+  x: Float32Array,
+  rows: number,
+  d: number,
+  wte: WeightRows,
+  vocab: number,
+  out: Float32Array,
+): void {
+  if (wte instanceof Float32Array) {
+    linearInto(x, rows, d, wte, vocab, null, out);
+    return;
+  }
+  const slice = new Float32Array(HEAD_SLICE_ROWS * d);
+  for (let v0 = 0; v0 < vocab; v0 += HEAD_SLICE_ROWS) {
+    const v1 = Math.min(vocab, v0 + HEAD_SLICE_ROWS);
+    wte.readRows(v0, v1, slice);
+    linearInto(x, rows, d, slice, v1 - v0, null, out, vocab, v0);
+  }
 }

@@ -6,9 +6,11 @@
  */
 
 /**
- * out[t·outDim + o] = fround(Σ_i x[t·inDim + i] · w[o·inDim + i] + bias[o]) for t < rows, o < outDim.
- * Register-blocked: 4 outputs × 2 tokens per inner loop (8 accumulators, 6 loads for 8 multiply-adds), and the
- * 4 weight rows of a block stay in L1 while every token passes over them.
+ * out[t·outStride + outOffset + o] = fround(Σ_i x[t·inDim + i] · w[o·inDim + i] + bias[o]) for t < rows,
+ * o < outDim (outStride defaults to outDim: a whole output row). Register-blocked: 4 outputs × 2 tokens per
+ * inner loop (8 accumulators, 6 loads for 8 multiply-adds), and the 4 weight rows of a block stay in L1 while
+ * every token passes over them. Every output is the same sequential sum over i in every branch, so a matrix
+ * multiplied a few rows of W at a time (outOffset, outStride) gives the same bits as multiplied whole.
  */
 export function linearInto(
   x: Float32Array,
@@ -18,6 +20,8 @@ export function linearInto(
   outDim: number,
   bias: Float32Array | null,
   out: Float32Array,
+  outStride = outDim,
+  outOffset = 0,
 ): void {
   const o4 = outDim - (outDim % 4);
   const t2 = rows - (rows % 2);
@@ -57,8 +61,8 @@ export function linearInto(
         c2 += v * p2;
         c3 += v * p3;
       }
-      const ra = t * outDim + o;
-      const rb = ra + outDim;
+      const ra = t * outStride + outOffset + o;
+      const rb = ra + outStride;
       out[ra] = a0 + b0;
       out[ra + 1] = a1 + b1;
       out[ra + 2] = a2 + b2;
@@ -81,7 +85,7 @@ export function linearInto(
         a2 += u * w[w2 + i];
         a3 += u * w[w3 + i];
       }
-      const ra = t * outDim + o;
+      const ra = t * outStride + outOffset + o;
       out[ra] = a0 + b0;
       out[ra + 1] = a1 + b1;
       out[ra + 2] = a2 + b2;
@@ -95,7 +99,7 @@ export function linearInto(
       const xa = t * inDim;
       let a = 0;
       for (let i = 0; i < inDim; i++) a += x[xa + i] * w[wo + i];
-      out[t * outDim + o] = a + b;
+      out[t * outStride + outOffset + o] = a + b;
     }
   }
 }

@@ -5,20 +5,49 @@
  * biases, every bias, every Conv1D weight); "linear" quantizes the blocks' Conv1D weights only and keeps
  * embeddings, the tied head, LayerNorms and biases float32 (the common practice).
  *
- * Memory plan: the float32 weights stay as they are; a dequantized copy is kept after its block has run only
- * while the kept copies fit in `keepBytes` (first come, first kept); the others are freed when the pass
- * releases their block and quantized again on the next pass (greedy decoding runs one pass per token).
- * Quantizing is deterministic (stochastic rounding is seeded), so a tensor quantized twice is the same.
+ * Memory plans (the float32 weights stay as they are in both):
+ *  - 'compact' (default): each tensor is quantized ONCE per provider and kept in a compact form (compactTensor.ts:
+ *    one byte per value and the engine's per-group parameters, ~25 % of float32) that every later pass reads:
+ *    a block's tensors are dequantized into buffers reused from block to block, the embeddings and the head read
+ *    wte a few rows at a time. Held: compact forms (≤ `COMPACT_SHARE` of each tensor) + one block's buffers. A
+ *    tensor without a compact form (compactOf says why: 16-bit codes, tables too large, non-finite values) falls
+ *    back to the 'requantize' plan for that tensor, its kept copies then counted with the compact forms.
+ *  - 'requantize': a dequantized copy is kept after its block has run only while the kept copies fit in
+ *    `keepBytes` (first come, first kept); the others are freed when the pass releases their block and quantized
+ *    again on the next pass (greedy decoding runs one pass per token).
+ * Quantizing is deterministic (stochastic rounding is seeded), so a tensor quantized twice is the same, and the
+ * compact form is checked bit for bit against the engine's `dequantized`: the plans give the same logits.
  * Pure; no DOM.
  */
+
 import { quantize } from '../quantView';
 import type { Scheme } from '../scheme';
 import { createTensor } from '../tensor';
+import {
+  type CompactRefusal,
+  type CompactTensor,
+  compactOf,
+  isCompact,
+  type RowSource,
+} from './compactTensor';
 import { type Gpt2TensorSpec, gpt2TensorSpecs } from './config';
-import type { WeightProvider } from './forward';
+import type { WeightProvider, WeightRows } from './forward';
 import { blockOf, type Gpt2Weights, heldShape } from './weights';
 
 export type QuantScope = 'all' | 'linear';
+export type HoldingPlan = 'compact' | 'requantize';
+
+/** Largest compact form accepted, as a share of the tensor's float32 bytes (int8 codes + 12 bytes per group of 32). */
+export const COMPACT_SHARE = 0.375;
+
+/**
+ * Bytes a tensor's compact form may take: COMPACT_SHARE of its float32 bytes, or up to its own size for a tensor
+ * of at most 4 KiB (a LayerNorm or bias vector of a small model, whose per-group parameters or tables outweigh its
+ * values, but whose bytes do not matter to the memory plan).
+ */
+export function compactLimit(float32Bytes: number): number {
+  return Math.max(COMPACT_SHARE * float32Bytes, Math.min(float32Bytes, 4096));
+}
 
 /** What quantizing one tensor did to it (the engine's metrics). */
 export interface TensorError {
@@ -40,6 +69,8 @@ export interface QuantizedProviderOptions {
   scope: QuantScope;
   /** Bytes of dequantized copies that may be kept between passes (0: quantize on every pass). */
   keepBytes: number;
+  /** Default 'compact'. */
+  plan?: HoldingPlan;
   /** Called after each tensor is quantized for the first time. */
   onTensor?(error: TensorError): void;
 }
@@ -47,11 +78,13 @@ export interface QuantizedProviderOptions {
 export interface QuantizedProvider extends WeightProvider {
   /** Every tensor quantized so far, by name, in first-quantized order. */
   readonly errors: Map<string, TensorError>;
-  /** Bytes of dequantized copies held now, and the most held at once. */
+  /** Bytes of quantized data held now (compact forms, dequantized copies, reusable buffers), and the most at once. */
   heldBytes(): number;
   peakHeldBytes(): number;
   /** Quantize calls so far (a tensor freed and asked for again counts again). */
   quantizeCalls(): number;
+  /** Tensors without a compact form under the 'compact' plan, and why (empty under 'requantize'). */
+  readonly refusals: Map<string, CompactRefusal>;
 }
 
 /** True when `scope` quantizes a tensor of this role. */
@@ -63,27 +96,52 @@ export function createQuantizedProvider(
   weights: Gpt2Weights,
   options: QuantizedProviderOptions,
 ): QuantizedProvider {
+  const plan = options.plan ?? 'compact';
   const specs = new Map(gpt2TensorSpecs(weights.config).map((s) => [s.name, s]));
   const kept = new Map<string, Float32Array>();
+  const compact = new Map<string, CompactTensor>();
+  const refusals = new Map<string, CompactRefusal>();
   /** Dequantized copies in use by the current part of the pass, freed on release unless kept. */
   const transient = new Map<string | number, Map<string, Float32Array>>();
+  /** Buffers a released part handed back, by length, for the next part's dequantized copies. */
+  const pool = new Map<number, Float32Array[]>();
+  const pooled = new Set<Float32Array>();
   const errors = new Map<string, TensorError>();
   let keptBytes = 0;
+  let compactBytes = 0;
   let held = 0;
   let peak = 0;
   let calls = 0;
 
-  const get = (name: string, part: string | number): Float32Array => {
-    const original = weights.tensors.get(name);
-    const spec = specs.get(name);
-    if (!original || !spec) throw new Error(`GPT-2 weights: "${name}" is missing`);
-    if (!inScope(spec.role, options.scope)) return original;
-    const hit = kept.get(name) ?? transient.get(part)?.get(name);
-    if (hit) return hit;
+  const grow = (bytes: number) => {
+    held += bytes;
+    peak = Math.max(peak, held);
+  };
+
+  const holdFor = (part: string | number, name: string, values: Float32Array) => {
+    let map = transient.get(part);
+    if (!map) {
+      map = new Map();
+      transient.set(part, map);
+    }
+    map.set(name, values);
+  };
+
+  /** A buffer of `length` values from the pool, or a new one (counted as held until the provider is dropped). */
+  const buffer = (length: number): Float32Array => {
+    const reused = pool.get(length)?.pop();
+    if (reused) return reused;
+    const fresh = new Float32Array(length);
+    pooled.add(fresh);
+    grow(fresh.byteLength);
+    return fresh;
+  };
+
+  /** Quantizes `name` once (the engine's quantize), records its error, and keeps its compact form if it has one. */
+  const quantizeTensor = (name: string, spec: Gpt2TensorSpec, original: Float32Array) => {
     const [rows, cols] = heldShape(spec);
     const result = quantize(createTensor(rows, cols, original), options.scheme);
     calls++;
-    const dequantized = result.dequantized;
     if (!errors.has(name)) {
       const m = result.metrics;
       const record: TensorError = {
@@ -99,38 +157,89 @@ export function createQuantizedProvider(
       errors.set(name, record);
       options.onTensor?.(record);
     }
-    held += dequantized.byteLength;
-    peak = Math.max(peak, held);
-    if (keptBytes + dequantized.byteLength <= options.keepBytes) {
+    if (plan === 'compact' && !refusals.has(name)) {
+      const form = compactOf(options.scheme, result, rows, cols, compactLimit(original.byteLength));
+      if (isCompact(form)) {
+        compact.set(name, form);
+        compactBytes += form.bytes;
+        grow(form.bytes);
+      } else refusals.set(name, form);
+    }
+    return result.dequantized;
+  };
+
+  /** The values of `name` for `part` as one array (a block's tensors, the LayerNorms of the head). */
+  const get = (name: string, part: string | number): Float32Array => {
+    const original = weights.tensors.get(name);
+    const spec = specs.get(name);
+    if (!original || !spec) throw new Error(`GPT-2 weights: "${name}" is missing`);
+    if (!inScope(spec.role, options.scope)) return original;
+    const hit = kept.get(name) ?? transient.get(part)?.get(name);
+    if (hit) return hit;
+    const known = compact.get(name);
+    if (known) {
+      const values = buffer(original.length);
+      known.readRows(0, known.rows, values);
+      holdFor(part, name, values);
+      return values;
+    }
+    return holdQuantized(name, part, quantizeTensor(name, spec, original));
+  };
+
+  /**
+   * The engine's dequantized copy of a tensor just quantized, for `part`: used this once when the tensor has a
+   * compact form (later passes read that); else kept while the budget allows, or freed on release.
+   */
+  const holdQuantized = (name: string, part: string | number, dequantized: Float32Array) => {
+    grow(dequantized.byteLength);
+    if (!compact.has(name) && compactBytes + keptBytes + dequantized.byteLength <= options.keepBytes) {
       kept.set(name, dequantized);
       keptBytes += dequantized.byteLength;
-    } else {
-      let map = transient.get(part);
-      if (!map) {
-        map = new Map();
-        transient.set(part, map);
-      }
-      map.set(name, dequantized);
-    }
+    } else holdFor(part, name, dequantized);
     return dequantized;
+  };
+
+  /** The embeddings' and the head's matrices: the compact form itself when there is one (read by rows). */
+  const rows = (name: string, part: string): WeightRows => {
+    const original = weights.tensors.get(name);
+    const spec = specs.get(name);
+    if (original && spec && inScope(spec.role, options.scope)) {
+      const known: RowSource | undefined = compact.get(name);
+      if (known) return known;
+      if (!kept.has(name) && !transient.get(part)?.has(name) && plan === 'compact' && !refusals.has(name)) {
+        const dequantized = quantizeTensor(name, spec, original);
+        const made = compact.get(name);
+        // With a compact form the engine's dequantized copy is dropped at once; without, it is handed out as
+        // the 'requantize' plan would.
+        return made ?? holdQuantized(name, part, dequantized);
+      }
+    }
+    return get(name, part);
   };
 
   return {
     errors,
+    refusals,
     heldBytes: () => held,
     peakHeldBytes: () => peak,
     quantizeCalls: () => calls,
-    embeddings: () => ({ wte: get('wte.weight', 'embeddings'), wpe: get('wpe.weight', 'embeddings') }),
+    embeddings: () => ({ wte: rows('wte.weight', 'embeddings'), wpe: rows('wpe.weight', 'embeddings') }),
     block: (layer) => blockOf(layer, (name) => get(name, layer)),
     head: () => ({
       lnfWeight: get('ln_f.weight', 'head'),
       lnfBias: get('ln_f.bias', 'head'),
-      wte: get('wte.weight', 'head'),
+      wte: rows('wte.weight', 'head'),
     }),
     release(part) {
       const map = transient.get(part);
       if (!map) return;
-      for (const t of map.values()) held -= t.byteLength;
+      for (const t of map.values()) {
+        if (pooled.has(t)) {
+          const free = pool.get(t.length) ?? [];
+          free.push(t);
+          pool.set(t.length, free);
+        } else held -= t.byteLength;
+      }
       transient.delete(part);
     },
   };

@@ -51,13 +51,19 @@ describe('quantized model', () => {
     }
   });
 
-  it('holds at most one block’s quantized copies with no keep budget, and gives the same logits as keeping all', async () => {
+  it('requantize plan: holds at most one block’s quantized copies with no keep budget, and gives the same logits as keeping all', async () => {
     const ids = reference.textIds;
-    const lean = createQuantizedProvider(weights, { scheme: INT4_ROW, scope: 'all', keepBytes: 0 });
+    const lean = createQuantizedProvider(weights, {
+      scheme: INT4_ROW,
+      scope: 'all',
+      keepBytes: 0,
+      plan: 'requantize',
+    });
     const rich = createQuantizedProvider(weights, {
       scheme: INT4_ROW,
       scope: 'all',
       keepBytes: Number.POSITIVE_INFINITY,
+      plan: 'requantize',
     });
     const a = await forwardGpt2(weights.config, lean, ids, createGpt2State(weights.config));
     const b = await forwardGpt2(weights.config, rich, ids, createGpt2State(weights.config));
@@ -75,13 +81,19 @@ describe('quantized model', () => {
     expect(rich.peakHeldBytes()).toBe(weightBytes(weights));
   });
 
-  it('keeps copies within the budget between decoding steps, and quantizes the rest again', async () => {
+  it('requantize plan: keeps copies within the budget between decoding steps, and quantizes the rest again', async () => {
     const budget = weightBytes(weights) / 2;
-    const q = createQuantizedProvider(weights, { scheme: INT4_ROW, scope: 'all', keepBytes: budget });
+    const q = createQuantizedProvider(weights, {
+      scheme: INT4_ROW,
+      scope: 'all',
+      keepBytes: budget,
+      plan: 'requantize',
+    });
     const free = createQuantizedProvider(weights, {
       scheme: INT4_ROW,
       scope: 'all',
       keepBytes: Number.POSITIVE_INFINITY,
+      plan: 'requantize',
     });
     const steps = 5;
     const tokens = await greedyContinue(weights.config, q, reference.promptIds, steps);
