@@ -46,6 +46,7 @@ import {
   type ShareableView,
   type ThemePreference,
 } from './shareableState';
+import { WORKSPACE_TAB_IDS } from './workspaceSlice';
 
 /** The version this codec writes; links without `v` are read as version 1. */
 export const URL_VERSION = 1;
@@ -591,7 +592,7 @@ function decodeView(r: Reader): ShareableView {
     range,
     bins: r.int('bins', d.bins, 8, 1024),
     group: { a: r.int('a.group', 0, 0, 1 << 30), b: r.int('b.group', 0, 0, 1 << 30) },
-    tab: r.oneOf('tab', ['explore', 'sweep', 'llmInt8', 'lab', 'lm', 'wholeModel'] as const, d.tab),
+    tab: r.oneOf('tab', WORKSPACE_TAB_IDS, d.tab),
   };
 }
 
