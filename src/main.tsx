@@ -10,7 +10,6 @@ import { splitFrameOptions } from './components/embed/frameOptions';
 import { ExplorerRoot } from './ExplorerRoot';
 import { lessonStepCount } from './lessons';
 import { createAppStore } from './state/appStore';
-import { startLmUrlSync } from './state/lmUrl';
 import { linkTo, pushBootNotices, readBootState, shouldRewriteAtBoot, startUrlSync } from './state/urlSync';
 import { createThemeController, readStoredPreference } from './theme/theme';
 import { EngineClient } from './worker/engineClient';
@@ -24,8 +23,6 @@ const { search, frame } = splitFrameOptions(location.search);
 const boot = readBootState(search, lessonStepCount);
 const store = createAppStore(boot.init);
 pushBootNotices(store, boot);
-for (const notice of startLmUrlSync(location.search, boot.embed !== null))
-  store.getState().pushNotice('info', notice);
 // A link's theme applies to this visit only; the reader's own choice (the toggle) is stored.
 const theme = createThemeController(document.documentElement, boot.theme ?? readStoredPreference());
 // The address bar follows the state (not in an embed: its link is fixed by the page that embeds it).
