@@ -9,7 +9,6 @@ import { startFrameBridge } from './components/embed/frameBridge';
 import { ExplorerRoot } from './ExplorerRoot';
 import { lessonStepCount } from './lessons';
 import { createAppStore } from './state/appStore';
-import { startLmUrlSync } from './state/lmUrl';
 import { linkTo, pushBootNotices, readBootState, shouldRewriteAtBoot, startUrlSync } from './state/urlSync';
 import { createThemeController, readStoredPreference } from './theme/theme';
 import { EngineClient } from './worker/engineClient';
@@ -23,8 +22,6 @@ const boot = readBootState(location.search, lessonStepCount);
 const { frame } = boot;
 const store = createAppStore(boot.init);
 pushBootNotices(store, boot);
-for (const notice of startLmUrlSync(location.search, boot.embed !== null))
-  store.getState().pushNotice('info', notice);
 // A link's theme applies to this visit only; the reader's own choice (the toggle) is stored.
 const theme = createThemeController(document.documentElement, boot.theme ?? readStoredPreference());
 // The address bar follows the state (not in an embed: its link is fixed by the page that embeds it).

@@ -6,6 +6,7 @@
 import type { GeneratorParams } from '../core/generators.types';
 import type { LlmInt8Params } from '../core/llmInt8View';
 import type { Scheme } from '../core/scheme';
+import type { LmChoices } from '../state/lmChoices';
 import type { Channel } from '../state/schemesSlice';
 import {
   DEFAULT_EMBED_CHARTS,
@@ -32,6 +33,8 @@ export interface ExplorerStateInput {
   view?: Partial<ShareableView>;
   worked?: number[] | null;
   llmInt8?: Partial<LlmInt8Params>;
+  /** The Language model figure's model, text, prompt and scope (charts `lmppl`, `lmloss`, `lmcont`, `lmsqnr`). */
+  lm?: Partial<LmChoices>;
 }
 
 export interface ExplorerOptions {
@@ -72,6 +75,7 @@ function stateFromInput(input: ExplorerStateInput): ShareableState {
     view: { ...d.view, ...input.view, group: { ...d.view.group, ...input.view?.group } },
     worked: input.worked ?? null,
     llmInt8: { ...d.llmInt8, ...input.llmInt8 },
+    lm: { ...d.lm, ...input.lm },
   };
 }
 

@@ -11,6 +11,8 @@
  *   float `fmt scaling gs sat`; block `fmt dq up`; k-means `bits gran iter`.
  * - view: `view=compare|a|b`, `y=linear|log`, `bins`, `range=lo,hi`, `a.group`, `b.group`, `tab=explore|sweep|llmInt8`.
  * - LLM.int8() view: `llm.tokens llm.outliers llm.mag llm.thr llm.seed`.
+ * - model lab: `lab.*` (labUrl.ts); Language model tab: `lm.model lm.text lm.prompt lm.scope` (lmUrl.ts), each
+ *   written only when it differs from its default.
  * - teaching: `lesson=<id>&step=<1-based>`, `wx=<comma-separated worked-example values>`.
  * - page: `theme=light|dark|system`, `embed=1`, `charts=hist,error,heatmap,rows,metrics,formula,mapping,worked`.
  */
@@ -31,6 +33,7 @@ import type {
 import { DEFAULT_SCHEME_A, DEFAULT_SCHEME_B, SCALE_STORAGES, ZERO_POINT_STORAGES } from '../core/scheme';
 import { BLOCK_FORMAT_IDS, FLOAT_FORMAT_IDS, float32ValueProblem, validateScheme } from '../core/validate';
 import { decodeLabParams, encodeLabParams } from './labUrl';
+import { decodeLmParams, encodeLmParams } from './lmUrl';
 import type { Channel } from './schemesSlice';
 import {
   type DataSource,
@@ -237,6 +240,7 @@ export function encodeUrlState(state: ShareableState, page: Partial<UrlPageOptio
   encodeView(state.view, out);
   encodeLlmInt8(state.llmInt8, out);
   encodeLabParams(state.lab, out);
+  encodeLmParams(state.lm, out);
   if (state.lesson) out.push(['lesson', state.lesson.id], ['step', num(state.lesson.step + 1)]);
   if (state.worked) out.push(['wx', state.worked.map(num).join(',')]);
   if (page.theme) out.push(['theme', page.theme]);
@@ -325,10 +329,7 @@ class Reader {
 
   /** Keys nobody read (tracking parameters such as utm_* are skipped silently). */
   unknownKeys(): string[] {
-    // lm.*: the Language model tab's fields, read by lmUrl.ts
-    return [...this.params.keys()].filter(
-      (k) => !this.used.has(k) && !TRACKING_KEY.test(k) && !k.startsWith('lm.'),
-    );
+    return [...this.params.keys()].filter((k) => !this.used.has(k) && !TRACKING_KEY.test(k));
   }
 }
 
@@ -713,6 +714,7 @@ function decodeUnsafe(search: string, options: DecodeOptions): DecodedUrl {
     worked: decodeWorked(r),
     llmInt8: decodeLlmInt8(r),
     lab: decodeLabParams(r),
+    lm: decodeLmParams(r),
   };
   const themeRaw = r.raw('theme');
   let theme: ThemePreference | null = null;
