@@ -9,6 +9,7 @@ import { DEFAULT_LAB_SETTINGS, type LabSettings } from '../core/nn/settings';
 import { DEFAULT_SCHEME_A, DEFAULT_SCHEME_B, type Scheme } from '../core/scheme';
 import { DEFAULT_VIEW } from '../core/view';
 import type { AppState } from './appStore';
+import { DEFAULT_LM_CHOICES, type LmChoices } from './lmChoices';
 import type { Channel } from './schemesSlice';
 import type { Layout, YScale } from './viewSlice';
 import type { WorkspaceTab } from './workspaceSlice';
@@ -52,6 +53,8 @@ export interface ShareableState {
   llmInt8: LlmInt8Params;
   /** The model lab's settings (issue #13; in the URL as `lab.*` keys, state/labUrl.ts). */
   lab: LabSettings;
+  /** The Language model tab's model, text, prompt and scope (issue #14; in the URL as `lm.*` keys, state/lmUrl.ts). */
+  lm: LmChoices;
 }
 
 /**
@@ -80,6 +83,11 @@ export const EMBED_CHARTS = [
   'labptq',
   'labbits',
   'labgallery',
+  // the Language model tab (issue #14; components/lm/LmEmbed.tsx)
+  'lmppl',
+  'lmloss',
+  'lmcont',
+  'lmsqnr',
 ] as const;
 export type EmbedChart = (typeof EMBED_CHARTS)[number];
 
@@ -96,6 +104,10 @@ export const EMBED_CHART_LABELS: Record<EmbedChart, string> = {
   labptq: 'Model lab: float vs A vs B (table, confusion, gallery)',
   labbits: 'Model lab: accuracy against bits',
   labgallery: 'Model lab: digit gallery',
+  lmppl: 'Language model: perplexity, KL, top-1',
+  lmloss: 'Language model: loss per token',
+  lmcont: 'Language model: continuations',
+  lmsqnr: 'Language model: SQNR per layer',
 };
 
 /** What an embed shows when `charts=` is absent. */
@@ -126,6 +138,7 @@ export const DEFAULT_SHAREABLE_STATE: ShareableState = {
   worked: null,
   llmInt8: DEFAULT_LLM_INT8_PARAMS,
   lab: DEFAULT_LAB_SETTINGS,
+  lm: DEFAULT_LM_CHOICES,
 };
 
 /** The store fields a shareable state carries; `generator` only when its data is generated. */
@@ -143,6 +156,7 @@ export type ShareableStoreFields = Pick<
   | 'tab'
   | 'llmInt8'
   | 'lab'
+  | 'lm'
 > &
   Partial<Pick<AppState, 'generator'>>;
 
@@ -165,6 +179,7 @@ export function storeFieldsOf(state: ShareableState): ShareableStoreFields {
     tab: state.view.tab,
     llmInt8: state.llmInt8,
     lab: state.lab,
+    lm: state.lm,
   };
 }
 
@@ -234,5 +249,6 @@ export function selectShareableState(s: AppState): ShareableState {
     worked: s.workedValues,
     llmInt8: s.llmInt8,
     lab: s.lab,
+    lm: s.lm,
   };
 }

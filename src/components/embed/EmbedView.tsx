@@ -16,6 +16,7 @@ import { ErrorBoundary } from '../ErrorBoundary';
 import { CompareCaption } from '../figure/CompareCaption';
 import { LazyView, lazyNamed } from '../LazyView';
 import { LAB_EMBED_CHARTS, LabEmbed } from '../lab/LabEmbed';
+import { LM_EMBED_CHARTS } from '../lm/lmEmbedCharts';
 import { MetricsTable } from '../MetricsTable';
 import { NoticeList } from '../NoticeList';
 import { type SchemeChartId, SchemeCharts, type SharedScales } from '../SchemeCharts';
@@ -26,6 +27,7 @@ import { useComparedViews } from '../useComparedViews';
 const SchemeFormulas = lazyNamed(() => import('../formulas/SchemeFormulas').then((m) => m.SchemeFormulas));
 const SchemeMapping = lazyNamed(() => import('../formulas/SchemeFormulas').then((m) => m.SchemeMapping));
 const WorkedExample = lazyNamed(() => import('../worked/WorkedExample').then((m) => m.WorkedExample));
+const LmEmbed = lazyNamed(() => import('../lm/LmEmbed').then((m) => m.LmEmbed));
 
 const CARD_CHARTS: ReadonlyArray<SchemeChartId & EmbedChart> = ['hist', 'error', 'heatmap', 'rows'];
 
@@ -56,6 +58,8 @@ export function EmbedView({
   const viewB = results.b.view;
   const captionViews = useMemo(() => ({ a: viewA, b: viewB }), [viewA, viewB]);
   const perScheme = cards.size > 0 || has('formula') || has('mapping');
+  // A figure of the model lab or the language model alone shows no matrix: its footer does not name one.
+  const showsMatrix = perScheme || has('metrics') || has('worked');
 
   return (
     <Root
@@ -94,6 +98,13 @@ export function EmbedView({
         </ErrorBoundary>
       ) : null}
       {LAB_EMBED_CHARTS.some(has) ? <LabEmbed charts={charts} /> : null}
+      {LM_EMBED_CHARTS.some(has) ? (
+        <ErrorBoundary label="The language model">
+          <LazyView label="the language model">
+            <LmEmbed charts={charts} />
+          </LazyView>
+        </ErrorBoundary>
+      ) : null}
       {has('worked') ? (
         <ErrorBoundary label="The worked example">
           <LazyView label="the worked example">
@@ -104,7 +115,9 @@ export function EmbedView({
       <footer className="mt-auto flex flex-wrap items-center justify-between gap-2 border-t border-slate-200 pt-2 text-[11px] text-slate-500 dark:border-slate-800 dark:text-slate-400">
         <span>
           Quantization Explorer
-          {data.dataset ? ` · ${data.dataset.summary.rows} × ${data.dataset.summary.cols} matrix` : ''}
+          {data.dataset && showsMatrix
+            ? ` · ${data.dataset.summary.rows} × ${data.dataset.summary.cols} matrix`
+            : ''}
         </span>
         {fullLink ? (
           <a
