@@ -259,10 +259,13 @@ function rowOf(
 }
 
 /** Rows of wte per slice of the head: 64 × 768 float32 = 192 KiB, within a core's L2 while the tokens pass. */
-const HEAD_SLICE_ROWS = 64;
+export const HEAD_SLICE_ROWS = 64;
 
-/** logits = x·wteᵀ, a slice of wte's rows at a time when it is handed out by rows (same bits: linear.ts). */
-function headInto(
+/**
+ * logits = x·wteᵀ ([rows, vocab]), a slice of HEAD_SLICE_ROWS rows of wte at a time when it is handed out by rows
+ * (same bits as the whole product: linear.ts). Exported for its test.
+ */
+export function headInto(
   x: Float32Array,
   rows: number,
   d: number,
