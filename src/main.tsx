@@ -28,11 +28,6 @@ const theme = createThemeController(document.documentElement, boot.theme ?? read
 if (!boot.embed) startUrlSync(store, { theme: boot.theme, rewriteNow: shouldRewriteAtBoot(boot) });
 const fullLink = boot.embed ? linkTo(boot.state, `${location.origin}${location.pathname}`) : null;
 
-// Hidden hook for the browser tests (tests/e2e): make the worker crash as a real failure would.
-(window as unknown as { __quantExplorer: unknown }).__quantExplorer = {
-  crashEngine: () => engine.call('simulateCrash', []),
-};
-
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root element');
 if (boot.embed) {

@@ -8,6 +8,7 @@
  * (core/formats), so there is one decoder per format; binary16 and bfloat16 keep their NaN payloads here (the
  * file's bits, as numpy keeps them), where the engine's tables hold one NaN.
  */
+import { e8m0ToValue } from '../core/formats/e8m0';
 import { float32FromBits } from '../core/formats/floatBits';
 import { decodeFloat, valueTable } from '../core/formats/floatFormat';
 
@@ -98,9 +99,9 @@ export function decodeFloat8E5M2(code: number): number {
   return decodeFloat('e5m2', code & 0xff);
 }
 
-/** E8M0 (OCP MX v1.0 §5.4 scale) code → 2^(code − 127); 0xFF is NaN. */
+/** E8M0 (OCP MX v1.0 §5.4 scale) code → 2^(code − 127); 0xFF is NaN: core's decoder. */
 export function decodeFloat8E8M0(code: number): number {
-  return code === 0xff ? Number.NaN : 2 ** (code - 127);
+  return e8m0ToValue(code & 0xff);
 }
 
 let f16Table: Float32Array | null = null;

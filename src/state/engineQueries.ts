@@ -17,6 +17,14 @@ export function shouldRetry(failureCount: number, error: Error): boolean {
 }
 
 /**
+ * Also retries a call that a newer one replaced while it waited, for the query asked again meanwhile (a query left
+ * unobserved does not retry: react-query stops its retries when its last observer goes).
+ */
+export function retrySuperseded(failureCount: number, error: Error): boolean {
+  return shouldRetry(failureCount, error) || (error.name === 'AbortError' && failureCount < 3);
+}
+
+/**
  * What every engine query shares: a result is a pure function of its key (never stale), the previous one stays on
  * screen while the next computes, typed arrays skip structural sharing, and only a crash-interrupted call retries.
  */
@@ -39,13 +47,17 @@ export function createEngineQueries(client: EngineClient) {
         ...ENGINE_RESULT,
         gcTime: 10 * 60_000,
       }),
-    /** Quantizes a resident dataset; `channel` coalesces the calls of one scheme panel. */
+    /**
+     * Quantizes a resident dataset. `channel` paces the calls of one scheme panel (the client's coalescing: one in
+     * flight, a newer call replaces the waiting one). No abort signal: a call already running finishes and fills its
+     * entry when the panel has moved on, so a drag shows each result as it lands (useQuantView).
+     */
     quantView: (datasetId: string, scheme: Scheme, view: ViewParams, channel: Channel) =>
       queryOptions({
         queryKey: ['quantView', datasetId, scheme, view] as const,
-        queryFn: ({ signal }) =>
-          client.call('quantize', [datasetId, scheme, view, channel], { signal, channel }),
+        queryFn: () => client.call('quantize', [datasetId, scheme, view, channel], { channel }),
         ...ENGINE_RESULT,
+        retry: retrySuperseded,
         gcTime: 5 * 60_000,
       }),
     /**

@@ -1,12 +1,12 @@
 /**
- * Hooks that read worker results for the current choices: the dataset summary and each scheme's
- * QuantView. A scheme's requests are paced by its results: while one is computing, newer choices wait
- * and only the newest is sent when it lands. So a drag shows every result as soon as it arrives, and no
- * result ever arrives after a newer request was made (it would be stale). A choice whose result is
- * already cached is shown at once.
+ * Hooks that read worker results for the current choices: the dataset summary and each scheme's QuantView.
+ * They ask for what the user chose, on every change; the pacing is the engine client's (a scheme panel's calls
+ * share its channel: one in flight, and only the newest choice waits, so a drag sends at most one request in flight
+ * plus the latest). What a panel shows is the newest result among those it asked for, so a drag shows each result as
+ * it lands and a late reply never replaces a newer one. A choice whose result is cached is shown at once.
  */
 import { hashKey, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useEffect, useMemo, useReducer, useRef, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { Scheme } from '../core/scheme';
 import type { QuantView, ViewParams } from '../core/view';
@@ -58,6 +58,12 @@ interface Request {
   view: ViewParams;
 }
 
+/** A request asked of the engine, by its query hash (the react-query cache's key). */
+interface Asked {
+  hash: string;
+  request: Request;
+}
+
 /** The QuantView of one channel for the current dataset, scheme and view. */
 export function useQuantView(
   channel: Channel,
@@ -65,75 +71,71 @@ export function useQuantView(
   enabled = true,
 ): QuantResultState {
   const queries = useEngineQueries();
-  const queryClient = useQueryClient();
   const scheme = useAppStore((s) => s.schemes[channel]);
   const viewParams = useAppStore(useShallow((s) => selectViewParams(s, channel)));
   const wanted = useMemo<Request | null>(
     () => (datasetId === undefined ? null : { datasetId, scheme, view: viewParams }),
     [datasetId, scheme, viewParams],
   );
-
-  const [requested, setRequested] = useState<Request | null>(wanted);
-  const options = requested
-    ? queries.quantView(requested.datasetId, requested.scheme, requested.view, channel)
-    : queries.quantView('', scheme, viewParams, channel);
-  const query = useQuery({ ...options, enabled: enabled && requested !== null });
-
-  const wantedHash = wanted
-    ? hashKey(queries.quantView(wanted.datasetId, wanted.scheme, wanted.view, channel).queryKey)
-    : '';
-  const requestedHash = requested ? hashKey(options.queryKey) : '';
-  const upToDate = wantedHash === requestedHash;
-
-  useEffect(() => {
-    if (upToDate || !wanted) return;
-    const cached =
-      queryClient.getQueryData(
-        queries.quantView(wanted.datasetId, wanted.scheme, wanted.view, channel).queryKey,
-      ) !== undefined;
-    // Pace: send the newest choice only when the previous request has answered (or it is cached).
-    if (!query.isFetching || cached || requested === null) {
-      // Start the request now rather than when the next render's useQuery subscribes: that render (the whole
-      // panel) would otherwise sit between the key press and the message to the worker.
-      if (!cached)
-        void queryClient.prefetchQuery(
-          queries.quantView(wanted.datasetId, wanted.scheme, wanted.view, channel),
-        );
-      setRequested(wanted);
-    }
-  }, [upToDate, wanted, requested, query.isFetching, queryClient, queries, channel]);
-
-  const last = useRef<{ view: QuantView; requested: Request } | null>(null);
-  if (
-    query.data &&
-    requested &&
-    !query.isPlaceholderData &&
-    (last.current?.view !== query.data || last.current.requested !== requested)
-  ) {
-    last.current = { view: query.data, requested };
-  }
+  const options = queries.quantView(wanted?.datasetId ?? '', scheme, viewParams, channel);
+  const query = useQuery({ ...options, enabled: enabled && wanted !== null });
+  const shown = useNewestAsked(
+    wanted && enabled ? { hash: hashKey(options.queryKey), request: wanted } : null,
+  );
 
   const error =
     query.error && !isAbortError(query.error) ? (query.error as Error & { field?: string }) : null;
   let status: ResultStatus = 'idle';
   if (!enabled || !wanted) status = 'idle';
-  else if (!upToDate || query.isFetching || query.isPlaceholderData || (query.isPending && !error))
-    status = 'computing';
+  else if (query.isFetching || query.isPlaceholderData || (query.isPending && !error)) status = 'computing';
   else if (error) status = 'error';
   else if (query.isSuccess) status = 'ready';
 
-  const shown = last.current;
-  const shownError = upToDate ? error : null;
   // A stable object while nothing changed, so a memoised panel skips re-rendering.
   return useMemo(
     () => ({
       view: shown?.view,
       status,
-      error: shownError,
-      requested: shown ? { scheme: shown.requested.scheme, view: shown.requested.view } : null,
+      error,
+      requested: shown ? { scheme: shown.request.scheme, view: shown.request.view } : null,
     }),
-    [shown, status, shownError],
+    [shown, status, error],
   );
+}
+
+/**
+ * The newest result, among the requests this hook asked for, that the cache holds: the current request's once it
+ * lands, else the latest earlier one that landed (each lands in the order asked, one channel). Nothing asked before
+ * a shown result can replace it; the shown result is kept even after the cache drops it.
+ */
+function useNewestAsked(current: Asked | null): { view: QuantView; request: Request } | null {
+  const queryCache = useQueryClient().getQueryCache();
+  const asked = useRef<Asked[]>([]);
+  const shown = useRef<{ view: QuantView; request: Request } | null>(null);
+  const [, landed] = useReducer((n: number) => n + 1, 0);
+
+  if (current && asked.current.at(-1)?.hash !== current.hash) {
+    asked.current = [...asked.current.filter((a) => a.hash !== current.hash), current];
+  }
+  for (let i = asked.current.length - 1; i >= 0; i--) {
+    const { hash, request } = asked.current[i];
+    const view = queryCache.get<QuantView>(hash)?.state.data;
+    if (view === undefined) continue;
+    if (shown.current?.view !== view) shown.current = { view, request };
+    asked.current = asked.current.slice(i);
+    break;
+  }
+
+  // An earlier request's result lands while its query has no observer: render again to show it.
+  useEffect(
+    () =>
+      queryCache.subscribe((event) => {
+        if (event.type !== 'updated' || event.action.type !== 'success') return;
+        if (asked.current.some((a) => a.hash === event.query.queryHash)) landed();
+      }),
+    [queryCache],
+  );
+  return shown.current;
 }
 
 /** True once `active` has stayed true for `delayMs` (a busy indicator that does not flicker on fast updates). */

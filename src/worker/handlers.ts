@@ -74,18 +74,6 @@ export function createQuantizeHandlers(store: EngineStore): Pick<Handlers, 'quan
   };
 }
 
-/** Hooks for the browser tests: a crash as an uncaught error thrown after the reply. */
-export function createTestHandlers(): Pick<Handlers, 'simulateCrash'> {
-  return {
-    simulateCrash() {
-      setTimeout(() => {
-        throw new Error('simulated crash (test hook)');
-      }, 0);
-      return null;
-    },
-  };
-}
-
 /**
  * The worker's dataset budget: 3 datasets, and about 768 MiB counting what each holds: the tensor, and the kernel's
  * memory where the kernel runs (its copy of the tensor, the output regions, every thread's scratch), else each
@@ -110,7 +98,6 @@ export function createHandlers(store: EngineStore = createEngineStore()): Handle
     ...createTeachHandlers(store),
     ...createLabHandlers(),
     ...createWholeModelHandlers(),
-    ...createTestHandlers(),
     ...createLmHandlers(),
   };
 }

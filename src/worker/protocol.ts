@@ -50,8 +50,6 @@ export interface EngineApi extends LabApi, LmApi, WholeModelApi {
    * scheme panel asking, whose own output keeps a format's quantization for view changes (core/formatMemo.ts).
    */
   quantize(datasetId: string, scheme: Scheme, view: ViewParams, panel?: string): QuantView;
-  /** Test hook: makes the worker fail with an uncaught error, as a crash would. Returns before failing. */
-  simulateCrash(): null;
   /** Error vs bits per weight of every format on a resident dataset (issue #5); reports progress, cancellable. */
   sweep(datasetId: string, request: SweepRequest): SweepResult;
   /** The MSE-optimal, KL and OCTAV clipping ranges of one group of an integer scheme, side by side. */

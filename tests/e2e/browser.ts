@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import { type BrowserContext, chromium, type Page, type Worker } from 'playwright-core';
 
 export const CHROMIUM_ARGS = [
   '--headless',
@@ -75,4 +75,25 @@ export async function waitForReady(
   for (const c of channels) {
     await page.waitForSelector(`[data-testid="scheme-panel-${c}"][data-ready="true"]`, { timeout });
   }
+}
+
+/**
+ * Makes the page's engine worker fail as a real crash would: an uncaught error thrown in the worker's own event
+ * loop, which reaches the page as the Worker's `error` event. It is injected through the DevTools protocol, so the
+ * app ships no hook for it. Returns the crashed worker, for the caller to see it closed and a new one started.
+ */
+export async function crashEngineWorker(page: Page): Promise<Worker> {
+  const engines = page.workers().filter((w) => /engine\.worker/.test(w.url()));
+  if (engines.length !== 1) {
+    throw new Error(
+      `expected one engine worker, found ${engines.length}: ${page.workers().map((w) => w.url())}`,
+    );
+  }
+  const [engine] = engines;
+  await engine.evaluate(() => {
+    setTimeout(() => {
+      throw new Error('simulated crash (injected by the e2e harness)');
+    }, 0);
+  });
+  return engine;
 }

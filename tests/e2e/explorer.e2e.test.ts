@@ -6,7 +6,7 @@ import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { type Browser, collectErrors, launchBrowser, waitForReady } from './browser';
+import { type Browser, collectErrors, crashEngineWorker, launchBrowser, waitForReady } from './browser';
 
 const ARTIFACTS = resolve(import.meta.dirname, '../../test-artifacts');
 const baseUrl = inject('baseUrl');
@@ -217,14 +217,16 @@ describe('the explorer in Chromium', () => {
     await page.getByRole('slider', { name: 'Scheme A bits' }).focus();
     await page.keyboard.press('ArrowLeft');
     await settle(page, 'a', 'absmax int7, per tensor');
-    await page.evaluate(() =>
-      (
-        window as unknown as { __quantExplorer: { crashEngine(): Promise<unknown> } }
-      ).__quantExplorer.crashEngine(),
-    );
+    const crashed = await crashEngineWorker(page);
+    const closed = new Promise<void>((resolve) => crashed.on('close', () => resolve()));
     const notice = page.getByTestId('notice');
     await notice.waitFor({ timeout: 30_000 });
     expect(await notice.textContent()).toMatch(/crashed.*restarted/i);
+    // The crashed worker was terminated and another engine worker took its place.
+    await closed;
+    const engines = page.workers().filter((w) => /engine\.worker/.test(w.url()));
+    expect(engines).toHaveLength(1);
+    expect(engines[0]).not.toBe(crashed);
     // The restarted worker replays the dataset and answers new requests.
     await page.keyboard.press('ArrowLeft');
     await settle(page, 'a', 'absmax int6, per tensor');

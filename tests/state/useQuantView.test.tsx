@@ -3,8 +3,10 @@ import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { createRoot, type Root } from 'react-dom/client';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { IntegerScheme } from '../../src/core/scheme';
+import type { ViewParams } from '../../src/core/view';
 import { type AppStore, AppStoreProvider, createAppStore } from '../../src/state/appStore';
 import { EngineProvider } from '../../src/state/engineContext';
+import { selectViewParams } from '../../src/state/selectors';
 import { type QuantResultState, useDataset, useQuantView } from '../../src/state/useEngineResults';
 import type { EngineClient } from '../../src/worker/engineClient';
 import { connect, fakeHandlers, viewFor } from '../worker/fakeEngine';
@@ -87,6 +89,85 @@ describe('useQuantView', () => {
     await vi.waitFor(() => expect(latest.current?.status).toBe('ready'));
     expect(bitsOf(latest.current)).toBe(4);
     expect(latest.current?.requested?.scheme).toEqual(store.getState().schemes.a);
+  });
+
+  it('sends at most one request in flight plus the latest during a burst of changes to the scheme and the view', async () => {
+    const sent: Array<{ scheme: IntegerScheme; view: ViewParams }> = [];
+    const waiting: Array<() => void> = [];
+    let inFlight = 0;
+    let mostInFlight = 0;
+    client = connect(
+      fakeHandlers({
+        quantize: async (_id, scheme, view) => {
+          sent.push({ scheme: scheme as IntegerScheme, view });
+          mostInFlight = Math.max(mostInFlight, ++inFlight);
+          await new Promise<void>((resolve) => waiting.push(resolve));
+          inFlight--;
+          return viewFor(scheme);
+        },
+      }),
+    );
+    const release = () => waiting.shift()?.();
+    const store = createAppStore();
+    const latest = mount(store, client);
+    await vi.waitFor(() => expect(sent).toHaveLength(1));
+    const asked = () => ({
+      scheme: store.getState().schemes.a as IntegerScheme,
+      view: selectViewParams(store.getState(), 'a'),
+    });
+
+    // A burst while the first computes: bits, granularity, rounding and the view's bins and range, 12 changes.
+    const burst = (round: number) => {
+      const s = store.getState();
+      for (const bits of [7, 6, 5]) s.setBits('a', bits - round);
+      s.setGranularity('a', { kind: 'group', size: 32 << round });
+      s.setGranularity('a', { kind: 'row' });
+      s.setRounding('a', { kind: 'halfAway' });
+      for (const bins of [64, 80, 96]) s.setBins(bins + round);
+      s.setRange([-1 - round, 1]);
+      s.setRange(null);
+      s.setBits('a', 4 - round);
+    };
+    burst(0);
+    await new Promise((r) => setTimeout(r, 20));
+    expect(sent).toHaveLength(1); // nothing more is sent while the first computes
+
+    release(); // the first answers: only the newest choice of the burst is sent
+    await vi.waitFor(() => expect(sent).toHaveLength(2));
+    expect(sent[1]).toEqual(asked());
+
+    burst(1); // a second burst while the newest computes
+    await new Promise((r) => setTimeout(r, 20));
+    expect(sent).toHaveLength(2);
+    release();
+    await vi.waitFor(() => expect(sent).toHaveLength(3));
+    expect(sent[2]).toEqual(asked());
+    release();
+    await vi.waitFor(() => expect(latest.current?.status).toBe('ready'));
+    expect(latest.current?.requested).toEqual(asked());
+    expect(sent).toHaveLength(3);
+    expect(mostInFlight).toBe(1);
+  });
+
+  it('asks again for a choice the user returns to after a newer one replaced its waiting request', async () => {
+    const engine = gatedEngine();
+    client = engine.client;
+    const store = createAppStore();
+    const latest = mount(store, engine.client);
+    await vi.waitFor(() => expect(engine.pending()).toBe(1));
+    const pause = () => new Promise((r) => setTimeout(r, 10));
+    store.getState().setBits('a', 7); // waits behind 8
+    await pause();
+    store.getState().setBits('a', 6); // replaces 7, which is dropped
+    await pause();
+    store.getState().setBits('a', 7); // back to 7: asked again
+    await pause();
+    engine.release();
+    await vi.waitFor(() => expect(engine.seen).toEqual([8, 7]));
+    engine.release();
+    await vi.waitFor(() => expect(latest.current?.status).toBe('ready'));
+    expect(bitsOf(latest.current)).toBe(7);
+    expect(latest.current?.error).toBeNull();
   });
 
   it('shows a cached result at once when the user goes back, without asking the engine again', async () => {

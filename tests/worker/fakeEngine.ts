@@ -47,7 +47,6 @@ export function fakeHandlers(overrides: Partial<Handlers> = {}): Handlers {
       store.get(datasetId);
       return viewFor(scheme);
     },
-    simulateCrash: () => null,
     sweep: () => Promise.reject(new Error('sweep is not faked')),
     clipThresholds: () => Promise.reject(new Error('clipThresholds is not faked')),
     llmInt8: () => Promise.reject(new Error('llmInt8 is not faked')),
