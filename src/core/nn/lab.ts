@@ -19,7 +19,7 @@ import {
 import type { DigitsSplit } from './data';
 import { type Evaluation, evaluate } from './evaluate';
 import { cloneMlp, createMlp, type Mlp } from './mlp';
-import { fakeQuantizer, type LayerReport, quantizeMlp } from './quantizeModel';
+import { dequantizeMlp, fakeQuantizer, type LayerReport, quantizeMlp } from './quantizeModel';
 import {
   type LabActivationSettings,
   type LabModelSettings,
@@ -159,7 +159,7 @@ export function sweepBits(
     const accuracy: number[] = [];
     const loss: number[] = [];
     for (const bits of SWEEP_BITS) {
-      const e = evaluate(quantizeMlp(model, at(bits), { biases }).model, split.test);
+      const e = evaluate(dequantizeMlp(model, at(bits), { biases }), split.test);
       accuracy.push(e.accuracy);
       loss.push(e.loss);
     }
@@ -256,7 +256,7 @@ export function* runQat(
       ? cloneMlp(floatModel)
       : createMlp(layerSizes(modelSettings), modelSettings.seed);
   const before = cloneMlp(start);
-  const startAccuracy = evaluate(quantizeMlp(start, scheme, { biases }).model, split.test).accuracy;
+  const startAccuracy = evaluate(dequantizeMlp(start, scheme, { biases }), split.test).accuracy;
   const fq = fakeQuantizer(scheme, { biases, clipped: settings.ste === 'clipped' });
   const epochs: EpochReport[] = [];
   for (const report of trainEpochs(start, split, {
