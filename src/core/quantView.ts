@@ -136,6 +136,82 @@ export function quantize(
 
 const QUANTIZE_VIEW: ViewParams = { bins: 64, range: null, errorBins: 32, group: 0, heatmapMaxCells: 32 };
 
+/** What `quantizeValues` returns: the dequantized values and each group's clipping range. */
+export interface QuantizedValues {
+  dequantized: Float32Array;
+  granularity: Granularity;
+  lo: Float32Array;
+  hi: Float32Array;
+}
+
+/**
+ * The dequantized values of `quantize(tensor, scheme)`, bit for bit, without measuring them for display: the same
+ * parameters (prepareInteger / prepareFormat) and the same pass, but no metrics, histograms, levels or heatmap (the
+ * pass's own counting runs into one bin and one cell). For callers that quantize many small tensors and read only
+ * the values: the model lab's accuracy-against-bits sweep and its QAT forward, which quantize every weight matrix
+ * at every step.
+ */
+export function quantizeValues(tensor: Tensor2D, schemeInput: Scheme): QuantizedValues {
+  createTensor(tensor.rows, tensor.cols, tensor.data);
+  const scheme = validateScheme(schemeInput);
+  const { rows, cols } = tensor;
+  const cache = createTensorCache(tensor, { keepFormats: false });
+  const prepared =
+    scheme.kind === 'integer'
+      ? prepareInteger(tensor, scheme, cache, { reportGroup: 0 })
+      : prepareFormat(tensor, scheme, cache, null);
+  if (prepared.integer !== null) {
+    const codeSpan = codeSpanOf(prepared);
+    cache.codeCounts.fill(0, 0, codeSpan);
+    const ctx: PassContext = {
+      x: tensor.data,
+      codes: cache.codes,
+      deq: cache.dequantized,
+      step: prepared.step,
+      zero: prepared.zero,
+      lo: prepared.lo,
+      hi: prepared.hi,
+      qmin: prepared.integer.qmin,
+      qmax: prepared.integer.qmax,
+      rounding: prepared.integer.rounding,
+      rng: prepared.integer.rounding === 3 ? createRng(prepared.integer.seed) : null,
+      codeCounts: cache.codeCounts,
+      codeOffset: prepared.integer.qmin,
+      deqHist: new Uint32Array(1),
+      segCounts: null,
+      deqEdges: createEdges(
+        Math.min(cache.summary.count > 0 ? cache.summary.min : 0, prepared.deqMin),
+        Math.max(cache.summary.count > 0 ? cache.summary.max : 0, prepared.deqMax),
+        1,
+      ),
+      errHist: new Uint32Array(1),
+      errEdges: createEdges(-prepared.errBound, prepared.errBound, 1),
+      rowSse: new Float64Array(rows),
+      heat: new Float64Array(1),
+      colsPerCell: cols,
+      acc: new Float64Array(8),
+    };
+    const shape: PassShape = {
+      integer: true,
+      granularity: prepared.granularity,
+      groups: prepared.groups,
+      rows,
+      cols,
+      rowsPerCell: rows,
+      gridCols: 1,
+      codeRange: prepared.codeRange,
+    };
+    const kernel = kernelFor(cache, tensor);
+    if (kernel === null || runPassWasm(ctx, kernel, shape, measureSplit) === 0) runAllSegments(ctx, shape);
+  }
+  return {
+    dequantized: cache.dequantized,
+    granularity: prepared.granularity,
+    lo: prepared.lo,
+    hi: prepared.hi,
+  };
+}
+
 function runQuantization(
   tensor: Tensor2D,
   schemeInput: Scheme,

@@ -4,6 +4,7 @@
  * no bundler plugin):
  *   src/kernels/fusedKernel.as.ts  -> src/core/wasm/fusedKernel.wasm.ts  (the fused integer pass, float encoders)
  *   src/kernels/kquantKernel.as.ts -> src/core/wasm/kquantKernel.wasm.ts (the GGUF Q4_K / Q6_K searches)
+ *   src/kernels/dense.as.ts        -> src/core/wasm/dense.wasm.ts        (the model lab's dense layers)
  * The generated files are committed; tests/core/wasmPass.test.ts checks that they are what this script produces
  * from the current sources.
  *
@@ -33,6 +34,13 @@ export const KERNELS = {
     output: resolve(here, '../core/wasm/kquantKernel.wasm.ts'),
     constant: 'KQUANT_KERNEL_BASE64',
     description: 'The GGUF k-quant (Q4_K / Q6_K) kernel',
+  },
+  dense: {
+    name: 'dense',
+    source: resolve(here, 'dense.as.ts'),
+    output: resolve(here, '../core/wasm/dense.wasm.ts'),
+    constant: 'DENSE_KERNEL_BASE64',
+    description: 'The model lab dense-layer kernel',
   },
 };
 

@@ -31,3 +31,19 @@ export function evaluate(
   }
   return { accuracy: correct / set.n, loss, confusion, probabilities, predictions };
 }
+
+/**
+ * Test accuracy alone (forward and argmax, the first largest logit on ties as `evaluate`): what the accuracy-against-
+ * bits sweep draws, without the softmax, loss and confusion matrix it would not show.
+ */
+export function accuracyOf(model: Mlp, set: Pick<SplitSet, 'n' | 'x' | 'labels'>): number {
+  const { logits } = forward(model, set.x, set.n);
+  let correct = 0;
+  for (let i = 0; i < set.n; i++) {
+    const o = i * CLASS_COUNT;
+    let arg = 0;
+    for (let c = 1; c < CLASS_COUNT; c++) if (logits[o + c] > logits[o + arg]) arg = c;
+    if (arg === set.labels[i]) correct++;
+  }
+  return set.n > 0 ? correct / set.n : 0;
+}

@@ -17,9 +17,9 @@ import {
   staticActivationHook,
 } from './activations';
 import type { DigitsSplit } from './data';
-import { type Evaluation, evaluate } from './evaluate';
+import { accuracyOf, type Evaluation, evaluate } from './evaluate';
 import { cloneMlp, createMlp, type Mlp } from './mlp';
-import { fakeQuantizer, type LayerReport, quantizeMlp } from './quantizeModel';
+import { dequantizeMlp, fakeQuantizer, type LayerReport, quantizeMlp } from './quantizeModel';
 import {
   type LabActivationSettings,
   type LabModelSettings,
@@ -75,7 +75,6 @@ export interface SweepSeries {
   label: string;
   /** Test accuracy per entry of `bits`. */
   accuracy: number[];
-  loss: number[];
 }
 
 export interface BitsSweep {
@@ -156,19 +155,15 @@ export function sweepBits(
 ): BitsSweep {
   const plan = sweepSeriesSchemes(settings, schemes);
   const series = plan.map(({ label, at }) => {
-    const accuracy: number[] = [];
-    const loss: number[] = [];
-    for (const bits of SWEEP_BITS) {
-      const e = evaluate(quantizeMlp(model, at(bits), { biases }).model, split.test);
-      accuracy.push(e.accuracy);
-      loss.push(e.loss);
-    }
-    return { label, accuracy, loss };
+    const accuracy = SWEEP_BITS.map((bits) =>
+      accuracyOf(dequantizeMlp(model, at(bits), { biases }), split.test),
+    );
+    return { label, accuracy };
   });
   return {
     bits: [...SWEEP_BITS],
     series,
-    floatAccuracy: evaluate(model, split.test).accuracy,
+    floatAccuracy: accuracyOf(model, split.test),
     notes: plan.notes ?? [],
   };
 }
@@ -256,7 +251,7 @@ export function* runQat(
       ? cloneMlp(floatModel)
       : createMlp(layerSizes(modelSettings), modelSettings.seed);
   const before = cloneMlp(start);
-  const startAccuracy = evaluate(quantizeMlp(start, scheme, { biases }).model, split.test).accuracy;
+  const startAccuracy = evaluate(dequantizeMlp(start, scheme, { biases }), split.test).accuracy;
   const fq = fakeQuantizer(scheme, { biases, clipped: settings.ste === 'clipped' });
   const epochs: EpochReport[] = [];
   for (const report of trainEpochs(start, split, {

@@ -3,11 +3,13 @@
  * the last. Weights are stored [out, in] row-major as `torch.nn.Linear.weight` is, so a row is an output channel
  * and the engine's per-row granularity means per output channel, as in the explorer.
  *
- * Arithmetic: float32 storage, float64 accumulation inside each dot product, one rounding to float32 when stored
- * (NumPy's float32 matmul accumulates in float32 with blocked sums; the two agree to float32 tolerance, which is
- * what tests/core/nn/mlp.test.ts checks against the NumPy reference).
+ * Arithmetic: float32 throughout, as NumPy's float32 matmuls; the products run on the dense-layer kernel
+ * (WebAssembly SIMD) or its TypeScript twin, which give the same bits (denseOps.ts). Their sums are in a fixed order
+ * other than NumPy's blocked one, so the two agree to float32 tolerance, which is what tests/core/nn/mlp.test.ts
+ * checks against the NumPy reference.
  */
 import { createRng } from '../random';
+import { type DenseOps, defaultDenseOps } from './denseOps';
 
 export interface DenseLayer {
   inputs: number;
@@ -60,33 +62,24 @@ export interface ForwardTrace {
 }
 
 /** out = x · Wᵀ + b for n rows of x (n × inputs) into out (n × outputs). */
-export function denseInto(layer: DenseLayer, x: Float32Array, n: number, out: Float32Array): void {
-  const { inputs, outputs, weight, bias } = layer;
-  for (let i = 0; i < n; i++) {
-    const xo = i * inputs;
-    const oo = i * outputs;
-    for (let o = 0; o < outputs; o++) {
-      const wo = o * inputs;
-      let s = 0;
-      let k = 0;
-      // four partial sums: independent chains the engine can overlap (the order is fixed, so results are stable)
-      let s1 = 0;
-      let s2 = 0;
-      let s3 = 0;
-      for (; k + 3 < inputs; k += 4) {
-        s += x[xo + k] * weight[wo + k];
-        s1 += x[xo + k + 1] * weight[wo + k + 1];
-        s2 += x[xo + k + 2] * weight[wo + k + 2];
-        s3 += x[xo + k + 3] * weight[wo + k + 3];
-      }
-      for (; k < inputs; k++) s += x[xo + k] * weight[wo + k];
-      out[oo + o] = s + s1 + (s2 + s3) + bias[o];
-    }
-  }
+export function denseInto(
+  layer: DenseLayer,
+  x: Float32Array,
+  n: number,
+  out: Float32Array,
+  ops: DenseOps = defaultDenseOps(),
+): void {
+  ops.forward(x, layer.weight, layer.bias, out, n, layer.inputs, layer.outputs);
 }
 
 /** The forward pass over n inputs (n × 64), keeping what backward needs. */
-export function forward(model: Mlp, x: Float32Array, n: number, hook?: ActivationHook): ForwardTrace {
+export function forward(
+  model: Mlp,
+  x: Float32Array,
+  n: number,
+  hook?: ActivationHook,
+  ops: DenseOps = defaultDenseOps(),
+): ForwardTrace {
   const inputs: Float32Array[] = [];
   const preActivations: Float32Array[] = [];
   let current = x;
@@ -94,7 +87,7 @@ export function forward(model: Mlp, x: Float32Array, n: number, hook?: Activatio
   for (let l = 0; l <= last; l++) {
     const layer = model.layers[l];
     const z = new Float32Array(n * layer.outputs);
-    denseInto(layer, current, n, z);
+    denseInto(layer, current, n, z, ops);
     inputs.push(current);
     preActivations.push(z);
     if (l < last) {
@@ -162,7 +155,12 @@ export interface Gradients {
 }
 
 /** Backpropagation from ∂loss/∂logits through the layers (ReLU's derivative taken as 0 at 0, as PyTorch). */
-export function backward(model: Mlp, trace: ForwardTrace, dLogits: Float32Array): Gradients {
+export function backward(
+  model: Mlp,
+  trace: ForwardTrace,
+  dLogits: Float32Array,
+  ops: DenseOps = defaultDenseOps(),
+): Gradients {
   const { n } = trace;
   const L = model.layers.length;
   const weight: Float32Array[] = new Array(L);
@@ -170,77 +168,17 @@ export function backward(model: Mlp, trace: ForwardTrace, dLogits: Float32Array)
   let delta = dLogits; // ∂loss/∂z of layer l, n × outputs
   for (let l = L - 1; l >= 0; l--) {
     const { inputs, outputs, weight: w } = model.layers[l];
-    const x = trace.inputs[l];
-    // ∂loss/∂W[o, k] = Σ_i delta[i, o]·x[i, k]: both transposed once, so each entry is one contiguous dot product
-    // over the batch (register accumulators instead of a read-modify-write of W's gradient per input row)
-    const dT = transpose(delta, n, outputs);
-    const xT = transpose(x, n, inputs);
     const gw = new Float32Array(outputs * inputs);
     const gb = new Float32Array(outputs);
-    for (let o = 0; o < outputs; o++) {
-      const d0 = o * n;
-      let sb = 0;
-      for (let i = 0; i < n; i++) sb += dT[d0 + i];
-      gb[o] = sb;
-      if (sb === 0 && allZero(dT, d0, n)) continue;
-      for (let k = 0; k < inputs; k++) {
-        const x0 = k * n;
-        let s0 = 0;
-        let s1 = 0;
-        let s2 = 0;
-        let s3 = 0;
-        let i = 0;
-        for (; i + 3 < n; i += 4) {
-          s0 += dT[d0 + i] * xT[x0 + i];
-          s1 += dT[d0 + i + 1] * xT[x0 + i + 1];
-          s2 += dT[d0 + i + 2] * xT[x0 + i + 2];
-          s3 += dT[d0 + i + 3] * xT[x0 + i + 3];
-        }
-        for (; i < n; i++) s0 += dT[d0 + i] * xT[x0 + i];
-        gw[o * inputs + k] = s0 + s1 + (s2 + s3);
-      }
-    }
+    ops.weightGrad(delta, trace.inputs[l], gw, gb, n, inputs, outputs);
     weight[l] = gw;
     bias[l] = gb;
     if (l > 0) {
-      // ∂loss/∂x = delta · W, then through the previous layer's ReLU
-      const z = trace.preActivations[l - 1];
+      // ∂loss/∂x = delta · W, then through the previous layer's ReLU (no gradient where it was off)
       const next = new Float32Array(n * inputs);
-      const wT = transpose(w, outputs, inputs); // inputs × outputs: ∂loss/∂x[i, k] = Σ_o delta[i, o]·W[o, k]
-      for (let i = 0; i < n; i++) {
-        const d = i * outputs;
-        const xo = i * inputs;
-        for (let k = 0; k < inputs; k++) {
-          if (!(z[xo + k] > 0)) continue; // ReLU: no gradient where it was off
-          const w0 = k * outputs;
-          let s0 = 0;
-          let s1 = 0;
-          let o = 0;
-          for (; o + 1 < outputs; o += 2) {
-            s0 += delta[d + o] * wT[w0 + o];
-            s1 += delta[d + o + 1] * wT[w0 + o + 1];
-          }
-          for (; o < outputs; o++) s0 += delta[d + o] * wT[w0 + o];
-          next[xo + k] = s0 + s1;
-        }
-      }
+      ops.inputGrad(delta, w, trace.preActivations[l - 1], next, n, inputs, outputs);
       delta = next;
     }
   }
   return { weight, bias };
-}
-
-/** rows × cols → cols × rows. */
-function transpose(a: Float32Array, rows: number, cols: number): Float32Array {
-  const out = new Float32Array(a.length);
-  for (let r = 0; r < rows; r++) {
-    const o = r * cols;
-    for (let c = 0; c < cols; c++) out[c * rows + r] = a[o + c];
-  }
-  return out;
-}
-
-function allZero(a: Float32Array, start: number, n: number): boolean {
-  for (let i = start; i < start + n; i++) if (a[i] !== 0) return false;
-  return true;
 }

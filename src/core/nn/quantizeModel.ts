@@ -2,10 +2,12 @@
  * Post-training quantization of the lab's network through the engine's own `quantize`, the code the explorer's
  * charts use, so a scheme means the same thing everywhere: every weight matrix ([out, in], rows = output
  * channels) is quantized and dequantized; biases stay float32 unless asked (then each bias vector is quantized
- * as a 1 × n tensor with the same scheme).
+ * as a 1 × n tensor with the same scheme). `quantizeMlp` also measures each matrix (SQNR, MSE, bits per weight) for
+ * the PTQ table; `dequantizeMlp` and the QAT forward take the same values through `quantizeValues`, without the
+ * measuring the explorer's charts need, since they run many times (the sweep, every QAT batch).
  */
 import { groupOf } from '../groups';
-import { quantize } from '../quantView';
+import { quantize, quantizeValues } from '../quantView';
 import type { Scheme } from '../scheme';
 import { createTensor } from '../tensor';
 import type { DenseLayer, Mlp } from './mlp';
@@ -36,6 +38,20 @@ function quantizeLayer(layer: DenseLayer, scheme: Scheme, biases: boolean) {
     ? quantize(createTensor(1, layer.outputs, layer.bias), scheme).dequantized
     : layer.bias.slice();
   return { result, layer: { ...layer, weight: result.dequantized, bias } };
+}
+
+/** The layer's weights (and, if `biases`, its bias) through `quantizeValues`: quantize's values, not measured. */
+function dequantizeLayer(layer: DenseLayer, scheme: Scheme, biases: boolean) {
+  const result = quantizeValues(createTensor(layer.outputs, layer.inputs, layer.weight), scheme);
+  const bias = biases
+    ? quantizeValues(createTensor(1, layer.outputs, layer.bias), scheme).dequantized
+    : layer.bias.slice();
+  return { result, layer: { ...layer, weight: result.dequantized, bias } };
+}
+
+/** The network as `quantizeMlp` makes it (the same bits), without measuring the layers. */
+export function dequantizeMlp(model: Mlp, scheme: Scheme, options: { biases?: boolean } = {}): Mlp {
+  return { layers: model.layers.map((l) => dequantizeLayer(l, scheme, options.biases ?? false).layer) };
 }
 
 /** The network with every weight matrix (and, if `biases`, every bias) quantized and dequantized by `scheme`. */
@@ -70,7 +86,7 @@ export function fakeQuantizer(
     const layers: DenseLayer[] = [];
     const pass: (Uint8Array | null)[] = [];
     for (const l of model.layers) {
-      const { result, layer } = quantizeLayer(l, scheme, options.biases ?? false);
+      const { result, layer } = dequantizeLayer(l, scheme, options.biases ?? false);
       layers.push(layer);
       if (!options.clipped) {
         pass.push(null);

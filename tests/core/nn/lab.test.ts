@@ -87,6 +87,19 @@ describe('the default lab flow', () => {
       expect(s.accuracy[2]).toBeGreaterThan(r.floatAccuracy - 0.04);
     }
     expect(zeroPoint.accuracy[0]).toBeGreaterThan(absmax.accuracy[0] + 0.1);
+    // the sweep's fast path (quantizeValues, accuracy without the softmax) gives what the measured PTQ path gives
+    for (const [i, b] of r.bits.entries()) {
+      const ptq = comparePtq(
+        model,
+        split(),
+        { a: bits(DEFAULT_SCHEME_A, b), b: bits(DEFAULT_SCHEME_B, b) },
+        false,
+      );
+      expect([absmax.accuracy[i], zeroPoint.accuracy[i]]).toEqual([ptq.a.accuracy, ptq.b.accuracy]);
+    }
+    expect(r.floatAccuracy).toBe(
+      comparePtq(model, split(), { a: DEFAULT_SCHEME_A, b: DEFAULT_SCHEME_B }, false).float.accuracy,
+    );
   });
 
   it('QAT with the STE recovers 2-bit accuracy epoch by epoch', () => {

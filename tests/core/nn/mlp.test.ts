@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { adamStep, createAdamState } from '../../../src/core/nn/adam';
+import { type DenseOps, defaultDenseOps, jsDenseOps } from '../../../src/core/nn/denseOps';
 import { backward, forward, type Mlp, softmaxCrossEntropy } from '../../../src/core/nn/mlp';
 import { createRng } from '../../../src/core/random';
 
@@ -43,10 +44,17 @@ function expectClose(actual: ArrayLike<number>, expected: ArrayLike<number>, ato
   }
 }
 
-describe.each(cases.map((c) => [c.sizes.join('-'), c] as const))('MLP %s against NumPy', (_, c) => {
+// Both paths of the dense layers: the WebAssembly SIMD kernel (the default here) and the TypeScript fallback.
+const paths: [string, DenseOps][] = [
+  ['kernel', defaultDenseOps()],
+  ['js', jsDenseOps],
+];
+describe.each(
+  cases.flatMap((c) => paths.map(([path, ops]) => [`${c.sizes.join('-')} (${path})`, c, ops] as const)),
+)('MLP %s against NumPy', (_, c, ops) => {
   const x = Float32Array.from(c.x);
   it('forward pass, softmax and loss', () => {
-    const trace = forward(modelOf(c), x, c.batch);
+    const trace = forward(modelOf(c), x, c.batch, undefined, ops);
     expectClose(trace.logits, c.logits, 1e-5);
     const r = softmaxCrossEntropy(trace.logits, c.y, c.batch, c.sizes.at(-1) ?? 10);
     expectClose(r.probabilities, c.probabilities, 1e-6);
@@ -54,9 +62,9 @@ describe.each(cases.map((c) => [c.sizes.join('-'), c] as const))('MLP %s against
   });
   it('gradients of every weight and bias', () => {
     const model = modelOf(c);
-    const trace = forward(model, x, c.batch);
+    const trace = forward(model, x, c.batch, undefined, ops);
     const r = softmaxCrossEntropy(trace.logits, c.y, c.batch, c.sizes.at(-1) ?? 10);
-    const g = backward(model, trace, r.gradient);
+    const g = backward(model, trace, r.gradient, ops);
     c.grads.forEach((expected, l) => {
       expectClose(g.weight[l], expected.W, 1e-6);
       expectClose(g.bias[l], expected.b, 1e-6);
@@ -66,9 +74,9 @@ describe.each(cases.map((c) => [c.sizes.join('-'), c] as const))('MLP %s against
     const model = modelOf(c);
     const state = createAdamState(model);
     for (const expected of c.adam) {
-      const trace = forward(model, x, c.batch);
+      const trace = forward(model, x, c.batch, undefined, ops);
       const r = softmaxCrossEntropy(trace.logits, c.y, c.batch, c.sizes.at(-1) ?? 10);
-      adamStep(model, backward(model, trace, r.gradient), state, { learningRate: c.learningRate });
+      adamStep(model, backward(model, trace, r.gradient, ops), state, { learningRate: c.learningRate });
       expected.forEach((p, l) => {
         expectClose(model.layers[l].weight, p.W, 1e-6);
         expectClose(model.layers[l].bias, p.b, 1e-6);

@@ -1,0 +1,173 @@
+/**
+ * Loads the dense-layer kernel (src/kernels/dense.as.ts, compiled into dense.wasm.ts) and runs its three products on
+ * the caller's typed arrays: the operands are copied into one memory per thread (grown when a call needs more, never
+ * shrunk), the results copied out. The lab's matrices are small (a batch of 64 × 64 inputs is 16 KiB), so the copies
+ * cost a few microseconds against the products' tens.
+ *
+ * `denseKernel()` is null where WebAssembly or its SIMD instructions are missing; the caller then runs
+ * src/core/nn/denseJs.ts, which gives the same bits.
+ */
+import { DENSE_KERNEL_BASE64 } from './dense.wasm';
+import { PAGE } from './kernelLayout';
+import { compileBase64Module, instantiateOn, type WasmMemory, wasmApi } from './wasmModule';
+
+interface DenseExports {
+  denseForward(
+    x: number,
+    w: number,
+    b: number,
+    out: number,
+    n: number,
+    inputs: number,
+    outputs: number,
+    scratch: number,
+  ): void;
+  denseWeightGrad(
+    delta: number,
+    x: number,
+    gw: number,
+    gb: number,
+    n: number,
+    inputs: number,
+    outputs: number,
+  ): void;
+  denseInputGrad(
+    delta: number,
+    w: number,
+    z: number,
+    dx: number,
+    n: number,
+    inputs: number,
+    outputs: number,
+  ): void;
+}
+
+/**
+ * The three products, on plain typed arrays (the same contracts as denseJs.ts). Each returns false, having written
+ * nothing, where its operands do not fit the kernel's memory.
+ */
+export interface DenseKernel {
+  /** out (n × outputs) = x · Wᵀ + b. */
+  forward(
+    x: Float32Array,
+    weight: Float32Array,
+    bias: Float32Array,
+    out: Float32Array,
+    n: number,
+    inputs: number,
+    outputs: number,
+  ): boolean;
+  /** gw (outputs × inputs) = δᵀ · x, gb = Σ_i δ[i, :]. */
+  weightGrad(
+    delta: Float32Array,
+    x: Float32Array,
+    gw: Float32Array,
+    gb: Float32Array,
+    n: number,
+    inputs: number,
+    outputs: number,
+  ): boolean;
+  /** dx (n × inputs) = δ · W, 0 where z[i, k] > 0 does not hold. */
+  inputGrad(
+    delta: Float32Array,
+    weight: Float32Array,
+    z: Float32Array,
+    dx: Float32Array,
+    n: number,
+    inputs: number,
+    outputs: number,
+  ): boolean;
+}
+
+/** A 16-byte aligned bump layout of byte regions, from offset 0 (the kernel keeps no data in memory). */
+function layout(...lengths: number[]): { at: number[]; end: number } {
+  const at: number[] = [];
+  let end = 0;
+  for (const length of lengths) {
+    at.push(end);
+    end += Math.ceil((4 * length) / 16) * 16;
+  }
+  return { at, end };
+}
+
+/** 256 MiB: the lab's largest operands (the 1,438 training digits through a 128-unit layer) need under 2 MiB. */
+const MAX_PAGES = 4096;
+
+function createDenseKernel(): DenseKernel | null {
+  const wasm = wasmApi();
+  const module = compileBase64Module(DENSE_KERNEL_BASE64);
+  if (!wasm || !module) return null;
+  let memory: WasmMemory;
+  try {
+    memory = new wasm.Memory({ initial: 1, maximum: MAX_PAGES });
+  } catch {
+    return null;
+  }
+  const kernel = instantiateOn<DenseExports>(module, memory);
+  if (!kernel) return null;
+  /**
+   * The memory's bytes after making room for `end` bytes (a fresh view: growing detaches the old buffer), or null
+   * where the memory cannot grow that far (the caller runs the JS path).
+   */
+  const room = (end: number): ArrayBuffer | null => {
+    const pages = Math.ceil(end / PAGE) - memory.buffer.byteLength / PAGE;
+    if (pages > 0) {
+      if (end > MAX_PAGES * PAGE) return null;
+      try {
+        memory.grow(pages);
+      } catch {
+        return null; // RangeError: the address space could not be had
+      }
+    }
+    return memory.buffer;
+  };
+  const put = (buffer: ArrayBuffer, at: number, values: Float32Array, length: number) =>
+    new Float32Array(buffer, at, length).set(values.length === length ? values : values.subarray(0, length));
+  const take = (buffer: ArrayBuffer, at: number, out: Float32Array, length: number) =>
+    out.set(new Float32Array(buffer, at, length));
+  return {
+    forward(x, weight, bias, out, n, inputs, outputs) {
+      const padded = Math.ceil(outputs / 16) * 16;
+      const scratch = (inputs + 1) * padded + 16; // Wᵀ and b padded, and one block of outputs
+      const l = layout(n * inputs, outputs * inputs, outputs, n * outputs, scratch);
+      const buffer = room(l.end);
+      if (!buffer) return false;
+      put(buffer, l.at[0], x, n * inputs);
+      put(buffer, l.at[1], weight, outputs * inputs);
+      put(buffer, l.at[2], bias, outputs);
+      kernel.denseForward(l.at[0], l.at[1], l.at[2], l.at[3], n, inputs, outputs, l.at[4]);
+      take(buffer, l.at[3], out, n * outputs);
+      return true;
+    },
+    weightGrad(delta, x, gw, gb, n, inputs, outputs) {
+      const l = layout(n * outputs, n * inputs, outputs * inputs, outputs);
+      const buffer = room(l.end);
+      if (!buffer) return false;
+      put(buffer, l.at[0], delta, n * outputs);
+      put(buffer, l.at[1], x, n * inputs);
+      kernel.denseWeightGrad(l.at[0], l.at[1], l.at[2], l.at[3], n, inputs, outputs);
+      take(buffer, l.at[2], gw, outputs * inputs);
+      take(buffer, l.at[3], gb, outputs);
+      return true;
+    },
+    inputGrad(delta, weight, z, dx, n, inputs, outputs) {
+      const l = layout(n * outputs, outputs * inputs, n * inputs, n * inputs);
+      const buffer = room(l.end);
+      if (!buffer) return false;
+      put(buffer, l.at[0], delta, n * outputs);
+      put(buffer, l.at[1], weight, outputs * inputs);
+      put(buffer, l.at[2], z, n * inputs);
+      kernel.denseInputGrad(l.at[0], l.at[1], l.at[2], l.at[3], n, inputs, outputs);
+      take(buffer, l.at[3], dx, n * inputs);
+      return true;
+    },
+  };
+}
+
+let made: DenseKernel | null | undefined;
+
+/** This thread's dense kernel (compiled and instantiated on first use), or null where it cannot run here. */
+export function denseKernel(): DenseKernel | null {
+  if (made === undefined) made = createDenseKernel();
+  return made;
+}

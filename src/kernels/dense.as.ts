@@ -1,0 +1,288 @@
+/**
+ * The model lab's dense layers in WebAssembly SIMD (AssemblyScript; compiled by `npm run build:wasm` into
+ * src/core/wasm/dense.wasm.ts, loaded by src/core/wasm/denseKernel.ts): the forward product x·Wᵀ + b, and the
+ * backward products ∂L/∂W = δᵀ·x, ∂L/∂b = Σ δ and ∂L/∂x = (δ·W) masked by the previous ReLU.
+ *
+ * Every sum is float32 in a fixed order, which src/core/nn/denseJs.ts repeats with `Math.fround` at each step, so
+ * the two paths give the same bits (a float32 add or multiply of float32 operands is the float64 result rounded
+ * once, so `fround` of each JS step is what WebAssembly computes):
+ * - forward: each output sums x[k]·w[k] over k in order, skipping the k where x[k] = 0 (no term of a finite
+ *   product is lost), then + bias; the outputs are vector lanes, so 16 of them share each x[k].
+ * - ∂L/∂W[o, k] and ∂L/∂b[o]: Σ over the batch rows i in order; four vectors of k are kept in registers while
+ *   the rows stream past, two outputs at a time sharing each load of x. An output whose δ column is all zero
+ *   (a dead ReLU unit) gets +0 without the sums, which is what the sums give.
+ * - ∂L/∂x[i, k]: Σ over the outputs o in order, then +0 where the pre-activation z[i, k] is not > 0.
+ * No fused multiply-add (WebAssembly SIMD has none outside relaxed-simd), so results are the same on every machine.
+ *
+ * Memory is the caller's (imported); every pointer is a byte offset into it, 16-byte aligned. Matrices are
+ * row-major float32: x n × inputs, W outputs × inputs (nn.Linear), δ n × outputs.
+ */
+
+/**
+ * out (n × outputs) = x (n × inputs) · Wᵀ + b. `scratch` holds Wᵀ and b with the outputs padded with zeros to a
+ * multiple of 16, and 16 floats more: 4 · ((inputs + 1) · ceil(outputs / 16) · 16 + 16) bytes. Each row's outputs are made 16 at a time in
+ * four vectors, which stream over the row's inputs; an input of 0 is skipped (half the pixels of a digit, and
+ * every unit a ReLU turned off), which adds nothing to a sum of finite products.
+ */
+export function denseForward(
+  x: usize,
+  w: usize,
+  b: usize,
+  out: usize,
+  n: i32,
+  inputs: i32,
+  outputs: i32,
+  scratch: usize,
+): void {
+  const padded = (outputs + 15) & ~15;
+  const tRow = <usize>padded << 2; // bytes of one row of Wᵀ
+  const wt = scratch;
+  const bt = scratch + <usize>inputs * tRow;
+  memory.fill(wt, 0, <usize>(inputs + 1) * tRow);
+  for (let o = 0; o < outputs; o++) {
+    const wr = w + ((<usize>o * <usize>inputs) << 2);
+    for (let k = 0; k < inputs; k++) store<f32>(wt + <usize>k * tRow + (<usize>o << 2), load<f32>(wr + (<usize>k << 2)));
+    store<f32>(bt + (<usize>o << 2), load<f32>(b + (<usize>o << 2)));
+  }
+  const rowBytes = <usize>inputs << 2;
+  const outBytes = <usize>outputs << 2;
+  for (let i = 0; i < n; i++) {
+    const xr = x + <usize>i * rowBytes;
+    const orow = out + <usize>i * outBytes;
+    for (let o = 0; o < outputs; o += 16) {
+      const ob = <usize>o << 2;
+      let a0 = f32x4.splat(0);
+      let a1 = f32x4.splat(0);
+      let a2 = f32x4.splat(0);
+      let a3 = f32x4.splat(0);
+      for (let k = 0; k < inputs; k++) {
+        const xk = load<f32>(xr + (<usize>k << 2));
+        if (xk == 0) continue;
+        const xv = f32x4.splat(xk);
+        const wr = wt + <usize>k * tRow + ob;
+        a0 = f32x4.add(a0, f32x4.mul(xv, v128.load(wr)));
+        a1 = f32x4.add(a1, f32x4.mul(xv, v128.load(wr, 16)));
+        a2 = f32x4.add(a2, f32x4.mul(xv, v128.load(wr, 32)));
+        a3 = f32x4.add(a3, f32x4.mul(xv, v128.load(wr, 48)));
+      }
+      const br = bt + ob;
+      a0 = f32x4.add(a0, v128.load(br));
+      a1 = f32x4.add(a1, v128.load(br, 16));
+      a2 = f32x4.add(a2, v128.load(br, 32));
+      a3 = f32x4.add(a3, v128.load(br, 48));
+      if (o + 16 <= outputs) {
+        v128.store(orow + ob, a0);
+        v128.store(orow + ob, a1, 16);
+        v128.store(orow + ob, a2, 32);
+        v128.store(orow + ob, a3, 48);
+      } else {
+        // the last, partial block: through the 16 floats after the bias row, then only its outputs
+        const spill = bt + tRow;
+        v128.store(spill, a0);
+        v128.store(spill, a1, 16);
+        v128.store(spill, a2, 32);
+        v128.store(spill, a3, 48);
+        memory.copy(orow + ob, spill, <usize>(outputs - o) << 2);
+      }
+    }
+  }
+}
+
+/** Whether δ[i, o] = 0 for every row i (δ is n × outputs). */
+// @ts-ignore: decorator
+@inline function deadColumn(delta: usize, o: i32, n: i32, outputs: i32): bool {
+  for (let i = 0; i < n; i++) if (load<f32>(delta + ((<usize>i * <usize>outputs + <usize>o) << 2)) != 0) return false;
+  return true;
+}
+
+/**
+ * gw (outputs × inputs) = δᵀ · x and gb (outputs) = Σ_i δ[i, :], each entry summed over the rows i in order.
+ * δ is n × outputs, x is n × inputs.
+ */
+export function denseWeightGrad(
+  delta: usize,
+  x: usize,
+  gw: usize,
+  gb: usize,
+  n: i32,
+  inputs: i32,
+  outputs: i32,
+): void {
+  const rowBytes = <usize>inputs << 2;
+  const deltaStride = <usize>outputs << 2;
+  const whole = inputs & ~3;
+  const blocks = inputs & ~15;
+  for (let o = 0; o < outputs; o++) {
+    let sb: f32 = 0;
+    for (let i = 0; i < n; i++) sb += load<f32>(delta + <usize>i * deltaStride + (<usize>o << 2));
+    store<f32>(gb + (<usize>o << 2), sb);
+  }
+  let o = 0;
+  // Two outputs at a time (both live): eight accumulators, each load of x used twice.
+  for (; o + 1 < outputs; o += 2) {
+    if (deadColumn(delta, o, n, outputs) || deadColumn(delta, o + 1, n, outputs)) break;
+    const g0 = gw + <usize>o * rowBytes;
+    const g1 = g0 + rowBytes;
+    const d0 = delta + (<usize>o << 2);
+    for (let k = 0; k < blocks; k += 16) {
+      const kb = <usize>k << 2;
+      let a0 = f32x4.splat(0);
+      let a1 = f32x4.splat(0);
+      let a2 = f32x4.splat(0);
+      let a3 = f32x4.splat(0);
+      let b0 = f32x4.splat(0);
+      let b1 = f32x4.splat(0);
+      let b2 = f32x4.splat(0);
+      let b3 = f32x4.splat(0);
+      for (let i = 0; i < n; i++) {
+        const xr = x + <usize>i * rowBytes + kb;
+        const dr = d0 + <usize>i * deltaStride;
+        const da = f32x4.splat(load<f32>(dr));
+        const db = f32x4.splat(load<f32>(dr, 4));
+        const x0 = v128.load(xr);
+        const x1 = v128.load(xr, 16);
+        const x2 = v128.load(xr, 32);
+        const x3 = v128.load(xr, 48);
+        a0 = f32x4.add(a0, f32x4.mul(da, x0));
+        a1 = f32x4.add(a1, f32x4.mul(da, x1));
+        a2 = f32x4.add(a2, f32x4.mul(da, x2));
+        a3 = f32x4.add(a3, f32x4.mul(da, x3));
+        b0 = f32x4.add(b0, f32x4.mul(db, x0));
+        b1 = f32x4.add(b1, f32x4.mul(db, x1));
+        b2 = f32x4.add(b2, f32x4.mul(db, x2));
+        b3 = f32x4.add(b3, f32x4.mul(db, x3));
+      }
+      v128.store(g0 + kb, a0);
+      v128.store(g0 + kb, a1, 16);
+      v128.store(g0 + kb, a2, 32);
+      v128.store(g0 + kb, a3, 48);
+      v128.store(g1 + kb, b0);
+      v128.store(g1 + kb, b1, 16);
+      v128.store(g1 + kb, b2, 32);
+      v128.store(g1 + kb, b3, 48);
+    }
+    weightGradTail(delta, x, gw, n, inputs, outputs, o, blocks, whole);
+    weightGradTail(delta, x, gw, n, inputs, outputs, o + 1, blocks, whole);
+  }
+  // The rest one output at a time (an odd last one, or from the first pair with a dead unit on).
+  for (; o < outputs; o++) {
+    const g0 = gw + <usize>o * rowBytes;
+    if (deadColumn(delta, o, n, outputs)) {
+      memory.fill(g0, 0, rowBytes);
+      continue;
+    }
+    for (let k = 0; k < blocks; k += 16) {
+      const kb = <usize>k << 2;
+      let a0 = f32x4.splat(0);
+      let a1 = f32x4.splat(0);
+      let a2 = f32x4.splat(0);
+      let a3 = f32x4.splat(0);
+      for (let i = 0; i < n; i++) {
+        const xr = x + <usize>i * rowBytes + kb;
+        const da = f32x4.splat(load<f32>(delta + <usize>i * deltaStride + (<usize>o << 2)));
+        a0 = f32x4.add(a0, f32x4.mul(da, v128.load(xr)));
+        a1 = f32x4.add(a1, f32x4.mul(da, v128.load(xr, 16)));
+        a2 = f32x4.add(a2, f32x4.mul(da, v128.load(xr, 32)));
+        a3 = f32x4.add(a3, f32x4.mul(da, v128.load(xr, 48)));
+      }
+      v128.store(g0 + kb, a0);
+      v128.store(g0 + kb, a1, 16);
+      v128.store(g0 + kb, a2, 32);
+      v128.store(g0 + kb, a3, 48);
+    }
+    weightGradTail(delta, x, gw, n, inputs, outputs, o, blocks, whole);
+  }
+}
+
+/** Row o of ∂L/∂W past the blocks of 16: whole vectors of 4, then single k. */
+function weightGradTail(
+  delta: usize,
+  x: usize,
+  gw: usize,
+  n: i32,
+  inputs: i32,
+  outputs: i32,
+  o: i32,
+  blocks: i32,
+  whole: i32,
+): void {
+  const rowBytes = <usize>inputs << 2;
+  const deltaStride = <usize>outputs << 2;
+  const g0 = gw + <usize>o * rowBytes;
+  const d0 = delta + (<usize>o << 2);
+  for (let k = blocks; k < whole; k += 4) {
+    const kb = <usize>k << 2;
+    let a = f32x4.splat(0);
+    for (let i = 0; i < n; i++) {
+      const da = f32x4.splat(load<f32>(d0 + <usize>i * deltaStride));
+      a = f32x4.add(a, f32x4.mul(da, v128.load(x + <usize>i * rowBytes + kb)));
+    }
+    v128.store(g0 + kb, a);
+  }
+  for (let k = whole; k < inputs; k++) {
+    const kb = <usize>k << 2;
+    let s: f32 = 0;
+    for (let i = 0; i < n; i++) s += load<f32>(d0 + <usize>i * deltaStride) * load<f32>(x + <usize>i * rowBytes + kb);
+    store<f32>(g0 + kb, s);
+  }
+}
+
+/**
+ * dx (n × inputs) = δ (n × outputs) · W (outputs × inputs), each entry summed over o in order, then +0 where
+ * z[i, k] > 0 does not hold (z: the pre-activation of the layer that produced this layer's input, n × inputs).
+ */
+export function denseInputGrad(
+  delta: usize,
+  w: usize,
+  z: usize,
+  dx: usize,
+  n: i32,
+  inputs: i32,
+  outputs: i32,
+): void {
+  const rowBytes = <usize>inputs << 2;
+  const deltaStride = <usize>outputs << 2;
+  const whole = inputs & ~3;
+  const blocks = inputs & ~15;
+  const zero = f32x4.splat(0);
+  for (let i = 0; i < n; i++) {
+    const dr = delta + <usize>i * deltaStride;
+    const zr = z + <usize>i * rowBytes;
+    const out = dx + <usize>i * rowBytes;
+    for (let k = 0; k < blocks; k += 16) {
+      const kb = <usize>k << 2;
+      let a0 = f32x4.splat(0);
+      let a1 = f32x4.splat(0);
+      let a2 = f32x4.splat(0);
+      let a3 = f32x4.splat(0);
+      for (let o = 0; o < outputs; o++) {
+        const d = f32x4.splat(load<f32>(dr + (<usize>o << 2)));
+        const wr = w + <usize>o * rowBytes + kb;
+        a0 = f32x4.add(a0, f32x4.mul(d, v128.load(wr)));
+        a1 = f32x4.add(a1, f32x4.mul(d, v128.load(wr, 16)));
+        a2 = f32x4.add(a2, f32x4.mul(d, v128.load(wr, 32)));
+        a3 = f32x4.add(a3, f32x4.mul(d, v128.load(wr, 48)));
+      }
+      const zb = zr + kb;
+      v128.store(out + kb, v128.and(a0, f32x4.gt(v128.load(zb), zero)));
+      v128.store(out + kb, v128.and(a1, f32x4.gt(v128.load(zb, 16), zero)), 16);
+      v128.store(out + kb, v128.and(a2, f32x4.gt(v128.load(zb, 32), zero)), 32);
+      v128.store(out + kb, v128.and(a3, f32x4.gt(v128.load(zb, 48), zero)), 48);
+    }
+    for (let k = blocks; k < whole; k += 4) {
+      const kb = <usize>k << 2;
+      let a = f32x4.splat(0);
+      for (let o = 0; o < outputs; o++) {
+        const d = f32x4.splat(load<f32>(dr + (<usize>o << 2)));
+        a = f32x4.add(a, f32x4.mul(d, v128.load(w + <usize>o * rowBytes + kb)));
+      }
+      v128.store(out + kb, v128.and(a, f32x4.gt(v128.load(zr + kb), zero)));
+    }
+    for (let k = whole; k < inputs; k++) {
+      const kb = <usize>k << 2;
+      let s: f32 = 0;
+      for (let o = 0; o < outputs; o++) s += load<f32>(dr + (<usize>o << 2)) * load<f32>(w + <usize>o * rowBytes + kb);
+      store<f32>(out + kb, load<f32>(zr + kb) > 0 ? s : 0);
+    }
+  }
+}
