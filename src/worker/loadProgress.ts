@@ -46,15 +46,18 @@ export interface ProgressReporter {
   onLoad(loaded: number, total: number): void;
   /** A piece of a read arrived (withReadProgress). */
   onBytes(bytes: number): void;
+  /** The download has waited `idleMs` for a byte (sent at once, with the bytes so far), or flows again (null). */
+  onStall(idleMs: number | null): void;
 }
 
 /**
  * Merges both feeds into `post(loaded, total)` calls, at most one per `intervalMs`: the first (0) and the last
  * (loaded = total) are always sent at once; a report held back by the interval is sent when it ends (a trailing
  * report), so a download that stalls still shows how far it got. `loaded` never exceeds `total` nor goes down.
+ * While the download waits for bytes, every report carries `stalledMs` (onStall).
  */
 export function createProgressReporter(
-  post: (loaded: number, total: number) => void,
+  post: (loaded: number, total: number, stalledMs?: number) => void,
   intervalMs = 50,
   now: () => number = Date.now,
   schedule: (run: () => void, delayMs: number) => void = (run, delayMs) => {
@@ -67,6 +70,7 @@ export function createProgressReporter(
   let lastSentAt = Number.NEGATIVE_INFINITY;
   let lastSent = -1;
   let trailing = false;
+  let stalledMs: number | undefined;
   const send = (force: boolean) => {
     const loaded = Math.max(lastSent, Math.min(total, Math.max(wholeReads, pieces)));
     if (loaded === lastSent && !force) return;
@@ -83,7 +87,8 @@ export function createProgressReporter(
     }
     lastSentAt = now();
     lastSent = loaded;
-    post(loaded, total);
+    if (stalledMs === undefined) post(loaded, total);
+    else post(loaded, total, stalledMs);
   };
   return {
     onLoad(loaded, t) {
@@ -95,6 +100,12 @@ export function createProgressReporter(
     onBytes(bytes) {
       pieces += bytes;
       if (total > 0) send(false);
+    },
+    onStall(idleMs) {
+      // Sent at once, even with no new byte: the page's notice appears, ticks, and goes when bytes come again.
+      if (idleMs === null && stalledMs === undefined) return;
+      stalledMs = idleMs ?? undefined;
+      send(true);
     },
   };
 }
