@@ -44,7 +44,8 @@ const IDLE_TICK_MS = 1_000;
  */
 export interface StallWatch {
   noticeMs: number;
-  onIdle(idleMs: number): void;
+  /** `received`: bytes this body read has had so far (a read not yet counted by its caller's progress). */
+  onIdle(idleMs: number, received: number): void;
   onFlowing(): void;
   /** The signal of the next Retry; read once per body read, when it starts. */
   retrySignal(): AbortSignal;
@@ -132,7 +133,7 @@ export async function readBodyBounded(
         }
         if (watch && waited >= watch.noticeMs) {
           announced = true;
-          watch.onIdle(waited);
+          watch.onIdle(waited, received);
         }
         continue;
       }

@@ -103,7 +103,10 @@ export function createLoadHandlers(
           ? result.sources.map((s) => withReadProgress(s, reporter.onBytes))
           : result.sources;
       const unlisten = reporter
-        ? stalls.listen({ onIdle: (ms) => reporter.onStall(ms), onFlowing: () => reporter.onStall(null) })
+        ? stalls.listen({
+            onIdle: (ms, received) => reporter.onStall(ms, received),
+            onFlowing: () => reporter.onStall(null, 0),
+          })
         : null;
       let loaded: Awaited<ReturnType<typeof loadTensor>>;
       try {

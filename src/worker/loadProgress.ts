@@ -46,8 +46,11 @@ export interface ProgressReporter {
   onLoad(loaded: number, total: number): void;
   /** A piece of a read arrived (withReadProgress). */
   onBytes(bytes: number): void;
-  /** The download has waited `idleMs` for a byte (sent at once, with the bytes so far), or flows again (null). */
-  onStall(idleMs: number | null): void;
+  /**
+   * The download has waited `idleMs` for a byte (sent at once), or flows again (null). `partial`: bytes the
+   * waiting read has had, not yet counted (a read is counted when it ends), so the report says how far it got.
+   */
+  onStall(idleMs: number | null, partial: number): void;
 }
 
 /**
@@ -71,8 +74,9 @@ export function createProgressReporter(
   let lastSent = -1;
   let trailing = false;
   let stalledMs: number | undefined;
+  let partialBytes = 0;
   const send = (force: boolean) => {
-    const loaded = Math.max(lastSent, Math.min(total, Math.max(wholeReads, pieces)));
+    const loaded = Math.max(lastSent, Math.min(total, Math.max(wholeReads, pieces) + partialBytes));
     if (loaded === lastSent && !force) return;
     const wait = lastSentAt + intervalMs - now();
     if (!force && wait > 0) {
@@ -101,10 +105,11 @@ export function createProgressReporter(
       pieces += bytes;
       if (total > 0) send(false);
     },
-    onStall(idleMs) {
+    onStall(idleMs, partial) {
       // Sent at once, even with no new byte: the page's notice appears, ticks, and goes when bytes come again.
       if (idleMs === null && stalledMs === undefined) return;
       stalledMs = idleMs ?? undefined;
+      partialBytes = idleMs === null ? 0 : partial;
       send(true);
     },
   };

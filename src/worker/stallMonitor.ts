@@ -8,7 +8,7 @@ import { STALL_NOTICE_MS, type StallWatch } from '../io';
 
 /** Who hears about waiting reads: the load in progress. */
 export interface StallListener {
-  onIdle(idleMs: number): void;
+  onIdle(idleMs: number, received: number): void;
   onFlowing(): void;
 }
 
@@ -30,9 +30,9 @@ export function createStallMonitor(noticeMs = STALL_NOTICE_MS): StallMonitor {
   return {
     watch: {
       noticeMs,
-      onIdle(idleMs) {
+      onIdle(idleMs, received) {
         waiting = true;
-        for (const listener of listeners) listener.onIdle(idleMs);
+        for (const listener of listeners) listener.onIdle(idleMs, received);
       },
       onFlowing() {
         waiting = false;
