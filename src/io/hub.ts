@@ -9,7 +9,7 @@
  */
 import { type ByteSource, fromBytes, throwIfAborted } from './byteSource';
 import { listGguf } from './gguf';
-import { BodyReadError, readBodyBounded } from './httpBody';
+import { BodyReadError, readBodyBounded, type StallWatch } from './httpBody';
 import { listNpy } from './npy';
 import { listNpz } from './npz';
 import { formatBytes, ParseError, type ParseErrorCode } from './parseError';
@@ -29,6 +29,8 @@ export interface HubOptions {
   token?: string;
   fetch?: FetchLike;
   signal?: AbortSignal;
+  /** Told when a file's download waits for bytes, and where the user's Retry comes from (httpBody.ts). */
+  stallWatch?: StallWatch;
 }
 
 /** What the user typed, understood. */
@@ -229,6 +231,8 @@ export interface HttpSourceOptions {
   signal?: AbortSignal;
   /** Time without a byte after which a read counts as stalled (default STALL_MS, 20 s). */
   stallMs?: number;
+  /** Told when a read waits for bytes; its Retry makes the read start again from the bytes received. */
+  stallWatch?: StallWatch;
 }
 
 /** Resumed attempts of a dropped or stalled Range read, and the first back-off (doubled each time). */
@@ -304,12 +308,14 @@ export async function fromHttp(url: string, options: HttpSourceOptions = {}): Pr
       );
     }
     try {
-      return await readBodyBounded(response, length, true, options.stallMs);
+      return await readBodyBounded(response, length, true, options.stallMs, options.stallWatch);
     } catch (error) {
       if (!(error instanceof BodyReadError)) throw error;
-      if (error.kind !== 'over' && attempt < RANGE_RETRIES) {
+      // The user's Retry: resume at once, and it uses none of the automatic attempts.
+      const byUser = error.kind === 'retry';
+      if (byUser || (error.kind !== 'over' && attempt < RANGE_RETRIES)) {
         // A dropped or stalled read resumes from the bytes received, after a back-off (0.25 s, 0.5 s, 1 s).
-        await sleep(RETRY_BACKOFF_MS * 2 ** attempt, signal);
+        if (!byUser) await sleep(RETRY_BACKOFF_MS * 2 ** attempt, signal);
         const from = offset + error.received;
         const again = await rangeGet(from, offset + length - 1, signal);
         if (again.status !== 206) throw await statusError(again, url, name);
@@ -319,7 +325,7 @@ export async function fromHttp(url: string, options: HttpSourceOptions = {}): Pr
           length - error.received,
           parseContentRange(again.headers.get('content-range')),
           signal,
-          attempt + 1,
+          byUser ? attempt : attempt + 1,
         );
         const whole = new Uint8Array(length);
         whole.set(error.partial, 0);
@@ -478,6 +484,7 @@ async function openFile(
               headers,
               fetch: fetchFn,
               signal: options.signal,
+              stallWatch: options.stallWatch,
             }),
           ),
         )),
@@ -486,7 +493,13 @@ async function openFile(
     const listing = await listSharded(index, shards, options.signal);
     return { sources: [index, ...shards], listing };
   }
-  const source = await fromHttp(url, { name, headers, fetch: fetchFn, signal: options.signal });
+  const source = await fromHttp(url, {
+    name,
+    headers,
+    fetch: fetchFn,
+    signal: options.signal,
+    stallWatch: options.stallWatch,
+  });
   const list = fileName.endsWith('.gguf')
     ? listGguf
     : fileName.endsWith('.npy')

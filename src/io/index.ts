@@ -28,6 +28,7 @@ export {
   type ElementType,
 } from './dtypes';
 export { GGML_TYPES, type GgmlTypeInfo } from './ggmlTypes';
+export { STALL_MS, STALL_NOTICE_MS, type StallWatch } from './httpBody';
 export {
   DEFAULT_ENDPOINT,
   type FetchLike,

@@ -26,7 +26,16 @@ export interface LoadFailure {
 
 export type LoaderBusy =
   | { kind: 'open'; label: string }
-  | { kind: 'load'; tensor: string; loaded: number; total: number };
+  | {
+      kind: 'load';
+      tensor: string;
+      loaded: number;
+      total: number;
+      /** How long the download has waited for a byte, while it waits (null when bytes flow). */
+      stalledMs: number | null;
+      /** Retry was asked for and no report has come since. */
+      retrying: boolean;
+    };
 
 export interface OpenedSource {
   source: OpenSource;
@@ -55,6 +64,8 @@ export interface TensorLoader extends LoaderState {
   load(tensor: string): Promise<void>;
   /** Stops the running open or load (the worker stops reading too). */
   cancel(): void;
+  /** A stalled download: read again now, from the bytes received. */
+  retry(): void;
   dismissError(): void;
 }
 
@@ -115,12 +126,18 @@ export function useTensorLoader(): TensorLoader {
       const isCurrent = () => running.current?.op === op;
       const options = queries.load(opened.source, tensor, (progress) => {
         if (!isCurrent()) return;
-        setState((s) => (s.busy?.kind === 'load' ? { ...s, busy: { ...s.busy, ...progress } } : s));
+        const { loaded, total } = progress;
+        const stalledMs = progress.stalledMs ?? null;
+        setState((s) =>
+          s.busy?.kind === 'load'
+            ? { ...s, busy: { ...s.busy, loaded, total, stalledMs, retrying: false } }
+            : s,
+        );
       });
       running.current = { op, key: options.queryKey };
       setState((s) => ({
         ...s,
-        busy: { kind: 'load', tensor, loaded: 0, total: 0 },
+        busy: { kind: 'load', tensor, loaded: 0, total: 0, stalledMs: null, retrying: false },
         error: null,
         cancelled: false,
       }));
@@ -192,6 +209,20 @@ export function useTensorLoader(): TensorLoader {
     setState((s) => ({ ...s, busy: null, cancelled: true }));
   }, [stopRunning]);
 
+  const retry = useCallback(() => {
+    if (stateRef.current.busy?.kind !== 'load') return;
+    setState((s) => (s.busy?.kind === 'load' ? { ...s, busy: { ...s.busy, retrying: true } } : s));
+    // Not on the load's channel: the load is still running, and this reaches it while it waits.
+    client.call('retryDownload', []).then(
+      (waiting) => {
+        // Nothing waited any more (bytes came meanwhile): the next report clears the notice anyway.
+        if (!waiting)
+          setState((s) => (s.busy?.kind === 'load' ? { ...s, busy: { ...s.busy, retrying: false } } : s));
+      },
+      () => undefined, // the load's own call reports a crash
+    );
+  }, [client]);
+
   const dismissError = useCallback(() => setState((s) => ({ ...s, error: null })), []);
 
   return useMemo(
@@ -203,8 +234,9 @@ export function useTensorLoader(): TensorLoader {
         return load(tensor);
       },
       cancel,
+      retry,
       dismissError,
     }),
-    [state, open, load, cancel, dismissError],
+    [state, open, load, cancel, retry, dismissError],
   );
 }

@@ -19,6 +19,7 @@ import {
 } from './loadProtocol';
 import { type OpenedSource, openSource } from './openSource';
 import type { CallContext, DatasetSummary, Handlers } from './protocol';
+import { createStallMonitor } from './stallMonitor';
 
 export interface LoadHandlerOptions {
   /** fetch for Hub requests (tests); default globalThis.fetch. */
@@ -29,15 +30,21 @@ export interface LoadHandlerOptions {
   maxOpened?: number;
   /** Minimum time between progress messages (default 50 ms). */
   progressIntervalMs?: number;
+  /** Time without a byte after which a download is reported as waiting, with Retry (default io's STALL_NOTICE_MS). */
+  stallNoticeMs?: number;
 }
 
-/** `open` lists, `load` makes a tensor resident. The Hub token is used for requests only, never stored in a result. */
+/**
+ * `open` lists, `load` makes a tensor resident, `retryDownload` restarts a waiting download from the bytes it has.
+ * The Hub token is used for requests only, never stored in a result.
+ */
 export function createLoadHandlers(
   store: EngineStore,
   options: LoadHandlerOptions = {},
-): Pick<Handlers, 'open' | 'load'> {
+): Pick<Handlers, 'open' | 'load' | 'retryDownload'> {
   const maxValues = options.maxValues ?? MAX_LOAD_VALUES;
   const maxOpened = options.maxOpened ?? 4;
+  const stalls = createStallMonitor(options.stallNoticeMs);
   const opened = new Map<string, OpenedSource>(); // insertion order = recency
 
   const remember = (key: string, value: OpenedSource) => {
@@ -56,7 +63,7 @@ export function createLoadHandlers(
       remember(key, hit);
       return hit;
     }
-    const result = await openSource(source, { signal, fetch: options.fetch });
+    const result = await openSource(source, { signal, fetch: options.fetch, stallWatch: stalls.watch });
     if ('sources' in result) remember(key, result);
     return result;
   }
@@ -85,7 +92,8 @@ export function createLoadHandlers(
       }
       const reporter = context
         ? createProgressReporter(
-            (loaded, total) => context.progress({ loaded, total }),
+            (loaded, total, stalledMs) =>
+              context.progress(stalledMs === undefined ? { loaded, total } : { loaded, total, stalledMs }),
             options.progressIntervalMs,
           )
         : null;
@@ -94,11 +102,22 @@ export function createLoadHandlers(
         source.kind === 'hub' && reporter
           ? result.sources.map((s) => withReadProgress(s, reporter.onBytes))
           : result.sources;
-      const loaded = await loadTensor(sources, result.listing, tensor, {
-        signal,
-        onProgress: reporter?.onLoad,
-        maxValues,
-      });
+      const unlisten = reporter
+        ? stalls.listen({
+            onIdle: (ms, received) => reporter.onStall(ms, received),
+            onFlowing: () => reporter.onStall(null, 0),
+          })
+        : null;
+      let loaded: Awaited<ReturnType<typeof loadTensor>>;
+      try {
+        loaded = await loadTensor(sources, result.listing, tensor, {
+          signal,
+          onProgress: reporter?.onLoad,
+          maxValues,
+        });
+      } finally {
+        unlisten?.();
+      }
       const data = createTensor(loaded.rows, loaded.cols, loaded.data);
       const info: LoadedTensorInfo = {
         name: loaded.name,
@@ -112,6 +131,10 @@ export function createLoadHandlers(
       const summary: DatasetSummary = { id, summary: summarizeTensor(data), recipe, loaded: info };
       store.put(id, { tensor: data, cache: createTensorCache(data), summary });
       return summary;
+    },
+
+    retryDownload() {
+      return stalls.retry();
     },
   };
 }

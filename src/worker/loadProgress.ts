@@ -46,15 +46,21 @@ export interface ProgressReporter {
   onLoad(loaded: number, total: number): void;
   /** A piece of a read arrived (withReadProgress). */
   onBytes(bytes: number): void;
+  /**
+   * The download has waited `idleMs` for a byte (sent at once), or flows again (null). `partial`: bytes the
+   * waiting read has had, not yet counted (a read is counted when it ends), so the report says how far it got.
+   */
+  onStall(idleMs: number | null, partial: number): void;
 }
 
 /**
  * Merges both feeds into `post(loaded, total)` calls, at most one per `intervalMs`: the first (0) and the last
  * (loaded = total) are always sent at once; a report held back by the interval is sent when it ends (a trailing
  * report), so a download that stalls still shows how far it got. `loaded` never exceeds `total` nor goes down.
+ * While the download waits for bytes, every report carries `stalledMs` (onStall).
  */
 export function createProgressReporter(
-  post: (loaded: number, total: number) => void,
+  post: (loaded: number, total: number, stalledMs?: number) => void,
   intervalMs = 50,
   now: () => number = Date.now,
   schedule: (run: () => void, delayMs: number) => void = (run, delayMs) => {
@@ -67,8 +73,10 @@ export function createProgressReporter(
   let lastSentAt = Number.NEGATIVE_INFINITY;
   let lastSent = -1;
   let trailing = false;
+  let stalledMs: number | undefined;
+  let partialBytes = 0;
   const send = (force: boolean) => {
-    const loaded = Math.max(lastSent, Math.min(total, Math.max(wholeReads, pieces)));
+    const loaded = Math.max(lastSent, Math.min(total, Math.max(wholeReads, pieces) + partialBytes));
     if (loaded === lastSent && !force) return;
     const wait = lastSentAt + intervalMs - now();
     if (!force && wait > 0) {
@@ -83,7 +91,8 @@ export function createProgressReporter(
     }
     lastSentAt = now();
     lastSent = loaded;
-    post(loaded, total);
+    if (stalledMs === undefined) post(loaded, total);
+    else post(loaded, total, stalledMs);
   };
   return {
     onLoad(loaded, t) {
@@ -95,6 +104,13 @@ export function createProgressReporter(
     onBytes(bytes) {
       pieces += bytes;
       if (total > 0) send(false);
+    },
+    onStall(idleMs, partial) {
+      // Sent at once, even with no new byte: the page's notice appears, ticks, and goes when bytes come again.
+      if (idleMs === null && stalledMs === undefined) return;
+      stalledMs = idleMs ?? undefined;
+      partialBytes = idleMs === null ? 0 : partial;
+      send(true);
     },
   };
 }

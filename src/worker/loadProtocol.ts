@@ -71,6 +71,11 @@ export interface LoadedTensorInfo {
 export interface LoadProgress {
   loaded: number;
   total: number;
+  /**
+   * Set while the download waits for bytes (from io's STALL_NOTICE_MS on, repeated about every second): how long
+   * no byte has come. The page then offers Retry (`retryDownload`) and Cancel; absent once bytes flow again.
+   */
+  stalledMs?: number;
 }
 
 /** Value limit of a load: io's MAX_VALUES (64 Mi float32 values = 256 MiB), repeated so the page need not import io. */

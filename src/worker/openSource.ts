@@ -11,6 +11,7 @@ import {
   listTensors,
   openHubModel,
   parseHubInput,
+  type StallWatch,
   type TensorListing,
 } from '../io';
 import type { OpenSource } from './loadProtocol';
@@ -27,7 +28,7 @@ export type ChooseWeightFile = Extract<HubOpenResult, { kind: 'choose' }>;
 
 export async function openSource(
   source: OpenSource,
-  options: { signal?: AbortSignal; fetch?: FetchLike } = {},
+  options: { signal?: AbortSignal; fetch?: FetchLike; stallWatch?: StallWatch } = {},
 ): Promise<OpenedSource | ChooseWeightFile> {
   if (source.kind === 'files') {
     const sources = source.files.map((file) => fromBlob(file, file.name));
@@ -42,6 +43,7 @@ export async function openSource(
     token: source.token || undefined,
     signal: options.signal,
     fetch: options.fetch,
+    stallWatch: options.stallWatch,
   });
   if (result.kind === 'choose') return result;
   const label = result.modelId ? `${result.modelId} · ${result.file}` : result.file;

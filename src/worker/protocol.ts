@@ -60,6 +60,8 @@ export interface EngineApi extends LabApi, LmApi, WholeModelApi {
   open(source: OpenSource): Promise<OpenResult>;
   /** Makes one tensor of a source resident as a dataset; reports byte progress, cancellable. */
   load(source: OpenSource, tensor: string): Promise<DatasetSummary>;
+  /** A load whose download waits for bytes: read again now from the bytes received. False when none waits. */
+  retryDownload(): boolean;
   /** `count` (1..32) consecutive values of a resident dataset from a seeded position, for the worked example. */
   sampleValues(datasetId: string, count: number, seed: number): ValueSample;
   /** The worked example's step-by-step table of `values` (1..32 finite numbers) under one scheme. */

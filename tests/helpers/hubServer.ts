@@ -5,6 +5,9 @@
  * Options simulate gated models (401 without the right Bearer token), missing models (404), a server that
  * ignores Range (200 with the whole body), the Hub's redirect of file downloads to a CDN, and a mirror without
  * the API. CORS headers are sent so browser tests can use it too. Every request is recorded.
+ * `faults` make one file misbehave on its data reads (Range reads of at least `minLength` bytes, so the header
+ * reads pass): a 206 carrying the whole file, a body that drops or stalls halfway, or (for an index) no
+ * Content-Length and a body that never ends.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -27,6 +30,21 @@ export interface HubServerOptions {
   redirect?: boolean;
   /** Answer /api/ with this status (e.g. 500) to simulate a mirror without the API. */
   apiStatus?: number;
+  /** Misbehaviour per file path in the repository (any model, any revision). */
+  faults?: Record<string, HubFault>;
+}
+
+/**
+ * `whole206`: a 206 whose Content-Range and body cover the whole file whatever was asked (every data read);
+ * `drop`: half the asked bytes, then the connection is cut; `stall`: half, then silence (the connection stays
+ * open); `endless`: no Content-Length and a body that never ends (the file's bytes, then spaces). `drop` and
+ * `stall` apply to the first `times` data reads (default 1), later reads are served right.
+ */
+export interface HubFault {
+  kind: 'whole206' | 'drop' | 'stall' | 'endless';
+  times?: number;
+  /** Range reads shorter than this are served right (default 4096: the header reads). */
+  minLength?: number;
 }
 
 export interface RecordedRequest {
@@ -71,6 +89,48 @@ function splitModelPath(
     if (parts[n] === marker && (models[id] || n === 2)) return { id, rest: parts.slice(n + 1) };
   }
   return null;
+}
+
+/** Serves `bytes` as the fault says; false when this request is served right (the fault spent or not its kind). */
+function serveFaulty(req: IncomingMessage, res: ServerResponse, bytes: Uint8Array, fault: HubFault): boolean {
+  const size = bytes.length;
+  const headers = { ...CORS, 'Accept-Ranges': 'bytes', 'Content-Type': 'application/octet-stream' };
+  if (fault.kind === 'endless') {
+    res.writeHead(200, headers); // chunked: no Content-Length
+    res.write(Buffer.from(bytes));
+    const spaces = Buffer.alloc(256 * 1024, 0x20);
+    const pump = () => {
+      while (!res.destroyed && res.write(spaces));
+      if (!res.destroyed) res.once('drain', pump);
+    };
+    pump();
+    return true;
+  }
+  const m = /^bytes=(\d+)-(\d+)$/.exec(req.headers.range ?? '');
+  if (!m) return false;
+  const start = Number(m[1]);
+  const end = Math.min(Number(m[2]), size - 1);
+  if (end - start + 1 < (fault.minLength ?? 4096) || start >= size) return false;
+  if (fault.kind === 'whole206') {
+    res.writeHead(206, {
+      ...headers,
+      'Content-Length': size,
+      'Content-Range': `bytes 0-${size - 1}/${size}`,
+    });
+    res.end(Buffer.from(bytes));
+    return true;
+  }
+  if ((fault.times ?? 1) <= 0) return false;
+  fault.times = (fault.times ?? 1) - 1;
+  const body = bytes.subarray(start, end + 1);
+  res.writeHead(206, {
+    ...headers,
+    'Content-Length': body.length,
+    'Content-Range': `bytes ${start}-${end}/${size}`,
+  });
+  res.write(Buffer.from(body.subarray(0, body.length >> 1)));
+  if (fault.kind === 'drop') setTimeout(() => res.destroy(), 20);
+  return true;
 }
 
 function serveFile(req: IncomingMessage, res: ServerResponse, bytes: Uint8Array, ignoreRange: boolean): void {
@@ -162,6 +222,8 @@ export async function startHubServer(options: HubServerOptions): Promise<HubServ
       const file = fileParts.join('/');
       const bytes = filesAt(model, revision)?.[file];
       if (!bytes) return sendJson(res, 404, { error: 'Entry not found' });
+      const fault = options.faults?.[file];
+      if (fault && serveFaulty(req, res, bytes, fault)) return;
       if (options.redirect) {
         const location = `/cdn/${encodeURIComponent(split.id)}/${encodeURIComponent(revision)}/${encodeURIComponent(file)}`;
         res.writeHead(302, { ...CORS, Location: location });

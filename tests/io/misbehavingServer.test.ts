@@ -147,6 +147,42 @@ describe('a server that misbehaves with Range requests', () => {
     ]);
   });
 
+  it('a read waiting for bytes is announced, and the Retry resumes at once from the bytes received', async () => {
+    faults.set('/stall.bin', 1);
+    ranges.length = 0;
+    let retry = new AbortController();
+    const idle: number[] = [];
+    let flowing = 0;
+    const source = await fromHttp(`${base}/stall.bin`, {
+      stallMs: 60_000, // far away: only the Retry can end the wait
+      stallWatch: {
+        noticeMs: 100,
+        onIdle(ms) {
+          idle.push(ms);
+          if (idle.length === 2) {
+            retry.abort(); // the user's Retry, after the notice has ticked once
+            retry = new AbortController();
+          }
+        },
+        onFlowing: () => flowing++,
+        retrySignal: () => retry.signal,
+      },
+    });
+    const started = performance.now();
+    const bytes = await source.read(100, 4000);
+    expect(bytes.every((b, i) => b === (100 + i) % 251)).toBe(true);
+    // The notice came after ~100 ms and ticked (about every second) until the Retry; no 60 s wait.
+    expect(idle[0]).toBeGreaterThanOrEqual(100);
+    expect(idle[1]).toBeGreaterThan(idle[0]);
+    expect(performance.now() - started).toBeLessThan(10_000);
+    expect(flowing).toBeGreaterThanOrEqual(1);
+    // Half the range came before the stall: the Retry asked only for the rest, with no back-off attempt spent.
+    expect(ranges.filter((r) => r.startsWith('/stall.bin') && !r.endsWith(' 0-7'))).toEqual([
+      '/stall.bin 100-4099',
+      '/stall.bin 2100-4099',
+    ]);
+  });
+
   it('a stalled read is detected, retried, then reported as stalled', async () => {
     faults.set('/stall.bin', 10);
     const source = await fromHttp(`${base}/stall.bin`, { stallMs: 150 });

@@ -52,6 +52,7 @@ export function fakeHandlers(overrides: Partial<Handlers> = {}): Handlers {
     llmInt8: () => Promise.reject(new Error('llmInt8 is not faked')),
     open: () => Promise.reject(new Error('open is not faked')),
     load: () => Promise.reject(new Error('load is not faked')),
+    retryDownload: () => false,
     sampleValues: () => Promise.reject(new Error('sampleValues is not faked')),
     workedExample: () => Promise.reject(new Error('workedExample is not faked')),
     labTrain: () => Promise.reject(new Error('labTrain is not faked')),

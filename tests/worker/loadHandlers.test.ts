@@ -231,6 +231,44 @@ describe('open and load from a Hugging Face server', () => {
     expect(server.requests.filter((r) => r.range === 'bytes=0-7')).toHaveLength(1);
   });
 
+  it('says when a download waits for bytes, and its Retry resumes it from the bytes received', async () => {
+    server = await startHubServer({ models, faults: { 'model.safetensors': { kind: 'stall' } } });
+    const h = createLoadHandlers(createEngineStore(), { progressIntervalMs: 0, stallNoticeMs: 150 });
+    opened(await h.open(hub('org/open')));
+    expect(h.retryDownload()).toBe(false); // nothing waits yet: nothing to retry
+    const { ctx, progress } = context();
+    let retried: boolean | undefined;
+    const stalledSeen = new Promise<void>((resolve) => {
+      ctx.progress = (p) => {
+        progress.push(p as LoadProgress);
+        if ((p as LoadProgress).stalledMs !== undefined && retried === undefined) {
+          retried = h.retryDownload() as boolean;
+          resolve();
+        }
+      };
+    });
+    const load = h.load(hub('org/open'), 'mlp.weight', ctx);
+    await stalledSeen;
+    const summary = await load;
+    expect(retried).toBe(true);
+    expect(summary.summary).toMatchObject({ rows, cols, max: 3, min: -0.5 });
+    const total = rows * cols * 4;
+    const stalled = progress.find((p) => p.stalledMs !== undefined);
+    expect(stalled?.stalledMs).toBeGreaterThanOrEqual(150);
+    // The first 4 MiB piece stalled halfway: the report says how far it got, and nothing was counted twice.
+    expect(stalled?.loaded).toBeLessThan(total);
+    expect(progress.at(-1)).toEqual({ loaded: total, total });
+    // The resumed request starts where the stalled one stopped (half of the first piece).
+    const dataReads = server.requests
+      .map((r) => r.range)
+      .filter((r): r is string => r !== undefined && /^bytes=\d+-\d+$/.test(r))
+      .map((r) => r.slice(6).split('-').map(Number))
+      .filter(([a, b]) => b - a + 1 >= 4096);
+    const piece = 4 * 1024 * 1024;
+    expect(dataReads[1][0] - dataReads[0][0]).toBe(piece / 2);
+    expect(dataReads[1][1]).toBe(dataReads[0][1]);
+  });
+
   it('answers a gated model with `auth` and its hint, then opens it with a token sent only as a header', async () => {
     server = await startHubServer({ models });
     const h = createLoadHandlers(createEngineStore());

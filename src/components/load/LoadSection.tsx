@@ -26,7 +26,7 @@ export function labelFiles(files: readonly File[]): string {
 
 export const LoadSection = memo(function LoadSection() {
   const loader = useTensorLoader();
-  const { open, load, cancel, dismissError } = loader;
+  const { open, load, cancel, retry, dismissError } = loader;
   const [pasteOpen, setPasteOpen] = useState(false);
   const shown = useAppStore(selectLoadedDataset);
 
@@ -85,7 +85,7 @@ export const LoadSection = memo(function LoadSection() {
       ) : null}
       <HubModelForm onOpen={openHub} needsToken={loader.error?.code === 'auth'} />
 
-      <LoadStatus busy={busy} cancelled={loader.cancelled} onCancel={cancel} />
+      <LoadStatus busy={busy} cancelled={loader.cancelled} onCancel={cancel} onRetry={retry} />
       {loader.error ? <LoadErrorNotice error={loader.error} onDismiss={dismissError} /> : null}
       {loader.choose ? (
         <HubFileChooser modelId={loader.choose.modelId} files={loader.choose.files} onChoose={chooseFile} />

@@ -1,7 +1,9 @@
 /**
  * What the loader is doing: "Opening model.safetensors…" or a tensor's download with a progress bar
- * (bytes of that tensor only), each with a Cancel button; "Cancelled." after a cancel.
+ * (bytes of that tensor only), each with a Cancel button; "Cancelled." after a cancel. A download that waits
+ * for bytes says so, how long and after how much, with Retry (ask again from there) beside Cancel.
  */
+import type { ReactNode } from 'react';
 import { formatBytes } from '../../charts/formatNumber';
 import type { LoaderBusy } from '../../state/useTensorLoader';
 import { BUTTON_CLASS, CAPTION_CLASS } from './loadStyles';
@@ -10,10 +12,12 @@ export function LoadStatus({
   busy,
   cancelled,
   onCancel,
+  onRetry,
 }: {
   busy: LoaderBusy | null;
   cancelled: boolean;
   onCancel(): void;
+  onRetry(): void;
 }) {
   if (!busy) {
     return cancelled ? (
@@ -69,6 +73,66 @@ export function LoadStatus({
             ? `${percent}% · ${formatBytes(busy.loaded)} of ${formatBytes(busy.total)}`
             : 'starting…'}
         </span>
+        {busy.stalledMs === null ? cancel : null}
+      </div>
+      {busy.stalledMs !== null ? (
+        <StalledNotice
+          stalledMs={busy.stalledMs}
+          loaded={busy.loaded}
+          total={busy.total}
+          retrying={busy.retrying}
+          onRetry={onRetry}
+          cancel={cancel}
+        />
+      ) : null}
+    </div>
+  );
+}
+
+/** The download waits for bytes: since when, after how much, and the two ways out. */
+function StalledNotice({
+  stalledMs,
+  loaded,
+  total,
+  retrying,
+  onRetry,
+  cancel,
+}: {
+  stalledMs: number;
+  loaded: number;
+  total: number;
+  retrying: boolean;
+  onRetry(): void;
+  cancel: ReactNode;
+}) {
+  const seconds = Math.floor(stalledMs / 1000);
+  return (
+    <div
+      className="flex flex-col gap-1.5 rounded-md border border-amber-600 bg-amber-50 px-2.5 py-2 text-xs text-amber-900 dark:border-amber-500 dark:bg-amber-950/60 dark:text-amber-100"
+      data-testid="load-stalled"
+    >
+      <p role="status" aria-live="polite" className="break-words">
+        <span className="font-semibold">The download has stalled:</span>{' '}
+        <span data-testid="load-stalled-text">
+          no data for {seconds} s, after {formatBytes(loaded)}
+          {total > 0 ? ` of ${formatBytes(total)}` : ''}.
+        </span>
+      </p>
+      <p>
+        Retry asks the server again from the bytes already received (it also retries by itself after a while);
+        Cancel stops the load and keeps the data on screen.
+      </p>
+      <div className="flex items-center justify-end gap-2">
+        <button
+          type="button"
+          className={BUTTON_CLASS}
+          // Not `disabled`: the button keeps the keyboard focus while the retry starts.
+          onClick={retrying ? undefined : onRetry}
+          aria-disabled={retrying}
+          data-testid="load-retry"
+        >
+          {retrying ? 'Retrying…' : 'Retry'}
+        </button>
         {cancel}
       </div>
     </div>
