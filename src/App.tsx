@@ -1,23 +1,15 @@
 /**
- * Page layout only: header, data panel, and the explorer tab: the scheme panels (A and B side by side, or one;
- * each opens on its headline numbers and value histogram, so both are in the first screen), the caption that
- * says what their difference shows, then the metrics table and the worked example. The other views are tabs.
- * State comes from the store and the engine queries (useComparedViews); the panels draw it.
+ * Page layout only: header, data panel, and the views as tabs, the explorer (ExplorerTab: A against B) first.
+ * The explorer owns its engine queries, so a scheme change does not re-render this layout.
  */
 
-import { useMemo } from 'react';
 import { DataPanel } from './components/DataPanel';
 import { ErrorBoundary } from './components/ErrorBoundary';
-import { CompareCaption } from './components/figure/CompareCaption';
+import { ExplorerTab } from './components/ExplorerTab';
 import { HeaderTools } from './components/HeaderTools';
 import { LazyView, lazyNamed } from './components/LazyView';
-import { MetricsTable } from './components/MetricsTable';
 import { NoticeList } from './components/NoticeList';
-import { SchemePanel } from './components/SchemePanel';
-import { useComparedViews } from './components/useComparedViews';
-import { ViewToolbar } from './components/ViewToolbar';
 import { WorkspaceTabs } from './components/WorkspaceTabs';
-import { BackToWholeModel } from './components/wholeModel/BackToWholeModel';
 import { useAppStore } from './state/appStore';
 import { useActiveDataset } from './state/useActiveDataset';
 import { useDefaultZoom } from './state/useDefaultZoom';
@@ -32,20 +24,12 @@ const WholeModelView = lazyNamed(() =>
 );
 const ModelLabView = lazyNamed(() => import('./components/lab/ModelLabView').then((m) => m.ModelLabView));
 const SweepView = lazyNamed(() => import('./components/sweep/SweepView').then((m) => m.SweepView));
-const WorkedExample = lazyNamed(() =>
-  import('./components/worked/WorkedExample').then((m) => m.WorkedExample),
-);
 
 export function App() {
   const data = useActiveDataset();
   useDefaultZoom(data.dataset);
   const tab = useAppStore((s) => s.tab);
   const setTab = useAppStore((s) => s.setTab);
-  const datasetId = data.dataset?.id;
-  const { compare, channels, results, metrics, shared } = useComparedViews(datasetId);
-  const viewA = results.a.view;
-  const viewB = results.b.view;
-  const captionViews = useMemo(() => ({ a: viewA, b: viewB }), [viewA, viewB]);
 
   return (
     <div className="min-h-screen bg-slate-50 text-slate-900 dark:bg-slate-950 dark:text-slate-100">
@@ -79,35 +63,7 @@ export function App() {
             tab={tab}
             onTabChange={setTab}
             panels={{
-              explore: () => (
-                <>
-                  <BackToWholeModel />
-                  <ViewToolbar summary={data.dataset?.summary} />
-                  <CompareCaption channels={channels} views={captionViews} />
-                  <div className={`grid min-w-0 grid-cols-1 gap-4 ${compare ? 'lg:grid-cols-2' : ''}`}>
-                    {channels.map((c) => (
-                      <ErrorBoundary key={c} label={`Scheme ${c.toUpperCase()}`}>
-                        <SchemePanel
-                          channel={c}
-                          result={results[c]}
-                          dataset={data.dataset}
-                          shared={shared[c]}
-                          metrics={metrics}
-                          compare={compare}
-                        />
-                      </ErrorBoundary>
-                    ))}
-                  </div>
-                  <ErrorBoundary label="The metrics table">
-                    <MetricsTable channels={channels} metrics={metrics} />
-                  </ErrorBoundary>
-                  <ErrorBoundary label="The worked example">
-                    <LazyView label="the worked example">
-                      <WorkedExample channels={channels} datasetId={datasetId} />
-                    </LazyView>
-                  </ErrorBoundary>
-                </>
-              ),
+              explore: () => <ExplorerTab dataset={data.dataset} />,
               sweep: () => (
                 <ErrorBoundary label="The sweep">
                   <LazyView label="the sweep">

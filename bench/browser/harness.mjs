@@ -32,12 +32,13 @@ const TYPES = {
 
 /**
  * Serves dist/ on a free port of 127.0.0.1 (the same job as tests/e2e/staticServer.ts, without a TS loader).
- * `isolated: false` leaves out the cross-origin isolation headers (a static host that cannot send them).
+ * `isolated: false` leaves out the cross-origin isolation headers (a static host that cannot send them); `dir`
+ * serves another build (the UI bench's baseline).
  */
-export async function serveDist({ isolated = true } = {}) {
-  const base = join(root, 'dist');
+export async function serveDist({ isolated = true, dir = join(root, 'dist') } = {}) {
+  const base = resolve(dir);
   if (!existsSync(join(base, 'index.html')))
-    throw new Error('dist/index.html is missing: run `npm run build` first');
+    throw new Error(`${join(base, 'index.html')} is missing: run \`npm run build\` first`);
   const server = createServer(async (req, res) => {
     const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
     let file = normalize(join(base, path));

@@ -5,7 +5,18 @@
  * (`data-ready="true"` on its panel), and records main-thread long tasks (PerformanceObserver 'longtask',
  * > 50 ms) during single changes and during a simulated slider drag (a key press every 16 ms).
  *
+ * Each change is split into the page's share and the engine's: the bench wraps the page's Worker (an init script,
+ * nothing in the app) to time-stamp the `quantize` request scheme A posts and the reply, and reads the engine's own
+ * time from the panel (`data-elapsed-ms`). Page = key → request posted + reply → pixels (the first frame after
+ * the panel reports ready: a task queued from the next animation frame runs after that frame is painted); worker
+ * round trip = request → reply (the engine, plus the message and structured-clone cost).
+ *
  * Usage: npm run build && node bench/browser/uiBench.mjs [--sizes 256,1024] [--repeats 6] [--json out.json]
+ *        [--baseline DIR] [--rounds 3]
+ * `--baseline DIR` also measures another build (e.g. `git stash; npx vite build --outDir /tmp/base; git stash pop`)
+ * in the same run, alternating baseline and dist/ round by round (`--rounds`, default 3) on a fresh page each time,
+ * so a machine whose speed drifts (shared cores) weighs on both alike; the tables then give both, with medians
+ * over every round's changes.
  * Needs the system Chromium (CHROMIUM_PATH or /usr/bin/chromium). Serves dist/ itself on 127.0.0.1.
  */
 import { writeFileSync } from 'node:fs';
@@ -24,8 +35,40 @@ const SIZES = option('sizes', '256,1024,4096').split(',').map(Number);
 const REPEATS = Number(option('repeats', '6'));
 const DRAG_STEPS = 6;
 const jsonOut = option('json', '');
+const BASELINE = option('baseline', '');
+const ROUNDS = Number(option('rounds', BASELINE ? '3' : '1'));
 
-/** Installs the long-task observer and a key-press → ready timer in the page. */
+/**
+ * Runs before the app's scripts: wraps Worker so every `quantize` request for scheme A's panel and its reply
+ * are time-stamped in `window.__benchWire` (marks: { kind: 'post' | 'reply', id, t }).
+ */
+function wireTimer() {
+  const w = window;
+  w.__benchWire = [];
+  const quantizeIds = new Set();
+  const post = Worker.prototype.postMessage;
+  Worker.prototype.postMessage = function (message, ...rest) {
+    if (message && message.method === 'quantize' && message.args?.[3] === 'a') {
+      quantizeIds.add(message.id);
+      w.__benchWire.push({ kind: 'post', id: message.id, t: performance.now() });
+    }
+    return post.call(this, message, ...rest);
+  };
+  const listen = Worker.prototype.addEventListener;
+  Worker.prototype.addEventListener = function (type, listener, ...rest) {
+    if (type === 'message') {
+      // Registered ahead of the app's own listener on the same worker, so it stamps the reply's arrival.
+      listen.call(this, 'message', (e) => {
+        const id = e.data?.id;
+        if (quantizeIds.has(id) && 'ok' in e.data)
+          w.__benchWire.push({ kind: 'reply', id, t: performance.now() });
+      });
+    }
+    return listen.call(this, type, listener, ...rest);
+  };
+}
+
+/** Installs the long-task observer and a key-press → ready → painted timer in the page. */
 async function instrument(page) {
   await page.evaluate(() => {
     const w = window;
@@ -36,8 +79,14 @@ async function instrument(page) {
     }).observe({ type: 'longtask', buffered: true });
     const panel = document.querySelector('[data-testid="scheme-panel-a"]');
     new MutationObserver(() => {
-      if (panel.getAttribute('data-ready') === 'true')
-        w.__bench.marks.push({ kind: 'ready', t: performance.now() });
+      if (panel.getAttribute('data-ready') !== 'true') return;
+      w.__bench.marks.push({ kind: 'ready', t: performance.now() });
+      // The frame that shows the change: a message posted from its animation-frame callback runs after it paints.
+      requestAnimationFrame(() => {
+        const channel = new MessageChannel();
+        channel.port1.onmessage = () => w.__bench.marks.push({ kind: 'painted', t: performance.now() });
+        channel.port2.postMessage(null);
+      });
     }).observe(panel, { attributes: true, attributeFilter: ['data-ready'] });
     document.addEventListener(
       'keydown',
@@ -61,6 +110,7 @@ async function waitReady(page, timeout = 120_000) {
 
 async function measureSize(context, url, n) {
   const page = await context.newPage();
+  await page.addInitScript(wireTimer);
   await page.goto(url);
   await waitReady(page);
   if (n !== 256) {
@@ -82,6 +132,11 @@ async function measureSize(context, url, n) {
   // seen before would show at once): bits 8 → 2 per tensor, then 2 → 8 per row.
   const single = [];
   const engine = [];
+  const painted = [];
+  const beforePost = [];
+  const roundTrip = [];
+  const afterReply = [];
+  const page_ = [];
   const t0 = await page.evaluate(() => performance.now());
   for (const [key, steps] of [
     ['ArrowLeft', 6],
@@ -95,18 +150,33 @@ async function measureSize(context, url, n) {
     for (let i = 0; i < Math.min(steps, REPEATS); i++) {
       await page.evaluate(() => {
         window.__bench.marks = [];
+        window.__benchWire = [];
       });
       await page.keyboard.press(key);
-      await page.waitForFunction(() => window.__bench.marks.some((m) => m.kind === 'ready'), undefined, {
+      await page.waitForFunction(() => window.__bench.marks.some((m) => m.kind === 'painted'), undefined, {
         timeout: 120_000,
       });
-      single.push(
-        await page.evaluate(() => {
-          const key = window.__bench.marks.find((m) => m.kind === 'key');
-          const ready = window.__bench.marks.find((m) => m.kind === 'ready' && m.t >= key.t);
-          return ready.t - key.t;
-        }),
-      );
+      const split = await page.evaluate(() => {
+        const key = window.__bench.marks.find((m) => m.kind === 'key');
+        const ready = window.__bench.marks.find((m) => m.kind === 'ready' && m.t >= key.t);
+        const painted = window.__bench.marks.find((m) => m.kind === 'painted' && m.t >= ready.t);
+        const posts = window.__benchWire.filter((m) => m.kind === 'post' && m.t >= key.t);
+        const post = posts[posts.length - 1];
+        const reply = post && window.__benchWire.find((m) => m.kind === 'reply' && m.id === post.id);
+        return {
+          ready: ready.t - key.t,
+          painted: painted.t - key.t,
+          beforePost: post ? post.t - key.t : Number.NaN,
+          roundTrip: post && reply ? reply.t - post.t : Number.NaN,
+          afterReply: reply ? painted.t - reply.t : Number.NaN,
+        };
+      });
+      single.push(split.ready);
+      painted.push(split.painted);
+      beforePost.push(split.beforePost);
+      roundTrip.push(split.roundTrip);
+      afterReply.push(split.afterReply);
+      page_.push(split.beforePost + split.afterReply);
       await waitReady(page);
       engine.push(Number(await page.getByTestId('scheme-panel-a').getAttribute('data-elapsed-ms')));
     }
@@ -123,37 +193,89 @@ async function measureSize(context, url, n) {
   await page.evaluate(() => {
     window.__bench.marks = [];
     window.__bench.longTasks = [];
+    window.__benchWire = [];
   });
   for (let i = 0; i < DRAG_STEPS; i++) {
     await page.keyboard.press('ArrowLeft');
     await page.waitForTimeout(16);
   }
   await waitReady(page, 120_000);
+  await page.waitForFunction(
+    () => {
+      const m = window.__bench.marks;
+      const lastReady = m.findLastIndex((x) => x.kind === 'ready');
+      return lastReady >= 0 && m.slice(lastReady).some((x) => x.kind === 'painted');
+    },
+    undefined,
+    { timeout: 120_000 },
+  );
   const drag = await page.evaluate(() => {
     const keys = window.__bench.marks.filter((m) => m.kind === 'key');
     const readies = window.__bench.marks.filter((m) => m.kind === 'ready');
+    const paints = window.__bench.marks.filter((m) => m.kind === 'painted');
     const lastKey = keys[keys.length - 1].t;
+    const lastPaint = paints[paints.length - 1].t;
+    // The reply that the last frame shows, and the request it answered.
+    const replies = window.__benchWire.filter((m) => m.kind === 'reply');
+    const reply = replies[replies.length - 1];
+    const post = reply && window.__benchWire.find((m) => m.kind === 'post' && m.id === reply.id);
     return {
       settle: readies.length ? readies[readies.length - 1].t - lastKey : 0,
+      painted: lastPaint - lastKey,
+      afterReply: reply ? lastPaint - reply.t : Number.NaN,
+      roundTrip: reply && post ? reply.t - post.t : Number.NaN,
+      requests: window.__benchWire.filter((m) => m.kind === 'post').length,
       longTasks: window.__bench.longTasks.filter((t) => t.start >= keys[0].t),
     };
   });
+  const dragEngine = Number(await page.getByTestId('scheme-panel-a').getAttribute('data-elapsed-ms'));
   await page.close();
   return {
-    size: `${n}x${n}`,
-    medianMs: median(single),
-    engineMs: median(engine),
-    minMs: Math.min(...single),
-    maxMs: Math.max(...single),
-    singleLongTasks: singleLong.length,
-    singleLongestMs: Math.max(0, ...singleLong.map((t) => t.duration)),
-    dragSettleMs: drag.settle,
-    dragLongTasks: drag.longTasks.length,
-    dragLongestMs: Math.max(0, ...drag.longTasks.map((t) => t.duration)),
+    single: { ready: single, painted, beforePost, roundTrip, afterReply, page: page_, engine },
+    singleLong,
+    drag: { ...drag, engine: dragEngine },
   };
 }
 
-const server = await serveDist();
+/** One table row from every round's samples of one build at one size. */
+function summarise(build, n, rounds) {
+  const all = (key) => rounds.flatMap((r) => r.single[key]);
+  const ready = all('ready');
+  const singleLong = rounds.flatMap((r) => r.singleLong);
+  const drags = rounds.map((r) => r.drag);
+  const dragLong = drags.flatMap((d) => d.longTasks);
+  const dragMedian = (key) => median(drags.map((d) => d[key]));
+  return {
+    build,
+    size: `${n}x${n}`,
+    changes: ready.length,
+    medianMs: median(ready),
+    paintedMs: median(all('painted')),
+    pageMs: median(all('page')),
+    beforePostMs: median(all('beforePost')),
+    afterReplyMs: median(all('afterReply')),
+    roundTripMs: median(all('roundTrip')),
+    engineMs: median(all('engine')),
+    minMs: Math.min(...ready),
+    maxMs: Math.max(...ready),
+    singleLongTasks: singleLong.length,
+    singleLongestMs: Math.max(0, ...singleLong.map((t) => t.duration)),
+    drags: drags.length,
+    dragSettleMs: dragMedian('settle'),
+    dragPaintedMs: dragMedian('painted'),
+    dragAfterReplyMs: dragMedian('afterReply'),
+    dragRoundTripMs: dragMedian('roundTrip'),
+    dragEngineMs: dragMedian('engine'),
+    dragRequests: dragMedian('requests'),
+    dragLongTasks: dragLong.length,
+    dragLongestMs: Math.max(0, ...dragLong.map((t) => t.duration)),
+  };
+}
+
+const builds = [
+  ...(BASELINE ? [{ name: 'baseline', server: await serveDist({ dir: BASELINE }) }] : []),
+  { name: 'dist', server: await serveDist() },
+];
 const userDataDir = await mkdtemp(join(tmpdir(), 'qe-bench-'));
 const context = await chromium.launchPersistentContext(userDataDir, {
   executablePath: chromiumPath(),
@@ -164,26 +286,46 @@ const context = await chromium.launchPersistentContext(userDataDir, {
 const rows = [];
 try {
   for (const n of SIZES) {
-    process.stderr.write(`measuring ${n}x${n}…\n`);
-    rows.push(await measureSize(context, server.url, n));
+    const samples = new Map(builds.map((b) => [b.name, []]));
+    for (let round = 0; round < ROUNDS; round++) {
+      // Alternate which build goes first, so neither always meets a warmer (or busier) machine.
+      const order = round % 2 ? [...builds].reverse() : builds;
+      for (const b of order) {
+        process.stderr.write(`measuring ${n}x${n}, ${b.name}, round ${round + 1}/${ROUNDS}…\n`);
+        samples.get(b.name).push(await measureSize(context, b.server.url, n));
+      }
+    }
+    for (const b of builds) rows.push(summarise(b.name, n, samples.get(b.name)));
   }
 } finally {
   await context.close();
   await rm(userDataDir, { recursive: true, force: true });
-  await server.close();
+  for (const b of builds) await b.server.close();
 }
 
 const f = (v) => (Number.isFinite(v) ? v.toFixed(1) : '–');
 console.log(
-  `\nbits change → scheme A charts updated (Chromium ${chromiumPath()}; single: ${2 * Math.min(6, REPEATS)} changes per size to results not yet cached, per tensor and per row; drag: ${DRAG_STEPS} key presses 16 ms apart, group 128)\n`,
+  `\nbits change → scheme A's charts on screen (Chromium ${chromiumPath()}; ${2 * Math.min(6, REPEATS)} changes per size and round to results not yet cached, per tensor and per row; ${ROUNDS} round(s)${BASELINE ? `, baseline ${BASELINE} alternated with dist/` : ''}; medians)\n`,
 );
 console.log(
-  '| size | bits → charts, median ms | min..max ms | engine in worker, median ms | long tasks (single) | longest ms | drag: last key → charts ms | drag: long tasks | drag: longest ms |',
+  '| build | size | key → pixels ms | key → ready ms (min..max) | page: key → request + reply → pixels ms | of which reply → pixels ms | worker round trip ms | engine in worker ms | long tasks | longest ms |',
 );
-console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|');
+console.log('|---|---|---:|---:|---:|---:|---:|---:|---:|---:|');
 for (const r of rows) {
   console.log(
-    `| ${r.size} | ${f(r.medianMs)} | ${f(r.minMs)}..${f(r.maxMs)} | ${f(r.engineMs)} | ${r.singleLongTasks} | ${f(r.singleLongestMs)} | ${f(r.dragSettleMs)} | ${r.dragLongTasks} | ${f(r.dragLongestMs)} |`,
+    `| ${r.build} | ${r.size} | ${f(r.paintedMs)} | ${f(r.medianMs)} (${f(r.minMs)}..${f(r.maxMs)}) | ${f(r.pageMs)} | ${f(r.afterReplyMs)} | ${f(r.roundTripMs)} | ${f(r.engineMs)} | ${r.singleLongTasks} | ${f(r.singleLongestMs)} |`,
+  );
+}
+console.log(
+  `\ndrag: ${DRAG_STEPS} key presses 16 ms apart on scheme A's bits slider, group 128 (the last result's split; medians over ${ROUNDS} drag(s), long tasks summed)\n`,
+);
+console.log(
+  '| build | size | last key → pixels ms | last key → ready ms | page: last reply → pixels ms | its worker round trip ms | its engine ms | requests sent | long tasks | longest ms |',
+);
+console.log('|---|---|---:|---:|---:|---:|---:|---:|---:|---:|');
+for (const r of rows) {
+  console.log(
+    `| ${r.build} | ${r.size} | ${f(r.dragPaintedMs)} | ${f(r.dragSettleMs)} | ${f(r.dragAfterReplyMs)} | ${f(r.dragRoundTripMs)} | ${f(r.dragEngineMs)} | ${r.dragRequests} | ${r.dragLongTasks} | ${f(r.dragLongestMs)} |`,
   );
 }
 if (jsonOut) writeFileSync(jsonOut, JSON.stringify(rows, null, 2));

@@ -3,7 +3,7 @@
  * histogram, error heatmap and per-row error. Values come from the scheme's QuantView; the clip markers of
  * manual clipping come from the store so they follow a drag before the worker answers.
  */
-import { useMemo } from 'react';
+import { memo, useMemo } from 'react';
 import { ErrorHeatmap } from '../charts/errorHeatmap/ErrorHeatmap';
 import { formatCount, formatExact } from '../charts/formatNumber';
 import { HistogramChart } from '../charts/histogram/HistogramChart';
@@ -66,7 +66,11 @@ export function nextManualClip(
   return { lo: current.lo, hi: Math.max(value, current.lo + gap) };
 }
 
-export function SchemeCharts({
+/**
+ * Memoised: a panel re-renders on every key press and on the other panel's results (its headline marks), while
+ * these charts change only with their own result, scheme, shared scales or the view settings read here.
+ */
+export const SchemeCharts = memo(function SchemeCharts({
   channel,
   label,
   scheme,
@@ -316,4 +320,4 @@ export function SchemeCharts({
       ) : null}
     </div>
   );
-}
+});

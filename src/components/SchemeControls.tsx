@@ -3,6 +3,7 @@
  * rounding, clipping). A new scheme family adds its controls component to `FamilyControls`.
  */
 
+import { memo } from 'react';
 import { formatExact } from '../charts/formatNumber';
 import type {
   Clipping,
@@ -36,7 +37,8 @@ export interface SchemeControlsProps {
   error: { field?: string; message: string } | null;
 }
 
-export function SchemeControls(props: SchemeControlsProps) {
+/** Memoised: the panel re-renders when the other scheme's result lands (its headline marks); these do not. */
+export const SchemeControls = memo(function SchemeControls(props: SchemeControlsProps) {
   const { channel, label, scheme } = props;
   const setScheme = useAppStore((s) => s.setScheme);
   const method = methodOf(scheme);
@@ -68,7 +70,7 @@ export function SchemeControls(props: SchemeControlsProps) {
       />
     </div>
   );
-}
+});
 
 type GranularityKind = Granularity['kind'];
 const GRANULARITIES: ReadonlyArray<Segment<GranularityKind>> = [

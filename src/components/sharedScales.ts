@@ -24,3 +24,27 @@ export function computeSharedScales(
     b: { heatmapMax, rowMseMax, other: otherOf(views.b, views.a, 'Scheme A') },
   };
 }
+
+/** Whether two panels' shared scales draw the same charts (same maxima, same comparison series). */
+function sameScales(x: SharedScales, y: SharedScales): boolean {
+  return (
+    x.heatmapMax === y.heatmapMax &&
+    x.rowMseMax === y.rowMseMax &&
+    x.other?.rowMse === y.other?.rowMse &&
+    x.other?.label === y.other?.label
+  );
+}
+
+/**
+ * `next`, with each channel's object replaced by `previous`'s where they draw the same: a panel whose scales did
+ * not change keeps the same object, so its memoised charts skip re-rendering when only the other panel changed.
+ */
+export function keepUnchangedScales(
+  previous: Record<Channel, SharedScales> | null,
+  next: Record<Channel, SharedScales>,
+): Record<Channel, SharedScales> {
+  if (!previous) return next;
+  const a = sameScales(previous.a, next.a) ? previous.a : next.a;
+  const b = sameScales(previous.b, next.b) ? previous.b : next.b;
+  return a === previous.a && b === previous.b ? previous : { a, b };
+}

@@ -3,13 +3,13 @@
  * metrics and the scales they share. One hook for the page (App) and the embed (EmbedView), so both wire the
  * same queries the same way.
  */
-import { useMemo } from 'react';
+import { useMemo, useRef } from 'react';
 import type { Metrics } from '../core/view';
 import { useAppStore } from '../state/appStore';
 import type { Channel } from '../state/schemesSlice';
 import { type QuantResultState, useQuantView } from '../state/useEngineResults';
 import type { SharedScales } from './SchemeCharts';
-import { computeSharedScales } from './sharedScales';
+import { computeSharedScales, keepUnchangedScales } from './sharedScales';
 
 export interface ComparedViews {
   /** True when A and B are shown side by side. */
@@ -37,14 +37,19 @@ export function useComparedViews(datasetId: string | undefined): ComparedViews {
   const metricsA = viewA?.metrics;
   const metricsB = viewB?.metrics;
   const metrics = useMemo(() => ({ a: metricsA, b: metricsB }), [metricsA, metricsB]);
+  const lastShared = useRef<Record<Channel, SharedScales> | null>(null);
   const shared = useMemo(
     () =>
-      computeSharedScales(
-        compare ? { a: viewA, b: viewB } : { [singleChannel]: singleChannel === 'a' ? viewA : viewB },
-        compare,
+      keepUnchangedScales(
+        lastShared.current,
+        computeSharedScales(
+          compare ? { a: viewA, b: viewB } : { [singleChannel]: singleChannel === 'a' ? viewA : viewB },
+          compare,
+        ),
       ),
     [viewA, viewB, compare, singleChannel],
   );
+  lastShared.current = shared;
   const results = useMemo(() => ({ a, b }), [a, b]);
   return { compare, channels, results, metrics, shared };
 }

@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { NO_MARGIN } from '../../src/charts/chartSize';
-import { barAtPixel, layoutHistogram, valueAtPixel } from '../../src/charts/histogram/histogramLayout';
+import {
+  barAtPixel,
+  clipArrowOf,
+  layoutHistogram,
+  valueAtPixel,
+} from '../../src/charts/histogram/histogramLayout';
 
 const size = { width: 200, height: 100, margin: NO_MARGIN };
 const twoBins = {
@@ -64,7 +69,40 @@ describe('layoutHistogram', () => {
 
   it('clamps clip markers to the plot and says when they are outside the zoomed domain', () => {
     const layout = layoutHistogram({ ...twoBins, clip: { lo: -0.5, hi: 4 } }, size, { yScale: 'linear' });
-    expect(layout.clip).toEqual({ lo: -0.5, hi: 4, xLo: 50, xHi: 200, loInside: true, hiInside: false });
+    expect(layout.clip).toEqual({
+      lo: -0.5,
+      hi: 4,
+      xLo: 50,
+      xHi: 200,
+      loInside: true,
+      hiInside: false,
+      loArrow: null,
+      hiArrow: { side: 'right', text: 'clip 4 →' },
+    });
+  });
+
+  it('says where a clip edge lies beyond either side of the zoomed domain', () => {
+    // Zoomed on [-1, 1] with a manual clip of ±2.5: both markers clamp to the edges, both arrows name ±2.5.
+    const layout = layoutHistogram({ ...twoBins, clip: { lo: -2.5, hi: 2.5 } }, size, { yScale: 'linear' });
+    expect(layout.clip?.xLo).toBe(0);
+    expect(layout.clip?.xHi).toBe(200);
+    expect(layout.clip?.loArrow).toEqual({ side: 'left', text: '← clip -2.5' });
+    expect(layout.clip?.hiArrow).toEqual({ side: 'right', text: 'clip 2.5 →' });
+  });
+
+  it('points both arrows the same way when the whole clip range lies beyond one side', () => {
+    const layout = layoutHistogram({ ...twoBins, clip: { lo: 1.5, hi: 3 } }, size, { yScale: 'linear' });
+    expect(layout.clip?.loArrow?.side).toBe('right');
+    expect(layout.clip?.hiArrow?.side).toBe('right');
+    expect(layout.clip?.loInside).toBe(false);
+  });
+
+  it('draws no arrow for an edge on the domain boundary (it is inside)', () => {
+    expect(clipArrowOf(-1, [-1, 1])).toBeNull();
+    expect(clipArrowOf(1, [-1, 1])).toBeNull();
+    expect(clipArrowOf(1.0000001, [-1, 1])?.side).toBe('right');
+    // The axis ticks' form: d3's minus sign in exponent notation.
+    expect(clipArrowOf(-0.00015, [0, 1])).toEqual({ side: 'left', text: '← clip −1.5e-4' });
   });
 
   it('keeps a constant tensor (zero-width domain) invertible', () => {

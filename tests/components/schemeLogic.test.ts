@@ -3,7 +3,7 @@ import { parseNumberInput } from '../../src/components/controls/NumberField';
 import { betterChannel, compareText, METRIC_ROWS } from '../../src/components/MetricsTable';
 import { clipRangeOf, nextManualClip } from '../../src/components/SchemeCharts';
 import { describeScheme, METHOD_OPTIONS, methodOf } from '../../src/components/schemeMethods';
-import { computeSharedScales } from '../../src/components/sharedScales';
+import { computeSharedScales, keepUnchangedScales } from '../../src/components/sharedScales';
 import { DEFAULT_SCHEME_A, DEFAULT_SCHEME_B, type IntegerScheme } from '../../src/core/scheme';
 import type { Metrics, QuantView } from '../../src/core/view';
 import { centralRange } from '../../src/state/centralRange';
@@ -141,5 +141,49 @@ describe('compareText', () => {
   it('is empty when a side is missing or infinite', () => {
     expect(compareText(row('mse'), m({}), undefined)).toBe('');
     expect(compareText(row('sqnr'), m({ sqnrDb: Number.POSITIVE_INFINITY }), m({}))).toBe('');
+  });
+});
+
+describe('keepUnchangedScales', () => {
+  const view = (heatMax: number, rowMse: number[]) =>
+    ({
+      rows: rowMse.length,
+      heatmap: { max: heatMax },
+      rowMse: Float64Array.from(rowMse),
+    }) as unknown as QuantView;
+
+  it('keeps the previous objects when a recompute draws the same scales', () => {
+    const a = view(0.5, [1, 4]);
+    const b = view(0.9, [2, 3]);
+    const first = computeSharedScales({ a, b }, true);
+    const again = keepUnchangedScales(first, computeSharedScales({ a, b }, true));
+    expect(again).toBe(first);
+  });
+
+  it('replaces only the panel whose comparison series changed', () => {
+    const a = view(0.5, [1, 4]);
+    const b = view(0.9, [2, 3]);
+    const first = computeSharedScales({ a, b }, true);
+    // A new result for A with the same maxima: B's dashed line (A's rows) changes, A's scales do not.
+    const a2 = view(0.5, [2, 4]);
+    const next = keepUnchangedScales(first, computeSharedScales({ a: a2, b }, true));
+    expect(next.a).toBe(first.a);
+    expect(next.b).not.toBe(first.b);
+    expect(next.b.other?.rowMse).toBe(a2.rowMse);
+  });
+
+  it('replaces both when a shared maximum changes', () => {
+    const a = view(0.5, [1, 4]);
+    const b = view(0.9, [2, 3]);
+    const first = computeSharedScales({ a, b }, true);
+    const next = keepUnchangedScales(first, computeSharedScales({ a: a, b: view(1.5, [2, 3]) }, true));
+    expect(next.a).not.toBe(first.a);
+    expect(next.a.heatmapMax).toBe(1.5);
+    expect(next.b.heatmapMax).toBe(1.5);
+  });
+
+  it('takes the new scales when there is nothing before', () => {
+    const next = computeSharedScales({ a: view(0.5, [1]) }, false);
+    expect(keepUnchangedScales(null, next)).toBe(next);
   });
 });

@@ -5,7 +5,7 @@
  */
 import { scaleLinear, scaleLog } from 'd3-scale';
 import { type ChartSize, type PlotBox, plotBoxOf, type Tick } from '../chartSize';
-import { formatCountTick } from '../formatNumber';
+import { formatCountTick, formatTick } from '../formatNumber';
 import { chartDomain, pixelOf } from '../safeDomain';
 import { logTicksOf, ticksOf } from '../ticks';
 
@@ -68,6 +68,25 @@ export interface ClipMarkers {
   xHi: number;
   loInside: boolean;
   hiInside: boolean;
+  /** For an edge outside the zoomed domain: the arrow label drawn at the plot's edge that says where it is. */
+  loArrow: ClipArrow | null;
+  hiArrow: ClipArrow | null;
+}
+
+/** An off-screen clip edge, said at the side of the plot it lies beyond: "← clip -2" or "clip 2 →". */
+export interface ClipArrow {
+  side: 'left' | 'right';
+  text: string;
+}
+
+/**
+ * Where a clip edge at `value` lies when the zoomed `domain` leaves it out (null when it is inside): a marker
+ * clamped to the edge alone would read as a threshold at the edge, so the label names the real value.
+ */
+export function clipArrowOf(value: number, domain: readonly [number, number]): ClipArrow | null {
+  if (value < domain[0]) return { side: 'left', text: `← clip ${formatTick(value)}` };
+  if (value > domain[1]) return { side: 'right', text: `clip ${formatTick(value)} →` };
+  return null;
 }
 
 export interface HistogramLayout {
@@ -178,6 +197,8 @@ export function layoutHistogram(
       xHi: clamp(x(hi)),
       loInside: lo >= xDomain[0] && lo <= xDomain[1],
       hiInside: hi >= xDomain[0] && hi <= xDomain[1],
+      loArrow: clipArrowOf(lo, xDomain),
+      hiArrow: clipArrowOf(hi, xDomain),
     };
   }
 

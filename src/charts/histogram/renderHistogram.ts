@@ -380,6 +380,34 @@ function renderClip(root: Root, state: ChartState): void {
     .attr('y', plot.top + (draggable ? 27 : 10))
     .attr('font-size', 10)
     .text((d) => (d.edge === 'lo' ? 'lo' : 'hi'));
+
+  // An edge beyond the zoomed range: its marker is clamped (faded) to the plot's edge, and this label says where
+  // the threshold really is, with an arrow pointing out of the plot.
+  const arrows = clip
+    ? [
+        { edge: 'lo' as const, arrow: clip.loArrow },
+        { edge: 'hi' as const, arrow: clip.hiArrow },
+      ].flatMap(({ edge, arrow }) => (arrow ? [{ edge, ...arrow }] : []))
+    : [];
+  const top = plot.top + (draggable ? 42 : 24);
+  root
+    .select('g.clip')
+    .selectAll<SVGTextElement, (typeof arrows)[number]>('text.clip-arrow')
+    .data(arrows, (d) => d.edge)
+    .join((enter) =>
+      enter
+        .append('text')
+        .attr('class', 'clip-arrow')
+        .attr('font-size', 11)
+        .attr('font-weight', 600)
+        .attr('fill', PALETTE.clip),
+    )
+    .attr('data-edge', (d) => d.edge)
+    .attr('x', (d) => (d.side === 'left' ? plot.left + 4 : plot.right - 4))
+    // Both edges beyond the same side (a zoom outside the clip range): the second one goes a line lower.
+    .attr('y', (d, i) => top + (i > 0 && arrows[0].side === d.side ? 13 : 0))
+    .attr('text-anchor', (d) => (d.side === 'left' ? 'start' : 'end'))
+    .text((d) => d.text);
 }
 
 function attachDrag(

@@ -1,0 +1,58 @@
+/**
+ * The explorer tab: the scheme panels (A and B side by side, or one; each opens on its headline numbers and value
+ * histogram, so both are in the first screen), the caption that says what their difference shows, then the metrics
+ * table and the worked example. It owns the engine queries (useComparedViews), so a scheme change re-renders this
+ * tab only, not the page around it (header, data panel, tab strip).
+ */
+import { memo, useDeferredValue, useMemo } from 'react';
+import type { DatasetSummary } from '../worker/protocol';
+import { ErrorBoundary } from './ErrorBoundary';
+import { CompareCaption } from './figure/CompareCaption';
+import { LazyView, lazyNamed } from './LazyView';
+import { MetricsTable } from './MetricsTable';
+import { SchemePanel } from './SchemePanel';
+import { useComparedViews } from './useComparedViews';
+import { ViewToolbar } from './ViewToolbar';
+import { BackToWholeModel } from './wholeModel/BackToWholeModel';
+
+const WorkedExample = lazyNamed(() => import('./worked/WorkedExample').then((m) => m.WorkedExample));
+
+export const ExplorerTab = memo(function ExplorerTab({ dataset }: { dataset: DatasetSummary | undefined }) {
+  const datasetId = dataset?.id;
+  const { compare, channels, results, metrics, shared } = useComparedViews(datasetId);
+  const viewA = results.a.view;
+  const viewB = results.b.view;
+  const captionViews = useMemo(() => ({ a: viewA, b: viewB }), [viewA, viewB]);
+  // The table sits below the charts: it follows in a later, interruptible render, so a new result's frame
+  // draws the charts first.
+  const tableMetrics = useDeferredValue(metrics);
+  return (
+    <>
+      <BackToWholeModel />
+      <ViewToolbar summary={dataset?.summary} />
+      <CompareCaption channels={channels} views={captionViews} />
+      <div className={`grid min-w-0 grid-cols-1 gap-4 ${compare ? 'lg:grid-cols-2' : ''}`}>
+        {channels.map((c) => (
+          <ErrorBoundary key={c} label={`Scheme ${c.toUpperCase()}`}>
+            <SchemePanel
+              channel={c}
+              result={results[c]}
+              dataset={dataset}
+              shared={shared[c]}
+              metrics={metrics}
+              compare={compare}
+            />
+          </ErrorBoundary>
+        ))}
+      </div>
+      <ErrorBoundary label="The metrics table">
+        <MetricsTable channels={channels} metrics={tableMetrics} />
+      </ErrorBoundary>
+      <ErrorBoundary label="The worked example">
+        <LazyView label="the worked example">
+          <WorkedExample channels={channels} datasetId={datasetId} />
+        </LazyView>
+      </ErrorBoundary>
+    </>
+  );
+});
