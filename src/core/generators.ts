@@ -4,15 +4,12 @@
  */
 import { EngineError } from './engineError';
 import { FLOAT32_MAX, float32ValueProblem } from './float32Limits';
-import type { GeneratorParams, TensorSummary } from './generators.types';
+import { type GeneratorParams, MAX_GENERATED_VALUES, MAX_SEED, type TensorSummary } from './generators.types';
 import { createRng, type Rng, sampleLaplace, sampleStudentT } from './random';
 import type { Tensor2D } from './tensor';
 
 export type { Distribution, GeneratorParams, TensorSummary } from './generators.types';
-export { DEFAULT_GENERATOR } from './generators.types';
-
-/** Largest matrix a generator makes: 8192 x 8192 (256 MiB of float32). */
-export const MAX_GENERATED_VALUES = 8192 * 8192;
+export { DEFAULT_GENERATOR, MAX_GENERATED_VALUES } from './generators.types';
 
 /**
  * Generates a rows x cols float32 matrix.
@@ -127,7 +124,7 @@ function validateGenerator(p: GeneratorParams): void {
     const problem = float32ValueProblem(p[field]);
     if (problem) throw new EngineError(field, `${field} ${problem} (got ${p[field]})`);
   }
-  if (!Number.isInteger(p.seed) || p.seed < 0 || p.seed > 0xffffffff) {
+  if (!Number.isInteger(p.seed) || p.seed < 0 || p.seed > MAX_SEED) {
     throw new EngineError('seed', `seed must be an integer in 0..4294967295 (got ${p.seed})`);
   }
   if (p.distribution === 'studentT' && !(p.df > 0 && Number.isFinite(p.df))) {

@@ -19,6 +19,12 @@ export interface GeneratorParams {
   spikeFraction: number;
 }
 
+/** Longest side of a generated matrix, and the most values it has: 8192 x 8192 (256 MiB of float32). */
+export const MAX_GENERATED_SIDE = 8192;
+export const MAX_GENERATED_VALUES = MAX_GENERATED_SIDE * MAX_GENERATED_SIDE;
+/** Seeds are unsigned 32-bit integers. */
+export const MAX_SEED = 0xffffffff;
+
 export const DEFAULT_GENERATOR: GeneratorParams = {
   distribution: 'transformer',
   rows: 256,

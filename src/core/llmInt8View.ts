@@ -72,6 +72,14 @@ export const LLM_INT8_MAX_WORK = 1 << 24;
 const HEATMAP_MAX_CELLS = 96;
 const ERROR_BINS = 60;
 
+/** The parameters' bounds (validateLlmInt8Params checks them; a link's `llm.*` fields read them from here). */
+export const LLM_INT8_LIMITS = {
+  tokens: { min: 1, max: 4096 },
+  /** Outlier magnitude in (0, max]. */
+  outlierMagnitudeMax: 1e4,
+  seed: { min: 0, max: 0xffffffff },
+} as const;
+
 function check(field: string, ok: boolean, message: string): void {
   if (!ok) throw new EngineError(field, message);
 }
@@ -80,8 +88,10 @@ function check(field: string, ok: boolean, message: string): void {
 export function validateLlmInt8Params(p: LlmInt8Params, features: number): void {
   check(
     'tokens',
-    Number.isInteger(p.tokens) && p.tokens >= 1 && p.tokens <= 4096,
-    `tokens must be an integer in 1..4096 (got ${p.tokens})`,
+    Number.isInteger(p.tokens) &&
+      p.tokens >= LLM_INT8_LIMITS.tokens.min &&
+      p.tokens <= LLM_INT8_LIMITS.tokens.max,
+    `tokens must be an integer in ${LLM_INT8_LIMITS.tokens.min}..${LLM_INT8_LIMITS.tokens.max} (got ${p.tokens})`,
   );
   check(
     'outlierFeatures',
@@ -90,8 +100,8 @@ export function validateLlmInt8Params(p: LlmInt8Params, features: number): void 
   );
   check(
     'outlierMagnitude',
-    p.outlierMagnitude > 0 && p.outlierMagnitude <= 1e4,
-    `outlier magnitude must be in (0, 10000] (got ${p.outlierMagnitude})`,
+    p.outlierMagnitude > 0 && p.outlierMagnitude <= LLM_INT8_LIMITS.outlierMagnitudeMax,
+    `outlier magnitude must be in (0, ${LLM_INT8_LIMITS.outlierMagnitudeMax}] (got ${p.outlierMagnitude})`,
   );
   check(
     'threshold',
@@ -100,8 +110,8 @@ export function validateLlmInt8Params(p: LlmInt8Params, features: number): void 
   );
   check(
     'seed',
-    Number.isInteger(p.seed) && p.seed >= 0 && p.seed <= 0xffffffff,
-    `seed must be an integer in 0..4294967295 (got ${p.seed})`,
+    Number.isInteger(p.seed) && p.seed >= LLM_INT8_LIMITS.seed.min && p.seed <= LLM_INT8_LIMITS.seed.max,
+    `seed must be an integer in ${LLM_INT8_LIMITS.seed.min}..${LLM_INT8_LIMITS.seed.max} (got ${p.seed})`,
   );
 }
 

@@ -49,6 +49,32 @@ function finite(field: string, v: unknown): number {
 
 export { FLOAT32_MAX, float32ValueProblem };
 
+/**
+ * The limits and choices a scheme's fields must keep: `validateScheme` checks them, and the URL codec's field tables
+ * (state/url/) read them from here rather than restating them.
+ */
+export const SCHEME_KINDS = ['integer', 'float', 'block', 'kmeans', 'binary', 'ternary'] as const;
+export const INTEGER_METHODS = ['absmax', 'zeroPoint'] as const;
+export const GRANULARITY_KINDS = ['tensor', 'row', 'column', 'group'] as const;
+export const ROUNDING_KINDS = ['halfEven', 'halfAway', 'floor', 'stochastic'] as const;
+export const CLIPPING_KINDS = ['none', 'manual', 'percentile', 'mseOptimal', 'kl', 'octav'] as const;
+export const FLOAT_SCALINGS = ['none', 'tensor', 'row', 'group'] as const;
+export const KMEANS_GRANULARITIES = ['tensor', 'row'] as const;
+/** Inclusive integer ranges; `also` is one more value allowed outside the range (16-bit integers). */
+export const SCHEME_LIMITS = {
+  integerBits: { min: 2, max: 8, also: 16 },
+  /** A float scheme's group; a link's integer group size keeps the same bound. */
+  groupSize: { min: 1, max: 1 << 24 },
+  seed: { min: 0, max: 0xffffffff },
+  kmeansBits: { min: 1, max: 8 },
+  kmeansIterations: { min: 1, max: 1000 },
+} as const;
+
+/** Whether a clipping percentile is valid: in (0, 100]. */
+export function isClippingPercentile(p: number): boolean {
+  return p > 0 && p <= 100;
+}
+
 function float32(field: string, v: unknown): number {
   const n = finite(field, v);
   const problem = float32ValueProblem(n);
@@ -64,7 +90,7 @@ function bool(field: string, v: unknown, fallback: boolean): boolean {
 
 export function validateGranularity(v: unknown, field = 'granularity'): Granularity {
   if (!isObj(v)) return fail(field, `${field} must be an object with a kind`);
-  const kind = oneOf(`${field}.kind`, v.kind, ['tensor', 'row', 'column', 'group'] as const);
+  const kind = oneOf(`${field}.kind`, v.kind, GRANULARITY_KINDS);
   if (kind === 'group') {
     const size = v.size;
     if (typeof size !== 'number' || !Number.isInteger(size) || size < 1) {
@@ -77,21 +103,15 @@ export function validateGranularity(v: unknown, field = 'granularity'): Granular
 
 function validateRounding(v: unknown): Rounding {
   if (!isObj(v)) return fail('rounding', 'rounding must be an object with a kind');
-  const kind = oneOf('rounding.kind', v.kind, ['halfEven', 'halfAway', 'floor', 'stochastic'] as const);
-  if (kind === 'stochastic') return { kind, seed: int('rounding.seed', v.seed, 0, 0xffffffff) };
+  const kind = oneOf('rounding.kind', v.kind, ROUNDING_KINDS);
+  const { min, max } = SCHEME_LIMITS.seed;
+  if (kind === 'stochastic') return { kind, seed: int('rounding.seed', v.seed, min, max) };
   return { kind };
 }
 
 function validateClipping(v: unknown): Clipping {
   if (!isObj(v)) return fail('clipping', 'clipping must be an object with a kind');
-  const kind = oneOf('clipping.kind', v.kind, [
-    'none',
-    'manual',
-    'percentile',
-    'mseOptimal',
-    'kl',
-    'octav',
-  ] as const);
+  const kind = oneOf('clipping.kind', v.kind, CLIPPING_KINDS);
   switch (kind) {
     case 'manual': {
       const lo = float32('clipping.lo', v.lo);
@@ -101,7 +121,7 @@ function validateClipping(v: unknown): Clipping {
     }
     case 'percentile': {
       const p = v.percentile;
-      if (typeof p !== 'number' || !(p > 0 && p <= 100)) {
+      if (typeof p !== 'number' || !isClippingPercentile(p)) {
         return fail('clipping.percentile', `percentile must be in (0, 100] (got ${show(p)})`);
       }
       return { kind, percentile: p };
@@ -114,19 +134,17 @@ function validateClipping(v: unknown): Clipping {
 /** Checks every field of an untrusted scheme and returns a clean copy (unknown extra fields are dropped). */
 export function validateScheme(input: unknown): Scheme {
   if (!isObj(input)) return fail('scheme', 'a scheme must be an object');
-  const kind = oneOf('kind', input.kind, [
-    'integer',
-    'float',
-    'block',
-    'kmeans',
-    'binary',
-    'ternary',
-  ] as const);
+  const kind = oneOf('kind', input.kind, SCHEME_KINDS);
   switch (kind) {
     case 'integer': {
-      const method = oneOf('method', input.method, ['absmax', 'zeroPoint'] as const);
+      const method = oneOf('method', input.method, INTEGER_METHODS);
       const bits = input.bits;
-      if (typeof bits !== 'number' || !Number.isInteger(bits) || !((bits >= 2 && bits <= 8) || bits === 16)) {
+      const { min, max, also } = SCHEME_LIMITS.integerBits;
+      if (
+        typeof bits !== 'number' ||
+        !Number.isInteger(bits) ||
+        !((bits >= min && bits <= max) || bits === also)
+      ) {
         return fail('bits', `bits must be an integer in 2..8 or 16 (got ${show(bits)})`);
       }
       const scheme: Scheme = {
@@ -158,8 +176,13 @@ export function validateScheme(input: unknown): Scheme {
       return {
         kind,
         format: oneOf('format', input.format, FLOAT_FORMAT_IDS),
-        scaling: oneOf('scaling', input.scaling, ['none', 'tensor', 'row', 'group'] as const),
-        groupSize: int('groupSize', input.groupSize ?? 32, 1, 1 << 24),
+        scaling: oneOf('scaling', input.scaling, FLOAT_SCALINGS),
+        groupSize: int(
+          'groupSize',
+          input.groupSize ?? 32,
+          SCHEME_LIMITS.groupSize.min,
+          SCHEME_LIMITS.groupSize.max,
+        ),
         saturate: bool('saturate', input.saturate, true),
       };
     case 'block': {
@@ -173,11 +196,17 @@ export function validateScheme(input: unknown): Scheme {
       const g = validateGranularity(input.granularity ?? { kind: 'tensor' });
       if (g.kind !== 'tensor' && g.kind !== 'row')
         fail('granularity.kind', 'k-means works per tensor or per row');
+      const { kmeansBits, kmeansIterations } = SCHEME_LIMITS;
       return {
         kind,
-        bits: int('bits', input.bits, 1, 8),
+        bits: int('bits', input.bits, kmeansBits.min, kmeansBits.max),
         granularity: g.kind === 'row' ? { kind: 'row' } : { kind: 'tensor' },
-        maxIterations: int('maxIterations', input.maxIterations ?? 50, 1, 1000),
+        maxIterations: int(
+          'maxIterations',
+          input.maxIterations ?? 50,
+          kmeansIterations.min,
+          kmeansIterations.max,
+        ),
       };
     }
     case 'binary':

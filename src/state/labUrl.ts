@@ -1,7 +1,7 @@
 /**
- * The model lab's fields in a link (issue #13), kept apart from the explorer's codec: keys prefixed `lab.`, each
- * written only when it differs from its default (a link to the explorer stays as short as before), each read on
- * its own, so a bad one falls back to its default with a notice and the others still apply.
+ * The model lab's fields in a link (issue #13), one table the URL codec (urlCodec.ts) walks under the prefix `lab.`:
+ * each written only when it differs from its default (a link to the explorer stays as short as before), each read
+ * on its own, so a bad one falls back to its default with a notice and the others still apply.
  *
  * `lab.h` `lab.h2` `lab.ep` `lab.bs` `lab.lr` `lab.seed` (the float model), `lab.bias=1` (quantize biases),
  * `lab.sw=methods|schemes` `lab.swg=tensor|row|column|group` `lab.swgs` (accuracy against bits),
@@ -19,21 +19,15 @@ import {
   type LabSweepSettings,
 } from '../core/nn/settings';
 import type { Granularity } from '../core/scheme';
+import { choice, flag, int, realIn } from './url/codecs';
+import { type FieldRow, type FieldSpec, field } from './url/fieldTable';
 
-/** What the codec's reader offers (urlCodec.ts's Reader has these). */
-export interface LabFieldReader {
-  raw(key: string): string | undefined;
-  reject(key: string, value: string, why: string, fallback: string): void;
+type LabField<T> = Omit<FieldSpec<LabSettings, T>, 'omitWhen'>;
+
+/** A lab field, written only when it differs from the default settings (a link to the explorer stays short). */
+function lab<T>(spec: LabField<T>): FieldRow<LabSettings> {
+  return field({ ...spec, omitWhen: spec.get(DEFAULT_LAB_SETTINGS) });
 }
-
-type Field<T> = {
-  key: string;
-  get(s: LabSettings): T;
-  set(s: LabSettings, v: T): LabSettings;
-  encode(v: T): string;
-  /** The value, or the rule it breaks. */
-  decode(text: string): { ok: true; value: T } | { ok: false; why: string };
-};
 
 const model = <K extends keyof LabModelSettings>(k: K) => ({
   get: (s: LabSettings) => s.model[k],
@@ -52,50 +46,7 @@ const act = <K extends keyof LabActivationSettings>(k: K) => ({
   set: (s: LabSettings, v: LabActivationSettings[K]) => ({ ...s, activations: { ...s.activations, [k]: v } }),
 });
 
-function int(lo: number, hi: number, extra?: number) {
-  return {
-    encode: (v: number) => String(v),
-    decode: (t: string) => {
-      const n = t.trim() === '' ? Number.NaN : Number(t);
-      return Number.isInteger(n) && ((n >= lo && n <= hi) || n === extra)
-        ? { ok: true as const, value: n }
-        : {
-            ok: false as const,
-            why: `expected a whole number in ${lo}..${hi}${extra === undefined ? '' : ` or ${extra}`}`,
-          };
-    },
-  };
-}
-
-function real(lo: number, hi: number) {
-  return {
-    encode: (v: number) => String(v),
-    decode: (t: string) => {
-      const n = t.trim() === '' ? Number.NaN : Number(t);
-      return Number.isFinite(n) && n >= lo && n <= hi
-        ? { ok: true as const, value: n }
-        : { ok: false as const, why: `expected a number in ${lo}..${hi}` };
-    },
-  };
-}
-
-function choice<T extends string>(options: readonly T[]) {
-  return {
-    encode: (v: T) => v,
-    decode: (t: string) =>
-      (options as readonly string[]).includes(t)
-        ? { ok: true as const, value: t as T }
-        : { ok: false as const, why: `expected one of ${options.join(', ')}` },
-  };
-}
-
-const flag = {
-  encode: (v: boolean) => (v ? '1' : '0'),
-  decode: (t: string) =>
-    t === '1' || t === '0'
-      ? { ok: true as const, value: t === '1' }
-      : { ok: false as const, why: 'expected 1 or 0' },
-};
+const range = ([min, max]: readonly [number, number]) => ({ min, max });
 
 const granularityKind = {
   get: (s: LabSettings) => s.sweep.granularity.kind,
@@ -111,65 +62,36 @@ function groupSizeOf(g: Granularity): number {
   return g.kind === 'group' ? g.size : 32;
 }
 
-// biome-ignore lint/suspicious/noExplicitAny: a heterogeneous table; each row is typed where it is built
-const FIELDS: Field<any>[] = [
-  { key: 'lab.h', ...model('hidden'), ...int(...LAB_LIMITS.hidden) },
-  { key: 'lab.h2', ...model('hidden2'), ...int(LAB_LIMITS.hidden2[0], LAB_LIMITS.hidden2[1], 0) },
-  { key: 'lab.ep', ...model('epochs'), ...int(...LAB_LIMITS.epochs) },
-  { key: 'lab.bs', ...model('batchSize'), ...int(...LAB_LIMITS.batchSize) },
-  { key: 'lab.lr', ...model('learningRate'), ...real(...LAB_LIMITS.learningRate) },
-  { key: 'lab.seed', ...model('seed'), ...int(0, 2 ** 31 - 1) },
-  {
-    key: 'lab.bias',
-    get: (s: LabSettings) => s.biases,
-    set: (s: LabSettings, v: boolean) => ({ ...s, biases: v }),
-    ...flag,
-  },
-  { key: 'lab.sw', ...sweep('mode'), ...choice(['methods', 'schemes'] as const) },
-  { key: 'lab.swg', ...granularityKind, ...choice(['tensor', 'row', 'column', 'group'] as const) },
-  {
-    key: 'lab.swgs',
-    get: (s: LabSettings) => groupSizeOf(s.sweep.granularity),
-    set: (s: LabSettings, size: number) =>
+/** The lab's fields, keys relative to `lab.` (the codec's prefix for them). */
+export const LAB_FIELDS: readonly FieldRow<LabSettings>[] = [
+  lab({ key: 'h', ...model('hidden'), codec: int(range(LAB_LIMITS.hidden)) }),
+  lab({ key: 'h2', ...model('hidden2'), codec: int({ ...range(LAB_LIMITS.hidden2), also: 0 }) }),
+  lab({ key: 'ep', ...model('epochs'), codec: int(range(LAB_LIMITS.epochs)) }),
+  lab({ key: 'bs', ...model('batchSize'), codec: int(range(LAB_LIMITS.batchSize)) }),
+  lab({ key: 'lr', ...model('learningRate'), codec: realIn(...LAB_LIMITS.learningRate) }),
+  lab({ key: 'seed', ...model('seed'), codec: int({ min: 0, max: 2 ** 31 - 1 }) }),
+  lab({ key: 'bias', get: (s) => s.biases, set: (s, biases) => ({ ...s, biases }), codec: flag }),
+  lab({ key: 'sw', ...sweep('mode'), codec: choice(['methods', 'schemes'] as const) }),
+  lab({ key: 'swg', ...granularityKind, codec: choice(['tensor', 'row', 'column', 'group'] as const) }),
+  lab({
+    key: 'swgs',
+    get: (s) => groupSizeOf(s.sweep.granularity),
+    set: (s, size) =>
       s.sweep.granularity.kind === 'group'
         ? { ...s, sweep: { ...s.sweep, granularity: { kind: 'group', size } } }
         : s,
-    ...int(1, 4096),
-  },
-  { key: 'lab.qs', ...qat('scheme'), ...choice(['a', 'b'] as const) },
-  { key: 'lab.qep', ...qat('epochs'), ...int(...LAB_LIMITS.qatEpochs) },
-  { key: 'lab.qlr', ...qat('learningRate'), ...real(...LAB_LIMITS.learningRate) },
-  { key: 'lab.ste', ...qat('ste'), ...choice(['plain', 'clipped'] as const) },
-  { key: 'lab.qfrom', ...qat('start'), ...choice(['float', 'scratch'] as const) },
-  { key: 'lab.abits', ...act('bits'), ...int(2, 8) },
-  { key: 'lab.am', ...act('method'), ...choice(['absmax', 'zeroPoint'] as const) },
-  { key: 'lab.cal', ...act('calibration'), ...choice(['minmax', 'percentile', 'ema'] as const) },
-  { key: 'lab.n', ...act('samples'), ...int(...LAB_LIMITS.samples) },
-  { key: 'lab.pct', ...act('percentile'), ...real(...LAB_LIMITS.percentile) },
-  { key: 'lab.ema', ...act('averagingConstant'), ...real(...LAB_LIMITS.averagingConstant) },
-  { key: 'lab.aw', ...act('weights'), ...choice(['float', 'a'] as const) },
+    codec: int({ min: 1, max: 4096 }),
+  }),
+  lab({ key: 'qs', ...qat('scheme'), codec: choice(['a', 'b'] as const) }),
+  lab({ key: 'qep', ...qat('epochs'), codec: int(range(LAB_LIMITS.qatEpochs)) }),
+  lab({ key: 'qlr', ...qat('learningRate'), codec: realIn(...LAB_LIMITS.learningRate) }),
+  lab({ key: 'ste', ...qat('ste'), codec: choice(['plain', 'clipped'] as const) }),
+  lab({ key: 'qfrom', ...qat('start'), codec: choice(['float', 'scratch'] as const) }),
+  lab({ key: 'abits', ...act('bits'), codec: int({ min: 2, max: 8 }) }),
+  lab({ key: 'am', ...act('method'), codec: choice(['absmax', 'zeroPoint'] as const) }),
+  lab({ key: 'cal', ...act('calibration'), codec: choice(['minmax', 'percentile', 'ema'] as const) }),
+  lab({ key: 'n', ...act('samples'), codec: int(range(LAB_LIMITS.samples)) }),
+  lab({ key: 'pct', ...act('percentile'), codec: realIn(...LAB_LIMITS.percentile) }),
+  lab({ key: 'ema', ...act('averagingConstant'), codec: realIn(...LAB_LIMITS.averagingConstant) }),
+  lab({ key: 'aw', ...act('weights'), codec: choice(['float', 'a'] as const) }),
 ];
-
-/** Every lab key a link may hold. */
-export const LAB_URL_KEYS: readonly string[] = FIELDS.map((f) => f.key);
-
-/** Appends the lab's non-default fields, in table order. */
-export function encodeLabParams(lab: LabSettings, out: Array<[string, string]>): void {
-  for (const f of FIELDS) {
-    const text = f.encode(f.get(lab));
-    if (text !== f.encode(f.get(DEFAULT_LAB_SETTINGS))) out.push([f.key, text]);
-  }
-}
-
-/** Reads the lab's fields; each bad one keeps its default and is reported through `reader.reject`. */
-export function decodeLabParams(reader: LabFieldReader): LabSettings {
-  let lab = DEFAULT_LAB_SETTINGS;
-  for (const f of FIELDS) {
-    const text = reader.raw(f.key);
-    if (text === undefined) continue;
-    const r = f.decode(text);
-    if (r.ok) lab = f.set(lab, r.value);
-    else reader.reject(f.key, text, r.why, f.encode(f.get(DEFAULT_LAB_SETTINGS)));
-  }
-  return lab;
-}
