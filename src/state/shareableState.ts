@@ -11,6 +11,7 @@ import { DEFAULT_VIEW } from '../core/view';
 import type { AppState } from './appStore';
 import type { Channel } from './schemesSlice';
 import type { Layout, YScale } from './viewSlice';
+import { DEFAULT_WHOLE_MODEL_LINK, linkFieldsOf, type WholeModelLink } from './wholeModelUrl';
 import type { WorkspaceTab } from './workspaceSlice';
 
 /**
@@ -52,6 +53,8 @@ export interface ShareableState {
   llmInt8: LlmInt8Params;
   /** The model lab's settings (issue #13; in the URL as `lab.*` keys, state/labUrl.ts). */
   lab: LabSettings;
+  /** The Whole model tab's choices (issue #15; `wm.*` keys, state/wholeModelUrl.ts). */
+  wholeModel: WholeModelLink;
 }
 
 /**
@@ -80,6 +83,10 @@ export const EMBED_CHARTS = [
   'labptq',
   'labbits',
   'labgallery',
+  // the Whole model tab (issue #15; components/wholeModel/WholeModelEmbed.tsx)
+  'wmdepth',
+  'wmtable',
+  'wmbudget',
 ] as const;
 export type EmbedChart = (typeof EMBED_CHARTS)[number];
 
@@ -96,6 +103,9 @@ export const EMBED_CHART_LABELS: Record<EmbedChart, string> = {
   labptq: 'Model lab: float vs A vs B (table, confusion, gallery)',
   labbits: 'Model lab: accuracy against bits',
   labgallery: 'Model lab: digit gallery',
+  wmdepth: 'Whole model: SQNR by layer depth',
+  wmtable: 'Whole model: table of tensors',
+  wmbudget: 'Whole model: budget allocation strip',
 };
 
 /** What an embed shows when `charts=` is absent. */
@@ -126,6 +136,7 @@ export const DEFAULT_SHAREABLE_STATE: ShareableState = {
   worked: null,
   llmInt8: DEFAULT_LLM_INT8_PARAMS,
   lab: DEFAULT_LAB_SETTINGS,
+  wholeModel: DEFAULT_WHOLE_MODEL_LINK,
 };
 
 /** The store fields a shareable state carries; `generator` only when its data is generated. */
@@ -234,5 +245,6 @@ export function selectShareableState(s: AppState): ShareableState {
     worked: s.workedValues,
     llmInt8: s.llmInt8,
     lab: s.lab,
+    wholeModel: linkFieldsOf(s.wholeModel),
   };
 }

@@ -12,6 +12,7 @@
  * - view: `view=compare|a|b`, `y=linear|log`, `bins`, `range=lo,hi`, `a.group`, `b.group`, `tab=explore|sweep|llmInt8`.
  * - LLM.int8() view: `llm.tokens llm.outliers llm.mag llm.thr llm.seed`.
  * - teaching: `lesson=<id>&step=<1-based>`, `wx=<comma-separated worked-example values>`.
+ * - model lab `lab.*` (labUrl.ts); Whole model tab `wm.*` (wholeModelUrl.ts).
  * - page: `theme=light|dark|system`, `embed=1`, `charts=hist,error,heatmap,rows,metrics,formula,mapping,worked`.
  */
 import { familyDefault } from '../core/formats';
@@ -46,6 +47,7 @@ import {
   type ShareableView,
   type ThemePreference,
 } from './shareableState';
+import { decodeWholeModelParams, encodeWholeModelParams } from './wholeModelUrl';
 
 /** The version this codec writes; links without `v` are read as version 1. */
 export const URL_VERSION = 1;
@@ -225,6 +227,7 @@ export function encodeUrlState(state: ShareableState, page: Partial<UrlPageOptio
   encodeView(state.view, out);
   encodeLlmInt8(state.llmInt8, out);
   encodeLabParams(state.lab, out);
+  encodeWholeModelParams(state.wholeModel, out);
   if (state.lesson) out.push(['lesson', state.lesson.id], ['step', num(state.lesson.step + 1)]);
   if (state.worked) out.push(['wx', state.worked.map(num).join(',')]);
   if (page.theme) out.push(['theme', page.theme]);
@@ -699,6 +702,7 @@ function decodeUnsafe(search: string, options: DecodeOptions): DecodedUrl {
     worked: decodeWorked(r),
     llmInt8: decodeLlmInt8(r),
     lab: decodeLabParams(r),
+    wholeModel: decodeWholeModelParams(r),
   };
   const themeRaw = r.raw('theme');
   let theme: ThemePreference | null = null;

@@ -39,7 +39,12 @@ export function readBootState(search: string, lessonSteps: LessonSteps): BootSta
  */
 export function initOf(state: ShareableState, lessonSteps: LessonSteps): AppStoreInit {
   const { group: _group, lesson, ...fields } = storeFieldsOf(state);
-  return { ...fields, lesson: lesson && lessonSteps(lesson.id) !== undefined ? lesson : null };
+  return {
+    ...fields,
+    // the Whole model tab's fields come from a link only (a lesson step leaves them alone: storeFieldsOf)
+    wholeModel: state.wholeModel,
+    lesson: lesson && lessonSteps(lesson.id) !== undefined ? lesson : null,
+  };
 }
 
 /** Puts the link's notices in the store (info tone: the page works, with defaults for the fields named). */
@@ -120,6 +125,7 @@ export function startUrlSync(
       a.worked === b.worked &&
       a.view.tab === b.view.tab &&
       a.llmInt8 === b.llmInt8 &&
+      next.wholeModel === previous.wholeModel &&
       next.generator === previous.generator &&
       next.source === previous.source
     )

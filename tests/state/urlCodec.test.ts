@@ -21,6 +21,7 @@ import {
   encodeUrlState,
 } from '../../src/state/urlCodec';
 import { labSettingsArb } from '../helpers/labArb';
+import { wholeModelLinkArb } from '../helpers/wholeModelArb';
 
 // ---- arbitraries of valid, canonical states --------------------------------------------------------------------
 
@@ -171,6 +172,7 @@ const stateArb: fc.Arbitrary<ShareableState> = fc.record({
     seed: fc.integer({ min: 0, max: 0xffffffff }),
   }),
   lab: labSettingsArb,
+  wholeModel: wholeModelLinkArb,
 });
 
 // ---- tests -----------------------------------------------------------------------------------------------------

@@ -21,11 +21,15 @@ import { NoticeList } from '../NoticeList';
 import { type SchemeChartId, SchemeCharts, type SharedScales } from '../SchemeCharts';
 import { describeScheme } from '../schemeMethods';
 import { useComparedViews } from '../useComparedViews';
+import { WHOLE_MODEL_EMBED_CHARTS } from '../wholeModel/embedCharts';
 
 // Formulas (with KaTeX) and the worked example load only in a figure that shows them.
 const SchemeFormulas = lazyNamed(() => import('../formulas/SchemeFormulas').then((m) => m.SchemeFormulas));
 const SchemeMapping = lazyNamed(() => import('../formulas/SchemeFormulas').then((m) => m.SchemeMapping));
 const WorkedExample = lazyNamed(() => import('../worked/WorkedExample').then((m) => m.WorkedExample));
+const WholeModelEmbed = lazyNamed(() =>
+  import('../wholeModel/WholeModelEmbed').then((m) => m.WholeModelEmbed),
+);
 
 const CARD_CHARTS: ReadonlyArray<SchemeChartId & EmbedChart> = ['hist', 'error', 'heatmap', 'rows'];
 
@@ -94,6 +98,11 @@ export function EmbedView({
         </ErrorBoundary>
       ) : null}
       {LAB_EMBED_CHARTS.some(has) ? <LabEmbed charts={charts} /> : null}
+      {WHOLE_MODEL_EMBED_CHARTS.some(has) ? (
+        <LazyView label="the whole-model figure">
+          <WholeModelEmbed charts={charts} />
+        </LazyView>
+      ) : null}
       {has('worked') ? (
         <ErrorBoundary label="The worked example">
           <LazyView label="the worked example">

@@ -113,6 +113,13 @@ function ShareContent() {
             </label>
           ))}
         </div>
+        {choice.charts.some((c) => c.startsWith('wm')) ? (
+          <p className="text-xs text-slate-600 dark:text-slate-300" data-testid="share-wm-note">
+            {state.wholeModel.model
+              ? `The Whole model parts show ${state.wholeModel.model}: the reader sees its size first and presses Analyse to download it.`
+              : 'The Whole model parts need a Hugging Face model named in that tab (files on your computer cannot travel in a link).'}
+          </p>
+        ) : null}
         <div className="grid grid-cols-1 gap-3 sm:grid-cols-3">
           <NumberField
             label="Widest (px)"
