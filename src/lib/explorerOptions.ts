@@ -6,6 +6,7 @@
 import type { GeneratorParams } from '../core/generators.types';
 import type { LlmInt8Params } from '../core/llmInt8View';
 import type { Scheme } from '../core/scheme';
+import type { LmChoices } from '../state/lmChoices';
 import type { Channel } from '../state/schemesSlice';
 import {
   DEFAULT_EMBED_CHARTS,
@@ -32,6 +33,8 @@ export interface ExplorerStateInput {
   view?: Partial<ShareableView>;
   worked?: number[] | null;
   llmInt8?: Partial<LlmInt8Params>;
+  /** The Language model figure's model, text, prompt and scope (charts `lmppl`, `lmloss`, `lmcont`, `lmsqnr`). */
+  lm?: Partial<LmChoices>;
 }
 
 export interface ExplorerOptions {
@@ -55,11 +58,9 @@ export interface ExplorerOptions {
   background?: 'theme' | 'transparent';
 }
 
+/** `frame.inheritTheme`: follow the host page's theme (`theme` is then null). */
 export interface ResolvedOptions extends DecodedUrl {
   mode: 'compact' | 'full';
-  /** Follow the host page's theme (ResolvedOptions.theme is then null). */
-  inheritTheme: boolean;
-  transparent: boolean;
 }
 
 function stateFromInput(input: ExplorerStateInput): ShareableState {
@@ -74,6 +75,7 @@ function stateFromInput(input: ExplorerStateInput): ShareableState {
     view: { ...d.view, ...input.view, group: { ...d.view.group, ...input.view?.group } },
     worked: input.worked ?? null,
     llmInt8: { ...d.llmInt8, ...input.llmInt8 },
+    lm: { ...d.lm, ...input.lm },
   };
 }
 
@@ -111,8 +113,7 @@ export function resolveExplorerOptions(options: ExplorerOptions): ResolvedOption
     theme: options.theme === 'inherit' ? null : (options.theme ?? base.theme),
     notices,
     mode: options.mode ?? 'compact',
-    inheritTheme: options.theme === 'inherit',
-    transparent: options.background === 'transparent',
+    frame: { inheritTheme: options.theme === 'inherit', transparent: options.background === 'transparent' },
   };
 }
 

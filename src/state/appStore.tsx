@@ -11,6 +11,8 @@ import type { LabSettings } from '../core/nn/settings';
 import type { Scheme } from '../core/scheme';
 import { createDataSlice, type DataSlice } from './dataSlice';
 import { createLabSlice, type LabSlice } from './labSlice';
+import type { LmChoices } from './lmChoices';
+import { createLmSlice, type LmSlice } from './lmSlice';
 import { createNoticesSlice, type NoticesSlice } from './noticesSlice';
 import { type Channel, createSchemesSlice, type SchemesSlice } from './schemesSlice';
 import type { LessonPosition } from './shareableState';
@@ -28,7 +30,8 @@ export type AppState = DataSlice &
   SourceSlice &
   WorkspaceSlice &
   LabSlice &
-  WholeModelSlice;
+  WholeModelSlice &
+  LmSlice;
 
 /** Initial choices; anything left out takes its default (DEFAULT_GENERATOR, DEFAULT_SCHEME_A/B, compare view). */
 export interface AppStoreInit {
@@ -45,6 +48,7 @@ export interface AppStoreInit {
   llmInt8?: LlmInt8Params;
   lab?: LabSettings;
   wholeModel?: Partial<WholeModelChoices>;
+  lm?: LmChoices;
 }
 
 export type AppStore = StoreApi<AppState>;
@@ -61,6 +65,7 @@ export const createAppStore = (init: AppStoreInit = {}): AppStore =>
     ...createSourceSlice()(...a),
     ...createLabSlice(init)(...a),
     ...createWholeModelSlice(init)(...a),
+    ...createLmSlice(init)(...a),
   }));
 
 const AppStoreContext = createContext<AppStore | null>(null);

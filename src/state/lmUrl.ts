@@ -1,90 +1,71 @@
 /**
- * The Language model tab's link fields (issue #14), prefixed `lm.` so they never clash with the explorer's:
- * `lm.model` (Hub id or URL), `lm.text`, `lm.prompt`, `lm.scope` (`all` / `linear`). Schemes travel in the
- * explorer's own `a.*` / `b.*` fields; the access token never travels. Defaults are left out of the link.
- * `decodeLmFields` / `withLmFields` are pure; `startLmUrlSync` applies a link at boot and keeps the address bar's
- * `lm.*` fields current (browser only).
+ * The Language model tab's fields in a link (issue #14), read and written by the URL codec (urlCodec.ts) as the
+ * model lab's are (labUrl.ts): keys prefixed `lm.` so they never clash with the explorer's, each written only when
+ * it differs from its default (a link to the explorer stays as short as before), each read on its own, so a bad
+ * one falls back to its default with a notice and the others still apply.
+ *
+ * `lm.model` (Hub id `org/name[@revision]` or an http(s) URL), `lm.text`, `lm.prompt` (at most MAX_LINK_TEXT
+ * characters each), `lm.scope=all|linear`. Schemes travel in the explorer's own `a.*` / `b.*` fields; the Hub
+ * endpoint and the access token never travel.
  */
-import { DEFAULT_LM_MODEL, DEFAULT_LM_PROMPT, DEFAULT_LM_TEXT, type LmChoices, useLmStore } from './lmStore';
+import { DEFAULT_LM_CHOICES, type LmChoices } from './lmChoices';
 
-type LmFields = Pick<LmChoices, 'modelInput' | 'text' | 'prompt' | 'scope'>;
+/** What the codec's reader offers (urlCodec.ts's Reader has these). */
+export interface LmFieldReader {
+  raw(key: string): string | undefined;
+  reject(key: string, value: string, why: string, fallback: string): void;
+}
 
-/** Longest text a link may carry (characters): a few paragraphs, far below URL length limits. */
+/** Longest text or prompt a link may carry (characters): a few paragraphs, far below URL length limits. */
 export const MAX_LINK_TEXT = 4000;
+const MAX_MODEL_LENGTH = 300;
 const MODEL_PATTERN = /^([A-Za-z0-9][\w.-]*(\/[A-Za-z0-9][\w.-]*)?(@[\w./-]+)?|https?:\/\/\S+)$/;
-
-/** The `lm.*` fields of a query string, checked; a bad one is left at its default with a notice naming it. */
-export function decodeLmFields(search: string): { patch: Partial<LmFields>; notices: string[] } {
-  const params = new URLSearchParams(search);
-  const patch: Partial<LmFields> = {};
-  const notices: string[] = [];
-  const model = params.get('lm.model');
-  if (model !== null) {
-    if (model.length <= 300 && MODEL_PATTERN.test(model)) patch.modelInput = model;
-    else notices.push('Link field lm.model ignored: not a model id or URL; using openai-community/gpt2.');
-  }
-  for (const [key, field] of [
-    ['lm.text', 'text'],
-    ['lm.prompt', 'prompt'],
-  ] as const) {
-    const value = params.get(key);
-    if (value === null) continue;
-    if (value.length > 0 && value.length <= MAX_LINK_TEXT) patch[field] = value;
-    else
-      notices.push(
-        `Link field ${key} ignored: empty or longer than ${MAX_LINK_TEXT} characters; using the default.`,
-      );
-  }
-  const scope = params.get('lm.scope');
-  if (scope !== null) {
-    if (scope === 'all' || scope === 'linear') patch.scope = scope;
-    else notices.push('Link field lm.scope ignored: expected all or linear; using all.');
-  }
-  return { patch, notices };
-}
-
-/** `query` (from the explorer's codec, "?v=1&…") with the tab's non-default fields appended. */
-export function withLmFields(query: string, choices: LmFields): string {
-  const params = new URLSearchParams();
-  if (choices.modelInput !== DEFAULT_LM_MODEL) params.set('lm.model', choices.modelInput);
-  if (choices.text !== DEFAULT_LM_TEXT) params.set('lm.text', choices.text.slice(0, MAX_LINK_TEXT));
-  if (choices.prompt !== DEFAULT_LM_PROMPT) params.set('lm.prompt', choices.prompt.slice(0, MAX_LINK_TEXT));
-  if (choices.scope !== 'all') params.set('lm.scope', choices.scope);
-  const extra = params.toString();
-  if (!extra) return query;
-  return query ? `${query}&${extra}` : `?${extra}`;
-}
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
 /**
- * Applies the link's `lm.*` fields to the tab's store and returns its notices; afterwards, while not embedded,
- * rewrites the address bar's `lm.*` fields (debounced) when the tab's choices change.
+ * A text as a link can hold it: at most MAX_LINK_TEXT characters, a lone surrogate (half of a pasted emoji, which
+ * percent-encoding cannot represent) replaced by U+FFFD as URLSearchParams does.
  */
-export function startLmUrlSync(search: string, embed: boolean): string[] {
-  const { patch, notices } = decodeLmFields(search);
-  if (Object.keys(patch).length > 0) useLmStore.getState().set(patch);
-  if (embed) return notices;
-  let timer: ReturnType<typeof setTimeout> | null = null;
-  useLmStore.subscribe((next, previous) => {
-    if (
-      next.modelInput === previous.modelInput &&
-      next.text === previous.text &&
-      next.prompt === previous.prompt &&
-      next.scope === previous.scope
-    )
-      return;
-    if (timer !== null) clearTimeout(timer);
-    timer = setTimeout(() => {
-      timer = null;
-      const params = new URLSearchParams(location.search);
-      for (const key of [...params.keys()]) if (key.startsWith('lm.')) params.delete(key);
-      const base = params.toString();
-      const query = withLmFields(base ? `?${base}` : '', useLmStore.getState());
-      try {
-        history.replaceState(history.state, '', `${location.pathname}${query}${location.hash}`);
-      } catch {
-        // a sandboxed iframe may forbid it: the tab still works
-      }
-    }, 300);
-  });
-  return notices;
+function linkText(text: string): string {
+  return text.slice(0, MAX_LINK_TEXT).replace(LONE_SURROGATE, '\uFFFD');
+}
+
+/** Appends the tab's non-default fields, e.g. `lm.model=distilbert/distilgpt2`, `lm.scope=linear`. */
+export function encodeLmParams(lm: LmChoices, out: Array<[string, string]>): void {
+  const d = DEFAULT_LM_CHOICES;
+  if (lm.model !== d.model) out.push(['lm.model', lm.model]);
+  if (lm.text !== d.text) out.push(['lm.text', linkText(lm.text)]);
+  if (lm.prompt !== d.prompt) out.push(['lm.prompt', linkText(lm.prompt)]);
+  if (lm.scope !== d.scope) out.push(['lm.scope', lm.scope]);
+}
+
+/** Reads the tab's fields; each bad one keeps its default and is reported through `reader.reject`. */
+export function decodeLmParams(reader: LmFieldReader): LmChoices {
+  const lm: LmChoices = { ...DEFAULT_LM_CHOICES };
+  const model = reader.raw('lm.model');
+  if (model !== undefined) {
+    if (model.length <= MAX_MODEL_LENGTH && MODEL_PATTERN.test(model)) lm.model = model;
+    else
+      reader.reject(
+        'lm.model',
+        model,
+        `expected a Hub model id (org/name) or an http(s) URL of at most ${MAX_MODEL_LENGTH} characters`,
+        DEFAULT_LM_CHOICES.model,
+      );
+  }
+  for (const [key, field, fallback] of [
+    ['lm.text', 'text', 'the default text'],
+    ['lm.prompt', 'prompt', 'the tutorial’s prompt'],
+  ] as const) {
+    const value = reader.raw(key);
+    if (value === undefined) continue;
+    if (value.length > 0 && value.length <= MAX_LINK_TEXT) lm[field] = value;
+    else reader.reject(key, value, `expected 1 to ${MAX_LINK_TEXT} characters`, fallback);
+  }
+  const scope = reader.raw('lm.scope');
+  if (scope !== undefined) {
+    if (scope === 'all' || scope === 'linear') lm.scope = scope;
+    else reader.reject('lm.scope', scope, 'expected one of all, linear', DEFAULT_LM_CHOICES.scope);
+  }
+  return lm;
 }

@@ -9,6 +9,7 @@ import { DEFAULT_LAB_SETTINGS, type LabSettings } from '../core/nn/settings';
 import { DEFAULT_SCHEME_A, DEFAULT_SCHEME_B, type Scheme } from '../core/scheme';
 import { DEFAULT_VIEW } from '../core/view';
 import type { AppState } from './appStore';
+import { DEFAULT_LM_CHOICES, type LmChoices } from './lmChoices';
 import type { Channel } from './schemesSlice';
 import type { Layout, YScale } from './viewSlice';
 import { DEFAULT_WHOLE_MODEL_LINK, linkFieldsOf, type WholeModelLink } from './wholeModelUrl';
@@ -55,6 +56,8 @@ export interface ShareableState {
   lab: LabSettings;
   /** The Whole model tab's choices (issue #15; `wm.*` keys, state/wholeModelUrl.ts). */
   wholeModel: WholeModelLink;
+  /** The Language model tab's model, text, prompt and scope (issue #14; in the URL as `lm.*` keys, state/lmUrl.ts). */
+  lm: LmChoices;
 }
 
 /**
@@ -87,6 +90,11 @@ export const EMBED_CHARTS = [
   'wmdepth',
   'wmtable',
   'wmbudget',
+  // the Language model tab (issue #14; components/lm/LmEmbed.tsx)
+  'lmppl',
+  'lmloss',
+  'lmcont',
+  'lmsqnr',
 ] as const;
 export type EmbedChart = (typeof EMBED_CHARTS)[number];
 
@@ -106,6 +114,10 @@ export const EMBED_CHART_LABELS: Record<EmbedChart, string> = {
   wmdepth: 'Whole model: SQNR by layer depth',
   wmtable: 'Whole model: table of tensors',
   wmbudget: 'Whole model: budget allocation strip',
+  lmppl: 'Language model: perplexity, KL, top-1',
+  lmloss: 'Language model: loss per token',
+  lmcont: 'Language model: continuations',
+  lmsqnr: 'Language model: SQNR per layer',
 };
 
 /** What an embed shows when `charts=` is absent. */
@@ -137,6 +149,7 @@ export const DEFAULT_SHAREABLE_STATE: ShareableState = {
   llmInt8: DEFAULT_LLM_INT8_PARAMS,
   lab: DEFAULT_LAB_SETTINGS,
   wholeModel: DEFAULT_WHOLE_MODEL_LINK,
+  lm: DEFAULT_LM_CHOICES,
 };
 
 /** The store fields a shareable state carries; `generator` only when its data is generated. */
@@ -154,6 +167,7 @@ export type ShareableStoreFields = Pick<
   | 'tab'
   | 'llmInt8'
   | 'lab'
+  | 'lm'
 > &
   Partial<Pick<AppState, 'generator'>>;
 
@@ -176,6 +190,7 @@ export function storeFieldsOf(state: ShareableState): ShareableStoreFields {
     tab: state.view.tab,
     llmInt8: state.llmInt8,
     lab: state.lab,
+    lm: state.lm,
   };
 }
 
@@ -246,5 +261,6 @@ export function selectShareableState(s: AppState): ShareableState {
     llmInt8: s.llmInt8,
     lab: s.lab,
     wholeModel: linkFieldsOf(s.wholeModel),
+    lm: s.lm,
   };
 }

@@ -11,8 +11,9 @@
  *   float `fmt scaling gs sat`; block `fmt dq up`; k-means `bits gran iter`.
  * - view: `view=compare|a|b`, `y=linear|log`, `bins`, `range=lo,hi`, `a.group`, `b.group`, `tab=explore|sweep|llmInt8`.
  * - LLM.int8() view: `llm.tokens llm.outliers llm.mag llm.thr llm.seed`.
+ * - model lab: `lab.*` (labUrl.ts); Language model tab: `lm.model lm.text lm.prompt lm.scope` (lmUrl.ts); Whole
+ *   model tab `wm.*` (wholeModelUrl.ts); each written only when it differs from its default.
  * - teaching: `lesson=<id>&step=<1-based>`, `wx=<comma-separated worked-example values>`.
- * - model lab `lab.*` (labUrl.ts); Whole model tab `wm.*` (wholeModelUrl.ts).
  * - page: `theme=light|dark|system`, `embed=1`, `charts=hist,error,heatmap,rows,metrics,formula,mapping,worked`.
  */
 import { familyDefault } from '../core/formats';
@@ -32,6 +33,7 @@ import type {
 import { DEFAULT_SCHEME_A, DEFAULT_SCHEME_B, SCALE_STORAGES, ZERO_POINT_STORAGES } from '../core/scheme';
 import { BLOCK_FORMAT_IDS, FLOAT_FORMAT_IDS, float32ValueProblem, validateScheme } from '../core/validate';
 import { decodeLabParams, encodeLabParams } from './labUrl';
+import { decodeLmParams, encodeLmParams } from './lmUrl';
 import type { Channel } from './schemesSlice';
 import {
   type DataSource,
@@ -48,6 +50,7 @@ import {
   type ThemePreference,
 } from './shareableState';
 import { decodeWholeModelParams, encodeWholeModelParams } from './wholeModelUrl';
+import { WORKSPACE_TAB_IDS } from './workspaceSlice';
 
 /** The version this codec writes; links without `v` are read as version 1. */
 export const URL_VERSION = 1;
@@ -56,12 +59,23 @@ export const URL_VERSION = 1;
 const MAX_VALUES = 8192 * 8192;
 const MAX_SIDE = 8192;
 
+/** An embed frame's own options: about the frame, not the state a link shares. */
+export interface FrameOptions {
+  /** `theme=inherit`: follow the page that embeds the frame (told by postMessage); until it speaks, the system's. */
+  inheritTheme: boolean;
+  /** `bg=transparent`: no background of its own (the post's shows through). */
+  transparent: boolean;
+}
+
+export const NO_FRAME_OPTIONS: FrameOptions = { inheritTheme: false, transparent: false };
+
 /** Everything a link carries besides the explorer state. */
 export interface UrlPageOptions {
   /** null: the full explorer; otherwise the compact embed with these charts. */
   embed: EmbedOptions | null;
-  /** null: no override (the reader's own preference applies). */
+  /** null: no override (the reader's own preference applies, or the host page's with `frame.inheritTheme`). */
   theme: ThemePreference | null;
+  frame: FrameOptions;
 }
 
 export interface DecodedUrl extends UrlPageOptions {
@@ -228,10 +242,13 @@ export function encodeUrlState(state: ShareableState, page: Partial<UrlPageOptio
   encodeLlmInt8(state.llmInt8, out);
   encodeLabParams(state.lab, out);
   encodeWholeModelParams(state.wholeModel, out);
+  encodeLmParams(state.lm, out);
   if (state.lesson) out.push(['lesson', state.lesson.id], ['step', num(state.lesson.step + 1)]);
   if (state.worked) out.push(['wx', state.worked.map(num).join(',')]);
   if (page.theme) out.push(['theme', page.theme]);
   if (page.embed) out.push(['embed', '1'], ['charts', page.embed.charts.join(',')]);
+  if (page.frame?.inheritTheme) out.push(['theme', 'inherit']);
+  if (page.frame?.transparent) out.push(['bg', 'transparent']);
   return `?${out.map(([k, v]) => `${k}=${encodeValue(v)}`).join('&')}`;
 }
 
@@ -314,10 +331,7 @@ class Reader {
 
   /** Keys nobody read (tracking parameters such as utm_* are skipped silently). */
   unknownKeys(): string[] {
-    // lm.*: the Language model tab's fields, read by lmUrl.ts
-    return [...this.params.keys()].filter(
-      (k) => !this.used.has(k) && !TRACKING_KEY.test(k) && !k.startsWith('lm.'),
-    );
+    return [...this.params.keys()].filter((k) => !this.used.has(k) && !TRACKING_KEY.test(k));
   }
 }
 
@@ -594,7 +608,7 @@ function decodeView(r: Reader): ShareableView {
     range,
     bins: r.int('bins', d.bins, 8, 1024),
     group: { a: r.int('a.group', 0, 0, 1 << 30), b: r.int('b.group', 0, 0, 1 << 30) },
-    tab: r.oneOf('tab', ['explore', 'sweep', 'llmInt8', 'lab', 'lm', 'wholeModel'] as const, d.tab),
+    tab: r.oneOf('tab', WORKSPACE_TAB_IDS, d.tab),
   };
 }
 
@@ -703,14 +717,20 @@ function decodeUnsafe(search: string, options: DecodeOptions): DecodedUrl {
     llmInt8: decodeLlmInt8(r),
     lab: decodeLabParams(r),
     wholeModel: decodeWholeModelParams(r),
+    lm: decodeLmParams(r),
   };
   const themeRaw = r.raw('theme');
   let theme: ThemePreference | null = null;
-  if (themeRaw !== undefined) {
+  const inheritTheme = themeRaw === 'inherit';
+  if (themeRaw !== undefined && !inheritTheme) {
     const allowed = ['system', 'light', 'dark'] as const;
     if ((allowed as readonly string[]).includes(themeRaw)) theme = themeRaw as ThemePreference;
-    else r.reject('theme', themeRaw, `expected one of ${allowed.join(', ')}`, 'your own theme');
+    else r.reject('theme', themeRaw, `expected one of ${allowed.join(', ')}, inherit`, 'your own theme');
   }
+  const bgRaw = r.raw('bg');
+  const transparent = bgRaw === 'transparent';
+  if (bgRaw !== undefined && !transparent)
+    r.reject('bg', bgRaw, 'expected transparent', "the page's own background");
   const embed = decodeEmbed(r);
   const unknown = r.unknownKeys();
   if (unknown.length > 0) {
@@ -719,7 +739,7 @@ function decodeUnsafe(search: string, options: DecodeOptions): DecodedUrl {
       `Link field${unknown.length > 1 ? 's' : ''} ${shown.join(', ')}${unknown.length > 5 ? ', …' : ''} not recognised; ignored.`,
     );
   }
-  return { state, embed, theme, notices: r.notices };
+  return { state, embed, theme, frame: { inheritTheme, transparent }, notices: r.notices };
 }
 
 /**
@@ -736,6 +756,7 @@ export function decodeUrlState(search: string, options: DecodeOptions = {}): Dec
       state: DEFAULT_SHAREABLE_STATE,
       embed: null,
       theme: null,
+      frame: NO_FRAME_OPTIONS,
       notices: [
         `The link could not be read (${error instanceof Error ? error.message : String(error)}); showing the defaults.`,
       ],

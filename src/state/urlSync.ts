@@ -8,8 +8,6 @@
  * the shareable state, a layer above this one (scripts/checkLayers.ts).
  */
 import type { AppStore, AppStoreInit } from './appStore';
-import { useLmStore } from './lmStore';
-import { withLmFields } from './lmUrl';
 import {
   type ShareableState,
   selectShareableState,
@@ -98,8 +96,7 @@ export function startUrlSync(
   let last = '';
   const write = () => {
     timer = null;
-    const explorer = encodeUrlState(selectShareableState(store.getState()), { theme: options.theme ?? null });
-    const query = withLmFields(explorer, useLmStore.getState()); // the Language model tab's lm.* fields (lmUrl.ts)
+    const query = encodeUrlState(selectShareableState(store.getState()), { theme: options.theme ?? null });
     if (query === last) return;
     last = query;
     const url = `${location.pathname}${query}${location.hash}`;
@@ -126,6 +123,8 @@ export function startUrlSync(
       a.view.tab === b.view.tab &&
       a.llmInt8 === b.llmInt8 &&
       next.wholeModel === previous.wholeModel &&
+      a.lab === b.lab &&
+      a.lm === b.lm &&
       next.generator === previous.generator &&
       next.source === previous.source
     )

@@ -3,7 +3,9 @@
  * stand-in on 127.0.0.1 (resolve URLs, Range requests), loaded through the real loader, run as float32 and under
  * the tutorial's absmax / zero-point int8 (every parameter); perplexity, top-1 agreement and continuations are
  * checked against transformers' figures in tests/fixtures/gpt2/reference.json. A download is cancelled midway
- * (a Range request held by a proxy) and started again.
+ * (a Range request held by a proxy) and started again. A link with `lm.*` fields opens the tab with them, and the
+ * embed (`?embed=1&charts=lmppl,lmloss`) states the model's size, fetches nothing until asked, then downloads,
+ * runs and matches the same figures.
  */
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
@@ -63,6 +65,24 @@ async function check(page: Page) {
 const value = async (page: Page, testId: string) =>
   Number(await page.getByTestId(testId).getAttribute('data-value'));
 
+const VARIANTS = { float: 'float32', a: 'absmax', b: 'zeroPoint' } as const;
+type ModelId = keyof typeof VARIANTS;
+
+/** Perplexity (1e-5 relative), top-1 agreement and KL of the table against transformers' figures. */
+async function expectTableMatchesReference(page: Page) {
+  const floatArgmax = reference.variants.float32.text.argmax;
+  for (const [model, variant] of Object.entries(VARIANTS) as Array<[ModelId, (typeof VARIANTS)[ModelId]]>) {
+    const expected = reference.variants[variant];
+    expect(Math.abs((await value(page, `lm-ppl-${model}`)) / expected.text.perplexity - 1)).toBeLessThan(
+      1e-5,
+    );
+    if (model === 'float') continue;
+    const agree = expected.text.argmax.filter((id, i) => id === floatArgmax[i]).length / floatArgmax.length;
+    expect(await value(page, `lm-top1-${model}`)).toBeCloseTo(agree, 12);
+    expect(await value(page, `lm-kl-${model}`)).toBeGreaterThan(0);
+  }
+}
+
 describe('Language model tab', () => {
   it('states the size before downloading, cancels a download midway, and loads on the second try', async () => {
     const { page, errors } = await openTab();
@@ -104,25 +124,13 @@ describe('Language model tab', () => {
     await page.getByTestId('lm-run').click();
     await page.locator('[data-testid="lm-results"][data-ready="true"]').waitFor({ timeout: 60_000 });
 
-    const variants = { float: 'float32', a: 'absmax', b: 'zeroPoint' } as const;
-    const floatArgmax = reference.variants.float32.text.argmax;
-    for (const [model, variant] of Object.entries(variants) as Array<
-      [keyof typeof variants, (typeof variants)[keyof typeof variants]]
-    >) {
-      const expected = reference.variants[variant];
-      expect(Math.abs((await value(page, `lm-ppl-${model}`)) / expected.text.perplexity - 1)).toBeLessThan(
-        1e-5,
-      );
-      if (model !== 'float') {
-        const argmax = expected.text.argmax;
-        const agree = argmax.filter((id, i) => id === floatArgmax[i]).length / argmax.length;
-        expect(await value(page, `lm-top1-${model}`)).toBeCloseTo(agree, 12);
-        expect(await value(page, `lm-kl-${model}`)).toBeGreaterThan(0);
-        let diverge = 0;
-        const ref = reference.variants.float32.continuation;
-        while (diverge < ref.length && expected.continuation[diverge] === ref[diverge]) diverge++;
-        expect(await value(page, `lm-diverge-${model}`)).toBe(diverge);
-      }
+    await expectTableMatchesReference(page);
+    for (const model of ['a', 'b'] as const) {
+      const expected = reference.variants[VARIANTS[model]];
+      let diverge = 0;
+      const ref = reference.variants.float32.continuation;
+      while (diverge < ref.length && expected.continuation[diverge] === ref[diverge]) diverge++;
+      expect(await value(page, `lm-diverge-${model}`)).toBe(diverge);
     }
     await page.screenshot({ path: join(ARTIFACTS, 'lm-results-light-1280.png'), fullPage: true });
     expect(errors).toEqual([]);
@@ -137,6 +145,125 @@ describe('Language model tab', () => {
     await notice.waitFor();
     expect(await notice.textContent()).toMatch(/not found/);
     await page.screenshot({ path: join(ARTIFACTS, 'lm-error-dark-1280.png'), fullPage: true });
+    await page.close();
+  });
+});
+
+describe('Language model links and embed', () => {
+  it('opens the tab with a link’s lm.* fields, keeps the address bar current, and names a bad field', async () => {
+    const page = await browser.context.newPage();
+    const errors = collectErrors(page);
+    const link = new URLSearchParams({
+      'a.bits': '4',
+      tab: 'lm',
+      'lm.model': 'org/tiny-gpt2',
+      'lm.text': 'To be, or not to be & 100% sure?',
+      'lm.prompt': 'Once upon',
+      'lm.scope': 'linear',
+    });
+    await page.goto(`${baseUrl}?${link}`);
+    await page.getByTestId('lm-view').waitFor();
+    expect(await page.getByTestId('lm-model').inputValue()).toBe('org/tiny-gpt2');
+    expect(await page.locator('#lm-preset').inputValue()).toBe('');
+    expect(await page.getByTestId('lm-text').inputValue()).toBe('To be, or not to be & 100% sure?');
+    expect(await page.getByTestId('lm-prompt').inputValue()).toBe('Once upon');
+    expect(await page.getByTestId('lm-scope').locator('input[value="linear"]').isChecked()).toBe(true);
+    expect(await page.getByTestId('notices').count()).toBe(0);
+
+    // One URL path: an edit in the tab reaches the address bar with the explorer's fields, never the token.
+    await page.getByTestId('lm-hub-settings').click();
+    await page.getByTestId('lm-token').fill('hf_notInTheLink');
+    await page.getByTestId('lm-prompt').fill('It was a dark');
+    await expect
+      .poll(() => page.evaluate(() => new URLSearchParams(location.search).get('lm.prompt')))
+      .toBe('It was a dark');
+    const params = await page.evaluate(() => Object.fromEntries(new URLSearchParams(location.search)));
+    expect(params).toMatchObject({
+      'a.bits': '4',
+      tab: 'lm',
+      'lm.model': 'org/tiny-gpt2',
+      'lm.text': 'To be, or not to be & 100% sure?',
+      'lm.scope': 'linear',
+    });
+    expect(await page.evaluate(() => location.href)).not.toContain('hf_notInTheLink');
+
+    // A reload of that address restores the same tab.
+    await page.reload();
+    await page.getByTestId('lm-view').waitFor();
+    expect(await page.getByTestId('lm-prompt').inputValue()).toBe('It was a dark');
+    expect(await page.getByTestId('lm-token').inputValue()).toBe('');
+
+    await page.goto(`${baseUrl}?tab=lm&lm.scope=half&lm.prompt=Hi`);
+    await page.getByTestId('lm-view').waitFor();
+    expect(await page.getByTestId('lm-prompt').inputValue()).toBe('Hi');
+    expect(await page.getByTestId('lm-scope').locator('input[value="all"]').isChecked()).toBe(true);
+    expect(await page.getByTestId('notices').textContent()).toContain('lm.scope=half ignored');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('embeds the perplexity table and the loss chart: size first, nothing fetched unasked, then transformers’ figures', async () => {
+    const page = await browser.context.newPage();
+    const errors = collectErrors(page);
+    const modelUrl = `${hub.url}/org/tiny-gpt2/resolve/main/model.safetensors`;
+    const link = new URLSearchParams({
+      embed: '1',
+      charts: 'lmppl,lmloss',
+      'lm.model': modelUrl,
+      'lm.text': reference.text,
+      'lm.prompt': reference.prompt,
+    });
+    const before = hub.requests.length;
+    await page.goto(`${baseUrl}?${link}`);
+    const embed = page.getByTestId('embed-lm');
+    await embed.waitFor();
+    expect(await page.getByTestId('embed-lm-model').textContent()).toContain(modelUrl);
+    // Not a preset: its size is unknown until its header is read, and nothing is read before the reader asks.
+    await page.waitForTimeout(500);
+    expect(hub.requests.length).toBe(before);
+    expect(await page.getByTestId('embed-lm-load').count()).toBe(0);
+
+    await page.getByTestId('embed-lm-check').click();
+    const load = page.getByTestId('embed-lm-load');
+    await expect.poll(() => load.textContent()).toMatch(/^Download 0\.3\d MB and run$/);
+    expect(await page.getByTestId('embed-lm-model').textContent()).toContain('2 layers');
+    const starts = hub.requests
+      .slice(before)
+      .map((r) => Number(/bytes=(\d+)-/.exec(r.range ?? '')?.[1] ?? -1));
+    expect(
+      starts.every((s) => s < dataStart),
+      'only config.json and the header were read',
+    ).toBe(true);
+
+    await load.click();
+    await page.locator('[data-testid="embed-lm-results"][data-ready="true"]').waitFor({ timeout: 60_000 });
+    await expectTableMatchesReference(page);
+    const results = page.getByTestId('embed-lm-results');
+    expect(await results.getByTestId('lm-token-loss').locator('svg path').count()).toBe(3);
+    expect(await results.getByTestId('lm-continuations').count()).toBe(0);
+    expect(await results.getByTestId('lm-layer-sqnr').count()).toBe(0);
+    // No controls of the tab in the figure.
+    expect(await page.getByTestId('lm-text').count()).toBe(0);
+    expect(await page.getByTestId('embed-lm-run').isEnabled()).toBe(true);
+    await page.setViewportSize({ width: 720, height: 900 });
+    await page.screenshot({ path: join(ARTIFACTS, 'lm-embed-light-720.png'), fullPage: true });
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('embeds a preset with its size stated and no request until the button is pressed', async () => {
+    const page = await browser.context.newPage();
+    const requested: string[] = [];
+    page.on('request', (r) => {
+      if (!r.url().startsWith(baseUrl)) requested.push(r.url());
+    });
+    await page.goto(`${baseUrl}?embed=1&charts=lmppl,lmcont&lm.model=distilbert/distilgpt2`);
+    const load = page.getByTestId('embed-lm-load');
+    await load.waitFor();
+    expect(await load.textContent()).toBe('Download 353 MB and run');
+    expect(await page.getByTestId('embed-lm-model').textContent()).toContain('DistilGPT-2');
+    await page.waitForTimeout(500);
+    expect(requested).toEqual([]);
     await page.close();
   });
 });

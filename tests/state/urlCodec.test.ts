@@ -12,6 +12,7 @@ import {
   type Scheme,
 } from '../../src/core';
 import { DEFAULT_GENERATOR, type GeneratorParams } from '../../src/core/generators.types';
+import type { LmChoices } from '../../src/state/lmChoices';
 import { DEFAULT_SHAREABLE_STATE, EMBED_CHARTS, type ShareableState } from '../../src/state/shareableState';
 import {
   decodeDataParams,
@@ -131,6 +132,18 @@ const hubArb = fc.record({
     ),
 });
 
+/** Language model choices a link can hold (lmUrl.ts): Hub ids or URLs, any text of 1..MAX_LINK_TEXT characters. */
+const lmChoicesArb: fc.Arbitrary<LmChoices> = fc.record({
+  model: fc.oneof(
+    fc.constantFrom('openai-community/gpt2', 'distilbert/distilgpt2', 'gpt2', 'org/model@v1.0'),
+    fc.stringMatching(/^[A-Za-z0-9][\w.-]{0,20}\/[A-Za-z0-9][\w.-]{0,20}$/),
+    fc.webUrl({ withQueryParameters: true }).filter((u) => !/\s/.test(u) && u.length <= 300),
+  ),
+  text: fc.string({ minLength: 1, maxLength: 200, unit: 'grapheme' }),
+  prompt: fc.string({ minLength: 1, maxLength: 40, unit: 'grapheme' }),
+  scope: fc.constantFrom('all' as const, 'linear' as const),
+});
+
 const stateArb: fc.Arbitrary<ShareableState> = fc.record({
   data: fc.oneof(
     generatorArb
@@ -173,6 +186,7 @@ const stateArb: fc.Arbitrary<ShareableState> = fc.record({
   }),
   lab: labSettingsArb,
   wholeModel: wholeModelLinkArb,
+  lm: lmChoicesArb,
 });
 
 // ---- tests -----------------------------------------------------------------------------------------------------
@@ -190,16 +204,25 @@ describe('encodeUrlState / decodeUrlState', () => {
     );
   });
 
-  it('round-trips the page options (embed charts, theme)', () => {
+  it('round-trips the page options (embed charts, theme, the frame options)', () => {
     fc.assert(
       fc.property(
         fc.uniqueArray(fc.constantFrom(...EMBED_CHARTS), { minLength: 1 }),
-        fc.constantFrom('light' as const, 'dark' as const, 'system' as const),
-        (charts, theme) => {
+        fc.constantFrom('light' as const, 'dark' as const, 'system' as const, 'inherit' as const),
+        fc.boolean(),
+        (charts, chosen, transparent) => {
+          const theme = chosen === 'inherit' ? null : chosen;
+          const frame = { inheritTheme: chosen === 'inherit', transparent };
           const decoded = decodeUrlState(
-            encodeUrlState(DEFAULT_SHAREABLE_STATE, { embed: { charts }, theme }),
+            encodeUrlState(DEFAULT_SHAREABLE_STATE, { embed: { charts }, theme, frame }),
           );
-          expect(decoded).toEqual({ state: DEFAULT_SHAREABLE_STATE, embed: { charts }, theme, notices: [] });
+          expect(decoded).toEqual({
+            state: DEFAULT_SHAREABLE_STATE,
+            embed: { charts },
+            theme,
+            frame,
+            notices: [],
+          });
         },
       ),
     );
@@ -229,6 +252,7 @@ describe('encodeUrlState / decodeUrlState', () => {
         state: DEFAULT_SHAREABLE_STATE,
         embed: null,
         theme: null,
+        frame: { inheritTheme: false, transparent: false },
         notices: [],
       });
     }

@@ -8,6 +8,7 @@ import { DEFAULT_GENERATOR, DEFAULT_SCHEME_A, DEFAULT_SCHEME_B } from '../../src
 import { DEFAULT_LAB_SETTINGS } from '../../src/core/nn/settings';
 import { lessonStepCount } from '../../src/lessons';
 import { createAppStore } from '../../src/state/appStore';
+import { DEFAULT_LM_CHOICES } from '../../src/state/lmChoices';
 import { DEFAULT_SHAREABLE_STATE } from '../../src/state/shareableState';
 import { initOf, readBootState, shouldRewriteAtBoot, startUrlSync } from '../../src/state/urlSync';
 import { DEFAULT_WHOLE_MODEL_LINK } from '../../src/state/wholeModelUrl';
@@ -63,11 +64,43 @@ describe('startUrlSync', () => {
   });
 });
 
+describe('startUrlSync: the Language model tab and the model lab (one store, one codec)', () => {
+  beforeEach(() => {
+    vi.useFakeTimers();
+    history.replaceState(null, '', '/');
+  });
+  afterEach(() => vi.useRealTimers());
+
+  it('writes the tab’s lm.* fields when only they change, and never the access token', () => {
+    const store = createAppStore();
+    const stop = startUrlSync(store, { delayMs: 250, maxWaitMs: 1000 });
+    store.getState().patchLmHub({ token: 'hf_secretToken123' });
+    store.getState().patchLm({ text: 'Hello, world & more', scope: 'linear' });
+    vi.advanceTimersByTime(300);
+    const params = new URLSearchParams(location.search);
+    expect(params.get('lm.text')).toBe('Hello, world & more');
+    expect(params.get('lm.scope')).toBe('linear');
+    expect(params.has('lm.model')).toBe(false);
+    expect(decodeURIComponent(location.href)).not.toContain('hf_secretToken123');
+    stop();
+  });
+
+  it('writes a model lab setting when only it changes', () => {
+    const store = createAppStore();
+    const stop = startUrlSync(store, { delayMs: 250, maxWaitMs: 1000 });
+    store.getState().patchLabModel({ hidden: 48 });
+    vi.advanceTimersByTime(300);
+    expect(new URLSearchParams(location.search).get('lab.h')).toBe('48');
+    stop();
+  });
+});
+
 describe('initOf', () => {
   it('is every field of the state the store keeps, spelled out, without the selected groups', () => {
     const generator = { ...DEFAULT_GENERATOR, rows: 64, seed: 7 };
     const schemes = { a: { ...DEFAULT_SCHEME_A, bits: 4 }, b: DEFAULT_SCHEME_B };
     const llmInt8 = { ...DEFAULT_SHAREABLE_STATE.llmInt8, threshold: 4.5 };
+    const lm = { ...DEFAULT_LM_CHOICES, model: 'distilbert/distilgpt2', scope: 'linear' as const };
     const state = {
       data: { kind: 'generate' as const, params: generator },
       schemes,
@@ -86,6 +119,7 @@ describe('initOf', () => {
       llmInt8,
       lab: DEFAULT_LAB_SETTINGS,
       wholeModel: { ...DEFAULT_WHOLE_MODEL_LINK, model: 'org/m', budget: 3.5 },
+      lm,
     };
     expect(initOf(state, lessonStepCount)).toEqual({
       generator,
@@ -101,6 +135,7 @@ describe('initOf', () => {
       llmInt8,
       lab: DEFAULT_LAB_SETTINGS,
       wholeModel: { ...DEFAULT_WHOLE_MODEL_LINK, model: 'org/m', budget: 3.5 },
+      lm,
     });
   });
 

@@ -16,6 +16,7 @@ import { ErrorBoundary } from '../ErrorBoundary';
 import { CompareCaption } from '../figure/CompareCaption';
 import { LazyView, lazyNamed } from '../LazyView';
 import { LAB_EMBED_CHARTS, LabEmbed } from '../lab/LabEmbed';
+import { LM_EMBED_CHARTS } from '../lm/lmEmbedCharts';
 import { MetricsTable } from '../MetricsTable';
 import { NoticeList } from '../NoticeList';
 import { type SchemeChartId, SchemeCharts, type SharedScales } from '../SchemeCharts';
@@ -30,6 +31,7 @@ const WorkedExample = lazyNamed(() => import('../worked/WorkedExample').then((m)
 const WholeModelEmbed = lazyNamed(() =>
   import('../wholeModel/WholeModelEmbed').then((m) => m.WholeModelEmbed),
 );
+const LmEmbed = lazyNamed(() => import('../lm/LmEmbed').then((m) => m.LmEmbed));
 
 const CARD_CHARTS: ReadonlyArray<SchemeChartId & EmbedChart> = ['hist', 'error', 'heatmap', 'rows'];
 
@@ -60,6 +62,8 @@ export function EmbedView({
   const viewB = results.b.view;
   const captionViews = useMemo(() => ({ a: viewA, b: viewB }), [viewA, viewB]);
   const perScheme = cards.size > 0 || has('formula') || has('mapping');
+  // A figure of the model lab or the language model alone shows no matrix: its footer does not name one.
+  const showsMatrix = perScheme || has('metrics') || has('worked');
 
   return (
     <Root
@@ -99,9 +103,18 @@ export function EmbedView({
       ) : null}
       {LAB_EMBED_CHARTS.some(has) ? <LabEmbed charts={charts} /> : null}
       {WHOLE_MODEL_EMBED_CHARTS.some(has) ? (
-        <LazyView label="the whole-model figure">
-          <WholeModelEmbed charts={charts} />
-        </LazyView>
+        <ErrorBoundary label="The whole-model figure">
+          <LazyView label="the whole-model figure">
+            <WholeModelEmbed charts={charts} />
+          </LazyView>
+        </ErrorBoundary>
+      ) : null}
+      {LM_EMBED_CHARTS.some(has) ? (
+        <ErrorBoundary label="The language model">
+          <LazyView label="the language model">
+            <LmEmbed charts={charts} />
+          </LazyView>
+        </ErrorBoundary>
       ) : null}
       {has('worked') ? (
         <ErrorBoundary label="The worked example">
@@ -113,7 +126,9 @@ export function EmbedView({
       <footer className="mt-auto flex flex-wrap items-center justify-between gap-2 border-t border-slate-200 pt-2 text-[11px] text-slate-500 dark:border-slate-800 dark:text-slate-400">
         <span>
           Quantization Explorer
-          {data.dataset ? ` · ${data.dataset.summary.rows} × ${data.dataset.summary.cols} matrix` : ''}
+          {data.dataset && showsMatrix
+            ? ` · ${data.dataset.summary.rows} × ${data.dataset.summary.cols} matrix`
+            : ''}
         </span>
         {fullLink ? (
           <a

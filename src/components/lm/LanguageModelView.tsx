@@ -3,68 +3,27 @@
  * B, on the same text. Pick and download a model, edit the text and the prompt, choose what is quantized, run;
  * a new run cancels the one in progress. The work happens on the tab's own worker (lmClient.ts).
  */
-import { useEffect, useRef, useState } from 'react';
+import { useState } from 'react';
 import { DEFAULT_SCHEME_A, DEFAULT_SCHEME_B } from '../../core/scheme';
-import { labelOf } from '../../core/sweep';
 import { useAppStore } from '../../state/appStore';
-import { DEFAULT_LM_PROMPT, DEFAULT_LM_TEXT, useLmStore } from '../../state/lmStore';
-import { isAbortError } from '../../worker/engineClient';
-import type { LmEvalProgress, LmEvaluation, LmModelId, LmModelInfo } from '../../worker/lmProtocol';
+import { DEFAULT_LM_PROMPT, DEFAULT_LM_TEXT } from '../../state/lmChoices';
+import type { LmModelInfo } from '../../worker/lmProtocol';
 import { Field, INPUT_CLASS } from '../controls/Field';
 import { SegmentedControl } from '../controls/SegmentedControl';
 import { LmErrorNotice } from './LmErrorNotice';
 import { Continuations, LayerSqnr, PerplexityTable } from './LmResults';
-import { formatMegabytes, lmClient } from './lmClient';
+import { LmRunProgress } from './LmRunProgress';
+import { formatMegabytes } from './lmClient';
 import { ModelPicker, PRIMARY_BUTTON } from './ModelPicker';
 import { TokenLossChart } from './TokenLossChart';
-
-const STAGE_NAMES: Record<LmModelId, string> = { float: 'float32', a: 'scheme A', b: 'scheme B' };
+import { useLmRun } from './useLmRun';
 
 export function LanguageModelView() {
-  const { text, prompt, scope, continueTokens, set } = useLmStore();
-  const schemes = useAppStore((s) => s.schemes);
+  const { text, prompt, scope } = useAppStore((s) => s.lm);
+  const patchLm = useAppStore((s) => s.patchLm);
   const setScheme = useAppStore((s) => s.setScheme);
   const [model, setModel] = useState<LmModelInfo | null>(null);
-  const [result, setResult] = useState<{
-    evaluation: LmEvaluation;
-    labels: Record<LmModelId, string>;
-  } | null>(null);
-  const [progress, setProgress] = useState<LmEvalProgress | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  const running = useRef<AbortController | null>(null);
-
-  const labels: Record<LmModelId, string> = {
-    float: 'float32',
-    a: `A: ${labelOf(schemes.a)}`,
-    b: `B: ${labelOf(schemes.b)}`,
-  };
-
-  const run = async () => {
-    if (!model) return;
-    running.current?.abort(); // a new request cancels the old
-    const controller = new AbortController();
-    running.current = controller;
-    setError(null);
-    setProgress({ model: 'float', stage: 'text', step: 0, steps: model.layers + 1 });
-    const runLabels = labels;
-    try {
-      const evaluation = await lmClient().call(
-        'lmEvaluate',
-        [{ modelKey: model.key, text, prompt, continueTokens, schemes, scope }],
-        { signal: controller.signal, onProgress: setProgress },
-      );
-      setResult({ evaluation, labels: runLabels });
-    } catch (e) {
-      if (!isAbortError(e)) setError(e);
-    } finally {
-      if (running.current === controller) {
-        running.current = null;
-        setProgress(null);
-      }
-    }
-  };
-
-  useEffect(() => () => running.current?.abort(), []);
+  const { labels, result, progress, error, run, cancel } = useLmRun();
 
   return (
     <div className="flex flex-col gap-4" data-testid="lm-view">
@@ -97,7 +56,7 @@ export function LanguageModelView() {
               rows={4}
               className={`${INPUT_CLASS} h-auto py-1`}
               value={text}
-              onChange={(e) => set({ text: e.target.value })}
+              onChange={(e) => patchLm({ text: e.target.value })}
             />
           </Field>
           <div className="flex flex-col gap-3">
@@ -111,7 +70,7 @@ export function LanguageModelView() {
                 data-testid="lm-prompt"
                 className={INPUT_CLASS}
                 value={prompt}
-                onChange={(e) => set({ prompt: e.target.value })}
+                onChange={(e) => patchLm({ prompt: e.target.value })}
               />
             </Field>
             <SegmentedControl
@@ -119,7 +78,7 @@ export function LanguageModelView() {
               testId="lm-scope"
               size="sm"
               value={scope}
-              onChange={(v) => set({ scope: v })}
+              onChange={(v) => patchLm({ scope: v })}
               segments={[
                 {
                   value: 'all',
@@ -163,36 +122,16 @@ export function LanguageModelView() {
             className={PRIMARY_BUTTON}
             data-testid="lm-run"
             disabled={!model}
-            onClick={run}
+            onClick={() => {
+              if (model) void run(model);
+            }}
           >
             {result ? 'Run again' : 'Run float32, A and B'}
           </button>
           {!model ? (
             <span className="text-xs text-slate-500 dark:text-slate-400">Download a model first.</span>
           ) : null}
-          {progress ? (
-            <>
-              <progress
-                className="h-2 w-40"
-                aria-label="Comparison progress"
-                data-testid="lm-run-progress"
-                max={3 * progress.steps}
-                value={['float', 'a', 'b'].indexOf(progress.model) * progress.steps + progress.step}
-              />
-              <span className="text-xs text-slate-600 dark:text-slate-300" aria-live="polite">
-                {STAGE_NAMES[progress.model]}, {progress.stage === 'text' ? 'the text' : 'the continuation'}:
-                block {Math.min(progress.step + 1, progress.steps - 1)} of {progress.steps - 1}
-              </span>
-              <button
-                type="button"
-                className="text-xs underline"
-                data-testid="lm-run-cancel"
-                onClick={() => running.current?.abort()}
-              >
-                Cancel
-              </button>
-            </>
-          ) : null}
+          {progress ? <LmRunProgress progress={progress} onCancel={cancel} /> : null}
         </div>
         {error ? <LmErrorNotice error={error} testId="lm-run-error" /> : null}
       </section>

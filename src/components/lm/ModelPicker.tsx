@@ -3,8 +3,9 @@
  * "Check" reads config.json and the header only and states the size; "Download" then reads the weights with
  * progress and Cancel. Nothing is fetched until the user asks.
  */
-import { useRef, useState } from 'react';
-import { LM_MODEL_PRESETS, useLmStore } from '../../state/lmStore';
+import { useEffect, useRef, useState } from 'react';
+import { useAppStore } from '../../state/appStore';
+import { LM_MODEL_PRESETS } from '../../state/lmChoices';
 import { isAbortError } from '../../worker/engineClient';
 import type { LmModelInfo, LmSource } from '../../worker/lmProtocol';
 import { Field, INPUT_CLASS } from '../controls/Field';
@@ -30,11 +31,20 @@ export function ModelPicker({
   loaded: LmModelInfo | null;
   onLoaded(info: LmModelInfo | null): void;
 }) {
-  const { modelInput, endpoint, token, set } = useLmStore();
+  const modelInput = useAppStore((s) => s.lm.model);
+  const patchLm = useAppStore((s) => s.patchLm);
+  const { endpoint, token } = useAppStore((s) => s.lmHub);
+  const patchLmHub = useAppStore((s) => s.patchLmHub);
   const [files, setFiles] = useState<File[] | null>(null);
   const [phase, setPhase] = useState<Phase>({ kind: 'idle' });
   const abort = useRef<AbortController | null>(null);
   const tokenField = useRef<HTMLInputElement>(null);
+  // The token field is uncontrolled (React would mirror a controlled value into the DOM's `value` attribute, where
+  // serialised pages and extensions read it); it is filled from the store once, when the tab opens again.
+  const initialToken = useRef(token);
+  useEffect(() => {
+    if (tokenField.current) tokenField.current.value = initialToken.current;
+  }, []);
 
   const source = (): LmSource =>
     files
@@ -107,7 +117,7 @@ export function ModelPicker({
             value={preset}
             onChange={(e) => {
               setFiles(null);
-              if (e.target.value) set({ modelInput: e.target.value });
+              if (e.target.value) patchLm({ model: e.target.value });
               setPhase({ kind: 'idle' });
             }}
           >
@@ -131,7 +141,7 @@ export function ModelPicker({
             value={files ? files.map((f) => f.name).join(' + ') : modelInput}
             disabled={files !== null}
             onChange={(e) => {
-              set({ modelInput: e.target.value });
+              patchLm({ model: e.target.value });
               setPhase({ kind: 'idle' });
             }}
           />
@@ -170,7 +180,7 @@ export function ModelPicker({
               data-testid="lm-endpoint"
               className={INPUT_CLASS}
               value={endpoint}
-              onChange={(e) => set({ endpoint: e.target.value })}
+              onChange={(e) => patchLmHub({ endpoint: e.target.value })}
             />
           </Field>
           <Field label="Access token (gated models; kept in memory only)" htmlFor="lm-token">
@@ -181,8 +191,7 @@ export function ModelPicker({
               type="password"
               autoComplete="off"
               className={INPUT_CLASS}
-              value={token}
-              onChange={(e) => set({ token: e.target.value })}
+              onChange={(e) => patchLmHub({ token: e.target.value })}
             />
           </Field>
         </div>
