@@ -52,7 +52,12 @@ export function WholeModelEmbed({ charts }: { charts: readonly EmbedChart[] }) {
   const p = analysis.progress;
 
   return (
-    <section className="flex min-w-0 flex-col gap-3" aria-label="Whole model" data-testid="embed-whole-model">
+    <section
+      className="flex min-w-0 flex-col gap-3"
+      aria-label="Whole model"
+      data-testid="embed-whole-model"
+      data-status={analysis.status}
+    >
       {!source ? (
         <p role="status" className="text-sm text-slate-600 dark:text-slate-300">
           This figure names no Hugging Face model (a model opened from files on a computer cannot travel in a
@@ -144,7 +149,9 @@ export function WholeModelEmbed({ charts }: { charts: readonly EmbedChart[] }) {
               <div className="flex flex-col gap-1" data-testid="wm-embed-budget">
                 <p className="text-xs">
                   Budget {choices.budget} bits per weight: the mix takes{' '}
-                  <span className="font-medium">{results.budget.allocation.bitsPerWeight.toFixed(3)}</span>{' '}
+                  <span className="font-medium" data-testid="wm-embed-bpw">
+                    {results.budget.allocation.bitsPerWeight.toFixed(3)}
+                  </span>{' '}
                   bits per weight, {formatMiB(results.budget.bytes)} (float32{' '}
                   {formatMiB(results.budget.float32Bytes)}).
                 </p>
