@@ -13,6 +13,7 @@ import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { defaultEmbedHeight } from '../../src/components/share/embedSnippet';
 import { createTensor, DEFAULT_SCHEME_A, DEFAULT_SCHEME_B, quantize } from '../../src/core';
 import { type HubServer, startHubServer } from '../helpers/hubServer';
 import { bytesOf, safetensorsBytes } from '../helpers/writers';
@@ -406,6 +407,12 @@ describe('Whole model links and embed', () => {
       clientWidth: document.documentElement.clientWidth,
     }));
     expect(inner.scrollWidth).toBeLessThanOrEqual(inner.clientWidth);
+    // A page without the resize script gives the frame the Share dialog's estimate: it holds the figure.
+    const content = await page.evaluate(
+      () => document.getElementById('root')?.getBoundingClientRect().height,
+    );
+    expect(content).toBeGreaterThan(300);
+    expect(content).toBeLessThanOrEqual(defaultEmbedHeight(['wmdepth', 'wmtable', 'wmbudget'], true, 800));
     await page.screenshot({ path: `${ARTIFACTS}/whole-model-embed-light.png`, fullPage: true });
     await page.emulateMedia({ colorScheme: 'dark' });
     await page.setViewportSize({ width: 390, height: 900 });

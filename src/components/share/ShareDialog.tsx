@@ -15,6 +15,7 @@ import { Modal } from '../controls/Modal';
 import { NumberField } from '../controls/NumberField';
 import { Select } from '../controls/Select';
 import { describeScheme } from '../schemeMethods';
+import { wholeModelEmbedDefault } from '../wholeModel/embedCharts';
 import { CopyField } from './CopyField';
 import {
   DEFAULT_EMBED_CHOICE,
@@ -57,7 +58,11 @@ function ShareContent() {
   const store = useAppStoreApi();
   const [state] = useState(() => selectShareableState(store.getState()));
   const [shareability] = useState(() => selectDataShareability(store.getState()));
-  const [choice, setChoice] = useState<EmbedChoice>(DEFAULT_EMBED_CHOICE);
+  const [choice, setChoice] = useState<EmbedChoice>(() => {
+    // Opened from the Whole model tab: propose its figure rather than the explorer's.
+    const wm = state.view.tab === 'wholeModel' ? wholeModelEmbedDefault(state.wholeModel) : null;
+    return wm ? { ...DEFAULT_EMBED_CHOICE, charts: wm } : DEFAULT_EMBED_CHOICE;
+  });
   const base = pageBase();
   const link = useMemo(() => shareLink(base, state), [base, state]);
   const embed = useMemo(() => embedLink(base, state, choice), [base, state, choice]);

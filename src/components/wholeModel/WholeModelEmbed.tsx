@@ -69,7 +69,7 @@ export function WholeModelEmbed({ charts }: { charts: readonly EmbedChart[] }) {
             <span className="font-medium">{model}</span>
             {plan.kind === 'reading' ? ' · reading the model’s size…' : null}
             {plan.kind === 'ready'
-              ? ` (${plan.plan.format}): ${plan.plan.tensors.length} weight tensors, ${formatMiB(plan.plan.totalBytes)} to download. A: ${labelOf(schemeA)} · B: ${labelOf(schemeB)}.`
+              ? ` (${plan.plan.format}): ${plan.plan.tensors.length} weight tensors, ${formatMiB(plan.plan.totalBytes)}${started ? '' : ' to download'}. A: ${labelOf(schemeA)} · B: ${labelOf(schemeB)}.`
               : null}
           </p>
           {plan.kind === 'failed' ? (

@@ -188,7 +188,7 @@ export function WholeModelTable({
                   data-name={r.name}
                   className="border-t border-slate-100 odd:bg-white even:bg-slate-50 hover:bg-sky-50 dark:border-slate-800 dark:odd:bg-slate-900 dark:even:bg-slate-950 dark:hover:bg-slate-800"
                 >
-                  <td className={`${STICKY} ${EDGE} max-w-[11rem] px-1.5 py-1 text-left sm:max-w-[18rem]`}>
+                  <td className={`${STICKY} ${EDGE} max-w-[9.5rem] px-1.5 py-1 text-left sm:max-w-[18rem]`}>
                     {onOpen ? (
                       <button
                         type="button"
