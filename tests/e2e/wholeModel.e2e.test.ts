@@ -296,6 +296,18 @@ describe('Whole model links and embed', () => {
     expect(params.get('wm.budget')).toBe('6');
     expect(await page.evaluate(() => location.href)).not.toContain('hf_secret');
 
+    // The Share dialog, opened from the tab, proposes the tab's figure and says what the reader will see.
+    await page.getByTestId('share-button').click();
+    for (const c of ['wmdepth', 'wmtable', 'wmbudget'])
+      expect(await page.getByTestId(`share-chart-${c}`).isChecked()).toBe(true);
+    expect(await page.getByTestId('share-chart-hist').isChecked()).toBe(false);
+    expect(await page.getByTestId('share-wm-note').textContent()).toContain('org/tiny-gpt');
+    const embedParams = new URL(await page.getByTestId('share-embed-link').inputValue()).searchParams;
+    expect(embedParams.get('charts')).toBe('wmdepth,wmtable,wmbudget');
+    expect(embedParams.get('wm.model')).toBe('org/tiny-gpt');
+    expect(embedParams.get('wm.filter')).toBe('attn');
+    await page.keyboard.press('Escape');
+
     // The address is a link to the same choices: a fresh page reads them back.
     const again = await browser.context.newPage();
     await again.goto(await page.evaluate(() => location.href));

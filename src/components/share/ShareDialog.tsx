@@ -93,8 +93,11 @@ function ShareContent() {
           {state.data.kind === 'hub'
             ? `the Hugging Face tensor ${state.data.model} · ${state.data.tensor}`
             : 'the generator settings and seed'}
-          , both schemes, the view{state.lesson ? ' and the lesson step' : ''}: opening it shows exactly this.
-          Files on your computer can never travel in a link.
+          , both schemes, the view{state.lesson ? ' and the lesson step' : ''}
+          {state.view.tab === 'wholeModel' && state.wholeModel.model
+            ? `, and the Whole model tab's ${state.wholeModel.model} with its filter and budget (analysed when the reader presses Analyse)`
+            : ''}
+          : opening it shows exactly this. Files on your computer can never travel in a link.
         </p>
       )}
       <CopyField label="Link to this view" value={link} testId="share-link" />
