@@ -12,6 +12,7 @@ import type { AppState } from './appStore';
 import { DEFAULT_LM_CHOICES, type LmChoices } from './lmChoices';
 import type { Channel } from './schemesSlice';
 import type { Layout, YScale } from './viewSlice';
+import { DEFAULT_WHOLE_MODEL_LINK, linkFieldsOf, type WholeModelLink } from './wholeModelUrl';
 import type { WorkspaceTab } from './workspaceSlice';
 
 /**
@@ -53,6 +54,8 @@ export interface ShareableState {
   llmInt8: LlmInt8Params;
   /** The model lab's settings (issue #13; in the URL as `lab.*` keys, state/labUrl.ts). */
   lab: LabSettings;
+  /** The Whole model tab's choices (issue #15; `wm.*` keys, state/wholeModelUrl.ts). */
+  wholeModel: WholeModelLink;
   /** The Language model tab's model, text, prompt and scope (issue #14; in the URL as `lm.*` keys, state/lmUrl.ts). */
   lm: LmChoices;
 }
@@ -83,6 +86,10 @@ export const EMBED_CHARTS = [
   'labptq',
   'labbits',
   'labgallery',
+  // the Whole model tab (issue #15; components/wholeModel/WholeModelEmbed.tsx)
+  'wmdepth',
+  'wmtable',
+  'wmbudget',
   // the Language model tab (issue #14; components/lm/LmEmbed.tsx)
   'lmppl',
   'lmloss',
@@ -104,6 +111,9 @@ export const EMBED_CHART_LABELS: Record<EmbedChart, string> = {
   labptq: 'Model lab: float vs A vs B (table, confusion, gallery)',
   labbits: 'Model lab: accuracy against bits',
   labgallery: 'Model lab: digit gallery',
+  wmdepth: 'Whole model: SQNR by layer depth',
+  wmtable: 'Whole model: table of tensors',
+  wmbudget: 'Whole model: budget allocation strip',
   lmppl: 'Language model: perplexity, KL, top-1',
   lmloss: 'Language model: loss per token',
   lmcont: 'Language model: continuations',
@@ -138,6 +148,7 @@ export const DEFAULT_SHAREABLE_STATE: ShareableState = {
   worked: null,
   llmInt8: DEFAULT_LLM_INT8_PARAMS,
   lab: DEFAULT_LAB_SETTINGS,
+  wholeModel: DEFAULT_WHOLE_MODEL_LINK,
   lm: DEFAULT_LM_CHOICES,
 };
 
@@ -249,6 +260,7 @@ export function selectShareableState(s: AppState): ShareableState {
     worked: s.workedValues,
     llmInt8: s.llmInt8,
     lab: s.lab,
+    wholeModel: linkFieldsOf(s.wholeModel),
     lm: s.lm,
   };
 }

@@ -12,8 +12,9 @@
  *   pct full zero sstore zstore`; float `fmt scaling gs sat`; block `fmt dq up`; k-means `bits gran iter`.
  * - view (url/viewFields.ts): `view=compare|a|b`, `y=linear|log`, `bins`, `range=lo,hi`, `a.group`, `b.group`,
  *   `tab`; the LLM.int8() view: `llm.tokens llm.outliers llm.mag llm.thr llm.seed`.
- * - model lab: `lab.*` (labUrl.ts); Language model tab: `lm.model lm.text lm.prompt lm.scope` (lmUrl.ts), each
- *   written only when it differs from its default.
+ * - model lab: `lab.*` (labUrl.ts); Language model tab: `lm.model lm.text lm.prompt lm.scope` (lmUrl.ts); Whole
+ *   model tab `wm.model wm.hub wm.filter wm.sort wm.desc wm.budget wm.cand` (wholeModelUrl.ts); each written only
+ *   when it differs from its default.
  * - teaching (url/pageFields.ts): `lesson=<id>&step=<1-based>`, `wx=<comma-separated worked-example values>`.
  * - page (url/pageFields.ts): `embed=1`, `charts=hist,error,…`, `theme=light|dark|system|inherit`,
  *   `bg=transparent`.
@@ -30,6 +31,7 @@ import { PAGE_FIELDS, TEACHING_FIELDS, VERSION_FIELD } from './url/pageFields';
 import { schemeFields } from './url/schemeFields';
 import { SOURCE_FIELDS } from './url/sourceFields';
 import { LLM_INT8_FIELDS, VIEW_FIELDS } from './url/viewFields';
+import { WHOLE_MODEL_FIELDS } from './wholeModelUrl';
 
 export type { FrameOptions, UrlPageOptions } from './url/link';
 export { NO_FRAME_OPTIONS } from './url/link';
@@ -73,6 +75,7 @@ const LINK_FIELDS: readonly FieldRow<UrlLink>[] = [
   nested('', VIEW_FIELDS, part('view')),
   nested('llm.', LLM_INT8_FIELDS, part('llmInt8')),
   nested('lab.', LAB_FIELDS, part('lab')),
+  nested('wm.', WHOLE_MODEL_FIELDS, part('wholeModel')),
   nested('lm.', LM_FIELDS, part('lm')),
   ...TEACHING_FIELDS,
   ...PAGE_FIELDS,

@@ -37,7 +37,12 @@ export function readBootState(search: string, lessonSteps: LessonSteps): BootSta
  */
 export function initOf(state: ShareableState, lessonSteps: LessonSteps): AppStoreInit {
   const { group: _group, lesson, ...fields } = storeFieldsOf(state);
-  return { ...fields, lesson: lesson && lessonSteps(lesson.id) !== undefined ? lesson : null };
+  return {
+    ...fields,
+    // the Whole model tab's fields come from a link only (a lesson step leaves them alone: storeFieldsOf)
+    wholeModel: state.wholeModel,
+    lesson: lesson && lessonSteps(lesson.id) !== undefined ? lesson : null,
+  };
 }
 
 /** Puts the link's notices in the store (info tone: the page works, with defaults for the fields named). */
@@ -117,6 +122,7 @@ export function startUrlSync(
       a.worked === b.worked &&
       a.view.tab === b.view.tab &&
       a.llmInt8 === b.llmInt8 &&
+      next.wholeModel === previous.wholeModel &&
       a.lab === b.lab &&
       a.lm === b.lm &&
       next.generator === previous.generator &&

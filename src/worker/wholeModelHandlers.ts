@@ -47,6 +47,7 @@ export function createWholeModelHandlers(
       const opened = await openModelSource(source, { signal, fetch: options.fetch });
       const plan = planAnalysis(opened.listing, opened.label, only);
       post({ kind: 'plan', plan });
+      if (request.planOnly === true) return { plan, rows: [], elapsedMs: Date.now() - started };
       let current = { tensor: '', index: 0 };
       const reporter = createProgressReporter(
         (loaded, total) => post({ kind: 'reading', ...current, loaded, total }),

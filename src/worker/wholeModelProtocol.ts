@@ -13,6 +13,9 @@ export interface WholeModelRequest {
   schemes: Scheme[];
   /** Only these tensors (e.g. those left after a failure), in the listing's order; absent: every weight tensor. */
   only?: string[];
+  /** Announce the plan (tensors, sizes) and stop: reads the headers only, no tensor's bytes (the embed shows the
+   * model's size before the reader chooses to analyse it). */
+  planOnly?: boolean;
 }
 
 /** A tensor of the file that is not analysed, and why (1-D, integer dtype, a buffer, cannot be decoded). */

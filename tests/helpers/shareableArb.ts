@@ -5,6 +5,7 @@ import type { GeneratorParams } from '../../src/core/generators.types';
 import type { LmChoices } from '../../src/state/lmChoices';
 import type { ShareableState } from '../../src/state/shareableState';
 import { labSettingsArb } from './labArb';
+import { wholeModelLinkArb } from './wholeModelArb';
 
 // ---- arbitraries of valid, canonical states --------------------------------------------------------------------
 
@@ -167,5 +168,6 @@ export const stateArb: fc.Arbitrary<ShareableState> = fc.record({
     seed: fc.integer({ min: 0, max: 0xffffffff }),
   }),
   lab: labSettingsArb,
+  wholeModel: wholeModelLinkArb,
   lm: lmChoicesArb,
 });

@@ -30,6 +30,10 @@ const STRUCTURAL = new Set([
 ]);
 /** Free text, for which only the empty string is invalid. */
 const FREE_TEXT = new Set(['file', 'lm.text', 'lm.prompt']);
+/** Any printable text is valid (a name filter): nothing to tamper with. */
+const ANY_TEXT = new Set(['wm.filter']);
+/** The empty string is valid (no candidates), so the tampering writes something else. */
+const EMPTY_VALID = new Set(['wm.cand']);
 
 const pairsOf = (query: string) => [...new URLSearchParams(query.slice(1))];
 const without = (pairs: [string, string][], key: string) => pairs.filter(([k]) => k !== key);
@@ -39,9 +43,9 @@ describe('one tampered field of a valid link', () => {
     fc.assert(
       fc.property(stateArb, fc.nat(), fc.constantFrom('', 'NaN?', '¿'), (state, pick, garbage) => {
         const written = pairsOf(encodeUrlState(state));
-        const leaves = written.filter(([k]) => !STRUCTURAL.has(k));
+        const leaves = written.filter(([k]) => !STRUCTURAL.has(k) && !ANY_TEXT.has(k));
         const [key] = leaves[pick % leaves.length];
-        const bad = FREE_TEXT.has(key) ? '' : garbage;
+        const bad = FREE_TEXT.has(key) ? '' : EMPTY_VALID.has(key) && garbage === '' ? '¿' : garbage;
         const tampered = new URLSearchParams(written);
         tampered.set(key, bad);
 

@@ -11,6 +11,7 @@ import { createAppStore } from '../../src/state/appStore';
 import { DEFAULT_LM_CHOICES } from '../../src/state/lmChoices';
 import { DEFAULT_SHAREABLE_STATE } from '../../src/state/shareableState';
 import { initOf, readBootState, shouldRewriteAtBoot, startUrlSync } from '../../src/state/urlSync';
+import { DEFAULT_WHOLE_MODEL_LINK } from '../../src/state/wholeModelUrl';
 
 const bitsInUrl = () => new URLSearchParams(location.search).get('a.bits');
 
@@ -117,6 +118,7 @@ describe('initOf', () => {
       worked: [0.1, -0.2],
       llmInt8,
       lab: DEFAULT_LAB_SETTINGS,
+      wholeModel: { ...DEFAULT_WHOLE_MODEL_LINK, model: 'org/m', budget: 3.5 },
       lm,
     };
     expect(initOf(state, lessonStepCount)).toEqual({
@@ -132,6 +134,7 @@ describe('initOf', () => {
       tab: 'sweep',
       llmInt8,
       lab: DEFAULT_LAB_SETTINGS,
+      wholeModel: { ...DEFAULT_WHOLE_MODEL_LINK, model: 'org/m', budget: 3.5 },
       lm,
     });
   });

@@ -326,6 +326,33 @@ describe('analyseModel from a Hub stand-in that fails midway', () => {
     hub = null;
   });
 
+  it('announces the plan of a Hub model without reading any tensor when asked for the plan only', async () => {
+    hub = await startHubServer({ models: { 'org/tiny': { files: { 'model.safetensors': modelBytes } } } });
+    const { ctx, progress } = context();
+    const result = await createWholeModelHandlers().analyseModel(
+      { kind: 'hub', input: 'org/tiny', endpoint: hub.url },
+      { schemes: [DEFAULT_SCHEME_A], planOnly: true },
+      ctx,
+    );
+    expect(result.rows).toEqual([]);
+    expect(progress.map((p) => p.kind)).toEqual(['plan']);
+    // 10 weight tensors and their bytes, from the header alone
+    expect(result.plan.tensors).toHaveLength(1 + 3 * LAYERS);
+    const headerEnd =
+      8 + Number(new DataView(modelBytes.buffer, modelBytes.byteOffset).getBigUint64(0, true));
+    const weightBytes = tensors
+      .filter((t) => t.shape.length === 2)
+      .reduce((s, t) => s + encode(t.dtype, t.values).byteLength, 0);
+    expect(result.plan.totalBytes).toBe(weightBytes);
+    // no request reached past the header
+    const starts = hub.requests
+      .map((r) => /bytes=(\d+)-/.exec(r.range ?? '')?.[1])
+      .filter((s): s is string => s !== undefined)
+      .map(Number);
+    expect(starts.length).toBeGreaterThan(0);
+    expect(Math.max(...starts)).toBeLessThan(headerEnd);
+  });
+
   it('reports the rows done, then rejects with an error naming the tensor that failed', async () => {
     hub = await startHubServer({ models: { 'org/tiny': { files: { 'model.safetensors': modelBytes } } } });
     const listing = await listTensors([

@@ -22,11 +22,15 @@ import { NoticeList } from '../NoticeList';
 import { type SchemeChartId, SchemeCharts, type SharedScales } from '../SchemeCharts';
 import { describeScheme } from '../schemeMethods';
 import { useComparedViews } from '../useComparedViews';
+import { WHOLE_MODEL_EMBED_CHARTS } from '../wholeModel/embedCharts';
 
 // Formulas (with KaTeX) and the worked example load only in a figure that shows them.
 const SchemeFormulas = lazyNamed(() => import('../formulas/SchemeFormulas').then((m) => m.SchemeFormulas));
 const SchemeMapping = lazyNamed(() => import('../formulas/SchemeFormulas').then((m) => m.SchemeMapping));
 const WorkedExample = lazyNamed(() => import('../worked/WorkedExample').then((m) => m.WorkedExample));
+const WholeModelEmbed = lazyNamed(() =>
+  import('../wholeModel/WholeModelEmbed').then((m) => m.WholeModelEmbed),
+);
 const LmEmbed = lazyNamed(() => import('../lm/LmEmbed').then((m) => m.LmEmbed));
 
 const CARD_CHARTS: ReadonlyArray<SchemeChartId & EmbedChart> = ['hist', 'error', 'heatmap', 'rows'];
@@ -98,6 +102,13 @@ export function EmbedView({
         </ErrorBoundary>
       ) : null}
       {LAB_EMBED_CHARTS.some(has) ? <LabEmbed charts={charts} /> : null}
+      {WHOLE_MODEL_EMBED_CHARTS.some(has) ? (
+        <ErrorBoundary label="The whole-model figure">
+          <LazyView label="the whole-model figure">
+            <WholeModelEmbed charts={charts} />
+          </LazyView>
+        </ErrorBoundary>
+      ) : null}
       {LM_EMBED_CHARTS.some(has) ? (
         <ErrorBoundary label="The language model">
           <LazyView label="the language model">

@@ -15,6 +15,7 @@ import { Modal } from '../controls/Modal';
 import { NumberField } from '../controls/NumberField';
 import { Select } from '../controls/Select';
 import { describeScheme } from '../schemeMethods';
+import { wholeModelEmbedDefault } from '../wholeModel/embedCharts';
 import { CopyField } from './CopyField';
 import {
   DEFAULT_EMBED_CHOICE,
@@ -57,7 +58,11 @@ function ShareContent() {
   const store = useAppStoreApi();
   const [state] = useState(() => selectShareableState(store.getState()));
   const [shareability] = useState(() => selectDataShareability(store.getState()));
-  const [choice, setChoice] = useState<EmbedChoice>(DEFAULT_EMBED_CHOICE);
+  const [choice, setChoice] = useState<EmbedChoice>(() => {
+    // Opened from the Whole model tab: propose its figure rather than the explorer's.
+    const wm = state.view.tab === 'wholeModel' ? wholeModelEmbedDefault(state.wholeModel) : null;
+    return wm ? { ...DEFAULT_EMBED_CHOICE, charts: wm } : DEFAULT_EMBED_CHOICE;
+  });
   const base = pageBase();
   const link = useMemo(() => shareLink(base, state), [base, state]);
   const embed = useMemo(() => embedLink(base, state, choice), [base, state, choice]);
@@ -88,8 +93,11 @@ function ShareContent() {
           {state.data.kind === 'hub'
             ? `the Hugging Face tensor ${state.data.model} · ${state.data.tensor}`
             : 'the generator settings and seed'}
-          , both schemes, the view{state.lesson ? ' and the lesson step' : ''}: opening it shows exactly this.
-          Files on your computer can never travel in a link.
+          , both schemes, the view{state.lesson ? ' and the lesson step' : ''}
+          {state.view.tab === 'wholeModel' && state.wholeModel.model
+            ? `, and the Whole model tab's ${state.wholeModel.model} with its filter and budget (analysed when the reader presses Analyse)`
+            : ''}
+          : opening it shows exactly this. Files on your computer can never travel in a link.
         </p>
       )}
       <CopyField label="Link to this view" value={link} testId="share-link" />
@@ -113,6 +121,13 @@ function ShareContent() {
             </label>
           ))}
         </div>
+        {choice.charts.some((c) => c.startsWith('wm')) ? (
+          <p className="text-xs text-slate-600 dark:text-slate-300" data-testid="share-wm-note">
+            {state.wholeModel.model
+              ? `The Whole model parts show ${state.wholeModel.model}: the reader sees its size first and presses Analyse to download it.`
+              : 'The Whole model parts need a Hugging Face model named in that tab (files on your computer cannot travel in a link).'}
+          </p>
+        ) : null}
         <div className="grid grid-cols-1 gap-3 sm:grid-cols-3">
           <NumberField
             label="Widest (px)"

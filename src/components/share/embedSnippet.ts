@@ -58,7 +58,15 @@ const PER_SCHEME_HEIGHT: Partial<Record<EmbedChart, number>> = {
   mapping: 290,
   formula: 490,
 };
-const FIGURE_HEIGHT: Partial<Record<EmbedChart, number>> = { metrics: 360, worked: 700 };
+const FIGURE_HEIGHT: Partial<Record<EmbedChart, number>> = {
+  metrics: 360,
+  worked: 700,
+  // the Whole model figure once analysed (a GPT-2-shaped model: three kinds of tensor, the table's 32rem
+  // scroll box, the strip and its legend); the model's line above them counts with the table
+  wmdepth: 330,
+  wmtable: 640,
+  wmbudget: 130,
+};
 
 /** Below this width the embed stacks A above B (Tailwind's `sm`). */
 const STACK_BELOW = 640;

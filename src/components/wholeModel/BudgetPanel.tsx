@@ -10,6 +10,7 @@ import { CANDIDATE_PRESETS } from '../../core/wholeModel/candidates';
 import type { WholeModelRow } from '../../core/wholeModel/modelTable';
 import type { OverrideExport } from '../../core/wholeModel/overrides';
 import { downloadFile } from '../../export/download';
+import { WHOLE_MODEL_BUDGET_LIMITS } from '../../state/wholeModelSlice';
 import { formatParams, formatSig } from './wholeModelFormat';
 
 /** Distinct colours for up to 12 candidates (Okabe-Ito, then Tableau). */
@@ -89,13 +90,14 @@ export function BudgetPanel({
         <input
           id={budgetId}
           type="number"
-          min={1}
-          max={32}
+          min={WHOLE_MODEL_BUDGET_LIMITS[0]}
+          max={WHOLE_MODEL_BUDGET_LIMITS[1]}
           step={0.125}
           value={budget}
           onChange={(e) => {
             const v = Number(e.target.value);
-            if (Number.isFinite(v) && v >= 1 && v <= 32) onBudget(v);
+            const [lo, hi] = WHOLE_MODEL_BUDGET_LIMITS;
+            if (Number.isFinite(v) && v >= lo && v <= hi) onBudget(v);
           }}
           data-testid="wm-budget-input"
           className="w-24 rounded border border-slate-300 bg-white px-2 py-1 text-sm dark:border-slate-700 dark:bg-slate-950"
@@ -241,7 +243,8 @@ export function BudgetPanel({
   );
 }
 
-function AllocationStrip({ result }: { result: BudgetResult }) {
+/** The allocation along the model (one cell per tensor, width ∝ parameters) and its legend. */
+export function AllocationStrip({ result }: { result: BudgetResult }) {
   const used = [...new Set(result.allocation.choice)].sort((a, b) => a - b);
   const ordered = result.rows
     .map((r, i) => ({ r, c: result.allocation.choice[i] }))
@@ -291,7 +294,7 @@ function AllocationStrip({ result }: { result: BudgetResult }) {
   );
 }
 
-function formatMiB(bytes: number): string {
+export function formatMiB(bytes: number): string {
   return bytes >= 2 ** 30 ? `${(bytes / 2 ** 30).toFixed(2)} GiB` : `${(bytes / 2 ** 20).toFixed(1)} MiB`;
 }
 

@@ -5,11 +5,9 @@
  * mixed-precision budget. A row opens its tensor in the explorer.
  */
 import { useQueryClient } from '@tanstack/react-query';
-import { useId, useMemo, useState } from 'react';
-import type { Scheme } from '../../core/scheme';
+import { useId, useState } from 'react';
 import { labelOf } from '../../core/sweep';
-import { CANDIDATE_PRESETS } from '../../core/wholeModel/candidates';
-import { modelTotals, nameFilter, type WholeModelRow } from '../../core/wholeModel/modelTable';
+import type { WholeModelRow } from '../../core/wholeModel/modelTable';
 import type { DataTable } from '../../export/tables';
 import { useAppStore, useAppStoreApi } from '../../state/appStore';
 import { useEngine } from '../../state/engineContext';
@@ -18,38 +16,16 @@ import { describeFailure } from '../../state/useTensorLoader';
 import { DEFAULT_HUB_ENDPOINT, type OpenSource } from '../../worker/loadProtocol';
 import { ExportMenu } from '../export/ExportMenu';
 import { BUTTON_CLASS, CAPTION_CLASS, PRIMARY_BUTTON_CLASS } from '../load/loadStyles';
+import { analysisSchemes } from './analysisSchemes';
 import { BudgetPanel } from './BudgetPanel';
 import { DepthChart } from './DepthChart';
-import { useBudget } from './useBudget';
 import { useWholeModelAnalysis } from './useWholeModelAnalysis';
+import { useWholeModelResults } from './useWholeModelResults';
 import { WholeModelTable } from './WholeModelTable';
 import { formatDuration } from './wholeModelFormat';
 
 const INPUT =
   'h-8 min-w-0 rounded-md border border-slate-300 bg-white px-2 text-sm text-slate-900 dark:border-slate-600 dark:bg-slate-800 dark:text-slate-100';
-
-/** The analysis's schemes: A, B, then each candidate not already among them; and where each candidate sits. */
-export function analysisSchemes(
-  a: Scheme,
-  b: Scheme,
-  candidateIds: readonly string[],
-): { schemes: Scheme[]; slots: Map<string, number> } {
-  const schemes: Scheme[] = [a, b];
-  const keys = schemes.map((s) => JSON.stringify(s));
-  const slots = new Map<string, number>();
-  for (const preset of CANDIDATE_PRESETS) {
-    if (!candidateIds.includes(preset.id)) continue;
-    const key = JSON.stringify(preset.scheme);
-    let at = keys.indexOf(key);
-    if (at < 0) {
-      at = schemes.length;
-      schemes.push(preset.scheme);
-      keys.push(key);
-    }
-    slots.set(preset.id, at);
-  }
-  return { schemes, slots };
-}
 
 const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MiB`;
 
@@ -63,7 +39,6 @@ export function WholeModelView() {
   const client = useEngine();
   const queryClient = useQueryClient();
   const analysis = useWholeModelAnalysis();
-  const [endpoint, setEndpoint] = useState(DEFAULT_HUB_ENDPOINT);
   const [token, setToken] = useState('');
   const [opening, setOpening] = useState<string | null>(null);
   const [openError, setOpenError] = useState<string | null>(null);
@@ -79,31 +54,13 @@ export function WholeModelView() {
     start({
       kind: 'hub',
       input,
-      endpoint: endpoint.trim() || DEFAULT_HUB_ENDPOINT,
+      endpoint: choices.endpoint.trim() || DEFAULT_HUB_ENDPOINT,
       token: token || undefined,
     });
   };
 
-  // Where each candidate sits in the analysis's schemes (the analysis's own, not the current choice).
-  const slots = useMemo(() => {
-    const map = new Map<string, number>();
-    const keys = analysis.schemes.map((s) => JSON.stringify(s));
-    for (const p of CANDIDATE_PRESETS) {
-      const at = keys.indexOf(JSON.stringify(p.scheme));
-      if (at >= 0) map.set(p.id, at);
-    }
-    return map;
-  }, [analysis.schemes]);
-  const filter = useMemo(() => nameFilter(choices.filter), [choices.filter]);
-  const shown = useMemo(() => analysis.rows.filter((r) => filter.test(r.name)), [analysis.rows, filter]);
-  const tagged = analysis.schemes.slice(0, 2);
-  const totals = useMemo(() => modelTotals(shown, tagged.length), [shown, tagged.length]);
-  const budget = useBudget(analysis.rows, slots, choices.candidates, choices.budget);
-  const allocationByName = useMemo(() => {
-    if (!budget) return null;
-    return new Map(budget.rows.map((r, i) => [r.name, budget.labels[budget.allocation.choice[i]]]));
-  }, [budget]);
-  const schemeLabels = tagged.map((s, i) => `${i === 0 ? 'A' : 'B'}: ${labelOf(s)}`);
+  const { slots, filter, shown, tagged, totals, budget, allocationByName, schemeLabels, schemeTags } =
+    useWholeModelResults(analysis, choices);
 
   const openInExplorer = async (name: string) => {
     if (!analysis.source) return;
@@ -228,8 +185,8 @@ export function WholeModelView() {
               <input
                 id={ids.endpoint}
                 className={`${INPUT} w-56`}
-                value={endpoint}
-                onChange={(e) => setEndpoint(e.target.value)}
+                value={choices.endpoint}
+                onChange={(e) => patch({ endpoint: e.target.value })}
                 data-testid="wm-endpoint-input"
               />
             </div>
@@ -256,6 +213,13 @@ export function WholeModelView() {
             </button>
           </form>
         </div>
+        {analysis.status === 'idle' && choices.model.trim() ? (
+          <p className={CAPTION_CLASS} data-testid="wm-press-analyse">
+            Nothing is downloaded until you press Analyse: {choices.model.trim()} is read from{' '}
+            {choices.endpoint.trim() || DEFAULT_HUB_ENDPOINT} only then (a shared link fills this form, it
+            never starts a download).
+          </p>
+        ) : null}
         <div
           aria-live="polite"
           className="flex flex-col gap-2"
@@ -373,8 +337,10 @@ export function WholeModelView() {
             <WholeModelTable
               rows={shown}
               totals={totals}
-              schemeTags={tagged.map((_, i) => (i === 0 ? 'A' : 'B'))}
+              schemeTags={schemeTags}
               allocation={allocationByName}
+              sort={choices.sort}
+              onSort={(sort) => patch({ sort })}
               onOpen={(name) => void openInExplorer(name)}
               opening={opening}
             />
