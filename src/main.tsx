@@ -6,7 +6,6 @@ import { QueryClient } from '@tanstack/react-query';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { startFrameBridge } from './components/embed/frameBridge';
-import { splitFrameOptions } from './components/embed/frameOptions';
 import { ExplorerRoot } from './ExplorerRoot';
 import { lessonStepCount } from './lessons';
 import { createAppStore } from './state/appStore';
@@ -18,9 +17,9 @@ import './styles.css';
 
 const engine = new EngineClient(spawnEngineWorker);
 const queryClient = new QueryClient({ defaultOptions: { queries: { refetchOnWindowFocus: false } } });
-// The frame's own options (theme=inherit, bg=transparent) are not state: the codec never sees them.
-const { search, frame } = splitFrameOptions(location.search);
-const boot = readBootState(search, lessonStepCount);
+const boot = readBootState(location.search, lessonStepCount);
+// The frame's own options (theme=inherit, bg=transparent): about the frame, not the state the link shares.
+const { frame } = boot;
 const store = createAppStore(boot.init);
 pushBootNotices(store, boot);
 // A link's theme applies to this visit only; the reader's own choice (the toggle) is stored.

@@ -6,9 +6,10 @@
  * map any value to a finite pixel, so every layout is total.
  */
 import type { ScaleContinuousNumeric } from 'd3-scale';
+import { FLOAT32_MAX } from '../core/float32Limits';
 
-/** The largest float32 (`FLT_MAX`): no data value is larger, so a domain is clamped to ±this. */
-export const CHART_VALUE_LIMIT = 3.4028234663852886e38;
+/** The largest float32: no data value is larger, so a domain is clamped to ±this. */
+export const CHART_VALUE_LIMIT = FLOAT32_MAX;
 
 /**
  * Smallest span a domain may have: d3's tick step takes `10 ** -log10(step)`, which overflows below ~1e-308, and

@@ -6,7 +6,7 @@
  */
 import { memo } from 'react';
 import type { Scheme } from '../core/scheme';
-import type { Metrics, Reuse } from '../core/view';
+import type { Metrics, QuantView, Reuse } from '../core/view';
 import { useAppStore } from '../state/appStore';
 import type { Channel } from '../state/schemesSlice';
 import { type QuantResultState, useDelayedFlag } from '../state/useEngineResults';
@@ -62,6 +62,25 @@ export const SchemePanel = memo(function SchemePanel({
   const label = `Scheme ${channel.toUpperCase()}`;
   const busy = useDelayedFlag(result.status === 'computing', 150);
   const { view, error } = result;
+  // The histogram sits above the controls and the other charts below the formulas: one way to draw either part,
+  // dimmed while a newer result is computing.
+  const charts = (shown: QuantView, show: ReadonlySet<SchemeChartId>) => (
+    <div
+      className={
+        result.status === 'computing' && busy ? 'opacity-70 transition-opacity' : 'transition-opacity'
+      }
+    >
+      <SchemeCharts
+        channel={channel}
+        label={label}
+        scheme={result.requested?.scheme ?? scheme}
+        view={shown}
+        shared={shared}
+        datasetId={dataset?.id}
+        show={show}
+      />
+    </div>
+  );
   return (
     <section
       aria-labelledby={`scheme-${channel}-heading`}
@@ -108,21 +127,7 @@ export const SchemePanel = memo(function SchemePanel({
 
       <ErrorBoundary label={`${label} value histogram`}>
         {view ? (
-          <div
-            className={
-              result.status === 'computing' && busy ? 'opacity-70 transition-opacity' : 'transition-opacity'
-            }
-          >
-            <SchemeCharts
-              channel={channel}
-              label={label}
-              scheme={result.requested?.scheme ?? scheme}
-              view={view}
-              shared={shared}
-              datasetId={dataset?.id}
-              show={FIRST_CHARTS}
-            />
-          </div>
+          charts(view, FIRST_CHARTS)
         ) : (
           <div className="flex h-64 items-center justify-center rounded-md border border-dashed border-slate-300 text-sm text-slate-500 dark:border-slate-600 dark:text-slate-400">
             {error ? 'No result yet.' : 'Computing…'}
@@ -161,25 +166,7 @@ export const SchemePanel = memo(function SchemePanel({
         />
       </ErrorBoundary>
 
-      <ErrorBoundary label={`${label} charts`}>
-        {view ? (
-          <div
-            className={
-              result.status === 'computing' && busy ? 'opacity-70 transition-opacity' : 'transition-opacity'
-            }
-          >
-            <SchemeCharts
-              channel={channel}
-              label={label}
-              scheme={result.requested?.scheme ?? scheme}
-              view={view}
-              shared={shared}
-              datasetId={dataset?.id}
-              show={OTHER_CHARTS}
-            />
-          </div>
-        ) : null}
-      </ErrorBoundary>
+      <ErrorBoundary label={`${label} charts`}>{view ? charts(view, OTHER_CHARTS) : null}</ErrorBoundary>
     </section>
   );
 });

@@ -1,20 +1,30 @@
 /**
- * The page's views as tabs (issue #5): the explorer (A vs B), the sweep of every format, and LLM.int8().
+ * The page's views as tabs: the explorer (A vs B), the sweep of every format, LLM.int8(), the model lab, the language
+ * model and the whole model.
  * WAI-ARIA tabs: arrow keys move between tabs (roving tabindex), Home / End jump to the ends. A view is
  * mounted on its first visit and then kept (hidden), so a finished sweep survives a trip to the explorer.
  */
 import { type KeyboardEvent, type ReactNode, useRef, useState } from 'react';
+import { WORKSPACE_TAB_IDS, type WorkspaceTab } from '../state/workspaceSlice';
 
-export type WorkspaceTab = 'explore' | 'sweep' | 'llmInt8' | 'lab' | 'lm' | 'wholeModel';
+export type { WorkspaceTab };
 
-export const WORKSPACE_TABS: ReadonlyArray<{ id: WorkspaceTab; label: string }> = [
-  { id: 'explore', label: 'Explorer (A vs B)' },
-  { id: 'sweep', label: 'Sweep: every format' },
-  { id: 'llmInt8', label: 'LLM.int8() outliers' },
-  { id: 'lab', label: 'Model lab' },
-  { id: 'lm', label: 'Language model' },
-  { id: 'wholeModel', label: 'Whole model' },
-];
+/** Each view's tab label; the ids and their order are the store's (state/workspaceSlice.ts). */
+const TAB_LABELS: Record<WorkspaceTab, string> = {
+  explore: 'Explorer (A vs B)',
+  sweep: 'Sweep: every format',
+  llmInt8: 'LLM.int8() outliers',
+  lab: 'Model lab',
+  lm: 'Language model',
+  wholeModel: 'Whole model',
+};
+
+export const WORKSPACE_TABS: ReadonlyArray<{ id: WorkspaceTab; label: string }> = WORKSPACE_TAB_IDS.map(
+  (id) => ({
+    id,
+    label: TAB_LABELS[id],
+  }),
+);
 
 /** The tab a key press moves to from `current` (null: the key does not move). */
 export function nextTab(current: WorkspaceTab, key: string): WorkspaceTab | null {

@@ -185,7 +185,10 @@ function runQuantization(
   // One group whose values follow from the codes: the dequantized histogram comes from the code counts afterwards.
   const perTensorCoded =
     prepared.groups === 1 && (prepared.integer !== null || prepared.valueOfCode !== null);
-  cache.codeCounts.fill(0);
+  // Only the scheme's own codes are counted (an integer's 2^b levels, a format's promised range), so a small tensor
+  // does not pay for clearing and scanning all 65,536 counters on every call.
+  const codeSpan = codeSpanOf(prepared);
+  cache.codeCounts.fill(0, 0, codeSpan);
   const ctx: PassContext = {
     x: tensor.data,
     codes: cache.codes,
@@ -228,9 +231,15 @@ function runQuantization(
 
   const { counts: deqHist, outside: deqOutside } = ctx.deqHist
     ? { counts: ctx.deqHist, outside: ctx.acc[ACC.deqOutside] }
-    : histogramOfCodes(cache.codeCounts, prepared, binner, view.bins, ctx.acc[ACC.deqOutside]);
+    : histogramOfCodes(
+        cache.codeCounts.subarray(0, codeSpan),
+        prepared,
+        binner,
+        view.bins,
+        ctx.acc[ACC.deqOutside],
+      );
   let levelsUsed = 0;
-  for (let k = 0; k < cache.codeCounts.length; k++) if (cache.codeCounts[k] !== 0) levelsUsed++;
+  for (let k = 0; k < codeSpan; k++) if (cache.codeCounts[k] !== 0) levelsUsed++;
 
   const original = originalHistogram(cache, binner);
   const metrics = buildMetrics(
@@ -303,6 +312,15 @@ function runQuantization(
  * The dequantized histogram of one group where every code has one dequantized value: the code counts (2^b of
  * them) binned, not the n values. `outside` starts from what the pass counted outside the edges.
  */
+/**
+ * How many code counters a pass can touch: counts are kept at `(code − qmin) & 0xffff` for integer schemes (2^b
+ * levels) and at the code itself for formats, whose codes lie in [0, codeRange) where the format promises a range.
+ */
+function codeSpanOf(prepared: Prepared): number {
+  if (prepared.integer) return prepared.integer.qmax - prepared.integer.qmin + 1;
+  return prepared.codeRange > 0 ? prepared.codeRange : 1 << 16;
+}
+
 function histogramOfCodes(
   codeCounts: Uint32Array,
   prepared: Prepared,

@@ -37,7 +37,11 @@ export interface TensorCache {
   dequantized: Float32Array;
   /** Every output region: one per scheme panel up to formatMemo.ts `outputsFor`, the kernel's where it runs. */
   readonly outputs: ReadonlyArray<{ readonly codes: Int16Array; readonly dequantized: Float32Array }>;
-  /** Scratch counts of codes (65,536 entries cover every 16-bit pattern). */
+  /**
+   * Scratch counts of codes (65,536 entries cover every 16-bit pattern). One array shared by every cache of this
+   * thread: a pass fills and reads it within one synchronous call, so a one-off cache (`quantize`, the lab's and the
+   * language model's many small tensors) does not allocate and zero 256 KiB each time.
+   */
   readonly codeCounts: Uint32Array;
   readonly originalHistograms: Map<string, { counts: Uint32Array; outside: number }>;
   /**
@@ -54,6 +58,8 @@ export interface TensorCache {
 }
 
 const HISTOGRAMS_KEPT = 8;
+
+const CODE_COUNTS_SCRATCH = new Uint32Array(1 << 16);
 
 /**
  * Below this many values the JS pass takes well under a millisecond, less than setting up a kernel memory
@@ -90,7 +96,7 @@ export function createTensorCache(
     codes: outputs[0].codes,
     dequantized: outputs[0].dequantized,
     outputs,
-    codeCounts: new Uint32Array(65536),
+    codeCounts: CODE_COUNTS_SCRATCH,
     originalHistograms: new Map(),
     sortedGroups: {},
     formatMemo: keeps ? createFormatMemo(outputCount) : null,

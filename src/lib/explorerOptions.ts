@@ -58,11 +58,9 @@ export interface ExplorerOptions {
   background?: 'theme' | 'transparent';
 }
 
+/** `frame.inheritTheme`: follow the host page's theme (`theme` is then null). */
 export interface ResolvedOptions extends DecodedUrl {
   mode: 'compact' | 'full';
-  /** Follow the host page's theme (ResolvedOptions.theme is then null). */
-  inheritTheme: boolean;
-  transparent: boolean;
 }
 
 function stateFromInput(input: ExplorerStateInput): ShareableState {
@@ -115,8 +113,7 @@ export function resolveExplorerOptions(options: ExplorerOptions): ResolvedOption
     theme: options.theme === 'inherit' ? null : (options.theme ?? base.theme),
     notices,
     mode: options.mode ?? 'compact',
-    inheritTheme: options.theme === 'inherit',
-    transparent: options.background === 'transparent',
+    frame: { inheritTheme: options.theme === 'inherit', transparent: options.background === 'transparent' },
   };
 }
 

@@ -55,7 +55,7 @@ function Instance({ options, themeRoot }: { options: ExplorerOptions; themeRoot:
     };
   });
   useEffect(() => {
-    const stopFollowing = instance.resolved.inheritTheme
+    const stopFollowing = instance.resolved.frame.inheritTheme
       ? followHostTheme(themeRoot, (theme) => instance.theme.setPreference(theme, false))
       : () => {};
     return () => {
@@ -74,7 +74,7 @@ function Instance({ options, themeRoot }: { options: ExplorerOptions; themeRoot:
       embed={resolved.mode === 'full' ? null : resolved.embed}
       data={resolved.state.data}
       fullLink={null}
-      transparent={resolved.transparent}
+      transparent={resolved.frame.transparent}
       embedIsPage={false}
     />
   );

@@ -49,6 +49,7 @@ import {
   type ShareableView,
   type ThemePreference,
 } from './shareableState';
+import { WORKSPACE_TAB_IDS } from './workspaceSlice';
 
 /** The version this codec writes; links without `v` are read as version 1. */
 export const URL_VERSION = 1;
@@ -57,12 +58,23 @@ export const URL_VERSION = 1;
 const MAX_VALUES = 8192 * 8192;
 const MAX_SIDE = 8192;
 
+/** An embed frame's own options: about the frame, not the state a link shares. */
+export interface FrameOptions {
+  /** `theme=inherit`: follow the page that embeds the frame (told by postMessage); until it speaks, the system's. */
+  inheritTheme: boolean;
+  /** `bg=transparent`: no background of its own (the post's shows through). */
+  transparent: boolean;
+}
+
+export const NO_FRAME_OPTIONS: FrameOptions = { inheritTheme: false, transparent: false };
+
 /** Everything a link carries besides the explorer state. */
 export interface UrlPageOptions {
   /** null: the full explorer; otherwise the compact embed with these charts. */
   embed: EmbedOptions | null;
-  /** null: no override (the reader's own preference applies). */
+  /** null: no override (the reader's own preference applies, or the host page's with `frame.inheritTheme`). */
   theme: ThemePreference | null;
+  frame: FrameOptions;
 }
 
 export interface DecodedUrl extends UrlPageOptions {
@@ -233,6 +245,8 @@ export function encodeUrlState(state: ShareableState, page: Partial<UrlPageOptio
   if (state.worked) out.push(['wx', state.worked.map(num).join(',')]);
   if (page.theme) out.push(['theme', page.theme]);
   if (page.embed) out.push(['embed', '1'], ['charts', page.embed.charts.join(',')]);
+  if (page.frame?.inheritTheme) out.push(['theme', 'inherit']);
+  if (page.frame?.transparent) out.push(['bg', 'transparent']);
   return `?${out.map(([k, v]) => `${k}=${encodeValue(v)}`).join('&')}`;
 }
 
@@ -592,7 +606,7 @@ function decodeView(r: Reader): ShareableView {
     range,
     bins: r.int('bins', d.bins, 8, 1024),
     group: { a: r.int('a.group', 0, 0, 1 << 30), b: r.int('b.group', 0, 0, 1 << 30) },
-    tab: r.oneOf('tab', ['explore', 'sweep', 'llmInt8', 'lab', 'lm', 'wholeModel'] as const, d.tab),
+    tab: r.oneOf('tab', WORKSPACE_TAB_IDS, d.tab),
   };
 }
 
@@ -704,11 +718,16 @@ function decodeUnsafe(search: string, options: DecodeOptions): DecodedUrl {
   };
   const themeRaw = r.raw('theme');
   let theme: ThemePreference | null = null;
-  if (themeRaw !== undefined) {
+  const inheritTheme = themeRaw === 'inherit';
+  if (themeRaw !== undefined && !inheritTheme) {
     const allowed = ['system', 'light', 'dark'] as const;
     if ((allowed as readonly string[]).includes(themeRaw)) theme = themeRaw as ThemePreference;
-    else r.reject('theme', themeRaw, `expected one of ${allowed.join(', ')}`, 'your own theme');
+    else r.reject('theme', themeRaw, `expected one of ${allowed.join(', ')}, inherit`, 'your own theme');
   }
+  const bgRaw = r.raw('bg');
+  const transparent = bgRaw === 'transparent';
+  if (bgRaw !== undefined && !transparent)
+    r.reject('bg', bgRaw, 'expected transparent', "the page's own background");
   const embed = decodeEmbed(r);
   const unknown = r.unknownKeys();
   if (unknown.length > 0) {
@@ -717,7 +736,7 @@ function decodeUnsafe(search: string, options: DecodeOptions): DecodedUrl {
       `Link field${unknown.length > 1 ? 's' : ''} ${shown.join(', ')}${unknown.length > 5 ? ', …' : ''} not recognised; ignored.`,
     );
   }
-  return { state, embed, theme, notices: r.notices };
+  return { state, embed, theme, frame: { inheritTheme, transparent }, notices: r.notices };
 }
 
 /**
@@ -734,6 +753,7 @@ export function decodeUrlState(search: string, options: DecodeOptions = {}): Dec
       state: DEFAULT_SHAREABLE_STATE,
       embed: null,
       theme: null,
+      frame: NO_FRAME_OPTIONS,
       notices: [
         `The link could not be read (${error instanceof Error ? error.message : String(error)}); showing the defaults.`,
       ],

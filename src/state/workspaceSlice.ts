@@ -7,16 +7,9 @@ import type { StateCreator } from 'zustand';
 import { DEFAULT_LLM_INT8_PARAMS, type LlmInt8Params } from '../core/llmInt8View';
 import type { AppState } from './appStore';
 
-/** The views of the page (components/WorkspaceTabs.tsx draws them as tabs). */
-export type WorkspaceTab = 'explore' | 'sweep' | 'llmInt8' | 'lab' | 'lm' | 'wholeModel';
-export const WORKSPACE_TAB_IDS: readonly WorkspaceTab[] = [
-  'explore',
-  'sweep',
-  'llmInt8',
-  'lab',
-  'lm',
-  'wholeModel',
-];
+/** The views of the page, in tab order (components/WorkspaceTabs.tsx draws them; the URL codec accepts these). */
+export const WORKSPACE_TAB_IDS = ['explore', 'sweep', 'llmInt8', 'lab', 'lm', 'wholeModel'] as const;
+export type WorkspaceTab = (typeof WORKSPACE_TAB_IDS)[number];
 
 export interface WorkspaceSlice {
   tab: WorkspaceTab;

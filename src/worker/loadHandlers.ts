@@ -5,17 +5,7 @@
  * after listing does not read the headers again.
  */
 import { createTensor, createTensorCache, summarizeTensor } from '../core';
-import {
-  type ByteSource,
-  type FetchLike,
-  fromBlob,
-  listTensors,
-  loadTensor,
-  openHubModel,
-  ParseError,
-  parseHubInput,
-  type TensorListing,
-} from '../io';
+import { type FetchLike, loadTensor, ParseError } from '../io';
 import { datasetIdFor } from './datasetStore';
 import type { EngineStore } from './handlers';
 import { createProgressReporter, withReadProgress } from './loadProgress';
@@ -27,14 +17,8 @@ import {
   type OpenSource,
   sourceKeyOf,
 } from './loadProtocol';
+import { type OpenedSource, openSource } from './openSource';
 import type { CallContext, DatasetSummary, Handlers } from './protocol';
-
-/** An opened source: its byte sources (lazy: nothing read beyond the headers yet) and its tensor list. */
-interface Opened {
-  sources: ByteSource[];
-  listing: TensorListing;
-  label: string;
-}
 
 export interface LoadHandlerOptions {
   /** fetch for Hub requests (tests); default globalThis.fetch. */
@@ -54,49 +38,25 @@ export function createLoadHandlers(
 ): Pick<Handlers, 'open' | 'load'> {
   const maxValues = options.maxValues ?? MAX_LOAD_VALUES;
   const maxOpened = options.maxOpened ?? 4;
-  const opened = new Map<string, Opened>(); // insertion order = recency
+  const opened = new Map<string, OpenedSource>(); // insertion order = recency
 
-  const remember = (key: string, value: Opened) => {
+  const remember = (key: string, value: OpenedSource) => {
     opened.delete(key);
     opened.set(key, value);
     while (opened.size > maxOpened) opened.delete(opened.keys().next().value as string);
   };
 
-  /** Opens a source (not from the cache); `choose` when a Hub repository has several weight files. */
-  async function openFresh(
-    source: OpenSource,
-    signal: AbortSignal | undefined,
-  ): Promise<Opened | Extract<OpenResult, { kind: 'choose' }>> {
-    if (source.kind === 'files') {
-      const sources = source.files.map((file) => fromBlob(file, file.name));
-      const listing = await listTensors(sources, signal);
-      return { sources, listing, label: listing.fileName };
-    }
-    const endpoint = source.endpoint.trim() || undefined;
-    let input = parseHubInput(source.input, endpoint);
-    if (source.file !== undefined && input.kind === 'model') input = { ...input, file: source.file };
-    const result = await openHubModel(input, {
-      endpoint,
-      token: source.token || undefined,
-      signal,
-      fetch: options.fetch,
-    });
-    if (result.kind === 'choose') return result;
-    const label = result.modelId ? `${result.modelId} · ${result.file}` : result.file;
-    return { sources: result.sources, listing: result.listing, label };
-  }
-
   async function openCached(
     source: OpenSource,
     signal: AbortSignal | undefined,
-  ): Promise<Opened | Extract<OpenResult, { kind: 'choose' }>> {
+  ): Promise<OpenedSource | Extract<OpenResult, { kind: 'choose' }>> {
     const key = sourceKeyOf(source);
     const hit = opened.get(key);
     if (hit) {
       remember(key, hit);
       return hit;
     }
-    const result = await openFresh(source, signal);
+    const result = await openSource(source, { signal, fetch: options.fetch });
     if ('sources' in result) remember(key, result);
     return result;
   }

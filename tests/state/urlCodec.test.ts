@@ -202,16 +202,25 @@ describe('encodeUrlState / decodeUrlState', () => {
     );
   });
 
-  it('round-trips the page options (embed charts, theme)', () => {
+  it('round-trips the page options (embed charts, theme, the frame options)', () => {
     fc.assert(
       fc.property(
         fc.uniqueArray(fc.constantFrom(...EMBED_CHARTS), { minLength: 1 }),
-        fc.constantFrom('light' as const, 'dark' as const, 'system' as const),
-        (charts, theme) => {
+        fc.constantFrom('light' as const, 'dark' as const, 'system' as const, 'inherit' as const),
+        fc.boolean(),
+        (charts, chosen, transparent) => {
+          const theme = chosen === 'inherit' ? null : chosen;
+          const frame = { inheritTheme: chosen === 'inherit', transparent };
           const decoded = decodeUrlState(
-            encodeUrlState(DEFAULT_SHAREABLE_STATE, { embed: { charts }, theme }),
+            encodeUrlState(DEFAULT_SHAREABLE_STATE, { embed: { charts }, theme, frame }),
           );
-          expect(decoded).toEqual({ state: DEFAULT_SHAREABLE_STATE, embed: { charts }, theme, notices: [] });
+          expect(decoded).toEqual({
+            state: DEFAULT_SHAREABLE_STATE,
+            embed: { charts },
+            theme,
+            frame,
+            notices: [],
+          });
         },
       ),
     );
@@ -241,6 +250,7 @@ describe('encodeUrlState / decodeUrlState', () => {
         state: DEFAULT_SHAREABLE_STATE,
         embed: null,
         theme: null,
+        frame: { inheritTheme: false, transparent: false },
         notices: [],
       });
     }

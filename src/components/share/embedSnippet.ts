@@ -11,7 +11,6 @@ import {
   type ThemePreference,
 } from '../../state/shareableState';
 import { encodeUrlState } from '../../state/urlCodec';
-import { frameOptionsQuery } from '../embed/frameOptions';
 import { MAX_FRAME_HEIGHT, MIN_FRAME_HEIGHT, SIZE_MESSAGE, THEME_MESSAGE } from '../embed/frameProtocol';
 
 /** `inherit`: follow the page that embeds the frame (told by the snippet's script). */
@@ -43,11 +42,8 @@ export function shareLink(base: string, state: ShareableState): string {
 export function embedLink(base: string, state: ShareableState, choice: EmbedChoice): string {
   const charts = choice.charts.length > 0 ? choice.charts : [...DEFAULT_EMBED_CHARTS];
   const theme = choice.theme === 'inherit' ? null : choice.theme;
-  const frame = frameOptionsQuery({
-    inheritTheme: choice.theme === 'inherit',
-    transparent: choice.transparent,
-  });
-  return `${base}${encodeUrlState(state, { embed: { charts }, theme })}${frame}`;
+  const frame = { inheritTheme: choice.theme === 'inherit', transparent: choice.transparent };
+  return `${base}${encodeUrlState(state, { embed: { charts }, theme, frame })}`;
 }
 
 /**

@@ -7,6 +7,8 @@
  * which stores code 0 (see `x86ToInt`).
  * Pure ES2022.
  */
+
+import { FLOAT32_MAX as FLT_MAX } from '../float32Limits';
 import type { BlockScheme } from '../scheme';
 import type { Tensor2D } from '../tensor';
 import type { FormatBuffers, FormatOutput } from './formatOutput';
@@ -21,7 +23,6 @@ import {
 
 const f = Math.fround;
 const QK = 32;
-const FLT_MAX = 3.4028234663852886e38;
 
 /** C `roundf`: half away from zero. */
 function roundf(v: number): number {

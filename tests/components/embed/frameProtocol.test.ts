@@ -1,6 +1,5 @@
 /** The embed frame's options and messages: what is taken out of the link, and what a message may say. */
 import { describe, expect, it } from 'vitest';
-import { splitFrameOptions } from '../../../src/components/embed/frameOptions';
 import {
   hostThemeOf,
   MAX_FRAME_HEIGHT,
@@ -9,22 +8,25 @@ import {
   readThemeMessage,
   sizeMessage,
 } from '../../../src/components/embed/frameProtocol';
+import { decodeUrlState } from '../../../src/state/urlCodec';
 
-describe('splitFrameOptions', () => {
-  it('takes theme=inherit and bg=transparent out, and leaves every other field in order', () => {
-    expect(splitFrameOptions('?v=1&theme=inherit&a.bits=4&bg=transparent&embed=1')).toEqual({
-      search: '?v=1&a.bits=4&embed=1',
-      frame: { inheritTheme: true, transparent: true },
-    });
+describe('the frame options in a link', () => {
+  it('reads theme=inherit and bg=transparent as frame options, and every other field as before', () => {
+    const decoded = decodeUrlState('?v=1&theme=inherit&a.bits=4&bg=transparent&embed=1');
+    expect(decoded.frame).toEqual({ inheritTheme: true, transparent: true });
+    expect(decoded.theme).toBeNull();
+    expect(decoded.state.schemes.a.kind === 'integer' && decoded.state.schemes.a.bits).toBe(4);
+    expect(decoded.embed).not.toBeNull();
+    expect(decoded.notices).toEqual([]);
   });
 
-  it('leaves a theme the codec reads (light, dark, a bad one) and an unknown bg to the codec', () => {
-    expect(splitFrameOptions('?theme=dark&bg=red')).toEqual({
-      search: '?theme=dark&bg=red',
-      frame: { inheritTheme: false, transparent: false },
-    });
-    expect(splitFrameOptions('')).toEqual({ search: '', frame: { inheritTheme: false, transparent: false } });
-    expect(splitFrameOptions('theme=inherit').search).toBe('');
+  it('leaves a theme the codec reads (light, dark) as the theme, and refuses an unknown bg with a notice', () => {
+    const decoded = decodeUrlState('?theme=dark&bg=red');
+    expect(decoded.theme).toBe('dark');
+    expect(decoded.frame).toEqual({ inheritTheme: false, transparent: false });
+    expect(decoded.notices.join(' ')).toMatch(/bg=red/);
+    expect(decodeUrlState('').frame).toEqual({ inheritTheme: false, transparent: false });
+    expect(decodeUrlState('theme=inherit').notices).toEqual([]);
   });
 });
 

@@ -1,6 +1,5 @@
 /** The Share dialog's link and iframe snippet: the state and chosen charts in the link, HTML-escaped in the snippet. */
 import { describe, expect, it } from 'vitest';
-import { splitFrameOptions } from '../../../src/components/embed/frameOptions';
 import {
   DEFAULT_EMBED_CHOICE,
   defaultEmbedHeight,
@@ -51,9 +50,8 @@ describe('share links', () => {
       transparent: true,
     });
     expect(embed.endsWith('&embed=1&charts=hist,metrics&theme=inherit&bg=transparent')).toBe(true);
-    const { search, frame } = splitFrameOptions(new URL(embed).search);
-    expect(frame).toEqual({ inheritTheme: true, transparent: true });
-    const decoded = decodeUrlState(search);
+    const decoded = decodeUrlState(new URL(embed).search);
+    expect(decoded.frame).toEqual({ inheritTheme: true, transparent: true });
     expect(decoded.notices).toEqual([]);
     expect(decoded.theme).toBeNull();
     expect(decoded.state).toEqual(DEFAULT_SHAREABLE_STATE);

@@ -2,27 +2,13 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { type FormatScheme, quantizeFormatInto } from '../../../src/core/formats';
 import { decodeFloat } from '../../../src/core/formats/floatFormat';
+import { BLOCK_FORMAT_IDS, FLOAT_FORMAT_IDS } from '../../../src/core/formats/formatIds';
 import type { BlockFormatId, FloatFormatId, Granularity } from '../../../src/core/scheme';
 import { createTensor, type Tensor2D } from '../../../src/core/tensor';
 
-const BLOCKS: BlockFormatId[] = [
-  'mxfp8_e4m3',
-  'mxfp8_e5m2',
-  'mxfp6_e2m3',
-  'mxfp6_e3m2',
-  'mxfp4',
-  'mxint8',
-  'nvfp4',
-  'nf4',
-  'q8_0',
-  'q4_0',
-  'q4_1',
-  'q5_0',
-  'q5_1',
-  'q4_k',
-  'q6_k',
-];
-const FLOATS: FloatFormatId[] = ['fp16', 'bf16', 'e4m3', 'e5m2', 'e2m3', 'e3m2', 'e2m1'];
+// Every format the engine has (a new format is covered by being registered).
+const BLOCKS: readonly BlockFormatId[] = BLOCK_FORMAT_IDS;
+const FLOATS: readonly FloatFormatId[] = FLOAT_FORMAT_IDS;
 
 const SCHEMES: FormatScheme[] = [
   ...BLOCKS.map((format): FormatScheme => ({ kind: 'block', format })),
