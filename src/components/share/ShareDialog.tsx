@@ -14,6 +14,7 @@ import {
 import { Modal } from '../controls/Modal';
 import { NumberField } from '../controls/NumberField';
 import { Select } from '../controls/Select';
+import { LM_DEFAULT_EMBED_CHARTS, LmShareNote } from '../lm/LmShareNote';
 import { describeScheme } from '../schemeMethods';
 import { CopyField } from './CopyField';
 import {
@@ -57,7 +58,11 @@ function ShareContent() {
   const store = useAppStoreApi();
   const [state] = useState(() => selectShareableState(store.getState()));
   const [shareability] = useState(() => selectDataShareability(store.getState()));
-  const [choice, setChoice] = useState<EmbedChoice>(DEFAULT_EMBED_CHOICE);
+  const [choice, setChoice] = useState<EmbedChoice>(() =>
+    state.view.tab === 'lm'
+      ? { ...DEFAULT_EMBED_CHOICE, charts: [...LM_DEFAULT_EMBED_CHARTS] }
+      : DEFAULT_EMBED_CHOICE,
+  );
   const base = pageBase();
   const link = useMemo(() => shareLink(base, state), [base, state]);
   const embed = useMemo(() => embedLink(base, state, choice), [base, state, choice]);
@@ -93,6 +98,7 @@ function ShareContent() {
         </p>
       )}
       <CopyField label="Link to this view" value={link} testId="share-link" />
+      <LmShareNote tab={state.view.tab} lm={state.lm} charts={choice.charts} />
 
       <fieldset className="flex flex-col gap-2 rounded-md border border-slate-200 p-3 dark:border-slate-700">
         <legend className="px-1 text-sm font-semibold">Embed in a page</legend>
