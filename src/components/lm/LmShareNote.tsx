@@ -4,7 +4,6 @@
  * what a reader of the embed sees (the model and its size first; nothing downloaded until they press the button).
  */
 import type { LmChoices } from '../../state/lmChoices';
-import { LM_MODEL_PRESETS } from '../../state/lmChoices';
 import type { EmbedChart } from '../../state/shareableState';
 import type { WorkspaceTab } from '../../state/workspaceSlice';
 import { LM_EMBED_CHARTS } from './lmEmbedCharts';
@@ -23,11 +22,10 @@ export function LmShareNote({
 }) {
   const embedsLm = charts.some((c) => (LM_EMBED_CHARTS as readonly EmbedChart[]).includes(c));
   if (tab !== 'lm' && !embedsLm) return null;
-  const preset = LM_MODEL_PRESETS.find((p) => p.id === lm.model);
   return (
     <p className="text-xs text-slate-600 dark:text-slate-300" data-testid="share-lm-note">
       {embedsLm
-        ? `The Language model parts name ${preset ? preset.label : lm.model} and its size; they download it and run float32, A and B on the text only when the reader presses the button. `
+        ? `The Language model parts show ${lm.model} and its download size first, and download it and run float32, A and B on the text only when the reader presses the button. `
         : 'The link holds the Language model tab’s model, text, prompt and scope. '}
       The access token never travels in a link, and a model opened from files on your computer cannot: the
       link names the model id or URL of the tab’s Model field instead.
