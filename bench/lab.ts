@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { zipSync } from 'fflate';
 import { type DigitsSplit, splitDigits } from '../src/core/nn/data';
 import { comparePtq, runQat, sweepBits, trainFloatModel } from '../src/core/nn/lab';
+import type { Mlp } from '../src/core/nn/mlp';
 import { DEFAULT_LAB_MODEL, DEFAULT_LAB_SETTINGS } from '../src/core/nn/settings';
 import { DEFAULT_SCHEME_A, DEFAULT_SCHEME_B } from '../src/core/scheme';
 import { loadDigits } from '../src/io/digits/digits';
@@ -117,7 +118,36 @@ export async function runLabBench(options: { repeats?: number; numpy?: boolean }
       `| ${name} | ${engine.toFixed(1)} | ${numpy === undefined ? '–' : numpy.toFixed(1)} | ${numpy === undefined ? '–' : (numpy / engine).toFixed(2)} |`,
     );
   }
+  printAccuracies(split, model);
   console.log('');
+}
+
+/**
+ * The accuracies the README quotes, for the default model and seed: accuracy against bits per tensor (absmax and
+ * zero-point) and QAT's recovery of 2-bit absmax per tensor with the default QAT settings. Deterministic (seeded).
+ */
+function printAccuracies(split: DigitsSplit, model: Mlp): void {
+  const pct = (a: number) => `${(100 * a).toFixed(1)} %`;
+  const sweep = sweepBits(
+    model,
+    split,
+    DEFAULT_LAB_SETTINGS.sweep,
+    { a: DEFAULT_SCHEME_A, b: DEFAULT_SCHEME_B },
+    false,
+  );
+  console.log(
+    `\nTest accuracy with the default seed (float model: ${pct(sweep.floatAccuracy)}), per tensor:\n`,
+  );
+  console.log(`| bits | ${sweep.series.map((s) => s.label).join(' | ')} |`);
+  console.log(`| ---: | ${sweep.series.map(() => '---:').join(' | ')} |`);
+  for (const [i, bits] of sweep.bits.entries()) {
+    console.log(`| ${bits} | ${sweep.series.map((s) => pct(s.accuracy[i])).join(' | ')} |`);
+  }
+  const absmax2 = { ...DEFAULT_SCHEME_A, bits: 2 };
+  const qat = drain(runQat(model, split, DEFAULT_LAB_MODEL, DEFAULT_LAB_SETTINGS.qat, absmax2, false));
+  console.log(
+    `\nQAT, 2-bit absmax per tensor, ${DEFAULT_LAB_SETTINGS.qat.epochs} epochs (STE, lr ${DEFAULT_LAB_SETTINGS.qat.learningRate}): ${pct(qat.startAccuracy)} -> ${pct(qat.final.accuracy)}`,
+  );
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) await runLabBench({ repeats: 5 });
