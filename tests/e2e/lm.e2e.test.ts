@@ -7,7 +7,7 @@
  * embed (`?embed=1&charts=lmppl,lmloss`) states the model's size, fetches nothing until asked, then downloads,
  * runs and matches the same figures.
  */
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Frame, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -137,6 +137,23 @@ describe('Language model tab', () => {
       while (diverge < ref.length && expected.continuation[diverge] === ref[diverge]) diverge++;
       expect(await value(page, `lm-diverge-${model}`)).toBe(diverge);
     }
+    // The tables export their numbers; they are HTML, so no picture is offered that could not be made.
+    await page.getByTestId('export-lm-perplexity').click();
+    expect(await page.getByTestId('export-lm-perplexity-csv').count()).toBe(1);
+    expect(await page.getByTestId('export-lm-perplexity-svg').count()).toBe(0);
+    await page.keyboard.press('Escape');
+    // The loss chart's picture carries its legend: the three models and the marked band.
+    await page.getByTestId('export-lm-token-loss').click();
+    const [file] = await Promise.all([
+      page.waitForEvent('download', { timeout: 5000 }).catch(async (e) => {
+        throw new Error(`${e}; menu says: ${await page.locator('[role="alert"]').allTextContents()}`);
+      }),
+      page.getByTestId('export-lm-token-loss-svg').click(),
+    ]);
+    const svg = await readFile(await file.path(), 'utf8');
+    for (const text of ['float32', 'A: absmax int8 per tensor', 'B: zero-point int8 per tensor'])
+      expect(svg).toContain(`>${text}</text>`);
+    expect(svg).toContain('>largest rise of B over float32</text>');
     await page.screenshot({ path: join(ARTIFACTS, 'lm-results-light-1280.png'), fullPage: true });
     expect(errors).toEqual([]);
     await page.close();

@@ -26,6 +26,7 @@ export function PerplexityTable({
       exportAs={{
         name: 'lm-perplexity',
         title: 'Perplexity, KL and top-1 agreement',
+        picture: false,
         data: () => ({
           name: 'lm-perplexity',
           columns: [
@@ -204,6 +205,7 @@ export function LayerSqnr({
       exportAs={{
         name: 'lm-layer-sqnr',
         title: 'Weight SQNR per layer',
+        picture: false,
         data: () => ({
           name: 'lm-layer-sqnr',
           columns: ['tensor', 'layer', 'sqnr_db_a', 'sqnr_db_b', 'values'],

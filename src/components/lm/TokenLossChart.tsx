@@ -72,7 +72,9 @@ export function TokenLossChart({
       note="Each point is the loss of a token given the text before it, so the first token has none. Where a line rises above the float32 line, quantization made that word harder to predict; the shaded band marks where B's loss rises most above float32's."
     >
       <div ref={ref} className="w-full overflow-x-auto">
+        {/* `chart`: the picture export (chartImage.ts) takes the svg.chart layers of a card. */}
         <svg
+          className="chart block"
           width={layout.width}
           height={layout.height}
           role="img"
