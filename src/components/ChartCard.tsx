@@ -19,7 +19,13 @@ export function ChartCard({
   children: ReactNode;
   testId?: string;
   /** Adds an Export menu: the chart as SVG/PNG (file `name`, picture titled `title`), its numbers as CSV/JSON. */
-  exportAs?: { name: string; title: string; data?: () => DataTable | null };
+  exportAs?: {
+    name: string;
+    title: string;
+    data?: () => DataTable | null;
+    /** false: a card drawn as HTML (a table) offers its numbers only, no picture. */
+    picture?: boolean;
+  };
 }) {
   const figure = useRef<HTMLElement>(null);
   return (
@@ -33,7 +39,7 @@ export function ChartCard({
               <ExportMenu
                 name={exportAs.name}
                 title={exportAs.title}
-                target={figure}
+                target={exportAs.picture === false ? undefined : figure}
                 data={exportAs.data}
                 testId={testId ? `export-${testId}` : undefined}
               />

@@ -7,14 +7,15 @@
  * embed (`?embed=1&charts=lmppl,lmloss`) states the model's size, fetches nothing until asked, then downloads,
  * runs and matches the same figures.
  */
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import type { Page } from 'playwright-core';
+import type { Frame, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { fixtureBytes, reference } from '../core/gpt2/fixture';
 import { type HubServer, startHubServer } from '../helpers/hubServer';
 import { type Browser, collectErrors, launchBrowser } from './browser';
 import { type GatedProxy, startGatedProxy } from './gatedProxy';
+import { type MountServer, serveMounts } from './staticServer';
 
 const ARTIFACTS = resolve(import.meta.dirname, '../../test-artifacts');
 const baseUrl = inject('baseUrl');
@@ -24,6 +25,8 @@ const dataStart = 8 + Number(new DataView(modelBytes.buffer, modelBytes.byteOffs
 let browser: Browser;
 let hub: HubServer;
 let proxy: GatedProxy;
+/** The app under /app/ beside a blog post that embeds it (one origin: the app is cross-origin isolated). */
+let posts: MountServer;
 
 beforeAll(async () => {
   browser = await launchBrowser();
@@ -36,8 +39,10 @@ beforeAll(async () => {
     },
   });
   proxy = await startGatedProxy(hub.url);
+  posts = await serveMounts({ '/app/': resolve(import.meta.dirname, '../../dist') });
 });
 afterAll(async () => {
+  await posts?.close();
   await proxy?.close();
   await hub?.close();
   await browser?.close();
@@ -62,14 +67,14 @@ async function check(page: Page) {
   await page.getByTestId('lm-download').waitFor();
 }
 
-const value = async (page: Page, testId: string) =>
+const value = async (page: Page | Frame, testId: string) =>
   Number(await page.getByTestId(testId).getAttribute('data-value'));
 
 const VARIANTS = { float: 'float32', a: 'absmax', b: 'zeroPoint' } as const;
 type ModelId = keyof typeof VARIANTS;
 
 /** Perplexity (1e-5 relative), top-1 agreement and KL of the table against transformers' figures. */
-async function expectTableMatchesReference(page: Page) {
+async function expectTableMatchesReference(page: Page | Frame) {
   const floatArgmax = reference.variants.float32.text.argmax;
   for (const [model, variant] of Object.entries(VARIANTS) as Array<[ModelId, (typeof VARIANTS)[ModelId]]>) {
     const expected = reference.variants[variant];
@@ -132,6 +137,23 @@ describe('Language model tab', () => {
       while (diverge < ref.length && expected.continuation[diverge] === ref[diverge]) diverge++;
       expect(await value(page, `lm-diverge-${model}`)).toBe(diverge);
     }
+    // The tables export their numbers; they are HTML, so no picture is offered that could not be made.
+    await page.getByTestId('export-lm-perplexity').click();
+    expect(await page.getByTestId('export-lm-perplexity-csv').count()).toBe(1);
+    expect(await page.getByTestId('export-lm-perplexity-svg').count()).toBe(0);
+    await page.keyboard.press('Escape');
+    // The loss chart's picture carries its legend: the three models and the marked band.
+    await page.getByTestId('export-lm-token-loss').click();
+    const [file] = await Promise.all([
+      page.waitForEvent('download', { timeout: 5000 }).catch(async (e) => {
+        throw new Error(`${e}; menu says: ${await page.locator('[role="alert"]').allTextContents()}`);
+      }),
+      page.getByTestId('export-lm-token-loss-svg').click(),
+    ]);
+    const svg = await readFile(await file.path(), 'utf8');
+    for (const text of ['float32', 'A: absmax int8 per tensor', 'B: zero-point int8 per tensor'])
+      expect(svg).toContain(`>${text}</text>`);
+    expect(svg).toContain('>largest rise of B over float32</text>');
     await page.screenshot({ path: join(ARTIFACTS, 'lm-results-light-1280.png'), fullPage: true });
     expect(errors).toEqual([]);
     await page.close();
@@ -265,5 +287,93 @@ describe('Language model links and embed', () => {
     await page.waitForTimeout(500);
     expect(requested).toEqual([]);
     await page.close();
+  });
+
+  it('a link to the tab downloads nothing by itself; the Share dialog offers its charts; the snippet sizes itself in a post', async () => {
+    const modelUrl = `${hub.url}/org/tiny-gpt2/resolve/main/model.safetensors`;
+    const page = await browser.context.newPage();
+    await page.setViewportSize({ width: 1280, height: 900 });
+    const errors = collectErrors(page);
+    const link = new URLSearchParams({
+      tab: 'lm',
+      'lm.model': modelUrl,
+      'lm.text': reference.text,
+      'lm.prompt': reference.prompt,
+    });
+    const before = hub.requests.length;
+    await page.goto(`${posts.origin}/app/?${link}`);
+    await page.getByTestId('lm-view').waitFor();
+    expect(await page.getByTestId('lm-empty').textContent()).toContain('No results yet');
+    await page.waitForTimeout(500);
+    expect(hub.requests.length, 'opening a link fetches nothing').toBe(before);
+
+    await page.getByTestId('lm-hub-settings').click();
+    await page.getByTestId('lm-token').fill('hf_secretNeverShared');
+    await page.getByTestId('share-button').click();
+    // From this tab the figure starts with the tab's first two parts; every lm part is offered.
+    for (const chart of ['lmppl', 'lmloss', 'lmcont', 'lmsqnr'])
+      expect(await page.getByTestId(`share-chart-${chart}`).count()).toBe(1);
+    expect(await page.getByTestId('share-chart-lmppl').isChecked()).toBe(true);
+    expect(await page.getByTestId('share-chart-lmloss').isChecked()).toBe(true);
+    expect(await page.getByTestId('share-chart-hist').isChecked()).toBe(false);
+    expect(await page.getByTestId('share-lm-note').textContent()).toContain('only when the reader presses');
+    const shared = await page.getByTestId('share-link').inputValue();
+    const snippet = await page.getByTestId('share-embed-code').inputValue();
+    const src = /src="([^"]+)"/.exec(snippet)?.[1].replace(/&amp;/g, '&') ?? '';
+    for (const address of [shared, src]) {
+      const params = new URL(address).searchParams;
+      expect(params.get('lm.model')).toBe(modelUrl);
+      expect(params.get('lm.text')).toBe(reference.text);
+      expect(params.get('tab')).toBe('lm');
+    }
+    expect(new URL(src).searchParams.get('charts')).toBe('lmppl,lmloss');
+    expect(snippet).not.toContain('hf_secretNeverShared');
+    expect(shared).not.toContain('hf_secretNeverShared');
+    await page.close();
+
+    // The snippet pasted into a post, in a 800 px column.
+    const post = await browser.context.newPage();
+    await post.setViewportSize({ width: 800, height: 900 });
+    const postErrors = collectErrors(post);
+    const mark = hub.requests.length;
+    await post.goto(
+      posts.page(
+        'lm-post',
+        `<!doctype html><html><head><meta charset="utf-8"><link rel="icon" href="data:,"><style>body{margin:0}</style></head><body>${snippet}</body></html>`,
+      ),
+    );
+    const handle = await post.waitForSelector('iframe[data-quant-explorer]');
+    const frame = await handle.contentFrame();
+    if (!frame) throw new Error('the iframe has no frame');
+    await frame.getByTestId('embed-lm').waitFor();
+    await post.waitForTimeout(500);
+    expect(hub.requests.length, 'the embed fetches nothing before the reader asks').toBe(mark);
+    const iframe = post.locator('iframe[data-quant-explorer]');
+    const content = () =>
+      frame.evaluate(() => Math.ceil(document.getElementById('root')?.getBoundingClientRect().height ?? 0));
+    const frameHeight = async () => Math.round((await iframe.boundingBox())?.height ?? 0);
+    // Sized to its content before the run (the card alone)…
+    await expect.poll(frameHeight).toBe(await content());
+    const small = await frameHeight();
+
+    await frame.getByTestId('embed-lm-check').click();
+    await frame.getByTestId('embed-lm-load').click();
+    await frame.locator('[data-testid="embed-lm-results"][data-ready="true"]').waitFor({ timeout: 60_000 });
+    await expectTableMatchesReference(frame);
+    // …and after it, grown to hold the table and the chart with no scroll inside.
+    await expect.poll(frameHeight).toBe(await content());
+    expect(await frameHeight()).toBeGreaterThan(small + 300);
+    const inner = await frame.evaluate(() => ({
+      scroll: document.documentElement.scrollHeight,
+      client: document.documentElement.clientHeight,
+    }));
+    expect(inner.scroll).toBeLessThanOrEqual(inner.client);
+    // Without the script the snippet's own height would hold the run figure (less than 30 % to spare).
+    const estimate = Number(/height="(\d+)"/.exec(snippet)?.[1]);
+    expect(estimate).toBeGreaterThanOrEqual(await content());
+    expect(estimate).toBeLessThan((await content()) * 1.3);
+    await post.screenshot({ path: join(ARTIFACTS, 'lm-embed-post-800.png'), fullPage: true });
+    expect([...errors, ...postErrors]).toEqual([]);
+    await post.close();
   });
 });

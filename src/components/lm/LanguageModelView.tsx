@@ -73,25 +73,31 @@ export function LanguageModelView() {
                 onChange={(e) => patchLm({ prompt: e.target.value })}
               />
             </Field>
-            <SegmentedControl
-              label="What is quantized"
-              testId="lm-scope"
-              size="sm"
-              value={scope}
-              onChange={(v) => patchLm({ scope: v })}
-              segments={[
-                {
-                  value: 'all',
-                  label: 'Every parameter',
-                  title: 'As the tutorial: embeddings, LayerNorm, biases and every weight',
-                },
-                {
-                  value: 'linear',
-                  label: 'Linear weights only',
-                  title: 'The blocks’ Conv1D weights; embeddings, head, LayerNorm and biases stay float32',
-                },
-              ]}
-            />
+            {/* The group's name is its legend (read by screen readers); this is the same name for the eye. */}
+            <div className="flex flex-col items-start gap-1">
+              <span aria-hidden="true" className="text-xs font-medium text-slate-600 dark:text-slate-300">
+                What is quantized
+              </span>
+              <SegmentedControl
+                label="What is quantized"
+                testId="lm-scope"
+                size="sm"
+                value={scope}
+                onChange={(v) => patchLm({ scope: v })}
+                segments={[
+                  {
+                    value: 'all',
+                    label: 'Every parameter',
+                    title: 'As the tutorial: embeddings, LayerNorm, biases and every weight',
+                  },
+                  {
+                    value: 'linear',
+                    label: 'Linear weights only',
+                    title: 'The blocks’ Conv1D weights; embeddings, head, LayerNorm and biases stay float32',
+                  },
+                ]}
+              />
+            </div>
           </div>
         </div>
         <div className="flex flex-wrap items-center gap-3 text-sm">
@@ -157,7 +163,33 @@ export function LanguageModelView() {
             of quantized copies held at once.
           </p>
         </div>
-      ) : null}
+      ) : (
+        <LmEmptyResults modelReady={model !== null} running={progress !== null} />
+      )}
     </div>
+  );
+}
+
+/** Where the results will be, before the first run: what to do, and what will appear. */
+function LmEmptyResults({ modelReady, running }: { modelReady: boolean; running: boolean }) {
+  return (
+    <section
+      className="rounded-lg border border-dashed border-slate-300 p-4 text-sm text-slate-600 dark:border-slate-700 dark:text-slate-300"
+      aria-label="Results"
+      data-testid="lm-empty"
+    >
+      <p className="font-medium text-slate-800 dark:text-slate-100">
+        {running
+          ? 'Running float32, A and B…'
+          : modelReady
+            ? 'Press “Run float32, A and B” to compare the three models.'
+            : 'No results yet: check the model’s size, download it, then run.'}
+      </p>
+      <p className="mt-1">
+        The results appear here: the perplexity of each model on the text with its KL divergence from float32
+        and its top-1 agreement, the loss of every token, the greedy continuations of the prompt, and the
+        weight SQNR of each layer under A and B.
+      </p>
+    </section>
   );
 }

@@ -105,21 +105,24 @@ export function LmEmbed({ charts }: { charts: readonly EmbedChart[] }) {
       data-phase={phase.kind}
     >
       <div className="flex flex-col gap-2 rounded-lg border border-slate-200 bg-white p-3 text-sm dark:border-slate-800 dark:bg-slate-900">
+        <h2 className="text-sm font-semibold">Language model: float32 against schemes A and B</h2>
         <p data-testid="embed-lm-model">
           <strong className="break-all">{model}</strong>
           {preset ? ` · ${preset.label}` : ''}
           {info
             ? ` · ${info.layers} layers, ${(info.parameters / 1e6).toFixed(1)} M parameters, ${formatMegabytes(info.downloadBytes)} to download`
-            : ''}{' '}
-          under{' '}
+            : ''}
+        </p>
+        <p>
+          {scope === 'all' ? 'Every parameter' : 'The linear weights'} quantized by{' '}
           <span style={{ color: 'var(--color-scheme-a)' }} className="font-medium">
             {labels.a}
           </span>{' '}
-          and{' '}
+          and by{' '}
           <span style={{ color: 'var(--color-scheme-b)' }} className="font-medium">
             {labels.b}
           </span>
-          , {scope === 'all' ? 'every parameter quantized' : 'linear weights quantized'}.
+          .
         </p>
         <p className="text-xs text-slate-600 dark:text-slate-300">Text: “{excerpt(text)}”</p>
         <div className="flex flex-wrap items-center gap-3">
@@ -155,6 +158,11 @@ export function LmEmbed({ charts }: { charts: readonly EmbedChart[] }) {
                 : `Download ${sizeBytes === null ? '' : `${formatMegabytes(sizeBytes)} `}and run`}
             </button>
           )}
+          {phase.kind === 'idle' && sizeBytes === null ? (
+            <span className="text-xs text-slate-600 dark:text-slate-300">
+              Reads only config.json and the weight file’s header (a few kilobytes) to state the download.
+            </span>
+          ) : null}
           {phase.kind === 'idle' && sizeBytes !== null ? (
             <span className="text-xs text-slate-600 dark:text-slate-300">
               Runs in your browser; nothing is downloaded until you press the button.

@@ -26,6 +26,7 @@ export function PerplexityTable({
       exportAs={{
         name: 'lm-perplexity',
         title: 'Perplexity, KL and top-1 agreement',
+        picture: false,
         data: () => ({
           name: 'lm-perplexity',
           columns: [
@@ -45,57 +46,60 @@ export function PerplexityTable({
       }}
       note="Perplexity = exp(mean loss) on one text for all three models: the fair comparison. KL is the mean divergence of each quantized model's next-token distribution from float32's (in nats), top-1 how often its most likely next token is float32's. The last column follows the tutorial's protocol instead: each model scored on its own continuation of the prompt (greedy here, top-k sampling there), so each number is measured on a different text and they do not compare."
     >
-      <table className="w-full text-sm tabular-nums">
-        <thead>
-          <tr className="text-left text-xs text-slate-600 dark:text-slate-300">
-            <th className="py-1 pr-2 font-medium">Model</th>
-            <th className="py-1 pr-2 text-right font-medium">Perplexity</th>
-            <th className="py-1 pr-2 text-right font-medium">Δ vs float32</th>
-            <th className="py-1 pr-2 text-right font-medium">KL (nats)</th>
-            <th className="py-1 pr-2 text-right font-medium">Top-1 agreement</th>
-            <th className="py-1 text-right font-medium">Tutorial’s protocol</th>
-          </tr>
-        </thead>
-        <tbody>
-          {MODELS.map((m) => {
-            const r = evaluation.models[m];
-            const delta = m === 'float' ? null : r.perplexity / evaluation.models.float.perplexity - 1;
-            return (
-              <tr key={m} className="border-t border-slate-200 dark:border-slate-800">
-                <th scope="row" className="py-1 pr-2 text-left font-medium">
-                  <span
-                    className="mr-1.5 inline-block h-2.5 w-2.5 rounded-full"
-                    style={{ background: MODEL_COLORS[m] }}
-                  />
-                  {labels[m]}
-                </th>
-                <td className="py-1 pr-2 text-right" data-testid={`lm-ppl-${m}`} data-value={r.perplexity}>
-                  {fmt(r.perplexity)}
-                </td>
-                <td className="py-1 pr-2 text-right">
-                  {delta === null ? '' : `${delta >= 0 ? '+' : ''}${(delta * 100).toFixed(1)} %`}
-                </td>
-                <td className="py-1 pr-2 text-right" data-testid={`lm-kl-${m}`} data-value={r.meanKl ?? ''}>
-                  {fmt(r.meanKl, 4)}
-                </td>
-                <td
-                  className="py-1 pr-2 text-right"
-                  data-testid={`lm-top1-${m}`}
-                  data-value={r.top1Agreement ?? ''}
-                >
-                  {r.top1Agreement === null ? '—' : `${(r.top1Agreement * 100).toFixed(1)} %`}
-                </td>
-                <td
-                  className="py-1 text-right text-slate-500 dark:text-slate-400"
-                  data-testid={`lm-own-ppl-${m}`}
-                >
-                  {fmt(r.ownTextPerplexity)}
-                </td>
-              </tr>
-            );
-          })}
-        </tbody>
-      </table>
+      {/* Six columns do not fit a phone: the table scrolls sideways there rather than clip its last column. */}
+      <div className="overflow-x-auto">
+        <table className="w-full min-w-[34rem] text-sm tabular-nums">
+          <thead>
+            <tr className="text-left text-xs text-slate-600 dark:text-slate-300">
+              <th className="py-1 pr-2 font-medium">Model</th>
+              <th className="py-1 pr-2 text-right font-medium">Perplexity</th>
+              <th className="py-1 pr-2 text-right font-medium">Δ vs float32</th>
+              <th className="py-1 pr-2 text-right font-medium">KL (nats)</th>
+              <th className="py-1 pr-2 text-right font-medium">Top-1 agreement</th>
+              <th className="py-1 text-right font-medium">Tutorial’s protocol</th>
+            </tr>
+          </thead>
+          <tbody>
+            {MODELS.map((m) => {
+              const r = evaluation.models[m];
+              const delta = m === 'float' ? null : r.perplexity / evaluation.models.float.perplexity - 1;
+              return (
+                <tr key={m} className="border-t border-slate-200 dark:border-slate-800">
+                  <th scope="row" className="py-1 pr-2 text-left font-medium">
+                    <span
+                      className="mr-1.5 inline-block h-2.5 w-2.5 rounded-full"
+                      style={{ background: MODEL_COLORS[m] }}
+                    />
+                    {labels[m]}
+                  </th>
+                  <td className="py-1 pr-2 text-right" data-testid={`lm-ppl-${m}`} data-value={r.perplexity}>
+                    {fmt(r.perplexity)}
+                  </td>
+                  <td className="py-1 pr-2 text-right">
+                    {delta === null ? '' : `${delta >= 0 ? '+' : ''}${(delta * 100).toFixed(1)} %`}
+                  </td>
+                  <td className="py-1 pr-2 text-right" data-testid={`lm-kl-${m}`} data-value={r.meanKl ?? ''}>
+                    {fmt(r.meanKl, 4)}
+                  </td>
+                  <td
+                    className="py-1 pr-2 text-right"
+                    data-testid={`lm-top1-${m}`}
+                    data-value={r.top1Agreement ?? ''}
+                  >
+                    {r.top1Agreement === null ? '—' : `${(r.top1Agreement * 100).toFixed(1)} %`}
+                  </td>
+                  <td
+                    className="py-1 text-right text-slate-500 dark:text-slate-400"
+                    data-testid={`lm-own-ppl-${m}`}
+                  >
+                    {fmt(r.ownTextPerplexity)}
+                  </td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      </div>
     </ChartCard>
   );
 }
@@ -201,6 +205,7 @@ export function LayerSqnr({
       exportAs={{
         name: 'lm-layer-sqnr',
         title: 'Weight SQNR per layer',
+        picture: false,
         data: () => ({
           name: 'lm-layer-sqnr',
           columns: ['tensor', 'layer', 'sqnr_db_a', 'sqnr_db_b', 'values'],
@@ -219,7 +224,7 @@ export function LayerSqnr({
       <table className="w-full text-xs">
         <thead>
           <tr className="text-left text-slate-600 dark:text-slate-300">
-            <th className="w-32 py-0.5 font-medium">Layer</th>
+            <th className="w-24 py-0.5 font-medium sm:w-32">Layer</th>
             <th className="py-0.5 font-medium" style={{ color: MODEL_COLORS.a }}>
               {labels.a}
             </th>

@@ -109,7 +109,7 @@ export function ModelPicker({
       <h3 id="lm-model-heading" className="text-sm font-semibold">
         Model
       </h3>
-      <div className="grid grid-cols-1 gap-3 md:grid-cols-[14rem_minmax(0,1fr)_minmax(0,1fr)]">
+      <div className="grid grid-cols-1 gap-3 md:grid-cols-3">
         <Field label="Preset" htmlFor="lm-preset">
           <select
             id="lm-preset"
@@ -157,7 +157,7 @@ export function ModelPicker({
             type="file"
             multiple
             accept=".json,.safetensors"
-            className="text-sm"
+            className="text-sm file:mr-2 file:rounded-md file:border file:border-slate-300 file:bg-white file:px-2 file:py-1 file:text-sm file:font-medium file:text-slate-800 dark:file:border-slate-600 dark:file:bg-slate-800 dark:file:text-slate-100"
             onChange={(e) => {
               const list = e.target.files ? [...e.target.files] : [];
               setFiles(list.length > 0 ? list : null);

@@ -3,7 +3,7 @@ import { useMemo, useRef } from 'react';
 import { layoutTokenLoss } from '../../charts/tokenLoss/tokenLossLayout';
 import { useElementWidth } from '../../charts/useChartSize';
 import type { LmEvaluation } from '../../worker/lmProtocol';
-import { ChartCard } from '../ChartCard';
+import { ChartCard, LegendItem } from '../ChartCard';
 
 export const MODEL_COLORS = {
   float: 'var(--color-axis)',
@@ -54,26 +54,27 @@ export function TokenLossChart({
       title="Loss of each token (nats): −log p(token | the tokens before it)"
       testId="lm-token-loss"
       exportAs={{ name: 'token-loss', title: 'Per-token loss', data: exportData }}
-      legend={(['float', 'a', 'b'] as const).map((id) => (
-        <span key={id} className="flex items-center gap-1">
-          <svg width="14" height="4" aria-hidden="true">
-            <line
-              x1="0"
-              x2="14"
-              y1="2"
-              y2="2"
-              stroke={MODEL_COLORS[id]}
-              strokeWidth="2"
-              strokeDasharray={id === 'float' ? '3 2' : undefined}
-            />
-          </svg>
-          {labels[id]}
-        </span>
-      ))}
-      note="Each point is the loss of a token given the text before it, so the first token has none. Where a line rises above the float32 line, quantization made that word harder to predict; the largest rise of B is marked."
+      // LegendItem entries: the picture export (chartImage.ts) draws the legend from them.
+      legend={
+        <>
+          {(['float', 'a', 'b'] as const).map((id) => (
+            <LegendItem key={id} color={MODEL_COLORS[id]} kind={id === 'float' ? 'dashed' : 'line'}>
+              {labels[id]}
+            </LegendItem>
+          ))}
+          {layout.worst !== null ? (
+            <LegendItem color={MODEL_COLORS.b} kind="fill">
+              largest rise of B over float32
+            </LegendItem>
+          ) : null}
+        </>
+      }
+      note="Each point is the loss of a token given the text before it, so the first token has none. Where a line rises above the float32 line, quantization made that word harder to predict; the shaded band marks where B's loss rises most above float32's."
     >
       <div ref={ref} className="w-full overflow-x-auto">
+        {/* `chart`: the picture export (chartImage.ts) takes the svg.chart layers of a card. */}
         <svg
+          className="chart block"
           width={layout.width}
           height={layout.height}
           role="img"

@@ -14,6 +14,7 @@ import {
 import { Modal } from '../controls/Modal';
 import { NumberField } from '../controls/NumberField';
 import { Select } from '../controls/Select';
+import { LM_DEFAULT_EMBED_CHARTS, LmShareNote } from '../lm/LmShareNote';
 import { describeScheme } from '../schemeMethods';
 import { wholeModelEmbedDefault } from '../wholeModel/embedCharts';
 import { CopyField } from './CopyField';
@@ -59,7 +60,8 @@ function ShareContent() {
   const [state] = useState(() => selectShareableState(store.getState()));
   const [shareability] = useState(() => selectDataShareability(store.getState()));
   const [choice, setChoice] = useState<EmbedChoice>(() => {
-    // Opened from the Whole model tab: propose its figure rather than the explorer's.
+    // Opened from the Language model or the Whole model tab: propose that tab's figure rather than the explorer's.
+    if (state.view.tab === 'lm') return { ...DEFAULT_EMBED_CHOICE, charts: [...LM_DEFAULT_EMBED_CHARTS] };
     const wm = state.view.tab === 'wholeModel' ? wholeModelEmbedDefault(state.wholeModel) : null;
     return wm ? { ...DEFAULT_EMBED_CHOICE, charts: wm } : DEFAULT_EMBED_CHOICE;
   });
@@ -101,6 +103,7 @@ function ShareContent() {
         </p>
       )}
       <CopyField label="Link to this view" value={link} testId="share-link" />
+      <LmShareNote tab={state.view.tab} lm={state.lm} charts={choice.charts} />
 
       <fieldset className="flex flex-col gap-2 rounded-md border border-slate-200 p-3 dark:border-slate-700">
         <legend className="px-1 text-sm font-semibold">Embed in a page</legend>

@@ -12,6 +12,7 @@ import {
 } from '../../state/shareableState';
 import { encodeUrlState } from '../../state/urlCodec';
 import { MAX_FRAME_HEIGHT, MIN_FRAME_HEIGHT, SIZE_MESSAGE, THEME_MESSAGE } from '../embed/frameProtocol';
+import { LM_EMBED_CHARTS } from '../lm/lmEmbedCharts';
 
 /** `inherit`: follow the page that embeds the frame (told by the snippet's script). */
 export type EmbedTheme = ThemePreference | 'inherit';
@@ -66,7 +67,14 @@ const FIGURE_HEIGHT: Partial<Record<EmbedChart, number>> = {
   wmdepth: 330,
   wmtable: 640,
   wmbudget: 130,
+  // The Language model's parts once run (LmEmbed.tsx), the layer table at GPT-2's 12 blocks.
+  lmppl: 220,
+  lmloss: 340,
+  lmcont: 360,
+  lmsqnr: 340,
 };
+/** The Language model figure's card above its parts (model, size, schemes, text, the button). */
+const LM_HEADER_HEIGHT = 200;
 
 /** Below this width the embed stacks A above B (Tailwind's `sm`). */
 const STACK_BELOW = 640;
@@ -83,6 +91,8 @@ export function defaultEmbedHeight(charts: readonly EmbedChart[], compare: boole
   let height = 60; // padding and the footer
   if (perScheme > 0) height += (30 + perScheme) * (stacked ? 2 : 1);
   if (charts.includes('hist')) height += narrow ? 130 : 70; // the caption
+  if (charts.some((c) => (LM_EMBED_CHARTS as readonly EmbedChart[]).includes(c)))
+    height += LM_HEADER_HEIGHT * (narrow ? 1.5 : 1);
   for (const c of charts) height += (FIGURE_HEIGHT[c] ?? 0) * (narrow ? 1.8 : 1);
   return Math.min(MAX_FRAME_HEIGHT, Math.max(MIN_FRAME_HEIGHT, Math.ceil(height)));
 }

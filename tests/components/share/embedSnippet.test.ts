@@ -69,4 +69,13 @@ describe('defaultEmbedHeight', () => {
     // Only the table: no per-scheme part.
     expect(defaultEmbedHeight(['metrics'], true, 800)).toBe(420);
   });
+
+  it('counts the Language model figure: its card once, then each part chosen (it was the bare minimum)', () => {
+    // 60 + the card 200 + perplexity 220 + loss 340; no per-scheme part, no caption.
+    expect(defaultEmbedHeight(['lmppl', 'lmloss'], true, 800)).toBe(820);
+    // At 390 px the card wraps (× 1.5) and the parts too (× 1.8): 60 + 300 + 1.8 × 560.
+    expect(defaultEmbedHeight(['lmppl', 'lmloss'], true, 390)).toBe(1368);
+    // The card counts once however many parts: all four at 800 px, 60 + 200 + 220 + 340 + 360 + 340.
+    expect(defaultEmbedHeight(['lmppl', 'lmloss', 'lmcont', 'lmsqnr'], true, 800)).toBe(1520);
+  });
 });
