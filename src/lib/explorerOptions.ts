@@ -6,6 +6,7 @@
 import type { GeneratorParams } from '../core/generators.types';
 import type { LlmInt8Params } from '../core/llmInt8View';
 import type { Scheme } from '../core/scheme';
+import { boundOpeningWork } from '../state/boundLink';
 import type { LmChoices } from '../state/lmChoices';
 import type { Channel } from '../state/schemesSlice';
 import {
@@ -107,8 +108,11 @@ export function resolveExplorerOptions(options: ExplorerOptions): ResolvedOption
   const charts = options.charts?.length
     ? [...options.charts]
     : (base.embed?.charts ?? [...DEFAULT_EMBED_CHARTS]);
+  // As a page opening on a link: the element's first computation is bounded (state/boundLink.ts).
+  const bounded = boundOpeningWork(state);
+  notices.push(...bounded.notices);
   return {
-    state,
+    state: bounded.state,
     embed: { charts },
     theme: options.theme === 'inherit' ? null : (options.theme ?? base.theme),
     notices,

@@ -8,6 +8,7 @@
  * the shareable state, a layer above this one (scripts/checkLayers.ts).
  */
 import type { AppStore, AppStoreInit } from './appStore';
+import { boundOpeningWork } from './boundLink';
 import {
   type ShareableState,
   selectShareableState,
@@ -28,7 +29,10 @@ export interface BootState extends DecodedUrl {
 /** Reads a query string (e.g. `location.search`) into the store's initial choices, page options and notices. */
 export function readBootState(search: string, lessonSteps: LessonSteps): BootState {
   const decoded = decodeUrlState(search, { lessonSteps });
-  return { ...decoded, init: initOf(decoded.state, lessonSteps) };
+  // A link cannot freeze the page it opens: its first computation is bounded (boundLink.ts), each cut named.
+  const bounded = boundOpeningWork(decoded.state);
+  const notices = [...decoded.notices, ...bounded.notices];
+  return { ...decoded, state: bounded.state, notices, init: initOf(bounded.state, lessonSteps) };
 }
 
 /**
@@ -55,7 +59,7 @@ export function pushBootNotices(store: AppStore, boot: BootState): void {
   const more = boot.notices.length - shown.length;
   pushNotice(
     'info',
-    `Some fields of this link were not valid and their defaults are used instead: ${shown.join(' ')}${more > 0 ? ` (and ${more} more)` : ''}`,
+    `Some fields of this link were not used as written: ${shown.join(' ')}${more > 0 ? ` (and ${more} more)` : ''}`,
   );
 }
 
