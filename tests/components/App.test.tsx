@@ -27,6 +27,13 @@ const waitReady = () =>
     () => {
       expect(panel('a')?.getAttribute('data-ready')).toBe('true');
       expect(panel('b')?.getAttribute('data-ready')).toBe('true');
+      // the metrics table renders a deferred value (useDeferredValue), a commit after the charts
+      expect(
+        container.querySelector('[data-testid="metric-mse-a"]')?.getAttribute('data-value'),
+      ).toBeTruthy();
+      expect(
+        container.querySelector('[data-testid="metric-mse-b"]')?.getAttribute('data-value'),
+      ).toBeTruthy();
     },
     { timeout: 10_000 },
   );
