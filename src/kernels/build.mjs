@@ -4,7 +4,8 @@
  * no bundler plugin):
  *   src/kernels/fusedKernel.as.ts  -> src/core/wasm/fusedKernel.wasm.ts  (the fused integer pass and every format
  *                                     family's row kernel, written by family in src/kernels/fused/*.as.ts)
- *   src/kernels/kquantKernel.as.ts -> src/core/wasm/kquantKernel.wasm.ts (the GGUF Q4_K / Q6_K searches)
+ *   src/kernels/kquantKernel.as.ts -> src/core/wasm/kquantKernel.wasm.ts (the GGUF Q4_K / Q6_K searches, one file
+ *                                     each in src/kernels/kquant/*.as.ts)
  *   src/kernels/dense.as.ts        -> src/core/wasm/dense.wasm.ts        (the model lab's dense layers)
  * Each entry file imports the rest of its module's sources itself (AssemblyScript resolves `./fused/x.as` to
  * `fused/x.as.ts`), so one source per module is given to the compiler. The generated files are committed;

@@ -12,7 +12,7 @@
  *   signFormats.as.ts  binary / ternary (src/core/formats/signFormats.ts)
  *   ggml.as.ts         GGUF Q8_0 … Q5_1 (src/core/formats/ggml.ts)
  *   common.as.ts       what several families share (lane reductions, counter bumps, code stores, absmax)
- * The GGUF k-quants have a module of their own (src/kernels/kquantKernel.as.ts). Only this file's exports are the
+ * The GGUF k-quants have a module of their own (src/kernels/kquantKernel.as.ts, with src/kernels/kquant/). Only this file's exports are the
  * module's: a helper exported by a family file for another is not (name it here to make it one).
  */
 

@@ -1,6 +1,6 @@
 /**
  * GGUF legacy types Q8_0, Q4_0, Q5_0, Q4_1, Q5_1 (rule: src/core/formats/ggml.ts) in the fused kernel. The
- * k-quants Q4_K and Q6_K have their own kernel (src/kernels/kquantKernel.as.ts).
+ * k-quants Q4_K and Q6_K have their own kernel (src/kernels/kquantKernel.as.ts; src/kernels/kquant/q4k.as.ts, q6k.as.ts).
  *
  * Memory is the caller's (imported); every pointer below is a byte offset into it.
  */
