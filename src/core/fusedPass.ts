@@ -5,7 +5,7 @@
  * formats have already written codes and dequantized values, and the pass only measures (`measureSpan`).
  *
  * This is the reference implementation and the fallback: where WebAssembly SIMD runs, wasmPass.ts does the same
- * work on the kernel (src/kernels/fusedKernel.as.ts) with the same results, and tests/core/wasmPass.test.ts holds the
+ * work on the kernel (src/kernels/fused/integer.as.ts) with the same results, and tests/core/wasmPass.test.ts holds the
  * two together. A change to the semantics here must be made there too.
  *
  * Speed notes (measured on the 2-core dev VM, 1024 x 1024):
@@ -318,7 +318,7 @@ function exactBin(v: number, lo: number, scale: number, edges: Float64Array): nu
 /**
  * Bin of the error e in [lo, hi] without edge correction: the error histogram's edges are the engine's own bound
  * on |error| (no NumPy counterpart to agree with). Computed in float32 on the float32-rounded error (`e`, `lo`
- * and `scale` are float32 values), so that the SIMD kernel (src/kernels/fusedKernel.as.ts) decides every bin the same.
+ * and `scale` are float32 values), so that the SIMD kernel (src/kernels/fused/integer.as.ts) decides every bin the same.
  */
 function errorBin(e: number, lo: number, scale: number, bins: number): number {
   // truncated as the kernel's saturating conversion does: NaN (0 × ∞) to 0, and a guess past 2^31 (a scale that

@@ -6,7 +6,7 @@ export interface KernelBuild {
   constant: string;
   description: string;
 }
-export const KERNELS: { fused: KernelBuild; kquant: KernelBuild };
+export const KERNELS: { fused: KernelBuild; kquant: KernelBuild; dense: KernelBuild };
 export const SOURCE: string;
 export const OUTPUT: string;
 export function compileKernel(kernel?: KernelBuild, options?: { shared?: boolean }): Promise<Uint8Array>;

@@ -2,15 +2,19 @@
  * Compiles the AssemblyScript kernels to WebAssembly and writes each, base64-encoded, into a TypeScript module of
  * the core, so the pure core loads them the same way in the worker, in Node tests and in the benchmark (no fetch,
  * no bundler plugin):
- *   src/kernels/fusedKernel.as.ts  -> src/core/wasm/fusedKernel.wasm.ts  (the fused integer pass, float encoders)
- *   src/kernels/kquantKernel.as.ts -> src/core/wasm/kquantKernel.wasm.ts (the GGUF Q4_K / Q6_K searches)
+ *   src/kernels/fusedKernel.as.ts  -> src/core/wasm/fusedKernel.wasm.ts  (the fused integer pass and every format
+ *                                     family's row kernel, written by family in src/kernels/fused/*.as.ts)
+ *   src/kernels/kquantKernel.as.ts -> src/core/wasm/kquantKernel.wasm.ts (the GGUF Q4_K / Q6_K searches, one file
+ *                                     each in src/kernels/kquant/*.as.ts)
  *   src/kernels/dense.as.ts        -> src/core/wasm/dense.wasm.ts        (the model lab's dense layers)
- * The generated files are committed; tests/core/wasmPass.test.ts checks that they are what this script produces
- * from the current sources.
+ * Each entry file imports the rest of its module's sources itself (AssemblyScript resolves `./fused/x.as` to
+ * `fused/x.as.ts`), so one source per module is given to the compiler. The generated files are committed;
+ * tests/core/wasmPass.test.ts (fused, k-quant) and tests/core/nn/dense.test.ts check that they are what this script
+ * produces from the current sources.
  *
- *   node src/kernels/build.mjs          # rebuild both generated modules
+ *   node src/kernels/build.mjs          # rebuild every generated module
  *   node src/kernels/build.mjs --check  # exit 1 if a committed module is stale
- *   node src/kernels/build.mjs kquant   # only the named kernels (fused, kquant), with or without --check
+ *   node src/kernels/build.mjs kquant   # only the named kernels (fused, kquant, dense), with or without --check
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
@@ -49,7 +53,7 @@ export const SOURCE = KERNELS.fused.source;
 export const OUTPUT = KERNELS.fused.output;
 
 /**
- * The compiled module's bytes (both kernels use the same options: imported memory, SIMD, no runtime). `shared`:
+ * The compiled module's bytes (every kernel uses the same options: imported memory, SIMD, no runtime). `shared`:
  * the variant whose imported memory is a shared one (threads), which helper threads instantiate on the same memory
  * (src/core/threads/measureJob.ts); a module built for one kind of memory cannot be given the other.
  */

@@ -31,7 +31,7 @@ const scratchU32 = new Uint32Array(scratchF32.buffer);
  * Encodes x[start, end) / scale into codes and writes value * scale into deq. `scale === 1` skips the division
  * (a plain cast). Non-finite inputs get code -1 and a NaN output (the engine masks them). Hot loop: the encoder
  * of `encodeFloat` inlined, with the float32 rounding of x / scale done by the scratch Float32Array store.
- * The WebAssembly kernel's `encodeFloat` (src/kernels/fusedKernel.as.ts) does the same; keep the two in step.
+ * The WebAssembly kernel's `encodeFloat` (src/kernels/fused/float.as.ts) does the same; keep the two in step.
  */
 export function encodeFloatRangeInto(
   k: EncoderConstants,

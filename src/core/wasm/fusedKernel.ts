@@ -1,6 +1,6 @@
 /**
- * Loads the WebAssembly SIMD kernel of the fused integer pass (src/kernels/fusedKernel.as.ts, compiled into
- * fusedKernel.wasm.ts) and lays out one tensor's buffers in its memory: the input values, the codes and
+ * Loads the WebAssembly SIMD kernel of the fused integer pass and the formats' rows (src/kernels/fusedKernel.as.ts,
+ * its functions by format family in src/kernels/fused/, compiled into fusedKernel.wasm.ts) and lays out one tensor's buffers in its memory: the input values, the codes and
  * dequantized values (which the TensorCache exposes as typed-array views, so every other reader sees them),
  * and the small scratch arrays the kernel counts into.
  *

@@ -1,5 +1,5 @@
 /**
- * NF4 codes on the WebAssembly kernel (src/kernels/fusedKernel.as.ts `bucketizeCodes`: 8 elements at a time compared
+ * NF4 codes on the WebAssembly kernel (src/kernels/fused/nf4.as.ts `bucketizeCodes`: 8 elements at a time compared
  * with the 15 thresholds, the tail by cell lookup) against the TypeScript path and against counting by hand: every
  * threshold exactly (a tie goes to the lower code, `torch.bucketize`), the float32 just above and below it, ±1 and
  * ±0, in every lane of the 8-wide loop and in the tail, and random blocks against the TypeScript path.
