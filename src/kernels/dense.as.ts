@@ -286,3 +286,59 @@ export function denseInputGrad(
     }
   }
 }
+
+/**
+ * How many of the n rows of x an MLP classifies as their label: the forward pass of `count` dense layers, each
+ * through denseForward (the same sums in the same order, so the same logits as the layer-by-layer forward), a ReLU
+ * (z > 0 ? z : +0, as the TypeScript forward) after every layer but the last, then per row the first largest logit
+ * (argmax, the first on ties) against labels[i] (u8). `table` holds per layer five i32: the weight, bias and output
+ * pointers, inputs and outputs; each output region has room for n × outputs floats. `scratch` is denseForward's, for
+ * the widest layer. The model lab's accuracy-against-bits sweep evaluates its 14 models here, with the test inputs
+ * left in memory between calls.
+ */
+export function mlpCorrect(x: usize, n: i32, labels: usize, table: usize, count: i32, scratch: usize): i32 {
+  let current = x;
+  let classes = 0;
+  const zero = f32x4.splat(0);
+  for (let l = 0; l < count; l++) {
+    const entry = table + (<usize>l * 20);
+    const w = <usize>load<i32>(entry);
+    const b = <usize>load<i32>(entry, 4);
+    const out = <usize>load<i32>(entry, 8);
+    const inputs = load<i32>(entry, 12);
+    const outputs = load<i32>(entry, 16);
+    denseForward(current, w, b, out, n, inputs, outputs, scratch);
+    if (l + 1 < count) {
+      const length = n * outputs;
+      const whole = length & ~3;
+      for (let i = 0; i < whole; i += 4) {
+        const at = out + (<usize>i << 2);
+        const z = v128.load(at);
+        v128.store(at, v128.and(z, f32x4.gt(z, zero)));
+      }
+      for (let i = whole; i < length; i++) {
+        const at = out + (<usize>i << 2);
+        const z = load<f32>(at);
+        store<f32>(at, z > 0 ? z : 0);
+      }
+    }
+    current = out;
+    classes = outputs;
+  }
+  let correct = 0;
+  const rowBytes = <usize>classes << 2;
+  for (let i = 0; i < n; i++) {
+    const row = current + <usize>i * rowBytes;
+    let arg = 0;
+    let best = load<f32>(row);
+    for (let c = 1; c < classes; c++) {
+      const v = load<f32>(row + (<usize>c << 2));
+      if (v > best) {
+        best = v;
+        arg = c;
+      }
+    }
+    if (arg == <i32>load<u8>(labels + <usize>i)) correct++;
+  }
+  return correct;
+}
