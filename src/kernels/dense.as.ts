@@ -55,11 +55,13 @@ export function denseForward(
       let a1 = f32x4.splat(0);
       let a2 = f32x4.splat(0);
       let a3 = f32x4.splat(0);
-      for (let k = 0; k < inputs; k++) {
-        const xk = load<f32>(xr + (<usize>k << 2));
+      let xp = xr;
+      let wr = wt + ob;
+      const xEnd = xr + rowBytes;
+      for (; xp < xEnd; xp += 4, wr += tRow) {
+        const xk = load<f32>(xp);
         if (xk == 0) continue;
         const xv = f32x4.splat(xk);
-        const wr = wt + <usize>k * tRow + ob;
         a0 = f32x4.add(a0, f32x4.mul(xv, v128.load(wr)));
         a1 = f32x4.add(a1, f32x4.mul(xv, v128.load(wr, 16)));
         a2 = f32x4.add(a2, f32x4.mul(xv, v128.load(wr, 32)));
