@@ -40,7 +40,17 @@ interface DenseExports {
     inputs: number,
     outputs: number,
   ): void;
-  mlpCorrect(x: number, n: number, labels: number, table: number, count: number, scratch: number): number;
+  mlpCorrect(
+    x: number,
+    n: number,
+    labels: number,
+    table: number,
+    count: number,
+    scratch: number,
+    starts: number,
+    nonzero: number,
+  ): number;
+  nonzeroEntries(x: number, n: number, inputs: number, starts: number, nonzero: number): void;
 }
 
 /** A dense layer's shape and parameters, as the lab's Mlp holds them. */
@@ -196,7 +206,9 @@ function createDenseKernel(): DenseKernel | null {
       return true;
     },
     classifier(x, n, labels) {
-      let held = -1; // the epoch at which this classifier's inputs were last in memory
+      // the epoch at which this classifier's inputs were last in memory, and the row width they were laid out for
+      let held = -1;
+      let heldInputs = -1;
       return {
         correct(layers) {
           const count = layers.length;
@@ -209,28 +221,32 @@ function createDenseKernel(): DenseKernel | null {
             if (wrong || (i > 0 && k !== layers[i - 1].outputs)) return null;
             widest = Math.max(widest, (k + 1) * Math.ceil(o / 16) * 16 + 16);
           }
-          // x, the labels (bytes, in a region of n / 4 floats rounded up), the layer table, then per layer its
-          // weight, bias and output, then denseForward's scratch
-          const lengths = [n * inputs, Math.ceil(n / 4), 5 * count];
+          // the labels (bytes, in a region of n / 4 words rounded up; first, so that no other region is at 0, the
+          // kernel's "none"), x, its rows' starts and nonzero (column, value) pairs (nonzeroEntries), the layer
+          // table, then per layer its weight, bias and output, then denseForward's scratch
+          const lengths = [Math.ceil(n / 4), n * inputs, n + 1, 2 * n * inputs, 5 * count];
           for (const layer of layers)
             lengths.push(layer.outputs * layer.inputs, layer.outputs, n * layer.outputs);
           lengths.push(widest);
           const l = layout(...lengths);
           const buffer = room(l.end);
           if (!buffer) return null;
-          if (held !== epoch) {
-            put(buffer, l.at[0], x, n * inputs);
-            new Uint8Array(buffer, l.at[1], n).set(labels.subarray(0, n));
+          if (held !== epoch || heldInputs !== inputs) {
+            new Uint8Array(buffer, l.at[0], n).set(labels.subarray(0, n));
+            put(buffer, l.at[1], x, n * inputs);
+            kernel.nonzeroEntries(l.at[1], n, inputs, l.at[2], l.at[3]);
+            heldInputs = inputs;
           }
-          const table = new Int32Array(buffer, l.at[2], 5 * count);
+          const table = new Int32Array(buffer, l.at[4], 5 * count);
           for (let i = 0; i < count; i++) {
             const layer = layers[i];
-            const [w, b, out] = [l.at[3 + 3 * i], l.at[4 + 3 * i], l.at[5 + 3 * i]];
+            const [w, b, out] = [l.at[5 + 3 * i], l.at[6 + 3 * i], l.at[7 + 3 * i]];
             put(buffer, w, layer.weight, layer.outputs * layer.inputs);
             put(buffer, b, layer.bias, layer.outputs);
             table.set([w, b, out, layer.inputs, layer.outputs], 5 * i);
           }
-          const correct = kernel.mlpCorrect(l.at[0], n, l.at[1], l.at[2], count, l.at[3 + 3 * count]);
+          const scratch = l.at[5 + 3 * count];
+          const correct = kernel.mlpCorrect(l.at[1], n, l.at[0], l.at[4], count, scratch, l.at[2], l.at[3]);
           held = ++epoch;
           return correct;
         },

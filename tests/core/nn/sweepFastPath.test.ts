@@ -1,6 +1,7 @@
 /**
  * The accuracy-against-bits sweep's fast path gives the figures of the plain one: the dense kernel's classifier
- * (mlpCorrect: the forward, ReLU and argmax in WebAssembly, the inputs left in its memory) counts what argmax over
+ * (mlpCorrect: the forward, ReLU and argmax in WebAssembly, the first layer on the inputs' nonzero entries, left in its
+ * memory) counts what argmax over
  * the TypeScript forward counts, on random networks of 2 and 3 layers (widths off the vector sizes, zeros, NaN and
  * infinite weights, ties), also after other kernel calls have reused or grown its memory; `reusableDequantizer` is
  * dequantizeMlp's network; `quantizeValues` into a caller's buffer gives the same values; and sweepBits equals
