@@ -1,12 +1,11 @@
 /**
  * The accuracy-against-bits sweep's fast path gives the figures of the plain one: the dense kernel's classifier
- * (mlpCorrect: the forward, ReLU and argmax in WebAssembly, the first layer on the inputs' nonzero entries, left in its
- * memory) counts what argmax over
- * the TypeScript forward counts, on random networks of 2 and 3 layers (widths off the vector sizes, zeros, NaN and
- * infinite weights, ties), also after other kernel calls have reused or grown its memory; `reusableDequantizer` is
- * dequantizeMlp's network; `quantizeValues` into a caller's buffer gives the same values; and sweepBits equals
- * accuracyOf(dequantizeMlp(..)) point by point beyond the default settings (a second hidden layer, per-row and group
- * schemes, quantized biases, k-means).
+ * (mlpCorrect: the forward, ReLU and argmax in WebAssembly, the first layer on the inputs' nonzero entries, kept in
+ * its memory) counts what argmax over the TypeScript forward counts, on random networks of 2 and 3 layers (widths
+ * off the vector sizes, zeros, NaN and infinite values, ties), also after other kernel calls have reused or grown its
+ * memory; `reusableDequantizer` is dequantizeMlp's network; `quantizeValues` into a caller's buffer gives the same
+ * values; and sweepBits equals accuracyOf(dequantizeMlp(..)) point by point beyond the default settings (a second
+ * hidden layer, per-row and group schemes, quantized biases, k-means).
  */
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
