@@ -48,10 +48,16 @@ function npzOf(split: DigitsSplit): Uint8Array {
   });
 }
 
+/**
+ * NumPy's medians, on one BLAS thread (`oneThread`, as the engine's one thread) or on OpenBLAS's default threads
+ * (one per core): NumPy's best times are the same either way, but on a loaded machine the default threads add
+ * multi-millisecond waits for a descheduled BLAS thread, which flatter the engine; both are printed.
+ */
 function numpyMedians(
   split: DigitsSplit,
   repeats: number,
   shortRepeats: number,
+  oneThread: boolean,
 ): Record<string, number> | null {
   const dir = mkdtempSync(join(tmpdir(), 'lab-bench-'));
   try {
@@ -67,9 +73,11 @@ function numpyMedians(
         String(repeats),
         String(shortRepeats),
       ],
-      // one BLAS thread, as the engine's one: NumPy's best times are the same, and a loaded machine no longer adds
-      // the multi-millisecond waits for a descheduled BLAS thread that would flatter the engine
-      { encoding: 'utf8', maxBuffer: 1 << 20, env: { ...process.env, OPENBLAS_NUM_THREADS: '1' } },
+      {
+        encoding: 'utf8',
+        maxBuffer: 1 << 20,
+        env: oneThread ? { ...process.env, OPENBLAS_NUM_THREADS: '1' } : process.env,
+      },
     );
     if (run.status !== 0) {
       console.log(`  (NumPy column skipped: ${run.stderr.trim().split('\n').pop() ?? 'python3 failed'})`);
@@ -116,24 +124,29 @@ export async function runLabBench(
       Math.max(1, Math.floor(repeats / 2)),
     ),
   };
-  const np = options.numpy === false ? null : numpyMedians(split, repeats, shortRepeats);
+  const np = options.numpy === false ? null : numpyMedians(split, repeats, shortRepeats, true);
+  const npThreads = options.numpy === false ? null : numpyMedians(split, repeats, shortRepeats, false);
   const h = DEFAULT_LAB_MODEL.hidden;
   console.log(
     `\n## Model lab (64-${h}-10 MLP, ${split.train.n} training / ${split.test.n} test digits, ${DEFAULT_LAB_MODEL.epochs} epochs, batches of ${DEFAULT_LAB_MODEL.batchSize}; medians of ${repeats} runs, of ${shortRepeats} for PTQ and the sweep)\n`,
   );
-  console.log('| work | engine ms (median) | numpy ms (median) | numpy / engine |');
-  console.log('| --- | ---: | ---: | ---: |');
-  const rows: [string, number, number | undefined][] = [
-    [`training, ${DEFAULT_LAB_MODEL.epochs} epochs`, ms.train, np?.train],
-    ['PTQ, int8 absmax and zero-point per tensor, each evaluated', ms.ptq, np?.ptq],
-    ['one QAT epoch (2-bit zero-point, STE)', ms.qatEpoch, np?.qatEpoch],
-    ['accuracy against bits, 2..8 bits x 2 methods (+ the float model)', ms.sweep, np?.sweep],
-    ['default flow: train + PTQ A and B + sweep (target < 3000 ms)', ms.flow, undefined],
+  console.log(
+    '| work | engine ms (median) | numpy ms, 1 BLAS thread | numpy / engine | numpy ms, default BLAS threads | numpy / engine |',
+  );
+  console.log('| --- | ---: | ---: | ---: | ---: | ---: |');
+  const rows: [string, number, keyof typeof ms | null][] = [
+    [`training, ${DEFAULT_LAB_MODEL.epochs} epochs`, ms.train, 'train'],
+    ['PTQ, int8 absmax and zero-point per tensor, each evaluated', ms.ptq, 'ptq'],
+    ['one QAT epoch (2-bit zero-point, STE)', ms.qatEpoch, 'qatEpoch'],
+    ['accuracy against bits, 2..8 bits x 2 methods (+ the float model)', ms.sweep, 'sweep'],
+    ['default flow: train + PTQ A and B + sweep (target < 3000 ms)', ms.flow, null],
   ];
-  for (const [name, engine, numpy] of rows) {
-    console.log(
-      `| ${name} | ${engine.toFixed(1)} | ${numpy === undefined ? '–' : numpy.toFixed(1)} | ${numpy === undefined ? '–' : (numpy / engine).toFixed(2)} |`,
-    );
+  const cells = (engine: number, numpy: number | undefined) =>
+    numpy === undefined ? '– | –' : `${numpy.toFixed(1)} | ${(numpy / engine).toFixed(2)}`;
+  for (const [name, engine, key] of rows) {
+    const one = key && key !== 'flow' ? np?.[key] : undefined;
+    const threads = key && key !== 'flow' ? npThreads?.[key] : undefined;
+    console.log(`| ${name} | ${engine.toFixed(1)} | ${cells(engine, one)} | ${cells(engine, threads)} |`);
   }
   printAccuracies(split, model);
   console.log('');
