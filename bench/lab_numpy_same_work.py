@@ -4,8 +4,10 @@ Reads the split written by bench/lab.ts (float32 train/test inputs, uint8 labels
 training a 64-H-10 MLP (ReLU, softmax cross-entropy, Adam in torch's form, batches of 64, a shuffle per epoch),
 PTQ of both weight matrices for two schemes (int8 absmax and zero-point per tensor, round half to even) with a
 test evaluation each, one QAT epoch (fake-quantized weights per batch, straight-through gradient), and the
-2..8-bit sweep for the two methods. Prints one JSON object of median milliseconds.
-Usage: python3 bench/lab_numpy_same_work.py <data.npz> <hidden> <epochs> <repeats>
+2..8-bit sweep for the two methods with the float model's accuracy (sweepBits returns it too: 15 evaluations on each
+side). Prints one JSON object of median milliseconds: of <repeats> runs, of <short repeats> (default <repeats>) for
+the sub-millisecond PTQ and sweep.
+Usage: python3 bench/lab_numpy_same_work.py <data.npz> <hidden> <epochs> <repeats> [<short repeats>]
 """
 
 import json
@@ -17,6 +19,7 @@ import numpy as np
 f32 = np.float32
 data = np.load(sys.argv[1])
 H, EPOCHS, REPEATS = int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
+SHORT_REPEATS = int(sys.argv[5]) if len(sys.argv) > 5 else REPEATS
 xtr, ytr, xte, yte = data["xtr"], data["ytr"].astype(np.int64), data["xte"], data["yte"].astype(np.int64)
 
 
@@ -87,10 +90,10 @@ def accuracy(p):
     return float((forward(p, xte)[2].argmax(1) == yte).mean())
 
 
-def median_ms(fn):
+def median_ms(fn, repeats=REPEATS):
     fn()
     times = []
-    for _ in range(REPEATS):
+    for _ in range(repeats):
         t0 = time.perf_counter()
         fn()
         times.append((time.perf_counter() - t0) * 1000)
@@ -100,11 +103,15 @@ def median_ms(fn):
 trained = train(init(1), EPOCHS, 1e-2, np.random.default_rng(1))
 out = {
     "train": median_ms(lambda: train(init(1), EPOCHS, 1e-2, np.random.default_rng(1))),
-    "ptq": median_ms(lambda: [accuracy(quant_model(trained, 8, m)) for m in ("absmax", "zeroPoint")]),
+    "ptq": median_ms(lambda: [accuracy(quant_model(trained, 8, m)) for m in ("absmax", "zeroPoint")], SHORT_REPEATS),
     "qatEpoch": median_ms(
         lambda: train([q.copy() for q in trained], 1, 3e-3, np.random.default_rng(2), lambda p: quant_model(p, 2, "zeroPoint"))
     ),
-    "sweep": median_ms(lambda: [accuracy(quant_model(trained, b, m)) for m in ("absmax", "zeroPoint") for b in range(2, 9)]),
+    "sweep": median_ms(
+        lambda: [accuracy(quant_model(trained, b, m)) for m in ("absmax", "zeroPoint") for b in range(2, 9)]
+        + [accuracy(trained)],
+        SHORT_REPEATS,
+    ),
     "floatAccuracy": accuracy(trained),
 }
 print(json.dumps(out))

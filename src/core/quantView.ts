@@ -15,7 +15,7 @@ import { dequantizeCode } from './integer';
 import { computeIntegerParams, type ParamOptions } from './integerParams';
 import { errorMetricsOf } from './pairMetrics';
 import { createRng } from './random';
-import { roundHalfAway, roundHalfEven, roundingCode } from './rounding';
+import { ROUND_MAGIC, roundHalfAway, roundHalfEven, roundingCode } from './rounding';
 import {
   type Granularity,
   type IntegerScheme,
@@ -146,15 +146,24 @@ export interface QuantizedValues {
 
 /**
  * The dequantized values of `quantize(tensor, scheme)`, bit for bit, without measuring them for display: the same
- * parameters (prepareInteger / prepareFormat) and the same pass, but no metrics, histograms, levels or heatmap (the
- * pass's own counting runs into one bin and one cell). For callers that quantize many small tensors and read only
- * the values: the model lab's accuracy-against-bits sweep and its QAT forward, which quantize every weight matrix
- * at every step.
+ * parameters (computeIntegerParams / prepareFormat) and the same arithmetic, but no metrics, histograms, levels or
+ * heatmap. For callers that quantize many small tensors and read only the values: the model lab's accuracy-against-
+ * bits sweep and its QAT forward, which quantize every weight matrix at every step.
+ *
+ * Integer schemes with a deterministic rounding take a lean path (integerValuesInto): the group ranges, the
+ * parameters and one loop writing x̂, with no tensor cache (its summary, moments and output buffers), no pass
+ * context and no code counts. The other schemes go through the engine's own preparation and pass. `out` (length
+ * rows × cols), where given, receives the values and is returned as `dequantized`, so a caller quantizing the same
+ * shapes again and again (the sweep) allocates nothing per call.
  */
-export function quantizeValues(tensor: Tensor2D, schemeInput: Scheme): QuantizedValues {
+export function quantizeValues(tensor: Tensor2D, schemeInput: Scheme, out?: Float32Array): QuantizedValues {
   createTensor(tensor.rows, tensor.cols, tensor.data);
   const scheme = validateScheme(schemeInput);
   const { rows, cols } = tensor;
+  if (out !== undefined && out.length !== rows * cols)
+    throw new RangeError(`out has ${out.length} values, the tensor ${rows * cols}`);
+  if (scheme.kind === 'integer' && scheme.rounding.kind !== 'stochastic')
+    return integerValuesInto(tensor, scheme, out ?? new Float32Array(rows * cols));
   const cache = createTensorCache(tensor, { keepFormats: false });
   const prepared =
     scheme.kind === 'integer'
@@ -204,12 +213,83 @@ export function quantizeValues(tensor: Tensor2D, schemeInput: Scheme): Quantized
     const kernel = kernelFor(cache, tensor);
     if (kernel === null || runPassWasm(ctx, kernel, shape, measureSplit) === 0) runAllSegments(ctx, shape);
   }
+  if (out !== undefined) out.set(cache.dequantized);
   return {
-    dequantized: cache.dequantized,
+    dequantized: out ?? cache.dequantized,
     granularity: prepared.granularity,
     lo: prepared.lo,
     hi: prepared.hi,
   };
+}
+
+// A module-local copy, as in fusedPass.ts: an imported binding can cost a getter call in the hot loop.
+const MAGIC: number = ROUND_MAGIC;
+
+/**
+ * An integer scheme's x̂ into `out`, as the fused pass computes them (fusedPass.ts `quantizeSpan`; the kernel's pass
+ * gives the same bits): each group's finite range (per tensor the TensorCache summary's min and max, 0 when there is
+ * none; else groupMinMaxInto), computeIntegerParams, then per value q = clamp(round(fround(fround(x / Δ) + z))) and
+ * x̂ = fround((q − z) · Δ); a non-finite x gives NaN. Deterministic roundings only (0 half-even, 1 half-away, 2 floor):
+ * stochastic rounding draws in the pass's order and stays on it.
+ */
+function integerValuesInto(t: Tensor2D, scheme: IntegerScheme, out: Float32Array): QuantizedValues {
+  const { rows, cols, data } = t;
+  const granularity = scheme.granularity;
+  const groups = groupCount(granularity, rows, cols);
+  const gMin = new Float32Array(groups);
+  const gMax = new Float32Array(groups);
+  if (granularity.kind === 'tensor') {
+    let min = Number.POSITIVE_INFINITY;
+    let max = Number.NEGATIVE_INFINITY;
+    let count = 0;
+    for (let i = 0; i < data.length; i++) {
+      const x = data[i];
+      if (x - x !== 0) continue;
+      if (x < min) min = x;
+      if (x > max) max = x;
+      count++;
+    }
+    gMin[0] = count > 0 ? min : 0;
+    gMax[0] = count > 0 ? max : 0;
+  } else groupMinMaxInto(data, granularity, rows, cols, gMin, gMax);
+  const params = computeIntegerParams(t, scheme, gMin, gMax, { reportGroup: 0 });
+  const { qmin, qmax } = params.range;
+  const { step, zero } = params;
+  const rounding = roundingCode(scheme.rounding);
+  const perRow = groupsPerRow(granularity, cols);
+  const size = granularity.kind === 'group' ? granularity.size : cols;
+  for (let r = 0; r < rows; r++) {
+    const base = r * cols;
+    for (let j = 0; j < perRow; j++) {
+      const c0 = j * size;
+      const c1 = Math.min(cols, c0 + size);
+      const p0 = granularity.kind === 'tensor' || granularity.kind === 'column' ? 0 : r * perRow + j;
+      const perColumn = granularity.kind === 'column';
+      let d = step[p0];
+      let z = zero[p0];
+      for (let c = c0; c < c1; c++) {
+        const i = base + c;
+        if (perColumn) {
+          d = step[c];
+          z = zero[c];
+        }
+        const xi = data[i];
+        if (xi - xi !== 0) {
+          out[i] = Number.NaN;
+          continue;
+        }
+        const s = f(f(xi / d) + z);
+        let q: number;
+        if (rounding === 0) q = s + MAGIC - MAGIC;
+        else if (rounding === 1) q = s >= 0 ? Math.floor(s + 0.5) : -Math.floor(0.5 - s);
+        else q = Math.floor(s);
+        if (q < qmin) q = qmin;
+        else if (q > qmax) q = qmax;
+        out[i] = f((q - z) * d);
+      }
+    }
+  }
+  return { dequantized: out, granularity, lo: params.lo, hi: params.hi };
 }
 
 function runQuantization(

@@ -55,11 +55,13 @@ export function denseForward(
       let a1 = f32x4.splat(0);
       let a2 = f32x4.splat(0);
       let a3 = f32x4.splat(0);
-      for (let k = 0; k < inputs; k++) {
-        const xk = load<f32>(xr + (<usize>k << 2));
+      let xp = xr;
+      let wr = wt + ob;
+      const xEnd = xr + rowBytes;
+      for (; xp < xEnd; xp += 4, wr += tRow) {
+        const xk = load<f32>(xp);
         if (xk == 0) continue;
         const xv = f32x4.splat(xk);
-        const wr = wt + <usize>k * tRow + ob;
         a0 = f32x4.add(a0, f32x4.mul(xv, v128.load(wr)));
         a1 = f32x4.add(a1, f32x4.mul(xv, v128.load(wr, 16)));
         a2 = f32x4.add(a2, f32x4.mul(xv, v128.load(wr, 32)));
@@ -285,4 +287,163 @@ export function denseInputGrad(
       store<f32>(out + kb, load<f32>(zr + kb) > 0 ? s : 0);
     }
   }
+}
+
+/**
+ * How many of the n rows of x an MLP classifies as their label: the forward pass of `count` dense layers, each
+ * through denseForward (the same sums in the same order, so the same logits as the layer-by-layer forward), a ReLU
+ * (z > 0 ? z : +0, as the TypeScript forward) after every layer but the last, then per row the first largest logit
+ * (argmax, the first on ties) against labels[i] (u8). `table` holds per layer five i32: the weight, bias and output
+ * pointers, inputs and outputs; each output region has room for n × outputs floats. `scratch` is denseForward's, for
+ * the widest layer. With `starts` (non-zero), the first layer reads its inputs as their nonzero entries
+ * (denseForwardNonzero: the same sums). The model lab's accuracy-against-bits sweep evaluates its 14 models here,
+ * with the test inputs left in memory between calls.
+ */
+export function mlpCorrect(
+  x: usize,
+  n: i32,
+  labels: usize,
+  table: usize,
+  count: i32,
+  scratch: usize,
+  starts: usize,
+  nonzero: usize,
+): i32 {
+  let current = x;
+  let classes = 0;
+  const zero = f32x4.splat(0);
+  for (let l = 0; l < count; l++) {
+    const entry = table + (<usize>l * 20);
+    const w = <usize>load<i32>(entry);
+    const b = <usize>load<i32>(entry, 4);
+    const out = <usize>load<i32>(entry, 8);
+    const inputs = load<i32>(entry, 12);
+    const outputs = load<i32>(entry, 16);
+    if (l == 0 && starts != 0) denseForwardNonzero(starts, nonzero, w, b, out, n, inputs, outputs, scratch);
+    else denseForward(current, w, b, out, n, inputs, outputs, scratch);
+    if (l + 1 < count) {
+      const length = n * outputs;
+      const whole = length & ~3;
+      for (let i = 0; i < whole; i += 4) {
+        const at = out + (<usize>i << 2);
+        const z = v128.load(at);
+        v128.store(at, v128.and(z, f32x4.gt(z, zero)));
+      }
+      for (let i = whole; i < length; i++) {
+        const at = out + (<usize>i << 2);
+        const z = load<f32>(at);
+        store<f32>(at, z > 0 ? z : 0);
+      }
+    }
+    current = out;
+    classes = outputs;
+  }
+  let correct = 0;
+  const rowBytes = <usize>classes << 2;
+  for (let i = 0; i < n; i++) {
+    const row = current + <usize>i * rowBytes;
+    let arg = 0;
+    let best = load<f32>(row);
+    for (let c = 1; c < classes; c++) {
+      const v = load<f32>(row + (<usize>c << 2));
+      if (v > best) {
+        best = v;
+        arg = c;
+      }
+    }
+    if (arg == <i32>load<u8>(labels + <usize>i)) correct++;
+  }
+  return correct;
+}
+
+/**
+ * denseForward on inputs given as each row's nonzero entries, in column order: row i's are entries starts[i] to
+ * starts[i + 1] − 1 (i32) of `nonzero`, pairs of (k: i32, x[i, k]: f32). denseForward skips x[i, k] = 0, so each
+ * output sums the same products in the same order and gets the same bits; without the test and the zero entries'
+ * loads, a row's inputs are read once for all its blocks of outputs. The lab's test digits are half zeros, and stay
+ * the same for the sweep's 15 networks, so the list is made once.
+ */
+export function denseForwardNonzero(
+  starts: usize,
+  nonzero: usize,
+  w: usize,
+  b: usize,
+  out: usize,
+  n: i32,
+  inputs: i32,
+  outputs: i32,
+  scratch: usize,
+): void {
+  const padded = (outputs + 15) & ~15;
+  const tRow = <usize>padded << 2;
+  const wt = scratch;
+  const bt = scratch + <usize>inputs * tRow;
+  memory.fill(wt, 0, <usize>(inputs + 1) * tRow);
+  for (let o = 0; o < outputs; o++) {
+    const wr = w + ((<usize>o * <usize>inputs) << 2);
+    for (let k = 0; k < inputs; k++) store<f32>(wt + <usize>k * tRow + (<usize>o << 2), load<f32>(wr + (<usize>k << 2)));
+    store<f32>(bt + (<usize>o << 2), load<f32>(b + (<usize>o << 2)));
+  }
+  const outBytes = <usize>outputs << 2;
+  for (let i = 0; i < n; i++) {
+    const first = nonzero + (<usize>load<i32>(starts + (<usize>i << 2)) << 3);
+    const end = nonzero + (<usize>load<i32>(starts + (<usize>(i + 1) << 2)) << 3);
+    const orow = out + <usize>i * outBytes;
+    for (let o = 0; o < outputs; o += 16) {
+      const ob = <usize>o << 2;
+      const base = wt + ob;
+      let a0 = f32x4.splat(0);
+      let a1 = f32x4.splat(0);
+      let a2 = f32x4.splat(0);
+      let a3 = f32x4.splat(0);
+      for (let e = first; e < end; e += 8) {
+        const xv = f32x4.splat(load<f32>(e, 4));
+        const wr = base + <usize>load<i32>(e) * tRow;
+        a0 = f32x4.add(a0, f32x4.mul(xv, v128.load(wr)));
+        a1 = f32x4.add(a1, f32x4.mul(xv, v128.load(wr, 16)));
+        a2 = f32x4.add(a2, f32x4.mul(xv, v128.load(wr, 32)));
+        a3 = f32x4.add(a3, f32x4.mul(xv, v128.load(wr, 48)));
+      }
+      const br = bt + ob;
+      a0 = f32x4.add(a0, v128.load(br));
+      a1 = f32x4.add(a1, v128.load(br, 16));
+      a2 = f32x4.add(a2, v128.load(br, 32));
+      a3 = f32x4.add(a3, v128.load(br, 48));
+      if (o + 16 <= outputs) {
+        v128.store(orow + ob, a0);
+        v128.store(orow + ob, a1, 16);
+        v128.store(orow + ob, a2, 32);
+        v128.store(orow + ob, a3, 48);
+      } else {
+        const spill = bt + tRow;
+        v128.store(spill, a0);
+        v128.store(spill, a1, 16);
+        v128.store(spill, a2, 32);
+        v128.store(spill, a3, 48);
+        memory.copy(orow + ob, spill, <usize>(outputs - o) << 2);
+      }
+    }
+  }
+}
+
+/**
+ * The nonzero entries of x (n × inputs) per row, in column order, for denseForwardNonzero: row i's are entries
+ * starts[i] to starts[i + 1] − 1 of `nonzero`, pairs of (k: i32, x[i, k]: f32). An entry is left out where
+ * x[i, k] == 0 (either sign), as denseForward skips it; NaN is kept. `nonzero` has room for n × inputs pairs.
+ */
+export function nonzeroEntries(x: usize, n: i32, inputs: i32, starts: usize, nonzero: usize): void {
+  let e: i32 = 0;
+  for (let i = 0; i < n; i++) {
+    store<i32>(starts + (<usize>i << 2), e);
+    const xr = x + ((<usize>i * <usize>inputs) << 2);
+    for (let k = 0; k < inputs; k++) {
+      const v = load<f32>(xr + (<usize>k << 2));
+      if (v == 0) continue;
+      const at = nonzero + (<usize>e << 3);
+      store<i32>(at, k);
+      store<f32>(at, v, 4);
+      e++;
+    }
+  }
+  store<i32>(starts + (<usize>n << 2), e);
 }

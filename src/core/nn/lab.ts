@@ -17,9 +17,15 @@ import {
   staticActivationHook,
 } from './activations';
 import type { DigitsSplit } from './data';
-import { accuracyOf, type Evaluation, evaluate } from './evaluate';
+import { accuracyProbe, type Evaluation, evaluate } from './evaluate';
 import { cloneMlp, createMlp, type Mlp } from './mlp';
-import { dequantizeMlp, fakeQuantizer, type LayerReport, quantizeMlp } from './quantizeModel';
+import {
+  dequantizeMlp,
+  fakeQuantizer,
+  type LayerReport,
+  quantizeMlp,
+  reusableDequantizer,
+} from './quantizeModel';
 import {
   type LabActivationSettings,
   type LabModelSettings,
@@ -154,16 +160,18 @@ export function sweepBits(
   biases: boolean,
 ): BitsSweep {
   const plan = sweepSeriesSchemes(settings, schemes);
+  // 14 networks on one test set: their weights made into the same buffers, evaluated with the test inputs left in
+  // the dense kernel's memory (the same figures as accuracyOf(dequantizeMlp(...)), in a fraction of the time)
+  const accuracyOf = accuracyProbe(split.test);
+  const dequantized = reusableDequantizer(model, { biases });
   const series = plan.map(({ label, at }) => {
-    const accuracy = SWEEP_BITS.map((bits) =>
-      accuracyOf(dequantizeMlp(model, at(bits), { biases }), split.test),
-    );
+    const accuracy = SWEEP_BITS.map((bits) => accuracyOf(dequantized(at(bits))));
     return { label, accuracy };
   });
   return {
     bits: [...SWEEP_BITS],
     series,
-    floatAccuracy: accuracyOf(model, split.test),
+    floatAccuracy: accuracyOf(model),
     notes: plan.notes ?? [],
   };
 }

@@ -54,6 +54,30 @@ export function dequantizeMlp(model: Mlp, scheme: Scheme, options: { biases?: bo
   return { layers: model.layers.map((l) => dequantizeLayer(l, scheme, options.biases ?? false).layer) };
 }
 
+/**
+ * `dequantizeMlp` into buffers allocated once: each call returns the network for `scheme` (the same bits as
+ * dequantizeMlp), whose weights and biases the next call overwrites. For the accuracy-against-bits sweep, which
+ * evaluates each network before it makes the next.
+ */
+export function reusableDequantizer(model: Mlp, options: { biases?: boolean } = {}): (scheme: Scheme) => Mlp {
+  const biases = options.biases ?? false;
+  const weights = model.layers.map((l) => createTensor(l.outputs, l.inputs, l.weight));
+  const biasTensors = model.layers.map((l) => createTensor(1, l.outputs, l.bias));
+  const layers: DenseLayer[] = model.layers.map((l) => ({
+    ...l,
+    weight: new Float32Array(l.weight.length),
+    bias: l.bias.slice(),
+  }));
+  const out: Mlp = { layers };
+  return (scheme) => {
+    layers.forEach((layer, i) => {
+      quantizeValues(weights[i], scheme, layer.weight);
+      if (biases) quantizeValues(biasTensors[i], scheme, layer.bias);
+    });
+    return out;
+  };
+}
+
 /** The network with every weight matrix (and, if `biases`, every bias) quantized and dequantized by `scheme`. */
 export function quantizeMlp(model: Mlp, scheme: Scheme, options: { biases?: boolean } = {}): QuantizedModel {
   const layers: DenseLayer[] = [];

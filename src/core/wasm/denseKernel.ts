@@ -40,6 +40,40 @@ interface DenseExports {
     inputs: number,
     outputs: number,
   ): void;
+  mlpCorrect(
+    x: number,
+    n: number,
+    labels: number,
+    table: number,
+    count: number,
+    scratch: number,
+    starts: number,
+    nonzero: number,
+  ): number;
+  nonzeroEntries(x: number, n: number, inputs: number, starts: number, nonzero: number): void;
+}
+
+/** A dense layer's shape and parameters, as the lab's Mlp holds them. */
+export interface DenseLayerParams {
+  inputs: number;
+  outputs: number;
+  weight: Float32Array;
+  bias: Float32Array;
+}
+
+/**
+ * Counts the rows of one labelled set that a network classifies correctly (see `DenseKernel.classifier`). The set's
+ * inputs stay in the kernel's memory between calls (copied again only after another call on the kernel has used
+ * that memory), so only the weights and biases are copied in: what the accuracy-against-bits sweep needs, 14
+ * networks on the same test set.
+ */
+export interface Classifier {
+  /**
+   * Rows whose first largest logit is their label, with ReLU between the layers: the same logits as the forward pass
+   * on `forward` (the same sums in the same order), so the same count as argmax over them. null, having computed
+   * nothing, where the operands do not fit the kernel's memory (or a layer does not follow from the one before).
+   */
+  correct(layers: readonly DenseLayerParams[]): number | null;
 }
 
 /**
@@ -77,6 +111,11 @@ export interface DenseKernel {
     inputs: number,
     outputs: number,
   ): boolean;
+  /**
+   * A classifier of the n rows of x (n × inputs) with `labels` (class per row): the caller keeps x and labels
+   * unchanged while it uses the classifier.
+   */
+  classifier(x: Float32Array, n: number, labels: Uint8Array): Classifier;
 }
 
 /** A 16-byte aligned bump layout of byte regions, from offset 0 (the kernel keeps no data in memory). */
@@ -125,8 +164,11 @@ function createDenseKernel(): DenseKernel | null {
     new Float32Array(buffer, at, length).set(values.length === length ? values : values.subarray(0, length));
   const take = (buffer: ArrayBuffer, at: number, out: Float32Array, length: number) =>
     out.set(new Float32Array(buffer, at, length));
+  // Bumped by every call that writes the memory: a classifier whose inputs are no longer there copies them again.
+  let epoch = 0;
   return {
     forward(x, weight, bias, out, n, inputs, outputs) {
+      epoch++;
       const padded = Math.ceil(outputs / 16) * 16;
       const scratch = (inputs + 1) * padded + 16; // Wᵀ and b padded, and one block of outputs
       const l = layout(n * inputs, outputs * inputs, outputs, n * outputs, scratch);
@@ -140,6 +182,7 @@ function createDenseKernel(): DenseKernel | null {
       return true;
     },
     weightGrad(delta, x, gw, gb, n, inputs, outputs) {
+      epoch++;
       const l = layout(n * outputs, n * inputs, outputs * inputs, outputs);
       const buffer = room(l.end);
       if (!buffer) return false;
@@ -151,6 +194,7 @@ function createDenseKernel(): DenseKernel | null {
       return true;
     },
     inputGrad(delta, weight, z, dx, n, inputs, outputs) {
+      epoch++;
       const l = layout(n * outputs, outputs * inputs, n * inputs, n * inputs);
       const buffer = room(l.end);
       if (!buffer) return false;
@@ -160,6 +204,53 @@ function createDenseKernel(): DenseKernel | null {
       kernel.denseInputGrad(l.at[0], l.at[1], l.at[2], l.at[3], n, inputs, outputs);
       take(buffer, l.at[3], dx, n * inputs);
       return true;
+    },
+    classifier(x, n, labels) {
+      // the epoch at which this classifier's inputs were last in memory, and the row width they were laid out for
+      let held = -1;
+      let heldInputs = -1;
+      return {
+        correct(layers) {
+          const count = layers.length;
+          const inputs = count > 0 ? layers[0].inputs : 0;
+          if (count === 0 || x.length < n * inputs || labels.length < n) return null;
+          let widest = 0;
+          for (let i = 0; i < count; i++) {
+            const { inputs: k, outputs: o } = layers[i];
+            const wrong = layers[i].weight.length < o * k || layers[i].bias.length < o;
+            if (wrong || (i > 0 && k !== layers[i - 1].outputs)) return null;
+            widest = Math.max(widest, (k + 1) * Math.ceil(o / 16) * 16 + 16);
+          }
+          // the labels (bytes, in a region of n / 4 words rounded up; first, so that no other region is at 0, the
+          // kernel's "none"), x, its rows' starts and nonzero (column, value) pairs (nonzeroEntries), the layer
+          // table, then per layer its weight, bias and output, then denseForward's scratch
+          const lengths = [Math.ceil(n / 4), n * inputs, n + 1, 2 * n * inputs, 5 * count];
+          for (const layer of layers)
+            lengths.push(layer.outputs * layer.inputs, layer.outputs, n * layer.outputs);
+          lengths.push(widest);
+          const l = layout(...lengths);
+          const buffer = room(l.end);
+          if (!buffer) return null;
+          if (held !== epoch || heldInputs !== inputs) {
+            new Uint8Array(buffer, l.at[0], n).set(labels.subarray(0, n));
+            put(buffer, l.at[1], x, n * inputs);
+            kernel.nonzeroEntries(l.at[1], n, inputs, l.at[2], l.at[3]);
+            heldInputs = inputs;
+          }
+          const table = new Int32Array(buffer, l.at[4], 5 * count);
+          for (let i = 0; i < count; i++) {
+            const layer = layers[i];
+            const [w, b, out] = [l.at[5 + 3 * i], l.at[6 + 3 * i], l.at[7 + 3 * i]];
+            put(buffer, w, layer.weight, layer.outputs * layer.inputs);
+            put(buffer, b, layer.bias, layer.outputs);
+            table.set([w, b, out, layer.inputs, layer.outputs], 5 * i);
+          }
+          const scratch = l.at[5 + 3 * count];
+          const correct = kernel.mlpCorrect(l.at[1], n, l.at[0], l.at[4], count, scratch, l.at[2], l.at[3]);
+          held = ++epoch;
+          return correct;
+        },
+      };
     },
   };
 }
