@@ -35,6 +35,8 @@ export interface PassShape {
   gridCols: number;
   /** FormatOutput.codeRange (0 for an integer scheme). */
   codeRange: number;
+  /** Outputs of one row, written over row after row (tensorCache.ts `rowOutputs`): `PassContext.outAt` follows. */
+  rowOutputs?: boolean;
 }
 
 /** Everything the pass writes or accumulates into. Fields keep one type for their whole life (stable shape). */
@@ -42,6 +44,11 @@ export interface PassContext {
   x: Float32Array;
   codes: Int16Array;
   deq: Float32Array;
+  /**
+   * Index of x whose codes and value go to codes[0] / deq[0]: 0 where the outputs are the tensor's, the row's first
+   * index where they hold one row (`PassShape.rowOutputs`).
+   */
+  outAt: number;
   /** Per-group parameters (integer) and clipping ranges (both kinds). */
   step: Float32Array;
   zero: Float64Array;
@@ -107,8 +114,8 @@ function quantizeSpan(
   perColumn: boolean,
   heatBase: number,
 ): number {
-  const { x, codes, deq, step, zero, lo, hi, qmin, qmax, rounding, rng, codeCounts, codeOffset, segCounts } =
-    ctx;
+  const { x, codes, deq, outAt, step, zero, lo, hi, qmin, qmax, rounding, rng, codeCounts, codeOffset } = ctx;
+  const { segCounts } = ctx;
   const { deqHist, deqEdges, errHist, errEdges, acc } = ctx;
   const deqBins = deqEdges.length - 1;
   const deqLo = deqEdges[0];
@@ -151,8 +158,8 @@ function quantizeSpan(
     const xi = x[i];
     if (xi - xi !== 0) {
       // NaN / +-Inf: masked out of everything (SEMANTICS.md "Non-finite input")
-      codes[i] = 0;
-      deq[i] = Number.NaN;
+      codes[i - outAt] = 0;
+      deq[i - outAt] = Number.NaN;
       continue;
     }
     // The code: fround at every step, as PyTorch / NumPy on float32 (SEMANTICS.md "Arithmetic").
@@ -164,8 +171,8 @@ function quantizeSpan(
     else r = Math.floor(t + rng!.uniform());
     const q = r < qmin ? qmin : r > qmax ? qmax : r;
     const v = f((q - z) * d);
-    codes[i] = q;
-    deq[i] = v;
+    codes[i - outAt] = q;
+    deq[i - outAt] = v;
     if (segCounts !== null) segCounts[q - qmin]++;
     else codeCounts[(q - codeOffset) & 0xffff]++;
     if (xi < gLo || xi > gHi) clipped++;
@@ -207,7 +214,7 @@ function measureSpan(
   perColumn: boolean,
   heatBase: number,
 ): number {
-  const { x, codes, deq, lo, hi, codeCounts, deqHist, deqEdges, errHist, errEdges, acc } = ctx;
+  const { x, codes, deq, outAt, lo, hi, codeCounts, deqHist, deqEdges, errHist, errEdges, acc } = ctx;
   const deqBins = deqEdges.length - 1;
   const deqLo = deqEdges[0];
   const deqHi = deqEdges[deqBins];
@@ -241,8 +248,8 @@ function measureSpan(
     }
     const xi = x[i];
     if (xi - xi !== 0) continue;
-    const v = deq[i];
-    codeCounts[codes[i] & 0xffff]++;
+    const v = deq[i - outAt];
+    codeCounts[codes[i - outAt] & 0xffff]++;
     if (xi < gLo || xi > gHi) clipped++;
     const e = v - xi;
     const e2 = e * e;

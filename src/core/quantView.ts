@@ -167,6 +167,7 @@ export function quantizeValues(tensor: Tensor2D, schemeInput: Scheme): Quantized
       x: tensor.data,
       codes: cache.codes,
       deq: cache.dequantized,
+      outAt: 0,
       step: prepared.step,
       zero: prepared.zero,
       lo: prepared.lo,
@@ -241,6 +242,8 @@ function runQuantization(
     again.reused = 'measuring';
     return { view: again, prepared };
   }
+  if (cache.rowOutputs && scheme.kind !== 'integer')
+    throw new Error(`a cache with one row of outputs measures integer schemes only, not ${scheme.kind}`);
   let prepared: Prepared;
   if (scheme.kind === 'integer') {
     if (output) forgetOutput(output); // the fused pass overwrites the region
@@ -269,6 +272,7 @@ function runQuantization(
     x: tensor.data,
     codes: cache.codes,
     deq: cache.dequantized,
+    outAt: 0,
     step: prepared.step,
     zero: prepared.zero,
     lo: prepared.lo,
@@ -300,9 +304,12 @@ function runQuantization(
     rowsPerCell,
     gridCols,
     codeRange: prepared.codeRange,
+    rowOutputs: cache.rowOutputs,
   };
   const kernel = kernelFor(cache, tensor);
-  const passThreads = kernel === null ? 0 : runPassWasm(ctx, kernel, shape, measureSplit);
+  // One row of outputs is one thread's: the pass is not split over helpers (their rows would share it).
+  const split = cache.rowOutputs ? null : measureSplit;
+  const passThreads = kernel === null ? 0 : runPassWasm(ctx, kernel, shape, split);
   if (passThreads === 0) runAllSegments(ctx, shape);
 
   const { counts: deqHist, outside: deqOutside } = ctx.deqHist
@@ -341,7 +348,9 @@ function runQuantization(
       arrays: [edges, errEdges, prepared.levelsOf(group)],
     });
   }
-  const clipReport = prepared.clipReport
+  // Row outputs keep no dequantized tensor to measure a row's, column's or group's error from: no report there.
+  const clipReport =
+    prepared.clipReport && (prepared.granularity.kind === 'tensor' || !cache.rowOutputs)
     ? {
         ...prepared.clipReport,
         // per tensor the group is the whole tensor, whose MSE the fused pass already measured
@@ -457,6 +466,7 @@ function runAllSegments(ctx: PassContext, shape: PassShape): void {
   const perRow = groupsPerRow(granularity, cols);
   for (let r = 0; r < rows; r++) {
     const base = r * cols;
+    if (shape.rowOutputs) ctx.outAt = base;
     const heatBase = Math.floor(r / rowsPerCell) * gridCols;
     switch (granularity.kind) {
       case 'tensor':

@@ -22,6 +22,8 @@ export interface ReadProgress {
   onProgress?: (loadedBytes: number, totalBytes: number) => void;
   /** Largest single read, in bytes (default 16 MiB). */
   chunkBytes?: number;
+  /** The output's keptRows × cols values (LoadOptions.allocate); a new array by default. */
+  allocate?: (rows: number, cols: number) => Float32Array;
 }
 
 export const DEFAULT_CHUNK_BYTES = 16 * 1024 * 1024;
@@ -75,7 +77,7 @@ export async function readRows(
   format: ParseFormat,
   options: ReadProgress = {},
 ): Promise<Float32Array> {
-  const out = new Float32Array(plan.keptRows * plan.cols);
+  const out = options.allocate?.(plan.keptRows, plan.cols) ?? new Float32Array(plan.keptRows * plan.cols);
   const reads = planRowReads(
     plan,
     rowBytes,
