@@ -351,15 +351,15 @@ function runQuantization(
   // Row outputs keep no dequantized tensor to measure a row's, column's or group's error from: no report there.
   const clipReport =
     prepared.clipReport && (prepared.granularity.kind === 'tensor' || !cache.rowOutputs)
-    ? {
-        ...prepared.clipReport,
-        // per tensor the group is the whole tensor, whose MSE the fused pass already measured
-        mse:
-          prepared.granularity.kind === 'tensor'
-            ? metrics.mse
-            : groupMse(tensor, cache.dequantized, prepared.granularity, group),
-      }
-    : null;
+      ? {
+          ...prepared.clipReport,
+          // per tensor the group is the whole tensor, whose MSE the fused pass already measured
+          mse:
+            prepared.granularity.kind === 'tensor'
+              ? metrics.mse
+              : groupMse(tensor, cache.dequantized, prepared.granularity, group),
+        }
+      : null;
   const rowMse = ctx.rowSse;
   for (let r = 0; r < rows; r++) rowMse[r] /= cols;
 
