@@ -145,7 +145,20 @@ async function analyseChild(
     listing,
     plan,
     { schemes },
-    { wasm, afterTensor: trace ? traceTensor : gcEach ? gc : undefined },
+    {
+      wasm,
+      afterTensor: trace ? traceTensor : gcEach ? gc : undefined,
+      // --trace: the memory as the last bytes of a tensor arrive (read chunks not yet collected included).
+      onReading: trace
+        ? (name, _index, loaded, total) => {
+            if (loaded < total || total < 64 * MiB) return;
+            const m = process.memoryUsage();
+            console.error(
+              `${name} read: rss ${(m.rss / MiB).toFixed(0)} arrayBuffers ${(m.arrayBuffers / MiB).toFixed(0)} external ${(m.external / MiB).toFixed(0)} MiB`,
+            );
+          }
+        : undefined,
+    },
   );
   const elapsedMs = performance.now() - started;
   const peakRssKiB = process.resourceUsage().maxRSS;

@@ -20,7 +20,7 @@ export interface ReadProgress {
   signal?: AbortSignal;
   /** Called after each read with bytes read so far and bytes this load will read in total. */
   onProgress?: (loadedBytes: number, totalBytes: number) => void;
-  /** Largest single read, in bytes (default 16 MiB). */
+  /** Largest single read, in bytes (default: the source's `chunkBytes`, else 16 MiB). */
   chunkBytes?: number;
   /** The output's keptRows × cols values (LoadOptions.allocate); a new array by default. */
   allocate?: (rows: number, cols: number) => Float32Array;
@@ -81,7 +81,7 @@ export async function readRows(
   const reads = planRowReads(
     plan,
     rowBytes,
-    options.chunkBytes ?? DEFAULT_CHUNK_BYTES,
+    options.chunkBytes ?? source.chunkBytes ?? DEFAULT_CHUNK_BYTES,
     source.coalesceGapBytes ?? 0,
   );
   const totalBytes = reads.reduce((sum, r) => sum + (r.endRow - r.startRow) * rowBytes, 0);
