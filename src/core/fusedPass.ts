@@ -35,7 +35,10 @@ export interface PassShape {
   gridCols: number;
   /** FormatOutput.codeRange (0 for an integer scheme). */
   codeRange: number;
-  /** Outputs of one row, written over row after row (tensorCache.ts `rowOutputs`): `PassContext.outAt` follows. */
+  /**
+   * The outputs hold one row (tensorCache.ts `rowOutputs`), written over row after row: quantView.ts runs each row
+   * on a view of x starting at the row (an odd row start one value earlier, keeping the index parity).
+   */
   rowOutputs?: boolean;
 }
 
@@ -44,11 +47,6 @@ export interface PassContext {
   x: Float32Array;
   codes: Int16Array;
   deq: Float32Array;
-  /**
-   * Index of x whose codes and value go to codes[0] / deq[0]: 0 where the outputs are the tensor's, the row's first
-   * index where they hold one row (`PassShape.rowOutputs`).
-   */
-  outAt: number;
   /** Per-group parameters (integer) and clipping ranges (both kinds). */
   step: Float32Array;
   zero: Float64Array;
@@ -114,8 +112,8 @@ function quantizeSpan(
   perColumn: boolean,
   heatBase: number,
 ): number {
-  const { x, codes, deq, outAt, step, zero, lo, hi, qmin, qmax, rounding, rng, codeCounts, codeOffset } = ctx;
-  const { segCounts } = ctx;
+  const { x, codes, deq, step, zero, lo, hi, qmin, qmax, rounding, rng, codeCounts, codeOffset, segCounts } =
+    ctx;
   const { deqHist, deqEdges, errHist, errEdges, acc } = ctx;
   const deqBins = deqEdges.length - 1;
   const deqLo = deqEdges[0];
@@ -158,8 +156,8 @@ function quantizeSpan(
     const xi = x[i];
     if (xi - xi !== 0) {
       // NaN / +-Inf: masked out of everything (SEMANTICS.md "Non-finite input")
-      codes[i - outAt] = 0;
-      deq[i - outAt] = Number.NaN;
+      codes[i] = 0;
+      deq[i] = Number.NaN;
       continue;
     }
     // The code: fround at every step, as PyTorch / NumPy on float32 (SEMANTICS.md "Arithmetic").
@@ -171,8 +169,8 @@ function quantizeSpan(
     else r = Math.floor(t + rng!.uniform());
     const q = r < qmin ? qmin : r > qmax ? qmax : r;
     const v = f((q - z) * d);
-    codes[i - outAt] = q;
-    deq[i - outAt] = v;
+    codes[i] = q;
+    deq[i] = v;
     if (segCounts !== null) segCounts[q - qmin]++;
     else codeCounts[(q - codeOffset) & 0xffff]++;
     if (xi < gLo || xi > gHi) clipped++;
@@ -214,7 +212,7 @@ function measureSpan(
   perColumn: boolean,
   heatBase: number,
 ): number {
-  const { x, codes, deq, outAt, lo, hi, codeCounts, deqHist, deqEdges, errHist, errEdges, acc } = ctx;
+  const { x, codes, deq, lo, hi, codeCounts, deqHist, deqEdges, errHist, errEdges, acc } = ctx;
   const deqBins = deqEdges.length - 1;
   const deqLo = deqEdges[0];
   const deqHi = deqEdges[deqBins];
@@ -248,8 +246,8 @@ function measureSpan(
     }
     const xi = x[i];
     if (xi - xi !== 0) continue;
-    const v = deq[i - outAt];
-    codeCounts[codes[i - outAt] & 0xffff]++;
+    const v = deq[i];
+    codeCounts[codes[i] & 0xffff]++;
     if (xi < gLo || xi > gHi) clipped++;
     const e = v - xi;
     const e2 = e * e;

@@ -83,7 +83,6 @@ export function measurePair(
     x: xs,
     codes: new Int16Array(n),
     deq,
-    outAt: 0,
     step: new Float32Array(1),
     zero: new Float64Array(1),
     lo: Float32Array.of(lo),

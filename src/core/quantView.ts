@@ -167,7 +167,6 @@ export function quantizeValues(tensor: Tensor2D, schemeInput: Scheme): Quantized
       x: tensor.data,
       codes: cache.codes,
       deq: cache.dequantized,
-      outAt: 0,
       step: prepared.step,
       zero: prepared.zero,
       lo: prepared.lo,
@@ -272,7 +271,6 @@ function runQuantization(
     x: tensor.data,
     codes: cache.codes,
     deq: cache.dequantized,
-    outAt: 0,
     step: prepared.step,
     zero: prepared.zero,
     lo: prepared.lo,
@@ -464,9 +462,17 @@ function countsPerGroup(p: Prepared, cols: number): boolean {
 function runAllSegments(ctx: PassContext, shape: PassShape): void {
   const { integer, granularity, rows, cols, rowsPerCell, gridCols } = shape;
   const perRow = groupsPerRow(granularity, cols);
+  const data = ctx.x;
   for (let r = 0; r < rows; r++) {
-    const base = r * cols;
-    if (shape.rowOutputs) ctx.outAt = base;
+    let base = r * cols;
+    if (shape.rowOutputs) {
+      // One row of outputs (cols + 1 long): x viewed from the row's start, or one value before an odd start, so
+      // the row's codes and values land at the same indices of the outputs and each index keeps its parity (the
+      // span's two Σ error² accumulators alternate by index: the same sums as over the whole tensor).
+      const lead = base & 1;
+      ctx.x = data.subarray(base - lead, base + cols);
+      base = lead;
+    }
     const heatBase = Math.floor(r / rowsPerCell) * gridCols;
     switch (granularity.kind) {
       case 'tensor':
@@ -489,6 +495,7 @@ function runAllSegments(ctx: PassContext, shape: PassShape): void {
       }
     }
   }
+  ctx.x = data;
 }
 
 function prepareInteger(

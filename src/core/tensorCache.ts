@@ -61,7 +61,7 @@ export interface TensorCache {
    */
   readonly formatMemo: FormatMemo | null;
   /**
-   * True where the output buffers hold one row (`tensor.cols` values), not the tensor: the integer pass writes each
+   * True where the output buffers hold one row (`tensor.cols` + 1 values), not the tensor: the integer pass writes each
    * row's codes and dequantized values over the last row's and measures them as it goes, so the metrics are the
    * same without a whole tensor of outputs (the whole-model analysis: 4 bytes a value instead of 10). Integer
    * schemes only (a format writes the whole tensor before it is measured); nothing can be read back afterwards.
@@ -78,6 +78,9 @@ const CODE_COUNTS_SCRATCH = new Uint32Array(1 << 16);
  * (which reserves address space per instance), so small tensors stay on JS unless asked.
  */
 const KERNEL_MIN_VALUES = 1 << 14;
+
+/** One row of outputs: `cols` values and one more (the JS pass starts an odd row one value early: quantView.ts). */
+const rowOutputLength = (cols: number) => cols + 1;
 
 /** A tensor's values allocated before they are read: in the kernel's memory where it will run, else a JS array. */
 export interface TensorStorage {
@@ -99,7 +102,9 @@ export function tensorStorage(
   const n = rows * cols;
   const rowOutputs = options.rowOutputs === true;
   const kernel =
-    (options.wasm ?? n >= KERNEL_MIN_VALUES) ? emptyKernelBuffers(n, rowOutputs ? cols : n) : null;
+    (options.wasm ?? n >= KERNEL_MIN_VALUES)
+      ? emptyKernelBuffers(n, rowOutputs ? rowOutputLength(cols) : n)
+      : null;
   return { values: kernel ? kernel.x : new Float32Array(n), kernel, rowOutputs };
 }
 
@@ -128,7 +133,7 @@ export function createTensorCache(
   const useKernel = options.wasm ?? n >= KERNEL_MIN_VALUES;
   const keeps = options.keepFormats !== false && !rowOutputs;
   const outputCount = keeps ? outputsFor(n) : 1;
-  const outputLength = rowOutputs ? tensor.cols : n;
+  const outputLength = rowOutputs ? rowOutputLength(tensor.cols) : n;
   const kernel = storage
     ? storage.kernel
     : !useKernel

@@ -301,7 +301,7 @@ export function measureBands(
     const rEnd = Math.min(rows, (band + 1) * rowsPerBand);
     for (let r = band * rowsPerBand; r < rEnd; r++) {
       const base = r * cols;
-      // Where this row's outputs go: its place in the tensor's, or the one row's.
+      // Where this row's outputs go: its place in the tensor's, or the one row's (from its start).
       const outAt = plan.rowOutputs ? base : 0;
       rowSse[r] = 0;
       if (rowAtOnce) {

@@ -61,8 +61,8 @@ describe('one row of outputs', () => {
         const full = createTensorCache(t, { keepFormats: false, wasm });
         const row = createTensorCache(t, { keepFormats: false, wasm, rowOutputs: true });
         expect(row.rowOutputs).toBe(true);
-        expect(row.codes.length).toBe(t.cols);
-        expect(row.dequantized.length).toBe(t.cols);
+        expect(row.codes.length).toBe(t.cols + 1);
+        expect(row.dequantized.length).toBe(t.cols + 1);
         expect(row.kernel === null).toBe(full.kernel === null);
         for (const scheme of SCHEMES) {
           const expected = computeQuantView(t, scheme, VIEW, full);
