@@ -277,17 +277,13 @@ export function createKernelBuffers(
 /**
  * Buffers for a tensor of `n` values not read yet (its `x` zeroed, for a loader to decode into: the values are then
  * in the kernel's memory only, not also in a JS array) with one output region of `outputLength` values: `n` for
- * a whole tensor's codes and dequantized values (shared where large and threads exist, as createKernelBuffers's),
- * or one row's (the whole-model analysis of integer schemes, whose pass writes each row's outputs over the last:
- * tensorCache.ts `rowOutputs`; not shared, as such a pass is not split over helpers). Null where the kernel cannot
- * run here or the memory cannot be had.
+ * a whole tensor's codes and dequantized values, or one row's (the whole-model analysis of integer schemes, whose
+ * pass writes each row's outputs over the last: tensorCache.ts `rowOutputs`). Never shared: helpers keep their
+ * instances on the last two shared memories they were posted (wasmModule.ts `sharedInstances`), which held two old
+ * tensors alive in the whole-model analysis (Q4_K + NF4 on the GPT-2 bench: ~1250 MiB above the process shared,
+ * ~600 MiB not, in about the same time). Null where the kernel cannot run here or the memory cannot be had.
  */
 export function emptyKernelBuffers(n: number, outputLength = n): KernelBuffers | null {
-  // Whole outputs serve formats, whose quantization and pass helpers share in place where the memory is shared.
-  if (outputLength === n && n >= SHARED_MIN_VALUES) {
-    const shared = kernelBuffersOn(n, null, 1, true, n);
-    if (shared) return shared;
-  }
   return kernelBuffersOn(n, null, 1, false, outputLength);
 }
 
