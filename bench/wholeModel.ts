@@ -9,7 +9,16 @@
  * Options: --layers 12 (fewer for a quick look), --schemes default|formats (formats: Q4_K and NF4), --threads 0|auto
  */
 import { spawnSync } from 'node:child_process';
-import { closeSync, mkdtempSync, openAsBlob, openSync, rmSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  mkdtempSync,
+  openAsBlob,
+  openSync,
+  rmSync,
+  statSync,
+  writeSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -106,6 +115,7 @@ async function analyseChild(
   threads: boolean,
   wasm: boolean | undefined,
   gcEach: boolean,
+  trace: boolean,
 ): Promise<void> {
   const helpers = threads ? await startHelperThreads() : null;
   // Warm the JIT and compile the kernels on a small tensor, as the app's first tensor would.
@@ -119,12 +129,36 @@ async function analyseChild(
   const listing = await listTensors(sources);
   const plan = planAnalysis(listing, 'model.safetensors');
   const gc = (globalThis as { gc?: () => void }).gc;
+  // --trace: after each tensor, the peak so far and what stays live once garbage is collected (to stderr).
+  let traced = 0;
+  const traceTensor = () => {
+    const peak = process.resourceUsage().maxRSS;
+    gc?.();
+    const m = process.memoryUsage();
+    const name = plan.tensors[traced++]?.name ?? '?';
+    console.error(
+      `${name}: maxRSS ${(peak / 1024).toFixed(0)} MiB (+${((peak - baseRssKiB) / 1024).toFixed(0)}), after gc rss ${(m.rss / MiB).toFixed(0)} heap ${(m.heapUsed / MiB).toFixed(0)} arrayBuffers ${(m.arrayBuffers / MiB).toFixed(0)} external ${(m.external / MiB).toFixed(0)} MiB`,
+    );
+  };
   const rows = await runAnalysis(
     sources,
     listing,
     plan,
     { schemes },
-    { wasm, afterTensor: gcEach ? gc : undefined },
+    {
+      wasm,
+      afterTensor: trace ? traceTensor : gcEach ? gc : undefined,
+      // --trace: the memory as the last bytes of a tensor arrive (read chunks not yet collected included).
+      onReading: trace
+        ? (name, _index, loaded, total) => {
+            if (loaded < total || total < 64 * MiB) return;
+            const m = process.memoryUsage();
+            console.error(
+              `${name} read: rss ${(m.rss / MiB).toFixed(0)} arrayBuffers ${(m.arrayBuffers / MiB).toFixed(0)} external ${(m.external / MiB).toFixed(0)} MiB`,
+            );
+          }
+        : undefined,
+    },
   );
   const elapsedMs = performance.now() - started;
   const peakRssKiB = process.resourceUsage().maxRSS;
@@ -160,15 +194,18 @@ async function main(): Promise<void> {
       threads,
       option('wasm', 'auto') === '0' ? false : undefined,
       args.includes('--gc'),
+      args.includes('--trace'),
     );
     return;
   }
   const layers = Number(option('layers', '12'));
-  const dir = mkdtempSync(join(tmpdir(), 'qe-whole-model-'));
+  // --file <path>: the model is written there if missing and kept (repeated runs skip the 12 s of writing).
+  const kept = option('file', '');
+  const dir = kept ? '' : mkdtempSync(join(tmpdir(), 'qe-whole-model-'));
   try {
-    const path = join(dir, 'model.safetensors');
+    const path = kept || join(dir, 'model.safetensors');
     const t0 = performance.now();
-    const params = writeModel(path, layers);
+    const params = kept && existsSync(path) ? Math.floor(statSync(path).size / 4) : writeModel(path, layers);
     console.log(
       `## Whole model: GPT-2-shaped safetensors, ${layers} layers, ${(params / 1e6).toFixed(1)}M parameters (F32, ${((params * 4) / MiB).toFixed(0)} MiB; written in ${((performance.now() - t0) / 1000).toFixed(1)} s, not timed)`,
     );
@@ -221,7 +258,7 @@ async function main(): Promise<void> {
     console.log(`| slowest tensor | ${r.slowest.name}: ${(r.slowest.elapsedMs / 1000).toFixed(2)} s | |`);
     console.log(`| model SQNR (pooled) | ${r.sqnr.map((s) => `${s.toFixed(2)} dB`).join(' / ')} | |\n`);
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    if (dir) rmSync(dir, { recursive: true, force: true });
   }
 }
 

@@ -35,6 +35,11 @@ export interface PassShape {
   gridCols: number;
   /** FormatOutput.codeRange (0 for an integer scheme). */
   codeRange: number;
+  /**
+   * The outputs hold one row (tensorCache.ts `rowOutputs`), written over row after row: quantView.ts runs each row
+   * on a view of x starting at the row (an odd row start one value earlier, keeping the index parity).
+   */
+  rowOutputs?: boolean;
 }
 
 /** Everything the pass writes or accumulates into. Fields keep one type for their whole life (stable shape). */

@@ -321,6 +321,8 @@ function runQuantization(
     again.reused = 'measuring';
     return { view: again, prepared };
   }
+  if (cache.rowOutputs && scheme.kind !== 'integer')
+    throw new Error(`a cache with one row of outputs measures integer schemes only, not ${scheme.kind}`);
   let prepared: Prepared;
   if (scheme.kind === 'integer') {
     if (output) forgetOutput(output); // the fused pass overwrites the region
@@ -380,9 +382,12 @@ function runQuantization(
     rowsPerCell,
     gridCols,
     codeRange: prepared.codeRange,
+    rowOutputs: cache.rowOutputs,
   };
   const kernel = kernelFor(cache, tensor);
-  const passThreads = kernel === null ? 0 : runPassWasm(ctx, kernel, shape, measureSplit);
+  // One row of outputs is one thread's: the pass is not split over helpers (their rows would share it).
+  const split = cache.rowOutputs ? null : measureSplit;
+  const passThreads = kernel === null ? 0 : runPassWasm(ctx, kernel, shape, split);
   if (passThreads === 0) runAllSegments(ctx, shape);
 
   const { counts: deqHist, outside: deqOutside } = ctx.deqHist
@@ -421,16 +426,18 @@ function runQuantization(
       arrays: [edges, errEdges, prepared.levelsOf(group)],
     });
   }
-  const clipReport = prepared.clipReport
-    ? {
-        ...prepared.clipReport,
-        // per tensor the group is the whole tensor, whose MSE the fused pass already measured
-        mse:
-          prepared.granularity.kind === 'tensor'
-            ? metrics.mse
-            : groupMse(tensor, cache.dequantized, prepared.granularity, group),
-      }
-    : null;
+  // Row outputs keep no dequantized tensor to measure a row's, column's or group's error from: no report there.
+  const clipReport =
+    prepared.clipReport && (prepared.granularity.kind === 'tensor' || !cache.rowOutputs)
+      ? {
+          ...prepared.clipReport,
+          // per tensor the group is the whole tensor, whose MSE the fused pass already measured
+          mse:
+            prepared.granularity.kind === 'tensor'
+              ? metrics.mse
+              : groupMse(tensor, cache.dequantized, prepared.granularity, group),
+        }
+      : null;
   const rowMse = ctx.rowSse;
   for (let r = 0; r < rows; r++) rowMse[r] /= cols;
 
@@ -535,8 +542,17 @@ function countsPerGroup(p: Prepared, cols: number): boolean {
 function runAllSegments(ctx: PassContext, shape: PassShape): void {
   const { integer, granularity, rows, cols, rowsPerCell, gridCols } = shape;
   const perRow = groupsPerRow(granularity, cols);
+  const data = ctx.x;
   for (let r = 0; r < rows; r++) {
-    const base = r * cols;
+    let base = r * cols;
+    if (shape.rowOutputs) {
+      // One row of outputs (cols + 1 long): x viewed from the row's start, or one value before an odd start, so
+      // the row's codes and values land at the same indices of the outputs and each index keeps its parity (the
+      // span's two Σ error² accumulators alternate by index: the same sums as over the whole tensor).
+      const lead = base & 1;
+      ctx.x = data.subarray(base - lead, base + cols);
+      base = lead;
+    }
     const heatBase = Math.floor(r / rowsPerCell) * gridCols;
     switch (granularity.kind) {
       case 'tensor':
@@ -559,6 +575,7 @@ function runAllSegments(ctx: PassContext, shape: PassShape): void {
       }
     }
   }
+  ctx.x = data;
 }
 
 function prepareInteger(

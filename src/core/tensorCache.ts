@@ -17,7 +17,12 @@ import { summarizeWithSquares } from './generators';
 import type { TensorSummary } from './generators.types';
 import { type Binner, histogramInto } from './histogram';
 import type { Tensor2D } from './tensor';
-import { createKernelBuffers, type KernelBuffers, selectOutput } from './wasm/fusedKernel';
+import {
+  createKernelBuffers,
+  emptyKernelBuffers,
+  type KernelBuffers,
+  selectOutput,
+} from './wasm/fusedKernel';
 
 export interface TensorCache {
   readonly tensor: Tensor2D;
@@ -55,6 +60,13 @@ export interface TensorCache {
    * cache used once per scheme, as by `quantize` and the sweep).
    */
   readonly formatMemo: FormatMemo | null;
+  /**
+   * True where the output buffers hold one row (`tensor.cols` + 1 values), not the tensor: the integer pass writes each
+   * row's codes and dequantized values over the last row's and measures them as it goes, so the metrics are the
+   * same without a whole tensor of outputs (the whole-model analysis: 4 bytes a value instead of 10). Integer
+   * schemes only (a format writes the whole tensor before it is measured); nothing can be read back afterwards.
+   */
+  readonly rowOutputs: boolean;
 }
 
 const HISTOGRAMS_KEPT = 8;
@@ -67,26 +79,74 @@ const CODE_COUNTS_SCRATCH = new Uint32Array(1 << 16);
  */
 const KERNEL_MIN_VALUES = 1 << 14;
 
+/** One row of outputs: `cols` values and one more (the JS pass starts an odd row one value early: quantView.ts). */
+const rowOutputLength = (cols: number) => cols + 1;
+
+/** A tensor's values allocated before they are read: in the kernel's memory where it will run, else a JS array. */
+export interface TensorStorage {
+  readonly values: Float32Array;
+  readonly kernel: KernelBuffers | null;
+  readonly rowOutputs: boolean;
+}
+
+/**
+ * Room for a rows × cols tensor that a loader decodes straight into (`values`), then handed to createTensorCache as
+ * `storage` with a tensor over those values: the kernel then runs on them without copying them into its memory
+ * (4 bytes a value less). `wasm` as createTensorCache's; `rowOutputs`: one row of outputs (TensorCache.rowOutputs).
+ */
+export function tensorStorage(
+  rows: number,
+  cols: number,
+  options: { wasm?: boolean; rowOutputs?: boolean } = {},
+): TensorStorage {
+  const n = rows * cols;
+  const rowOutputs = options.rowOutputs === true;
+  const kernel =
+    (options.wasm ?? n >= KERNEL_MIN_VALUES)
+      ? emptyKernelBuffers(n, rowOutputs ? rowOutputLength(cols) : n)
+      : null;
+  return { values: kernel ? kernel.x : new Float32Array(n), kernel, rowOutputs };
+}
+
 /**
  * `wasm`: true / false forces the kernel on (where it can run) or off; by default it serves larger tensors.
  * `keepFormats`: false where each scheme runs once (a second output region would be memory for nothing).
  * `sharedMemory`: true puts even a small tensor's kernel memory in shared memory (a helper thread warming up).
+ * `rowOutputs`: output buffers of one row (TensorCache.rowOutputs; implies keepFormats false).
+ * `storage`: from tensorStorage, holding `tensor.data` (its kernel and row outputs are used; `wasm`, `rowOutputs`
+ * and `sharedMemory` are then the storage's).
  */
 export function createTensorCache(
   tensor: Tensor2D,
-  options: { wasm?: boolean; keepFormats?: boolean; sharedMemory?: boolean } = {},
+  options: {
+    wasm?: boolean;
+    keepFormats?: boolean;
+    sharedMemory?: boolean;
+    rowOutputs?: boolean;
+    storage?: TensorStorage;
+  } = {},
 ): TensorCache {
   const n = tensor.rows * tensor.cols;
   const { summary, sumSquares } = summarizeWithSquares(tensor);
+  const storage = options.storage?.values === tensor.data ? options.storage : null;
+  const rowOutputs = storage ? storage.rowOutputs : options.rowOutputs === true;
   const useKernel = options.wasm ?? n >= KERNEL_MIN_VALUES;
-  const keeps = options.keepFormats !== false;
+  const keeps = options.keepFormats !== false && !rowOutputs;
   const outputCount = keeps ? outputsFor(n) : 1;
-  const kernel = useKernel ? createKernelBuffers(tensor.data, outputCount, options.sharedMemory) : null;
+  const outputLength = rowOutputs ? rowOutputLength(tensor.cols) : n;
+  const kernel = storage
+    ? storage.kernel
+    : !useKernel
+      ? null
+      : rowOutputs
+        ? emptyKernelBuffers(n, outputLength)
+        : createKernelBuffers(tensor.data, outputCount, options.sharedMemory);
+  if (kernel && !storage && rowOutputs) kernel.x.set(tensor.data);
   const outputs = kernel
     ? kernel.outputs
     : Array.from({ length: outputCount }, () => ({
-        codes: new Int16Array(n),
-        dequantized: new Float32Array(n),
+        codes: new Int16Array(outputLength),
+        dequantized: new Float32Array(outputLength),
       }));
   return {
     tensor,
@@ -100,6 +160,7 @@ export function createTensorCache(
     originalHistograms: new Map(),
     sortedGroups: {},
     formatMemo: keeps ? createFormatMemo(outputCount) : null,
+    rowOutputs,
   };
 }
 

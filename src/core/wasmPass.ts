@@ -113,6 +113,8 @@ export interface PassPlan {
   deqEdges: Float64Array;
   /** The largest error² before the pass (the kernel keeps the running maximum). */
   maxErr2: number;
+  /** The output pointers hold one row, written over row after row (PassShape.rowOutputs): not split over threads. */
+  rowOutputs: boolean;
 }
 
 /** A pass's per-group parameters (integer schemes) and clipping ranges (every scheme). */
@@ -190,6 +192,7 @@ export function runPassWasm(
     errHi: ctx.errEdges[ctx.errHist.length],
     deqEdges: ctx.deqEdges,
     maxErr2: ctx.acc[ACC.maxErr2],
+    rowOutputs: shape.rowOutputs === true,
   };
   const bands = bandCount(plan);
   const out: BandOutputs = {
@@ -201,7 +204,7 @@ export function runPassWasm(
   const arrays: GroupArrays = { step: ctx.step, zero: ctx.zero, lo: ctx.lo, hi: ctx.hi };
   let scratches: PassScratch[] = [buffers];
   let threads = 1;
-  const splitRun = split?.(buffers, plan, arrays, out) ?? null;
+  const splitRun = plan.rowOutputs ? null : (split?.(buffers, plan, arrays, out) ?? null);
   if (splitRun) {
     scratches = splitRun.scratches;
     threads = splitRun.threads;
@@ -298,6 +301,8 @@ export function measureBands(
     const rEnd = Math.min(rows, (band + 1) * rowsPerBand);
     for (let r = band * rowsPerBand; r < rEnd; r++) {
       const base = r * cols;
+      // Where this row's outputs go: its place in the tensor's, or the one row's (from its start).
+      const outAt = plan.rowOutputs ? base : 0;
       rowSse[r] = 0;
       if (rowAtOnce) {
         const g0 = r * perRow;
@@ -312,8 +317,8 @@ export function measureBands(
         kernel.groupRow(
           integer,
           at.x + 4 * base,
-          at.codes + 2 * base,
-          at.deq + 4 * base,
+          at.codes + 2 * (base - outAt),
+          at.deq + 4 * (base - outAt),
           cols,
           size,
           perRow,
@@ -337,8 +342,8 @@ export function measureBands(
         const start = base + c0;
         const sse = spanOf(
           at.x + 4 * start,
-          at.codes + 2 * start,
-          at.deq + 4 * start,
+          at.codes + 2 * (start - outAt),
+          at.deq + 4 * (start - outAt),
           c1 - c0,
           ptr.heatRow + 8 * Math.floor(c0 / colsPerCell),
           colsPerCell - (c0 % colsPerCell),

@@ -178,7 +178,14 @@ async function loadValues(
         hint: 'Save it uncompressed (numpy.savez, .npy or .safetensors): those are sampled by reading only the rows kept.',
       });
     }
-    const scatter = new ElementScatter(entry.shape, location.order, plan, encoding, littleEndian);
+    const scatter = new ElementScatter(
+      entry.shape,
+      location.order,
+      plan,
+      encoding,
+      littleEndian,
+      options.allocate,
+    );
     let skip = dataOffsetInStream;
     let inflated = 0;
     options.onProgress?.(0, inflatedSize);
@@ -232,7 +239,14 @@ async function readStreamed(
   const { location } = entry;
   const encoding = location.encoding as keyof typeof ELEMENT_SIZES;
   const total = plan.totalRows * plan.cols * ELEMENT_SIZES[encoding];
-  const scatter = new ElementScatter(entry.shape, 'F', plan, encoding, location.littleEndian);
+  const scatter = new ElementScatter(
+    entry.shape,
+    'F',
+    plan,
+    encoding,
+    location.littleEndian,
+    options.allocate,
+  );
   options.onProgress?.(0, total);
   for (let pos = 0; pos < total; ) {
     throwIfAborted(options.signal);

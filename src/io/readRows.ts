@@ -20,8 +20,10 @@ export interface ReadProgress {
   signal?: AbortSignal;
   /** Called after each read with bytes read so far and bytes this load will read in total. */
   onProgress?: (loadedBytes: number, totalBytes: number) => void;
-  /** Largest single read, in bytes (default 16 MiB). */
+  /** Largest single read, in bytes (default: the source's `chunkBytes`, else 16 MiB). */
   chunkBytes?: number;
+  /** The output's keptRows × cols values (LoadOptions.allocate); a new array by default. */
+  allocate?: (rows: number, cols: number) => Float32Array;
 }
 
 export const DEFAULT_CHUNK_BYTES = 16 * 1024 * 1024;
@@ -75,11 +77,11 @@ export async function readRows(
   format: ParseFormat,
   options: ReadProgress = {},
 ): Promise<Float32Array> {
-  const out = new Float32Array(plan.keptRows * plan.cols);
+  const out = options.allocate?.(plan.keptRows, plan.cols) ?? new Float32Array(plan.keptRows * plan.cols);
   const reads = planRowReads(
     plan,
     rowBytes,
-    options.chunkBytes ?? DEFAULT_CHUNK_BYTES,
+    options.chunkBytes ?? source.chunkBytes ?? DEFAULT_CHUNK_BYTES,
     source.coalesceGapBytes ?? 0,
   );
   const totalBytes = reads.reduce((sum, r) => sum + (r.endRow - r.startRow) * rowBytes, 0);

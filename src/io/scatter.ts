@@ -29,6 +29,7 @@ export class ElementScatter {
   /**
    * @param shape the array's shape (NumPy order, outermost first); rows = shape[0], the rest flattened
    * @param order 'C' (row-major storage) or 'F' (column-major storage: the first index varies fastest)
+   * @param allocate the output's keptRows × cols values (LoadOptions.allocate); a new array by default
    */
   constructor(
     shape: readonly number[],
@@ -36,11 +37,12 @@ export class ElementScatter {
     private readonly plan: RowPlan,
     private readonly type: ElementType,
     private readonly littleEndian: boolean,
+    allocate?: (rows: number, cols: number) => Float32Array,
   ) {
     this.order = shape.length < 2 ? 'C' : order;
     this.itemSize = ELEMENT_SIZES[type];
     this.total = plan.totalRows * plan.cols;
-    this.out = new Float32Array(plan.keptRows * plan.cols);
+    this.out = allocate ? allocate(plan.keptRows, plan.cols) : new Float32Array(plan.keptRows * plan.cols);
     this.rest = shape.length <= 1 ? [] : shape.slice(1);
     // Row-major stride of each trailing dim inside a row (its column step).
     this.restStrides = this.rest.map((_, k) => this.rest.slice(k + 1).reduce((a, b) => a * b, 1));

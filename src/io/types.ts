@@ -75,4 +75,10 @@ export interface LoadOptions {
   maxValues?: number;
   /** Most bytes a compressed array may declare (default MAX_INFLATE_BYTES = 4 GiB); larger is refused. */
   maxInflateBytes?: number;
+  /**
+   * Where the values go: an array of keptRows × cols values (zeroed) the loader decodes into, e.g. a kernel's memory
+   * (the whole-model analysis: core/tensorCache.ts `tensorStorage`), so the tensor is not also copied there. A new
+   * Float32Array by default; CSV ignores it.
+   */
+  allocate?: (rows: number, cols: number) => Float32Array;
 }

@@ -5,12 +5,14 @@
  * are dequantized by the loader (io/ggmlDequant.ts) and analysed as their float values; the row says so.
  */
 import { createTensor } from '../core';
-import { analyseTensor } from '../core/wholeModel/analyseTensor';
+import type { TensorStorage } from '../core/tensorCache';
+import { analyseTensor, analysisStorage } from '../core/wholeModel/analyseTensor';
 import type { WholeModelRow } from '../core/wholeModel/modelTable';
 import { isNonParameterBuffer, layerIndexOf, tensorKindOf } from '../core/wholeModel/tensorKinds';
 import {
   type ByteSource,
   isParseError,
+  type LoadedTensor,
   loadTensor,
   ParseError,
   type TensorEntry,
@@ -105,15 +107,26 @@ export async function runAnalysis(
     const entry = listing.tensors[indexOf.get(planned.name) ?? -1];
     const tensorStarted = now();
     let row: WholeModelRow;
+    // The values are decoded straight into the memory the analysis runs on (no second copy of the tensor).
+    let storage: TensorStorage | null = null;
     try {
-      const loaded = await loadTensor(sources, listing, planned.name, {
+      let loaded: LoadedTensor | null = await loadTensor(sources, listing, planned.name, {
         signal: callbacks.signal,
         maxValues: callbacks.maxValues,
         onProgress: (loadedBytes, total) => callbacks.onReading?.(planned.name, k, loadedBytes, total),
+        allocate: (rows, cols) => {
+          storage = analysisStorage(rows, cols, request.schemes, { wasm: callbacks.wasm });
+          return storage.values;
+        },
       });
+      const sampled = loaded.sampled;
       const analysis = analyseTensor(createTensor(loaded.rows, loaded.cols, loaded.data), request.schemes, {
         wasm: callbacks.wasm,
+        storage: storage ?? undefined,
       });
+      // Dropped before the next tensor loads: an async function's locals can outlive their block.
+      loaded = null;
+      storage = null;
       const quantized = entry ? ggmlTypeByEncoding(entry.location.encoding) : undefined;
       row = {
         index: indexOf.get(planned.name) ?? k,
@@ -124,7 +137,7 @@ export async function runAnalysis(
         kind: planned.kind,
         layer: layerIndexOf(planned.name),
         dequantizedFrom: quantized?.dequantize && quantized.blockSize > 1 ? planned.dtype : null,
-        sampled: loaded.sampled,
+        sampled,
         bytes: planned.bytes,
         stats: analysis.stats,
         errors: analysis.errors,

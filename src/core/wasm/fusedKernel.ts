@@ -268,17 +268,35 @@ export function createKernelBuffers(
 ): KernelBuffers | null {
   // A large tensor's memory is shared where threads exist, so helpers can measure parts of it in place.
   if (shared) {
-    const shared = kernelBuffersOn(values, outputs, true);
+    const shared = kernelBuffersOn(values.length, values, outputs, true, values.length);
     if (shared) return shared;
   }
-  return kernelBuffersOn(values, outputs, false);
+  return kernelBuffersOn(values.length, values, outputs, false, values.length);
 }
 
-function kernelBuffersOn(values: Float32Array, outputs: number, shared: boolean): KernelBuffers | null {
+/**
+ * Buffers for a tensor of `n` values not read yet (its `x` zeroed, for a loader to decode into: the values are then
+ * in the kernel's memory only, not also in a JS array) with one output region of `outputLength` values: `n` for
+ * a whole tensor's codes and dequantized values, or one row's (the whole-model analysis of integer schemes, whose
+ * pass writes each row's outputs over the last: tensorCache.ts `rowOutputs`). Never shared: helpers keep their
+ * instances on the last two shared memories they were posted (wasmModule.ts `sharedInstances`), which held two old
+ * tensors alive in the whole-model analysis (Q4_K + NF4 on the GPT-2 bench: ~1250 MiB above the process shared,
+ * ~600 MiB not, in about the same time). Null where the kernel cannot run here or the memory cannot be had.
+ */
+export function emptyKernelBuffers(n: number, outputLength = n): KernelBuffers | null {
+  return kernelBuffersOn(n, null, 1, false, outputLength);
+}
+
+function kernelBuffersOn(
+  n: number,
+  values: Float32Array | null,
+  outputs: number,
+  shared: boolean,
+  outputLength: number,
+): KernelBuffers | null {
   const module = kernelModule(shared);
   const wasm = wasmApi();
   if (!module || !wasm) return null;
-  const n = values.length;
   const align = (bytes: number) => Math.ceil(bytes / 16) * 16;
   let end = 0;
   const take = (bytes: number) => {
@@ -288,7 +306,8 @@ function kernelBuffersOn(values: Float32Array, outputs: number, shared: boolean)
   };
   const xAt = take(4 * n);
   const regions: { deqAt: number; codesAt: number }[] = [];
-  for (let k = 0; k < outputs; k++) regions.push({ deqAt: take(4 * n), codesAt: take(2 * n) });
+  for (let k = 0; k < outputs; k++)
+    regions.push({ deqAt: take(4 * outputLength), codesAt: take(2 * outputLength) });
   const own = takeScratch(take);
   const table = take(4 * MAX_LEVELS);
   const helpers = shared ? Array.from({ length: MAX_HELPER_SCRATCH }, () => takeScratch(take)) : [];
@@ -306,10 +325,10 @@ function kernelBuffersOn(values: Float32Array, outputs: number, shared: boolean)
     const instance = new wasm.Instance(module, { env: { memory } });
     const buffer = memory.buffer;
     const x = new Float32Array(buffer, ptr.x, n);
-    x.set(values);
+    if (values) x.set(values);
     const outs = regions.map(({ deqAt, codesAt }) => ({
-      codes: new Int16Array(buffer, codesAt, n),
-      dequantized: new Float32Array(buffer, deqAt, n),
+      codes: new Int16Array(buffer, codesAt, outputLength),
+      dequantized: new Float32Array(buffer, deqAt, outputLength),
       codesAt,
       deqAt,
     }));

@@ -6,7 +6,7 @@
 import { computeQuantView } from '../quantView';
 import type { Scheme } from '../scheme';
 import type { Tensor2D } from '../tensor';
-import { createTensorCache } from '../tensorCache';
+import { createTensorCache, type TensorStorage, tensorStorage } from '../tensorCache';
 import type { ViewParams } from '../view';
 import { computeTensorStats, type TensorStats } from './tensorStats';
 
@@ -39,19 +39,47 @@ const now = (): number =>
   (globalThis as { performance?: { now(): number } }).performance?.now() ?? Date.now();
 
 /**
+ * Whether `schemes` are measured with one row of outputs (TensorCache.rowOutputs): all integer schemes, whose pass
+ * quantizes and measures row by row. A format writes the whole tensor's codes and values before they are measured.
+ */
+export function measuresByRow(schemes: readonly Scheme[]): boolean {
+  return schemes.every((s) => s.kind === 'integer');
+}
+
+/**
+ * Room for a rows × cols tensor to be loaded into and analysed with `schemes` (io's LoadOptions.allocate): in the
+ * kernel's memory where it runs, with one row of outputs where the schemes allow (measuresByRow).
+ */
+export function analysisStorage(
+  rows: number,
+  cols: number,
+  schemes: readonly Scheme[],
+  options: { wasm?: boolean } = {},
+): TensorStorage {
+  return tensorStorage(rows, cols, { wasm: options.wasm, rowOutputs: measuresByRow(schemes) });
+}
+
+/**
  * Statistics and per-scheme errors of `tensor`. One tensor cache serves every scheme (one output region,
- * overwritten scheme after scheme), so the memory is the tensor plus one scheme's outputs. `wasm`: as
- * createTensorCache's (false keeps the tensor out of a kernel memory: 4 bytes a value less, a slower pass).
+ * overwritten scheme after scheme). Integer schemes only: one row of outputs (measuresByRow), so the memory is the
+ * tensor (4 bytes a value) plus a row; with a format among them the tensor plus one scheme's outputs (10 bytes a
+ * value). `wasm`: as createTensorCache's (false keeps the tensor out of a kernel memory, a slower pass). `storage`:
+ * from analysisStorage, holding `tensor.data` (loaded there: the kernel then needs no copy of it).
  * E.g. analyseTensor(w, [DEFAULT_SCHEME_A]).errors[0].sqnrDb equals quantize(w, DEFAULT_SCHEME_A).metrics.sqnrDb.
  */
 export function analyseTensor(
   tensor: Tensor2D,
   schemes: readonly Scheme[],
-  options: { wasm?: boolean } = {},
+  options: { wasm?: boolean; storage?: TensorStorage } = {},
 ): TensorAnalysis {
   const started = now();
   const stats = computeTensorStats(tensor.data);
-  const cache = createTensorCache(tensor, { keepFormats: false, wasm: options.wasm });
+  const cache = createTensorCache(tensor, {
+    keepFormats: false,
+    wasm: options.wasm,
+    rowOutputs: measuresByRow(schemes),
+    storage: options.storage,
+  });
   const errors = schemes.map((scheme): SchemeError => {
     const m = computeQuantView(tensor, scheme, METRICS_VIEW, cache).metrics;
     return {
