@@ -20,7 +20,7 @@ export function crashNotice(message: string): string {
 
 /** The status shown when a long computation was stopped so that the newer choice computes at once. */
 export const SUPERSEDE_NOTICE = 'Stopped the long computation for your newer choice.';
-const SUPERSEDE_NOTICE_MS = 4000;
+const SUPERSEDE_NOTICE_MS = 6000;
 
 export function EngineProvider({ client, children }: { client: EngineClient; children: ReactNode }) {
   const store = useAppStoreApi();
@@ -36,6 +36,9 @@ export function EngineProvider({ client, children }: { client: EngineClient; chi
   useEffect(() => {
     const timers = new Set<ReturnType<typeof setTimeout>>();
     const stop = client.onSupersede(() => {
+      // Shown afresh each time (an identical notice would keep the first one's timer).
+      const shown = store.getState().notices.find((n) => n.message === SUPERSEDE_NOTICE);
+      if (shown) store.getState().dismissNotice(shown.id);
       const id = store.getState().pushNotice('info', SUPERSEDE_NOTICE);
       const timer = setTimeout(() => {
         timers.delete(timer);
