@@ -148,6 +148,8 @@ interface Pending {
   sentAt: number;
   /** The channel call this request serves (its own request, or a dataset replay for it); none for a replay alone. */
   owner: Task | undefined;
+  /** A dataset's recipe sent again for `owner` (never cut: any newer call would need the dataset too). */
+  replay: boolean;
 }
 
 interface Channel {
@@ -296,7 +298,7 @@ export class EngineClient {
     if (next && !next.settled) void this.#run(next, lane);
   }
 
-  /** Sends one call; if the worker lacks the dataset and its recipe is known, replays it and retries once. */
+  /** Sends one call; if the worker lacks the dataset and its recipe is known, replays it and retries (twice at most). */
   async #execute(method: Method, args: unknown[], task?: Task): Promise<unknown> {
     let value: unknown;
     // Twice at most: a worker restarted for a supersession between the replay and the retry lacks it again.
@@ -343,6 +345,7 @@ export class EngineClient {
         args,
         sentAt: Date.now(),
         owner,
+        replay: owner !== undefined && owner !== task,
       });
       this.#watchdog.setBusy(true);
       try {
@@ -428,14 +431,17 @@ export class EngineClient {
     lane.timer = setTimeout(() => this.#checkSupersede(lane), wait ?? this.#supersedeMs);
   }
 
-  /** 0: `task` may be cut now; a number: after that many ms; null: not now (the worker is on other work). */
+  /**
+   * 0: `task` may be cut now; a number: after that many ms; null: not now (the worker is on other work, or on
+   * remaking the dataset for `task`, which the newer call needs as well: cutting it would only start it again).
+   */
   #supersedeWait(task: Task): number | null {
     let oldest: Pending | undefined;
     for (const pending of this.#pending.values()) {
       oldest ??= pending;
       if (pending.owner !== task && !RESENDABLE.has(pending.method)) return null;
     }
-    if (!oldest || oldest.owner !== task) return null;
+    if (!oldest || oldest.owner !== task || oldest.replay) return null;
     return Math.max(0, this.#supersedeMs - (Date.now() - oldest.sentAt));
   }
 

@@ -137,6 +137,24 @@ describe('superseding a long computation', () => {
     client.dispose();
   });
 
+  it('does not cut the replay of a dataset in a restarted worker: the newer call needs it too', async () => {
+    const { client, spawned } = slowEngine(2, (worker) =>
+      worker === 1 ? { generate: () => new Promise(() => {}) } : {},
+    );
+    const dataset = await client.call('generate', [GEN], { channel: 'data' });
+    const slow = client
+      .call('quantize', [dataset.id, withBits(2), VIEW, 'a'], { channel: 'a' })
+      .catch((e) => e);
+    await tick(10);
+    void client.call('quantize', [dataset.id, withBits(5), VIEW, 'a'], { channel: 'a' }).catch(() => {});
+    expect(isAbortError(await slow)).toBe(true); // restarted once: bits 5 now waits for the dataset's replay
+    await tick(10);
+    void client.call('quantize', [dataset.id, withBits(6), VIEW, 'a'], { channel: 'a' }).catch(() => {});
+    await tick(350);
+    expect(spawned).toHaveLength(2);
+    client.dispose();
+  });
+
   it('does not cut a computation that no newer call waits behind', async () => {
     vi.useRealTimers();
     const { client, spawned } = slowEngine(2);
