@@ -1,7 +1,7 @@
 /**
  * A long computation superseded by a newer choice, in Chromium against the built `dist/` (issue #18 item 5): scheme A
- * is absmax int8 with MSE-optimal clipping searched per group of 1 value; the matrix grows to 2048² (4 M searches,
- * tens of seconds of work in the engine worker); the user then picks per-tensor granularity. The engine client stops the long pass by restarting
+ * is absmax int8 with MSE-optimal clipping searched per group of 1 value; the matrix grows to 4096² (16 M searches,
+ * over two minutes of work in the engine worker); the user then picks per-tensor granularity. The engine client stops the long pass by restarting
  * the worker, so the absmax result shows within seconds, with a short status and no error.
  */
 import type { Worker } from 'playwright-core';
@@ -21,7 +21,9 @@ afterAll(async () => {
 const SLOW = 'a.gran=group&a.gs=1&a.clip=mseOptimal';
 
 describe('a newer choice supersedes a long computation', () => {
-  it('shows the fast scheme within seconds, not after the slow one finishes', async () => {
+  it('shows the fast scheme within seconds, not after the slow one finishes', {
+    timeout: 180_000,
+  }, async () => {
     const page = await browser.context.newPage();
     await page.setViewportSize({ width: 1280, height: 900 });
     const errors = collectErrors(page);
@@ -42,12 +44,8 @@ describe('a newer choice supersedes a long computation', () => {
     });
     expect(started).toHaveLength(1);
 
-    // The user asks for 2048² values: generated, then the searches start and run for a long time.
-    for (const side of ['rows', 'cols']) {
-      const field = page.getByTestId(`generator-${side}`);
-      await field.fill('2048');
-      await field.press('Enter');
-    }
+    // The user asks for 4096² values: generated, then the searches start and run for minutes.
+    await page.getByTestId('generator-size-4096').click();
     await page.waitForSelector('[data-testid="scheme-panel-a"][data-ready="false"]', { timeout: 10_000 });
     await page.waitForFunction(
       () => !document.querySelector('[data-testid="data-panel"]')?.textContent?.includes('generating…'),
@@ -75,11 +73,13 @@ describe('a newer choice supersedes a long computation', () => {
         );
       },
       undefined,
-      { timeout: 20_000 },
+      { timeout: 60_000 },
     );
     const waited = Date.now() - asked;
-    console.log(`absmax shown ${waited} ms after it was chosen`);
-    expect(waited).toBeLessThan(10_000);
+    // The new worker makes the 4096² matrix again and computes both panels' passes over 16 M values: a few seconds
+    // on an idle machine, ~10 s on a loaded one. The searches alone run over two minutes (measured), so the bound
+    // leaves room for a slow machine and still tells the two apart.
+    expect(waited).toBeLessThan(30_000);
 
     // The worker was replaced quietly: no error notice, no console error.
     expect((await page.getByTestId('notice').allTextContents()).join(' ')).not.toMatch(/crash/i);
