@@ -473,6 +473,11 @@ export class EngineClient {
     for (const pending of cut) {
       pending.reject(port ? abortError('stopped for a newer call') : (this.#dead ?? abortError('stopped')));
     }
+    if (!port && this.#dead) {
+      // The new worker could not even start: that is a failure to tell, as a crash is.
+      for (const listener of this.#crashListeners) listener(this.#dead);
+      return;
+    }
     for (const listener of this.#supersedeListeners) listener({ method: task.method, ranMs });
   }
 
