@@ -177,6 +177,8 @@ export class EngineClient {
   readonly #crashListeners = new Set<CrashListener>();
   readonly #supersedeListeners = new Set<SupersedeListener>();
   readonly #supersedeMs: number;
+  /** When the worker last answered a call: the oldest call pending started no earlier (the worker answers in order). */
+  #lastAnswerAt = 0;
   #restarts: number[] = [];
   #dead: EngineCrashedError | null = null;
 
@@ -377,6 +379,7 @@ export class EngineClient {
         return;
       }
       this.#pending.delete(response.id);
+      this.#lastAnswerAt = Date.now();
       this.#watchdog.setBusy(this.#pending.size > 0);
       if (response.ok) pending.resolve(response.value);
       else pending.reject(new EngineCallError(response.error));
@@ -442,7 +445,8 @@ export class EngineClient {
       if (pending.owner !== task && !RESENDABLE.has(pending.method)) return null;
     }
     if (!oldest || oldest.owner !== task || oldest.replay) return null;
-    return Math.max(0, this.#supersedeMs - (Date.now() - oldest.sentAt));
+    const startedAt = Math.max(oldest.sentAt, this.#lastAnswerAt);
+    return Math.max(0, this.#supersedeMs - (Date.now() - startedAt));
   }
 
   /** Restarts the worker to stop `task`'s computation; the other pending requests go to the new worker. */
