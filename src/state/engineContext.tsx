@@ -18,6 +18,10 @@ export function crashNotice(message: string): string {
   return `The engine worker crashed (${detail}). It was restarted with your settings kept; results are being recomputed.`;
 }
 
+/** The status shown when a long computation was stopped so that the newer choice computes at once. */
+export const SUPERSEDE_NOTICE = 'Stopped the long computation for your newer choice.';
+const SUPERSEDE_NOTICE_MS = 6000;
+
 export function EngineProvider({ client, children }: { client: EngineClient; children: ReactNode }) {
   const store = useAppStoreApi();
   useEffect(
@@ -27,6 +31,26 @@ export function EngineProvider({ client, children }: { client: EngineClient; chi
       }),
     [client, store],
   );
+  // A long computation stopped for a newer choice (EngineClient's supersession): a short status, not an error,
+  // that goes by itself.
+  useEffect(() => {
+    const timers = new Set<ReturnType<typeof setTimeout>>();
+    const stop = client.onSupersede(() => {
+      // Shown afresh each time (an identical notice would keep the first one's timer).
+      const shown = store.getState().notices.find((n) => n.message === SUPERSEDE_NOTICE);
+      if (shown) store.getState().dismissNotice(shown.id);
+      const id = store.getState().pushNotice('info', SUPERSEDE_NOTICE);
+      const timer = setTimeout(() => {
+        timers.delete(timer);
+        store.getState().dismissNotice(id);
+      }, SUPERSEDE_NOTICE_MS);
+      timers.add(timer);
+    });
+    return () => {
+      stop();
+      for (const timer of timers) clearTimeout(timer);
+    };
+  }, [client, store]);
   return <EngineContext.Provider value={client}>{children}</EngineContext.Provider>;
 }
 

@@ -50,7 +50,9 @@ export function createEngineQueries(client: EngineClient) {
     /**
      * Quantizes a resident dataset. `channel` paces the calls of one scheme panel (the client's coalescing: one in
      * flight, a newer call replaces the waiting one). No abort signal: a call already running finishes and fills its
-     * entry when the panel has moved on, so a drag shows each result as it lands (useQuantView).
+     * entry when the panel has moved on, so a drag shows each result as it lands (useQuantView), unless it has kept
+     * the worker busy for 1.5 s with a newer call waiting: then the client stops it (EngineClient's supersession)
+     * and it rejects with an AbortError, retried by `retrySuperseded` only if the panel asks for it again.
      */
     quantView: (datasetId: string, scheme: Scheme, view: ViewParams, channel: Channel) =>
       queryOptions({

@@ -5,8 +5,28 @@
  * 2. cancellation: an aborted signal drops a waiting call; a running call rejects at once and its late
  *    reply is ignored (the worker is not terminated: it holds the resident datasets);
  * 3. crash recovery: on `error`/`messageerror` every pending call rejects with EngineCrashedError, a new
- *    worker is spawned, and datasets are replayed from their recipe when the new worker asks for them.
+ *    worker is spawned, and datasets are replayed from their recipe when the new worker asks for them;
+ * 4. supersession: a long computation that a newer call on its channel waits behind is stopped by restarting the
+ *    worker (below, SUPERSEDABLE).
  * No DOM beyond the Port interface, so it runs in Node tests on a MessageChannel.
+ *
+ * Why supersession terminates the worker rather than cancelling cooperatively: the engine's passes (quantize,
+ * a clipping search, k-means) are synchronous, so a busy worker reads no message, and a cancel flag the page
+ * could flip under it needs a SharedArrayBuffer, i.e. a cross-origin isolated page, which an embed on someone
+ * else's site is not. Terminating works everywhere and stops any loop, however deep in the core; its cost is
+ * what the crash restart already pays and already handles: the new worker makes each dataset again from its
+ * recipe the first time a call needs it. So when a newer call waits on a channel whose running call is a
+ * supersedable computation that the worker has been busy with for `supersedeMs` (1.5 s), the client:
+ *  - cuts only that kind of work: the running call's method is in SUPERSEDABLE, it is the oldest call pending in
+ *    the worker (the one the worker is executing: it answers in order), and every other pending call is one that
+ *    can be sent again without loss (RESENDABLE: pure functions of their arguments and a dataset's recipe). A file
+ *    load, a sweep, a lab or model run in progress keeps the worker (the newer call waits as before); those calls
+ *    take a cancel message between steps instead;
+ *  - terminates the worker and spawns a new one (not counted as a crash, no crash notice), rejects the running call
+ *    with an AbortError (the UI ignores those), sends the other pending calls again to the new worker under their
+ *    ids (their callers see nothing), then runs the newest waiting call; a dataset it needs is replayed;
+ *  - tells `onSupersede` listeners, which show a short status ("stopped the long computation…").
+ * A port that cannot be terminated (an in-process MessageChannel in tests) is never superseded.
  */
 
 import {
@@ -77,6 +97,29 @@ function abortError(message: string): Error {
   return new DOMException(message, 'AbortError');
 }
 
+/** How long the worker may be busy with a supersedable call before a newer call on its channel stops it. */
+export const DEFAULT_SUPERSEDE_MS = 1500;
+
+/** Calls whose running computation a newer call on the same channel may stop by restarting the worker. */
+const SUPERSEDABLE: ReadonlySet<Method> = new Set<Method>([
+  'quantize',
+  'clipThresholds',
+  'llmInt8',
+  'generate',
+]);
+
+/**
+ * Calls that may be pending when the worker is restarted for a supersession: the new worker is sent them again
+ * (pure functions of their arguments and resident datasets, which are replayed from their recipes). Any other
+ * call pending (a load, a sweep, a lab or model run) keeps the worker alive.
+ */
+const RESENDABLE: ReadonlySet<Method> = new Set<Method>([
+  ...SUPERSEDABLE,
+  'sampleValues',
+  'workedExample',
+  'retryDownload',
+]);
+
 /** Restarts allowed within RESTART_WINDOW_MS before the client gives up (a worker that cannot even load). */
 const MAX_RESTARTS = 4;
 const RESTART_WINDOW_MS = 10_000;
@@ -98,16 +141,31 @@ interface Pending {
   resolve(value: unknown): void;
   reject(error: unknown): void;
   onProgress?: (progress: unknown) => void;
+  /** The request as sent (to send it again to a worker restarted for a supersession). */
+  method: Method;
+  args: unknown[];
+  /** When it was posted to the current worker (Date.now()). */
+  sentAt: number;
+  /** The channel call this request serves (its own request, or a dataset replay for it); none for a replay alone. */
+  owner: Task | undefined;
+  /** A dataset's recipe sent again for `owner` (never cut: any newer call would need the dataset too). */
+  replay: boolean;
 }
 
 interface Channel {
   running: boolean;
+  /** The call running on this channel (settled already if aborted: it holds the slot until the worker answers). */
+  current: Task | null;
   waiting: Task | null;
+  /** Next look at whether `current` may be superseded (while a call waits). */
+  timer: ReturnType<typeof setTimeout> | null;
 }
 
 type Recipe = { method: Method; args: unknown[] };
 
 export type CrashListener = (error: EngineCrashedError) => void;
+/** Told when a long computation was stopped for a newer call: the method cut and how long it had run (ms). */
+export type SupersedeListener = (event: { method: Method; ranMs: number }) => void;
 
 export class EngineClient {
   readonly #spawn: () => EnginePort;
@@ -117,13 +175,18 @@ export class EngineClient {
   readonly #channels = new Map<string, Channel>();
   readonly #recipes = new Map<string, Recipe>();
   readonly #crashListeners = new Set<CrashListener>();
+  readonly #supersedeListeners = new Set<SupersedeListener>();
+  readonly #supersedeMs: number;
+  /** When the worker last answered a call: the oldest call pending started no earlier (the worker answers in order). */
+  #lastAnswerAt = 0;
   #restarts: number[] = [];
   #dead: EngineCrashedError | null = null;
 
   readonly #watchdog: Watchdog;
 
-  constructor(spawn: () => EnginePort, options: { watchdogMs?: number } = {}) {
+  constructor(spawn: () => EnginePort, options: { watchdogMs?: number; supersedeMs?: number } = {}) {
     this.#spawn = spawn;
+    this.#supersedeMs = options.supersedeMs ?? DEFAULT_SUPERSEDE_MS;
     // A busy worker silent for too long (exited without an error event, or stuck) is restarted as a crash is.
     this.#watchdog = createWatchdog(options.watchdogMs ?? DEFAULT_WATCHDOG_MS, (ms) =>
       this.#crash(Object.assign(new Event('error'), { message: `no answer for ${ms / 1000} s` })),
@@ -160,7 +223,7 @@ export class EngineClient {
       }
       let lane = this.#channels.get(channel);
       if (!lane) {
-        lane = { running: false, waiting: null };
+        lane = { running: false, current: null, waiting: null, timer: null };
         this.#channels.set(channel, lane);
       }
       this.#listenForAbort(task, lane);
@@ -170,7 +233,14 @@ export class EngineClient {
       }
       if (lane.waiting) this.#settle(lane.waiting, 'reject', abortError('superseded by a newer call'));
       lane.waiting = task;
+      this.#checkSupersede(lane);
     });
+  }
+
+  /** Registers a listener told each time a long computation is stopped for a newer call. Returns an unsubscribe. */
+  onSupersede(listener: SupersedeListener): () => void {
+    this.#supersedeListeners.add(listener);
+    return () => this.#supersedeListeners.delete(listener);
   }
 
   /** Registers a listener told about each crash (after the restart was started). Returns an unsubscribe. */
@@ -181,6 +251,7 @@ export class EngineClient {
 
   /** Terminates the worker; pending calls reject and later calls fail. */
   dispose(): void {
+    for (const lane of this.#channels.values()) this.#clearTimer(lane);
     this.#dead = new EngineCrashedError('the engine was shut down');
     this.#rejectPending(this.#dead);
     this.#terminate();
@@ -210,7 +281,10 @@ export class EngineClient {
   }
 
   async #run(task: Task, lane: Channel | null): Promise<void> {
-    if (lane) lane.running = true;
+    if (lane) {
+      lane.running = true;
+      lane.current = task;
+    }
     try {
       const value = await this.#execute(task.method, task.args, task);
       this.#settle(task, 'resolve', value);
@@ -219,22 +293,28 @@ export class EngineClient {
     }
     if (!lane) return;
     lane.running = false;
+    lane.current = null;
+    this.#clearTimer(lane);
     const next = lane.waiting;
     lane.waiting = null;
     if (next && !next.settled) void this.#run(next, lane);
   }
 
-  /** Sends one call; if the worker lacks the dataset and its recipe is known, replays it and retries once. */
+  /** Sends one call; if the worker lacks the dataset and its recipe is known, replays it and retries (twice at most). */
   async #execute(method: Method, args: unknown[], task?: Task): Promise<unknown> {
     let value: unknown;
-    try {
-      value = await this.#send(method, args, task);
-    } catch (error) {
-      const datasetId = error instanceof EngineCallError ? error.datasetId : undefined;
-      const recipe = datasetId === undefined ? undefined : this.#recipes.get(datasetId);
-      if (!(error instanceof EngineCallError) || error.name !== UNKNOWN_DATASET || !recipe) throw error;
-      await this.#send(recipe.method, recipe.args);
-      value = await this.#send(method, args, task);
+    // Twice at most: a worker restarted for a supersession between the replay and the retry lacks it again.
+    for (let replays = 0; ; replays++) {
+      try {
+        value = await this.#send(method, args, task);
+        break;
+      } catch (error) {
+        const datasetId = error instanceof EngineCallError ? error.datasetId : undefined;
+        const recipe = datasetId === undefined ? undefined : this.#recipes.get(datasetId);
+        if (!(error instanceof EngineCallError) || error.name !== UNKNOWN_DATASET || !recipe || replays >= 2)
+          throw error;
+        await this.#send(recipe.method, recipe.args, undefined, task);
+      }
     }
     if (RECIPE_METHODS.includes(method)) {
       this.#recipes.set((value as DatasetSummary).id, { method, args });
@@ -242,7 +322,8 @@ export class EngineClient {
     return value;
   }
 
-  #send(method: Method, args: unknown[], task?: Task): Promise<unknown> {
+  /** Posts one request; `task` is the call it answers (its id is kept for a cancel), `owner` the call it serves. */
+  #send(method: Method, args: unknown[], task?: Task, owner: Task | undefined = task): Promise<unknown> {
     if (this.#dead) return Promise.reject(this.#dead);
     const port = this.#port;
     if (!port) return Promise.reject(new EngineCrashedError('the engine is not running'));
@@ -262,6 +343,11 @@ export class EngineClient {
         resolve: (value) => done(() => resolve(value)),
         reject: (error) => done(() => reject(error)),
         onProgress,
+        method,
+        args,
+        sentAt: Date.now(),
+        owner,
+        replay: owner !== undefined && owner !== task,
       });
       this.#watchdog.setBusy(true);
       try {
@@ -293,6 +379,7 @@ export class EngineClient {
         return;
       }
       this.#pending.delete(response.id);
+      this.#lastAnswerAt = Date.now();
       this.#watchdog.setBusy(this.#pending.size > 0);
       if (response.ok) pending.resolve(response.value);
       else pending.reject(new EngineCallError(response.error));
@@ -322,6 +409,80 @@ export class EngineClient {
     }
     this.#rejectPending(error);
     for (const listener of this.#crashListeners) listener(this.#dead ?? error);
+  }
+
+  #clearTimer(lane: Channel): void {
+    if (lane.timer !== null) clearTimeout(lane.timer);
+    lane.timer = null;
+  }
+
+  /**
+   * While a call waits on `lane`: stops the running one now if it may be superseded (see the file comment), or
+   * looks again when it may be (its time not yet up, or the worker busy with another call first).
+   */
+  #checkSupersede(lane: Channel): void {
+    this.#clearTimer(lane);
+    const task = lane.current;
+    if (!task || !lane.waiting || !Number.isFinite(this.#supersedeMs) || !SUPERSEDABLE.has(task.method))
+      return;
+    if (typeof this.#port?.terminate !== 'function' || this.#dead) return;
+    const wait = this.#supersedeWait(task);
+    if (wait === 0) {
+      this.#supersede(task);
+      return;
+    }
+    lane.timer = setTimeout(() => this.#checkSupersede(lane), wait ?? this.#supersedeMs);
+  }
+
+  /**
+   * 0: `task` may be cut now; a number: after that many ms; null: not now (the worker is on other work, or on
+   * remaking the dataset for `task`, which the newer call needs as well: cutting it would only start it again).
+   */
+  #supersedeWait(task: Task): number | null {
+    let oldest: Pending | undefined;
+    for (const pending of this.#pending.values()) {
+      oldest ??= pending;
+      if (pending.owner !== task && !RESENDABLE.has(pending.method)) return null;
+    }
+    if (!oldest || oldest.owner !== task || oldest.replay) return null;
+    const startedAt = Math.max(oldest.sentAt, this.#lastAnswerAt);
+    return Math.max(0, this.#supersedeMs - (Date.now() - startedAt));
+  }
+
+  /** Restarts the worker to stop `task`'s computation; the other pending requests go to the new worker. */
+  #supersede(task: Task): void {
+    const ranMs =
+      Date.now() - ([...this.#pending.values()].find((p) => p.owner === task)?.sentAt ?? Date.now());
+    this.#terminate();
+    this.#connect();
+    const port = this.#port as EnginePort | null;
+    const now = Date.now();
+    const cut: Pending[] = [];
+    for (const [id, pending] of [...this.#pending]) {
+      if (pending.owner === task || !port) {
+        this.#pending.delete(id);
+        cut.push(pending);
+        continue;
+      }
+      pending.sentAt = now;
+      try {
+        port.postMessage({ id, method: pending.method, args: pending.args });
+      } catch (error) {
+        this.#pending.delete(id);
+        pending.reject(error);
+      }
+    }
+    this.#watchdog.setBusy(false);
+    this.#watchdog.setBusy(this.#pending.size > 0);
+    for (const pending of cut) {
+      pending.reject(port ? abortError('stopped for a newer call') : (this.#dead ?? abortError('stopped')));
+    }
+    if (!port && this.#dead) {
+      // The new worker could not even start: that is a failure to tell, as a crash is.
+      for (const listener of this.#crashListeners) listener(this.#dead);
+      return;
+    }
+    for (const listener of this.#supersedeListeners) listener({ method: task.method, ranMs });
   }
 
   #rejectPending(error: Error): void {

@@ -5,11 +5,11 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { IntegerScheme } from '../../src/core/scheme';
 import type { ViewParams } from '../../src/core/view';
 import { type AppStore, AppStoreProvider, createAppStore } from '../../src/state/appStore';
-import { EngineProvider } from '../../src/state/engineContext';
+import { EngineProvider, SUPERSEDE_NOTICE } from '../../src/state/engineContext';
 import { selectViewParams } from '../../src/state/selectors';
 import { type QuantResultState, useDataset, useQuantView } from '../../src/state/useEngineResults';
 import type { EngineClient } from '../../src/worker/engineClient';
-import { connect, fakeHandlers, viewFor } from '../worker/fakeEngine';
+import { connect, crashableEngine, fakeHandlers, viewFor } from '../worker/fakeEngine';
 
 /** A quantize handler that records each request's bits and answers only when the test releases it. */
 function gatedEngine() {
@@ -207,5 +207,48 @@ describe('useQuantView', () => {
     await vi.waitFor(() => expect(latest.current?.status).toBe('error'));
     expect(latest.current?.error).toMatchObject({ message: 'bits too low', field: 'bits' });
     expect(bitsOf(latest.current)).toBe(8);
+  });
+
+  it('stops a long computation for a newer choice: the worker restarts, the newest result shows, no error, a short status', async () => {
+    // Each worker: quantize at 2 bits never answers, nor does any quantize after it (a synchronous pass for minutes).
+    const generated: number[] = [];
+    const engine = crashableEngine(
+      () => {
+        const worker = generated.push(0) - 1;
+        const base = fakeHandlers();
+        let stuck = false;
+        return fakeHandlers({
+          generate: (params) => {
+            generated[worker] = (generated[worker] ?? 0) + 1;
+            return base.generate(params);
+          },
+          quantize: (id, scheme, view) => {
+            base.quantize(id, scheme, view);
+            stuck ||= (scheme as IntegerScheme).bits === 2;
+            return stuck ? new Promise(() => {}) : viewFor(scheme);
+          },
+        });
+      },
+      { supersedeMs: 150, watchdogMs: 60_000 },
+    );
+    client = engine.client;
+    const store = createAppStore();
+    const latest = mount(store, engine.client);
+    await vi.waitFor(() => expect(latest.current?.status).toBe('ready'));
+
+    store.getState().setBits('a', 2); // the long one
+    await vi.waitFor(() => expect(latest.current?.status).toBe('computing'));
+    await new Promise((r) => setTimeout(r, 20));
+    const asked = Date.now();
+    store.getState().setBits('a', 5); // the newer choice
+    await vi.waitFor(() => expect(bitsOf(latest.current)).toBe(5), { timeout: 2000 });
+    expect(Date.now() - asked).toBeLessThan(1500);
+    expect(latest.current?.status).toBe('ready');
+    expect(latest.current?.error).toBeNull();
+    expect(engine.spawned.map((w) => w.terminated)).toEqual([true, false]);
+    expect(generated).toEqual([1, 1]); // the dataset was made again in the new worker
+    const notices = store.getState().notices;
+    expect(notices.filter((n) => n.tone === 'error')).toEqual([]);
+    expect(notices.map((n) => n.message)).toContain(SUPERSEDE_NOTICE);
   });
 });

@@ -76,7 +76,10 @@ export function connect(handlers: Handlers): EngineClient {
 }
 
 /** A spawnable "worker" whose crash a test triggers; each spawn gets fresh handlers (fresh memory). */
-export function crashableEngine(makeHandlers: () => Handlers) {
+export function crashableEngine(
+  makeHandlers: () => Handlers,
+  options?: ConstructorParameters<typeof EngineClient>[1],
+) {
   const spawned: Array<{ crash(message?: string): void; terminated: boolean }> = [];
   const spawn = (): EnginePort => {
     const { port1, port2 } = new MessageChannel();
@@ -105,7 +108,7 @@ export function crashableEngine(makeHandlers: () => Handlers) {
       },
     } as EnginePort;
   };
-  return { client: new EngineClient(spawn), spawned };
+  return { client: new EngineClient(spawn, options), spawned };
 }
 
 export const GEN = DEFAULT_GENERATOR;
