@@ -4,7 +4,7 @@
  * largest error highlighted. The numbers are the engine's, computed in the worker (core/workedExample.ts).
  */
 import { useQuery } from '@tanstack/react-query';
-import { memo, useDeferredValue, useEffect, useId, useMemo, useRef, useState } from 'react';
+import { memo, type RefObject, useDeferredValue, useEffect, useId, useMemo, useRef, useState } from 'react';
 import { formatExact } from '../../charts/formatNumber';
 import type { Scheme } from '../../core/scheme';
 import type { WorkedExample as WorkedResult } from '../../core/workedExample';
@@ -263,6 +263,25 @@ function SchemeSteps({ channel, values }: { channel: Channel; values: readonly n
   );
 }
 
+/** Whether the box is wider inside than it shows (kept current on resize and when `key` changes). */
+function useOverflowsX(ref: RefObject<HTMLDivElement | null>, key: unknown): boolean {
+  const [overflows, setOverflows] = useState(false);
+  useEffect(() => {
+    const el = ref.current;
+    if (!el) return;
+    void key;
+    const check = () => setOverflows(el.scrollWidth > el.clientWidth + 1);
+    check();
+    if (typeof ResizeObserver !== 'function') return;
+    const observer = new ResizeObserver(check);
+    observer.observe(el);
+    const table = el.firstElementChild;
+    if (table) observer.observe(table);
+    return () => observer.disconnect();
+  }, [ref, key]);
+  return overflows;
+}
+
 function StepsTable({
   example,
   channel,
@@ -277,6 +296,8 @@ function StepsTable({
 }) {
   const count = example.steps[0]?.values.length ?? 0;
   const worst = example.worst;
+  const scrollBox = useRef<HTMLDivElement>(null);
+  const overflowing = useOverflowsX(scrollBox, count);
   return (
     <>
       <dl
@@ -293,7 +314,27 @@ function StepsTable({
         ))}
       </dl>
       {/* relative: the sr-only texts (absolutely positioned) stay inside the scroll box, not past the page edge. */}
-      <div className="scroll-x relative overflow-x-auto">
+      {overflowing ? (
+        // A narrow card (1024 px, a phone) hides the last columns: say so in words, not only by the edge shadow.
+        <p
+          className="text-[11px] text-slate-600 dark:text-slate-300"
+          data-testid={`worked-${channel}-scroll-hint`}
+        >
+          Wider than this card: scroll sideways (Shift + wheel, or swipe) to see v1 … v{count} →
+        </p>
+      ) : null}
+      <div
+        ref={scrollBox}
+        className="scroll-x relative overflow-x-auto"
+        // Scrollable: a labelled region reachable by keyboard (arrow keys scroll it) when it does scroll.
+        {...(overflowing
+          ? {
+              tabIndex: 0,
+              role: 'region',
+              'aria-label': `${describeScheme(scheme)} worked example, scrolls sideways`,
+            }
+          : {})}
+      >
         <table className="w-full min-w-max border-collapse text-xs tabular-nums">
           <caption className="sr-only">
             Worked example of {describeScheme(scheme)}: one row per step, one column per value; value{' '}
