@@ -342,7 +342,10 @@ function StepsTable({
           </caption>
           <thead>
             <tr className="border-b border-slate-300 text-slate-600 dark:border-slate-600 dark:text-slate-300">
-              <th scope="col" className="py-1 pr-3 text-left font-medium">
+              <th
+                scope="col"
+                className="sticky left-0 z-10 bg-white py-1 pr-3 text-left font-medium dark:bg-slate-900"
+              >
                 step
               </th>
               {Array.from({ length: count }, (_, i) => (
@@ -362,7 +365,7 @@ function StepsTable({
               <tr key={step.key} className="border-b border-slate-200 last:border-0 dark:border-slate-700">
                 <th
                   scope="row"
-                  className="min-w-[8rem] max-w-[11rem] py-1 pr-2 text-left font-normal leading-tight text-slate-700 dark:text-slate-200"
+                  className="sticky left-0 z-10 min-w-[8rem] max-w-[11rem] bg-white py-1 pr-2 text-left font-normal leading-tight text-slate-700 dark:bg-slate-900 dark:text-slate-200"
                 >
                   {step.label}
                 </th>
