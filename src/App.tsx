@@ -9,6 +9,7 @@ import { ExplorerTab } from './components/ExplorerTab';
 import { HeaderTools } from './components/HeaderTools';
 import { LazyView, lazyNamed } from './components/LazyView';
 import { NoticeList } from './components/NoticeList';
+import { useWideLayout } from './components/useWideLayout';
 import { WorkspaceTabs } from './components/WorkspaceTabs';
 import { useAppStore } from './state/appStore';
 import { useActiveDataset } from './state/useActiveDataset';
@@ -30,6 +31,14 @@ export function App() {
   useDefaultZoom(data.dataset);
   const tab = useAppStore((s) => s.tab);
   const setTab = useAppStore((s) => s.setTab);
+  // Narrow screens, explorer open: the data panel follows the histogram pair (ExplorerTab places it), so a reader
+  // who only scrolls meets the story first. Elsewhere it leads, as a column (wide) or above the workspace.
+  const dataInExplorer = !useWideLayout() && tab === 'explore';
+  const dataPanel = (
+    <ErrorBoundary label="The data panel">
+      <DataPanel data={data} />
+    </ErrorBoundary>
+  );
 
   return (
     <div className="min-h-screen bg-slate-50 text-slate-900 dark:bg-slate-950 dark:text-slate-100">
@@ -47,11 +56,9 @@ export function App() {
         </div>
       </header>
       <div className="mx-auto grid max-w-[1600px] grid-cols-1 gap-4 p-4 lg:grid-cols-[17rem_minmax(0,1fr)]">
-        <aside className="min-w-0 lg:sticky lg:top-4 lg:self-start">
-          <ErrorBoundary label="The data panel">
-            <DataPanel data={data} />
-          </ErrorBoundary>
-        </aside>
+        {dataInExplorer ? null : (
+          <aside className="min-w-0 lg:sticky lg:top-4 lg:self-start">{dataPanel}</aside>
+        )}
         <main id="workspace" tabIndex={-1} className="flex min-w-0 flex-col gap-4 focus:outline-none">
           <NoticeList />
           <ErrorBoundary label="The lesson">
@@ -63,7 +70,12 @@ export function App() {
             tab={tab}
             onTabChange={setTab}
             panels={{
-              explore: () => <ExplorerTab dataset={data.dataset} />,
+              explore: () => (
+                <ExplorerTab
+                  dataset={data.dataset}
+                  dataPanel={dataInExplorer ? <div className="min-w-0">{dataPanel}</div> : undefined}
+                />
+              ),
               sweep: () => (
                 <ErrorBoundary label="The sweep">
                   <LazyView label="the sweep">

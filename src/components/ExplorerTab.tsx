@@ -4,7 +4,7 @@
  * table and the worked example. It owns the engine queries (useComparedViews), so a scheme change re-renders this
  * tab only, not the page around it (header, data panel, tab strip).
  */
-import { memo, useDeferredValue, useMemo } from 'react';
+import { memo, type ReactNode, useDeferredValue, useMemo } from 'react';
 import type { DatasetSummary } from '../worker/protocol';
 import { ErrorBoundary } from './ErrorBoundary';
 import { CompareCaption } from './figure/CompareCaption';
@@ -12,12 +12,21 @@ import { LazyView, lazyNamed } from './LazyView';
 import { MetricsTable } from './MetricsTable';
 import { SchemePanel } from './SchemePanel';
 import { useComparedViews } from './useComparedViews';
+import { useWideLayout } from './useWideLayout';
 import { ViewToolbar } from './ViewToolbar';
 import { BackToWholeModel } from './wholeModel/BackToWholeModel';
 
 const WorkedExample = lazyNamed(() => import('./worked/WorkedExample').then((m) => m.WorkedExample));
 
-export const ExplorerTab = memo(function ExplorerTab({ dataset }: { dataset: DatasetSummary | undefined }) {
+export const ExplorerTab = memo(function ExplorerTab({
+  dataset,
+  dataPanel,
+}: {
+  dataset: DatasetSummary | undefined;
+  /** Narrow screens: the page's data panel, shown after the histogram pair and its caption (App decides). */
+  dataPanel?: ReactNode;
+}) {
+  const wide = useWideLayout();
   const datasetId = dataset?.id;
   const { compare, channels, results, metrics, shared } = useComparedViews(datasetId);
   const viewA = results.a.view;
@@ -30,7 +39,28 @@ export const ExplorerTab = memo(function ExplorerTab({ dataset }: { dataset: Dat
     <>
       <BackToWholeModel />
       <ViewToolbar summary={dataset?.summary} />
-      <CompareCaption channels={channels} views={captionViews} />
+      {wide ? <CompareCaption channels={channels} views={captionViews} /> : null}
+      {wide ? null : (
+        // Narrow screens: the story first (A's histogram, then B's, the caption under them), then the data panel,
+        // then each scheme's controls and other charts. DOM order, so the Tab order is the order seen.
+        <div className="flex min-w-0 flex-col gap-4" data-testid="explorer-story">
+          {channels.map((c) => (
+            <ErrorBoundary key={c} label={`Scheme ${c.toUpperCase()}`}>
+              <SchemePanel
+                channel={c}
+                result={results[c]}
+                dataset={dataset}
+                shared={shared[c]}
+                metrics={metrics}
+                compare={compare}
+                part="story"
+              />
+            </ErrorBoundary>
+          ))}
+          <CompareCaption channels={channels} views={captionViews} />
+          {dataPanel}
+        </div>
+      )}
       <div className={`grid min-w-0 grid-cols-1 gap-4 ${compare ? 'lg:grid-cols-2' : ''}`}>
         {channels.map((c) => (
           <ErrorBoundary key={c} label={`Scheme ${c.toUpperCase()}`}>
@@ -41,6 +71,7 @@ export const ExplorerTab = memo(function ExplorerTab({ dataset }: { dataset: Dat
               shared={shared[c]}
               metrics={metrics}
               compare={compare}
+              part={wide ? 'all' : 'rest'}
             />
           </ErrorBoundary>
         ))}

@@ -49,6 +49,7 @@ export const SchemePanel = memo(function SchemePanel({
   shared,
   metrics,
   compare,
+  part = 'all',
 }: {
   channel: Channel;
   result: QuantResultState;
@@ -57,6 +58,12 @@ export const SchemePanel = memo(function SchemePanel({
   /** Both channels' metrics, for the headline numbers (the better one marked when comparing). */
   metrics: Partial<Record<Channel, Metrics>>;
   compare: boolean;
+  /**
+   * 'all': the whole panel (wide layout). Narrow screens split it so a reader who only scrolls meets A's and B's
+   * histograms first: 'story' is the title, headline numbers and value histogram; 'rest' the panel without them
+   * (controls, formulas, other charts), which keeps the panel's test ids and status.
+   */
+  part?: 'all' | 'story' | 'rest';
 }) {
   const scheme: Scheme = useAppStore((s) => s.schemes[channel]);
   const label = `Scheme ${channel.toUpperCase()}`;
@@ -81,6 +88,42 @@ export const SchemePanel = memo(function SchemePanel({
       />
     </div>
   );
+  const title = (id: string) => (
+    <h2 id={id} className="panel-title">
+      <span className={`scheme-badge scheme-badge-${channel}`}>{channel.toUpperCase()}</span>
+      {label}
+      <span className="ml-2 text-sm font-normal text-slate-500 dark:text-slate-400">
+        {describeScheme(scheme)}
+      </span>
+    </h2>
+  );
+  const story = (
+    <>
+      <HeadlineNumbers channel={channel} metrics={metrics} compare={compare} />
+
+      <ErrorBoundary label={`${label} value histogram`}>
+        {view ? (
+          charts(view, FIRST_CHARTS)
+        ) : (
+          <div className="flex h-64 items-center justify-center rounded-md border border-dashed border-slate-300 text-sm text-slate-500 dark:border-slate-600 dark:text-slate-400">
+            {error ? 'No result yet.' : 'Computing…'}
+          </div>
+        )}
+      </ErrorBoundary>
+    </>
+  );
+  if (part === 'story') {
+    return (
+      <section
+        aria-labelledby={`scheme-${channel}-story-heading`}
+        className="panel flex min-w-0 flex-col gap-3"
+        data-testid={`scheme-story-${channel}`}
+      >
+        {title(`scheme-${channel}-story-heading`)}
+        {story}
+      </section>
+    );
+  }
   return (
     <section
       aria-labelledby={`scheme-${channel}-heading`}
@@ -93,13 +136,7 @@ export const SchemePanel = memo(function SchemePanel({
       aria-busy={result.status === 'computing'}
     >
       <header className="flex flex-wrap items-center justify-between gap-2">
-        <h2 id={`scheme-${channel}-heading`} className="panel-title">
-          <span className={`scheme-badge scheme-badge-${channel}`}>{channel.toUpperCase()}</span>
-          {label}
-          <span className="ml-2 text-sm font-normal text-slate-500 dark:text-slate-400">
-            {describeScheme(scheme)}
-          </span>
-        </h2>
+        {title(`scheme-${channel}-heading`)}
         <span className="flex items-center gap-3">
           <BusyIndicator active={busy} label={`${label} is computing`} />
           {view && !busy ? (
@@ -123,17 +160,7 @@ export const SchemePanel = memo(function SchemePanel({
         </span>
       </header>
 
-      <HeadlineNumbers channel={channel} metrics={metrics} compare={compare} />
-
-      <ErrorBoundary label={`${label} value histogram`}>
-        {view ? (
-          charts(view, FIRST_CHARTS)
-        ) : (
-          <div className="flex h-64 items-center justify-center rounded-md border border-dashed border-slate-300 text-sm text-slate-500 dark:border-slate-600 dark:text-slate-400">
-            {error ? 'No result yet.' : 'Computing…'}
-          </div>
-        )}
-      </ErrorBoundary>
+      {part === 'all' ? story : null}
 
       <div id={`scheme-${channel}-settings`} tabIndex={-1} className="focus:outline-none">
         <SchemeControls

@@ -106,6 +106,47 @@ describe('the first screen', () => {
     },
   );
 
+  it("at 390×844 (a phone) the story comes first: A's histogram, then B's, the caption, then the data panel", async () => {
+    const width = 390;
+    const height = 844;
+    const page = await browser.context.newPage();
+    await page.setViewportSize({ width, height });
+    const errors = collectErrors(page);
+    await page.goto(baseUrl);
+    await waitForReady(page);
+    /** Top of what `selector` matches, in page coordinates. */
+    const top = async (selector: string) => {
+      const box = await boxOf(page, selector);
+      expect(box, `${selector} is on the page`).not.toBeNull();
+      return (box?.top ?? Number.NaN) + (await page.evaluate(() => window.scrollY));
+    };
+    const plot = (c: string) =>
+      `[data-testid="histogram-${c}"] .y-axis, [data-testid="histogram-${c}"] .x-axis`;
+    const a = await top(plot('a'));
+    const b = await top(plot('b'));
+    const caption = await top('[data-testid="compare-caption"]');
+    const data = await top('[data-testid="data-panel"]');
+    const controlsA = await top('#scheme-a-settings');
+    // The data panel used to lead: A's plot started at ~1,820 px and B's at ~4,360 px (below all of A's controls).
+    expect(a, "A's plot area starts within 1.3 viewports").toBeLessThan(1.3 * height);
+    expect(b, "B's plot area starts within 2 viewports").toBeLessThan(2 * height);
+    expect(a).toBeLessThan(b);
+    expect(b).toBeLessThan(caption);
+    expect(caption).toBeLessThan(data);
+    expect(data).toBeLessThan(controlsA);
+    // Stacked, nothing wider than the screen.
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(width);
+    // Tab order follows: the bits slider of A comes after the data panel's fields (DOM order is the order seen).
+    const order = await page.evaluate(() => {
+      const dataPanel = document.querySelector('[data-testid="data-panel"]');
+      const settings = document.querySelector('#scheme-a-settings');
+      return dataPanel && settings ? dataPanel.compareDocumentPosition(settings) : 0;
+    });
+    expect(order & 4, 'Node.DOCUMENT_POSITION_FOLLOWING').toBe(4);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it('the caption follows a change: A at 4 bits is far worse than B at 8', async () => {
     const page = await browser.context.newPage();
     await page.setViewportSize({ width: 1400, height: 900 });

@@ -136,7 +136,7 @@ function zeroPointFormulas(scheme: IntegerScheme, n: FormulaNumbers): SchemeForm
       },
       {
         tex: `q_u = q + ${-qmin} \\in [0, ${levels}],\\qquad z_u = z + ${-qmin} = ${texNumber(z - qmin)}`,
-        caption: 'The unsigned view (codes 0..2^b − 1, zero = −round(min/scale)): same dequantized values.',
+        caption: `The unsigned view (codes 0..2^b − 1, zero = −round(min/scale)). The engine rounds in the signed view and adds ${-qmin} after rounding, so the dequantized values are the same under every rounding mode.`,
       },
     ],
     explanation: `The range [ℓ, h] is split into ${levels} equal steps Δ, so all ${levels + 1} codes are used even when the data is not centred at 0. The zero point z is the code that represents 0${Math.abs(z) <= qmax ? '' : ' (outside the codes here: 0 is not in the range)'}; values are shifted by z after scaling, ${ROUNDING_WORDS[scheme.rounding.kind]}, clamped, and mapped back with (q − z)Δ.${scheme.includeZero ? ' The range was widened to contain 0, so 0 is exact.' : ''}${groupWords(n)}`,

@@ -4,7 +4,7 @@
  * largest error highlighted. The numbers are the engine's, computed in the worker (core/workedExample.ts).
  */
 import { useQuery } from '@tanstack/react-query';
-import { memo, useDeferredValue, useEffect, useId, useMemo, useRef, useState } from 'react';
+import { memo, type RefObject, useDeferredValue, useEffect, useId, useMemo, useRef, useState } from 'react';
 import { formatExact } from '../../charts/formatNumber';
 import type { Scheme } from '../../core/scheme';
 import type { WorkedExample as WorkedResult } from '../../core/workedExample';
@@ -263,6 +263,25 @@ function SchemeSteps({ channel, values }: { channel: Channel; values: readonly n
   );
 }
 
+/** Whether the box is wider inside than it shows (kept current on resize and when `key` changes). */
+function useOverflowsX(ref: RefObject<HTMLDivElement | null>, key: unknown): boolean {
+  const [overflows, setOverflows] = useState(false);
+  useEffect(() => {
+    const el = ref.current;
+    if (!el) return;
+    void key;
+    const check = () => setOverflows(el.scrollWidth > el.clientWidth + 1);
+    check();
+    if (typeof ResizeObserver !== 'function') return;
+    const observer = new ResizeObserver(check);
+    observer.observe(el);
+    const table = el.firstElementChild;
+    if (table) observer.observe(table);
+    return () => observer.disconnect();
+  }, [ref, key]);
+  return overflows;
+}
+
 function StepsTable({
   example,
   channel,
@@ -277,6 +296,8 @@ function StepsTable({
 }) {
   const count = example.steps[0]?.values.length ?? 0;
   const worst = example.worst;
+  const scrollBox = useRef<HTMLDivElement>(null);
+  const overflowing = useOverflowsX(scrollBox, count);
   return (
     <>
       <dl
@@ -293,7 +314,27 @@ function StepsTable({
         ))}
       </dl>
       {/* relative: the sr-only texts (absolutely positioned) stay inside the scroll box, not past the page edge. */}
-      <div className="scroll-x relative overflow-x-auto">
+      {overflowing ? (
+        // A narrow card (1024 px, a phone) hides the last columns: say so in words, not only by the edge shadow.
+        <p
+          className="text-[11px] text-slate-600 dark:text-slate-300"
+          data-testid={`worked-${channel}-scroll-hint`}
+        >
+          Wider than this card: scroll sideways (Shift + wheel, or swipe) to see v1 … v{count} →
+        </p>
+      ) : null}
+      <div
+        ref={scrollBox}
+        className="scroll-x relative overflow-x-auto"
+        // Scrollable: a labelled region reachable by keyboard (arrow keys scroll it) when it does scroll.
+        {...(overflowing
+          ? {
+              tabIndex: 0,
+              role: 'region',
+              'aria-label': `${describeScheme(scheme)} worked example, scrolls sideways`,
+            }
+          : {})}
+      >
         <table className="w-full min-w-max border-collapse text-xs tabular-nums">
           <caption className="sr-only">
             Worked example of {describeScheme(scheme)}: one row per step, one column per value; value{' '}
@@ -301,7 +342,10 @@ function StepsTable({
           </caption>
           <thead>
             <tr className="border-b border-slate-300 text-slate-600 dark:border-slate-600 dark:text-slate-300">
-              <th scope="col" className="py-1 pr-3 text-left font-medium">
+              <th
+                scope="col"
+                className="sticky left-0 z-10 bg-white py-1 pr-3 text-left font-medium dark:bg-slate-900"
+              >
                 step
               </th>
               {Array.from({ length: count }, (_, i) => (
@@ -321,7 +365,7 @@ function StepsTable({
               <tr key={step.key} className="border-b border-slate-200 last:border-0 dark:border-slate-700">
                 <th
                   scope="row"
-                  className="min-w-[8rem] max-w-[11rem] py-1 pr-2 text-left font-normal leading-tight text-slate-700 dark:text-slate-200"
+                  className="sticky left-0 z-10 min-w-[8rem] max-w-[11rem] bg-white py-1 pr-2 text-left font-normal leading-tight text-slate-700 dark:bg-slate-900 dark:text-slate-200"
                 >
                   {step.label}
                 </th>

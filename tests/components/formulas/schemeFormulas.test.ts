@@ -52,6 +52,19 @@ describe('formulasOf', () => {
     expect(f.explanation).toMatch(/largest magnitude/);
   });
 
+  it('says the unsigned view is added after rounding in the signed view, for every rounding mode (issue #16)', () => {
+    const v = view(DEFAULT_SCHEME_B);
+    for (const kind of ['halfEven', 'halfAway', 'floor'] as const) {
+      const f = formulasOf({ ...DEFAULT_SCHEME_B, rounding: { kind } } as Scheme, {
+        group: v.group,
+        groupCount: v.groupCount,
+      });
+      const caption = f.alternative.map((l) => l.caption ?? '').join(' ');
+      expect(caption).toContain('rounds in the signed view and adds 128 after rounding');
+      expect(caption).toContain('same under every rounding mode');
+    }
+  });
+
   it('zero-point int8 on [−1, 2]: Δ = 3/255, z = round(1/Δ) − 128 = −43, unsigned z = 85', () => {
     const v = view(DEFAULT_SCHEME_B);
     // By hand: Δ = 3/255 = 0.0117647; −lo/Δ = 85 exactly in float32? fround(1/fround(3/255)) = 85.0000… → 85;
