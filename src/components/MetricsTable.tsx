@@ -3,7 +3,7 @@
  * `data-testid="metric-<key>-<channel>"` and `data-value` = the raw Metrics field at full precision.
  */
 
-import { memo } from 'react';
+import { memo, useRef } from 'react';
 import { formatBytes, formatCount, formatExact } from '../charts/formatNumber';
 import type { Metrics } from '../core/view';
 import { metricsTable } from '../export/tables';
@@ -11,6 +11,7 @@ import { useAppStore } from '../state/appStore';
 import type { Channel } from '../state/schemesSlice';
 import { ExportMenu } from './export/ExportMenu';
 import { describeScheme } from './schemeMethods';
+import { scrollRegionProps, useOverflowsX } from './useOverflowsX';
 
 interface MetricRow {
   key: string;
@@ -143,6 +144,8 @@ export const MetricsTable = memo(function MetricsTable({
 }) {
   const storage = { a: metrics.a?.storage, b: metrics.b?.storage };
   const schemes = useAppStore((s) => s.schemes);
+  const scrollBox = useRef<HTMLDivElement>(null);
+  const overflowing = useOverflowsX(scrollBox, channels.length);
   return (
     <section aria-labelledby="metrics-heading" className="panel" data-testid="metrics-table">
       <div className="mb-2 flex items-center justify-between gap-2">
@@ -161,7 +164,11 @@ export const MetricsTable = memo(function MetricsTable({
           testId="export-metrics"
         />
       </div>
-      <div className="overflow-x-auto">
+      <div
+        ref={scrollBox}
+        className="overflow-x-auto"
+        {...scrollRegionProps(overflowing, 'Metrics table, scrolls sideways')}
+      >
         <table className="w-full min-w-[22rem] text-sm tabular-nums">
           <thead>
             <tr className="border-b border-slate-300 text-left text-xs text-slate-500 dark:border-slate-600 dark:text-slate-400">

@@ -114,8 +114,9 @@ export const SchemePanel = memo(function SchemePanel({
   );
   if (part === 'story') {
     return (
+      // Named apart from the rest of the panel (whose heading says the same): two landmarks, two names.
       <section
-        aria-labelledby={`scheme-${channel}-story-heading`}
+        aria-label={`${label}: headline numbers and value histogram`}
         className="panel flex min-w-0 flex-col gap-3"
         data-testid={`scheme-story-${channel}`}
       >

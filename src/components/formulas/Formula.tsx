@@ -5,6 +5,7 @@
  */
 import 'katex/dist/katex.min.css';
 import { useEffect, useLayoutEffect, useRef, useState } from 'react';
+import { markScrollRegion } from '../useOverflowsX';
 import { ensureKatexStyles } from './katexStyles';
 
 type Katex = typeof import('katex').default;
@@ -58,6 +59,15 @@ export function Formula({
       output: 'htmlAndMathml',
       strict: 'ignore',
     });
+    // A display formula wider than a narrow panel scrolls sideways (teach.css): then it is a focusable region.
+    const box = el.querySelector<HTMLElement>('.katex-display');
+    if (!box) return;
+    const mark = () => markScrollRegion(box, 'Formula, scrolls sideways');
+    mark();
+    if (typeof ResizeObserver !== 'function') return;
+    const observer = new ResizeObserver(mark);
+    observer.observe(box);
+    return () => observer.disconnect();
   }, [tex, display, katex]);
   return <span ref={ref} className="formula block" data-testid={testId} data-tex={tex} />;
 }

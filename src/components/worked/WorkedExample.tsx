@@ -4,7 +4,7 @@
  * largest error highlighted. The numbers are the engine's, computed in the worker (core/workedExample.ts).
  */
 import { useQuery } from '@tanstack/react-query';
-import { memo, type RefObject, useDeferredValue, useEffect, useId, useMemo, useRef, useState } from 'react';
+import { memo, useDeferredValue, useEffect, useId, useMemo, useRef, useState } from 'react';
 import { formatExact } from '../../charts/formatNumber';
 import type { Scheme } from '../../core/scheme';
 import type { WorkedExample as WorkedResult } from '../../core/workedExample';
@@ -19,6 +19,7 @@ import { INPUT_CLASS } from '../controls/Field';
 import { ExportMenu } from '../export/ExportMenu';
 import '../../teach.css';
 import { describeScheme } from '../schemeMethods';
+import { scrollRegionProps, useOverflowsX } from '../useOverflowsX';
 import { formatWorkedValues, INTEGER_STEPS, parseWorkedValues, schemeForWorkedExample } from './workedInput';
 
 /** The columns the worked example adds for a raw float cast (issue #19). */
@@ -263,25 +264,6 @@ function SchemeSteps({ channel, values }: { channel: Channel; values: readonly n
   );
 }
 
-/** Whether the box is wider inside than it shows (kept current on resize and when `key` changes). */
-function useOverflowsX(ref: RefObject<HTMLDivElement | null>, key: unknown): boolean {
-  const [overflows, setOverflows] = useState(false);
-  useEffect(() => {
-    const el = ref.current;
-    if (!el) return;
-    void key;
-    const check = () => setOverflows(el.scrollWidth > el.clientWidth + 1);
-    check();
-    if (typeof ResizeObserver !== 'function') return;
-    const observer = new ResizeObserver(check);
-    observer.observe(el);
-    const table = el.firstElementChild;
-    if (table) observer.observe(table);
-    return () => observer.disconnect();
-  }, [ref, key]);
-  return overflows;
-}
-
 function StepsTable({
   example,
   channel,
@@ -326,14 +308,9 @@ function StepsTable({
       <div
         ref={scrollBox}
         className="scroll-x relative overflow-x-auto"
-        // Scrollable: a labelled region reachable by keyboard (arrow keys scroll it) when it does scroll.
-        {...(overflowing
-          ? {
-              tabIndex: 0,
-              role: 'region',
-              'aria-label': `${describeScheme(scheme)} worked example, scrolls sideways`,
-            }
-          : {})}
+        // Always a labelled region reachable by keyboard (arrow keys scroll it), as a wide table's wrapper should be:
+        // its card is laid out only on screen (content-visibility), so whether it overflows is not known before.
+        {...scrollRegionProps(true, `${describeScheme(scheme)} worked example table`)}
       >
         <table className="w-full min-w-max border-collapse text-xs tabular-nums">
           <caption className="sr-only">
