@@ -4,7 +4,9 @@
  * table and the worked example. It owns the engine queries (useComparedViews), so a scheme change re-renders this
  * tab only, not the page around it (header, data panel, tab strip).
  */
+
 import { memo, type ReactNode, useDeferredValue, useMemo } from 'react';
+import type { Channel } from '../state/schemesSlice';
 import type { DatasetSummary } from '../worker/protocol';
 import { ErrorBoundary } from './ErrorBoundary';
 import { CompareCaption } from './figure/CompareCaption';
@@ -35,6 +37,20 @@ export const ExplorerTab = memo(function ExplorerTab({
   // The table sits below the charts: it follows in a later, interruptible render, so a new result's frame
   // draws the charts first.
   const tableMetrics = useDeferredValue(metrics);
+  // One scheme's panel, whole or one of its two parts (narrow screens show the story part above the data panel).
+  const schemePanel = (c: Channel, part: 'all' | 'story' | 'rest') => (
+    <ErrorBoundary key={c} label={`Scheme ${c.toUpperCase()}`}>
+      <SchemePanel
+        channel={c}
+        result={results[c]}
+        dataset={dataset}
+        shared={shared[c]}
+        metrics={metrics}
+        compare={compare}
+        part={part}
+      />
+    </ErrorBoundary>
+  );
   return (
     <>
       <BackToWholeModel />
@@ -44,37 +60,13 @@ export const ExplorerTab = memo(function ExplorerTab({
         // Narrow screens: the story first (A's histogram, then B's, the caption under them), then the data panel,
         // then each scheme's controls and other charts. DOM order, so the Tab order is the order seen.
         <div className="flex min-w-0 flex-col gap-4" data-testid="explorer-story">
-          {channels.map((c) => (
-            <ErrorBoundary key={c} label={`Scheme ${c.toUpperCase()}`}>
-              <SchemePanel
-                channel={c}
-                result={results[c]}
-                dataset={dataset}
-                shared={shared[c]}
-                metrics={metrics}
-                compare={compare}
-                part="story"
-              />
-            </ErrorBoundary>
-          ))}
+          {channels.map((c) => schemePanel(c, 'story'))}
           <CompareCaption channels={channels} views={captionViews} />
           {dataPanel}
         </div>
       )}
       <div className={`grid min-w-0 grid-cols-1 gap-4 ${compare ? 'lg:grid-cols-2' : ''}`}>
-        {channels.map((c) => (
-          <ErrorBoundary key={c} label={`Scheme ${c.toUpperCase()}`}>
-            <SchemePanel
-              channel={c}
-              result={results[c]}
-              dataset={dataset}
-              shared={shared[c]}
-              metrics={metrics}
-              compare={compare}
-              part={wide ? 'all' : 'rest'}
-            />
-          </ErrorBoundary>
-        ))}
+        {channels.map((c) => schemePanel(c, wide ? 'all' : 'rest'))}
       </div>
       <ErrorBoundary label="The metrics table">
         <MetricsTable channels={channels} metrics={tableMetrics} />
