@@ -67,16 +67,19 @@ describe('axe-core finds no violation', () => {
     await page.close();
   });
 
-  it.each(['light', 'dark'] as const)('on the main page at 390 px, where the order differs (%s)', async (theme) => {
-    const { page, errors } = await open(baseUrl, theme);
-    await page.setViewportSize({ width: 390, height: 844 });
-    await waitForReady(page);
-    await page.getByTestId('formula-panel-a').locator('summary').click();
-    await page.getByTestId('formulas-a').waitFor();
-    expect(await axeViolations(page)).toEqual([]);
-    expect(errors).toEqual([]);
-    await page.close();
-  });
+  it.each(['light', 'dark'] as const)(
+    'on the main page at 390 px, where the order differs (%s)',
+    async (theme) => {
+      const { page, errors } = await open(baseUrl, theme);
+      await page.setViewportSize({ width: 390, height: 844 });
+      await waitForReady(page);
+      await page.getByTestId('formula-panel-a').locator('summary').click();
+      await page.getByTestId('formulas-a').waitFor();
+      expect(await axeViolations(page)).toEqual([]);
+      expect(errors).toEqual([]);
+      await page.close();
+    },
+  );
 
   it.each(['light', 'dark'] as const)('on the embed (%s)', async (theme) => {
     const { page, errors } = await open(`${baseUrl}?embed=1&charts=hist,error,metrics,mapping`, theme);
