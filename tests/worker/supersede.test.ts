@@ -119,10 +119,11 @@ describe('superseding a long computation', () => {
       worker === 0 ? { load: () => load.promise } : { load: () => Promise.reject(new Error('not again')) },
     );
     const dataset = await client.call('generate', [GEN], { channel: 'data' });
+    // The worker is on the load (a load waiting behind a computation would cut it: loadPreempt.test.ts).
+    const loading = client.call('load', [{ kind: 'files', files: [] }, 't'] as never);
     const slow = client
       .call('quantize', [dataset.id, withBits(2), VIEW, 'a'], { channel: 'a' })
       .catch((e) => e);
-    const loading = client.call('load', [{ kind: 'files', files: [] }, 't'] as never);
     await tick(10);
     const newer = client.call('quantize', [dataset.id, withBits(7), VIEW, 'a'], { channel: 'a' });
     await tick(350); // three times supersedeMs: the load keeps the worker
