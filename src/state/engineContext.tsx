@@ -15,6 +15,10 @@ export function crashNotice(message: string): string {
   if (/not restarted/.test(message)) {
     return `The engine worker crashed repeatedly and was stopped (${detail}). Reload the page to try again.`;
   }
+  // The watchdog: a worker that exited without a word, or is stuck in a loop.
+  if (/^no answer for /.test(detail)) {
+    return `The engine worker stopped answering (${detail}, far longer than the work asked for) and was restarted with your settings kept; results are being recomputed.`;
+  }
   return `The engine worker crashed (${detail}). It was restarted with your settings kept; results are being recomputed.`;
 }
 

@@ -40,6 +40,8 @@
  *    recipe and its results computed again, unseen by their callers.
  */
 
+import { estimateWorkSeconds } from '../core/linkWork';
+import type { Scheme } from '../core/scheme';
 import {
   type Args,
   type CancelMessage,
@@ -140,6 +142,16 @@ const PASS_DURING_LOAD: ReadonlySet<Method> = new Set<Method>([...PREEMPTING, 'r
 /** After the last load that cut a computation answers: how long held calls wait for the page's newer calls. */
 export const LOAD_GRACE_MS = 150;
 
+/**
+ * The watchdog's allowed silence for a computation, as a multiple of its estimated work (core/linkWork.ts's cost
+ * model, measured on one core of a 2-core machine): machines differ several-fold and a loaded one more, so a
+ * legitimate long search (a 4096² matrix in groups of 1 with MSE-optimal clipping: ~2.5 min estimated) is never
+ * taken for a loop, while a loop is still caught in bounded time.
+ */
+const WORK_ALLOWANCE_FACTOR = 10;
+/** Estimated seconds per value of any other call on a resident dataset (a generous ceiling for the engine's passes). */
+const OTHER_WORK_VALUE_S = 1e-6;
+
 /** Restarts allowed within RESTART_WINDOW_MS before the client gives up (a worker that cannot even load). */
 const MAX_RESTARTS = 4;
 const RESTART_WINDOW_MS = 10_000;
@@ -205,6 +217,9 @@ export class EngineClient {
   readonly #pending = new Map<number, Pending>();
   readonly #channels = new Map<string, Channel>();
   readonly #recipes = new Map<string, Recipe>();
+  /** Each dataset's matrix shape (from its summary), for the watchdog's allowance of a call on it. */
+  readonly #shapes = new Map<string, { rows: number; cols: number }>();
+  readonly #watchdogMs: number;
   readonly #crashListeners = new Set<CrashListener>();
   readonly #supersedeListeners = new Set<SupersedeListener>();
   readonly #supersedeMs: number;
@@ -222,9 +237,12 @@ export class EngineClient {
   constructor(spawn: () => EnginePort, options: { watchdogMs?: number; supersedeMs?: number } = {}) {
     this.#spawn = spawn;
     this.#supersedeMs = options.supersedeMs ?? DEFAULT_SUPERSEDE_MS;
-    // A busy worker silent for too long (exited without an error event, or stuck) is restarted as a crash is.
-    this.#watchdog = createWatchdog(options.watchdogMs ?? DEFAULT_WATCHDOG_MS, (ms) =>
-      this.#crash(Object.assign(new Event('error'), { message: `no answer for ${ms / 1000} s` })),
+    this.#watchdogMs = options.watchdogMs ?? DEFAULT_WATCHDOG_MS;
+    // A busy worker silent for too long (exited without an error event, or stuck) is restarted as a crash is; the
+    // silence allowed grows with the pending computations' estimated work.
+    this.#watchdog = createWatchdog(
+      () => this.#allowance(),
+      (ms) => this.#crash(Object.assign(new Event('error'), { message: `no answer for ${seconds(ms)}` })),
     );
     this.#connect();
   }
@@ -359,7 +377,10 @@ export class EngineClient {
       }
     }
     if (RECIPE_METHODS.includes(method)) {
-      this.#recipes.set((value as DatasetSummary).id, { method, args });
+      const summary = value as DatasetSummary;
+      this.#recipes.set(summary.id, { method, args });
+      const { rows, cols } = summary.summary ?? {};
+      if (typeof rows === 'number' && typeof cols === 'number') this.#shapes.set(summary.id, { rows, cols });
     }
     return value;
   }
@@ -430,15 +451,16 @@ export class EngineClient {
     port.addEventListener('message', (event: MessageEvent) => {
       if (this.#port !== port) return; // a message from a worker already replaced
       const response = event.data as WorkerMessage;
-      this.#watchdog.heartbeat();
       const pending = this.#pending.get(response.id);
-      if (!pending) return;
-      if (isProgressMessage(response)) {
-        pending.onProgress?.(response.progress);
+      if (!pending || isProgressMessage(response)) {
+        this.#watchdog.heartbeat();
+        pending?.onProgress?.((response as { progress?: unknown }).progress);
         return;
       }
       this.#pending.delete(response.id);
       this.#lastAnswerAt = Date.now();
+      // After the delete: the silence allowed next is for the calls still pending.
+      this.#watchdog.heartbeat();
       this.#watchdog.setBusy(this.#pending.size > 0);
       if (response.ok) pending.resolve(response.value);
       else pending.reject(new EngineCallError(response.error));
@@ -547,6 +569,41 @@ export class EngineClient {
     }
     for (const listener of this.#supersedeListeners)
       listener({ method: task.method, ranMs, reason: 'choice' });
+  }
+
+  /**
+   * The watchdog's allowed silence: the base (45 s), or more for a pending computation whose estimated work is
+   * longer (WORK_ALLOWANCE_FACTOR times it). The largest over the pending calls: an async handler (a load) may have
+   * the worker run a later call's synchronous pass in the middle of it.
+   */
+  #allowance(): number {
+    let ms = this.#watchdogMs;
+    for (const pending of this.#pending.values()) {
+      ms = Math.max(ms, WORK_ALLOWANCE_FACTOR * 1000 * this.#estimateSeconds(pending));
+    }
+    return ms;
+  }
+
+  /** Estimated seconds of one request on the reference machine (0 when nothing is known of it). */
+  #estimateSeconds({ method, args }: Pending): number {
+    let seconds = 0;
+    try {
+      if (method === 'generate') {
+        const { rows, cols } = (args[0] ?? {}) as { rows?: unknown; cols?: unknown };
+        if (typeof rows === 'number' && typeof cols === 'number') seconds = rows * cols * OTHER_WORK_VALUE_S;
+      } else if (typeof args[0] === 'string') {
+        const shape = this.#shapes.get(args[0]);
+        if (shape) {
+          seconds =
+            method === 'quantize'
+              ? estimateWorkSeconds(args[1] as Scheme, shape)
+              : shape.rows * shape.cols * OTHER_WORK_VALUE_S;
+        }
+      }
+    } catch {
+      seconds = 0; // a scheme the estimate cannot read: the base allowance
+    }
+    return Number.isFinite(seconds) && seconds > 0 ? seconds : 0;
   }
 
   #clearPreemptTimer(): void {
@@ -677,6 +734,13 @@ export class EngineClient {
 /** A load or open request of its own (not a dataset's replay for a computation). */
 function isLoad(pending: Pending): boolean {
   return PREEMPTING.has(pending.method) && !pending.replay;
+}
+
+/** "45 s", "2.5 min": a silence for a notice. */
+function seconds(ms: number): string {
+  return ms < 120_000
+    ? `${Number((ms / 1000).toPrecision(3))} s`
+    : `${Number((ms / 60_000).toPrecision(3))} min`;
 }
 
 function describe(error: unknown): string {
