@@ -26,6 +26,8 @@
  *    with an AbortError (the UI ignores those), sends the other pending calls again to the new worker under their
  *    ids (their callers see nothing), then runs the newest waiting call; a dataset it needs is replayed;
  *  - tells `onSupersede` listeners, which show a short status ("stopped the long computation…").
+ * A worker's start-up (until it first sends anything) is not counted as busy: a worker just restarted, loading its
+ * module and kernels on a loaded machine, is not restarted again for the next newer call of a drag.
  * A port that cannot be terminated (an in-process MessageChannel in tests) is never superseded.
  *
  * 5. a load cuts a long computation (PREEMPTING: `open` and `load`, a file, a Hub or URL tensor, another tensor of an
@@ -225,6 +227,14 @@ export class EngineClient {
   readonly #supersedeMs: number;
   /** When the worker last answered a call: the oldest call pending started no earlier (the worker answers in order). */
   #lastAnswerAt = 0;
+  /**
+   * Whether the current worker has sent anything yet. Until then it is starting (loading its module and kernels:
+   * seconds on a loaded machine), not computing: no call is cut for that time, or a worker restarted for a newer
+   * choice could be restarted again and again while it starts.
+   */
+  #started = false;
+  /** When the current worker first sent anything (0 before): no call it runs started earlier. */
+  #readyAt = 0;
   #restarts: number[] = [];
   #dead: EngineCrashedError | null = null;
   /** Set while a load that cut a computation runs: the calls held back from the worker. */
@@ -448,8 +458,14 @@ export class EngineClient {
       return;
     }
     this.#port = port;
+    this.#started = false;
+    this.#readyAt = 0;
     port.addEventListener('message', (event: MessageEvent) => {
       if (this.#port !== port) return; // a message from a worker already replaced
+      if (!this.#started) {
+        this.#started = true;
+        this.#readyAt = Date.now();
+      }
       const response = event.data as WorkerMessage;
       const pending = this.#pending.get(response.id);
       if (!pending || isProgressMessage(response)) {
@@ -524,13 +540,14 @@ export class EngineClient {
    * remaking the dataset for `task`, which the newer call needs as well: cutting it would only start it again).
    */
   #supersedeWait(task: Task): number | null {
+    if (!this.#started) return null; // the worker is still starting: looked at again in supersedeMs
     let oldest: Pending | undefined;
     for (const pending of this.#pending.values()) {
       oldest ??= pending;
       if (pending.owner !== task && !RESENDABLE.has(pending.method)) return null;
     }
     if (!oldest || oldest.owner !== task || oldest.replay) return null;
-    const startedAt = Math.max(oldest.sentAt, this.#lastAnswerAt);
+    const startedAt = Math.max(oldest.sentAt, this.#lastAnswerAt, this.#readyAt);
     return Math.max(0, this.#supersedeMs - (Date.now() - startedAt));
   }
 
@@ -630,6 +647,7 @@ export class EngineClient {
    * (the worker is on the load, or on a call that cannot be sent again without loss, or one is pending).
    */
   #preemptWait(): number | null {
+    if (!this.#started) return null; // the worker is still starting: looked at again when it answers
     let oldest: Pending | undefined;
     for (const pending of this.#pending.values()) {
       oldest ??= pending;
@@ -637,7 +655,7 @@ export class EngineClient {
       return null;
     }
     if (!oldest || isLoad(oldest) || !SUPERSEDABLE.has(oldest.method)) return null;
-    const startedAt = Math.max(oldest.sentAt, this.#lastAnswerAt);
+    const startedAt = Math.max(oldest.sentAt, this.#lastAnswerAt, this.#readyAt);
     return Math.max(0, this.#supersedeMs - (Date.now() - startedAt));
   }
 
