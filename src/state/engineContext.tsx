@@ -15,11 +15,17 @@ export function crashNotice(message: string): string {
   if (/not restarted/.test(message)) {
     return `The engine worker crashed repeatedly and was stopped (${detail}). Reload the page to try again.`;
   }
+  // The watchdog: a worker that exited without a word, or is stuck in a loop.
+  if (/^no answer for /.test(detail)) {
+    return `The engine worker stopped answering (${detail}, far longer than the work asked for) and was restarted with your settings kept; results are being recomputed.`;
+  }
   return `The engine worker crashed (${detail}). It was restarted with your settings kept; results are being recomputed.`;
 }
 
 /** The status shown when a long computation was stopped so that the newer choice computes at once. */
 export const SUPERSEDE_NOTICE = 'Stopped the long computation for your newer choice.';
+/** The same, when it was stopped so that a file, Hub or URL tensor loads at once. */
+export const SUPERSEDE_LOAD_NOTICE = 'Stopped the long computation to load the tensor you asked for.';
 const SUPERSEDE_NOTICE_MS = 6000;
 
 export function EngineProvider({ client, children }: { client: EngineClient; children: ReactNode }) {
@@ -35,11 +41,12 @@ export function EngineProvider({ client, children }: { client: EngineClient; chi
   // that goes by itself.
   useEffect(() => {
     const timers = new Set<ReturnType<typeof setTimeout>>();
-    const stop = client.onSupersede(() => {
+    const stop = client.onSupersede(({ reason }) => {
+      const message = reason === 'load' ? SUPERSEDE_LOAD_NOTICE : SUPERSEDE_NOTICE;
       // Shown afresh each time (an identical notice would keep the first one's timer).
-      const shown = store.getState().notices.find((n) => n.message === SUPERSEDE_NOTICE);
+      const shown = store.getState().notices.find((n) => n.message === message);
       if (shown) store.getState().dismissNotice(shown.id);
-      const id = store.getState().pushNotice('info', SUPERSEDE_NOTICE);
+      const id = store.getState().pushNotice('info', message);
       const timer = setTimeout(() => {
         timers.delete(timer);
         store.getState().dismissNotice(id);

@@ -1,5 +1,5 @@
 /**
- * EngineClient: the page's side of the worker protocol (ARCHITECTURE.md §6). Three jobs:
+ * EngineClient: the page's side of the worker protocol (ARCHITECTURE.md §6). Its jobs:
  * 1. coalescing: per channel at most one call in flight and one waiting; a newer call replaces the
  *    waiting one, which rejects with an AbortError;
  * 2. cancellation: an aborted signal drops a waiting call; a running call rejects at once and its late
@@ -26,9 +26,24 @@
  *    with an AbortError (the UI ignores those), sends the other pending calls again to the new worker under their
  *    ids (their callers see nothing), then runs the newest waiting call; a dataset it needs is replayed;
  *  - tells `onSupersede` listeners, which show a short status ("stopped the long computation…").
+ * A worker's start-up (until it first sends anything) is not counted as busy: a worker just restarted, loading its
+ * module and kernels on a loaded machine, is not restarted again for the next newer call of a drag.
  * A port that cannot be terminated (an in-process MessageChannel in tests) is never superseded.
+ *
+ * 5. a load cuts a long computation (PREEMPTING: `open` and `load`, a file, a Hub or URL tensor, another tensor of an
+ *    open file): a load is on no channel, and the worker would start it only after the computation it is busy with.
+ *    When the worker has been busy for `supersedeMs` with a supersedable computation (or the dataset replay of one)
+ *    while a load waits, the client restarts the worker as above and sends it the load first. The computations that
+ *    were pending are for the dataset the load replaces, so they are not sent again meanwhile: they are *held*, as is
+ *    any computation asked while the load runs (posted, they would run before the load's next step). When no load is
+ *    left (a short grace after the last one answers, for the page to ask for the new dataset's results), each held
+ *    call is dropped with an AbortError if its caller gave up or a newer call waits on its channel (the page moved on
+ *    to the new dataset), else sent: so a load that failed or was cancelled has the previous dataset rebuilt from its
+ *    recipe and its results computed again, unseen by their callers.
  */
 
+import { estimateWorkSeconds } from '../core/linkWork';
+import type { Scheme } from '../core/scheme';
 import {
   type Args,
   type CancelMessage,
@@ -120,6 +135,25 @@ const RESENDABLE: ReadonlySet<Method> = new Set<Method>([
   'retryDownload',
 ]);
 
+/** Calls that bring another dataset (a file, a Hub or URL tensor): a long computation they wait behind is cut. */
+const PREEMPTING: ReadonlySet<Method> = new Set<Method>(['open', 'load']);
+
+/** Calls sent at once while a load that cut a computation runs (the others are held until it is done). */
+const PASS_DURING_LOAD: ReadonlySet<Method> = new Set<Method>([...PREEMPTING, 'retryDownload']);
+
+/** After the last load that cut a computation answers: how long held calls wait for the page's newer calls. */
+export const LOAD_GRACE_MS = 150;
+
+/**
+ * The watchdog's allowed silence for a computation, as a multiple of its estimated work (core/linkWork.ts's cost
+ * model, measured on one core of a 2-core machine): machines differ several-fold and a loaded one more, so a
+ * legitimate long search (a 4096² matrix in groups of 1 with MSE-optimal clipping: ~2.5 min estimated) is never
+ * taken for a loop, while a loop is still caught in bounded time.
+ */
+const WORK_ALLOWANCE_FACTOR = 10;
+/** Estimated seconds per value of any other call on a resident dataset (a generous ceiling for the engine's passes). */
+const OTHER_WORK_VALUE_S = 1e-6;
+
 /** Restarts allowed within RESTART_WINDOW_MS before the client gives up (a worker that cannot even load). */
 const MAX_RESTARTS = 4;
 const RESTART_WINDOW_MS = 10_000;
@@ -163,9 +197,20 @@ interface Channel {
 
 type Recipe = { method: Method; args: unknown[] };
 
+/** Requests kept from the worker while a load that cut a computation runs (see the file comment, 5). */
+interface LoadGate {
+  /** `cut`: the computation the worker was stopped in (sent last on release: the others are quick beside it). */
+  held: Array<{ id: number; pending: Pending; cut: boolean }>;
+  /** The grace before the held calls are released (set once no load is pending). */
+  timer: ReturnType<typeof setTimeout> | null;
+}
+
 export type CrashListener = (error: EngineCrashedError) => void;
-/** Told when a long computation was stopped for a newer call: the method cut and how long it had run (ms). */
-export type SupersedeListener = (event: { method: Method; ranMs: number }) => void;
+/**
+ * Told when a long computation was stopped: the method cut, how long it had run (ms), and what it was stopped for
+ * (`choice`: a newer call on its channel; `load`: a file, Hub or URL tensor to load).
+ */
+export type SupersedeListener = (event: { method: Method; ranMs: number; reason: 'choice' | 'load' }) => void;
 
 export class EngineClient {
   readonly #spawn: () => EnginePort;
@@ -174,22 +219,40 @@ export class EngineClient {
   readonly #pending = new Map<number, Pending>();
   readonly #channels = new Map<string, Channel>();
   readonly #recipes = new Map<string, Recipe>();
+  /** Each dataset's matrix shape (from its summary), for the watchdog's allowance of a call on it. */
+  readonly #shapes = new Map<string, { rows: number; cols: number }>();
+  readonly #watchdogMs: number;
   readonly #crashListeners = new Set<CrashListener>();
   readonly #supersedeListeners = new Set<SupersedeListener>();
   readonly #supersedeMs: number;
   /** When the worker last answered a call: the oldest call pending started no earlier (the worker answers in order). */
   #lastAnswerAt = 0;
+  /**
+   * Whether the current worker has sent anything yet. Until then it is starting (loading its module and kernels:
+   * seconds on a loaded machine), not computing: no call is cut for that time, or a worker restarted for a newer
+   * choice could be restarted again and again while it starts.
+   */
+  #started = false;
+  /** When the current worker first sent anything (0 before): no call it runs started earlier. */
+  #readyAt = 0;
   #restarts: number[] = [];
   #dead: EngineCrashedError | null = null;
+  /** Set while a load that cut a computation runs: the calls held back from the worker. */
+  #gate: LoadGate | null = null;
+  /** Next look at whether a waiting load may cut the running computation. */
+  #preemptTimer: ReturnType<typeof setTimeout> | null = null;
 
   readonly #watchdog: Watchdog;
 
   constructor(spawn: () => EnginePort, options: { watchdogMs?: number; supersedeMs?: number } = {}) {
     this.#spawn = spawn;
     this.#supersedeMs = options.supersedeMs ?? DEFAULT_SUPERSEDE_MS;
-    // A busy worker silent for too long (exited without an error event, or stuck) is restarted as a crash is.
-    this.#watchdog = createWatchdog(options.watchdogMs ?? DEFAULT_WATCHDOG_MS, (ms) =>
-      this.#crash(Object.assign(new Event('error'), { message: `no answer for ${ms / 1000} s` })),
+    this.#watchdogMs = options.watchdogMs ?? DEFAULT_WATCHDOG_MS;
+    // A busy worker silent for too long (exited without an error event, or stuck) is restarted as a crash is; the
+    // silence allowed grows with the pending computations' estimated work.
+    this.#watchdog = createWatchdog(
+      () => this.#allowance(),
+      (ms) => this.#crash(Object.assign(new Event('error'), { message: `no answer for ${seconds(ms)}` })),
     );
     this.#connect();
   }
@@ -252,8 +315,13 @@ export class EngineClient {
   /** Terminates the worker; pending calls reject and later calls fail. */
   dispose(): void {
     for (const lane of this.#channels.values()) this.#clearTimer(lane);
+    this.#clearPreemptTimer();
     this.#dead = new EngineCrashedError('the engine was shut down');
     this.#rejectPending(this.#dead);
+    const gate = this.#gate;
+    this.#gate = null;
+    if (gate?.timer) clearTimeout(gate.timer);
+    for (const { pending } of gate?.held ?? []) pending.reject(this.#dead);
     this.#terminate();
   }
 
@@ -268,6 +336,8 @@ export class EngineClient {
         this.#port?.postMessage({ cancel: task.requestId } satisfies CancelMessage);
       }
       this.#settle(task, 'reject', abortError('aborted'));
+      // A cancelled load no longer holds the computations back.
+      if (PREEMPTING.has(task.method)) this.#checkGate();
     };
     task.signal.addEventListener('abort', task.onAbort, { once: true });
   }
@@ -317,7 +387,10 @@ export class EngineClient {
       }
     }
     if (RECIPE_METHODS.includes(method)) {
-      this.#recipes.set((value as DatasetSummary).id, { method, args });
+      const summary = value as DatasetSummary;
+      this.#recipes.set(summary.id, { method, args });
+      const { rows, cols } = summary.summary ?? {};
+      if (typeof rows === 'number' && typeof cols === 'number') this.#shapes.set(summary.id, { rows, cols });
     }
     return value;
   }
@@ -339,7 +412,7 @@ export class EngineClient {
         if (task && task.requestId === id) task.requestId = null;
         settle();
       };
-      this.#pending.set(id, {
+      const pending: Pending = {
         resolve: (value) => done(() => resolve(value)),
         reject: (error) => done(() => reject(error)),
         onProgress,
@@ -348,15 +421,32 @@ export class EngineClient {
         sentAt: Date.now(),
         owner,
         replay: owner !== undefined && owner !== task,
-      });
-      this.#watchdog.setBusy(true);
-      try {
-        port.postMessage({ id, method, args });
-      } catch (error) {
-        this.#pending.delete(id);
-        reject(error);
+      };
+      const gate = this.#gate;
+      if (gate && !(PASS_DURING_LOAD.has(method) && !pending.replay)) {
+        gate.held.push({ id, pending, cut: false }); // sent once the load is done (or dropped then, if not wanted)
+        return;
       }
+      if (gate?.timer && PREEMPTING.has(method)) {
+        clearTimeout(gate.timer); // another load (a file's tensor after its listing): keep holding
+        gate.timer = null;
+      }
+      this.#post(port, id, pending);
+      if (PREEMPTING.has(method) && !pending.replay) this.#checkPreempt();
     });
+  }
+
+  /** Sends one request to `port` (the current worker) and counts it pending. */
+  #post(port: EnginePort, id: number, pending: Pending): void {
+    this.#pending.set(id, pending);
+    this.#watchdog.setBusy(true);
+    try {
+      port.postMessage({ id, method: pending.method, args: pending.args });
+    } catch (error) {
+      this.#pending.delete(id);
+      this.#watchdog.setBusy(this.#pending.size > 0);
+      pending.reject(error);
+    }
   }
 
   #connect(): void {
@@ -368,21 +458,31 @@ export class EngineClient {
       return;
     }
     this.#port = port;
+    this.#started = false;
+    this.#readyAt = 0;
     port.addEventListener('message', (event: MessageEvent) => {
       if (this.#port !== port) return; // a message from a worker already replaced
+      if (!this.#started) {
+        this.#started = true;
+        this.#readyAt = Date.now();
+      }
       const response = event.data as WorkerMessage;
-      this.#watchdog.heartbeat();
       const pending = this.#pending.get(response.id);
-      if (!pending) return;
-      if (isProgressMessage(response)) {
-        pending.onProgress?.(response.progress);
+      if (!pending || isProgressMessage(response)) {
+        this.#watchdog.heartbeat();
+        pending?.onProgress?.((response as { progress?: unknown }).progress);
         return;
       }
       this.#pending.delete(response.id);
       this.#lastAnswerAt = Date.now();
+      // After the delete: the silence allowed next is for the calls still pending.
+      this.#watchdog.heartbeat();
       this.#watchdog.setBusy(this.#pending.size > 0);
       if (response.ok) pending.resolve(response.value);
       else pending.reject(new EngineCallError(response.error));
+      // The worker moves on to the next request: a load waiting may now wait behind a long computation.
+      this.#checkPreempt();
+      this.#checkGate();
     });
     const onCrash = (event: Event) => {
       if (this.#port !== port) return;
@@ -408,6 +508,7 @@ export class EngineClient {
       this.#connect();
     }
     this.#rejectPending(error);
+    this.#checkGate(); // a load that crashed the worker: the held calls go to the new one (or fail with it)
     for (const listener of this.#crashListeners) listener(this.#dead ?? error);
   }
 
@@ -439,13 +540,14 @@ export class EngineClient {
    * remaking the dataset for `task`, which the newer call needs as well: cutting it would only start it again).
    */
   #supersedeWait(task: Task): number | null {
+    if (!this.#started) return null; // the worker is still starting: looked at again in supersedeMs
     let oldest: Pending | undefined;
     for (const pending of this.#pending.values()) {
       oldest ??= pending;
       if (pending.owner !== task && !RESENDABLE.has(pending.method)) return null;
     }
     if (!oldest || oldest.owner !== task || oldest.replay) return null;
-    const startedAt = Math.max(oldest.sentAt, this.#lastAnswerAt);
+    const startedAt = Math.max(oldest.sentAt, this.#lastAnswerAt, this.#readyAt);
     return Math.max(0, this.#supersedeMs - (Date.now() - startedAt));
   }
 
@@ -482,7 +584,154 @@ export class EngineClient {
       for (const listener of this.#crashListeners) listener(this.#dead);
       return;
     }
-    for (const listener of this.#supersedeListeners) listener({ method: task.method, ranMs });
+    for (const listener of this.#supersedeListeners)
+      listener({ method: task.method, ranMs, reason: 'choice' });
+  }
+
+  /**
+   * The watchdog's allowed silence: the base (45 s), or more for a pending computation whose estimated work is
+   * longer (WORK_ALLOWANCE_FACTOR times it). The largest over the pending calls: an async handler (a load) may have
+   * the worker run a later call's synchronous pass in the middle of it.
+   */
+  #allowance(): number {
+    let ms = this.#watchdogMs;
+    for (const pending of this.#pending.values()) {
+      ms = Math.max(ms, WORK_ALLOWANCE_FACTOR * 1000 * this.#estimateSeconds(pending));
+    }
+    return ms;
+  }
+
+  /** Estimated seconds of one request on the reference machine (0 when nothing is known of it). */
+  #estimateSeconds({ method, args }: Pending): number {
+    let seconds = 0;
+    try {
+      if (method === 'generate') {
+        const { rows, cols } = (args[0] ?? {}) as { rows?: unknown; cols?: unknown };
+        if (typeof rows === 'number' && typeof cols === 'number') seconds = rows * cols * OTHER_WORK_VALUE_S;
+      } else if (typeof args[0] === 'string') {
+        const shape = this.#shapes.get(args[0]);
+        if (shape) {
+          seconds =
+            method === 'quantize'
+              ? estimateWorkSeconds(args[1] as Scheme, shape)
+              : shape.rows * shape.cols * OTHER_WORK_VALUE_S;
+        }
+      }
+    } catch {
+      seconds = 0; // a scheme the estimate cannot read: the base allowance
+    }
+    return Number.isFinite(seconds) && seconds > 0 ? seconds : 0;
+  }
+
+  #clearPreemptTimer(): void {
+    if (this.#preemptTimer !== null) clearTimeout(this.#preemptTimer);
+    this.#preemptTimer = null;
+  }
+
+  /** A load is pending: cuts the computation it waits behind now if it may (file comment, 5), or looks again later. */
+  #checkPreempt(): void {
+    this.#clearPreemptTimer();
+    if (!Number.isFinite(this.#supersedeMs) || typeof this.#port?.terminate !== 'function' || this.#dead)
+      return;
+    const loading = [...this.#pending.values()].some((p) => isLoad(p));
+    if (!loading) return;
+    const wait = this.#preemptWait();
+    if (wait === 0) this.#cutForLoad();
+    else if (wait !== null) this.#preemptTimer = setTimeout(() => this.#checkPreempt(), wait);
+    // null: the worker is on the load itself or on work that is not cut (a sweep, the lab): looked at again when
+    // it answers.
+  }
+
+  /**
+   * 0: the request the worker is on may be cut for a waiting load now; a number: after that many ms; null: not
+   * (the worker is on the load, or on a call that cannot be sent again without loss, or one is pending).
+   */
+  #preemptWait(): number | null {
+    if (!this.#started) return null; // the worker is still starting: looked at again when it answers
+    let oldest: Pending | undefined;
+    for (const pending of this.#pending.values()) {
+      oldest ??= pending;
+      if (isLoad(pending) || pending.owner?.settled === true || RESENDABLE.has(pending.method)) continue;
+      return null;
+    }
+    if (!oldest || isLoad(oldest) || !SUPERSEDABLE.has(oldest.method)) return null;
+    const startedAt = Math.max(oldest.sentAt, this.#lastAnswerAt, this.#readyAt);
+    return Math.max(0, this.#supersedeMs - (Date.now() - startedAt));
+  }
+
+  /** Restarts the worker to stop the computation a load waits behind; the loads go first, the rest is held. */
+  #cutForLoad(): void {
+    const first = this.#pending.values().next().value as Pending;
+    const ranMs = Date.now() - Math.max(first.sentAt, this.#lastAnswerAt);
+    const method = first.owner?.method ?? first.method;
+    this.#terminate();
+    this.#connect();
+    const port = this.#port as EnginePort | null;
+    const requests = [...this.#pending];
+    const cutId = requests[0]?.[0];
+    this.#pending.clear();
+    this.#watchdog.setBusy(false);
+    const gate: LoadGate = this.#gate ?? { held: [], timer: null };
+    const dropped: Pending[] = [];
+    for (const [id, pending] of requests) {
+      if (!port) dropped.push(pending);
+      else if (isLoad(pending)) {
+        pending.sentAt = Date.now();
+        this.#post(port, id, pending);
+      } else if (!pending.owner || pending.owner.settled) dropped.push(pending);
+      else gate.held.push({ id, pending, cut: id === cutId });
+    }
+    if (!port) {
+      // The new worker could not even start: that is a failure to tell, as a crash is.
+      const dead = this.#dead ?? new EngineCrashedError('the engine could not restart');
+      for (const pending of dropped) pending.reject(dead);
+      for (const { pending } of gate.held) pending.reject(dead);
+      this.#gate = null;
+      for (const listener of this.#crashListeners) listener(dead);
+      return;
+    }
+    this.#gate = gate;
+    for (const pending of dropped) pending.reject(abortError('stopped for a load'));
+    for (const listener of this.#supersedeListeners) listener({ method, ranMs, reason: 'load' });
+  }
+
+  /** Once no load is pending, releases the held calls after a short grace (file comment, 5). */
+  #checkGate(): void {
+    const gate = this.#gate;
+    if (!gate || gate.timer) return;
+    const loading = [...this.#pending.values()].some((p) => isLoad(p) && p.owner?.settled !== true);
+    if (loading) return;
+    gate.timer = setTimeout(() => this.#releaseGate(gate), this.#dead ? 0 : LOAD_GRACE_MS);
+  }
+
+  #releaseGate(gate: LoadGate): void {
+    if (this.#gate !== gate) return;
+    gate.timer = null;
+    // A load asked during the grace keeps the computations held until it answers.
+    if ([...this.#pending.values()].some((p) => isLoad(p) && p.owner?.settled !== true)) return;
+    this.#gate = null;
+    const port = this.#port;
+    // The stopped computation last: a failed load's other results come back first, then the long one runs again.
+    const order = [...gate.held.filter((h) => !h.cut), ...gate.held.filter((h) => h.cut)];
+    for (const { id, pending } of order) {
+      const owner = pending.owner;
+      if (this.#dead || !port)
+        pending.reject(this.#dead ?? new EngineCrashedError('the engine is not running'));
+      else if (!owner || owner.settled || this.#newerWaits(owner))
+        pending.reject(abortError('not wanted after the load'));
+      else {
+        pending.sentAt = Date.now();
+        this.#post(port, id, pending);
+      }
+    }
+  }
+
+  /** True when a newer call waits on the channel `task` runs on (its caller has moved on). */
+  #newerWaits(task: Task): boolean {
+    for (const lane of this.#channels.values()) {
+      if (lane.current === task) return lane.waiting !== null && !lane.waiting.settled;
+    }
+    return false;
   }
 
   #rejectPending(error: Error): void {
@@ -498,6 +747,18 @@ export class EngineClient {
     port?.terminate?.();
     port?.close?.();
   }
+}
+
+/** A load or open request of its own (not a dataset's replay for a computation). */
+function isLoad(pending: Pending): boolean {
+  return PREEMPTING.has(pending.method) && !pending.replay;
+}
+
+/** "45 s", "2.5 min": a silence for a notice. */
+function seconds(ms: number): string {
+  return ms < 120_000
+    ? `${Number((ms / 1000).toPrecision(3))} s`
+    : `${Number((ms / 60_000).toPrecision(3))} min`;
 }
 
 function describe(error: unknown): string {

@@ -13,4 +13,11 @@ describe('crashNotice', () => {
       /crashed repeatedly and was stopped \(error\)\. Reload the page/,
     );
   });
+
+  it('says a silent or stuck worker stopped answering, not that it crashed', () => {
+    const notice = crashNotice('the engine stopped unexpectedly (no answer for 45 s)');
+    expect(notice).toMatch(/stopped answering \(no answer for 45 s/);
+    expect(notice).toMatch(/restarted with your settings kept/);
+    expect(notice).not.toMatch(/crashed/);
+  });
 });

@@ -4,10 +4,18 @@
  * call's result lands from the new worker, its dataset is replayed there, other pending computations are sent
  * again unseen by their callers, and a worker busy with a file load is never restarted for it.
  */
+
+import { MessageChannel } from 'node:worker_threads';
 import { describe, expect, it, vi } from 'vitest';
 import type { IntegerScheme } from '../../src/core/scheme';
-import { EngineCrashedError, isAbortError } from '../../src/worker/engineClient';
+import {
+  EngineClient,
+  EngineCrashedError,
+  type EnginePort,
+  isAbortError,
+} from '../../src/worker/engineClient';
 import type { DatasetSummary, Handlers } from '../../src/worker/protocol';
+import { type Port, serve } from '../../src/worker/serve';
 import { crashableEngine, deferred, fakeHandlers, GEN, tick, viewFor, withBits } from './fakeEngine';
 
 const VIEW = { bins: 64, range: null } as never;
@@ -119,10 +127,11 @@ describe('superseding a long computation', () => {
       worker === 0 ? { load: () => load.promise } : { load: () => Promise.reject(new Error('not again')) },
     );
     const dataset = await client.call('generate', [GEN], { channel: 'data' });
+    // The worker is on the load (a load waiting behind a computation would cut it: loadPreempt.test.ts).
+    const loading = client.call('load', [{ kind: 'files', files: [] }, 't'] as never);
     const slow = client
       .call('quantize', [dataset.id, withBits(2), VIEW, 'a'], { channel: 'a' })
       .catch((e) => e);
-    const loading = client.call('load', [{ kind: 'files', files: [] }, 't'] as never);
     await tick(10);
     const newer = client.call('quantize', [dataset.id, withBits(7), VIEW, 'a'], { channel: 'a' });
     await tick(350); // three times supersedeMs: the load keeps the worker
@@ -162,6 +171,58 @@ describe('superseding a long computation', () => {
     void client.call('quantize', [dataset.id, withBits(2), VIEW, 'a'], { channel: 'a' }).catch(() => {});
     await tick(300);
     expect(spawned).toHaveLength(1);
+    client.dispose();
+  });
+});
+
+describe('a worker that is starting', () => {
+  it('is not restarted again for a newer call while it starts: start-up is not work', async () => {
+    // Each worker takes 300 ms to start (its module and kernels loading on a loaded machine) before it reads a
+    // message; its quantize at 2 bits never ends, and it answers nothing after that.
+    const spawned: number[] = [];
+    const client = new EngineClient(
+      () => {
+        const { port1, port2 } = new MessageChannel();
+        spawned.push(Date.now());
+        let stuck = false;
+        const base = fakeHandlers();
+        const handlers = fakeHandlers({
+          quantize: (id, scheme, view) => {
+            if (stuck) return new Promise(() => {});
+            base.quantize(id, scheme, view);
+            stuck = (scheme as IntegerScheme).bits === 2;
+            return stuck ? new Promise(() => {}) : viewFor(scheme);
+          },
+          generate: (params) => base.generate(params) as DatasetSummary,
+        });
+        setTimeout(() => serve(port2 as unknown as Port, handlers), 300);
+        return {
+          postMessage: (message: unknown) => port1.postMessage(message),
+          addEventListener: (type: string, listener: (event: never) => void) => {
+            if (type === 'message') port1.addEventListener('message', listener as never);
+          },
+          start: () => port1.start(),
+          terminate: () => port1.close(),
+        } as EnginePort;
+      },
+      { supersedeMs: 100, watchdogMs: 60_000 },
+    );
+    const dataset = await client.call('generate', [GEN], { channel: 'data' });
+    const slow = client
+      .call('quantize', [dataset.id, withBits(2), VIEW, 'a'], { channel: 'a' })
+      .catch((e: unknown) => e);
+    await tick(10);
+    const five = client
+      .call('quantize', [dataset.id, withBits(5), VIEW, 'a'], { channel: 'a' })
+      .catch((e: unknown) => e);
+    expect(isAbortError(await slow)).toBe(true); // the first worker was computing: cut
+    expect(spawned).toHaveLength(2);
+    await tick(10);
+    // A drag goes on while the new worker starts: bits 6 waits behind bits 5, which the worker has not begun.
+    const six = client.call('quantize', [dataset.id, withBits(6), VIEW, 'a'], { channel: 'a' });
+    expect(bitsOf(await five)).toBe(5);
+    expect(bitsOf(await six)).toBe(6);
+    expect(spawned).toHaveLength(2); // before: restarted again 100 ms into its start-up
     client.dispose();
   });
 });

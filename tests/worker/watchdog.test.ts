@@ -4,8 +4,52 @@
  * worker is started and takes the next call — while a worker that keeps reporting progress is left to finish.
  */
 import { describe, expect, it } from 'vitest';
+import type { IntegerScheme } from '../../src/core/scheme';
 import { EngineClient, EngineCrashedError, type EnginePort } from '../../src/worker/engineClient';
-import type { Request } from '../../src/worker/protocol';
+import type { DatasetSummary, Request } from '../../src/worker/protocol';
+import { crashableEngine, fakeHandlers, GEN, tick, viewFor, withBits } from './fakeEngine';
+
+const VIEW = { bins: 64, range: null } as never;
+/** A scheme whose pass is long: an MSE-optimal clipping search per group of one value. */
+const SEARCH_PER_VALUE: IntegerScheme = {
+  ...withBits(8),
+  granularity: { kind: 'group', size: 1 },
+  clipping: { kind: 'mseOptimal' },
+};
+
+/**
+ * Workers made by crashableEngine (fresh memory each): the first `silentQuantizes` quantize calls never answer (a
+ * loop, or a worker gone without an error event); `quantizeMs` is how long an answered quantize takes.
+ */
+function engineWith(options: { silentQuantizes?: number; quantizeMs?: number; watchdogMs: number }) {
+  let silent = options.silentQuantizes ?? 0;
+  const workers: Array<{ generated: number; quantized: number }> = [];
+  const engine = crashableEngine(
+    () => {
+      const record = { generated: 0, quantized: 0 };
+      workers.push(record);
+      const base = fakeHandlers();
+      return fakeHandlers({
+        generate: (params) => {
+          record.generated++;
+          return base.generate(params) as DatasetSummary;
+        },
+        quantize: async (id, scheme, view) => {
+          base.quantize(id, scheme, view); // UnknownDatasetError in a worker without the dataset
+          if (silent > 0) {
+            silent--;
+            return new Promise<never>(() => {});
+          }
+          await tick(options.quantizeMs ?? 0);
+          record.quantized++;
+          return viewFor(scheme);
+        },
+      });
+    },
+    { watchdogMs: options.watchdogMs, supersedeMs: 60_000 },
+  );
+  return { ...engine, workers };
+}
 
 type Behaviour = 'silent' | 'progress-then-answer' | 'answer';
 
@@ -86,6 +130,53 @@ describe('the engine watchdog', () => {
     const client = new EngineClient(() => fakePort('silent', terminated), { watchdogMs: 50 });
     await new Promise((r) => setTimeout(r, 200));
     expect(terminated.count).toBe(0);
+    client.dispose();
+  });
+
+  it('restarts a worker silent on a computation (a loop) and replays the dataset for the call asked again', async () => {
+    const { client, spawned, workers } = engineWith({ silentQuantizes: 1, watchdogMs: 150 });
+    const crashes: string[] = [];
+    client.onCrash((e) => crashes.push(e.message));
+    const dataset = await client.call('generate', [{ ...GEN, rows: 64, cols: 64 }], { channel: 'data' });
+    const error = await client
+      .call('quantize', [dataset.id, withBits(4), VIEW, 'a'], { channel: 'a' })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(EngineCrashedError);
+    expect((error as Error).message).toMatch(/no answer for 0.15 s/);
+    expect(crashes).toHaveLength(1);
+    expect(spawned.map((w) => w.terminated)).toEqual([true, false]);
+    // The page asks again (react-query retries a crash-cut call): the new worker remakes the dataset and answers.
+    const view = await client.call('quantize', [dataset.id, withBits(4), VIEW, 'a'], { channel: 'a' });
+    expect((view as { scheme: IntegerScheme }).scheme.bits).toBe(4);
+    expect(workers[1]).toEqual({ generated: 1, quantized: 1 });
+    client.dispose();
+  });
+
+  it('gives a long computation the silence its estimated work needs: a legitimate search is not taken for a loop', async () => {
+    // 1024² values searched per value: ~9 s estimated on the reference machine, so far more than the 150 ms base
+    // is allowed; the fake answers after 400 ms. (Before: the 45 s base cut a 2-minute search, and again on retry.)
+    const { client, spawned } = engineWith({ quantizeMs: 400, watchdogMs: 150 });
+    const crashes: string[] = [];
+    client.onCrash((e) => crashes.push(e.message));
+    const dataset = await client.call('generate', [{ ...GEN, rows: 1024, cols: 1024 }], { channel: 'data' });
+    const view = await client.call('quantize', [dataset.id, SEARCH_PER_VALUE, VIEW, 'a'], { channel: 'a' });
+    expect((view as { scheme: IntegerScheme }).scheme.bits).toBe(8);
+    expect(crashes).toEqual([]);
+    expect(spawned).toHaveLength(1);
+    client.dispose();
+  });
+
+  it('still catches a loop in a cheap computation after the base silence, even on a large matrix', async () => {
+    const { client, spawned } = engineWith({ silentQuantizes: 1, watchdogMs: 150 });
+    const dataset = await client.call('generate', [{ ...GEN, rows: 1024, cols: 1024 }], { channel: 'data' });
+    const started = Date.now();
+    // Per tensor, no search: ~0.1 s estimated, so the 150 ms base applies... times 10 at most (1 s).
+    const error = await client
+      .call('quantize', [dataset.id, withBits(4), VIEW, 'a'], { channel: 'a' })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(EngineCrashedError);
+    expect(Date.now() - started).toBeLessThan(5000);
+    expect(spawned).toHaveLength(2);
     client.dispose();
   });
 });
