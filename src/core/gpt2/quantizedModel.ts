@@ -85,6 +85,8 @@ export interface QuantizedProvider extends WeightProvider {
   quantizeCalls(): number;
   /** Tensors without a compact form under the 'compact' plan, and why (empty under 'requantize'). */
   readonly refusals: Map<string, CompactRefusal>;
+  /** Gives the reusable buffers back to the kernel's arena (the provider is not used after this). */
+  dispose(): void;
 }
 
 /** True when `scope` quantizes a tensor of this role. */
@@ -131,7 +133,8 @@ export function createQuantizedProvider(
   const buffer = (length: number): Float32Array => {
     const reused = pool.get(length)?.pop();
     if (reused) return reused;
-    const fresh = new Float32Array(length);
+    // In the kernel's memory where it has room: the pass then multiplies the block where it was dequantized.
+    const fresh = weights.kernel?.allocate(length) ?? new Float32Array(length);
     pooled.add(fresh);
     grow(fresh.byteLength);
     return fresh;
@@ -230,6 +233,12 @@ export function createQuantizedProvider(
       lnfBias: get('ln_f.bias', 'head'),
       wte: rows('wte.weight', 'head'),
     }),
+    kernel: weights.kernel,
+    dispose() {
+      for (const t of pooled) weights.kernel?.free(t);
+      pooled.clear();
+      pool.clear();
+    },
     release(part) {
       const map = transient.get(part);
       if (!map) return;

@@ -5,6 +5,7 @@
  * per output channel, and a block of g runs along the input, in every layout). wte [V, d] is already
  * [out, in] for the tied head. Pure; no DOM.
  */
+import type { MatmulKernel } from '../wasm/matmulKernel';
 import type { Gpt2Config, Gpt2TensorSpec } from './config';
 import type { BlockWeights, WeightProvider } from './forward';
 
@@ -12,6 +13,12 @@ export interface Gpt2Weights {
   config: Gpt2Config;
   /** Canonical name (`h.0.attn.c_attn.weight`) → values in the held layout. */
   tensors: Map<string, Float32Array>;
+  /**
+   * The kernel whose arena holds the tensors (MatmulKernel.allocate), so the forward pass multiplies them where
+   * they lie and a quantized model dequantizes a block into the same memory; absent: plain arrays, each weight
+   * copied into a kernel's scratch a chunk at a time.
+   */
+  kernel?: MatmulKernel;
 }
 
 /** [rows, cols] of a tensor as held: linear weights [out, in], 1-D tensors 1 × n, embeddings as in the file. */
@@ -76,5 +83,6 @@ export function floatProvider(weights: Gpt2Weights): WeightProvider {
     block: (layer) => blockOf(layer, get),
     head: () => ({ lnfWeight: get('ln_f.weight'), lnfBias: get('ln_f.bias'), wte: get('wte.weight') }),
     release() {},
+    kernel: weights.kernel,
   };
 }

@@ -1,0 +1,124 @@
+/**
+ * The GPT-2 forward pass's matrix products in WebAssembly SIMD (AssemblyScript; compiled by `npm run build:wasm`
+ * into src/core/wasm/matmul.wasm.ts, loaded by src/core/wasm/matmulKernel.ts): out = x·Wᵀ + b with W held
+ * [out, in] (nn.Linear), used by the linear layers and the tied output head.
+ *
+ * Accumulation is **float32** in four lanes, then float64 across lanes, in a fixed order that
+ * src/core/gpt2/matmulJs.ts repeats with `Math.fround` (same bits where SIMD is missing):
+ *   lane k (k = 0..3) sums fround(x[i]·w[i]) for i ≡ k (mod 4), i < in4 = in − in mod 4, in order, in float32;
+ *   the tail T sums fround(x[i]·w[i]) for in4 ≤ i < in, in order, in float32;
+ *   out = fround(((L0 + L1) + (L2 + L3)) + T + b), the last three adds in float64.
+ * (A float32 add or multiply of float32 operands is the float64 result rounded once, so `fround` of each JS step
+ * is what WebAssembly computes. No fused multiply-add: results are the same on every machine.)
+ *
+ * Register blocking: 4 outputs × 2 tokens per inner loop (8 vector accumulators, 6 vector loads for 8
+ * multiply-adds), the 4 weight rows walked contiguously and kept in L1 while the tokens pass over them.
+ *
+ * Memory is the caller's (imported); every pointer is a byte offset into it, 4-byte aligned (16 is faster).
+ */
+
+/**
+ * out[t·outStride + o] = x[t, :]·w[o, :] + bias[o] for t < rows, o < outCount (bias 0: none). x is rows × inDim,
+ * w outCount × inDim, row-major float32.
+ */
+export function linear(
+  x: usize,
+  rows: i32,
+  inDim: i32,
+  w: usize,
+  outCount: i32,
+  bias: usize,
+  out: usize,
+  outStride: i32,
+): void {
+  const rowBytes = <usize>inDim << 2;
+  const in4Bytes = <usize>(inDim & ~3) << 2;
+  const strideBytes = <usize>outStride << 2;
+  const o4 = outCount & ~3;
+  const t2 = rows & ~1;
+  for (let o = 0; o < o4; o += 4) {
+    const w0 = w + <usize>o * rowBytes;
+    const w1 = w0 + rowBytes;
+    const w2 = w1 + rowBytes;
+    const w3 = w2 + rowBytes;
+    for (let t = 0; t < t2; t += 2) {
+      const xa = x + <usize>t * rowBytes;
+      const xb = xa + rowBytes;
+      let a0 = f32x4.splat(0);
+      let a1 = f32x4.splat(0);
+      let a2 = f32x4.splat(0);
+      let a3 = f32x4.splat(0);
+      let c0 = f32x4.splat(0);
+      let c1 = f32x4.splat(0);
+      let c2 = f32x4.splat(0);
+      let c3 = f32x4.splat(0);
+      for (let i: usize = 0; i < in4Bytes; i += 16) {
+        const u = v128.load(xa + i);
+        const v = v128.load(xb + i);
+        const p0 = v128.load(w0 + i);
+        const p1 = v128.load(w1 + i);
+        const p2 = v128.load(w2 + i);
+        const p3 = v128.load(w3 + i);
+        a0 = f32x4.add(a0, f32x4.mul(u, p0));
+        a1 = f32x4.add(a1, f32x4.mul(u, p1));
+        a2 = f32x4.add(a2, f32x4.mul(u, p2));
+        a3 = f32x4.add(a3, f32x4.mul(u, p3));
+        c0 = f32x4.add(c0, f32x4.mul(v, p0));
+        c1 = f32x4.add(c1, f32x4.mul(v, p1));
+        c2 = f32x4.add(c2, f32x4.mul(v, p2));
+        c3 = f32x4.add(c3, f32x4.mul(v, p3));
+      }
+      const ra = out + <usize>t * strideBytes + (<usize>o << 2);
+      const rb = ra + strideBytes;
+      store<f32>(ra, finish(a0, xa, w0, in4Bytes, rowBytes, bias, o));
+      store<f32>(ra, finish(a1, xa, w1, in4Bytes, rowBytes, bias, o + 1), 4);
+      store<f32>(ra, finish(a2, xa, w2, in4Bytes, rowBytes, bias, o + 2), 8);
+      store<f32>(ra, finish(a3, xa, w3, in4Bytes, rowBytes, bias, o + 3), 12);
+      store<f32>(rb, finish(c0, xb, w0, in4Bytes, rowBytes, bias, o));
+      store<f32>(rb, finish(c1, xb, w1, in4Bytes, rowBytes, bias, o + 1), 4);
+      store<f32>(rb, finish(c2, xb, w2, in4Bytes, rowBytes, bias, o + 2), 8);
+      store<f32>(rb, finish(c3, xb, w3, in4Bytes, rowBytes, bias, o + 3), 12);
+    }
+    for (let t = t2; t < rows; t++) {
+      const xa = x + <usize>t * rowBytes;
+      let a0 = f32x4.splat(0);
+      let a1 = f32x4.splat(0);
+      let a2 = f32x4.splat(0);
+      let a3 = f32x4.splat(0);
+      for (let i: usize = 0; i < in4Bytes; i += 16) {
+        const u = v128.load(xa + i);
+        a0 = f32x4.add(a0, f32x4.mul(u, v128.load(w0 + i)));
+        a1 = f32x4.add(a1, f32x4.mul(u, v128.load(w1 + i)));
+        a2 = f32x4.add(a2, f32x4.mul(u, v128.load(w2 + i)));
+        a3 = f32x4.add(a3, f32x4.mul(u, v128.load(w3 + i)));
+      }
+      const ra = out + <usize>t * strideBytes + (<usize>o << 2);
+      store<f32>(ra, finish(a0, xa, w0, in4Bytes, rowBytes, bias, o));
+      store<f32>(ra, finish(a1, xa, w1, in4Bytes, rowBytes, bias, o + 1), 4);
+      store<f32>(ra, finish(a2, xa, w2, in4Bytes, rowBytes, bias, o + 2), 8);
+      store<f32>(ra, finish(a3, xa, w3, in4Bytes, rowBytes, bias, o + 3), 12);
+    }
+  }
+  for (let o = o4; o < outCount; o++) {
+    const wo = w + <usize>o * rowBytes;
+    for (let t = 0; t < rows; t++) {
+      const xa = x + <usize>t * rowBytes;
+      let a = f32x4.splat(0);
+      for (let i: usize = 0; i < in4Bytes; i += 16) a = f32x4.add(a, f32x4.mul(v128.load(xa + i), v128.load(wo + i)));
+      store<f32>(out + <usize>t * strideBytes + (<usize>o << 2), finish(a, xa, wo, in4Bytes, rowBytes, bias, o));
+    }
+  }
+}
+
+/** fround(((L0 + L1) + (L2 + L3)) + T + b) (see the module comment): the lanes, the tail, the bias. */
+// @ts-ignore: decorator
+@inline
+function finish(acc: v128, x: usize, w: usize, from: usize, to: usize, bias: usize, o: i32): f32 {
+  let tail: f32 = 0;
+  for (let i = from; i < to; i += 4) tail += load<f32>(x + i) * load<f32>(w + i);
+  const lanes =
+    (<f64>f32x4.extract_lane(acc, 0) + <f64>f32x4.extract_lane(acc, 1)) +
+    (<f64>f32x4.extract_lane(acc, 2) + <f64>f32x4.extract_lane(acc, 3));
+  const b: f64 = bias == 0 ? 0 : <f64>load<f32>(bias + (<usize>o << 2));
+  return <f32>(lanes + <f64>tail + b);
+}
