@@ -122,3 +122,39 @@ function finish(acc: v128, x: usize, w: usize, from: usize, to: usize, bias: usi
   const b: f64 = bias == 0 ? 0 : <f64>load<f32>(bias + (<usize>o << 2));
   return <f32>(lanes + <f64>tail + b);
 }
+
+/**
+ * out[i] = (codes[i] + offset)·step for i < n, each in float32: a compact tensor's integer codes (bytes) back to
+ * the engine's dequantized values. `offset` = base − zero point; where it is an integer and |code + offset| <
+ * 2^24 (the host checks), the sum is exact and the float32 product is the float64 product rounded once, which is
+ * what the engine's dequantizeCode computes: the same bits. 16 codes per step, then one at a time.
+ */
+export function dequantAffine(codes: usize, n: i32, offset: f32, step: f32, out: usize): void {
+  const n16 = <usize>(n & ~15);
+  const off = f32x4.splat(offset);
+  const s = f32x4.splat(step);
+  for (let i: usize = 0; i < n16; i += 16) {
+    const q = v128.load(codes + i);
+    const lo = i16x8.extend_low_i8x16_u(q);
+    const hi = i16x8.extend_high_i8x16_u(q);
+    const o = out + (i << 2);
+    v128.store(o, f32x4.mul(f32x4.add(f32x4.convert_i32x4_u(i32x4.extend_low_i16x8_u(lo)), off), s));
+    v128.store(o, f32x4.mul(f32x4.add(f32x4.convert_i32x4_u(i32x4.extend_high_i16x8_u(lo)), off), s), 16);
+    v128.store(o, f32x4.mul(f32x4.add(f32x4.convert_i32x4_u(i32x4.extend_low_i16x8_u(hi)), off), s), 32);
+    v128.store(o, f32x4.mul(f32x4.add(f32x4.convert_i32x4_u(i32x4.extend_high_i16x8_u(hi)), off), s), 48);
+  }
+  for (let i = n16; i < <usize>n; i++) store<f32>(out + (i << 2), (<f32>load<u8>(codes + i) + offset) * step);
+}
+
+/** out[i] = table[codes[i]] for i < n: a compact tensor's codes through one group's 256-value table. */
+export function dequantTable(codes: usize, n: i32, table: usize, out: usize): void {
+  const n4 = <usize>(n & ~3);
+  for (let i: usize = 0; i < n4; i += 4) {
+    const o = out + (i << 2);
+    store<f32>(o, load<f32>(table + (<usize>load<u8>(codes + i) << 2)));
+    store<f32>(o, load<f32>(table + (<usize>load<u8>(codes + i + 1) << 2)), 4);
+    store<f32>(o, load<f32>(table + (<usize>load<u8>(codes + i + 2) << 2)), 8);
+    store<f32>(o, load<f32>(table + (<usize>load<u8>(codes + i + 3) << 2)), 12);
+  }
+  for (let i = n4; i < <usize>n; i++) store<f32>(out + (i << 2), load<f32>(table + (<usize>load<u8>(codes + i) << 2)));
+}

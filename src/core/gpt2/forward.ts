@@ -10,8 +10,9 @@
  * run (quantizedModel.ts). A `Gpt2State` keeps the attention keys and values, so greedy decoding feeds one new
  * token per step. Pure; no DOM.
  */
-import type { RowSource } from './compactTensor';
+
 import { type MatmulKernel, matmulKernel } from '../wasm/matmulKernel';
+import type { RowSource } from './compactTensor';
 import type { Gpt2Config } from './config';
 import { ModelError } from './modelError';
 

@@ -161,7 +161,14 @@ export function createQuantizedProvider(
       options.onTensor?.(record);
     }
     if (plan === 'compact' && !refusals.has(name)) {
-      const form = compactOf(options.scheme, result, rows, cols, compactLimit(original.byteLength));
+      const form = compactOf(
+        options.scheme,
+        result,
+        rows,
+        cols,
+        compactLimit(original.byteLength),
+        weights.kernel,
+      );
       if (isCompact(form)) {
         compact.set(name, form);
         compactBytes += form.bytes;
@@ -235,6 +242,8 @@ export function createQuantizedProvider(
     }),
     kernel: weights.kernel,
     dispose() {
+      for (const c of compact.values()) c.dispose();
+      compact.clear();
       for (const t of pooled) weights.kernel?.free(t);
       pooled.clear();
       pool.clear();

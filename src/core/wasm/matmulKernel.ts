@@ -28,6 +28,8 @@ interface MatmulExports {
     out: number,
     outStride: number,
   ): void;
+  dequantAffine(codes: number, n: number, offset: number, step: number, out: number): void;
+  dequantTable(codes: number, n: number, table: number, out: number): void;
 }
 
 export interface MatmulKernel {
@@ -40,10 +42,35 @@ export interface MatmulKernel {
    * where the arena has no room (or there is no arena): the caller then uses a plain array.
    */
   allocate(length: number): Float32Array | null;
-  /** Gives an `allocate`d view back for a later `allocate` of the same length (no-op for other arrays). */
-  free(view: Float32Array): void;
+  /** `length` bytes in the arena (a compact tensor's codes), as `allocate`. */
+  allocateBytes(length: number): Uint8Array | null;
+  /** Gives an `allocate`d view back for a later allocation of the same size (no-op for other arrays). */
+  free(view: Float32Array | Uint8Array): void;
   /** Whether `values` lies in this kernel's memory (multiplied in place). */
-  owns(values: Float32Array): boolean;
+  owns(values: Float32Array | Uint8Array): boolean;
+  /**
+   * out[outAt + i] = fround((codes[at + i] + offset)·step) for i < n, where codes and out lie in this kernel's
+   * memory, offset is an integer and every code + offset is below 2^24 in magnitude (then exact: the engine's
+   * dequantizeCode bits); false, having written nothing, otherwise.
+   */
+  dequantAffine(
+    codes: Uint8Array,
+    at: number,
+    n: number,
+    offset: number,
+    step: number,
+    out: Float32Array,
+    outAt: number,
+  ): boolean;
+  /** out[outAt + i] = table[codes[at + i]] for i < n (table: up to 256 values, every code below its length); false, having written nothing, where codes or out are not in this kernel's memory. */
+  dequantTable(
+    codes: Uint8Array,
+    at: number,
+    n: number,
+    table: Float32Array,
+    out: Float32Array,
+    outAt: number,
+  ): boolean;
   /**
    * out[t·outStride + outOffset + o] = x[t, :]·w[o, :] + bias[o] for t < rows, o < outDim (outStride defaults
    * to outDim). Float32 lanes, float64 across lanes: see src/kernels/matmul.as.ts.
@@ -75,7 +102,8 @@ const X_AT = 16;
 const W_AT = X_AT + 4 * TOKEN_CHUNK * MAX_IN;
 const B_AT = W_AT + 4 * OUT_CHUNK * MAX_IN;
 const O_AT = B_AT + 4 * OUT_CHUNK;
-const SCRATCH_END = align(O_AT + 4 * TOKEN_CHUNK * OUT_CHUNK);
+const T_AT = align(O_AT + 4 * TOKEN_CHUNK * OUT_CHUNK);
+const SCRATCH_END = T_AT + 4 * 256;
 
 /** The TypeScript twin as a kernel without an arena. */
 function jsKernel(): MatmulKernel {
@@ -83,8 +111,11 @@ function jsKernel(): MatmulKernel {
     wasm: false,
     arenaFree: () => 0,
     allocate: () => null,
+    allocateBytes: () => null,
     free() {},
     owns: () => false,
+    dequantAffine: () => false,
+    dequantTable: () => false,
     linear: (x, rows, inDim, w, outDim, bias, out, outStride = outDim, outOffset = 0) =>
       matmulJs(x, rows, inDim, w, outDim, bias, out, outStride, outOffset),
   };
@@ -112,10 +143,30 @@ export function createMatmulKernel(arenaBytes = 0): MatmulKernel {
   let next = SCRATCH_END;
   /** Byte offsets of freed views, by their aligned byte length. */
   const freeLists = new Map<number, number[]>();
-  const handed = new WeakSet<Float32Array>();
-  const owns = (values: Float32Array) => values.buffer === buffer && values.byteLength > 0;
+  const handed = new WeakSet<Float32Array | Uint8Array>();
+  const owns = (values: Float32Array | Uint8Array) => values.buffer === buffer && values.byteLength > 0;
+  /** Byte offset of `bytes` bytes in the arena, or null. */
+  const take = (bytes: number): number | null => {
+    let at = freeLists.get(bytes)?.pop();
+    if (at === undefined) {
+      if (next + bytes > end) return null;
+      at = next;
+      next += bytes;
+    }
+    return at;
+  };
 
-  const linear: MatmulKernel['linear'] = (x, rows, inDim, w, outDim, bias, out, outStride = outDim, outOffset = 0) => {
+  const linear: MatmulKernel['linear'] = (
+    x,
+    rows,
+    inDim,
+    w,
+    outDim,
+    bias,
+    out,
+    outStride = outDim,
+    outOffset = 0,
+  ) => {
     if (inDim > MAX_IN || inDim === 0) {
       matmulJs(x, rows, inDim, w, outDim, bias, out, outStride, outOffset);
       return;
@@ -157,14 +208,16 @@ export function createMatmulKernel(arenaBytes = 0): MatmulKernel {
     wasm: true,
     arenaFree: () => end - next,
     allocate(length) {
-      const bytes = align(4 * length);
-      let at = freeLists.get(bytes)?.pop();
-      if (at === undefined) {
-        if (next + bytes > end) return null;
-        at = next;
-        next += bytes;
-      }
+      const at = take(align(4 * length));
+      if (at === null) return null;
       const view = new Float32Array(buffer, at, length);
+      handed.add(view);
+      return view;
+    },
+    allocateBytes(length) {
+      const at = take(align(length));
+      if (at === null) return null;
+      const view = new Uint8Array(buffer, at, length);
       handed.add(view);
       return view;
     },
@@ -175,6 +228,19 @@ export function createMatmulKernel(arenaBytes = 0): MatmulKernel {
       const list = freeLists.get(bytes) ?? [];
       list.push(view.byteOffset);
       freeLists.set(bytes, list);
+    },
+    dequantAffine(codes, at, n, offset, step, out, outAt) {
+      const exact = Number.isInteger(offset) && Math.abs(offset) + 255 < 2 ** 24;
+      if (!exact || !owns(codes) || !owns(out) || at + n > codes.length || outAt + n > out.length)
+        return false;
+      kernel.dequantAffine(codes.byteOffset + at, n, offset, step, out.byteOffset + 4 * outAt);
+      return true;
+    },
+    dequantTable(codes, at, n, table, out, outAt) {
+      if (!owns(codes) || !owns(out) || at + n > codes.length || outAt + n > out.length) return false;
+      new Float32Array(buffer, T_AT, 256).set(table.subarray(0, Math.min(256, table.length)));
+      kernel.dequantTable(codes.byteOffset + at, n, T_AT, out.byteOffset + 4 * outAt);
+      return true;
     },
     owns,
     linear,
