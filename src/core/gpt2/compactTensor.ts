@@ -235,7 +235,7 @@ function tableTensor(
 
 /** Index of the first value whose bits differ from the engine's output, or −1. */
 function firstMismatch(compact: RowSource, dequantized: Float32Array, kernel?: MatmulKernel): number {
-  const { rows, cols } = compact;
+  const { cols } = compact;
   const chunkRows = Math.max(1, Math.floor(65536 / Math.max(1, cols)));
   const buffer = kernel?.allocate(chunkRows * cols) ?? new Float32Array(chunkRows * cols);
   try {
