@@ -23,6 +23,7 @@
 import { quantize } from '../quantView';
 import type { Scheme } from '../scheme';
 import { createTensor } from '../tensor';
+import { createTensorCache, type TensorStorage, tensorStorage } from '../tensorCache';
 import {
   type CompactRefusal,
   type CompactTensor,
@@ -140,10 +141,37 @@ export function createQuantizedProvider(
     return fresh;
   };
 
+  /**
+   * The engine's memory for quantizing a tensor of a block, by its name without the block (`attn.c_attn.weight`):
+   * the same kernel memory serves that tensor of every block (the values copied in), instead of a fresh memory per
+   * tensor (11 bytes a value, touched page by page, left for the collector). A block's tensors each have their own,
+   * since the pass holds all of a block's values at once. Others (the embeddings) get a fresh one.
+   */
+  const storages = new Map<string, TensorStorage>();
+  const engineQuantize = (spec: Gpt2TensorSpec, original: Float32Array) => {
+    const [rows, cols] = heldShape(spec);
+    const slot = spec.layer >= 0 ? spec.name.slice(spec.name.indexOf('.', 2) + 1) : '';
+    if (!slot) return quantize(createTensor(rows, cols, original), options.scheme);
+    let storage = storages.get(slot);
+    if (!storage || storage.values.length !== rows * cols) {
+      storage = tensorStorage(rows, cols);
+      storages.set(slot, storage);
+    }
+    storage.values.set(original);
+    const tensor = createTensor(rows, cols, storage.values);
+    return quantize(
+      tensor,
+      options.scheme,
+      {},
+      {},
+      createTensorCache(tensor, { keepFormats: false, storage }),
+    );
+  };
+
   /** Quantizes `name` once (the engine's quantize), records its error, and keeps its compact form if it has one. */
   const quantizeTensor = (name: string, spec: Gpt2TensorSpec, original: Float32Array) => {
     const [rows, cols] = heldShape(spec);
-    const result = quantize(createTensor(rows, cols, original), options.scheme);
+    const result = engineQuantize(spec, original);
     calls++;
     if (!errors.has(name)) {
       const m = result.metrics;
@@ -203,7 +231,8 @@ export function createQuantizedProvider(
   const holdQuantized = (name: string, part: string | number, dequantized: Float32Array) => {
     grow(dequantized.byteLength);
     if (!compact.has(name) && compactBytes + keptBytes + dequantized.byteLength <= options.keepBytes) {
-      kept.set(name, dequantized);
+      // A copy: the engine's array lies in memory the next block's tensor is quantized in.
+      kept.set(name, dequantized.slice());
       keptBytes += dequantized.byteLength;
     } else holdFor(part, name, dequantized);
     return dequantized;
@@ -242,6 +271,7 @@ export function createQuantizedProvider(
     }),
     kernel: weights.kernel,
     dispose() {
+      storages.clear();
       for (const c of compact.values()) c.dispose();
       compact.clear();
       for (const t of pooled) weights.kernel?.free(t);
