@@ -151,7 +151,19 @@ export function createQuantizedProvider(
   const engineQuantize = (spec: Gpt2TensorSpec, original: Float32Array) => {
     const [rows, cols] = heldShape(spec);
     const slot = spec.layer >= 0 ? spec.name.slice(spec.name.indexOf('.', 2) + 1) : '';
-    if (!slot) return quantize(createTensor(rows, cols, original), options.scheme);
+    if (!slot) {
+      // The embeddings (wte: 31 % of GPT-2) are quantized once per model, in place: the TypeScript pass reads the
+      // weights where they are and writes codes and values only (6 bytes a value, not the kernel memory's 11
+      // with its own copy of the tensor): the transient that sets the evaluation's peak. Same bits either way.
+      const tensor = createTensor(rows, cols, original);
+      return quantize(
+        tensor,
+        options.scheme,
+        {},
+        {},
+        createTensorCache(tensor, { keepFormats: false, wasm: false }),
+      );
+    }
     let storage = storages.get(slot);
     if (!storage || storage.values.length !== rows * cols) {
       storage = tensorStorage(rows, cols);
