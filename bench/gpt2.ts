@@ -98,7 +98,9 @@ export async function gpt2Bench(
   console.log(`## GPT-2 124M shapes, ${TOKENS} tokens, random weights\n`);
   console.log('| quantity | median s | all runs s |');
   console.log('| --- | ---: | --- |');
-  console.log(`| forward pass, TypeScript + WebAssembly SIMD (float32 sums) | ${fmt(median(ts))} | ${ts.map(fmt).join(', ')} |`);
+  console.log(
+    `| forward pass, TypeScript + WebAssembly SIMD (float32 sums) | ${fmt(median(ts))} | ${ts.map(fmt).join(', ')} |`,
+  );
   if (np.length > 0) {
     console.log(`| forward pass, NumPy (BLAS) | ${fmt(median(np))} | ${np.map(fmt).join(', ')} |`);
     console.log(`| ratio ours / NumPy (target ≤ 3) | ${(median(ts) / median(np)).toFixed(2)} | |`);
