@@ -158,3 +158,43 @@ export function dequantTable(codes: usize, n: i32, table: usize, out: usize): vo
   }
   for (let i = n4; i < <usize>n; i++) store<f32>(out + (i << 2), load<f32>(table + (<usize>load<u8>(codes + i) << 2)));
 }
+
+/** (hi << 16) | (lo & 0xffff): the smallest and largest of n int16 codes (n ≥ 1), 8 at a time. */
+export function minMaxI16(codes: usize, n: i32): i32 {
+  const n8 = <usize>(n & ~7);
+  let lo = i16x8.splat(32767);
+  let hi = i16x8.splat(-32768);
+  for (let i: usize = 0; i < n8 << 1; i += 16) {
+    const v = v128.load(codes + i);
+    lo = i16x8.min_s(lo, v);
+    hi = i16x8.max_s(hi, v);
+  }
+  let l: i32 = 32767;
+  let h: i32 = -32768;
+  for (let k = 0; k < 8; k++) {
+    const a = <i32>i16x8.extract_lane_s(lo, 0);
+    const b = <i32>i16x8.extract_lane_s(hi, 0);
+    if (a < l) l = a;
+    if (b > h) h = b;
+    lo = v128.shuffle<i16>(lo, lo, 1, 2, 3, 4, 5, 6, 7, 0);
+    hi = v128.shuffle<i16>(hi, hi, 1, 2, 3, 4, 5, 6, 7, 0);
+  }
+  for (let i = n8; i < <usize>n; i++) {
+    const c = <i32>load<i16>(codes + (i << 1));
+    if (c < l) l = c;
+    if (c > h) h = c;
+  }
+  return (h << 16) | (l & 0xffff);
+}
+
+/** out[i] = codes[i] − lo as a byte, for i < n (every code − lo in 0..255: the caller checked the span). */
+export function packI16(codes: usize, n: i32, lo: i32, out: usize): void {
+  const n16 = <usize>(n & ~15);
+  const base = i16x8.splat(<i16>lo);
+  for (let i: usize = 0; i < n16; i += 16) {
+    const a = i16x8.sub(v128.load(codes + (i << 1)), base);
+    const b = i16x8.sub(v128.load(codes + (i << 1), 16), base);
+    v128.store(out + i, i8x16.narrow_i16x8_u(a, b));
+  }
+  for (let i = n16; i < <usize>n; i++) store<u8>(out + i, <u8>(<i32>load<i16>(codes + (i << 1)) - lo));
+}

@@ -59,10 +59,14 @@ export function compactOf(
   const { codes } = result;
   let lo = 32767;
   let hi = -32768;
-  for (let i = 0; i < n; i++) {
-    const c = codes[i];
-    if (c < lo) lo = c;
-    if (c > hi) hi = c;
+  const range = n > 0 ? (kernel?.codeRange(codes, n) ?? null) : null;
+  if (range) [lo, hi] = range;
+  else {
+    for (let i = 0; i < n; i++) {
+      const c = codes[i];
+      if (c < lo) lo = c;
+      if (c > hi) hi = c;
+    }
   }
   const span = n === 0 ? 1 : hi - lo + 1;
   if (span > MAX_SPAN) return { reason: 'code-span', span };
@@ -72,7 +76,7 @@ export function compactOf(
   if (bytes > maxBytes) return { reason: 'too-large', bytes, maxBytes };
   // In the kernel's arena where it has room: the kernel then dequantizes a block's rows itself (readRows).
   const packed = kernel?.allocateBytes(n) ?? new Uint8Array(n);
-  for (let i = 0; i < n; i++) packed[i] = codes[i] - lo;
+  if (!kernel?.packCodes(codes, n, lo, packed)) for (let i = 0; i < n; i++) packed[i] = codes[i] - lo;
   const shape = {
     rows,
     cols,

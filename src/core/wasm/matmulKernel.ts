@@ -30,6 +30,8 @@ interface MatmulExports {
   ): void;
   dequantAffine(codes: number, n: number, offset: number, step: number, out: number): void;
   dequantTable(codes: number, n: number, table: number, out: number): void;
+  minMaxI16(codes: number, n: number): number;
+  packI16(codes: number, n: number, lo: number, out: number): void;
 }
 
 export interface MatmulKernel {
@@ -71,6 +73,13 @@ export interface MatmulKernel {
     out: Float32Array,
     outAt: number,
   ): boolean;
+  /** [smallest, largest] of n ≥ 1 int16 codes (copied in a chunk at a time), or null without the kernel. */
+  codeRange(codes: Int16Array, n: number): [number, number] | null;
+  /**
+   * out[i] = codes[i] − lo for i < n, where out lies in this kernel's memory and every codes[i] − lo is in 0..255
+   * (the caller's codeRange); false, having written nothing, otherwise.
+   */
+  packCodes(codes: Int16Array, n: number, lo: number, out: Uint8Array): boolean;
   /**
    * out[t·outStride + outOffset + o] = x[t, :]·w[o, :] + bias[o] for t < rows, o < outDim (outStride defaults
    * to outDim). Float32 lanes, float64 across lanes: see src/kernels/matmul.as.ts.
@@ -104,6 +113,8 @@ const B_AT = W_AT + 4 * OUT_CHUNK * MAX_IN;
 const O_AT = B_AT + 4 * OUT_CHUNK;
 const T_AT = align(O_AT + 4 * TOKEN_CHUNK * OUT_CHUNK);
 const SCRATCH_END = T_AT + 4 * 256;
+/** Int16 codes per chunk copied into the weight region (codeRange, packCodes). */
+const CODE_CHUNK = (4 * OUT_CHUNK * MAX_IN) / 2;
 
 /** The TypeScript twin as a kernel without an arena. */
 function jsKernel(): MatmulKernel {
@@ -116,6 +127,8 @@ function jsKernel(): MatmulKernel {
     owns: () => false,
     dequantAffine: () => false,
     dequantTable: () => false,
+    codeRange: () => null,
+    packCodes: () => false,
     linear: (x, rows, inDim, w, outDim, bias, out, outStride = outDim, outOffset = 0) =>
       matmulJs(x, rows, inDim, w, outDim, bias, out, outStride, outOffset),
   };
@@ -234,6 +247,28 @@ export function createMatmulKernel(arenaBytes = 0): MatmulKernel {
       if (!exact || !owns(codes) || !owns(out) || at + n > codes.length || outAt + n > out.length)
         return false;
       kernel.dequantAffine(codes.byteOffset + at, n, offset, step, out.byteOffset + 4 * outAt);
+      return true;
+    },
+    codeRange(codes, n) {
+      if (n < 1 || n > codes.length) return null;
+      let lo = 32767;
+      let hi = -32768;
+      for (let i0 = 0; i0 < n; i0 += CODE_CHUNK) {
+        const m = Math.min(CODE_CHUNK, n - i0);
+        new Int16Array(buffer, W_AT, m).set(codes.subarray(i0, i0 + m));
+        const both = kernel.minMaxI16(W_AT, m);
+        lo = Math.min(lo, (both << 16) >> 16);
+        hi = Math.max(hi, both >> 16);
+      }
+      return [lo, hi];
+    },
+    packCodes(codes, n, lo, out) {
+      if (!owns(out) || n > codes.length || n > out.length) return false;
+      for (let i0 = 0; i0 < n; i0 += CODE_CHUNK) {
+        const m = Math.min(CODE_CHUNK, n - i0);
+        new Int16Array(buffer, W_AT, m).set(codes.subarray(i0, i0 + m));
+        kernel.packI16(W_AT, m, lo, out.byteOffset + i0);
+      }
       return true;
     },
     dequantTable(codes, at, n, table, out, outAt) {

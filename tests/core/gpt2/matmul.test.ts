@@ -213,6 +213,36 @@ describe('the GPT-2 matmul kernel', () => {
     );
   });
 
+  it('finds the range of int16 codes and packs them to bytes above the smallest, as the plain loops do', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 200 }),
+        fc.integer({ min: -32768, max: 32767 - 255 }),
+        fc.integer({ min: 0, max: 255 }),
+        fc.integer({ min: 0, max: 1e6 }),
+        (n, base, span, seed) => {
+          const rand = lcg(seed);
+          const codes = Int16Array.from({ length: n }, () => base + Math.floor((rand() + 0.5) * (span + 1)));
+          let lo = 32767;
+          let hi = -32768;
+          for (const c of codes) {
+            lo = Math.min(lo, c);
+            hi = Math.max(hi, c);
+          }
+          expect(kernel.codeRange(codes, n)).toEqual([lo, hi]);
+          const out = kernel.allocateBytes(n);
+          expect(out).not.toBeNull();
+          if (!out) return;
+          expect(kernel.packCodes(codes, n, lo, out)).toBe(true);
+          expect(Array.from(out)).toEqual(Array.from(codes, (c) => c - lo));
+          expect(kernel.packCodes(codes, n, lo, new Uint8Array(n))).toBe(false);
+          kernel.free(out);
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+
   it('the committed module is what src/kernels/matmul.as.ts compiles to (run `npm run build:wasm` if not)', async () => {
     const build = (KERNELS as Record<string, KernelBuild>).matmul;
     const bytes = await compileKernel(build);
