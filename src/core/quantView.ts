@@ -104,14 +104,19 @@ export interface QuantResult {
   view: QuantView;
 }
 
-/** Quantizes into freshly allocated arrays (convenient, not for the hot path: use computeQuantView with a cache). */
+/**
+ * Quantizes into freshly allocated arrays (convenient, not for the hot path: use computeQuantView with a cache).
+ * `cache`, where given (createTensorCache over `tensor`, keepFormats false), is used instead: its codes and
+ * dequantized values are then the returned arrays, overwritten by the cache's next use (the language model reuses
+ * one cache's memory for the same tensor of every block, not a fresh kernel memory per tensor).
+ */
 export function quantize(
   tensor: Tensor2D,
   scheme: Scheme,
   view: Partial<ViewParams> = {},
   options: SearchOptions = {},
+  cache: TensorCache = createTensorCache(tensor, { keepFormats: false }),
 ): QuantResult {
-  const cache = createTensorCache(tensor, { keepFormats: false });
   const { view: v, prepared } = runQuantization(
     tensor,
     scheme,

@@ -7,6 +7,7 @@
  *   src/kernels/kquantKernel.as.ts -> src/core/wasm/kquantKernel.wasm.ts (the GGUF Q4_K / Q6_K searches, one file
  *                                     each in src/kernels/kquant/*.as.ts)
  *   src/kernels/dense.as.ts        -> src/core/wasm/dense.wasm.ts        (the model lab's dense layers)
+ *   src/kernels/matmul.as.ts       -> src/core/wasm/matmul.wasm.ts       (the GPT-2 forward pass's products)
  * Each entry file imports the rest of its module's sources itself (AssemblyScript resolves `./fused/x.as` to
  * `fused/x.as.ts`), so one source per module is given to the compiler. The generated files are committed;
  * tests/core/wasmPass.test.ts (fused, k-quant) and tests/core/nn/dense.test.ts check that they are what this script
@@ -14,7 +15,7 @@
  *
  *   node src/kernels/build.mjs          # rebuild every generated module
  *   node src/kernels/build.mjs --check  # exit 1 if a committed module is stale
- *   node src/kernels/build.mjs kquant   # only the named kernels (fused, kquant, dense), with or without --check
+ *   node src/kernels/build.mjs kquant   # only the named kernels (fused, kquant, dense, matmul), with or without --check
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
@@ -45,6 +46,13 @@ export const KERNELS = {
     output: resolve(here, '../core/wasm/dense.wasm.ts'),
     constant: 'DENSE_KERNEL_BASE64',
     description: 'The model lab dense-layer kernel',
+  },
+  matmul: {
+    name: 'matmul',
+    source: resolve(here, 'matmul.as.ts'),
+    output: resolve(here, '../core/wasm/matmul.wasm.ts'),
+    constant: 'MATMUL_KERNEL_BASE64',
+    description: 'The GPT-2 forward pass matrix-product kernel',
   },
 };
 

@@ -6,7 +6,7 @@
  */
 import { type Gpt2Config, gpt2TensorSpecs, matchGpt2Tensors, parseGpt2Config } from '../core/gpt2/config';
 import { ModelError } from '../core/gpt2/modelError';
-import { type Gpt2Weights, toHeldLayout } from '../core/gpt2/weights';
+import { allocateIn, type Gpt2Weights, gpt2Kernel, toHeldLayout } from '../core/gpt2/weights';
 import { type ByteSource, loadTensor, type TensorListing } from '../io';
 
 export interface Gpt2Checkpoint {
@@ -76,6 +76,8 @@ export async function loadGpt2Weights(
   options: LoadWeightsOptions = {},
 ): Promise<Gpt2Weights> {
   const tensors = new Map<string, Float32Array>();
+  // The weights go straight into the matmul kernel's arena: the pass multiplies them where they lie.
+  const kernel = gpt2Kernel(checkpoint.config);
   const byName = new Map(checkpoint.listing.tensors.map((t) => [t.name, t]));
   let done = 0;
   const total = checkpoint.downloadBytes;
@@ -86,6 +88,9 @@ export async function loadGpt2Weights(
       signal: options.signal,
       maxValues: Number.MAX_SAFE_INTEGER, // every row: a sampled weight would be a different model
       onProgress: (bytes) => options.onProgress?.(done + bytes, total),
+      // A Conv1D weight is decoded into a temporary array and transposed into the arena; the others are decoded
+      // into the arena directly.
+      allocate: spec.role === 'linear' ? undefined : (rows, cols) => allocateIn(kernel, rows * cols),
     });
     if (loaded.nonFinite > 0) {
       throw new ModelError(
@@ -94,9 +99,10 @@ export async function loadGpt2Weights(
         'The checkpoint is damaged; download it again.',
       );
     }
-    tensors.set(spec.name, toHeldLayout(spec, loaded.data));
+    const held = spec.role === 'linear' ? allocateIn(kernel, loaded.data.length) : undefined;
+    tensors.set(spec.name, toHeldLayout(spec, loaded.data, held));
     done += byName.get(fileName)?.byteSize ?? 0;
     options.onProgress?.(done, total);
   }
-  return { config: checkpoint.config, tensors };
+  return { config: checkpoint.config, tensors, kernel };
 }

@@ -15,6 +15,7 @@ import { groupCount } from '../groups';
 import { dequantizeCode } from '../integer';
 import type { QuantResult } from '../quantView';
 import type { Granularity, Scheme } from '../scheme';
+import type { MatmulKernel } from '../wasm/matmulKernel';
 
 /** A matrix [rows, cols] handed out a range of rows at a time (row-major float32). */
 export interface RowSource {
@@ -28,6 +29,8 @@ export interface CompactTensor extends RowSource {
   readonly form: 'affine' | 'table';
   /** Bytes held: codes and per-group parameters or tables. */
   readonly bytes: number;
+  /** Gives the codes back to the kernel's arena (the tensor is not read after this). */
+  dispose(): void;
 }
 
 export type CompactRefusal =
@@ -50,15 +53,20 @@ export function compactOf(
   rows: number,
   cols: number,
   maxBytes: number,
+  kernel?: MatmulKernel,
 ): CompactTensor | CompactRefusal {
   const n = rows * cols;
   const { codes } = result;
   let lo = 32767;
   let hi = -32768;
-  for (let i = 0; i < n; i++) {
-    const c = codes[i];
-    if (c < lo) lo = c;
-    if (c > hi) hi = c;
+  const range = n > 0 ? (kernel?.codeRange(codes, n) ?? null) : null;
+  if (range) [lo, hi] = range;
+  else {
+    for (let i = 0; i < n; i++) {
+      const c = codes[i];
+      if (c < lo) lo = c;
+      if (c > hi) hi = c;
+    }
   }
   const span = n === 0 ? 1 : hi - lo + 1;
   if (span > MAX_SPAN) return { reason: 'code-span', span };
@@ -66,15 +74,27 @@ export function compactOf(
   const paramBytes = scheme.kind === 'integer' ? groups * 12 : groups * span * 4;
   const bytes = n + paramBytes;
   if (bytes > maxBytes) return { reason: 'too-large', bytes, maxBytes };
-  const packed = new Uint8Array(n);
-  for (let i = 0; i < n; i++) packed[i] = codes[i] - lo;
-  const shape = { rows, cols, granularity: result.granularity, codes: packed, base: lo };
+  // In the kernel's arena where it has room: the kernel then dequantizes a block's rows itself (readRows).
+  const packed = kernel?.allocateBytes(n) ?? new Uint8Array(n);
+  if (!kernel?.packCodes(codes, n, lo, packed)) for (let i = 0; i < n; i++) packed[i] = codes[i] - lo;
+  const shape = {
+    rows,
+    cols,
+    granularity: result.granularity,
+    codes: packed,
+    base: lo,
+    kernel: kernel ?? null,
+  };
   const compact =
     scheme.kind === 'integer'
       ? affineTensor(shape, result.scale.slice(0, groups), result.zeroPoint.slice(0, groups), bytes)
       : tableTensor(shape, result.dequantized, span, groups, bytes);
-  if (!compact) return { reason: 'mismatch', index: -1 };
-  const index = firstMismatch(compact, result.dequantized);
+  if (!compact) {
+    kernel?.free(packed);
+    return { reason: 'mismatch', index: -1 };
+  }
+  const index = firstMismatch(compact, result.dequantized, kernel);
+  if (index >= 0) compact.dispose();
   return index < 0 ? compact : { reason: 'mismatch', index };
 }
 
@@ -89,7 +109,12 @@ interface PackedShape {
   /** code − base, one byte per value, row-major. */
   codes: Uint8Array;
   base: number;
+  /** The kernel whose memory may hold `codes` (and the rows read): its dequantizing loops run there. */
+  kernel: MatmulKernel | null;
 }
+
+/** Runs shorter than this are dequantized in TypeScript (a kernel call costs about what a few values do). */
+const KERNEL_RUN = 16;
 
 /**
  * Visits row r's runs of one group: [c0, c1) in group g. Groups are numbered as the engine numbers them
@@ -121,7 +146,7 @@ function forEachRun(
 
 /** Integer schemes: x̂ = dequantizeCode(q, Δ_g, z_g), through a per-run table where a run is long. */
 function affineTensor(p: PackedShape, scale: Float32Array, zero: Float64Array, bytes: number): CompactTensor {
-  const { rows, cols, granularity, codes, base } = p;
+  const { rows, cols, granularity, codes, base, kernel } = p;
   const span = MAX_SPAN;
   const table = new Float32Array(span);
   let tableGroup = -1;
@@ -130,6 +155,7 @@ function affineTensor(p: PackedShape, scale: Float32Array, zero: Float64Array, b
     rows,
     cols,
     bytes,
+    dispose: () => kernel?.free(codes),
     readRows(r0, r1, out) {
       for (let r = r0; r < r1; r++) {
         const src = r * cols;
@@ -137,6 +163,12 @@ function affineTensor(p: PackedShape, scale: Float32Array, zero: Float64Array, b
         forEachRun(granularity, cols, r, (c0, c1, g) => {
           const d = scale[g];
           const z = zero[g];
+          if (
+            c1 - c0 >= KERNEL_RUN &&
+            kernel?.dequantAffine(codes, src + c0, c1 - c0, base - z, d, out, dst + c0)
+          ) {
+            return;
+          }
           if (c1 - c0 >= span) {
             if (tableGroup !== g) {
               for (let k = 0; k < span; k++) table[k] = dequantizeCode(k + base, d, z);
@@ -160,7 +192,7 @@ function tableTensor(
   groups: number,
   bytes: number,
 ): CompactTensor | null {
-  const { rows, cols, granularity, codes } = p;
+  const { rows, cols, granularity, codes, kernel } = p;
   const table = new Float32Array(groups * span);
   const seen = new Uint8Array(groups * span);
   const bits = new Uint32Array(table.buffer);
@@ -184,12 +216,20 @@ function tableTensor(
     rows,
     cols,
     bytes,
+    dispose: () => kernel?.free(codes),
     readRows(r0, r1, out) {
       for (let r = r0; r < r1; r++) {
         const src = r * cols;
         const dst = (r - r0) * cols;
         forEachRun(granularity, cols, r, (c0, c1, g) => {
           const o = g * span;
+          const n = c1 - c0;
+          if (
+            n >= 4 * KERNEL_RUN &&
+            kernel?.dequantTable(codes, src + c0, n, table.subarray(o, o + span), out, dst + c0)
+          ) {
+            return;
+          }
           for (let c = c0; c < c1; c++) out[dst + c] = table[o + codes[src + c]];
         });
       }
@@ -198,11 +238,25 @@ function tableTensor(
 }
 
 /** Index of the first value whose bits differ from the engine's output, or −1. */
-function firstMismatch(compact: RowSource, dequantized: Float32Array): number {
-  const { rows, cols } = compact;
+function firstMismatch(compact: RowSource, dequantized: Float32Array, kernel?: MatmulKernel): number {
+  const { cols } = compact;
   const chunkRows = Math.max(1, Math.floor(65536 / Math.max(1, cols)));
-  const buffer = new Float32Array(chunkRows * cols);
-  const got = new Uint32Array(buffer.buffer);
+  const buffer = kernel?.allocate(chunkRows * cols) ?? new Float32Array(chunkRows * cols);
+  try {
+    return mismatchIn(compact, dequantized, buffer, chunkRows);
+  } finally {
+    kernel?.free(buffer);
+  }
+}
+
+function mismatchIn(
+  compact: RowSource,
+  dequantized: Float32Array,
+  buffer: Float32Array,
+  chunkRows: number,
+): number {
+  const { rows, cols } = compact;
+  const got = new Uint32Array(buffer.buffer, buffer.byteOffset, buffer.length);
   const want = new Uint32Array(dequantized.buffer, dequantized.byteOffset, rows * cols);
   for (let r0 = 0; r0 < rows; r0 += chunkRows) {
     const r1 = Math.min(rows, r0 + chunkRows);

@@ -122,6 +122,8 @@ export async function compareModels(
       peakHeldBytes: Math.max(quantized?.peakHeldBytes() ?? 0, decoding?.peakHeldBytes() ?? 0),
       quantizeCalls: (quantized?.quantizeCalls() ?? 0) + (decoding?.quantizeCalls() ?? 0),
     };
+    quantized?.dispose();
+    decoding?.dispose();
   }
   return runs;
 }

@@ -2,14 +2,18 @@
  * GPT-2's forward pass (MODELS.md "GPT-2"; transformers `modeling_gpt2.py`): token + position embeddings,
  * pre-LayerNorm blocks with causal multi-head attention and a GELU-tanh MLP, the final LayerNorm and the output
  * head tied to the token embedding. Activations are float32 (every stored value is rounded to float32, as a
- * float32 PyTorch model keeps them); sums (dot products, LayerNorm moments, softmax) accumulate in float64.
+ * float32 PyTorch model keeps them). The matrix products (linear layers, the head) run on a MatmulKernel
+ * (WebAssembly SIMD, src/kernels/matmul.as.ts, or its TypeScript twin: the same bits) and accumulate in **float32**
+ * over four lanes, the lanes then added in float64 (as a BLAS does in PyTorch: float32 sums); the attention's dot
+ * products, LayerNorm moments and the softmax accumulate in float64.
  * Weights come from a `WeightProvider`, one block at a time, so a quantized model can be quantized as its layers
  * run (quantizedModel.ts). A `Gpt2State` keeps the attention keys and values, so greedy decoding feeds one new
  * token per step. Pure; no DOM.
  */
+
+import { type MatmulKernel, matmulKernel } from '../wasm/matmulKernel';
 import type { RowSource } from './compactTensor';
 import type { Gpt2Config } from './config';
-import { linearInto } from './linear';
 import { ModelError } from './modelError';
 
 /** One block's parameters in the layout the pass uses: linear weights [out, in] (transposed from Conv1D). */
@@ -50,6 +54,11 @@ export interface WeightProvider {
   head(): { lnfWeight: Float32Array; lnfBias: Float32Array; wte: WeightRows };
   /** The pass no longer needs this part for now. */
   release(part: number | 'embeddings' | 'head'): void;
+  /**
+   * The kernel whose memory holds the weights (multiplied in place there); by default this thread's kernel
+   * without an arena, which copies each weight in a chunk of rows at a time.
+   */
+  readonly kernel?: MatmulKernel;
 }
 
 /** The attention keys and values of the tokens seen so far, per layer ([capacity, d] each). */
@@ -201,6 +210,7 @@ export async function forwardGpt2(
       );
     }
   }
+  const mm = weights.kernel ?? matmulKernel();
   const x = new Float32Array(rows * d);
   const { wte, wpe } = weights.embeddings();
   const tokenRow = new Float32Array(d);
@@ -221,14 +231,14 @@ export async function forwardGpt2(
     await options.between?.(layer);
     const b = weights.block(layer);
     layerNormInto(x, rows, d, b.ln1Weight, b.ln1Bias, config.layerNormEpsilon, h);
-    linearInto(h, rows, d, b.attnWeight, 3 * d, b.attnBias, qkv);
+    mm.linear(h, rows, d, b.attnWeight, 3 * d, b.attnBias, qkv);
     attentionInto(qkv, rows, config, state.keys[layer], state.values[layer], start, attn);
-    linearInto(attn, rows, d, b.attnProjWeight, d, b.attnProjBias, proj);
+    mm.linear(attn, rows, d, b.attnProjWeight, d, b.attnProjBias, proj);
     for (let i = 0; i < x.length; i++) x[i] += proj[i];
     layerNormInto(x, rows, d, b.ln2Weight, b.ln2Bias, config.layerNormEpsilon, h);
-    linearInto(h, rows, d, b.fcWeight, config.nInner, b.fcBias, inner);
+    mm.linear(h, rows, d, b.fcWeight, config.nInner, b.fcBias, inner);
     for (let i = 0; i < inner.length; i++) inner[i] = geluTanh(inner[i]);
-    linearInto(inner, rows, config.nInner, b.fcProjWeight, d, b.fcProjBias, proj);
+    mm.linear(inner, rows, config.nInner, b.fcProjWeight, d, b.fcProjBias, proj);
     for (let i = 0; i < x.length; i++) x[i] += proj[i];
     weights.release(layer);
   }
@@ -241,7 +251,7 @@ export async function forwardGpt2(
   const normed = new Float32Array(wanted * d);
   layerNormInto(from, wanted, d, head.lnfWeight, head.lnfBias, config.layerNormEpsilon, normed);
   const logits = new Float32Array(wanted * config.vocabSize);
-  headInto(normed, wanted, d, head.wte, config.vocabSize, logits);
+  headInto(normed, wanted, d, head.wte, config.vocabSize, logits, mm);
   weights.release('head');
   return logits;
 }
@@ -262,8 +272,9 @@ function rowOf(
 export const HEAD_SLICE_ROWS = 64;
 
 /**
- * logits = x·wteᵀ ([rows, vocab]), a slice of HEAD_SLICE_ROWS rows of wte at a time when it is handed out by rows
- * (same bits as the whole product: linear.ts). Exported for its test.
+ * logits = x·wteᵀ ([rows, vocab]) on `kernel`, a slice of HEAD_SLICE_ROWS rows of wte at a time (into the
+ * kernel's memory where it has room) when it is handed out by rows (the same bits as the whole product: every
+ * output is computed alone). Exported for its test.
  */
 export function headInto(
   x: Float32Array,
@@ -272,15 +283,17 @@ export function headInto(
   wte: WeightRows,
   vocab: number,
   out: Float32Array,
+  kernel: MatmulKernel = matmulKernel(),
 ): void {
   if (wte instanceof Float32Array) {
-    linearInto(x, rows, d, wte, vocab, null, out);
+    kernel.linear(x, rows, d, wte, vocab, null, out);
     return;
   }
-  const slice = new Float32Array(HEAD_SLICE_ROWS * d);
+  const slice = kernel.allocate(HEAD_SLICE_ROWS * d) ?? new Float32Array(HEAD_SLICE_ROWS * d);
   for (let v0 = 0; v0 < vocab; v0 += HEAD_SLICE_ROWS) {
     const v1 = Math.min(vocab, v0 + HEAD_SLICE_ROWS);
     wte.readRows(v0, v1, slice);
-    linearInto(x, rows, d, slice, v1 - v0, null, out, vocab, v0);
+    kernel.linear(x, rows, d, slice, v1 - v0, null, out, vocab, v0);
   }
+  kernel.free(slice);
 }

@@ -23,6 +23,7 @@
 import { quantize } from '../quantView';
 import type { Scheme } from '../scheme';
 import { createTensor } from '../tensor';
+import { createTensorCache, type TensorStorage, tensorStorage } from '../tensorCache';
 import {
   type CompactRefusal,
   type CompactTensor,
@@ -85,6 +86,8 @@ export interface QuantizedProvider extends WeightProvider {
   quantizeCalls(): number;
   /** Tensors without a compact form under the 'compact' plan, and why (empty under 'requantize'). */
   readonly refusals: Map<string, CompactRefusal>;
+  /** Gives the reusable buffers back to the kernel's arena (the provider is not used after this). */
+  dispose(): void;
 }
 
 /** True when `scope` quantizes a tensor of this role. */
@@ -131,16 +134,56 @@ export function createQuantizedProvider(
   const buffer = (length: number): Float32Array => {
     const reused = pool.get(length)?.pop();
     if (reused) return reused;
-    const fresh = new Float32Array(length);
+    // In the kernel's memory where it has room: the pass then multiplies the block where it was dequantized.
+    const fresh = weights.kernel?.allocate(length) ?? new Float32Array(length);
     pooled.add(fresh);
     grow(fresh.byteLength);
     return fresh;
   };
 
+  /**
+   * The engine's memory for quantizing a tensor of a block, by its name without the block (`attn.c_attn.weight`):
+   * the same kernel memory serves that tensor of every block (the values copied in), instead of a fresh memory per
+   * tensor (11 bytes a value, touched page by page, left for the collector). A block's tensors each have their own,
+   * since the pass holds all of a block's values at once. Others (the embeddings) get a fresh one.
+   */
+  const storages = new Map<string, TensorStorage>();
+  const engineQuantize = (spec: Gpt2TensorSpec, original: Float32Array) => {
+    const [rows, cols] = heldShape(spec);
+    const slot = spec.layer >= 0 ? spec.name.slice(spec.name.indexOf('.', 2) + 1) : '';
+    if (!slot) {
+      // The embeddings (wte: 31 % of GPT-2) are quantized once per model, in place: the TypeScript pass reads the
+      // weights where they are and writes codes and values only (6 bytes a value, not the kernel memory's 11
+      // with its own copy of the tensor): the transient that sets the evaluation's peak. Same bits either way.
+      const tensor = createTensor(rows, cols, original);
+      return quantize(
+        tensor,
+        options.scheme,
+        {},
+        {},
+        createTensorCache(tensor, { keepFormats: false, wasm: false }),
+      );
+    }
+    let storage = storages.get(slot);
+    if (!storage || storage.values.length !== rows * cols) {
+      storage = tensorStorage(rows, cols);
+      storages.set(slot, storage);
+    }
+    storage.values.set(original);
+    const tensor = createTensor(rows, cols, storage.values);
+    return quantize(
+      tensor,
+      options.scheme,
+      {},
+      {},
+      createTensorCache(tensor, { keepFormats: false, storage }),
+    );
+  };
+
   /** Quantizes `name` once (the engine's quantize), records its error, and keeps its compact form if it has one. */
   const quantizeTensor = (name: string, spec: Gpt2TensorSpec, original: Float32Array) => {
     const [rows, cols] = heldShape(spec);
-    const result = quantize(createTensor(rows, cols, original), options.scheme);
+    const result = engineQuantize(spec, original);
     calls++;
     if (!errors.has(name)) {
       const m = result.metrics;
@@ -158,7 +201,14 @@ export function createQuantizedProvider(
       options.onTensor?.(record);
     }
     if (plan === 'compact' && !refusals.has(name)) {
-      const form = compactOf(options.scheme, result, rows, cols, compactLimit(original.byteLength));
+      const form = compactOf(
+        options.scheme,
+        result,
+        rows,
+        cols,
+        compactLimit(original.byteLength),
+        weights.kernel,
+      );
       if (isCompact(form)) {
         compact.set(name, form);
         compactBytes += form.bytes;
@@ -193,7 +243,8 @@ export function createQuantizedProvider(
   const holdQuantized = (name: string, part: string | number, dequantized: Float32Array) => {
     grow(dequantized.byteLength);
     if (!compact.has(name) && compactBytes + keptBytes + dequantized.byteLength <= options.keepBytes) {
-      kept.set(name, dequantized);
+      // A copy: the engine's array lies in memory the next block's tensor is quantized in.
+      kept.set(name, dequantized.slice());
       keptBytes += dequantized.byteLength;
     } else holdFor(part, name, dequantized);
     return dequantized;
@@ -230,6 +281,15 @@ export function createQuantizedProvider(
       lnfBias: get('ln_f.bias', 'head'),
       wte: rows('wte.weight', 'head'),
     }),
+    kernel: weights.kernel,
+    dispose() {
+      storages.clear();
+      for (const c of compact.values()) c.dispose();
+      compact.clear();
+      for (const t of pooled) weights.kernel?.free(t);
+      pooled.clear();
+      pool.clear();
+    },
     release(part) {
       const map = transient.get(part);
       if (!map) return;
