@@ -447,3 +447,136 @@ export function nonzeroEntries(x: usize, n: i32, inputs: i32, starts: usize, non
   }
   store<i32>(starts + (<usize>n << 2), e);
 }
+
+/**
+ * The model lab's resident trainer (src/core/wasm/denseKernel.ts `trainer`): a network's parameters, Adam's moments,
+ * the training and test inputs and every batch buffer stay in the kernel's memory for a whole run, so a training
+ * step copies nothing but the batch's row numbers in and the last layer's δ (made by the softmax in TypeScript) in.
+ * The step is the layer-by-layer one of src/core/nn/mlp.ts on denseForward, denseWeightGrad and denseInputGrad (the
+ * same sums in the same order: the same bits), and Adam (adamStep below) is src/core/nn/adam.ts's float64 arithmetic.
+ *
+ * `table` holds per layer eight i32 (TRAIN_ENTRY bytes): the weights the forward pass uses (the float weights, or
+ * in quantization-aware training the fake-quantized ones), the bias, the output region (n × outputs: the
+ * pre-activation, turned into the ReLU's output in place for every layer but the last), δ (n × outputs), ∂L/∂W,
+ * ∂L/∂b, inputs and outputs.
+ */
+// @ts-ignore: decorator
+@inline const TRAIN_ENTRY: usize = 32;
+
+/** out (n × inputs) = rows index[0..n) (i32) of x (rows of `inputs` floats). */
+export function gatherRows(x: usize, index: usize, n: i32, inputs: i32, out: usize): void {
+  const rowBytes = <usize>inputs << 2;
+  for (let i = 0; i < n; i++) {
+    const src = x + <usize>load<i32>(index + (<usize>i << 2)) * rowBytes;
+    memory.copy(out + <usize>i * rowBytes, src, rowBytes);
+  }
+}
+
+/**
+ * The forward pass of n rows of x through the table's `count` layers (denseForward each), the ReLU (z > 0 ? z : +0)
+ * in place after every layer but the last: the last layer's output region then holds the logits. The ReLU's output
+ * is > 0 exactly where its input was, so the backward pass takes its mask from it.
+ */
+export function mlpForward(table: usize, count: i32, x: usize, n: i32, scratch: usize): void {
+  let current = x;
+  const zero = f32x4.splat(0);
+  for (let l = 0; l < count; l++) {
+    const entry = table + <usize>l * TRAIN_ENTRY;
+    const out = <usize>load<i32>(entry, 8);
+    const outputs = load<i32>(entry, 28);
+    denseForward(current, <usize>load<i32>(entry), <usize>load<i32>(entry, 4), out, n, load<i32>(entry, 24), outputs, scratch);
+    if (l + 1 < count) {
+      const length = n * outputs;
+      const whole = length & ~3;
+      for (let i = 0; i < whole; i += 4) {
+        const at = out + (<usize>i << 2);
+        const z = v128.load(at);
+        v128.store(at, v128.and(z, f32x4.gt(z, zero)));
+      }
+      for (let i = whole; i < length; i++) {
+        const at = out + (<usize>i << 2);
+        const z = load<f32>(at);
+        store<f32>(at, z > 0 ? z : 0);
+      }
+    }
+    current = out;
+  }
+}
+
+/**
+ * Backpropagation after mlpForward on the same x and n, from the last layer's δ (in its δ region): per layer from the
+ * last, ∂L/∂W and ∂L/∂b (denseWeightGrad of δ and the layer's input), then δ of the layer below (denseInputGrad
+ * through the forward weights, masked where that layer's ReLU output is not > 0).
+ */
+export function mlpBackward(table: usize, count: i32, x: usize, n: i32): void {
+  for (let l = count - 1; l >= 0; l--) {
+    const entry = table + <usize>l * TRAIN_ENTRY;
+    const inputs = load<i32>(entry, 24);
+    const outputs = load<i32>(entry, 28);
+    const delta = <usize>load<i32>(entry, 12);
+    const below = l > 0 ? entry - TRAIN_ENTRY : 0;
+    const input = l > 0 ? <usize>load<i32>(below, 8) : x;
+    denseWeightGrad(delta, input, <usize>load<i32>(entry, 16), <usize>load<i32>(entry, 20), n, inputs, outputs);
+    if (l > 0)
+      denseInputGrad(delta, <usize>load<i32>(entry), input, <usize>load<i32>(below, 12), n, inputs, outputs);
+  }
+}
+
+/**
+ * One Adam step on `length` parameters (a multiple of 4) in place, PyTorch's form in src/core/nn/adam.ts's float64
+ * arithmetic, operation for operation (so the same bits): with g, m, v, p read as float64,
+ *   m' = b1·m + (1 − b1)·g,  v' = b2·v + ((1 − b2)·g)·g,  p' = p − (stepSize·m') / (√v' / c2 + eps),
+ * each stored rounded to float32 (m' and v' unrounded in p'). Two lanes of float64 at a time: every operation is
+ * IEEE-754's correctly rounded one (no fused multiply-add), as in JavaScript.
+ */
+export function adamStep(
+  p: usize,
+  g: usize,
+  m: usize,
+  v: usize,
+  length: i32,
+  b1: f64,
+  b2: f64,
+  stepSize: f64,
+  c2: f64,
+  eps: f64,
+): void {
+  const vb1 = f64x2.splat(b1);
+  const vb2 = f64x2.splat(b2);
+  const vc1 = f64x2.splat(1 - b1);
+  const vc2 = f64x2.splat(1 - b2);
+  const vStep = f64x2.splat(stepSize);
+  const vBias = f64x2.splat(c2);
+  const vEps = f64x2.splat(eps);
+  for (let i = 0; i < length; i += 4) {
+    const at = <usize>i << 2;
+    const g4 = v128.load(g + at);
+    const m4 = v128.load(m + at);
+    const v4 = v128.load(v + at);
+    const p4 = v128.load(p + at);
+    // lanes 0-1 and 2-3 of each, as float64
+    const gl = f64x2.promote_low_f32x4(g4);
+    const gh = f64x2.promote_low_f32x4(v128.shuffle<f32>(g4, g4, 2, 3, 0, 1));
+    const ml = f64x2.add(f64x2.mul(vb1, f64x2.promote_low_f32x4(m4)), f64x2.mul(vc1, gl));
+    const mh = f64x2.add(
+      f64x2.mul(vb1, f64x2.promote_low_f32x4(v128.shuffle<f32>(m4, m4, 2, 3, 0, 1))),
+      f64x2.mul(vc1, gh),
+    );
+    const vl = f64x2.add(f64x2.mul(vb2, f64x2.promote_low_f32x4(v4)), f64x2.mul(f64x2.mul(vc2, gl), gl));
+    const vh = f64x2.add(
+      f64x2.mul(vb2, f64x2.promote_low_f32x4(v128.shuffle<f32>(v4, v4, 2, 3, 0, 1))),
+      f64x2.mul(f64x2.mul(vc2, gh), gh),
+    );
+    const pl = f64x2.sub(
+      f64x2.promote_low_f32x4(p4),
+      f64x2.div(f64x2.mul(vStep, ml), f64x2.add(f64x2.div(f64x2.sqrt(vl), vBias), vEps)),
+    );
+    const ph = f64x2.sub(
+      f64x2.promote_low_f32x4(v128.shuffle<f32>(p4, p4, 2, 3, 0, 1)),
+      f64x2.div(f64x2.mul(vStep, mh), f64x2.add(f64x2.div(f64x2.sqrt(vh), vBias), vEps)),
+    );
+    v128.store(m + at, v128.shuffle<f32>(f32x4.demote_f64x2_zero(ml), f32x4.demote_f64x2_zero(mh), 0, 1, 4, 5));
+    v128.store(v + at, v128.shuffle<f32>(f32x4.demote_f64x2_zero(vl), f32x4.demote_f64x2_zero(vh), 0, 1, 4, 5));
+    v128.store(p + at, v128.shuffle<f32>(f32x4.demote_f64x2_zero(pl), f32x4.demote_f64x2_zero(ph), 0, 1, 4, 5));
+  }
+}

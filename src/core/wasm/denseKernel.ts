@@ -9,7 +9,7 @@
  */
 import { DENSE_KERNEL_BASE64 } from './dense.wasm';
 import { PAGE } from './kernelLayout';
-import { compileBase64Module, instantiateOn, type WasmMemory, wasmApi } from './wasmModule';
+import { compileBase64Module, instantiateOn, type WasmApi, type WasmMemory, wasmApi } from './wasmModule';
 
 interface DenseExports {
   denseForward(
@@ -51,6 +51,21 @@ interface DenseExports {
     nonzero: number,
   ): number;
   nonzeroEntries(x: number, n: number, inputs: number, starts: number, nonzero: number): void;
+  gatherRows(x: number, index: number, n: number, inputs: number, out: number): void;
+  mlpForward(table: number, count: number, x: number, n: number, scratch: number): void;
+  mlpBackward(table: number, count: number, x: number, n: number): void;
+  adamStep(
+    p: number,
+    g: number,
+    m: number,
+    v: number,
+    length: number,
+    b1: number,
+    b2: number,
+    stepSize: number,
+    c2: number,
+    eps: number,
+  ): void;
 }
 
 /** A dense layer's shape and parameters, as the lab's Mlp holds them. */
@@ -74,6 +89,63 @@ export interface Classifier {
    * nothing, where the operands do not fit the kernel's memory (or a layer does not follow from the one before).
    */
   correct(layers: readonly DenseLayerParams[]): number | null;
+}
+
+/** Adam's constants for one step (src/core/nn/adam.ts computes them; the kernel applies them in float64). */
+export interface AdamStepConstants {
+  beta1: number;
+  beta2: number;
+  /** learning rate / (1 − β1^t). */
+  stepSize: number;
+  /** √(1 − β2^t). */
+  c2: number;
+  epsilon: number;
+}
+
+/**
+ * A network's training run held in the kernel's memory (see `DenseKernel.trainer`): the parameters, Adam's moments,
+ * the training and test inputs and the batch buffers live in a memory of the trainer's own, which never grows, so
+ * the views below stay valid for the trainer's life and no other call on the kernel touches them. Parameter views
+ * are per layer, in the order of the network's layers.
+ */
+export interface ResidentTrainer {
+  /** The float weights and biases Adam updates (outputs × inputs, outputs). */
+  readonly weights: readonly Float32Array[];
+  readonly biases: readonly Float32Array[];
+  /**
+   * The weights and biases the forward and backward passes use: the float ones' own views, or (a trainer made with
+   * `separateForward`) regions of their own that the caller fills, e.g. with fake-quantized weights.
+   */
+  readonly forwardWeights: readonly Float32Array[];
+  readonly forwardBiases: readonly Float32Array[];
+  /** ∂L/∂W per layer after `backward` (the caller may zero entries before `adam`, as the clipped STE does). */
+  readonly weightGrads: readonly Float32Array[];
+  /** ∂L/∂b per layer after `backward`. */
+  readonly biasGrads: readonly Float32Array[];
+  /** The batch's rows of the training inputs (batchSize of them): the first n are read by `forwardBatch(n)`. */
+  readonly batchRows: Int32Array;
+  /** The last layer's output after `forwardBatch(n)` (n × classes; batchSize rows of room). */
+  readonly batchLogits: Float32Array;
+  /** ∂L/∂logits, written by the caller after `forwardBatch(n)` and before `backward(n)` (n × classes). */
+  readonly lastDelta: Float32Array;
+  /** The forward pass over the first n of `batchRows` (the same logits as the forward of denseOps on them). */
+  forwardBatch(n: number): void;
+  /** ∂L/∂W and ∂L/∂b of every layer from `lastDelta` (the same bits as mlp.ts `backward` with denseOps). */
+  backward(n: number): void;
+  /** One Adam step on every parameter from the gradients (the same bits as adam.ts `adamStep`). */
+  adam(constants: AdamStepConstants): void;
+  /** The test inputs' logits through the forward weights (testN × classes; the same as `forward` on them). */
+  forwardTest(): Float32Array;
+}
+
+/** What `DenseKernel.trainer` needs: the layers' shapes, the inputs, the batch size. */
+export interface TrainerShape {
+  layers: readonly { inputs: number; outputs: number }[];
+  train: { x: Float32Array; n: number };
+  test: { x: Float32Array; n: number };
+  batchSize: number;
+  /** Whether the forward pass uses weights of its own (quantization-aware training) rather than the float ones. */
+  separateForward: boolean;
 }
 
 /**
@@ -116,6 +188,12 @@ export interface DenseKernel {
    * unchanged while it uses the classifier.
    */
   classifier(x: Float32Array, n: number, labels: Uint8Array): Classifier;
+  /**
+   * A resident trainer for a network of these shapes, on a memory and instance of its own, its parameters and
+   * Adam's moments zero (the caller copies the parameters in through `weights` and `biases`); null where the
+   * memory cannot be had or the layers do not chain.
+   */
+  trainer(shape: TrainerShape): ResidentTrainer | null;
 }
 
 /** A 16-byte aligned bump layout of byte regions, from offset 0 (the kernel keeps no data in memory). */
@@ -164,6 +242,7 @@ function createDenseKernel(): DenseKernel | null {
     new Float32Array(buffer, at, length).set(values.length === length ? values : values.subarray(0, length));
   const take = (buffer: ArrayBuffer, at: number, out: Float32Array, length: number) =>
     out.set(new Float32Array(buffer, at, length));
+  const trainer = (shape: TrainerShape) => createTrainer(wasm, module, shape);
   // Bumped by every call that writes the memory: a classifier whose inputs are no longer there copies them again.
   let epoch = 0;
   return {
@@ -251,6 +330,112 @@ function createDenseKernel(): DenseKernel | null {
           return correct;
         },
       };
+    },
+    trainer,
+  };
+}
+
+/** Bytes of one layer's entry in the trainer's table (dense.as.ts TRAIN_ENTRY): eight i32. */
+const TRAIN_ENTRY = 32;
+
+/** Floats rounded up to whole 16-byte vectors. */
+const vectors = (floats: number) => Math.ceil(floats / 4) * 4;
+
+function createTrainer(wasm: WasmApi, module: object, shape: TrainerShape): ResidentTrainer | null {
+  const { layers, train, test, batchSize } = shape;
+  const count = layers.length;
+  if (count === 0 || batchSize < 1) return null;
+  const inputs = layers[0].inputs;
+  for (let l = 1; l < count; l++) if (layers[l].inputs !== layers[l - 1].outputs) return null;
+  if (train.x.length < train.n * inputs || test.x.length < test.n * inputs) return null;
+  const classes = layers[count - 1].outputs;
+  // One block of parameters, per layer its weights then its bias, each whole vectors: the gradients, the moments
+  // and the forward weights are blocks of the same layout, so Adam runs over the block in one call (the padding
+  // stays 0: a zero gradient leaves a zero parameter and zero moments).
+  const weightAt: number[] = [];
+  const biasAt: number[] = [];
+  let total = 0;
+  for (const { inputs: k, outputs: o } of layers) {
+    weightAt.push(total);
+    total += vectors(o * k);
+    biasAt.push(total);
+    total += vectors(o);
+  }
+  const rows = Math.max(batchSize, test.n);
+  let widest = 0;
+  for (const { inputs: k, outputs: o } of layers)
+    widest = Math.max(widest, (k + 1) * Math.ceil(o / 16) * 16 + 16);
+  let end = 0;
+  const region = (floats: number) => {
+    const at = end;
+    end += vectors(floats) * 4;
+    return at;
+  };
+  const tableAt = region((TRAIN_ENTRY / 4) * count);
+  const paramsAt = region(total);
+  const gradsAt = region(total);
+  const mAt = region(total);
+  const vAt = region(total);
+  const forwardAt = shape.separateForward ? region(total) : paramsAt;
+  const trainAt = region(train.n * inputs);
+  const testAt = region(test.n * inputs);
+  const rowsAt = region(batchSize);
+  const batchAt = region(batchSize * inputs);
+  const outAt = layers.map((l) => region(rows * l.outputs));
+  const deltaAt = layers.map((l) => region(batchSize * l.outputs));
+  const scratchAt = region(widest);
+  const pages = Math.max(1, Math.ceil(end / PAGE));
+  if (pages > MAX_PAGES) return null;
+  let memory: WasmMemory;
+  try {
+    memory = new wasm.Memory({ initial: pages, maximum: pages });
+  } catch {
+    return null;
+  }
+  const k = instantiateOn<DenseExports>(module, memory);
+  if (!k) return null;
+  const buffer = memory.buffer;
+  const f32 = (at: number, length: number) => new Float32Array(buffer, at, length);
+  f32(trainAt, train.n * inputs).set(train.x.subarray(0, train.n * inputs));
+  f32(testAt, test.n * inputs).set(test.x.subarray(0, test.n * inputs));
+  const table = new Int32Array(buffer, tableAt, (TRAIN_ENTRY / 4) * count);
+  layers.forEach((l, i) => {
+    const w = forwardAt + 4 * weightAt[i];
+    const b = forwardAt + 4 * biasAt[i];
+    const gw = gradsAt + 4 * weightAt[i];
+    const gb = gradsAt + 4 * biasAt[i];
+    table.set([w, b, outAt[i], deltaAt[i], gw, gb, l.inputs, l.outputs], (TRAIN_ENTRY / 4) * i);
+  });
+  const perLayer = (
+    block: number,
+    at: number[],
+    length: (l: { inputs: number; outputs: number }) => number,
+  ) => layers.map((l, i) => f32(block + 4 * at[i], length(l)));
+  const weightLength = (l: { inputs: number; outputs: number }) => l.outputs * l.inputs;
+  const biasLength = (l: { outputs: number }) => l.outputs;
+  return {
+    weights: perLayer(paramsAt, weightAt, weightLength),
+    biases: perLayer(paramsAt, biasAt, biasLength),
+    forwardWeights: perLayer(forwardAt, weightAt, weightLength),
+    forwardBiases: perLayer(forwardAt, biasAt, biasLength),
+    weightGrads: perLayer(gradsAt, weightAt, weightLength),
+    biasGrads: perLayer(gradsAt, biasAt, biasLength),
+    batchRows: new Int32Array(buffer, rowsAt, batchSize),
+    batchLogits: f32(outAt[count - 1], batchSize * classes),
+    lastDelta: f32(deltaAt[count - 1], batchSize * classes),
+    forwardBatch(n) {
+      k.gatherRows(trainAt, rowsAt, n, inputs, batchAt);
+      k.mlpForward(tableAt, count, batchAt, n, scratchAt);
+    },
+    backward(n) {
+      k.mlpBackward(tableAt, count, batchAt, n);
+    },
+    adam({ beta1, beta2, stepSize, c2, epsilon }) {
+      k.adamStep(paramsAt, gradsAt, mAt, vAt, total, beta1, beta2, stepSize, c2, epsilon);
+    },
+    forwardTest() {
+      k.mlpForward(tableAt, count, testAt, test.n, scratchAt);
+      return f32(outAt[count - 1], test.n * classes);
     },
   };
 }
