@@ -35,15 +35,35 @@ export function denseForward(
   scratch: usize,
 ): void {
   const padded = (outputs + 15) & ~15;
-  const tRow = <usize>padded << 2; // bytes of one row of Wᵀ
   const wt = scratch;
-  const bt = scratch + <usize>inputs * tRow;
-  memory.fill(wt, 0, <usize>(inputs + 1) * tRow);
+  const bt = scratch + ((<usize>inputs * <usize>padded) << 2);
+  transposeInto(w, b, wt, bt, inputs, outputs, padded);
+  denseForwardT(x, wt, bt, out, n, inputs, outputs);
+}
+
+/**
+ * Wᵀ (inputs × padded) and b (padded) from W (outputs × inputs, nn.Linear) and b, the outputs padded with zeros to
+ * `padded` (a multiple of 16): wt[k · padded + o] = w[o · inputs + k]. Followed by 16 floats of room (the forward's
+ * spill for a partial block of outputs), which it does not write.
+ */
+export function transposeInto(w: usize, b: usize, wt: usize, bt: usize, inputs: i32, outputs: i32, padded: i32): void {
+  const tRow = <usize>padded << 2;
+  memory.fill(wt, 0, <usize>inputs * tRow);
+  memory.fill(bt, 0, tRow);
   for (let o = 0; o < outputs; o++) {
     const wr = w + ((<usize>o * <usize>inputs) << 2);
     for (let k = 0; k < inputs; k++) store<f32>(wt + <usize>k * tRow + (<usize>o << 2), load<f32>(wr + (<usize>k << 2)));
     store<f32>(bt + (<usize>o << 2), load<f32>(b + (<usize>o << 2)));
   }
+}
+
+/**
+ * denseForward on Wᵀ and b as transposeInto lays them out (bt followed by 16 floats of room): each row's outputs 16
+ * at a time in four vectors streaming over the row's inputs, an input of 0 skipped.
+ */
+export function denseForwardT(x: usize, wt: usize, bt: usize, out: usize, n: i32, inputs: i32, outputs: i32): void {
+  const padded = (outputs + 15) & ~15;
+  const tRow = <usize>padded << 2; // bytes of one row of Wᵀ
   const rowBytes = <usize>inputs << 2;
   const outBytes = <usize>outputs << 2;
   for (let i = 0; i < n; i++) {
@@ -72,21 +92,27 @@ export function denseForward(
       a1 = f32x4.add(a1, v128.load(br, 16));
       a2 = f32x4.add(a2, v128.load(br, 32));
       a3 = f32x4.add(a3, v128.load(br, 48));
-      if (o + 16 <= outputs) {
-        v128.store(orow + ob, a0);
-        v128.store(orow + ob, a1, 16);
-        v128.store(orow + ob, a2, 32);
-        v128.store(orow + ob, a3, 48);
-      } else {
-        // the last, partial block: through the 16 floats after the bias row, then only its outputs
-        const spill = bt + tRow;
-        v128.store(spill, a0);
-        v128.store(spill, a1, 16);
-        v128.store(spill, a2, 32);
-        v128.store(spill, a3, 48);
-        memory.copy(orow + ob, spill, <usize>(outputs - o) << 2);
-      }
+      storeBlock(orow + ob, a0, a1, a2, a3, outputs - o, bt + tRow);
     }
+  }
+}
+
+/**
+ * Sixteen outputs at `at`, or the first `count` of them when fewer remain (through `spill`, 16 floats of room).
+ */
+// @ts-ignore: decorator
+@inline function storeBlock(at: usize, a0: v128, a1: v128, a2: v128, a3: v128, count: i32, spill: usize): void {
+  if (count >= 16) {
+    v128.store(at, a0);
+    v128.store(at, a1, 16);
+    v128.store(at, a2, 32);
+    v128.store(at, a3, 48);
+  } else {
+    v128.store(spill, a0);
+    v128.store(spill, a1, 16);
+    v128.store(spill, a2, 32);
+    v128.store(spill, a3, 48);
+    memory.copy(at, spill, <usize>count << 2);
   }
 }
 
@@ -375,15 +401,24 @@ export function denseForwardNonzero(
   scratch: usize,
 ): void {
   const padded = (outputs + 15) & ~15;
-  const tRow = <usize>padded << 2;
   const wt = scratch;
-  const bt = scratch + <usize>inputs * tRow;
-  memory.fill(wt, 0, <usize>(inputs + 1) * tRow);
-  for (let o = 0; o < outputs; o++) {
-    const wr = w + ((<usize>o * <usize>inputs) << 2);
-    for (let k = 0; k < inputs; k++) store<f32>(wt + <usize>k * tRow + (<usize>o << 2), load<f32>(wr + (<usize>k << 2)));
-    store<f32>(bt + (<usize>o << 2), load<f32>(b + (<usize>o << 2)));
-  }
+  const bt = scratch + ((<usize>inputs * <usize>padded) << 2);
+  transposeInto(w, b, wt, bt, inputs, outputs, padded);
+  denseForwardNonzeroT(starts, nonzero, wt, bt, out, n, outputs);
+}
+
+/** denseForwardNonzero on Wᵀ and b as transposeInto lays them out (bt followed by 16 floats of room). */
+export function denseForwardNonzeroT(
+  starts: usize,
+  nonzero: usize,
+  wt: usize,
+  bt: usize,
+  out: usize,
+  n: i32,
+  outputs: i32,
+): void {
+  const padded = (outputs + 15) & ~15;
+  const tRow = <usize>padded << 2;
   const outBytes = <usize>outputs << 2;
   for (let i = 0; i < n; i++) {
     const first = nonzero + (<usize>load<i32>(starts + (<usize>i << 2)) << 3);
@@ -409,19 +444,7 @@ export function denseForwardNonzero(
       a1 = f32x4.add(a1, v128.load(br, 16));
       a2 = f32x4.add(a2, v128.load(br, 32));
       a3 = f32x4.add(a3, v128.load(br, 48));
-      if (o + 16 <= outputs) {
-        v128.store(orow + ob, a0);
-        v128.store(orow + ob, a1, 16);
-        v128.store(orow + ob, a2, 32);
-        v128.store(orow + ob, a3, 48);
-      } else {
-        const spill = bt + tRow;
-        v128.store(spill, a0);
-        v128.store(spill, a1, 16);
-        v128.store(spill, a2, 32);
-        v128.store(spill, a3, 48);
-        memory.copy(orow + ob, spill, <usize>(outputs - o) << 2);
-      }
+      storeBlock(orow + ob, a0, a1, a2, a3, outputs - o, bt + tRow);
     }
   }
 }
@@ -579,4 +602,103 @@ export function adamStep(
     v128.store(v + at, v128.shuffle<f32>(f32x4.demote_f64x2_zero(vl), f32x4.demote_f64x2_zero(vh), 0, 1, 4, 5));
     v128.store(p + at, v128.shuffle<f32>(f32x4.demote_f64x2_zero(pl), f32x4.demote_f64x2_zero(ph), 0, 1, 4, 5));
   }
+}
+
+/**
+ * An integer scheme's x̂ of a weight matrix, on Wᵀ as transposeInto lays it out (src: inputs × padded floats), into
+ * dst of the same layout: what src/core/quantView.ts `quantizeValues` computes for W, value for value. Per value, in
+ * float32: s = x / Δ + z, q = round(s) (`rounding` 0: half to even, plus +0 so that −0 gives +0, as JavaScript's
+ * s + 1.5·2^52 − 1.5·2^52; 2: floor), q = q < qmin ? qmin : q, q = qmax < q ? qmax : q (pmax/pmin: NaN stays),
+ * x̂ = (q − z) · Δ, and NaN where x is not finite. The same bits as quantizeValues' float64
+ * steps each rounded to float32 (a quotient, sum or product of two floats rounded to float64 and then to float32 is
+ * the float32 result), given what the caller checks: z is an integer of magnitude under 2^23 (so z and q − z are
+ * floats exactly). Δ and z come from tables of rows of `padded` floats, row j for the inputs k with k / groupSize = j
+ * (lane o: output o's parameters), which express every granularity: per tensor one row of equal lanes, per row one
+ * row of each output's, per group of g one row per group of g inputs, per column one row per input.
+ */
+export function quantizeTransposed(
+  src: usize,
+  dst: usize,
+  inputs: i32,
+  padded: i32,
+  step: usize,
+  zero: usize,
+  groupSize: i32,
+  qmin: f32,
+  qmax: f32,
+  rounding: i32,
+): void {
+  const tRow = <usize>padded << 2;
+  const lo = f32x4.splat(qmin);
+  const hi = f32x4.splat(qmax);
+  const zeroV = f32x4.splat(0);
+  const nan = f32x4.splat(NaN);
+  for (let k = 0; k < inputs; k++) {
+    const row = <usize>k * tRow;
+    const params = <usize>(k / groupSize) * tRow;
+    for (let o: usize = 0; o < tRow; o += 16) {
+      const x = v128.load(src + row + o);
+      const d = v128.load(step + params + o);
+      const z = v128.load(zero + params + o);
+      const s = f32x4.add(f32x4.div(x, d), z);
+      let q = rounding == 0 ? f32x4.add(f32x4.nearest(s), zeroV) : f32x4.floor(s);
+      q = f32x4.pmin(f32x4.pmax(q, lo), hi);
+      const v = f32x4.mul(f32x4.sub(q, z), d);
+      const finite = f32x4.eq(f32x4.sub(x, x), zeroV);
+      v128.store(dst + row + o, v128.bitselect(v, nan, finite));
+    }
+  }
+}
+
+/**
+ * mlpCorrect on layers already transposed (transposeInto's layout, or quantizeTransposed's): `table` holds per layer
+ * five i32, Wᵀ, b (padded, followed by 16 floats of room), the output region, inputs and outputs. The first layer
+ * reads x as its rows' nonzero entries (nonzeroEntries); the sums, ReLU and argmax are mlpCorrect's.
+ */
+export function mlpCorrectT(starts: usize, nonzero: usize, n: i32, labels: usize, table: usize, count: i32): i32 {
+  let current: usize = 0;
+  let classes = 0;
+  const zero = f32x4.splat(0);
+  for (let l = 0; l < count; l++) {
+    const entry = table + (<usize>l * 20);
+    const wt = <usize>load<i32>(entry);
+    const bt = <usize>load<i32>(entry, 4);
+    const out = <usize>load<i32>(entry, 8);
+    const inputs = load<i32>(entry, 12);
+    const outputs = load<i32>(entry, 16);
+    if (l == 0) denseForwardNonzeroT(starts, nonzero, wt, bt, out, n, outputs);
+    else denseForwardT(current, wt, bt, out, n, inputs, outputs);
+    if (l + 1 < count) {
+      const length = n * outputs;
+      const whole = length & ~3;
+      for (let i = 0; i < whole; i += 4) {
+        const at = out + (<usize>i << 2);
+        const z = v128.load(at);
+        v128.store(at, v128.and(z, f32x4.gt(z, zero)));
+      }
+      for (let i = whole; i < length; i++) {
+        const at = out + (<usize>i << 2);
+        const z = load<f32>(at);
+        store<f32>(at, z > 0 ? z : 0);
+      }
+    }
+    current = out;
+    classes = outputs;
+  }
+  let correct = 0;
+  const rowBytes = <usize>classes << 2;
+  for (let i = 0; i < n; i++) {
+    const row = current + <usize>i * rowBytes;
+    let arg = 0;
+    let best = load<f32>(row);
+    for (let c = 1; c < classes; c++) {
+      const v = load<f32>(row + (<usize>c << 2));
+      if (v > best) {
+        best = v;
+        arg = c;
+      }
+    }
+    if (arg == <i32>load<u8>(labels + <usize>i)) correct++;
+  }
+  return correct;
 }

@@ -128,51 +128,58 @@ function* trainResident(
       resident.forwardBiases[i].set(l.bias);
     });
   let step = 0;
-  for (let epoch = 1; epoch <= options.epochs; epoch++) {
-    const order = nextOrder();
-    let lossSum = 0;
-    let correct = 0;
-    for (let start = 0; start < train.n; start += batchSize) {
-      const n = Math.min(batchSize, train.n - start);
-      for (let r = 0; r < n; r++) {
-        const src = order[start + r];
-        resident.batchRows[r] = src;
-        by[r] = train.labels[src];
+  try {
+    yield* residentEpochs();
+  } finally {
+    resident.release();
+  }
+  function* residentEpochs(): Generator<EpochReport, void> {
+    for (let epoch = 1; epoch <= options.epochs; epoch++) {
+      const order = nextOrder();
+      let lossSum = 0;
+      let correct = 0;
+      for (let start = 0; start < train.n; start += batchSize) {
+        const n = Math.min(batchSize, train.n - start);
+        for (let r = 0; r < n; r++) {
+          const src = order[start + r];
+          resident.batchRows[r] = src;
+          by[r] = train.labels[src];
+        }
+        let pass: FakeQuantized['pass'] = null;
+        if (options.fakeQuantize) {
+          copyOut();
+          const fq = options.fakeQuantize(model);
+          copyForward(fq.model);
+          pass = fq.pass;
+        }
+        resident.forwardBatch(n);
+        const logits = resident.batchLogits.subarray(0, n * CLASS_COUNT);
+        const delta = resident.lastDelta.subarray(0, n * CLASS_COUNT);
+        const result = softmaxCrossEntropyInto(logits, by, n, CLASS_COUNT, null, delta);
+        resident.backward(n);
+        applyMask(pass, resident.weightGrads);
+        resident.adam(adamConstants({ learningRate: options.learningRate }, ++step));
+        lossSum += result.loss * n;
+        correct += result.correct;
       }
-      let pass: FakeQuantized['pass'] = null;
-      if (options.fakeQuantize) {
-        copyOut();
-        const fq = options.fakeQuantize(model);
-        copyForward(fq.model);
-        pass = fq.pass;
-      }
-      resident.forwardBatch(n);
-      const logits = resident.batchLogits.subarray(0, n * CLASS_COUNT);
-      const delta = resident.lastDelta.subarray(0, n * CLASS_COUNT);
-      const result = softmaxCrossEntropyInto(logits, by, n, CLASS_COUNT, null, delta);
-      resident.backward(n);
-      applyMask(pass, resident.weightGrads);
-      resident.adam(adamConstants({ learningRate: options.learningRate }, ++step));
-      lossSum += result.loss * n;
-      correct += result.correct;
+      copyOut();
+      if (options.fakeQuantize) copyForward(options.fakeQuantize(model).model);
+      const evaluated = softmaxCrossEntropyInto(
+        resident.forwardTest(),
+        test.labels,
+        test.n,
+        CLASS_COUNT,
+        null,
+        null,
+      );
+      yield {
+        epoch,
+        loss: lossSum / train.n,
+        trainAccuracy: correct / train.n,
+        testAccuracy: evaluated.correct / test.n,
+        testLoss: evaluated.loss,
+      };
     }
-    copyOut();
-    if (options.fakeQuantize) copyForward(options.fakeQuantize(model).model);
-    const evaluated = softmaxCrossEntropyInto(
-      resident.forwardTest(),
-      test.labels,
-      test.n,
-      CLASS_COUNT,
-      null,
-      null,
-    );
-    yield {
-      epoch,
-      loss: lossSum / train.n,
-      trainAccuracy: correct / train.n,
-      testAccuracy: evaluated.correct / test.n,
-      testLoss: evaluated.loss,
-    };
   }
 }
 

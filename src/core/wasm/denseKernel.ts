@@ -52,6 +52,35 @@ interface DenseExports {
   ): number;
   nonzeroEntries(x: number, n: number, inputs: number, starts: number, nonzero: number): void;
   gatherRows(x: number, index: number, n: number, inputs: number, out: number): void;
+  transposeInto(
+    w: number,
+    b: number,
+    wt: number,
+    bt: number,
+    inputs: number,
+    outputs: number,
+    padded: number,
+  ): void;
+  quantizeTransposed(
+    src: number,
+    dst: number,
+    inputs: number,
+    padded: number,
+    step: number,
+    zero: number,
+    groupSize: number,
+    qmin: number,
+    qmax: number,
+    rounding: number,
+  ): void;
+  mlpCorrectT(
+    starts: number,
+    nonzero: number,
+    n: number,
+    labels: number,
+    table: number,
+    count: number,
+  ): number;
   mlpForward(table: number, count: number, x: number, n: number, scratch: number): void;
   mlpBackward(table: number, count: number, x: number, n: number): void;
   adamStep(
@@ -105,7 +134,7 @@ export interface AdamStepConstants {
 /**
  * A network's training run held in the kernel's memory (see `DenseKernel.trainer`): the parameters, Adam's moments,
  * the training and test inputs and the batch buffers live in a memory of the trainer's own, which never grows, so
- * the views below stay valid for the trainer's life and no other call on the kernel touches them. Parameter views
+ * the views below stay valid until `release` and no other call on the kernel touches them. Parameter views
  * are per layer, in the order of the network's layers.
  */
 export interface ResidentTrainer {
@@ -136,6 +165,43 @@ export interface ResidentTrainer {
   adam(constants: AdamStepConstants): void;
   /** The test inputs' logits through the forward weights (testN × classes; the same as `forward` on them). */
   forwardTest(): Float32Array;
+  /** Gives the trainer's memory back for the next trainer or sweeper: nothing may use the trainer after. */
+  release(): void;
+}
+
+/**
+ * The accuracy-against-bits sweep of one network on one labelled set, held in a memory of its own (see
+ * `DenseKernel.sweeper`): the set (as its rows' nonzero entries) and the float network's Wᵀ stay there; each
+ * quantized network is made there, its weights quantized from the float Wᵀ by the kernel (`quantizeLayer`, from
+ * parameter tables the caller fills) or copied in (`setWeights`), and counted without its weights leaving the
+ * kernel. Counts are mlpCorrect's: rows whose first largest logit is their label, the same logits as the forward.
+ */
+export interface Sweeper {
+  /** Per layer, its outputs rounded up to a multiple of 16: the lanes of Wᵀ's rows and of the parameter tables. */
+  readonly padded: readonly number[];
+  /**
+   * Per layer, Δ and z tables for `quantizeLayer`: rows of `padded` floats, row j for the inputs k with
+   * k / groupSize = j, lane o for output o (room for one row per input).
+   */
+  readonly stepTable: readonly Float32Array[];
+  readonly zeroTable: readonly Float32Array[];
+  /** Per layer, the quantized network's Wᵀ (inputs × padded): what `quantizeLayer` or `setWeights` made. */
+  readonly quantizedTransposed: readonly Float32Array[];
+  /** The float network's count. */
+  correctFloat(): number;
+  /**
+   * Layer l's quantized weights from its float Wᵀ and the first ceil(inputs / groupSize) rows of its tables
+   * (src/kernels/dense.as.ts quantizeTransposed: rounding 0 half to even, 2 floor; each z an integer under 2^23).
+   */
+  quantizeLayer(l: number, groupSize: number, qmin: number, qmax: number, rounding: 0 | 2): void;
+  /** Layer l's quantized weights given (outputs × inputs, nn.Linear's layout). */
+  setWeights(l: number, weight: Float32Array): void;
+  /** Layer l's bias in the quantized network (the float bias until set). */
+  setBias(l: number, bias: Float32Array): void;
+  /** The quantized network's count. */
+  correctQuantized(): number;
+  /** Gives the sweeper's memory back for the next trainer or sweeper: nothing may use the sweeper after. */
+  release(): void;
 }
 
 /** What `DenseKernel.trainer` needs: the layers' shapes, the inputs, the batch size. */
@@ -189,11 +255,21 @@ export interface DenseKernel {
    */
   classifier(x: Float32Array, n: number, labels: Uint8Array): Classifier;
   /**
-   * A resident trainer for a network of these shapes, on a memory and instance of its own, its parameters and
-   * Adam's moments zero (the caller copies the parameters in through `weights` and `biases`); null where the
+   * A resident trainer for a network of these shapes, on a memory and instance of its own until released (then
+   * lent to the next trainer or sweeper), its parameters and Adam's moments zero (the caller copies the parameters in through `weights` and `biases`); null where the
    * memory cannot be had or the layers do not chain.
    */
   trainer(shape: TrainerShape): ResidentTrainer | null;
+  /**
+   * A sweeper of the network `layers` (copied in) on the n rows of x (n × inputs) with `labels`, on a memory and
+   * instance of its own until released; null where the memory cannot be had or the layers do not chain.
+   */
+  sweeper(
+    layers: readonly DenseLayerParams[],
+    x: Float32Array,
+    n: number,
+    labels: Uint8Array,
+  ): Sweeper | null;
 }
 
 /** A 16-byte aligned bump layout of byte regions, from offset 0 (the kernel keeps no data in memory). */
@@ -243,6 +319,8 @@ function createDenseKernel(): DenseKernel | null {
   const take = (buffer: ArrayBuffer, at: number, out: Float32Array, length: number) =>
     out.set(new Float32Array(buffer, at, length));
   const trainer = (shape: TrainerShape) => createTrainer(wasm, module, shape);
+  const sweeper = (layers: readonly DenseLayerParams[], x: Float32Array, n: number, labels: Uint8Array) =>
+    createSweeper(wasm, module, layers, x, n, labels);
   // Bumped by every call that writes the memory: a classifier whose inputs are no longer there copies them again.
   let epoch = 0;
   return {
@@ -332,6 +410,155 @@ function createDenseKernel(): DenseKernel | null {
       };
     },
     trainer,
+    sweeper,
+  };
+}
+
+function createSweeper(
+  wasm: WasmApi,
+  module: object,
+  layers: readonly DenseLayerParams[],
+  x: Float32Array,
+  n: number,
+  labels: Uint8Array,
+): Sweeper | null {
+  const count = layers.length;
+  if (count === 0 || n < 1) return null;
+  const inputs = layers[0].inputs;
+  for (let l = 0; l < count; l++) {
+    const { inputs: k, outputs: o, weight, bias } = layers[l];
+    if (weight.length < o * k || bias.length < o || (l > 0 && k !== layers[l - 1].outputs)) return null;
+  }
+  if (x.length < n * inputs || labels.length < n) return null;
+  const padded = layers.map((l) => Math.ceil(l.outputs / 16) * 16);
+  let end = 16; // nothing at 0
+  const region = (floats: number) => {
+    const at = end;
+    end += vectors(floats) * 4;
+    return at;
+  };
+  const labelsAt = region(Math.ceil(n / 4));
+  const xAt = region(n * inputs);
+  const startsAt = region(n + 1);
+  const nonzeroAt = region(2 * n * inputs);
+  const floatTable = region(5 * count);
+  const quantTable = region(5 * count);
+  const wAt = layers.map((l) => region(l.outputs * l.inputs));
+  const bAt = layers.map((l) => region(l.outputs));
+  const floatWt = layers.map((l, i) => region(l.inputs * padded[i]));
+  const floatBt = layers.map((_, i) => region(padded[i] + 16));
+  const quantWt = layers.map((l, i) => region(l.inputs * padded[i]));
+  const quantBt = layers.map((_, i) => region(padded[i] + 16));
+  const outAt = layers.map((l) => region(n * l.outputs));
+  const stepAt = layers.map((l, i) => region(l.inputs * padded[i]));
+  const zeroAt = layers.map((l, i) => region(l.inputs * padded[i]));
+  const leased = lease(wasm, module, end);
+  if (!leased) return null;
+  const { exports: k, buffer } = leased;
+  const f32 = (at: number, length: number) => new Float32Array(buffer, at, length);
+  new Uint8Array(buffer, labelsAt, n).set(labels.subarray(0, n));
+  f32(xAt, n * inputs).set(x.subarray(0, n * inputs));
+  k.nonzeroEntries(xAt, n, inputs, startsAt, nonzeroAt);
+  const floatEntries = new Int32Array(buffer, floatTable, 5 * count);
+  const quantEntries = new Int32Array(buffer, quantTable, 5 * count);
+  layers.forEach((l, i) => {
+    f32(wAt[i], l.outputs * l.inputs).set(l.weight.subarray(0, l.outputs * l.inputs));
+    f32(bAt[i], l.outputs).set(l.bias.subarray(0, l.outputs));
+    k.transposeInto(wAt[i], bAt[i], floatWt[i], floatBt[i], l.inputs, l.outputs, padded[i]);
+    // the quantized network starts as the float one (its biases stay the float ones unless set)
+    k.transposeInto(wAt[i], bAt[i], quantWt[i], quantBt[i], l.inputs, l.outputs, padded[i]);
+    floatEntries.set([floatWt[i], floatBt[i], outAt[i], l.inputs, l.outputs], 5 * i);
+    quantEntries.set([quantWt[i], quantBt[i], outAt[i], l.inputs, l.outputs], 5 * i);
+  });
+  return {
+    padded,
+    stepTable: layers.map((l, i) => f32(stepAt[i], l.inputs * padded[i])),
+    zeroTable: layers.map((l, i) => f32(zeroAt[i], l.inputs * padded[i])),
+    quantizedTransposed: layers.map((l, i) => f32(quantWt[i], l.inputs * padded[i])),
+    correctFloat: () => k.mlpCorrectT(startsAt, nonzeroAt, n, labelsAt, floatTable, count),
+    quantizeLayer(l, groupSize, qmin, qmax, rounding) {
+      const { inputs: kIn } = layers[l];
+      k.quantizeTransposed(
+        floatWt[l],
+        quantWt[l],
+        kIn,
+        padded[l],
+        stepAt[l],
+        zeroAt[l],
+        groupSize,
+        qmin,
+        qmax,
+        rounding,
+      );
+    },
+    setWeights(l, weight) {
+      const { inputs: kIn, outputs: o } = layers[l];
+      f32(wAt[l], o * kIn).set(weight.subarray(0, o * kIn));
+      // transposeInto writes the bias row too: keep the quantized network's bias
+      const bias = f32(quantBt[l], o).slice();
+      k.transposeInto(wAt[l], bAt[l], quantWt[l], quantBt[l], kIn, o, padded[l]);
+      f32(quantBt[l], o).set(bias);
+    },
+    setBias(l, bias) {
+      f32(quantBt[l], layers[l].outputs).set(bias.subarray(0, layers[l].outputs));
+    },
+    correctQuantized: () => k.mlpCorrectT(startsAt, nonzeroAt, n, labelsAt, quantTable, count),
+    release: leased.release,
+  };
+}
+
+/** A memory and instance of the kernel lent to one trainer or sweeper (see `lease`). */
+interface Lease {
+  exports: DenseExports;
+  buffer: ArrayBuffer;
+  /** Gives the memory back for the next trainer or sweeper: nothing may use the lease's views after. */
+  release(): void;
+}
+
+/** The memory and instance a released lease gave back. */
+let spare: { memory: WasmMemory; exports: DenseExports } | null = null;
+
+/**
+ * A memory of at least `bytes` with an instance of the kernel on it, for one trainer or sweeper at a time: the one
+ * given back last (grown if need be), else a new one. Creating a memory costs a few tenths of a millisecond here,
+ * which a sweep of 15 networks in under a millisecond should not pay each time. The bytes are not cleared.
+ */
+function lease(wasm: WasmApi, module: object, bytes: number): Lease | null {
+  const pages = Math.max(1, Math.ceil(bytes / PAGE));
+  if (pages > MAX_PAGES) return null;
+  let held = spare;
+  spare = null;
+  if (held) {
+    const more = pages - held.memory.buffer.byteLength / PAGE;
+    if (more > 0) {
+      try {
+        held.memory.grow(more);
+      } catch {
+        held = null;
+      }
+    }
+  }
+  if (!held) {
+    let memory: WasmMemory;
+    try {
+      memory = new wasm.Memory({ initial: pages, maximum: MAX_PAGES });
+    } catch {
+      return null;
+    }
+    const exports = instantiateOn<DenseExports>(module, memory);
+    if (!exports) return null;
+    held = { memory, exports };
+  }
+  const given = held;
+  let released = false;
+  return {
+    exports: given.exports,
+    buffer: given.memory.buffer,
+    release() {
+      if (released) return;
+      released = true;
+      spare = given;
+    },
   };
 }
 
@@ -384,18 +611,11 @@ function createTrainer(wasm: WasmApi, module: object, shape: TrainerShape): Resi
   const outAt = layers.map((l) => region(rows * l.outputs));
   const deltaAt = layers.map((l) => region(batchSize * l.outputs));
   const scratchAt = region(widest);
-  const pages = Math.max(1, Math.ceil(end / PAGE));
-  if (pages > MAX_PAGES) return null;
-  let memory: WasmMemory;
-  try {
-    memory = new wasm.Memory({ initial: pages, maximum: pages });
-  } catch {
-    return null;
-  }
-  const k = instantiateOn<DenseExports>(module, memory);
-  if (!k) return null;
-  const buffer = memory.buffer;
+  const leased = lease(wasm, module, end);
+  if (!leased) return null;
+  const { exports: k, buffer } = leased;
   const f32 = (at: number, length: number) => new Float32Array(buffer, at, length);
+  new Uint8Array(buffer, 0, end).fill(0); // Adam's moments start at 0, and the padding stays 0
   f32(trainAt, train.n * inputs).set(train.x.subarray(0, train.n * inputs));
   f32(testAt, test.n * inputs).set(test.x.subarray(0, test.n * inputs));
   const table = new Int32Array(buffer, tableAt, (TRAIN_ENTRY / 4) * count);
@@ -437,6 +657,7 @@ function createTrainer(wasm: WasmApi, module: object, shape: TrainerShape): Resi
       k.mlpForward(tableAt, count, testAt, test.n, scratchAt);
       return f32(outAt[count - 1], test.n * classes);
     },
+    release: leased.release,
   };
 }
 
