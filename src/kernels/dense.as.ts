@@ -69,7 +69,9 @@ export function denseForwardT(x: usize, wt: usize, bt: usize, out: usize, n: i32
   for (let i = 0; i < n; i++) {
     const xr = x + <usize>i * rowBytes;
     const orow = out + <usize>i * outBytes;
-    for (let o = 0; o < outputs; o += 16) {
+    let o = 0;
+    for (; o < outputs; o += 16) {
+      if (outputs - o <= 12) break; // a last block of 12 or fewer: three vectors (the lab's 10 classes)
       const ob = <usize>o << 2;
       let a0 = f32x4.splat(0);
       let a1 = f32x4.splat(0);
@@ -93,6 +95,29 @@ export function denseForwardT(x: usize, wt: usize, bt: usize, out: usize, n: i32
       a2 = f32x4.add(a2, v128.load(br, 32));
       a3 = f32x4.add(a3, v128.load(br, 48));
       storeBlock(orow + ob, a0, a1, a2, a3, outputs - o, bt + tRow);
+    }
+    if (o < outputs) {
+      const ob = <usize>o << 2;
+      let a0 = f32x4.splat(0);
+      let a1 = f32x4.splat(0);
+      let a2 = f32x4.splat(0);
+      let xp = xr;
+      let wr = wt + ob;
+      const xEnd = xr + rowBytes;
+      for (; xp < xEnd; xp += 4, wr += tRow) {
+        const xk = load<f32>(xp);
+        if (xk == 0) continue;
+        const xv = f32x4.splat(xk);
+        a0 = f32x4.add(a0, f32x4.mul(xv, v128.load(wr)));
+        a1 = f32x4.add(a1, f32x4.mul(xv, v128.load(wr, 16)));
+        a2 = f32x4.add(a2, f32x4.mul(xv, v128.load(wr, 32)));
+      }
+      const br = bt + ob;
+      const spill = bt + tRow;
+      v128.store(spill, f32x4.add(a0, v128.load(br)));
+      v128.store(spill, f32x4.add(a1, v128.load(br, 16)), 16);
+      v128.store(spill, f32x4.add(a2, v128.load(br, 32)), 32);
+      memory.copy(orow + ob, spill, <usize>(outputs - o) << 2);
     }
   }
 }
@@ -452,7 +477,8 @@ export function denseForwardNonzeroT(
 /**
  * The nonzero entries of x (n × inputs) per row, in column order, for denseForwardNonzero: row i's are entries
  * starts[i] to starts[i + 1] − 1 of `nonzero`, pairs of (k: i32, x[i, k]: f32). An entry is left out where
- * x[i, k] == 0 (either sign), as denseForward skips it; NaN is kept. `nonzero` has room for n × inputs pairs.
+ * x[i, k] == 0 (either sign), as denseForward skips it; NaN is kept. `nonzero` has room for n × inputs pairs and one
+ * more (each value's pair is written, then kept or overwritten).
  */
 export function nonzeroEntries(x: usize, n: i32, inputs: i32, starts: usize, nonzero: usize): void {
   let e: i32 = 0;
@@ -460,12 +486,12 @@ export function nonzeroEntries(x: usize, n: i32, inputs: i32, starts: usize, non
     store<i32>(starts + (<usize>i << 2), e);
     const xr = x + ((<usize>i * <usize>inputs) << 2);
     for (let k = 0; k < inputs; k++) {
+      // written always, kept (the next entry written past it) where v != 0: no branch on the data
       const v = load<f32>(xr + (<usize>k << 2));
-      if (v == 0) continue;
       const at = nonzero + (<usize>e << 3);
       store<i32>(at, k);
       store<f32>(at, v, 4);
-      e++;
+      e += select<i32>(1, 0, v != 0);
     }
   }
   store<i32>(starts + (<usize>n << 2), e);
@@ -651,37 +677,56 @@ export function quantizeTransposed(
 }
 
 /**
+ * The entries (as nonzeroEntries makes them) of ReLU(z) for z (n × width): per row, (k, z[i, k]) where z[i, k] > 0,
+ * in column order; the other columns are ReLU's +0, which denseForward skips (NaN too: ReLU turns it into +0). Every
+ * value's pair is written and kept only where z > 0, so no branch on the data: `entries` has room for n × width + 1.
+ */
+export function reluEntries(z: usize, n: i32, width: i32, starts: usize, entries: usize): void {
+  let e: i32 = 0;
+  for (let i = 0; i < n; i++) {
+    store<i32>(starts + (<usize>i << 2), e);
+    const zr = z + ((<usize>i * <usize>width) << 2);
+    for (let k = 0; k < width; k++) {
+      const v = load<f32>(zr + (<usize>k << 2));
+      const at = entries + (<usize>e << 3);
+      store<i32>(at, k);
+      store<f32>(at, v, 4);
+      e += select<i32>(1, 0, v > 0);
+    }
+  }
+  store<i32>(starts + (<usize>n << 2), e);
+}
+
+/**
  * mlpCorrect on layers already transposed (transposeInto's layout, or quantizeTransposed's): `table` holds per layer
  * five i32, Wᵀ, b (padded, followed by 16 floats of room), the output region, inputs and outputs. The first layer
- * reads x as its rows' nonzero entries (nonzeroEntries); the sums, ReLU and argmax are mlpCorrect's.
+ * reads x as its rows' nonzero entries (nonzeroEntries), every later one its input's (reluEntries, into
+ * hiddenStarts: n + 1 i32, and hiddenEntries: room for n × the widest hidden layer + 1 pairs): the same sums as
+ * denseForward on the ReLU's output, so the same logits and argmax as mlpCorrect.
  */
-export function mlpCorrectT(starts: usize, nonzero: usize, n: i32, labels: usize, table: usize, count: i32): i32 {
+export function mlpCorrectT(
+  starts: usize,
+  nonzero: usize,
+  n: i32,
+  labels: usize,
+  table: usize,
+  count: i32,
+  hiddenStarts: usize,
+  hiddenEntries: usize,
+): i32 {
   let current: usize = 0;
   let classes = 0;
-  const zero = f32x4.splat(0);
   for (let l = 0; l < count; l++) {
     const entry = table + (<usize>l * 20);
     const wt = <usize>load<i32>(entry);
     const bt = <usize>load<i32>(entry, 4);
     const out = <usize>load<i32>(entry, 8);
-    const inputs = load<i32>(entry, 12);
     const outputs = load<i32>(entry, 16);
     if (l == 0) denseForwardNonzeroT(starts, nonzero, wt, bt, out, n, outputs);
-    else denseForwardT(current, wt, bt, out, n, inputs, outputs);
-    if (l + 1 < count) {
-      const length = n * outputs;
-      const whole = length & ~3;
-      for (let i = 0; i < whole; i += 4) {
-        const at = out + (<usize>i << 2);
-        const z = v128.load(at);
-        v128.store(at, v128.and(z, f32x4.gt(z, zero)));
-      }
-      for (let i = whole; i < length; i++) {
-        const at = out + (<usize>i << 2);
-        const z = load<f32>(at);
-        store<f32>(at, z > 0 ? z : 0);
-      }
-    }
+    else denseForwardNonzeroT(hiddenStarts, hiddenEntries, wt, bt, out, n, outputs);
+    // the ReLU's nonzero outputs (z > 0: z itself; else +0, which the next layer would skip) as the next
+    // layer's entries
+    if (l + 1 < count) reluEntries(out, n, outputs, hiddenStarts, hiddenEntries);
     current = out;
     classes = outputs;
   }

@@ -80,6 +80,8 @@ interface DenseExports {
     labels: number,
     table: number,
     count: number,
+    hiddenStarts: number,
+    hiddenEntries: number,
   ): number;
   mlpForward(table: number, count: number, x: number, n: number, scratch: number): void;
   mlpBackward(table: number, count: number, x: number, n: number): void;
@@ -381,7 +383,7 @@ function createDenseKernel(): DenseKernel | null {
           // the labels (bytes, in a region of n / 4 words rounded up; first, so that no other region is at 0, the
           // kernel's "none"), x, its rows' starts and nonzero (column, value) pairs (nonzeroEntries), the layer
           // table, then per layer its weight, bias and output, then denseForward's scratch
-          const lengths = [Math.ceil(n / 4), n * inputs, n + 1, 2 * n * inputs, 5 * count];
+          const lengths = [Math.ceil(n / 4), n * inputs, n + 1, 2 * n * inputs + 2, 5 * count];
           for (const layer of layers)
             lengths.push(layer.outputs * layer.inputs, layer.outputs, n * layer.outputs);
           lengths.push(widest);
@@ -440,7 +442,11 @@ function createSweeper(
   const labelsAt = region(Math.ceil(n / 4));
   const xAt = region(n * inputs);
   const startsAt = region(n + 1);
-  const nonzeroAt = region(2 * n * inputs);
+  const nonzeroAt = region(2 * n * inputs + 2);
+  let hidden = 0;
+  for (let l = 0; l + 1 < count; l++) hidden = Math.max(hidden, layers[l].outputs);
+  const hiddenStartsAt = region(n + 1);
+  const hiddenAt = region(2 * n * hidden + 2);
   const floatTable = region(5 * count);
   const quantTable = region(5 * count);
   const wAt = layers.map((l) => region(l.outputs * l.inputs));
@@ -475,7 +481,8 @@ function createSweeper(
     stepTable: layers.map((l, i) => f32(stepAt[i], l.inputs * padded[i])),
     zeroTable: layers.map((l, i) => f32(zeroAt[i], l.inputs * padded[i])),
     quantizedTransposed: layers.map((l, i) => f32(quantWt[i], l.inputs * padded[i])),
-    correctFloat: () => k.mlpCorrectT(startsAt, nonzeroAt, n, labelsAt, floatTable, count),
+    correctFloat: () =>
+      k.mlpCorrectT(startsAt, nonzeroAt, n, labelsAt, floatTable, count, hiddenStartsAt, hiddenAt),
     quantizeLayer(l, groupSize, qmin, qmax, rounding) {
       const { inputs: kIn } = layers[l];
       k.quantizeTransposed(
@@ -502,7 +509,8 @@ function createSweeper(
     setBias(l, bias) {
       f32(quantBt[l], layers[l].outputs).set(bias.subarray(0, layers[l].outputs));
     },
-    correctQuantized: () => k.mlpCorrectT(startsAt, nonzeroAt, n, labelsAt, quantTable, count),
+    correctQuantized: () =>
+      k.mlpCorrectT(startsAt, nonzeroAt, n, labelsAt, quantTable, count, hiddenStartsAt, hiddenAt),
     release: leased.release,
   };
 }
