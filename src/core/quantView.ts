@@ -231,13 +231,39 @@ export function quantizeValues(tensor: Tensor2D, schemeInput: Scheme, out?: Floa
 const MAGIC: number = ROUND_MAGIC;
 
 /**
- * An integer scheme's x̂ into `out`, as the fused pass computes them (fusedPass.ts `quantizeSpan`; the kernel's pass
- * gives the same bits): each group's finite range (per tensor the TensorCache summary's min and max, 0 when there is
- * none; else groupMinMaxInto), computeIntegerParams, then per value q = clamp(round(fround(fround(x / Δ) + z))) and
- * x̂ = fround((q − z) · Δ); a non-finite x gives NaN. Deterministic roundings only (0 half-even, 1 half-away, 2 floor):
- * stochastic rounding draws in the pass's order and stays on it.
+ * What an integer scheme with a deterministic rounding quantizes a tensor with (quantizeValues' lean path, which
+ * `integerValuesInto` applies): per group Δ (`step`) and z (`zero`), the code range and the rounding (0 half to
+ * even, 1 half away from zero, 2 floor). Per value: q = clamp(round(fround(fround(x / Δ) + z))) and
+ * x̂ = fround((q − z) · Δ), NaN where x is not finite.
  */
-function integerValuesInto(t: Tensor2D, scheme: IntegerScheme, out: Float32Array): QuantizedValues {
+export interface LeanIntegerParams {
+  granularity: Granularity;
+  step: Float32Array;
+  zero: Float64Array;
+  qmin: number;
+  qmax: number;
+  rounding: 0 | 1 | 2;
+  lo: Float32Array;
+  hi: Float32Array;
+}
+
+/**
+ * The parameters quantizeValues' lean path quantizes `tensor` with under `scheme`, or null where it takes the
+ * engine's pass instead (not an integer scheme, or stochastic rounding). For a caller that applies them elsewhere
+ * (the model lab's sweep, in the dense kernel: src/kernels/dense.as.ts quantizeTransposed).
+ */
+export function leanIntegerParams(tensor: Tensor2D, schemeInput: Scheme): LeanIntegerParams | null {
+  createTensor(tensor.rows, tensor.cols, tensor.data);
+  const scheme = validateScheme(schemeInput);
+  if (scheme.kind !== 'integer' || scheme.rounding.kind === 'stochastic') return null;
+  return integerParamsOf(tensor, scheme);
+}
+
+/**
+ * Each group's finite range (per tensor the TensorCache summary's min and max, 0 when there is none; else
+ * groupMinMaxInto), then computeIntegerParams: what the fused pass quantizes with.
+ */
+function integerParamsOf(t: Tensor2D, scheme: IntegerScheme): LeanIntegerParams {
   const { rows, cols, data } = t;
   const granularity = scheme.granularity;
   const groups = groupCount(granularity, rows, cols);
@@ -258,9 +284,27 @@ function integerValuesInto(t: Tensor2D, scheme: IntegerScheme, out: Float32Array
     gMax[0] = count > 0 ? max : 0;
   } else groupMinMaxInto(data, granularity, rows, cols, gMin, gMax);
   const params = computeIntegerParams(t, scheme, gMin, gMax, { reportGroup: 0 });
-  const { qmin, qmax } = params.range;
-  const { step, zero } = params;
-  const rounding = roundingCode(scheme.rounding);
+  return {
+    granularity,
+    step: params.step,
+    zero: params.zero,
+    qmin: params.range.qmin,
+    qmax: params.range.qmax,
+    rounding: roundingCode(scheme.rounding) as 0 | 1 | 2,
+    lo: params.lo,
+    hi: params.hi,
+  };
+}
+
+/**
+ * An integer scheme's x̂ into `out`, as the fused pass computes them (fusedPass.ts `quantizeSpan`; the kernel's pass
+ * gives the same bits): integerParamsOf's parameters, then per value q = clamp(round(fround(fround(x / Δ) + z))) and
+ * x̂ = fround((q − z) · Δ); a non-finite x gives NaN. Deterministic roundings only (0 half-even, 1 half-away, 2 floor):
+ * stochastic rounding draws in the pass's order and stays on it.
+ */
+function integerValuesInto(t: Tensor2D, scheme: IntegerScheme, out: Float32Array): QuantizedValues {
+  const { rows, cols, data } = t;
+  const { granularity, step, zero, qmin, qmax, rounding, lo, hi } = integerParamsOf(t, scheme);
   const perRow = groupsPerRow(granularity, cols);
   const size = granularity.kind === 'group' ? granularity.size : cols;
   for (let r = 0; r < rows; r++) {
@@ -294,7 +338,7 @@ function integerValuesInto(t: Tensor2D, scheme: IntegerScheme, out: Float32Array
       }
     }
   }
-  return { dequantized: out, granularity, lo: params.lo, hi: params.hi };
+  return { dequantized: out, granularity, lo, hi };
 }
 
 function runQuantization(

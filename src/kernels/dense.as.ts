@@ -35,21 +35,43 @@ export function denseForward(
   scratch: usize,
 ): void {
   const padded = (outputs + 15) & ~15;
-  const tRow = <usize>padded << 2; // bytes of one row of Wᵀ
   const wt = scratch;
-  const bt = scratch + <usize>inputs * tRow;
-  memory.fill(wt, 0, <usize>(inputs + 1) * tRow);
+  const bt = scratch + ((<usize>inputs * <usize>padded) << 2);
+  transposeInto(w, b, wt, bt, inputs, outputs, padded);
+  denseForwardT(x, wt, bt, out, n, inputs, outputs);
+}
+
+/**
+ * Wᵀ (inputs × padded) and b (padded) from W (outputs × inputs, nn.Linear) and b, the outputs padded with zeros to
+ * `padded` (a multiple of 16): wt[k · padded + o] = w[o · inputs + k]. Followed by 16 floats of room (the forward's
+ * spill for a partial block of outputs), which it does not write.
+ */
+export function transposeInto(w: usize, b: usize, wt: usize, bt: usize, inputs: i32, outputs: i32, padded: i32): void {
+  const tRow = <usize>padded << 2;
+  memory.fill(wt, 0, <usize>inputs * tRow);
+  memory.fill(bt, 0, tRow);
   for (let o = 0; o < outputs; o++) {
     const wr = w + ((<usize>o * <usize>inputs) << 2);
     for (let k = 0; k < inputs; k++) store<f32>(wt + <usize>k * tRow + (<usize>o << 2), load<f32>(wr + (<usize>k << 2)));
     store<f32>(bt + (<usize>o << 2), load<f32>(b + (<usize>o << 2)));
   }
+}
+
+/**
+ * denseForward on Wᵀ and b as transposeInto lays them out (bt followed by 16 floats of room): each row's outputs 16
+ * at a time in four vectors streaming over the row's inputs, an input of 0 skipped.
+ */
+export function denseForwardT(x: usize, wt: usize, bt: usize, out: usize, n: i32, inputs: i32, outputs: i32): void {
+  const padded = (outputs + 15) & ~15;
+  const tRow = <usize>padded << 2; // bytes of one row of Wᵀ
   const rowBytes = <usize>inputs << 2;
   const outBytes = <usize>outputs << 2;
   for (let i = 0; i < n; i++) {
     const xr = x + <usize>i * rowBytes;
     const orow = out + <usize>i * outBytes;
-    for (let o = 0; o < outputs; o += 16) {
+    let o = 0;
+    for (; o < outputs; o += 16) {
+      if (outputs - o <= 12) break; // a last block of 12 or fewer: three vectors (the lab's 10 classes)
       const ob = <usize>o << 2;
       let a0 = f32x4.splat(0);
       let a1 = f32x4.splat(0);
@@ -72,21 +94,50 @@ export function denseForward(
       a1 = f32x4.add(a1, v128.load(br, 16));
       a2 = f32x4.add(a2, v128.load(br, 32));
       a3 = f32x4.add(a3, v128.load(br, 48));
-      if (o + 16 <= outputs) {
-        v128.store(orow + ob, a0);
-        v128.store(orow + ob, a1, 16);
-        v128.store(orow + ob, a2, 32);
-        v128.store(orow + ob, a3, 48);
-      } else {
-        // the last, partial block: through the 16 floats after the bias row, then only its outputs
-        const spill = bt + tRow;
-        v128.store(spill, a0);
-        v128.store(spill, a1, 16);
-        v128.store(spill, a2, 32);
-        v128.store(spill, a3, 48);
-        memory.copy(orow + ob, spill, <usize>(outputs - o) << 2);
-      }
+      storeBlock(orow + ob, a0, a1, a2, a3, outputs - o, bt + tRow);
     }
+    if (o < outputs) {
+      const ob = <usize>o << 2;
+      let a0 = f32x4.splat(0);
+      let a1 = f32x4.splat(0);
+      let a2 = f32x4.splat(0);
+      let xp = xr;
+      let wr = wt + ob;
+      const xEnd = xr + rowBytes;
+      for (; xp < xEnd; xp += 4, wr += tRow) {
+        const xk = load<f32>(xp);
+        if (xk == 0) continue;
+        const xv = f32x4.splat(xk);
+        a0 = f32x4.add(a0, f32x4.mul(xv, v128.load(wr)));
+        a1 = f32x4.add(a1, f32x4.mul(xv, v128.load(wr, 16)));
+        a2 = f32x4.add(a2, f32x4.mul(xv, v128.load(wr, 32)));
+      }
+      const br = bt + ob;
+      const spill = bt + tRow;
+      v128.store(spill, f32x4.add(a0, v128.load(br)));
+      v128.store(spill, f32x4.add(a1, v128.load(br, 16)), 16);
+      v128.store(spill, f32x4.add(a2, v128.load(br, 32)), 32);
+      memory.copy(orow + ob, spill, <usize>(outputs - o) << 2);
+    }
+  }
+}
+
+/**
+ * Sixteen outputs at `at`, or the first `count` of them when fewer remain (through `spill`, 16 floats of room).
+ */
+// @ts-ignore: decorator
+@inline function storeBlock(at: usize, a0: v128, a1: v128, a2: v128, a3: v128, count: i32, spill: usize): void {
+  if (count >= 16) {
+    v128.store(at, a0);
+    v128.store(at, a1, 16);
+    v128.store(at, a2, 32);
+    v128.store(at, a3, 48);
+  } else {
+    v128.store(spill, a0);
+    v128.store(spill, a1, 16);
+    v128.store(spill, a2, 32);
+    v128.store(spill, a3, 48);
+    memory.copy(at, spill, <usize>count << 2);
   }
 }
 
@@ -375,15 +426,24 @@ export function denseForwardNonzero(
   scratch: usize,
 ): void {
   const padded = (outputs + 15) & ~15;
-  const tRow = <usize>padded << 2;
   const wt = scratch;
-  const bt = scratch + <usize>inputs * tRow;
-  memory.fill(wt, 0, <usize>(inputs + 1) * tRow);
-  for (let o = 0; o < outputs; o++) {
-    const wr = w + ((<usize>o * <usize>inputs) << 2);
-    for (let k = 0; k < inputs; k++) store<f32>(wt + <usize>k * tRow + (<usize>o << 2), load<f32>(wr + (<usize>k << 2)));
-    store<f32>(bt + (<usize>o << 2), load<f32>(b + (<usize>o << 2)));
-  }
+  const bt = scratch + ((<usize>inputs * <usize>padded) << 2);
+  transposeInto(w, b, wt, bt, inputs, outputs, padded);
+  denseForwardNonzeroT(starts, nonzero, wt, bt, out, n, outputs);
+}
+
+/** denseForwardNonzero on Wᵀ and b as transposeInto lays them out (bt followed by 16 floats of room). */
+export function denseForwardNonzeroT(
+  starts: usize,
+  nonzero: usize,
+  wt: usize,
+  bt: usize,
+  out: usize,
+  n: i32,
+  outputs: i32,
+): void {
+  const padded = (outputs + 15) & ~15;
+  const tRow = <usize>padded << 2;
   const outBytes = <usize>outputs << 2;
   for (let i = 0; i < n; i++) {
     const first = nonzero + (<usize>load<i32>(starts + (<usize>i << 2)) << 3);
@@ -409,19 +469,7 @@ export function denseForwardNonzero(
       a1 = f32x4.add(a1, v128.load(br, 16));
       a2 = f32x4.add(a2, v128.load(br, 32));
       a3 = f32x4.add(a3, v128.load(br, 48));
-      if (o + 16 <= outputs) {
-        v128.store(orow + ob, a0);
-        v128.store(orow + ob, a1, 16);
-        v128.store(orow + ob, a2, 32);
-        v128.store(orow + ob, a3, 48);
-      } else {
-        const spill = bt + tRow;
-        v128.store(spill, a0);
-        v128.store(spill, a1, 16);
-        v128.store(spill, a2, 32);
-        v128.store(spill, a3, 48);
-        memory.copy(orow + ob, spill, <usize>(outputs - o) << 2);
-      }
+      storeBlock(orow + ob, a0, a1, a2, a3, outputs - o, bt + tRow);
     }
   }
 }
@@ -429,7 +477,8 @@ export function denseForwardNonzero(
 /**
  * The nonzero entries of x (n × inputs) per row, in column order, for denseForwardNonzero: row i's are entries
  * starts[i] to starts[i + 1] − 1 of `nonzero`, pairs of (k: i32, x[i, k]: f32). An entry is left out where
- * x[i, k] == 0 (either sign), as denseForward skips it; NaN is kept. `nonzero` has room for n × inputs pairs.
+ * x[i, k] == 0 (either sign), as denseForward skips it; NaN is kept. `nonzero` has room for n × inputs pairs and one
+ * more (each value's pair is written, then kept or overwritten).
  */
 export function nonzeroEntries(x: usize, n: i32, inputs: i32, starts: usize, nonzero: usize): void {
   let e: i32 = 0;
@@ -437,13 +486,264 @@ export function nonzeroEntries(x: usize, n: i32, inputs: i32, starts: usize, non
     store<i32>(starts + (<usize>i << 2), e);
     const xr = x + ((<usize>i * <usize>inputs) << 2);
     for (let k = 0; k < inputs; k++) {
+      // written always, kept (the next entry written past it) where v != 0: no branch on the data
       const v = load<f32>(xr + (<usize>k << 2));
-      if (v == 0) continue;
       const at = nonzero + (<usize>e << 3);
       store<i32>(at, k);
       store<f32>(at, v, 4);
-      e++;
+      e += select<i32>(1, 0, v != 0);
     }
   }
   store<i32>(starts + (<usize>n << 2), e);
+}
+
+/**
+ * The model lab's resident trainer (src/core/wasm/denseKernel.ts `trainer`): a network's parameters, Adam's moments,
+ * the training and test inputs and every batch buffer stay in the kernel's memory for a whole run, so a training
+ * step copies nothing but the batch's row numbers in and the last layer's δ (made by the softmax in TypeScript) in.
+ * The step is the layer-by-layer one of src/core/nn/mlp.ts on denseForward, denseWeightGrad and denseInputGrad (the
+ * same sums in the same order: the same bits), and Adam (adamStep below) is src/core/nn/adam.ts's float64 arithmetic.
+ *
+ * `table` holds per layer eight i32 (TRAIN_ENTRY bytes): the weights the forward pass uses (the float weights, or
+ * in quantization-aware training the fake-quantized ones), the bias, the output region (n × outputs: the
+ * pre-activation, turned into the ReLU's output in place for every layer but the last), δ (n × outputs), ∂L/∂W,
+ * ∂L/∂b, inputs and outputs.
+ */
+// @ts-ignore: decorator
+@inline const TRAIN_ENTRY: usize = 32;
+
+/** out (n × inputs) = rows index[0..n) (i32) of x (rows of `inputs` floats). */
+export function gatherRows(x: usize, index: usize, n: i32, inputs: i32, out: usize): void {
+  const rowBytes = <usize>inputs << 2;
+  for (let i = 0; i < n; i++) {
+    const src = x + <usize>load<i32>(index + (<usize>i << 2)) * rowBytes;
+    memory.copy(out + <usize>i * rowBytes, src, rowBytes);
+  }
+}
+
+/**
+ * The forward pass of n rows of x through the table's `count` layers (denseForward each), the ReLU (z > 0 ? z : +0)
+ * in place after every layer but the last: the last layer's output region then holds the logits. The ReLU's output
+ * is > 0 exactly where its input was, so the backward pass takes its mask from it.
+ */
+export function mlpForward(table: usize, count: i32, x: usize, n: i32, scratch: usize): void {
+  let current = x;
+  const zero = f32x4.splat(0);
+  for (let l = 0; l < count; l++) {
+    const entry = table + <usize>l * TRAIN_ENTRY;
+    const out = <usize>load<i32>(entry, 8);
+    const outputs = load<i32>(entry, 28);
+    denseForward(current, <usize>load<i32>(entry), <usize>load<i32>(entry, 4), out, n, load<i32>(entry, 24), outputs, scratch);
+    if (l + 1 < count) {
+      const length = n * outputs;
+      const whole = length & ~3;
+      for (let i = 0; i < whole; i += 4) {
+        const at = out + (<usize>i << 2);
+        const z = v128.load(at);
+        v128.store(at, v128.and(z, f32x4.gt(z, zero)));
+      }
+      for (let i = whole; i < length; i++) {
+        const at = out + (<usize>i << 2);
+        const z = load<f32>(at);
+        store<f32>(at, z > 0 ? z : 0);
+      }
+    }
+    current = out;
+  }
+}
+
+/**
+ * Backpropagation after mlpForward on the same x and n, from the last layer's δ (in its δ region): per layer from the
+ * last, ∂L/∂W and ∂L/∂b (denseWeightGrad of δ and the layer's input), then δ of the layer below (denseInputGrad
+ * through the forward weights, masked where that layer's ReLU output is not > 0).
+ */
+export function mlpBackward(table: usize, count: i32, x: usize, n: i32): void {
+  for (let l = count - 1; l >= 0; l--) {
+    const entry = table + <usize>l * TRAIN_ENTRY;
+    const inputs = load<i32>(entry, 24);
+    const outputs = load<i32>(entry, 28);
+    const delta = <usize>load<i32>(entry, 12);
+    const below = l > 0 ? entry - TRAIN_ENTRY : 0;
+    const input = l > 0 ? <usize>load<i32>(below, 8) : x;
+    denseWeightGrad(delta, input, <usize>load<i32>(entry, 16), <usize>load<i32>(entry, 20), n, inputs, outputs);
+    if (l > 0)
+      denseInputGrad(delta, <usize>load<i32>(entry), input, <usize>load<i32>(below, 12), n, inputs, outputs);
+  }
+}
+
+/**
+ * One Adam step on `length` parameters (a multiple of 4) in place, PyTorch's form in src/core/nn/adam.ts's float64
+ * arithmetic, operation for operation (so the same bits): with g, m, v, p read as float64,
+ *   m' = b1·m + (1 − b1)·g,  v' = b2·v + ((1 − b2)·g)·g,  p' = p − (stepSize·m') / (√v' / c2 + eps),
+ * each stored rounded to float32 (m' and v' unrounded in p'). Two lanes of float64 at a time: every operation is
+ * IEEE-754's correctly rounded one (no fused multiply-add), as in JavaScript.
+ */
+export function adamStep(
+  p: usize,
+  g: usize,
+  m: usize,
+  v: usize,
+  length: i32,
+  b1: f64,
+  b2: f64,
+  stepSize: f64,
+  c2: f64,
+  eps: f64,
+): void {
+  const vb1 = f64x2.splat(b1);
+  const vb2 = f64x2.splat(b2);
+  const vc1 = f64x2.splat(1 - b1);
+  const vc2 = f64x2.splat(1 - b2);
+  const vStep = f64x2.splat(stepSize);
+  const vBias = f64x2.splat(c2);
+  const vEps = f64x2.splat(eps);
+  for (let i = 0; i < length; i += 4) {
+    const at = <usize>i << 2;
+    const g4 = v128.load(g + at);
+    const m4 = v128.load(m + at);
+    const v4 = v128.load(v + at);
+    const p4 = v128.load(p + at);
+    // lanes 0-1 and 2-3 of each, as float64
+    const gl = f64x2.promote_low_f32x4(g4);
+    const gh = f64x2.promote_low_f32x4(v128.shuffle<f32>(g4, g4, 2, 3, 0, 1));
+    const ml = f64x2.add(f64x2.mul(vb1, f64x2.promote_low_f32x4(m4)), f64x2.mul(vc1, gl));
+    const mh = f64x2.add(
+      f64x2.mul(vb1, f64x2.promote_low_f32x4(v128.shuffle<f32>(m4, m4, 2, 3, 0, 1))),
+      f64x2.mul(vc1, gh),
+    );
+    const vl = f64x2.add(f64x2.mul(vb2, f64x2.promote_low_f32x4(v4)), f64x2.mul(f64x2.mul(vc2, gl), gl));
+    const vh = f64x2.add(
+      f64x2.mul(vb2, f64x2.promote_low_f32x4(v128.shuffle<f32>(v4, v4, 2, 3, 0, 1))),
+      f64x2.mul(f64x2.mul(vc2, gh), gh),
+    );
+    const pl = f64x2.sub(
+      f64x2.promote_low_f32x4(p4),
+      f64x2.div(f64x2.mul(vStep, ml), f64x2.add(f64x2.div(f64x2.sqrt(vl), vBias), vEps)),
+    );
+    const ph = f64x2.sub(
+      f64x2.promote_low_f32x4(v128.shuffle<f32>(p4, p4, 2, 3, 0, 1)),
+      f64x2.div(f64x2.mul(vStep, mh), f64x2.add(f64x2.div(f64x2.sqrt(vh), vBias), vEps)),
+    );
+    v128.store(m + at, v128.shuffle<f32>(f32x4.demote_f64x2_zero(ml), f32x4.demote_f64x2_zero(mh), 0, 1, 4, 5));
+    v128.store(v + at, v128.shuffle<f32>(f32x4.demote_f64x2_zero(vl), f32x4.demote_f64x2_zero(vh), 0, 1, 4, 5));
+    v128.store(p + at, v128.shuffle<f32>(f32x4.demote_f64x2_zero(pl), f32x4.demote_f64x2_zero(ph), 0, 1, 4, 5));
+  }
+}
+
+/**
+ * An integer scheme's x̂ of a weight matrix, on Wᵀ as transposeInto lays it out (src: inputs × padded floats), into
+ * dst of the same layout: what src/core/quantView.ts `quantizeValues` computes for W, value for value. Per value, in
+ * float32: s = x / Δ + z, q = round(s) (`rounding` 0: half to even, plus +0 so that −0 gives +0, as JavaScript's
+ * s + 1.5·2^52 − 1.5·2^52; 2: floor), q = q < qmin ? qmin : q, q = qmax < q ? qmax : q (pmax/pmin: NaN stays),
+ * x̂ = (q − z) · Δ, and NaN where x is not finite. The same bits as quantizeValues' float64
+ * steps each rounded to float32 (a quotient, sum or product of two floats rounded to float64 and then to float32 is
+ * the float32 result), given what the caller checks: z is an integer of magnitude under 2^23 (so z and q − z are
+ * floats exactly). Δ and z come from tables of rows of `padded` floats, row j for the inputs k with k / groupSize = j
+ * (lane o: output o's parameters), which express every granularity: per tensor one row of equal lanes, per row one
+ * row of each output's, per group of g one row per group of g inputs, per column one row per input.
+ */
+export function quantizeTransposed(
+  src: usize,
+  dst: usize,
+  inputs: i32,
+  padded: i32,
+  step: usize,
+  zero: usize,
+  groupSize: i32,
+  qmin: f32,
+  qmax: f32,
+  rounding: i32,
+): void {
+  const tRow = <usize>padded << 2;
+  const lo = f32x4.splat(qmin);
+  const hi = f32x4.splat(qmax);
+  const zeroV = f32x4.splat(0);
+  const nan = f32x4.splat(NaN);
+  for (let k = 0; k < inputs; k++) {
+    const row = <usize>k * tRow;
+    const params = <usize>(k / groupSize) * tRow;
+    for (let o: usize = 0; o < tRow; o += 16) {
+      const x = v128.load(src + row + o);
+      const d = v128.load(step + params + o);
+      const z = v128.load(zero + params + o);
+      const s = f32x4.add(f32x4.div(x, d), z);
+      let q = rounding == 0 ? f32x4.add(f32x4.nearest(s), zeroV) : f32x4.floor(s);
+      q = f32x4.pmin(f32x4.pmax(q, lo), hi);
+      const v = f32x4.mul(f32x4.sub(q, z), d);
+      const finite = f32x4.eq(f32x4.sub(x, x), zeroV);
+      v128.store(dst + row + o, v128.bitselect(v, nan, finite));
+    }
+  }
+}
+
+/**
+ * The entries (as nonzeroEntries makes them) of ReLU(z) for z (n × width): per row, (k, z[i, k]) where z[i, k] > 0,
+ * in column order; the other columns are ReLU's +0, which denseForward skips (NaN too: ReLU turns it into +0). Every
+ * value's pair is written and kept only where z > 0, so no branch on the data: `entries` has room for n × width + 1.
+ */
+export function reluEntries(z: usize, n: i32, width: i32, starts: usize, entries: usize): void {
+  let e: i32 = 0;
+  for (let i = 0; i < n; i++) {
+    store<i32>(starts + (<usize>i << 2), e);
+    const zr = z + ((<usize>i * <usize>width) << 2);
+    for (let k = 0; k < width; k++) {
+      const v = load<f32>(zr + (<usize>k << 2));
+      const at = entries + (<usize>e << 3);
+      store<i32>(at, k);
+      store<f32>(at, v, 4);
+      e += select<i32>(1, 0, v > 0);
+    }
+  }
+  store<i32>(starts + (<usize>n << 2), e);
+}
+
+/**
+ * mlpCorrect on layers already transposed (transposeInto's layout, or quantizeTransposed's): `table` holds per layer
+ * five i32, Wᵀ, b (padded, followed by 16 floats of room), the output region, inputs and outputs. The first layer
+ * reads x as its rows' nonzero entries (nonzeroEntries), every later one its input's (reluEntries, into
+ * hiddenStarts: n + 1 i32, and hiddenEntries: room for n × the widest hidden layer + 1 pairs): the same sums as
+ * denseForward on the ReLU's output, so the same logits and argmax as mlpCorrect.
+ */
+export function mlpCorrectT(
+  starts: usize,
+  nonzero: usize,
+  n: i32,
+  labels: usize,
+  table: usize,
+  count: i32,
+  hiddenStarts: usize,
+  hiddenEntries: usize,
+): i32 {
+  let current: usize = 0;
+  let classes = 0;
+  for (let l = 0; l < count; l++) {
+    const entry = table + (<usize>l * 20);
+    const wt = <usize>load<i32>(entry);
+    const bt = <usize>load<i32>(entry, 4);
+    const out = <usize>load<i32>(entry, 8);
+    const outputs = load<i32>(entry, 16);
+    if (l == 0) denseForwardNonzeroT(starts, nonzero, wt, bt, out, n, outputs);
+    else denseForwardNonzeroT(hiddenStarts, hiddenEntries, wt, bt, out, n, outputs);
+    // the ReLU's nonzero outputs (z > 0: z itself; else +0, which the next layer would skip) as the next
+    // layer's entries
+    if (l + 1 < count) reluEntries(out, n, outputs, hiddenStarts, hiddenEntries);
+    current = out;
+    classes = outputs;
+  }
+  let correct = 0;
+  const rowBytes = <usize>classes << 2;
+  for (let i = 0; i < n; i++) {
+    const row = current + <usize>i * rowBytes;
+    let arg = 0;
+    let best = load<f32>(row);
+    for (let c = 1; c < classes; c++) {
+      const v = load<f32>(row + (<usize>c << 2));
+      if (v > best) {
+        best = v;
+        arg = c;
+      }
+    }
+    if (arg == <i32>load<u8>(labels + <usize>i)) correct++;
+  }
+  return correct;
 }

@@ -29,15 +29,39 @@ export function createAdamState(model: Mlp): AdamState {
   return { step: 0, m, v };
 }
 
-/** One Adam step on every parameter of `model`, in place. */
+/** Adam's constants at step t (1-based): what one step applies to every parameter. */
+export interface AdamConstants {
+  beta1: number;
+  beta2: number;
+  epsilon: number;
+  /** learning rate / (1 − β1^t). */
+  stepSize: number;
+  /** √(1 − β2^t). */
+  c2: number;
+}
+
+/** The constants of step `step` (1-based), as adamStep uses them (the dense kernel's adamStep takes the same). */
+export function adamConstants(options: AdamOptions, step: number): AdamConstants {
+  const beta1 = options.beta1 ?? 0.9;
+  const beta2 = options.beta2 ?? 0.999;
+  const c1 = 1 - beta1 ** step;
+  return {
+    beta1,
+    beta2,
+    epsilon: options.epsilon ?? 1e-8,
+    stepSize: options.learningRate / c1,
+    c2: Math.sqrt(1 - beta2 ** step),
+  };
+}
+
+/**
+ * One Adam step on every parameter of `model`, in place: per parameter, in float64, m' = β1·m + (1 − β1)·g,
+ * v' = β2·v + (1 − β2)·g·g, p −= stepSize·m' / (√v' / c2 + ε), each stored as float32 (the dense kernel's adamStep
+ * does the same operations in the same order: the same bits).
+ */
 export function adamStep(model: Mlp, gradients: Gradients, state: AdamState, options: AdamOptions): void {
-  const b1 = options.beta1 ?? 0.9;
-  const b2 = options.beta2 ?? 0.999;
-  const eps = options.epsilon ?? 1e-8;
   state.step++;
-  const c1 = 1 - b1 ** state.step;
-  const c2 = Math.sqrt(1 - b2 ** state.step);
-  const stepSize = options.learningRate / c1;
+  const { beta1: b1, beta2: b2, epsilon: eps, stepSize, c2 } = adamConstants(options, state.step);
   model.layers.forEach((layer, l) => {
     const params = [layer.weight, layer.bias];
     const grads = [gradients.weight[l], gradients.bias[l]];

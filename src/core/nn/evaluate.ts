@@ -1,6 +1,7 @@
 /** A model on a labelled set: accuracy, mean cross-entropy, confusion matrix and every class probability. */
 import { denseKernel } from '../wasm/denseKernel';
 import { CLASS_COUNT, type SplitSet } from './data';
+import type { DenseOps } from './denseOps';
 import { type ActivationHook, forward, type Mlp, softmaxCrossEntropy } from './mlp';
 
 export interface Evaluation {
@@ -18,8 +19,9 @@ export function evaluate(
   model: Mlp,
   set: Pick<SplitSet, 'n' | 'x' | 'labels'>,
   hook?: ActivationHook,
+  ops?: DenseOps,
 ): Evaluation {
-  const trace = forward(model, set.x, set.n, hook);
+  const trace = forward(model, set.x, set.n, hook, ops);
   const { loss, probabilities, correct } = softmaxCrossEntropy(trace.logits, set.labels, set.n, CLASS_COUNT);
   const confusion = new Int32Array(CLASS_COUNT * CLASS_COUNT);
   const predictions = new Uint8Array(set.n);

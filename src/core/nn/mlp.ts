@@ -120,10 +120,30 @@ export function softmaxCrossEntropy(
 ): LossResult {
   const probabilities = new Float32Array(n * classes);
   const gradient = new Float32Array(n * classes);
+  const { loss, correct } = softmaxCrossEntropyInto(logits, labels, n, classes, probabilities, gradient);
+  return { loss, probabilities, gradient, correct };
+}
+
+/**
+ * softmaxCrossEntropy into the caller's arrays (n × classes each, or null where not wanted): the same arithmetic,
+ * so the same loss, count, probabilities and gradient. The training loop writes the gradient straight into the dense
+ * kernel's memory, and the per-epoch test figures need neither array.
+ */
+export function softmaxCrossEntropyInto(
+  logits: Float32Array,
+  labels: ArrayLike<number>,
+  n: number,
+  classes: number,
+  probabilities: Float32Array | null,
+  gradient: Float32Array | null,
+): { loss: number; correct: number } {
+  // each e rounded to float32 as the probabilities array stores it (a row of its own where none is given)
+  const row = probabilities ?? new Float32Array(classes);
   let total = 0;
   let correct = 0;
   for (let i = 0; i < n; i++) {
     const o = i * classes;
+    const r = probabilities ? o : 0;
     let max = logits[o];
     let arg = 0;
     for (let c = 1; c < classes; c++) {
@@ -136,17 +156,18 @@ export function softmaxCrossEntropy(
     let sum = 0;
     for (let c = 0; c < classes; c++) {
       const e = Math.exp(logits[o + c] - max);
-      probabilities[o + c] = e;
+      row[r + c] = e;
       sum += e;
     }
     total += Math.log(sum) - (logits[o + labels[i]] - max);
+    if (!probabilities && !gradient) continue;
     for (let c = 0; c < classes; c++) {
-      const p = probabilities[o + c] / sum;
-      probabilities[o + c] = p;
-      gradient[o + c] = (p - (c === labels[i] ? 1 : 0)) / n;
+      const p = row[r + c] / sum;
+      row[r + c] = p;
+      if (gradient) gradient[o + c] = (p - (c === labels[i] ? 1 : 0)) / n;
     }
   }
-  return { loss: total / n, probabilities, gradient, correct };
+  return { loss: total / n, correct };
 }
 
 export interface Gradients {

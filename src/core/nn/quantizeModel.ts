@@ -7,9 +7,12 @@
  * measuring the explorer's charts need, since they run many times (the sweep, every QAT batch).
  */
 import { groupOf } from '../groups';
-import { quantize, quantizeValues } from '../quantView';
+import { type LeanIntegerParams, leanIntegerParams, quantize, quantizeValues } from '../quantView';
 import type { Scheme } from '../scheme';
-import { createTensor } from '../tensor';
+import { createTensor, type Tensor2D } from '../tensor';
+import { denseKernel, type Sweeper } from '../wasm/denseKernel';
+import type { SplitSet } from './data';
+import { accuracyProbe } from './evaluate';
 import type { DenseLayer, Mlp } from './mlp';
 import type { FakeQuantized } from './train';
 
@@ -75,6 +78,110 @@ export function reusableDequantizer(model: Mlp, options: { biases?: boolean } = 
       if (biases) quantizeValues(biasTensors[i], scheme, layer.bias);
     });
     return out;
+  };
+}
+
+/**
+ * Fills a layer's Δ and z tables for the dense kernel's quantizeTransposed (rows of `padded` lanes, row j for the
+ * inputs k with k / groupSize = j, lane o for output o; padding lanes Δ = 1, z = 0) and returns groupSize, or null
+ * where the kernel would not give quantizeValues' bits: half-away rounding (its s + 0.5 is exact in float64, not in
+ * float32) or a zero point that is not an integer under 2^23 (then z or q − z is not a float32 exactly).
+ */
+function kernelTables(
+  p: LeanIntegerParams,
+  inputs: number,
+  outputs: number,
+  padded: number,
+  stepTable: Float32Array,
+  zeroTable: Float32Array,
+): number | null {
+  if (p.rounding === 1) return null;
+  for (const z of p.zero) if (!(Number.isInteger(z) && Math.abs(z) < 2 ** 23)) return null;
+  const g = p.granularity;
+  const groupSize = g.kind === 'group' ? g.size : g.kind === 'column' ? 1 : inputs;
+  const rows = Math.ceil(inputs / groupSize);
+  for (let j = 0; j < rows; j++) {
+    const r = j * padded;
+    for (let o = 0; o < padded; o++) {
+      let at = 0;
+      if (o >= outputs) at = -1;
+      else if (g.kind === 'row') at = o;
+      else if (g.kind === 'group') at = o * rows + j;
+      else if (g.kind === 'column') at = j;
+      stepTable[r + o] = at < 0 ? 1 : p.step[at];
+      zeroTable[r + o] = at < 0 ? 0 : p.zero[at];
+    }
+  }
+  return groupSize;
+}
+
+/**
+ * Layer l of the sweeper's quantized network: `weight` (that layer's float weights, outputs × inputs) quantized by
+ * `scheme`, with quantizeValues' bits. In the kernel (quantizeTransposed, from quantizeValues' own parameters) where
+ * kernelTables allows, else by quantizeValues into `buffer` and copied in. Returns whether the kernel made them.
+ */
+export function quantizeOnSweeper(
+  sweeper: Sweeper,
+  l: number,
+  weight: Tensor2D,
+  scheme: Scheme,
+  buffer: Float32Array,
+): boolean {
+  const p = leanIntegerParams(weight, scheme);
+  const { padded, stepTable, zeroTable } = sweeper;
+  const groupSize = p && kernelTables(p, weight.cols, weight.rows, padded[l], stepTable[l], zeroTable[l]);
+  if (p && groupSize) {
+    sweeper.quantizeLayer(l, groupSize, p.qmin, p.qmax, p.rounding as 0 | 2);
+    return true;
+  }
+  sweeper.setWeights(l, quantizeValues(weight, scheme, buffer).dequantized);
+  return false;
+}
+
+/** Test accuracy of `model` and of its quantized networks (see sweepProbe). */
+export interface SweepProbe {
+  floatAccuracy(): number;
+  /** accuracyOf(dequantizeMlp(model, scheme, { biases }), set). */
+  accuracy(scheme: Scheme): number;
+  /** Gives the kernel memory back (see denseKernel.ts `Sweeper`): nothing may use the probe after. */
+  release(): void;
+}
+
+/**
+ * The accuracy-against-bits sweep's evaluations of one network on one set: the figures of
+ * accuracyOf(dequantizeMlp(model, scheme, { biases }), set), made on the dense kernel's sweeper where it runs (the set
+ * and the float network's Wᵀ stay in its memory; each network is made there: quantizeOnSweeper), else through
+ * accuracyProbe and reusableDequantizer.
+ */
+export function sweepProbe(
+  model: Mlp,
+  set: Pick<SplitSet, 'n' | 'x' | 'labels'>,
+  biases: boolean,
+): SweepProbe {
+  const sweeper = set.n > 0 ? (denseKernel()?.sweeper(model.layers, set.x, set.n, set.labels) ?? null) : null;
+  if (!sweeper) {
+    const accuracyOf = accuracyProbe(set);
+    const dequantized = reusableDequantizer(model, { biases });
+    return {
+      floatAccuracy: () => accuracyOf(model),
+      accuracy: (scheme) => accuracyOf(dequantized(scheme)),
+      release: () => {},
+    };
+  }
+  const weights = model.layers.map((l) => createTensor(l.outputs, l.inputs, l.weight));
+  const biasTensors = model.layers.map((l) => createTensor(1, l.outputs, l.bias));
+  const weightBuffers = model.layers.map((l) => new Float32Array(l.weight.length));
+  const biasBuffers = model.layers.map((l) => new Float32Array(l.bias.length));
+  return {
+    floatAccuracy: () => sweeper.correctFloat() / set.n,
+    accuracy(scheme) {
+      model.layers.forEach((_, i) => {
+        quantizeOnSweeper(sweeper, i, weights[i], scheme, weightBuffers[i]);
+        if (biases) sweeper.setBias(i, quantizeValues(biasTensors[i], scheme, biasBuffers[i]).dequantized);
+      });
+      return sweeper.correctQuantized() / set.n;
+    },
+    release: sweeper.release,
   };
 }
 

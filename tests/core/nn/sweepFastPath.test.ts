@@ -13,8 +13,8 @@ import { CLASS_COUNT, splitDigits } from '../../../src/core/nn/data';
 import { jsDenseOps } from '../../../src/core/nn/denseOps';
 import { accuracyOf, accuracyProbe } from '../../../src/core/nn/evaluate';
 import { SWEEP_BITS, sweepBits, sweepSeriesSchemes } from '../../../src/core/nn/lab';
-import { createMlp, forward, type Mlp } from '../../../src/core/nn/mlp';
-import { dequantizeMlp, reusableDequantizer } from '../../../src/core/nn/quantizeModel';
+import { cloneMlp, createMlp, forward, type Mlp } from '../../../src/core/nn/mlp';
+import { dequantizeMlp, quantizeOnSweeper, reusableDequantizer } from '../../../src/core/nn/quantizeModel';
 import { quantizeValues } from '../../../src/core/quantView';
 import { DEFAULT_SCHEME_A, type IntegerScheme, type Scheme } from '../../../src/core/scheme';
 import { createTensor } from '../../../src/core/tensor';
@@ -204,5 +204,107 @@ describe("the sweep's buffers", () => {
       });
       expect(r.floatAccuracy).toBe(accuracyOf(model, split.test));
     }
+  });
+});
+
+describe("the dense kernel's sweeper", () => {
+  const kernel = denseKernel();
+
+  it('counts what argmax over the TypeScript forward counts, float and given weights and biases', () => {
+    fc.assert(
+      fc.property(networkArb, ({ model, x, n, labels, classes }) => {
+        const other = cloneMlp(model);
+        other.layers.forEach((l) => {
+          l.weight.reverse();
+          l.bias.reverse();
+        });
+        const sweeper = kernel!.sweeper(model.layers, x, n, labels);
+        if (!sweeper) throw new Error('no sweeper');
+        try {
+          expect(sweeper.correctFloat()).toBe(correctJs(model, x, n, labels, classes));
+          // the quantized network starts as the float one
+          expect(sweeper.correctQuantized()).toBe(correctJs(model, x, n, labels, classes));
+          other.layers.forEach((l, i) => {
+            sweeper.setWeights(i, l.weight);
+            sweeper.setBias(i, l.bias);
+          });
+          expect(sweeper.correctQuantized()).toBe(correctJs(other, x, n, labels, classes));
+          expect(sweeper.correctFloat()).toBe(correctJs(model, x, n, labels, classes));
+        } finally {
+          sweeper.release();
+        }
+      }),
+      { numRuns: 100, seed: 2024 },
+    );
+  });
+
+  /** Values whose x / Δ + z land on ties, with zeros of both signs, subnormals, huge values, NaN and infinities. */
+  const weightArb = fc.oneof(
+    { weight: 6, arbitrary: fc.float({ min: -3, max: 3, noNaN: true }) },
+    { weight: 3, arbitrary: fc.integer({ min: -16, max: 16 }).map((k) => k / 8) },
+    { weight: 1, arbitrary: fc.constantFrom(0, -0, 1e-45, -1e-42, 3e38, -3e38) },
+    { weight: 1, arbitrary: fc.constantFrom(Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY) },
+  );
+  const schemeArb: fc.Arbitrary<IntegerScheme> = fc.record({
+    kind: fc.constant('integer' as const),
+    method: fc.constantFrom('absmax' as const, 'zeroPoint' as const),
+    bits: fc.constantFrom(2, 3, 4, 5, 6, 7, 8, 16),
+    granularity: fc.oneof(
+      fc.constant({ kind: 'tensor' as const }),
+      fc.constant({ kind: 'row' as const }),
+      fc.constant({ kind: 'column' as const }),
+      fc.integer({ min: 1, max: 9 }).map((size) => ({ kind: 'group' as const, size })),
+    ),
+    rounding: fc.constantFrom({ kind: 'halfEven' as const }, { kind: 'floor' as const }),
+    clipping: fc.oneof(
+      fc.constant({ kind: 'none' as const }),
+      fc.constant({ kind: 'percentile' as const, percentile: 90 }),
+      // a narrow manual range: most values far outside it, x / Δ up to overflow
+      fc
+        .float({ min: Math.fround(1e-30), max: 2, noNaN: true })
+        .map((hi) => ({ kind: 'manual' as const, lo: -hi, hi })),
+    ),
+    fullRange: fc.boolean(),
+    includeZero: fc.boolean(),
+  });
+
+  it("quantizeTransposed gives quantizeValues' bits: every granularity, 2-8 and 16 bits, ties, NaN and infinities", () => {
+    let inKernel = 0;
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 21 }),
+        fc.integer({ min: 1, max: 19 }),
+        fc.array(weightArb, { minLength: 21 * 19, maxLength: 21 * 19 }),
+        schemeArb,
+        (outputs, inputs, values, scheme) => {
+          const weight = Float32Array.from(values.slice(0, outputs * inputs));
+          const layer = { inputs, outputs, weight, bias: new Float32Array(outputs) };
+          const sweeper = kernel!.sweeper([layer], new Float32Array(inputs), 1, new Uint8Array(1));
+          if (!sweeper) throw new Error('no sweeper');
+          try {
+            const tensor = createTensor(outputs, inputs, weight);
+            if (quantizeOnSweeper(sweeper, 0, tensor, scheme, new Float32Array(outputs * inputs))) inKernel++;
+            const expected = quantizeValues(tensor, scheme).dequantized;
+            const wt = sweeper.quantizedTransposed[0];
+            const padded = sweeper.padded[0];
+            for (let o = 0; o < outputs; o++) {
+              for (let k = 0; k < inputs; k++) {
+                const got = wt[k * padded + o];
+                const want = expected[o * inputs + k];
+                if (!Object.is(got, want))
+                  expect.fail(
+                    `W[${o}, ${k}] = ${weight[o * inputs + k]}: kernel ${got}, quantizeValues ${want}`,
+                  );
+              }
+            }
+          } finally {
+            sweeper.release();
+          }
+        },
+      ),
+      { numRuns: 600, seed: 77 },
+    );
+    // the kernel's path is the one tested (zero points past 2^23, from huge values, go to quantizeValues)
+    expect(inKernel).toBeGreaterThan(400);
   });
 });
