@@ -111,9 +111,12 @@ try {
   await page.evaluate(() => {
     window.__renders.on = true;
     const panel = document.querySelector('[data-testid="scheme-panel-a"]');
+    // The headline numbers and value histogram show the result (data-shown); a build without that attribute
+    // drew them in the render that set data-ready.
+    const shown = panel.hasAttribute('data-shown') ? 'data-shown' : 'data-ready';
     window.__painted = 0;
     new MutationObserver(() => {
-      if (panel.getAttribute('data-ready') !== 'true') return;
+      if (panel.getAttribute(shown) !== 'true') return;
       performance.mark('qe-ready');
       requestAnimationFrame(() => {
         const channel = new MessageChannel();
@@ -123,7 +126,7 @@ try {
         };
         channel.port2.postMessage(null);
       });
-    }).observe(panel, { attributes: true, attributeFilter: ['data-ready'] });
+    }).observe(panel, { attributes: true, attributeFilter: [shown] });
     document.addEventListener('keydown', () => performance.mark('qe-key'), true);
   });
   const cdp = await context.newCDPSession(page);

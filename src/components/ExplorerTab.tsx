@@ -4,14 +4,13 @@
  * table and the worked example. It owns the engine queries (useComparedViews), so a scheme change re-renders this
  * tab only, not the page around it (header, data panel, tab strip).
  */
-import { memo, type ReactNode, useMemo } from 'react';
+import { memo, type ReactNode, useDeferredValue, useMemo } from 'react';
 import type { DatasetSummary } from '../worker/protocol';
 import { ErrorBoundary } from './ErrorBoundary';
 import { CompareCaption } from './figure/CompareCaption';
 import { LazyView, lazyNamed } from './LazyView';
 import { MetricsTable } from './MetricsTable';
 import { SchemePanel } from './SchemePanel';
-import { useAfterPaint } from './useAfterPaint';
 import { useComparedViews } from './useComparedViews';
 import { useWideLayout } from './useWideLayout';
 import { ViewToolbar } from './ViewToolbar';
@@ -33,9 +32,9 @@ export const ExplorerTab = memo(function ExplorerTab({
   const viewA = results.a.view;
   const viewB = results.b.view;
   const captionViews = useMemo(() => ({ a: viewA, b: viewB }), [viewA, viewB]);
-  // The table sits below the charts: it follows a painted frame later, so a new result's frame draws the
-  // headline numbers and the histograms first.
-  const tableMetrics = useAfterPaint(metrics);
+  // The table sits below the charts: it follows in a later, interruptible render (a deferred value, not a frame
+  // later as the panels' lower charts: the panels' `data-ready` comes after it, and tests read the table then).
+  const tableMetrics = useDeferredValue(metrics);
   return (
     <>
       <BackToWholeModel />
