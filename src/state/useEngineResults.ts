@@ -14,6 +14,7 @@ import { isAbortError } from '../worker/engineClient';
 import type { DatasetSummary } from '../worker/protocol';
 import { useAppStore, useAppStoreApi } from './appStore';
 import { useEngineQueries } from './engineContext';
+import { shouldRetry } from './engineQueries';
 import type { Channel } from './schemesSlice';
 import { selectViewParams } from './selectors';
 
@@ -121,7 +122,8 @@ function useEarlyRequest(channel: Channel, datasetId: string | undefined, enable
       const options = queries.quantView(datasetId, scheme, selectViewParams(state, channel), channel);
       if (queryClient.getQueryState(options.queryKey)?.fetchStatus === 'fetching') return;
       if (queryClient.getQueryData(options.queryKey) !== undefined) return;
-      void queryClient.prefetchQuery(options);
+      // A request a newer change replaces before it runs is not retried (only a render's query asks again).
+      void queryClient.prefetchQuery({ ...options, retry: shouldRetry });
     });
   }, [store, queryClient, queries, channel, datasetId, enabled]);
 }
