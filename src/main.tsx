@@ -2,13 +2,13 @@
  * Entry: the engine worker client, the query client, the store (from the link: urlSync), the theme, then
  * <ExplorerRoot/> (the full explorer, or the embed view for `?embed=1`). Nothing else.
  */
-import { QueryClient } from '@tanstack/react-query';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { startFrameBridge } from './components/embed/frameBridge';
 import { ExplorerRoot } from './ExplorerRoot';
 import { lessonStepCount } from './lessons';
 import { createAppStore } from './state/appStore';
+import { createQueryClient } from './state/queryClient';
 import { linkTo, pushBootNotices, readBootState, shouldRewriteAtBoot, startUrlSync } from './state/urlSync';
 import { createThemeController, readStoredPreference } from './theme/theme';
 import { EngineClient } from './worker/engineClient';
@@ -16,7 +16,7 @@ import { spawnEngineWorker } from './worker/spawnEngineWorker';
 import './styles.css';
 
 const engine = new EngineClient(spawnEngineWorker);
-const queryClient = new QueryClient({ defaultOptions: { queries: { refetchOnWindowFocus: false } } });
+const queryClient = createQueryClient();
 const boot = readBootState(location.search, lessonStepCount);
 // The frame's own options (theme=inherit, bg=transparent): about the frame, not the state the link shares.
 const { frame } = boot;

@@ -34,8 +34,8 @@ export const ExplorerTab = memo(function ExplorerTab({
   const viewA = results.a.view;
   const viewB = results.b.view;
   const captionViews = useMemo(() => ({ a: viewA, b: viewB }), [viewA, viewB]);
-  // The table sits below the charts: it follows in a later, interruptible render, so a new result's frame
-  // draws the charts first.
+  // The table sits below the charts: it follows in a later, interruptible render (a deferred value, not a frame
+  // later as the panels' lower charts: the panels' `data-ready` comes after it, and tests read the table then).
   const tableMetrics = useDeferredValue(metrics);
   // One scheme's panel, whole or one of its two parts (narrow screens show the story part above the data panel).
   const schemePanel = (c: Channel, part: 'all' | 'story' | 'rest') => (

@@ -1,10 +1,11 @@
 /**
  * One scheme's panel, in the order a first-time reader needs it: the headline numbers and the value histogram
  * first (so A's and B's sit side by side in the first screen), then the controls, the formulas (collapsed) and
- * the other charts. Status: busy after ~150 ms, engine errors. Carries
- * `data-state` / `data-ready` so tests and the benchmark can tell when the charts show the latest request.
+ * the other charts. Status: busy after ~150 ms, engine errors. Carries `data-state`, `data-shown` (the headline
+ * numbers and the value histogram show the latest request: what the benchmark times) and `data-ready` (the whole
+ * panel does: the charts below the controls and the formulas follow a painted frame after `data-shown`).
  */
-import { memo } from 'react';
+import { memo, useMemo } from 'react';
 import type { Scheme } from '../core/scheme';
 import type { Metrics, QuantView, Reuse } from '../core/view';
 import { useAppStore } from '../state/appStore';
@@ -18,6 +19,7 @@ import { FormulaPanel } from './formulas/SchemeFormulas';
 import { type SchemeChartId, SchemeCharts, type SharedScales } from './SchemeCharts';
 import { SchemeControls } from './SchemeControls';
 import { describeScheme } from './schemeMethods';
+import { useAfterPaint } from './useAfterPaint';
 
 /** The timing's short label on what a call took from the panel's last one (QuantView.reused). */
 const REUSE_LABEL: Record<Reuse, string> = {
@@ -69,9 +71,18 @@ export const SchemePanel = memo(function SchemePanel({
   const label = `Scheme ${channel.toUpperCase()}`;
   const busy = useDelayedFlag(result.status === 'computing', 150);
   const { view, error } = result;
+  const shownScheme = result.requested?.scheme ?? scheme;
+  // What lies below the controls (the formulas and the other charts, off the first screen) follows a painted frame
+  // later, together, so a change paints the headline numbers and the value histogram first.
+  const now = useMemo(() => ({ view, scheme: shownScheme, shared }), [view, shownScheme, shared]);
+  const later = useAfterPaint(now);
   // The histogram sits above the controls and the other charts below the formulas: one way to draw either part,
   // dimmed while a newer result is computing.
-  const charts = (shown: QuantView, show: ReadonlySet<SchemeChartId>) => (
+  const charts = (
+    shown: QuantView,
+    show: ReadonlySet<SchemeChartId>,
+    drawn: { scheme: Scheme; shared: SharedScales } = { scheme: shownScheme, shared },
+  ) => (
     <div
       className={
         result.status === 'computing' && busy ? 'opacity-70 transition-opacity' : 'transition-opacity'
@@ -80,9 +91,9 @@ export const SchemePanel = memo(function SchemePanel({
       <SchemeCharts
         channel={channel}
         label={label}
-        scheme={result.requested?.scheme ?? scheme}
+        scheme={drawn.scheme}
         view={shown}
-        shared={shared}
+        shared={drawn.shared}
         datasetId={dataset?.id}
         show={show}
       />
@@ -131,7 +142,8 @@ export const SchemePanel = memo(function SchemePanel({
       className="panel flex min-w-0 flex-col gap-4"
       data-testid={`scheme-panel-${channel}`}
       data-state={result.status}
-      data-ready={result.status === 'ready' ? 'true' : 'false'}
+      data-shown={result.status === 'ready' ? 'true' : 'false'}
+      data-ready={result.status === 'ready' && later === now ? 'true' : 'false'}
       data-computing={result.status === 'computing' ? 'true' : 'false'}
       data-elapsed-ms={view ? view.elapsedMs : undefined}
       aria-busy={result.status === 'computing'}
@@ -186,15 +198,12 @@ export const SchemePanel = memo(function SchemePanel({
       ) : null}
 
       <ErrorBoundary label={`${label} formulas`}>
-        <FormulaPanel
-          channel={channel}
-          label={label}
-          scheme={result.requested?.scheme ?? scheme}
-          view={view}
-        />
+        <FormulaPanel channel={channel} label={label} scheme={later.scheme} view={later.view} />
       </ErrorBoundary>
 
-      <ErrorBoundary label={`${label} charts`}>{view ? charts(view, OTHER_CHARTS) : null}</ErrorBoundary>
+      <ErrorBoundary label={`${label} charts`}>
+        {later.view ? charts(later.view, OTHER_CHARTS, later) : null}
+      </ErrorBoundary>
     </section>
   );
 });

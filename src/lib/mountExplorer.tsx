@@ -3,12 +3,12 @@
  * ways), its own React root, engine worker (inlined), store, query client and theme. Used by the custom element
  * and by the React component, so both behave the same. Browser only.
  */
-import { QueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { createRoot } from 'react-dom/client';
 import { ExplorerRoot } from '../ExplorerRoot';
 import { lessonStepCount } from '../lessons';
 import { createAppStore } from '../state/appStore';
+import { createQueryClient } from '../state/queryClient';
 import { initOf, pushBootNotices } from '../state/urlSync';
 import { createThemeController } from '../theme/theme';
 import { EngineClient } from '../worker/engineClient';
@@ -50,7 +50,7 @@ function Instance({ options, themeRoot }: { options: ExplorerOptions; themeRoot:
       resolved,
       store,
       engine: new EngineClient(spawnInlineWorker),
-      queryClient: new QueryClient({ defaultOptions: { queries: { refetchOnWindowFocus: false } } }),
+      queryClient: createQueryClient(),
       theme: createThemeController(themeRoot, resolved.theme ?? 'system'),
     };
   });

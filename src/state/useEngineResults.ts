@@ -12,8 +12,9 @@ import type { Scheme } from '../core/scheme';
 import type { QuantView, ViewParams } from '../core/view';
 import { isAbortError } from '../worker/engineClient';
 import type { DatasetSummary } from '../worker/protocol';
-import { useAppStore } from './appStore';
+import { useAppStore, useAppStoreApi } from './appStore';
 import { useEngineQueries } from './engineContext';
+import { shouldRetry } from './engineQueries';
 import type { Channel } from './schemesSlice';
 import { selectViewParams } from './selectors';
 
@@ -79,6 +80,7 @@ export function useQuantView(
   );
   const options = queries.quantView(wanted?.datasetId ?? '', scheme, viewParams, channel);
   const query = useQuery({ ...options, enabled: enabled && wanted !== null });
+  useEarlyRequest(channel, datasetId, enabled);
   const shown = useNewestAsked(
     wanted && enabled ? { hash: hashKey(options.queryKey), request: wanted } : null,
   );
@@ -101,6 +103,29 @@ export function useQuantView(
     }),
     [shown, status, error],
   );
+}
+
+/**
+ * Sends a scheme change's request from the store's change itself (e.g. the slider's key press), before React
+ * renders the change: the engine then computes while the page renders the new setting and paints it, instead of
+ * after. The render's query finds its request in flight (same key) and waits for it.
+ */
+function useEarlyRequest(channel: Channel, datasetId: string | undefined, enabled: boolean): void {
+  const store = useAppStoreApi();
+  const queryClient = useQueryClient();
+  const queries = useEngineQueries();
+  useEffect(() => {
+    if (!enabled || datasetId === undefined) return;
+    return store.subscribe((state, previous) => {
+      const scheme = state.schemes[channel];
+      if (scheme === previous.schemes[channel]) return;
+      const options = queries.quantView(datasetId, scheme, selectViewParams(state, channel), channel);
+      if (queryClient.getQueryState(options.queryKey)?.fetchStatus === 'fetching') return;
+      if (queryClient.getQueryData(options.queryKey) !== undefined) return;
+      // A request a newer change replaces before it runs is not retried (only a render's query asks again).
+      void queryClient.prefetchQuery({ ...options, retry: shouldRetry });
+    });
+  }, [store, queryClient, queries, channel, datasetId, enabled]);
 }
 
 /**

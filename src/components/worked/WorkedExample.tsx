@@ -4,7 +4,7 @@
  * largest error highlighted. The numbers are the engine's, computed in the worker (core/workedExample.ts).
  */
 import { useQuery } from '@tanstack/react-query';
-import { memo, useDeferredValue, useEffect, useId, useMemo, useRef, useState } from 'react';
+import { memo, useEffect, useId, useMemo, useRef, useState } from 'react';
 import { formatExact } from '../../charts/formatNumber';
 import type { Scheme } from '../../core/scheme';
 import type { WorkedExample as WorkedResult } from '../../core/workedExample';
@@ -19,6 +19,7 @@ import { INPUT_CLASS } from '../controls/Field';
 import { ExportMenu } from '../export/ExportMenu';
 import '../../teach.css';
 import { describeScheme } from '../schemeMethods';
+import { useAfterPaint } from '../useAfterPaint';
 import { scrollRegionProps, useOverflowsX } from '../useOverflowsX';
 import { formatWorkedValues, INTEGER_STEPS, parseWorkedValues, schemeForWorkedExample } from './workedInput';
 
@@ -191,8 +192,8 @@ function VectorEditor({
 }
 
 function SchemeSteps({ channel, values }: { channel: Channel; values: readonly number[] }) {
-  // Deferred: a slider step first updates the charts (and sends their request first), then this table.
-  const scheme = useDeferredValue(useAppStore((s) => s.schemes[channel]));
+  // A painted frame later: a slider step first updates the charts (and sends their request first), then this table.
+  const scheme = useAfterPaint(useAppStore((s) => s.schemes[channel]));
   const engine = useEngine();
   const queries = useMemo(() => createTeachQueries(engine), [engine]);
   const shown = useMemo(() => schemeForWorkedExample(scheme), [scheme]);

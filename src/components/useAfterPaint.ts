@@ -1,0 +1,53 @@
+/**
+ * Work that may wait one frame: `useAfterPaint(value)` follows `value` in a low-priority render that starts only
+ * once the frame showing the current render has been painted. A bits change then draws what is in view first (the
+ * headline numbers and the value histograms) and paints it, and the rest (the other charts, the formulas, the
+ * metrics table, the worked example) follows a frame later. `useDeferredValue` alone does not promise that: its
+ * render may run, and commit its d3 updates, before the browser gets to paint.
+ */
+import { startTransition, useEffect, useState } from 'react';
+
+/** Longest wait for a painted frame (a hidden page paints none): then the value follows anyway. */
+const MAX_WAIT_MS = 100;
+
+/**
+ * Runs `run` once the next frame has been painted (a message posted from that frame's animation-frame callback
+ * is delivered after it paints), or after MAX_WAIT_MS when no frame comes. Returns a cancel function.
+ */
+export function afterNextPaint(run: () => void): () => void {
+  let done = false;
+  const once = () => {
+    if (done) return;
+    done = true;
+    cleanup();
+    run();
+  };
+  const channel = new MessageChannel();
+  channel.port1.onmessage = once;
+  const frame = requestAnimationFrame(() => channel.port2.postMessage(null));
+  const timer = setTimeout(once, MAX_WAIT_MS);
+  function cleanup() {
+    cancelAnimationFrame(frame);
+    clearTimeout(timer);
+    channel.port1.onmessage = null;
+    channel.port1.close();
+  }
+  return () => {
+    done = true;
+    cleanup();
+  };
+}
+
+/**
+ * `value`, one painted frame late: the first render returns `value`; when it changes, the old one is kept until
+ * the frame showing the rest of this render has been painted, then a transition (interruptible, superseded by a
+ * newer change) renders the new one. Values compare by identity, so pass stable (memoised) objects.
+ */
+export function useAfterPaint<T>(value: T): T {
+  const [shown, setShown] = useState(value);
+  useEffect(() => {
+    if (Object.is(shown, value)) return;
+    return afterNextPaint(() => startTransition(() => setShown(() => value)));
+  }, [value, shown]);
+  return shown;
+}
