@@ -10,7 +10,7 @@ import { HeaderTools } from './components/HeaderTools';
 import { LazyView, lazyNamed } from './components/LazyView';
 import { NoticeList } from './components/NoticeList';
 import { useWideLayout } from './components/useWideLayout';
-import { WorkspaceTabs } from './components/WorkspaceTabs';
+import { TAB_LABELS, WorkspaceTabs } from './components/WorkspaceTabs';
 import { useAppStore } from './state/appStore';
 import { useActiveDataset } from './state/useActiveDataset';
 import { useDefaultZoom } from './state/useDefaultZoom';
@@ -42,9 +42,12 @@ export function App() {
 
   return (
     <div className="min-h-screen bg-slate-50 text-slate-900 dark:bg-slate-950 dark:text-slate-100">
+      {/* Scheme A's settings exist only in the explorer: elsewhere a link to them would lead nowhere. */}
       <nav aria-label="Skip links" className="skip-links">
-        <a href="#scheme-a-settings">Skip to scheme A's settings</a>
-        <a href="#workspace">Skip to the charts</a>
+        {tab === 'explore' ? <a href="#scheme-a-settings">Skip to scheme A's settings</a> : null}
+        <a href="#workspace">
+          {tab === 'explore' ? 'Skip to the charts' : `Skip to the view: ${TAB_LABELS[tab]}`}
+        </a>
       </nav>
       <header className="border-b border-slate-200 bg-white px-4 py-3 dark:border-slate-800 dark:bg-slate-900">
         <div className="mx-auto flex max-w-[1600px] flex-wrap items-baseline justify-between gap-2">

@@ -10,7 +10,7 @@ import { WORKSPACE_TAB_IDS, type WorkspaceTab } from '../state/workspaceSlice';
 export type { WorkspaceTab };
 
 /** Each view's tab label; the ids and their order are the store's (state/workspaceSlice.ts). */
-const TAB_LABELS: Record<WorkspaceTab, string> = {
+export const TAB_LABELS: Record<WorkspaceTab, string> = {
   explore: 'Explorer (A vs B)',
   sweep: 'Sweep: every format',
   llmInt8: 'LLM.int8() outliers',

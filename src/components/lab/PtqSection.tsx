@@ -254,7 +254,6 @@ export function DigitGallery({ ptq, trained }: { ptq: PtqComparison; trained: La
                 key={i}
                 onClick={() => setSelected(i)}
                 aria-pressed={pick === i}
-                aria-label={`test digit ${i}: label ${y}, float ${ptq.float.predictions[i]}, A ${ptq.a.predictions[i]}, B ${ptq.b.predictions[i]}`}
                 className={`flex flex-col items-center rounded border p-1 text-[10px] leading-tight tabular-nums focus-visible:outline-2 focus-visible:outline-[var(--color-focus)] ${
                   pick === i
                     ? 'border-[var(--color-original)] bg-slate-100 dark:bg-slate-800'
@@ -263,10 +262,17 @@ export function DigitGallery({ ptq, trained }: { ptq: PtqComparison; trained: La
                 data-testid="lab-digit"
               >
                 <DigitImage pixels={trained.testImages.subarray(i * 64, i * 64 + 64)} />
-                <span>label {y}</span>
+                {/* The name is the visible text with the words a sighted reader gets from the layout, so a voice
+                    user can say what they see ("label 3") and a screen reader hears which model predicted what. */}
                 <span>
+                  <span className="sr-only">Test digit {i}, </span>label {y}
+                </span>
+                <span>
+                  <span className="sr-only">, predicted by float </span>
                   <span className={mark(ptq.float.predictions[i])}>{ptq.float.predictions[i]}</span>/
+                  <span className="sr-only"> A </span>
                   <span className={mark(ptq.a.predictions[i])}>{ptq.a.predictions[i]}</span>/
+                  <span className="sr-only"> B </span>
                   <span className={mark(ptq.b.predictions[i])}>{ptq.b.predictions[i]}</span>
                 </span>
               </button>
