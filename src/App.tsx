@@ -3,11 +3,13 @@
  * The explorer owns its engine queries, so a scheme change does not re-render this layout.
  */
 
+import { createPortal } from 'react-dom';
 import { DataPanel } from './components/DataPanel';
 import { ErrorBoundary } from './components/ErrorBoundary';
 import { ExplorerTab } from './components/ExplorerTab';
 import { HeaderTools } from './components/HeaderTools';
 import { LazyView, lazyNamed } from './components/LazyView';
+import { MovableSlot, useMovableNode } from './components/MovableSlot';
 import { NoticeList } from './components/NoticeList';
 import { useWideLayout } from './components/useWideLayout';
 import { TAB_LABELS, WorkspaceTabs } from './components/WorkspaceTabs';
@@ -40,6 +42,9 @@ export function App() {
     </ErrorBoundary>
   );
 
+  // Rendered once and moved between its two places (MovableSlot), so crossing the breakpoint keeps its state.
+  const dataPanelNode = useMovableNode('min-w-0');
+
   return (
     <div className="min-h-screen bg-slate-50 text-slate-900 dark:bg-slate-950 dark:text-slate-100">
       {/* Scheme A's settings exist only in the explorer: elsewhere a link to them would lead nowhere. */}
@@ -60,7 +65,9 @@ export function App() {
       </header>
       <div className="mx-auto grid max-w-[1600px] grid-cols-1 gap-4 p-4 lg:grid-cols-[17rem_minmax(0,1fr)]">
         {dataInExplorer ? null : (
-          <aside className="min-w-0 lg:sticky lg:top-4 lg:self-start">{dataPanel}</aside>
+          <aside className="min-w-0 lg:sticky lg:top-4 lg:self-start">
+            <MovableSlot node={dataPanelNode} />
+          </aside>
         )}
         <main id="workspace" tabIndex={-1} className="flex min-w-0 flex-col gap-4 focus:outline-none">
           <NoticeList />
@@ -76,7 +83,9 @@ export function App() {
               explore: () => (
                 <ExplorerTab
                   dataset={data.dataset}
-                  dataPanel={dataInExplorer ? <div className="min-w-0">{dataPanel}</div> : undefined}
+                  dataPanel={
+                    dataInExplorer ? <MovableSlot node={dataPanelNode} className="min-w-0" /> : undefined
+                  }
                 />
               ),
               sweep: () => (
@@ -118,6 +127,7 @@ export function App() {
           />
         </main>
       </div>
+      {createPortal(dataPanel, dataPanelNode)}
     </div>
   );
 }

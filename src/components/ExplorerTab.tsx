@@ -5,7 +5,7 @@
  * tab only, not the page around it (header, data panel, tab strip).
  */
 
-import { memo, type ReactNode, useDeferredValue, useMemo } from 'react';
+import { memo, type ReactNode, useMemo } from 'react';
 import type { Channel } from '../state/schemesSlice';
 import type { DatasetSummary } from '../worker/protocol';
 import { ErrorBoundary } from './ErrorBoundary';
@@ -34,9 +34,6 @@ export const ExplorerTab = memo(function ExplorerTab({
   const viewA = results.a.view;
   const viewB = results.b.view;
   const captionViews = useMemo(() => ({ a: viewA, b: viewB }), [viewA, viewB]);
-  // The table sits below the charts: it follows in a later, interruptible render (a deferred value, not a frame
-  // later as the panels' lower charts: the panels' `data-ready` comes after it, and tests read the table then).
-  const tableMetrics = useDeferredValue(metrics);
   // One scheme's panel, whole or one of its two parts (narrow screens show the story part above the data panel).
   const schemePanel = (c: Channel, part: 'all' | 'story' | 'rest') => (
     <ErrorBoundary key={c} label={`Scheme ${c.toUpperCase()}`}>
@@ -69,7 +66,10 @@ export const ExplorerTab = memo(function ExplorerTab({
         {channels.map((c) => schemePanel(c, wide ? 'all' : 'rest'))}
       </div>
       <ErrorBoundary label="The metrics table">
-        <MetricsTable channels={channels} metrics={tableMetrics} />
+        {/* Current with the headline numbers, not deferred: a few dozen cells cost little, and a table that lagged
+            the panels' `data-ready` (both follow in separate low-priority renders) showed an older bit width's
+            numbers under a heading that named the new one. */}
+        <MetricsTable channels={channels} metrics={metrics} />
       </ErrorBoundary>
       <ErrorBoundary label="The worked example">
         <LazyView label="the worked example">

@@ -162,4 +162,28 @@ describe('the first screen', () => {
     expect(errors).toEqual([]);
     await page.close();
   });
+
+  it('crossing the breakpoint moves the data panel and keeps what it holds (a model id being typed)', async () => {
+    const page = await browser.context.newPage();
+    await page.setViewportSize({ width: 1400, height: 900 });
+    const errors = collectErrors(page);
+    await page.goto(baseUrl);
+    await waitForReady(page);
+    await page.getByTestId('hub-model').fill('org/some-model');
+    const inAside = () =>
+      page.evaluate(() => document.querySelector('[data-testid="data-panel"]')?.closest('aside') !== null);
+    expect(await inAside()).toBe(true);
+    await page.setViewportSize({ width: 800, height: 900 });
+    await page.waitForFunction(
+      () => document.querySelector('[data-testid="data-panel"]')?.closest('aside') === null,
+    );
+    expect(await page.getByTestId('hub-model').inputValue()).toBe('org/some-model');
+    await page.setViewportSize({ width: 1400, height: 900 });
+    await page.waitForFunction(
+      () => document.querySelector('[data-testid="data-panel"]')?.closest('aside') !== null,
+    );
+    expect(await page.getByTestId('hub-model').inputValue()).toBe('org/some-model');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
 });
