@@ -224,8 +224,10 @@ describe('the explorer in Chromium', () => {
     expect(await notice.textContent()).toMatch(/crashed.*restarted/i);
     // The crashed worker was terminated and another engine worker took its place.
     await closed;
-    const engines = page.workers().filter((w) => /engine\.worker/.test(w.url()));
-    expect(engines).toHaveLength(1);
+    // Playwright learns of the new worker by an event of its own, which may come after the old one's close.
+    const engineWorkers = () => page.workers().filter((w) => /engine\.worker/.test(w.url()));
+    await expect.poll(() => engineWorkers().length, { timeout: 10_000 }).toBe(1);
+    const engines = engineWorkers();
     expect(engines[0]).not.toBe(crashed);
     // The restarted worker replays the dataset and answers new requests.
     await page.keyboard.press('ArrowLeft');
