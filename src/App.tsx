@@ -12,7 +12,7 @@ import { LazyView, lazyNamed } from './components/LazyView';
 import { MovableSlot, useMovableNode } from './components/MovableSlot';
 import { NoticeList } from './components/NoticeList';
 import { useWideLayout } from './components/useWideLayout';
-import { TAB_LABELS, WorkspaceTabs } from './components/WorkspaceTabs';
+import { TAB_LABELS, TABS_ON_TENSOR, WorkspaceTabs } from './components/WorkspaceTabs';
 import { useAppStore } from './state/appStore';
 import { useActiveDataset } from './state/useActiveDataset';
 import { useDefaultZoom } from './state/useDefaultZoom';
@@ -36,6 +36,9 @@ export function App() {
   // Narrow screens, explorer open: the data panel follows the histogram pair (ExplorerTab places it), so a reader
   // who only scrolls meets the story first. Elsewhere it leads, as a column (wide) or above the workspace.
   const dataInExplorer = !useWideLayout() && tab === 'explore';
+  // The lab, the language model and the whole model bring their own data: the tensor panel would only take room
+  // there. It stays mounted (MovableSlot's node, detached) so its state waits for the return to a tensor view.
+  const dataAside = !dataInExplorer && TABS_ON_TENSOR.has(tab);
   const dataPanel = (
     <ErrorBoundary label="The data panel">
       <DataPanel data={data} />
@@ -63,8 +66,10 @@ export function App() {
           <HeaderTools />
         </div>
       </header>
-      <div className="mx-auto grid max-w-[1600px] grid-cols-1 gap-4 p-4 lg:grid-cols-[17rem_minmax(0,1fr)]">
-        {dataInExplorer ? null : (
+      <div
+        className={`mx-auto grid max-w-[1600px] grid-cols-1 gap-4 p-4 ${dataAside ? 'lg:grid-cols-[17rem_minmax(0,1fr)]' : ''}`}
+      >
+        {!dataAside ? null : (
           <aside className="min-w-0 lg:sticky lg:top-4 lg:self-start">
             <MovableSlot node={dataPanelNode} />
           </aside>

@@ -19,6 +19,13 @@ export const TAB_LABELS: Record<WorkspaceTab, string> = {
   wholeModel: 'Whole model',
 };
 
+/** The views that show the page's tensor (the data panel's): the others bring their own model or data set. */
+export const TABS_ON_TENSOR: ReadonlySet<WorkspaceTab> = new Set<WorkspaceTab>([
+  'explore',
+  'sweep',
+  'llmInt8',
+]);
+
 export const WORKSPACE_TABS: ReadonlyArray<{ id: WorkspaceTab; label: string }> = WORKSPACE_TAB_IDS.map(
   (id) => ({
     id,

@@ -163,7 +163,7 @@ describe('the first screen', () => {
     await page.close();
   });
 
-  it('crossing the breakpoint moves the data panel and keeps what it holds (a model id being typed)', async () => {
+  it('crossing the breakpoint or visiting the lab keeps what the data panel holds (a model id being typed)', async () => {
     const page = await browser.context.newPage();
     await page.setViewportSize({ width: 1400, height: 900 });
     const errors = collectErrors(page);
@@ -182,6 +182,14 @@ describe('the first screen', () => {
     await page.waitForFunction(
       () => document.querySelector('[data-testid="data-panel"]')?.closest('aside') !== null,
     );
+    expect(await page.getByTestId('hub-model').inputValue()).toBe('org/some-model');
+    // The model lab brings its own data: no tensor panel there, the view takes the width; back, it is as left.
+    await page.getByTestId('tab-lab').click();
+    await page.getByTestId('model-lab').waitFor({ timeout: 30_000 });
+    expect(await page.getByTestId('data-panel').count()).toBe(0);
+    const lab = await page.getByTestId('model-lab').boundingBox();
+    expect(lab?.width ?? 0).toBeGreaterThan(1200);
+    await page.getByTestId('tab-explore').click();
     expect(await page.getByTestId('hub-model').inputValue()).toBe('org/some-model');
     expect(errors).toEqual([]);
     await page.close();
