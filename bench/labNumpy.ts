@@ -18,7 +18,7 @@ export interface Sample {
   cpu: number;
 }
 
-export type LabWork = 'train' | 'ptq' | 'qat' | 'sweep';
+export type LabWork = 'train' | 'ptq' | 'qat' | 'qatEpoch' | 'sweep';
 
 /** An .npz (a zip of .npy files) of the split, for the NumPy baseline. */
 function npzOf(split: DigitsSplit): Uint8Array {

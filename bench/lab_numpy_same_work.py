@@ -14,6 +14,7 @@ The work, as the TypeScript does it (src/core/nn/lab.ts):
 - qat: runQat with one epoch: the start model's PTQ accuracy, one epoch with fake-quantized weights per batch
   (2-bit zero-point, straight-through gradient) and its test figures, the final PTQ with SQNR and evaluation, and
   fc1's 80-bin histograms before and after with their quantization grids;
+- qatEpoch: that epoch alone (trainEpochs with the fake quantizer, from a copy of the trained model);
 - sweep: sweepBits: accuracies of 2..8-bit absmax and zero-point per tensor and of the float model (15).
 Usage: python3 bench/lab_numpy_same_work.py <data.npz> <hidden> <epochs>
 """
@@ -165,6 +166,9 @@ work = {
     "train": lambda: train(init(1), EPOCHS, 1e-2, np.random.default_rng(1)),
     "ptq": ptq,
     "qat": qat,
+    "qatEpoch": lambda: train(
+        [q.copy() for q in trained], 1, 3e-3, np.random.default_rng(2), lambda p: quant_model(p, 2, "zeroPoint")
+    ),
     "sweep": sweep,
 }
 print(json.dumps({"ready": True, "floatAccuracy": accuracy(trained)}), flush=True)
