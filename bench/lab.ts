@@ -4,8 +4,8 @@
  * (runQat with epochs = 1), the 2..8-bit sweep for two methods, and the whole default flow, against NumPy doing the
  * same work (bench/lab_numpy_same_work.py; skipped if python3 or NumPy is missing). How, and why so:
  *   - in a fresh process (no heap, JIT state or helper threads left by other benches);
- *   - each side warmed up first (the engine's JS and WebAssembly reach their optimised tiers only after many calls:
- *     `evaluate` runs 3× slower for its first ~200 calls);
+ *   - each side warmed up first (V8 tiers the engine's JS and WebAssembly up as they run: training's CPU time halves
+ *     over its first ~6 calls, the sweep's falls 15× over its first ~20);
  *   - then rounds: in each, per piece of work, a block of engine calls and a block of NumPy calls, the order
  *     alternating from round to round; one side runs while the other waits, so both see the same minutes of this
  *     shared machine and never compete for its cores;
