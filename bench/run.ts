@@ -25,7 +25,6 @@ import {
 } from '../src/core';
 import { startHelperThreads } from '../src/node/helperThreads';
 import { formatRows, fullRecompute, helperSplitRows, kmeansFirstCallMs, sweepRow } from './formatsBench';
-import { runLabBench } from './lab';
 import { timeMedian } from './timing';
 
 const args = process.argv.slice(2);
@@ -177,8 +176,12 @@ for (const size of sizes) {
   }
   console.log('');
 }
-await runLabBench({ repeats: 5, numpy: withNumpy });
 await kquant?.stop();
+// issue #13: the model lab, in a process of its own (this one's heap, JIT state and helper threads made its figures
+// bimodal), its calls alternated with NumPy's (bench/lab.ts says how)
+spawnSync(process.execPath, ['--import', 'tsx', 'bench/lab.ts', ...(withNumpy ? [] : ['--no-numpy'])], {
+  stdio: 'inherit',
+});
 await (await import('./gpt2')).gpt2Bench({ numpy: withNumpy }); // issue #14: GPT-2 forward pass vs NumPy
 // issue #15: the whole-model analysis of a generated 124M-parameter GPT-2-shaped file, in processes of its own (its
 // peak memory is measured as a child's maxRSS, which this process's allocations would hide).

@@ -2,7 +2,7 @@
 import { denseKernel } from '../wasm/denseKernel';
 import { CLASS_COUNT, type SplitSet } from './data';
 import type { DenseOps } from './denseOps';
-import { type ActivationHook, forward, type Mlp, softmaxCrossEntropy } from './mlp';
+import { type ActivationHook, forward, type Mlp, softmaxCrossEntropyInto } from './mlp';
 
 export interface Evaluation {
   accuracy: number;
@@ -21,18 +21,41 @@ export function evaluate(
   hook?: ActivationHook,
   ops?: DenseOps,
 ): Evaluation {
-  const trace = forward(model, set.x, set.n, hook, ops);
-  const { loss, probabilities, correct } = softmaxCrossEntropy(trace.logits, set.labels, set.n, CLASS_COUNT);
+  const logits = logitsOf(model, set, hook, ops);
+  const probabilities = new Float32Array(set.n * CLASS_COUNT);
+  // no gradient: the loss and the probabilities are the same bits with or without it
+  const { loss, correct } = softmaxCrossEntropyInto(
+    logits,
+    set.labels,
+    set.n,
+    CLASS_COUNT,
+    probabilities,
+    null,
+  );
   const confusion = new Int32Array(CLASS_COUNT * CLASS_COUNT);
   const predictions = new Uint8Array(set.n);
   for (let i = 0; i < set.n; i++) {
     const o = i * CLASS_COUNT;
     let arg = 0;
-    for (let c = 1; c < CLASS_COUNT; c++) if (trace.logits[o + c] > trace.logits[o + arg]) arg = c;
+    for (let c = 1; c < CLASS_COUNT; c++) if (logits[o + c] > logits[o + arg]) arg = c;
     predictions[i] = arg;
     confusion[set.labels[i] * CLASS_COUNT + arg]++;
   }
   return { accuracy: correct / set.n, loss, confusion, probabilities, predictions };
+}
+
+/**
+ * The logits of `forward`: without a hook or chosen products, in one call on the dense kernel (its mlpForward, the
+ * same sums and ReLU as forward on denseOps: tests/core/nn/evaluateKernel.test.ts), else through forward.
+ */
+function logitsOf(
+  model: Mlp,
+  set: Pick<SplitSet, 'n' | 'x' | 'labels'>,
+  hook: ActivationHook | undefined,
+  ops: DenseOps | undefined,
+): Float32Array {
+  const direct = hook || ops ? null : (denseKernel()?.logits(model.layers, set.x, set.n) ?? null);
+  return direct ?? forward(model, set.x, set.n, hook, ops).logits;
 }
 
 /**

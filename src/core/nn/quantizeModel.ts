@@ -8,7 +8,7 @@
  */
 import { groupOf } from '../groups';
 import { type LeanIntegerParams, leanIntegerParams, quantize, quantizeValues } from '../quantView';
-import type { Scheme } from '../scheme';
+import type { Granularity, Scheme } from '../scheme';
 import { createTensor, type Tensor2D } from '../tensor';
 import { denseKernel, type Sweeper } from '../wasm/denseKernel';
 import type { SplitSet } from './data';
@@ -203,6 +203,17 @@ export function quantizeMlp(model: Mlp, scheme: Scheme, options: { biases?: bool
   return { model: { layers }, layers: reports };
 }
 
+/** The QAT forward's weights, made anew before each batch (see `fakeQuantizer`). */
+export interface FakeQuantizer {
+  (model: Mlp): FakeQuantized;
+  /**
+   * The same weights and biases written into `out`'s arrays (a network of `model`'s shapes, other arrays than
+   * model's), allocating none: what the resident trainer uses, `out` being the kernel's forward weights. Returns the
+   * masks of the clipped STE (`pass`).
+   */
+  into(model: Mlp, out: Mlp): FakeQuantized['pass'];
+}
+
 /**
  * The QAT forward's weights: Ŵ = dequant(quant(W)) with the scheme's parameters measured on the current W (as a
  * PTQ of this step's weights). With `clipped`, the straight-through gradient passes only where W lies inside its
@@ -212,27 +223,41 @@ export function quantizeMlp(model: Mlp, scheme: Scheme, options: { biases?: bool
 export function fakeQuantizer(
   scheme: Scheme,
   options: { biases?: boolean; clipped?: boolean } = {},
-): (model: Mlp) => FakeQuantized {
-  return (model) => {
-    const layers: DenseLayer[] = [];
-    const pass: (Uint8Array | null)[] = [];
-    for (const l of model.layers) {
-      const { result, layer } = dequantizeLayer(l, scheme, options.biases ?? false);
-      layers.push(layer);
-      if (!options.clipped) {
-        pass.push(null);
-        continue;
-      }
-      const mask = new Uint8Array(l.weight.length);
-      for (let r = 0; r < l.outputs; r++) {
-        for (let c = 0; c < l.inputs; c++) {
-          const g = groupOf(result.granularity, l.inputs, r, c);
-          const w = l.weight[r * l.inputs + c];
-          mask[r * l.inputs + c] = w >= result.lo[g] && w <= result.hi[g] ? 1 : 0;
-        }
-      }
-      pass.push(mask);
-    }
-    return { model: { layers }, pass: options.clipped ? pass : null };
+): FakeQuantizer {
+  const biases = options.biases ?? false;
+  /** Layer l of `model` quantized into `out` (quantizeValues' values), and its mask where clipped. */
+  const layerInto = (l: DenseLayer, out: DenseLayer): Uint8Array | null => {
+    const result = quantizeValues(createTensor(l.outputs, l.inputs, l.weight), scheme, out.weight);
+    if (biases) quantizeValues(createTensor(1, l.outputs, l.bias), scheme, out.bias);
+    else out.bias.set(l.bias);
+    return options.clipped ? passMask(l, result) : null;
   };
+  const into = (model: Mlp, out: Mlp): FakeQuantized['pass'] => {
+    const pass = model.layers.map((l, i) => layerInto(l, out.layers[i]));
+    return options.clipped ? pass : null;
+  };
+  const fresh = (model: Mlp): FakeQuantized => {
+    const out: Mlp = {
+      layers: model.layers.map((l) => ({
+        ...l,
+        weight: new Float32Array(l.weight.length),
+        bias: new Float32Array(l.bias.length),
+      })),
+    };
+    return { model: out, pass: into(model, out) };
+  };
+  return Object.assign(fresh, { into });
+}
+
+/** 1 where the weight lies inside its group's clipping range [lo, hi], else 0 (the clipped STE). */
+function passMask(l: DenseLayer, result: { granularity: Granularity; lo: Float32Array; hi: Float32Array }) {
+  const mask = new Uint8Array(l.weight.length);
+  for (let r = 0; r < l.outputs; r++) {
+    for (let c = 0; c < l.inputs; c++) {
+      const g = groupOf(result.granularity, l.inputs, r, c);
+      const w = l.weight[r * l.inputs + c];
+      mask[r * l.inputs + c] = w >= result.lo[g] && w <= result.hi[g] ? 1 : 0;
+    }
+  }
+  return mask;
 }

@@ -28,8 +28,14 @@ export interface TrainOptions {
   learningRate: number;
   /** Seeds the batch order (a stream of its own, so it does not depend on the initialisation). */
   seed: number;
-  /** QAT: the weights to run forward with, made from the current float weights before each batch. */
-  fakeQuantize?: (model: Mlp) => FakeQuantized;
+  /**
+   * QAT: the weights to run forward with, made from the current float weights before each batch. With `into`
+   * (quantizeModel.ts fakeQuantizer has it), the same weights written into a given network's arrays: the resident
+   * run then quantizes straight from the kernel's float weights into its forward weights, with no copies.
+   */
+  fakeQuantize?: ((model: Mlp) => FakeQuantized) & {
+    into?: (model: Mlp, out: Mlp) => FakeQuantized['pass'];
+  };
 }
 
 export interface EpochReport {
@@ -127,6 +133,20 @@ function* trainResident(
       resident.forwardWeights[i].set(l.weight);
       resident.forwardBiases[i].set(l.bias);
     });
+  // the kernel's float and forward parameters as networks, for a fake quantizer that writes into given arrays
+  const viewOf = (weights: readonly Float32Array[], biases: readonly Float32Array[]): Mlp => ({
+    layers: layers.map((l, i) => ({ ...l, weight: weights[i], bias: biases[i] })),
+  });
+  const floatView = viewOf(resident.weights, resident.biases);
+  const forwardView = viewOf(resident.forwardWeights, resident.forwardBiases);
+  /** The forward weights from the current float ones; the clipped STE's masks. */
+  const fakeQuantize = (fq: NonNullable<TrainOptions['fakeQuantize']>): FakeQuantized['pass'] => {
+    if (fq.into) return fq.into(floatView, forwardView);
+    copyOut();
+    const made = fq(model);
+    copyForward(made.model);
+    return made.pass;
+  };
   let step = 0;
   try {
     yield* residentEpochs();
@@ -145,13 +165,7 @@ function* trainResident(
           resident.batchRows[r] = src;
           by[r] = train.labels[src];
         }
-        let pass: FakeQuantized['pass'] = null;
-        if (options.fakeQuantize) {
-          copyOut();
-          const fq = options.fakeQuantize(model);
-          copyForward(fq.model);
-          pass = fq.pass;
-        }
+        const pass = options.fakeQuantize ? fakeQuantize(options.fakeQuantize) : null;
         resident.forwardBatch(n);
         const logits = resident.batchLogits.subarray(0, n * CLASS_COUNT);
         const delta = resident.lastDelta.subarray(0, n * CLASS_COUNT);
@@ -162,8 +176,8 @@ function* trainResident(
         lossSum += result.loss * n;
         correct += result.correct;
       }
+      if (options.fakeQuantize) fakeQuantize(options.fakeQuantize);
       copyOut();
-      if (options.fakeQuantize) copyForward(options.fakeQuantize(model).model);
       const evaluated = softmaxCrossEntropyInto(
         resident.forwardTest(),
         test.labels,

@@ -257,6 +257,13 @@ export interface DenseKernel {
    */
   classifier(x: Float32Array, n: number, labels: Uint8Array): Classifier;
   /**
+   * The last layer's outputs (n × its outputs, a fresh array) of the network `layers` on the n rows of x, with ReLU
+   * between the layers: mlpForward, the sums of denseForward and the same ReLU, so the logits of mlp.ts `forward`
+   * on denseOps, without the per-layer copies in and out and the arrays of its trace. On a leased memory (see
+   * `lease`); null where the memory cannot be had or the layers do not chain.
+   */
+  logits(layers: readonly DenseLayerParams[], x: Float32Array, n: number): Float32Array | null;
+  /**
    * A resident trainer for a network of these shapes, on a memory and instance of its own until released (then
    * lent to the next trainer or sweeper), its parameters and Adam's moments zero (the caller copies the parameters in through `weights` and `biases`); null where the
    * memory cannot be had or the layers do not chain.
@@ -413,7 +420,57 @@ function createDenseKernel(): DenseKernel | null {
     },
     trainer,
     sweeper,
+    logits: (layers, x, n) => networkLogits(wasm, module, layers, x, n),
   };
+}
+
+function networkLogits(
+  wasm: WasmApi,
+  module: object,
+  layers: readonly DenseLayerParams[],
+  x: Float32Array,
+  n: number,
+): Float32Array | null {
+  const count = layers.length;
+  if (count === 0 || n < 1) return null;
+  const inputs = layers[0].inputs;
+  let widest = 0;
+  for (let l = 0; l < count; l++) {
+    const { inputs: k, outputs: o, weight, bias } = layers[l];
+    if (weight.length < o * k || bias.length < o || (l > 0 && k !== layers[l - 1].outputs)) return null;
+    widest = Math.max(widest, (k + 1) * Math.ceil(o / 16) * 16 + 16);
+  }
+  if (x.length < n * inputs) return null;
+  let end = 0;
+  const region = (floats: number) => {
+    const at = end;
+    end += vectors(floats) * 4;
+    return at;
+  };
+  const tableAt = region((TRAIN_ENTRY / 4) * count);
+  const xAt = region(n * inputs);
+  const wAt = layers.map((l) => region(l.outputs * l.inputs));
+  const bAt = layers.map((l) => region(l.outputs));
+  const outAt = layers.map((l) => region(n * l.outputs));
+  const scratchAt = region(widest);
+  const leased = lease(wasm, module, end);
+  if (!leased) return null;
+  try {
+    const { exports: k, buffer } = leased;
+    const f32 = (at: number, length: number) => new Float32Array(buffer, at, length);
+    f32(xAt, n * inputs).set(x.subarray(0, n * inputs));
+    // mlpForward reads a layer's weights, bias, output and shape from its entry (the gradient slots stay unused)
+    const table = new Int32Array(buffer, tableAt, (TRAIN_ENTRY / 4) * count);
+    layers.forEach((l, i) => {
+      f32(wAt[i], l.outputs * l.inputs).set(l.weight.subarray(0, l.outputs * l.inputs));
+      f32(bAt[i], l.outputs).set(l.bias.subarray(0, l.outputs));
+      table.set([wAt[i], bAt[i], outAt[i], 0, 0, 0, l.inputs, l.outputs], (TRAIN_ENTRY / 4) * i);
+    });
+    k.mlpForward(tableAt, count, xAt, n, scratchAt);
+    return f32(outAt[count - 1], n * layers[count - 1].outputs).slice();
+  } finally {
+    leased.release();
+  }
 }
 
 function createSweeper(

@@ -152,6 +152,49 @@ describe('the resident trainer', () => {
     );
     expectSameModels(resident, reference);
   });
+
+  it.each<[string, Scheme, { biases?: boolean; clipped?: boolean }]>([
+    ['2-bit zero-point per tensor', { ...DEFAULT_SCHEME_B, bits: 2 }, {}],
+    [
+      '4-bit absmax per row, biases, clipped STE',
+      { ...DEFAULT_SCHEME_A, bits: 4, granularity: { kind: 'row' } },
+      { biases: true, clipped: true },
+    ],
+    [
+      '3-bit absmax group of 8, half away',
+      {
+        ...DEFAULT_SCHEME_A,
+        bits: 3,
+        granularity: { kind: 'group', size: 8 },
+        rounding: { kind: 'halfAway' },
+      },
+      {},
+    ],
+    ['stochastic rounding', { ...DEFAULT_SCHEME_B, bits: 3, rounding: { kind: 'stochastic', seed: 3 } }, {}],
+  ])(
+    'QAT writing the fake-quantized weights straight into the kernel (fakeQuantizer.into): the bits of the copies, %s',
+    (_, scheme, fqOptions) => {
+      const start = createMlp([64, 21, 10], 13);
+      const fq = fakeQuantizer(scheme, fqOptions);
+      const base = { epochs: 2, batchSize: 48, learningRate: 0.01, seed: 6 };
+      // the same quantizer without `into`: the resident run copies out, quantizes into fresh arrays and copies in
+      const copying = (model: Mlp) => fq(model);
+      const direct = cloneMlp(start);
+      const copied = cloneMlp(start);
+      const reference = cloneMlp(start);
+      const a = run(trainEpochs(direct, split, { ...base, fakeQuantize: fq }));
+      expect(a).toEqual(run(trainEpochs(copied, split, { ...base, fakeQuantize: copying })));
+      expect(a).toEqual(run(trainLayerByLayer(reference, split, { ...base, fakeQuantize: fq }, jsDenseOps)));
+      expectSameModels(direct, copied);
+      expectSameModels(direct, reference);
+      // and `into` itself writes the fresh call's values and masks
+      const out = cloneMlp(start);
+      const pass = fq.into(start, out);
+      const fresh = fq(start);
+      expectSameModels(out, fresh.model);
+      expect(pass).toEqual(fresh.pass);
+    },
+  );
 });
 
 describe("the kernel's Adam step", () => {
