@@ -5,11 +5,12 @@
  * tab only, not the page around it (header, data panel, tab strip).
  */
 
-import { memo, type ReactNode, useDeferredValue, useMemo } from 'react';
+import { memo, type ReactNode, useDeferredValue, useMemo, useRef } from 'react';
 import type { Channel } from '../state/schemesSlice';
 import type { DatasetSummary } from '../worker/protocol';
 import { ErrorBoundary } from './ErrorBoundary';
 import { CompareCaption } from './figure/CompareCaption';
+import { type Headline, headlinesOf } from './figure/HeadlineNumbers';
 import { LazyView, lazyNamed } from './LazyView';
 import { MetricsTable } from './MetricsTable';
 import { SchemePanel } from './SchemePanel';
@@ -37,6 +38,11 @@ export const ExplorerTab = memo(function ExplorerTab({
   // The table sits below the charts: it follows in a later, interruptible render (a deferred value, not a frame
   // later as the panels' lower charts: the panels' `data-ready` comes after it, and tests read the table then).
   const tableMetrics = useDeferredValue(metrics);
+  // Each panel's headline keeps its object while it shows the same numbers and marks: A's result alone does not
+  // re-render B's panel.
+  const lastHeadlines = useRef<Record<Channel, Headline> | null>(null);
+  const headlines = useMemo(() => headlinesOf(metrics, compare, lastHeadlines.current), [metrics, compare]);
+  lastHeadlines.current = headlines;
   // One scheme's panel, whole or one of its two parts (narrow screens show the story part above the data panel).
   const schemePanel = (c: Channel, part: 'all' | 'story' | 'rest') => (
     <ErrorBoundary key={c} label={`Scheme ${c.toUpperCase()}`}>
@@ -45,8 +51,7 @@ export const ExplorerTab = memo(function ExplorerTab({
         result={results[c]}
         dataset={dataset}
         shared={shared[c]}
-        metrics={metrics}
-        compare={compare}
+        headline={headlines[c]}
         part={part}
       />
     </ErrorBoundary>

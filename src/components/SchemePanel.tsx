@@ -7,14 +7,14 @@
  */
 import { memo, useMemo } from 'react';
 import type { Scheme } from '../core/scheme';
-import type { Metrics, QuantView, Reuse } from '../core/view';
+import type { QuantView, Reuse } from '../core/view';
 import { useAppStore } from '../state/appStore';
 import type { Channel } from '../state/schemesSlice';
 import { type QuantResultState, useDelayedFlag } from '../state/useEngineResults';
 import type { DatasetSummary } from '../worker/protocol';
 import { BusyIndicator } from './BusyIndicator';
 import { ErrorBoundary } from './ErrorBoundary';
-import { HeadlineNumbers } from './figure/HeadlineNumbers';
+import { type Headline, HeadlineNumbers } from './figure/HeadlineNumbers';
 import { FormulaPanel } from './formulas/SchemeFormulas';
 import { type SchemeChartId, SchemeCharts, type SharedScales } from './SchemeCharts';
 import { SchemeControls } from './SchemeControls';
@@ -42,6 +42,11 @@ function threadsShown(view: { threads: number; measuringThreads: number }): numb
 
 const FIRST_CHARTS: ReadonlySet<SchemeChartId> = new Set(['hist']);
 const OTHER_CHARTS: ReadonlySet<SchemeChartId> = new Set(['grid', 'error', 'heatmap', 'rows']);
+/**
+ * The value histogram reads none of the shared scales (the heatmap and per-row charts do): drawn with this constant,
+ * it skips re-rendering when only the other panel's result moved them.
+ */
+const NO_SHARED: SharedScales = { heatmapMax: 0, rowMseMax: 0, other: null };
 
 /** Memoised: re-renders only when its own result, dataset or shared scales change. */
 export const SchemePanel = memo(function SchemePanel({
@@ -49,17 +54,18 @@ export const SchemePanel = memo(function SchemePanel({
   result,
   dataset,
   shared,
-  metrics,
-  compare,
+  headline,
   part = 'all',
 }: {
   channel: Channel;
   result: QuantResultState;
   dataset: DatasetSummary | undefined;
   shared: SharedScales;
-  /** Both channels' metrics, for the headline numbers (the better one marked when comparing). */
-  metrics: Partial<Record<Channel, Metrics>>;
-  compare: boolean;
+  /**
+   * This panel's headline numbers and which of them beat the other panel's: kept as one object while it shows
+   * the same, so the other panel's results do not re-render this one (ExplorerTab, headlinesOf).
+   */
+  headline: Headline;
   /**
    * 'all': the whole panel (wide layout). Narrow screens split it so a reader who only scrolls meets A's and B's
    * histograms first: 'story' is the title, headline numbers and value histogram; 'rest' the panel without them
@@ -110,11 +116,11 @@ export const SchemePanel = memo(function SchemePanel({
   );
   const story = (
     <>
-      <HeadlineNumbers channel={channel} metrics={metrics} compare={compare} />
+      <HeadlineNumbers channel={channel} headline={headline} />
 
       <ErrorBoundary label={`${label} value histogram`}>
         {view ? (
-          charts(view, FIRST_CHARTS)
+          charts(view, FIRST_CHARTS, { scheme: shownScheme, shared: NO_SHARED })
         ) : (
           <div className="flex h-64 items-center justify-center rounded-md border border-dashed border-slate-300 text-sm text-slate-500 dark:border-slate-600 dark:text-slate-400">
             {error ? 'No result yet.' : 'Computing…'}
@@ -180,7 +186,7 @@ export const SchemePanel = memo(function SchemePanel({
           channel={channel}
           label={label}
           scheme={scheme}
-          view={view}
+          view={later.view}
           dataset={dataset}
           error={error}
         />
