@@ -175,21 +175,21 @@ try {
     else if (m.name === 'qe-painted' && windows.length && windows.at(-1)[1] === Number.POSITIVE_INFINITY)
       windows.at(-1)[1] = m.ts;
   }
-  // --key-task: the sampling profile of the key press's own task only (its render and the request it sends).
+  // --key-task: the sampling profile of the key press's own task only (its render and the request it sends);
+  // --ready-task: of the task that rendered the reply (the one whose commit set data-shown).
+  const taskAt = (ts) => {
+    const t = events.find(
+      (e) =>
+        e.name === 'RunTask' && main && e.pid === main.pid && e.tid === main.tid && e.ts <= ts && e.ts + e.dur >= ts,
+    );
+    return t ? [t.ts, t.ts + t.dur] : [ts, ts];
+  };
+  const readyMarks = marks.filter((m) => m.name === 'qe-ready');
   const keyTasks = args.includes('--key-task')
-    ? windows.map(([a]) => {
-        const t = events.find(
-          (e) =>
-            e.name === 'RunTask' &&
-            main &&
-            e.pid === main.pid &&
-            e.tid === main.tid &&
-            e.ts <= a &&
-            e.ts + e.dur >= a,
-        );
-        return t ? [t.ts, t.ts + t.dur] : [a, a];
-      })
-    : null;
+    ? windows.map(([a]) => taskAt(a))
+    : args.includes('--ready-task')
+      ? windows.map(([a, b]) => taskAt(readyMarks.find((m) => m.ts >= a && m.ts <= b)?.ts ?? a))
+      : null;
   const inWindow = (ts) => (keyTasks ?? windows).some(([a, b]) => ts >= a && ts <= b);
   const wall = windows.map(([a, b]) => (b - a) / 1000);
   console.log(`\nkey → painted per change (ms): ${wall.map((x) => x.toFixed(1)).join(', ')}`);
