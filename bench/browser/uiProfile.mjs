@@ -180,7 +180,12 @@ try {
   const taskAt = (ts) => {
     const t = events.find(
       (e) =>
-        e.name === 'RunTask' && main && e.pid === main.pid && e.tid === main.tid && e.ts <= ts && e.ts + e.dur >= ts,
+        e.name === 'RunTask' &&
+        main &&
+        e.pid === main.pid &&
+        e.tid === main.tid &&
+        e.ts <= ts &&
+        e.ts + e.dur >= ts,
     );
     return t ? [t.ts, t.ts + t.dur] : [ts, ts];
   };

@@ -158,7 +158,62 @@ try {
     'MajorGC',
     'V8.GC_SCAVENGER',
   ]);
+  // --summary: per change, the wall time key → painted and the main thread's CPU (thread time) in that window:
+  // what the page did on the way to the pixels, without the time it waited for a core.
+  const summary = [];
   for (const w of windows) {
+    if (w.end === undefined) continue;
+    const tasks = events.filter(
+      (e) =>
+        e.ph === 'X' &&
+        e.pid === main.pid &&
+        e.tid === main.tid &&
+        e.name === 'RunTask' &&
+        e.ts + (e.dur ?? 0) >= w.start &&
+        e.ts <= w.end,
+    );
+    const cpu = tasks.reduce((sum, e) => sum + (e.tdur ?? 0), 0) / 1000;
+    // The stages: the key press's task, the first frame after it, the task that rendered the reply (data-shown),
+    // and the frame after that (the first task after each that painted).
+    const taskAt = (ts) => tasks.find((e) => e.ts <= ts && e.ts + e.dur >= ts);
+    const painted = (t) =>
+      t &&
+      tasks.find(
+        (e) =>
+          e.ts >= t.ts + t.dur &&
+          events.some(
+            (p) => p.name === 'Paint' && p.tid === main.tid && p.pid === main.pid && p.ts >= e.ts && p.ts <= e.ts + e.dur,
+          ),
+      );
+    const shown = w.marks.find((m) => m.name === 'qe-shown');
+    const keyTask = taskAt(w.start);
+    const replyTask = shown && taskAt(shown.ts);
+    const stage = (t) => (t ? (t.tdur ?? 0) / 1000 : Number.NaN);
+    const post = w.marks.find((m) => m.name === 'qe-post');
+    const reply = w.marks.find((m) => m.name === 'qe-reply');
+    summary.push({
+      wall: (w.end - w.start) / 1000,
+      cpu,
+      roundTrip: post && reply ? (reply.ts - post.ts) / 1000 : Number.NaN,
+      key: stage(keyTask),
+      keyFrame: stage(painted(keyTask)),
+      reply: stage(replyTask),
+      replyFrame: stage(painted(replyTask)),
+    });
+  }
+  if (args.includes('--summary')) {
+    const med = (xs) => {
+      const s = xs.filter(Number.isFinite).sort((a, b) => a - b);
+      return s.length ? s[Math.floor((s.length - 1) / 2)] : Number.NaN;
+    };
+    console.log(
+      `${DIR} ${SIZE}²: ${summary.length} changes; key → painted median ${med(summary.map((x) => x.wall)).toFixed(1)} ms; main-thread CPU in that window median ${med(summary.map((x) => x.cpu)).toFixed(1)} ms (${summary.map((x) => x.cpu.toFixed(1)).join(', ')}); round trip median ${med(summary.map((x) => x.roundTrip)).toFixed(1)} ms`,
+    );
+    console.log(
+      `  CPU ms by stage (medians): key task ${med(summary.map((x) => x.key)).toFixed(1)}, its frame ${med(summary.map((x) => x.keyFrame)).toFixed(1)}, reply task ${med(summary.map((x) => x.reply)).toFixed(1)}, its frame ${med(summary.map((x) => x.replyFrame)).toFixed(1)}`,
+    );
+  }
+  for (const w of args.includes('--summary') ? [] : windows) {
     if (w.end === undefined) continue;
     const a = w.start;
     const b = w.end;

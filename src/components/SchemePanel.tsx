@@ -5,7 +5,7 @@
  * numbers and the value histogram show the latest request: what the benchmark times) and `data-ready` (the whole
  * panel does: the charts below the controls and the formulas follow a painted frame after `data-shown`).
  */
-import { memo, useMemo } from 'react';
+import { memo, useMemo, useRef } from 'react';
 import type { Scheme } from '../core/scheme';
 import type { QuantView, Reuse } from '../core/view';
 import { useAppStore } from '../state/appStore';
@@ -48,6 +48,15 @@ const OTHER_CHARTS: ReadonlySet<SchemeChartId> = new Set(['grid', 'error', 'heat
  */
 const NO_SHARED: SharedScales = { heatmapMax: 0, rowMseMax: 0, other: null };
 
+/** True when `a` and `b` are the same integer scheme but for their bits (a step of the bits slider). */
+function onlyBitsDiffer(a: Scheme, b: Scheme): boolean {
+  if (a === b) return true;
+  if (a.kind !== 'integer' || b.kind !== 'integer') return false;
+  for (const key of new Set([...Object.keys(a), ...Object.keys(b)]) as Set<keyof typeof a>)
+    if (key !== 'bits' && a[key] !== b[key]) return false;
+  return true;
+}
+
 /** Memoised: re-renders only when its own result, dataset or shared scales change. */
 export const SchemePanel = memo(function SchemePanel({
   channel,
@@ -73,15 +82,23 @@ export const SchemePanel = memo(function SchemePanel({
    */
   part?: 'all' | 'story' | 'rest';
 }) {
-  const scheme: Scheme = useAppStore((s) => s.schemes[channel]);
+  const live: Scheme = useAppStore((s) => s.schemes[channel]);
   const label = `Scheme ${channel.toUpperCase()}`;
   const busy = useDelayedFlag(result.status === 'computing', 150);
   const { view, error } = result;
-  const shownScheme = result.requested?.scheme ?? scheme;
+  const shownScheme = result.requested?.scheme ?? live;
   // What lies below the controls (the formulas and the other charts, off the first screen) follows a painted frame
   // later, together, so a change paints the headline numbers and the value histogram first.
   const now = useMemo(() => ({ view, scheme: shownScheme, shared }), [view, shownScheme, shared]);
   const later = useAfterPaint(now);
+  // The controls and the title. A step of the bits slider (whose thumb and value show it at once: Slider's echo)
+  // reaches them with the rest of the panel, a painted frame after the new histogram: the key press then renders
+  // and lays out next to nothing, and its frame is over before the engine replies. Any other change, a change
+  // still computing after 150 ms (busy), or an error shows in them at once.
+  const lastControls = useRef(live);
+  const settling = (result.status === 'computing' && !busy) || (result.status === 'ready' && later !== now);
+  const scheme = settling && onlyBitsDiffer(lastControls.current, live) ? lastControls.current : live;
+  lastControls.current = scheme;
   // The histogram sits above the controls and the other charts below the formulas: one way to draw either part,
   // dimmed while a newer result is computing.
   const charts = (
