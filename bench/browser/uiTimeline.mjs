@@ -182,7 +182,12 @@ try {
         (e) =>
           e.ts >= t.ts + t.dur &&
           events.some(
-            (p) => p.name === 'Paint' && p.tid === main.tid && p.pid === main.pid && p.ts >= e.ts && p.ts <= e.ts + e.dur,
+            (p) =>
+              p.name === 'Paint' &&
+              p.tid === main.tid &&
+              p.pid === main.pid &&
+              p.ts >= e.ts &&
+              p.ts <= e.ts + e.dur,
           ),
       );
     const shown = w.marks.find((m) => m.name === 'qe-shown');
