@@ -52,6 +52,7 @@ export const ExplorerTab = memo(function ExplorerTab({
         dataset={dataset}
         shared={shared[c]}
         headline={headlines[c]}
+        tableShown={tableMetrics[c] === metrics[c]}
         part={part}
       />
     </ErrorBoundary>

@@ -3,7 +3,8 @@
  * first (so A's and B's sit side by side in the first screen), then the controls, the formulas (collapsed) and
  * the other charts. Status: busy after ~150 ms, engine errors. Carries `data-state`, `data-shown` (the headline
  * numbers and the value histogram show the latest request: what the benchmark times) and `data-ready` (the whole
- * panel does: the charts below the controls and the formulas follow a painted frame after `data-shown`).
+ * panel does, and the metrics table its numbers: the controls after a bits step, the charts below them and the
+ * formulas follow a painted frame after `data-shown`).
  */
 import { memo, useMemo, useRef } from 'react';
 import type { Scheme } from '../core/scheme';
@@ -64,6 +65,7 @@ export const SchemePanel = memo(function SchemePanel({
   dataset,
   shared,
   headline,
+  tableShown = true,
   part = 'all',
 }: {
   channel: Channel;
@@ -75,6 +77,11 @@ export const SchemePanel = memo(function SchemePanel({
    * the same, so the other panel's results do not re-render this one (ExplorerTab, headlinesOf).
    */
   headline: Headline;
+  /**
+   * The metrics table (a deferred render below the panels) shows this panel's latest metrics: part of `data-ready`,
+   * so a test that waits for the panel reads the table's new numbers.
+   */
+  tableShown?: boolean;
   /**
    * 'all': the whole panel (wide layout). Narrow screens split it so a reader who only scrolls meets A's and B's
    * histograms first: 'story' is the title, headline numbers and value histogram; 'rest' the panel without them
@@ -166,7 +173,7 @@ export const SchemePanel = memo(function SchemePanel({
       data-testid={`scheme-panel-${channel}`}
       data-state={result.status}
       data-shown={result.status === 'ready' ? 'true' : 'false'}
-      data-ready={result.status === 'ready' && later === now ? 'true' : 'false'}
+      data-ready={result.status === 'ready' && later === now && tableShown ? 'true' : 'false'}
       data-computing={result.status === 'computing' ? 'true' : 'false'}
       data-elapsed-ms={view ? view.elapsedMs : undefined}
       aria-busy={result.status === 'computing'}
