@@ -10,7 +10,10 @@
  * nothing in the app) to time-stamp the `quantize` request scheme A posts and the reply, and reads the engine's own
  * time from the panel (`data-elapsed-ms`). Page = key → request posted + reply → pixels (the first frame after
  * the panel reports ready: a task queued from the next animation frame runs after that frame is painted); worker
- * round trip = request → reply (the engine, plus the message and structured-clone cost).
+ * round trip = request → reply (the engine, plus the message and structured-clone cost). "Key → frame done" is the
+ * same frame's end read by a user-blocking task (scheduler.postTask) posted from its animation-frame callback: it
+ * runs as soon as that frame's rendering step is over, not behind other tasks queued meanwhile (React's scheduler,
+ * the after-paint renders), which the message of "key → pixels" waits for.
  *
  * Usage: npm run build && node bench/browser/uiBench.mjs [--sizes 256,1024] [--repeats 6] [--json out.json]
  *        [--baseline DIR] [--rounds 3]
