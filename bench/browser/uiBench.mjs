@@ -10,7 +10,10 @@
  * nothing in the app) to time-stamp the `quantize` request scheme A posts and the reply, and reads the engine's own
  * time from the panel (`data-elapsed-ms`). Page = key → request posted + reply → pixels (the first frame after
  * the panel reports ready: a task queued from the next animation frame runs after that frame is painted); worker
- * round trip = request → reply (the engine, plus the message and structured-clone cost).
+ * round trip = request → reply (the engine, plus the message and structured-clone cost). "Key → frame done" is the
+ * same frame's end read by a user-blocking task (scheduler.postTask) posted from its animation-frame callback: it
+ * runs as soon as that frame's rendering step is over, not behind other tasks queued meanwhile (React's scheduler,
+ * the after-paint renders), which the message of "key → pixels" waits for.
  *
  * Usage: npm run build && node bench/browser/uiBench.mjs [--sizes 256,1024] [--repeats 6] [--json out.json]
  *        [--baseline DIR] [--rounds 3]
@@ -90,6 +93,11 @@ async function instrument(page) {
         const channel = new MessageChannel();
         channel.port1.onmessage = () => w.__bench.marks.push({ kind: 'painted', t: performance.now() });
         channel.port2.postMessage(null);
+        // The same frame's end, without waiting behind tasks queued before that message (React's scheduler, the
+        // panels' after-paint renders): a user-blocking task runs as soon as the frame's rendering step is done.
+        globalThis.scheduler?.postTask(() => w.__bench.marks.push({ kind: 'framed', t: performance.now() }), {
+          priority: 'user-blocking',
+        });
       });
     }).observe(panel, { attributes: true, attributeFilter: [shown] });
     document.addEventListener(
@@ -137,6 +145,7 @@ async function measureSize(context, url, n) {
   const single = [];
   const engine = [];
   const painted = [];
+  const framed = [];
   const beforePost = [];
   const roundTrip = [];
   const afterReply = [];
@@ -164,12 +173,14 @@ async function measureSize(context, url, n) {
         const key = window.__bench.marks.find((m) => m.kind === 'key');
         const ready = window.__bench.marks.find((m) => m.kind === 'ready' && m.t >= key.t);
         const painted = window.__bench.marks.find((m) => m.kind === 'painted' && m.t >= ready.t);
+        const framed = window.__bench.marks.find((m) => m.kind === 'framed' && m.t >= ready.t);
         const posts = window.__benchWire.filter((m) => m.kind === 'post' && m.t >= key.t);
         const post = posts[posts.length - 1];
         const reply = post && window.__benchWire.find((m) => m.kind === 'reply' && m.id === post.id);
         return {
           ready: ready.t - key.t,
           painted: painted.t - key.t,
+          framed: framed ? framed.t - key.t : Number.NaN,
           beforePost: post ? post.t - key.t : Number.NaN,
           roundTrip: post && reply ? reply.t - post.t : Number.NaN,
           afterReply: reply ? painted.t - reply.t : Number.NaN,
@@ -177,6 +188,7 @@ async function measureSize(context, url, n) {
       });
       single.push(split.ready);
       painted.push(split.painted);
+      framed.push(split.framed);
       beforePost.push(split.beforePost);
       roundTrip.push(split.roundTrip);
       afterReply.push(split.afterReply);
@@ -217,6 +229,7 @@ async function measureSize(context, url, n) {
     const keys = window.__bench.marks.filter((m) => m.kind === 'key');
     const readies = window.__bench.marks.filter((m) => m.kind === 'ready');
     const paints = window.__bench.marks.filter((m) => m.kind === 'painted');
+    const frames = window.__bench.marks.filter((m) => m.kind === 'framed');
     const lastKey = keys[keys.length - 1].t;
     const lastPaint = paints[paints.length - 1].t;
     // The reply that the last frame shows, and the request it answered.
@@ -226,6 +239,7 @@ async function measureSize(context, url, n) {
     return {
       settle: readies.length ? readies[readies.length - 1].t - lastKey : 0,
       painted: lastPaint - lastKey,
+      framed: frames.length ? frames[frames.length - 1].t - lastKey : Number.NaN,
       afterReply: reply ? lastPaint - reply.t : Number.NaN,
       roundTrip: reply && post ? reply.t - post.t : Number.NaN,
       requests: window.__benchWire.filter((m) => m.kind === 'post').length,
@@ -235,7 +249,7 @@ async function measureSize(context, url, n) {
   const dragEngine = Number(await page.getByTestId('scheme-panel-a').getAttribute('data-elapsed-ms'));
   await page.close();
   return {
-    single: { ready: single, painted, beforePost, roundTrip, afterReply, page: page_, engine },
+    single: { ready: single, painted, framed, beforePost, roundTrip, afterReply, page: page_, engine },
     singleLong,
     drag: { ...drag, engine: dragEngine },
   };
@@ -255,6 +269,11 @@ function summarise(build, n, rounds) {
     changes: ready.length,
     medianMs: median(ready),
     paintedMs: median(all('painted')),
+    paintedMin: Math.min(...all('painted')),
+    paintedMax: Math.max(...all('painted')),
+    framedMs: median(all('framed')),
+    framedMin: Math.min(...all('framed').filter(Number.isFinite)),
+    framedMax: Math.max(...all('framed').filter(Number.isFinite)),
     pageMs: median(all('page')),
     beforePostMs: median(all('beforePost')),
     afterReplyMs: median(all('afterReply')),
@@ -267,6 +286,7 @@ function summarise(build, n, rounds) {
     drags: drags.length,
     dragSettleMs: dragMedian('settle'),
     dragPaintedMs: dragMedian('painted'),
+    dragFramedMs: dragMedian('framed'),
     dragAfterReplyMs: dragMedian('afterReply'),
     dragRoundTripMs: dragMedian('roundTrip'),
     dragEngineMs: dragMedian('engine'),
@@ -312,24 +332,24 @@ console.log(
   `\nbits change → scheme A's charts on screen (Chromium ${chromiumPath()}; ${2 * Math.min(6, REPEATS)} changes per size and round to results not yet cached, per tensor and per row; ${ROUNDS} round(s)${BASELINE ? `, baseline ${BASELINE} alternated with dist/` : ''}; medians)\n`,
 );
 console.log(
-  '| build | size | key → pixels ms | key → ready ms (min..max) | page: key → request + reply → pixels ms | of which reply → pixels ms | worker round trip ms | engine in worker ms | long tasks | longest ms |',
+  '| build | size | key → pixels ms (min..max) | key → frame done ms (min..max) | key → ready ms (min..max) | page: key → request + reply → pixels ms | of which reply → pixels ms | worker round trip ms | engine in worker ms | long tasks | longest ms |',
 );
-console.log('|---|---|---:|---:|---:|---:|---:|---:|---:|---:|');
+console.log('|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
 for (const r of rows) {
   console.log(
-    `| ${r.build} | ${r.size} | ${f(r.paintedMs)} | ${f(r.medianMs)} (${f(r.minMs)}..${f(r.maxMs)}) | ${f(r.pageMs)} | ${f(r.afterReplyMs)} | ${f(r.roundTripMs)} | ${f(r.engineMs)} | ${r.singleLongTasks} | ${f(r.singleLongestMs)} |`,
+    `| ${r.build} | ${r.size} | ${f(r.paintedMs)} (${f(r.paintedMin)}..${f(r.paintedMax)}) | ${f(r.framedMs)} (${f(r.framedMin)}..${f(r.framedMax)}) | ${f(r.medianMs)} (${f(r.minMs)}..${f(r.maxMs)}) | ${f(r.pageMs)} | ${f(r.afterReplyMs)} | ${f(r.roundTripMs)} | ${f(r.engineMs)} | ${r.singleLongTasks} | ${f(r.singleLongestMs)} |`,
   );
 }
 console.log(
   `\ndrag: ${DRAG_STEPS} key presses 16 ms apart on scheme A's bits slider, group 128 (the last result's split; medians over ${ROUNDS} drag(s), long tasks summed)\n`,
 );
 console.log(
-  '| build | size | last key → pixels ms | last key → ready ms | page: last reply → pixels ms | its worker round trip ms | its engine ms | requests sent | long tasks | longest ms |',
+  '| build | size | last key → pixels ms | last key → frame done ms | last key → ready ms | page: last reply → pixels ms | its worker round trip ms | its engine ms | requests sent | long tasks | longest ms |',
 );
-console.log('|---|---|---:|---:|---:|---:|---:|---:|---:|---:|');
+console.log('|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
 for (const r of rows) {
   console.log(
-    `| ${r.build} | ${r.size} | ${f(r.dragPaintedMs)} | ${f(r.dragSettleMs)} | ${f(r.dragAfterReplyMs)} | ${f(r.dragRoundTripMs)} | ${f(r.dragEngineMs)} | ${r.dragRequests} | ${r.dragLongTasks} | ${f(r.dragLongestMs)} |`,
+    `| ${r.build} | ${r.size} | ${f(r.dragPaintedMs)} | ${f(r.dragFramedMs)} | ${f(r.dragSettleMs)} | ${f(r.dragAfterReplyMs)} | ${f(r.dragRoundTripMs)} | ${f(r.dragEngineMs)} | ${r.dragRequests} | ${r.dragLongTasks} | ${f(r.dragLongestMs)} |`,
   );
 }
 if (jsonOut) writeFileSync(jsonOut, JSON.stringify(rows, null, 2));

@@ -29,7 +29,7 @@ const TOP = Number(option('top', '40'));
 /** Runs before the app: a minimal devtools hook counting rendered components per commit. */
 function renderCounter() {
   const w = window;
-  w.__renders = { commits: 0, counts: {} };
+  w.__renders = { commits: 0, counts: {}, log: [] };
   const nameOf = (f) => {
     const t = f.type;
     if (!t || typeof t === 'string') return null;
@@ -46,7 +46,10 @@ function renderCounter() {
       const alt = f.alternate;
       if ((f.flags & 1) === 1 && (f.tag === 0 || f.tag === 1 || f.tag === 11 || f.tag === 15)) {
         const n = nameOf(f);
-        if (n) w.__renders.counts[n] = (w.__renders.counts[n] ?? 0) + 1;
+        if (n) {
+          w.__renders.counts[n] = (w.__renders.counts[n] ?? 0) + 1;
+          w.__renders.current[n] = (w.__renders.current[n] ?? 0) + 1;
+        }
       }
       // A reused subtree (bailed out) keeps the old child: skip it.
       if (f.child && !(alt && alt.child === f.child)) stack.push(f.child);
@@ -64,7 +67,10 @@ function renderCounter() {
     onCommitFiberRoot(_id, root) {
       if (!w.__renders.on) return;
       w.__renders.commits++;
+      w.__renders.current = {};
       if (root.current.child) walk(root.current.child);
+      // Each commit's components, time-stamped (performance.now()), for --commits.
+      w.__renders.log.push({ t: performance.now(), rendered: w.__renders.current });
     },
     onCommitFiberUnmount() {},
     onPostCommitFiberRoot() {},
@@ -127,7 +133,14 @@ try {
         channel.port2.postMessage(null);
       });
     }).observe(panel, { attributes: true, attributeFilter: [shown] });
-    document.addEventListener('keydown', () => performance.mark('qe-key'), true);
+    document.addEventListener(
+      'keydown',
+      () => {
+        performance.mark('qe-key');
+        window.__renders.log.push({ t: performance.now(), key: true });
+      },
+      true,
+    );
   });
   const cdp = await context.newCDPSession(page);
   await cdp.send('Profiler.enable');
@@ -162,7 +175,27 @@ try {
     else if (m.name === 'qe-painted' && windows.length && windows.at(-1)[1] === Number.POSITIVE_INFINITY)
       windows.at(-1)[1] = m.ts;
   }
-  const inWindow = (ts) => windows.some(([a, b]) => ts >= a && ts <= b);
+  // --key-task: the sampling profile of the key press's own task only (its render and the request it sends);
+  // --ready-task: of the task that rendered the reply (the one whose commit set data-shown).
+  const taskAt = (ts) => {
+    const t = events.find(
+      (e) =>
+        e.name === 'RunTask' &&
+        main &&
+        e.pid === main.pid &&
+        e.tid === main.tid &&
+        e.ts <= ts &&
+        e.ts + e.dur >= ts,
+    );
+    return t ? [t.ts, t.ts + t.dur] : [ts, ts];
+  };
+  const readyMarks = marks.filter((m) => m.name === 'qe-ready');
+  const keyTasks = args.includes('--key-task')
+    ? windows.map(([a]) => taskAt(a))
+    : args.includes('--ready-task')
+      ? windows.map(([a, b]) => taskAt(readyMarks.find((m) => m.ts >= a && m.ts <= b)?.ts ?? a))
+      : null;
+  const inWindow = (ts) => (keyTasks ?? windows).some(([a, b]) => ts >= a && ts <= b);
   const wall = windows.map(([a, b]) => (b - a) / 1000);
   console.log(`\nkey → painted per change (ms): ${wall.map((x) => x.toFixed(1)).join(', ')}`);
   const onMain = events.filter(
@@ -255,6 +288,18 @@ try {
     `style recalcs: ${styles.length}, elements per change ${(elems.reduce((a, b) => a + b, 0) / CHANGES).toFixed(0)}`,
   );
 
+  if (args.includes('--commits')) {
+    // The commits of the last change, in order: ms after its key press, and what rendered.
+    const lastKey = renders.log.findLastIndex((e) => e.key);
+    const t0 = renders.log[lastKey].t;
+    console.log("\nthe last change's commits (ms after the key press: components rendered)");
+    for (const e of renders.log.slice(lastKey + 1))
+      console.log(
+        `  +${(e.t - t0).toFixed(1).padStart(6)}  ${Object.entries(e.rendered)
+          .map(([k, n]) => (n > 1 ? `${k}×${n}` : k))
+          .join(', ')}`,
+      );
+  }
   console.log(`\nReact: ${renders.commits} commits; components rendered per change:\n`);
   for (const [name, n] of Object.entries(renders.counts)
     .sort((a, b) => b[1] - a[1])

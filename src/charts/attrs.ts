@@ -19,3 +19,8 @@ export function assignAttrs(el: Element, attrs: Record<string, string | number>)
     el.setAttribute(name, value);
   }
 }
+
+/** Forgets what assignAttrs last wrote for `name` on `el` (after the attribute was removed another way). */
+export function forgetAttr(el: Element, name: string): void {
+  lastValues.get(el)?.delete(name);
+}

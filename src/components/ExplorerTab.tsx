@@ -5,11 +5,12 @@
  * tab only, not the page around it (header, data panel, tab strip).
  */
 
-import { memo, type ReactNode, useMemo } from 'react';
+import { memo, type ReactNode, useDeferredValue, useMemo, useRef } from 'react';
 import type { Channel } from '../state/schemesSlice';
 import type { DatasetSummary } from '../worker/protocol';
 import { ErrorBoundary } from './ErrorBoundary';
 import { CompareCaption } from './figure/CompareCaption';
+import { type Headline, headlinesOf } from './figure/HeadlineNumbers';
 import { LazyView, lazyNamed } from './LazyView';
 import { MetricsTable } from './MetricsTable';
 import { SchemePanel } from './SchemePanel';
@@ -34,6 +35,15 @@ export const ExplorerTab = memo(function ExplorerTab({
   const viewA = results.a.view;
   const viewB = results.b.view;
   const captionViews = useMemo(() => ({ a: viewA, b: viewB }), [viewA, viewB]);
+  // The table sits below the charts: it follows in a later, interruptible render (a deferred value). The two
+  // renders may land in either order, so each panel's `data-ready` also waits for the table to show its metrics
+  // (`tableShown`): a reader of the table after `data-ready` never sees the previous bit width's numbers.
+  const tableMetrics = useDeferredValue(metrics);
+  // Each panel's headline keeps its object while it shows the same numbers and marks: A's result alone does not
+  // re-render B's panel.
+  const lastHeadlines = useRef<Record<Channel, Headline> | null>(null);
+  const headlines = useMemo(() => headlinesOf(metrics, compare, lastHeadlines.current), [metrics, compare]);
+  lastHeadlines.current = headlines;
   // One scheme's panel, whole or one of its two parts (narrow screens show the story part above the data panel).
   const schemePanel = (c: Channel, part: 'all' | 'story' | 'rest') => (
     <ErrorBoundary key={c} label={`Scheme ${c.toUpperCase()}`}>
@@ -42,8 +52,8 @@ export const ExplorerTab = memo(function ExplorerTab({
         result={results[c]}
         dataset={dataset}
         shared={shared[c]}
-        metrics={metrics}
-        compare={compare}
+        headline={headlines[c]}
+        tableShown={tableMetrics[c] === metrics[c]}
         part={part}
       />
     </ErrorBoundary>
@@ -66,10 +76,7 @@ export const ExplorerTab = memo(function ExplorerTab({
         {channels.map((c) => schemePanel(c, wide ? 'all' : 'rest'))}
       </div>
       <ErrorBoundary label="The metrics table">
-        {/* Current with the headline numbers, not deferred: a few dozen cells cost little, and a table that lagged
-            the panels' `data-ready` (both follow in separate low-priority renders) showed an older bit width's
-            numbers under a heading that named the new one. */}
-        <MetricsTable channels={channels} metrics={metrics} />
+        <MetricsTable channels={channels} metrics={tableMetrics} />
       </ErrorBoundary>
       <ErrorBoundary label="The worked example">
         <LazyView label="the worked example">

@@ -7,7 +7,7 @@ import { memo, useRef } from 'react';
 import { formatBytes, formatCount, formatExact } from '../charts/formatNumber';
 import type { Metrics } from '../core/view';
 import { metricsTable } from '../export/tables';
-import { useAppStore } from '../state/appStore';
+import { useAppStoreApi } from '../state/appStore';
 import type { Channel } from '../state/schemesSlice';
 import { ExportMenu } from './export/ExportMenu';
 import { describeScheme } from './schemeMethods';
@@ -143,7 +143,8 @@ export const MetricsTable = memo(function MetricsTable({
   channels: readonly Channel[];
 }) {
   const storage = { a: metrics.a?.storage, b: metrics.b?.storage };
-  const schemes = useAppStore((s) => s.schemes);
+  // Read when exported, not subscribed: a key press on a slider does not re-render the table.
+  const store = useAppStoreApi();
   const scrollBox = useRef<HTMLDivElement>(null);
   const overflowing = useOverflowsX(scrollBox, channels.length);
   return (
@@ -158,7 +159,7 @@ export const MetricsTable = memo(function MetricsTable({
           data={() =>
             metricsTable(
               Object.fromEntries(channels.map((c) => [c, metrics[c]])),
-              Object.fromEntries(channels.map((c) => [c, describeScheme(schemes[c])])),
+              Object.fromEntries(channels.map((c) => [c, describeScheme(store.getState().schemes[c])])),
             )
           }
           testId="export-metrics"

@@ -3,18 +3,19 @@
  * first (so A's and B's sit side by side in the first screen), then the controls, the formulas (collapsed) and
  * the other charts. Status: busy after ~150 ms, engine errors. Carries `data-state`, `data-shown` (the headline
  * numbers and the value histogram show the latest request: what the benchmark times) and `data-ready` (the whole
- * panel does: the charts below the controls and the formulas follow a painted frame after `data-shown`).
+ * panel does, and the metrics table its numbers: the controls after a bits step, the charts below them and the
+ * formulas follow a painted frame after `data-shown`).
  */
-import { memo, useMemo } from 'react';
+import { memo, useMemo, useRef } from 'react';
 import type { Scheme } from '../core/scheme';
-import type { Metrics, QuantView, Reuse } from '../core/view';
+import type { QuantView, Reuse } from '../core/view';
 import { useAppStore } from '../state/appStore';
 import type { Channel } from '../state/schemesSlice';
 import { type QuantResultState, useDelayedFlag } from '../state/useEngineResults';
 import type { DatasetSummary } from '../worker/protocol';
 import { BusyIndicator } from './BusyIndicator';
 import { ErrorBoundary } from './ErrorBoundary';
-import { HeadlineNumbers } from './figure/HeadlineNumbers';
+import { type Headline, HeadlineNumbers } from './figure/HeadlineNumbers';
 import { FormulaPanel } from './formulas/SchemeFormulas';
 import { type SchemeChartId, SchemeCharts, type SharedScales } from './SchemeCharts';
 import { SchemeControls } from './SchemeControls';
@@ -42,6 +43,20 @@ function threadsShown(view: { threads: number; measuringThreads: number }): numb
 
 const FIRST_CHARTS: ReadonlySet<SchemeChartId> = new Set(['hist']);
 const OTHER_CHARTS: ReadonlySet<SchemeChartId> = new Set(['grid', 'error', 'heatmap', 'rows']);
+/**
+ * The value histogram reads none of the shared scales (the heatmap and per-row charts do): drawn with this constant,
+ * it skips re-rendering when only the other panel's result moved them.
+ */
+const NO_SHARED: SharedScales = { heatmapMax: 0, rowMseMax: 0, other: null };
+
+/** True when `a` and `b` are the same integer scheme but for their bits (a step of the bits slider). */
+function onlyBitsDiffer(a: Scheme, b: Scheme): boolean {
+  if (a === b) return true;
+  if (a.kind !== 'integer' || b.kind !== 'integer') return false;
+  for (const key of new Set([...Object.keys(a), ...Object.keys(b)]) as Set<keyof typeof a>)
+    if (key !== 'bits' && a[key] !== b[key]) return false;
+  return true;
+}
 
 /** Memoised: re-renders only when its own result, dataset or shared scales change. */
 export const SchemePanel = memo(function SchemePanel({
@@ -49,17 +64,24 @@ export const SchemePanel = memo(function SchemePanel({
   result,
   dataset,
   shared,
-  metrics,
-  compare,
+  headline,
+  tableShown = true,
   part = 'all',
 }: {
   channel: Channel;
   result: QuantResultState;
   dataset: DatasetSummary | undefined;
   shared: SharedScales;
-  /** Both channels' metrics, for the headline numbers (the better one marked when comparing). */
-  metrics: Partial<Record<Channel, Metrics>>;
-  compare: boolean;
+  /**
+   * This panel's headline numbers and which of them beat the other panel's: kept as one object while it shows
+   * the same, so the other panel's results do not re-render this one (ExplorerTab, headlinesOf).
+   */
+  headline: Headline;
+  /**
+   * The metrics table (a deferred render below the panels) shows this panel's latest metrics: part of `data-ready`,
+   * so a test that waits for the panel reads the table's new numbers.
+   */
+  tableShown?: boolean;
   /**
    * 'all': the whole panel (wide layout). Narrow screens split it so a reader who only scrolls meets A's and B's
    * histograms first: 'story' is the title, headline numbers and value histogram; 'rest' the panel without them
@@ -67,15 +89,23 @@ export const SchemePanel = memo(function SchemePanel({
    */
   part?: 'all' | 'story' | 'rest';
 }) {
-  const scheme: Scheme = useAppStore((s) => s.schemes[channel]);
+  const live: Scheme = useAppStore((s) => s.schemes[channel]);
   const label = `Scheme ${channel.toUpperCase()}`;
   const busy = useDelayedFlag(result.status === 'computing', 150);
   const { view, error } = result;
-  const shownScheme = result.requested?.scheme ?? scheme;
+  const shownScheme = result.requested?.scheme ?? live;
   // What lies below the controls (the formulas and the other charts, off the first screen) follows a painted frame
   // later, together, so a change paints the headline numbers and the value histogram first.
   const now = useMemo(() => ({ view, scheme: shownScheme, shared }), [view, shownScheme, shared]);
   const later = useAfterPaint(now);
+  // The controls and the title. A step of the bits slider (whose thumb and value show it at once: Slider's echo)
+  // reaches them with the rest of the panel, a painted frame after the new histogram: the key press then renders
+  // and lays out next to nothing, and its frame is over before the engine replies. Any other change, a change
+  // still computing after 150 ms (busy), or an error shows in them at once.
+  const lastControls = useRef(live);
+  const settling = (result.status === 'computing' && !busy) || (result.status === 'ready' && later !== now);
+  const scheme = settling && onlyBitsDiffer(lastControls.current, live) ? lastControls.current : live;
+  lastControls.current = scheme;
   // The histogram sits above the controls and the other charts below the formulas: one way to draw either part,
   // dimmed while a newer result is computing.
   const charts = (
@@ -110,11 +140,11 @@ export const SchemePanel = memo(function SchemePanel({
   );
   const story = (
     <>
-      <HeadlineNumbers channel={channel} metrics={metrics} compare={compare} />
+      <HeadlineNumbers channel={channel} headline={headline} />
 
       <ErrorBoundary label={`${label} value histogram`}>
         {view ? (
-          charts(view, FIRST_CHARTS)
+          charts(view, FIRST_CHARTS, { scheme: shownScheme, shared: NO_SHARED })
         ) : (
           <div className="flex h-64 items-center justify-center rounded-md border border-dashed border-slate-300 text-sm text-slate-500 dark:border-slate-600 dark:text-slate-400">
             {error ? 'No result yet.' : 'Computing…'}
@@ -143,7 +173,7 @@ export const SchemePanel = memo(function SchemePanel({
       data-testid={`scheme-panel-${channel}`}
       data-state={result.status}
       data-shown={result.status === 'ready' ? 'true' : 'false'}
-      data-ready={result.status === 'ready' && later === now ? 'true' : 'false'}
+      data-ready={result.status === 'ready' && later === now && tableShown ? 'true' : 'false'}
       data-computing={result.status === 'computing' ? 'true' : 'false'}
       data-elapsed-ms={view ? view.elapsedMs : undefined}
       aria-busy={result.status === 'computing'}
@@ -180,7 +210,7 @@ export const SchemePanel = memo(function SchemePanel({
           channel={channel}
           label={label}
           scheme={scheme}
-          view={view}
+          view={later.view}
           dataset={dataset}
           error={error}
         />

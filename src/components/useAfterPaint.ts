@@ -6,6 +6,7 @@
  * render may run, and commit its d3 updates, before the browser gets to paint.
  */
 import { startTransition, useEffect, useState } from 'react';
+import { type AppState, useAppStoreApi } from '../state/appStore';
 
 /** Longest wait for a painted frame (a hidden page paints none): then the value follows anyway. */
 const MAX_WAIT_MS = 100;
@@ -49,5 +50,53 @@ export function useAfterPaint<T>(value: T): T {
     if (Object.is(shown, value)) return;
     return afterNextPaint(() => startTransition(() => setShown(() => value)));
   }, [value, shown]);
+  return shown;
+}
+
+/** Longest wait for an idle moment after the painted frame (useAppStoreAfterPaint). */
+const IDLE_WAIT_MS = 120;
+
+/** Runs `run` when the main thread is next idle (requestIdleCallback, or a timer where there is none). */
+function afterIdle(run: () => void): () => void {
+  if (typeof requestIdleCallback === 'function') {
+    const id = requestIdleCallback(run, { timeout: IDLE_WAIT_MS });
+    return () => cancelIdleCallback(id);
+  }
+  const id = setTimeout(run, 0);
+  return () => clearTimeout(id);
+}
+
+/**
+ * `useAfterPaint(useAppStore(selector))` without the first render: the component does not render on the store
+ * change itself (a slider's key press, whose render and frame then stay small), only once the frame after it has
+ * been painted and the main thread is idle, in a transition. `selector` must be stable (a module function or useCallback).
+ */
+export function useAppStoreAfterPaint<T>(selector: (state: AppState) => T): T {
+  const store = useAppStoreApi();
+  const [shown, setShown] = useState(() => selector(store.getState()));
+  useEffect(() => {
+    let cancel: (() => void) | null = null;
+    const follow = () => {
+      cancel?.();
+      cancel = afterNextPaint(() => {
+        // Then the first idle moment (at most IDLE_WAIT_MS later): the frame after the key press is painted, and
+        // this render should not land between the engine's reply and the frame that shows it either.
+        cancel = afterIdle(() => {
+          cancel = null;
+          const next = selector(store.getState());
+          startTransition(() => setShown(() => next));
+        });
+      });
+    };
+    // A change between this render and this effect.
+    follow();
+    const unsubscribe = store.subscribe((state, previous) => {
+      if (!Object.is(selector(state), selector(previous))) follow();
+    });
+    return () => {
+      unsubscribe();
+      cancel?.();
+    };
+  }, [store, selector]);
   return shown;
 }

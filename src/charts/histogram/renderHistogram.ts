@@ -10,7 +10,7 @@ import { type D3DragEvent, drag } from 'd3-drag';
 type DragEvent = D3DragEvent<SVGGElement, MarkerDatum, { x: number; y: number }>;
 
 import { type BaseType, type Selection, select } from 'd3-selection';
-import { assignAttrs } from '../attrs';
+import { assignAttrs, forgetAttr } from '../attrs';
 import { renderGridlines, renderPlotAxes } from '../axes';
 import { formatExact } from '../formatNumber';
 import { PALETTE } from '../palette';
@@ -224,28 +224,44 @@ function renderAxes(root: Root, layout: HistogramLayout, options: HistogramRende
 function renderLevels(root: Root, layout: HistogramLayout): void {
   const { gridStrip, gridTicks, plot } = layout;
   const g = root.select('g.levels');
-  // A shaded strip under the plot, labelled "grid", so level ticks do not read as axis ticks.
+  // A shaded strip under the plot, labelled "grid", so level ticks do not read as axis ticks. Attributes are
+  // written only when changed (attrs.ts): a bits change moves the ticks, not the strip.
   const visible = gridTicks.length > 0;
-  g.select('rect.strip')
-    .attr('x', plot.left)
-    .attr('width', plot.width)
-    .attr('y', gridStrip.top)
-    .attr('height', gridStrip.bottom - gridStrip.top)
-    .attr('opacity', visible ? 1 : 0);
-  g.select('text.strip-label')
-    .attr('x', plot.left - 6)
-    .attr('y', gridStrip.bottom - 1)
-    .attr('font-size', 9)
-    .attr('opacity', visible ? 1 : 0);
+  const strip = g.select<SVGRectElement>('rect.strip').node();
+  if (strip)
+    assignAttrs(strip, {
+      x: plot.left,
+      width: plot.width,
+      y: gridStrip.top,
+      height: gridStrip.bottom - gridStrip.top,
+      opacity: visible ? 1 : 0,
+    });
+  const label = g.select<SVGTextElement>('text.strip-label').node();
+  if (label)
+    assignAttrs(label, {
+      x: plot.left - 6,
+      y: gridStrip.bottom - 1,
+      'font-size': 9,
+      opacity: visible ? 1 : 0,
+    });
   let d = '';
   for (let i = 0; i < gridTicks.length; i++) {
     d += `M${gridTicks[i].toFixed(2)} ${gridStrip.top}V${gridStrip.bottom}`;
   }
-  g.select('path.ticks')
-    .attr('d', d || null)
-    .attr('stroke', PALETTE.grid)
-    .attr('stroke-width', gridTicks.length > plot.width / 3 ? 1 : 1.5)
-    .attr('shape-rendering', 'crispEdges');
+  const ticks = g.select<SVGPathElement>('path.ticks').node();
+  if (ticks) {
+    // An empty path is drawn as no `d` at all (as d3's attr(null) did): 'M0 0' would be a valid, invisible path.
+    if (d) assignAttrs(ticks, { d });
+    else if (ticks.hasAttribute('d')) {
+      ticks.removeAttribute('d');
+      forgetAttr(ticks, 'd');
+    }
+    assignAttrs(ticks, {
+      stroke: PALETTE.grid,
+      'stroke-width': gridTicks.length > plot.width / 3 ? 1 : 1.5,
+      'shape-rendering': 'crispEdges',
+    });
+  }
 }
 
 /** Labelled vertical lines (e.g. MSE / KL / OCTAV thresholds), under the brush so they never catch the pointer. */
@@ -350,36 +366,53 @@ function renderClip(root: Root, state: ChartState): void {
       return g;
     });
 
-  markers
-    .attr('transform', (d) => `translate(${d.x},0)`)
-    .attr('data-value', (d) => d.value)
-    .attr('tabindex', draggable ? 0 : null)
-    .attr('role', draggable ? 'slider' : null)
-    .attr('aria-label', (d) => `${options.label} clipping ${d.edge === 'lo' ? 'low' : 'high'} edge`)
-    .attr('aria-valuemin', draggable ? layout.xDomain[0] : null)
-    .attr('aria-valuemax', draggable ? layout.xDomain[1] : null)
-    .attr('aria-valuenow', draggable ? (d) => d.value : null)
-    .attr('aria-valuetext', (d) => `${formatExact(d.value)}${d.inside ? '' : ' (outside the zoomed range)'}`)
-    .style('cursor', () => (draggable ? 'ew-resize' : null))
-    .style('pointer-events', () => (draggable ? null : 'none'))
-    .style('opacity', (d) => (d.inside ? 1 : 0.45));
-  markers.select('rect.hit').attr('x', -7).attr('width', 14).attr('y', plot.top).attr('height', plot.height);
-  markers
-    .select('line.rule')
-    .attr('y1', plot.top)
-    .attr('y2', plot.bottom)
-    .attr('stroke-dasharray', draggable ? null : '4 3');
-  markers
-    .select('rect.handle')
-    .attr('x', -4)
-    .attr('width', 8)
-    .attr('y', plot.top)
-    .attr('height', draggable ? 16 : 0);
-  markers
-    .select('text.marker-label')
-    .attr('y', plot.top + (draggable ? 27 : 10))
-    .attr('font-size', 10)
-    .text((d) => (d.edge === 'lo' ? 'lo' : 'hi'));
+  // Written only when changed (attrs.ts): a bits change with the same clip range rewrites nothing here.
+  markers.each(function (d) {
+    assignAttrs(this, {
+      transform: `translate(${d.x},0)`,
+      'data-value': d.value,
+      'aria-label': `${options.label} clipping ${d.edge === 'lo' ? 'low' : 'high'} edge`,
+      'aria-valuetext': `${formatExact(d.value)}${d.inside ? '' : ' (outside the zoomed range)'}`,
+      style: `${draggable ? 'cursor: ew-resize; ' : 'pointer-events: none; '}opacity: ${d.inside ? 1 : 0.45};`,
+    });
+    // Present only on a draggable marker (a slider): removed otherwise.
+    const slider: Record<string, string | number | null> = {
+      tabindex: draggable ? 0 : null,
+      role: draggable ? 'slider' : null,
+      'aria-valuemin': draggable ? layout.xDomain[0] : null,
+      'aria-valuemax': draggable ? layout.xDomain[1] : null,
+      'aria-valuenow': draggable ? d.value : null,
+    };
+    for (const name in slider) {
+      const value = slider[name];
+      if (value === null) {
+        if (this.hasAttribute(name)) {
+          this.removeAttribute(name);
+          forgetAttr(this, name);
+        }
+      } else assignAttrs(this, { [name]: value });
+    }
+    const hit = this.querySelector('rect.hit');
+    if (hit) assignAttrs(hit, { x: -7, width: 14, y: plot.top, height: plot.height });
+    const rule = this.querySelector('line.rule');
+    if (rule) {
+      assignAttrs(rule, { y1: plot.top, y2: plot.bottom });
+      if (draggable) {
+        if (rule.hasAttribute('stroke-dasharray')) {
+          rule.removeAttribute('stroke-dasharray');
+          forgetAttr(rule, 'stroke-dasharray');
+        }
+      } else assignAttrs(rule, { 'stroke-dasharray': '4 3' });
+    }
+    const handle = this.querySelector('rect.handle');
+    if (handle) assignAttrs(handle, { x: -4, width: 8, y: plot.top, height: draggable ? 16 : 0 });
+    const text = this.querySelector('text.marker-label');
+    if (text) {
+      assignAttrs(text, { y: plot.top + (draggable ? 27 : 10), 'font-size': 10 });
+      const label = d.edge === 'lo' ? 'lo' : 'hi';
+      if (text.textContent !== label) text.textContent = label;
+    }
+  });
 
   // An edge beyond the zoomed range: its marker is clamped (faded) to the plot's edge, and this label says where
   // the threshold really is, with an arrow pointing out of the plot.
@@ -420,6 +453,7 @@ function attachDrag(
     const clamped = Math.min(plot.right, Math.max(plot.left, px));
     // Move the marker now; the store update re-renders it at the same place a moment later.
     select(node).attr('transform', `translate(${clamped},0)`);
+    forgetAttr(node, 'transform'); // written here, not by assignAttrs: the next render writes it again
     state.handlers.current.onClipChange?.(edge, valueAtPixel(state.layout, clamped), phase);
   };
   markers.call(
@@ -451,6 +485,7 @@ function attachDrag(
     if (next === null) return;
     event.preventDefault();
     this.setAttribute('data-value', String(next));
+    forgetAttr(this, 'data-value');
     state.handlers.current.onClipChange?.(d.edge, next, 'end');
   });
 }

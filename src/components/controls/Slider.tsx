@@ -1,5 +1,18 @@
 /** A labelled native range input (role "slider": arrow keys, Home/End, screen readers) with its value shown. */
-import { useId } from 'react';
+import { useId, useState } from 'react';
+
+/**
+ * `value`, or the value the user just chose while `value` has not followed yet: a control whose parent shows the
+ * new value a frame later (the scheme panel's bits, SchemePanel) still shows it at once. A new `value` from the
+ * parent ends the echo.
+ */
+export function useEcho<T>(value: T): [T, (next: T) => void] {
+  const [echo, setEcho] = useState<{ next: T; over: T } | null>(null);
+  // The parent moved on: forget the echo (so a later return to the same `value` does not bring it back).
+  if (echo !== null && !Object.is(echo.over, value)) setEcho(null);
+  const shown = echo !== null && Object.is(echo.over, value) ? echo.next : value;
+  return [shown, (next: T) => setEcho({ next, over: value })];
+}
 
 export function Slider({
   label,
@@ -22,6 +35,7 @@ export function Slider({
   testId?: string;
 }) {
   const id = useId();
+  const [shown, echo] = useEcho(value);
   return (
     <div className="flex min-w-0 flex-col gap-1">
       <div className="flex items-baseline justify-between">
@@ -32,7 +46,7 @@ export function Slider({
           htmlFor={id}
           className="text-sm font-semibold tabular-nums text-slate-900 dark:text-slate-100"
         >
-          {format(value)}
+          {format(shown)}
         </output>
       </div>
       <input
@@ -43,9 +57,13 @@ export function Slider({
         min={min}
         max={max}
         step={step}
-        value={value}
-        aria-valuetext={format(value)}
-        onChange={(event) => onChange(Number(event.target.value))}
+        value={shown}
+        aria-valuetext={format(shown)}
+        onChange={(event) => {
+          const next = Number(event.target.value);
+          echo(next);
+          onChange(next);
+        }}
       />
     </div>
   );

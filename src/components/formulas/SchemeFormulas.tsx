@@ -128,9 +128,10 @@ export const SchemeMapping = memo(function SchemeMapping({
 
 /**
  * Formulas and mapping together, collapsible, for a scheme panel: collapsed at first (the charts come first on
- * the page), typeset only while open, so a closed panel costs nothing on a slider step.
+ * the page), typeset only while open, so a closed panel costs nothing on a slider step. Memoised: its panel
+ * re-renders on each key press, while the formulas follow only the result shown (a painted frame later).
  */
-export function FormulaPanel({
+export const FormulaPanel = memo(function FormulaPanel({
   channel,
   label,
   scheme: schemeNow,
@@ -165,4 +166,4 @@ export function FormulaPanel({
       )}
     </details>
   );
-}
+});

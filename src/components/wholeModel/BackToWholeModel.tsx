@@ -1,7 +1,9 @@
 /** In the explorer, after a Whole model row opened a tensor: says which, and goes back to the table. */
+import { memo } from 'react';
 import { useAppStore } from '../../state/appStore';
 
-export function BackToWholeModel() {
+/** Memoised (no props): the explorer tab re-renders on each key press and result; this does not. */
+export const BackToWholeModel = memo(function BackToWholeModel() {
   const opened = useAppStore((s) => s.wholeModel.openedTensor);
   const loadedName = useAppStore((s) =>
     s.source.kind === 'loaded' ? s.source.dataset.loaded?.name : undefined,
@@ -22,4 +24,4 @@ export function BackToWholeModel() {
       </span>
     </p>
   );
-}
+});

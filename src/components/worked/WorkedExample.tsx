@@ -4,12 +4,12 @@
  * largest error highlighted. The numbers are the engine's, computed in the worker (core/workedExample.ts).
  */
 import { useQuery } from '@tanstack/react-query';
-import { memo, useEffect, useId, useMemo, useRef, useState } from 'react';
+import { memo, useCallback, useEffect, useId, useMemo, useRef, useState } from 'react';
 import { formatExact } from '../../charts/formatNumber';
 import type { Scheme } from '../../core/scheme';
 import type { WorkedExample as WorkedResult } from '../../core/workedExample';
 import { workedTable } from '../../export/tables';
-import { useAppStore } from '../../state/appStore';
+import { type AppState, useAppStore } from '../../state/appStore';
 import { useEngine } from '../../state/engineContext';
 import type { Channel } from '../../state/schemesSlice';
 import { DEFAULT_WORKED_VALUES } from '../../state/shareableState';
@@ -19,7 +19,7 @@ import { INPUT_CLASS } from '../controls/Field';
 import { ExportMenu } from '../export/ExportMenu';
 import '../../teach.css';
 import { describeScheme } from '../schemeMethods';
-import { useAfterPaint } from '../useAfterPaint';
+import { useAppStoreAfterPaint } from '../useAfterPaint';
 import { scrollRegionProps, useOverflowsX } from '../useOverflowsX';
 import { formatWorkedValues, INTEGER_STEPS, parseWorkedValues, schemeForWorkedExample } from './workedInput';
 
@@ -192,8 +192,9 @@ function VectorEditor({
 }
 
 function SchemeSteps({ channel, values }: { channel: Channel; values: readonly number[] }) {
-  // A painted frame later: a slider step first updates the charts (and sends their request first), then this table.
-  const scheme = useAfterPaint(useAppStore((s) => s.schemes[channel]));
+  // A painted frame later: a slider step first updates the charts (and sends their request first), then this table
+  // (which does not render on the key press itself).
+  const scheme = useAppStoreAfterPaint(useCallback((s: AppState) => s.schemes[channel], [channel]));
   const engine = useEngine();
   const queries = useMemo(() => createTeachQueries(engine), [engine]);
   const shown = useMemo(() => schemeForWorkedExample(scheme), [scheme]);
