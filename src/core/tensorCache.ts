@@ -67,7 +67,27 @@ export interface TensorCache {
    * schemes only (a format writes the whole tensor before it is measured); nothing can be read back afterwards.
    */
   readonly rowOutputs: boolean;
+  /**
+   * Where a row-output pass hands each row's codes and values before the next row overwrites them (RowSink), or
+   * null. Only with `rowOutputs` and the JS pass (the cache then has no kernel).
+   */
+  readonly rowSink: RowSink | null;
 }
+
+/**
+ * Receives each row of an integer pass run with one row of outputs, in row order, as the engine wrote it: row
+ * r's codes and dequantized values are `codes[at + c]`, `dequantized[at + c]` for c < cols, overwritten once the
+ * call returns. `params` are the pass's own (the QuantResult's scale, zero point and code range). Lets a caller
+ * keep the engine's codes in a form of its own (the language model's compact int8 codes) without the tensor's
+ * int16 codes and float32 values ever existing at once: the same bits as the whole-tensor pass.
+ */
+export type RowSink = (
+  row: number,
+  codes: Int16Array,
+  dequantized: Float32Array,
+  at: number,
+  params: { step: Float32Array; zero: Float64Array; qmin: number; qmax: number },
+) => void;
 
 const HISTOGRAMS_KEPT = 8;
 
@@ -115,6 +135,8 @@ export function tensorStorage(
  * `rowOutputs`: output buffers of one row (TensorCache.rowOutputs; implies keepFormats false).
  * `storage`: from tensorStorage, holding `tensor.data` (its kernel and row outputs are used; `wasm`, `rowOutputs`
  * and `sharedMemory` are then the storage's).
+ * `rowSink`: each row's outputs handed over as the pass writes them (TensorCache.rowSink); implies `rowOutputs`
+ * and the JS pass (the kernel's pass walks its rows inside WebAssembly bands), so not with `storage`.
  */
 export function createTensorCache(
   tensor: Tensor2D,
@@ -124,13 +146,16 @@ export function createTensorCache(
     sharedMemory?: boolean;
     rowOutputs?: boolean;
     storage?: TensorStorage;
+    rowSink?: RowSink;
   } = {},
 ): TensorCache {
   const n = tensor.rows * tensor.cols;
+  const rowSink = options.rowSink ?? null;
+  if (rowSink && options.storage) throw new Error('a row sink runs the JS pass: no kernel storage');
   const { summary, sumSquares } = summarizeWithSquares(tensor);
   const storage = options.storage?.values === tensor.data ? options.storage : null;
-  const rowOutputs = storage ? storage.rowOutputs : options.rowOutputs === true;
-  const useKernel = options.wasm ?? n >= KERNEL_MIN_VALUES;
+  const rowOutputs = rowSink !== null || (storage ? storage.rowOutputs : options.rowOutputs === true);
+  const useKernel = rowSink === null && (options.wasm ?? n >= KERNEL_MIN_VALUES);
   const keeps = options.keepFormats !== false && !rowOutputs;
   const outputCount = keeps ? outputsFor(n) : 1;
   const outputLength = rowOutputs ? rowOutputLength(tensor.cols) : n;
@@ -161,6 +186,7 @@ export function createTensorCache(
     sortedGroups: {},
     formatMemo: keeps ? createFormatMemo(outputCount) : null,
     rowOutputs,
+    rowSink,
   };
 }
 

@@ -24,6 +24,8 @@ import { quantize } from '../quantView';
 import type { Scheme } from '../scheme';
 import { createTensor } from '../tensor';
 import { createTensorCache, type TensorStorage, tensorStorage } from '../tensorCache';
+import type { Metrics } from '../view';
+import { compactByRows } from './compactRows';
 import {
   type CompactRefusal,
   type CompactTensor,
@@ -180,26 +182,61 @@ export function createQuantizedProvider(
     );
   };
 
-  /** Quantizes `name` once (the engine's quantize), records its error, and keeps its compact form if it has one. */
-  const quantizeTensor = (name: string, spec: Gpt2TensorSpec, original: Float32Array) => {
+  /** Records what quantizing `name` did to it, the first time (the engine's metrics). */
+  const record = (name: string, spec: Gpt2TensorSpec, original: Float32Array, m: Metrics) => {
+    if (errors.has(name)) return;
+    const error: TensorError = {
+      name,
+      layer: spec.layer,
+      role: spec.role,
+      values: original.length,
+      sqnrDb: m.sqnrDb,
+      mse: m.mse,
+      signalEnergy: energyOf(original),
+      bitsPerWeight: m.bitsPerWeight,
+    };
+    errors.set(name, error);
+    options.onTensor?.(error);
+  };
+
+  /**
+   * The embeddings' compact form quantized a row at a time (compactRows.ts: the same bits and metrics as the
+   * whole-tensor path, without wte's 6 bytes a value of transient codes and values, the evaluation's peak), where
+   * the scheme allows; false where it does not or the form was refused (the caller then quantizes whole).
+   */
+  const compactEmbeddingByRows = (name: string, spec: Gpt2TensorSpec, original: Float32Array): boolean => {
+    if (plan !== 'compact' || spec.layer >= 0 || refusals.has(name) || compact.has(name)) return false;
+    const [rows, cols] = heldShape(spec);
+    const byRows = compactByRows(
+      createTensor(rows, cols, original),
+      options.scheme,
+      compactLimit(original.byteLength),
+      weights.kernel,
+    );
+    if (!byRows) return false;
+    calls++;
+    record(name, spec, original, byRows.metrics);
+    if (!isCompact(byRows.form)) return false;
+    compact.set(name, byRows.form);
+    compactBytes += byRows.form.bytes;
+    grow(byRows.form.bytes);
+    return true;
+  };
+
+  /**
+   * Quantizes `name` once (the engine's quantize), records its error, and keeps its compact form if it has one.
+   * Returns the engine's dequantized values, or null where the compact form was built by rows (no such array).
+   */
+  const quantizeTensor = (
+    name: string,
+    spec: Gpt2TensorSpec,
+    original: Float32Array,
+  ): Float32Array | null => {
+    if (compactEmbeddingByRows(name, spec, original)) return null;
     const [rows, cols] = heldShape(spec);
     const result = engineQuantize(spec, original);
     calls++;
-    if (!errors.has(name)) {
-      const m = result.metrics;
-      const record: TensorError = {
-        name,
-        layer: spec.layer,
-        role: spec.role,
-        values: original.length,
-        sqnrDb: m.sqnrDb,
-        mse: m.mse,
-        signalEnergy: energyOf(original),
-        bitsPerWeight: m.bitsPerWeight,
-      };
-      errors.set(name, record);
-      options.onTensor?.(record);
-    }
+    record(name, spec, original, result.metrics);
     if (plan === 'compact' && !refusals.has(name)) {
       const form = compactOf(
         options.scheme,
@@ -226,14 +263,14 @@ export function createQuantizedProvider(
     if (!inScope(spec.role, options.scope)) return original;
     const hit = kept.get(name) ?? transient.get(part)?.get(name);
     if (hit) return hit;
+    const dequantized = compact.has(name) ? null : quantizeTensor(name, spec, original);
+    if (dequantized) return holdQuantized(name, part, dequantized);
     const known = compact.get(name);
-    if (known) {
-      const values = buffer(original.length);
-      known.readRows(0, known.rows, values);
-      holdFor(part, name, values);
-      return values;
-    }
-    return holdQuantized(name, part, quantizeTensor(name, spec, original));
+    if (!known) throw new Error(`GPT-2 weights: "${name}" has neither values nor a compact form`);
+    const values = buffer(original.length);
+    known.readRows(0, known.rows, values);
+    holdFor(part, name, values);
+    return values;
   };
 
   /**
@@ -260,9 +297,10 @@ export function createQuantizedProvider(
       if (!kept.has(name) && !transient.get(part)?.has(name) && plan === 'compact' && !refusals.has(name)) {
         const dequantized = quantizeTensor(name, spec, original);
         const made = compact.get(name);
-        // With a compact form the engine's dequantized copy is dropped at once; without, it is handed out as
-        // the 'requantize' plan would.
-        return made ?? holdQuantized(name, part, dequantized);
+        // With a compact form the engine's dequantized copy (if any) is dropped at once; without, it is handed
+        // out as the 'requantize' plan would.
+        if (made) return made;
+        if (dequantized) return holdQuantized(name, part, dequantized);
       }
     }
     return get(name, part);
