@@ -7,14 +7,7 @@
  */
 import type { Scheme } from '../scheme';
 import type { Gpt2Config } from './config';
-import {
-  type Agreement,
-  compareDistributions,
-  greedyContinue,
-  logSoftmaxRows,
-  type SequenceScore,
-  scoreTokens,
-} from './evaluate';
+import { type Agreement, greedyContinue, logSoftmaxRows, type SequenceScore, scoreTokens } from './evaluate';
 import { createGpt2State, forwardGpt2, type WeightProvider } from './forward';
 import {
   createQuantizedProvider,
@@ -23,6 +16,7 @@ import {
   type QuantScope,
   type TensorError,
 } from './quantizedModel';
+import { scoreLogitsByRow } from './rowScores';
 import { floatProvider, type Gpt2Weights } from './weights';
 
 /**
@@ -99,10 +93,14 @@ export async function compareModels(
     const logits = await forwardGpt2(config, provider, ids, createGpt2State(config, ids.length), {
       between: stage('text'),
     });
-    const logProbs = logSoftmaxRows(logits, ids.length, V);
-    const score = scoreTokens(logProbs, ids, V);
-    const agreement = reference ? compareDistributions(reference, logProbs, ids.length, V) : null;
-    if (!reference) reference = logProbs;
+    // The float model's log-probabilities are kept (the reference); the others are scored a row at a time, with
+    // the same bits, so no second [T, V] float64 array exists (rowScores.ts).
+    const known: Float64Array | null = reference;
+    const ref: Float64Array = known ?? logSoftmaxRows(logits, ids.length, V);
+    reference = ref;
+    const { score, agreement } = known
+      ? scoreLogitsByRow(logits, ids, V, known)
+      : { score: scoreTokens(ref, ids, V), agreement: null };
     // The compact plan goes on with the same provider (every tensor already quantized once); the earlier plan
     // started a provider of its own for decoding, whose kept copies the text pass had no use for.
     const decoding: QuantizedProvider | null = plan === 'requantize' ? quantizedFor() : null;
@@ -112,7 +110,7 @@ export async function compareModels(
     });
     const own = ownText(config, promptIds, continuationIds);
     const ownLogits = await forwardGpt2(config, decoder, own, createGpt2State(config, own.length));
-    const ownScore = scoreTokens(logSoftmaxRows(ownLogits, own.length, V), own, V);
+    const ownScore = scoreLogitsByRow(ownLogits, own, V, null).score;
     runs[model] = {
       score,
       agreement,

@@ -205,7 +205,7 @@ export function createQuantizedProvider(
    * the scheme allows; false where it does not or the form was refused (the caller then quantizes whole).
    */
   const compactEmbeddingByRows = (name: string, spec: Gpt2TensorSpec, original: Float32Array): boolean => {
-    if (plan !== 'compact' || spec.layer >= 0 || refusals.has(name) || compact.has(name)) return false;
+    if (plan !== 'compact' || refusals.has(name) || compact.has(name)) return false;
     const [rows, cols] = heldShape(spec);
     const byRows = compactByRows(
       createTensor(rows, cols, original),
