@@ -437,7 +437,7 @@ function runQuantization(
   const kernel = kernelFor(cache, tensor);
   // One row of outputs is one thread's: the pass is not split over helpers (their rows would share it).
   const split = cache.rowOutputs ? null : measureSplit;
-  const passThreads = kernel === null ? 0 : runPassWasm(ctx, kernel, shape, split);
+  const passThreads = kernel === null ? 0 : runPassWasm(ctx, kernel, shape, split, cache.rowSink);
   if (passThreads === 0) runAllSegments(ctx, shape, cache.rowSink);
 
   const { counts: deqHist, outside: deqOutside } = ctx.deqHist

@@ -135,8 +135,10 @@ export function tensorStorage(
  * `rowOutputs`: output buffers of one row (TensorCache.rowOutputs; implies keepFormats false).
  * `storage`: from tensorStorage, holding `tensor.data` (its kernel and row outputs are used; `wasm`, `rowOutputs`
  * and `sharedMemory` are then the storage's).
- * `rowSink`: each row's outputs handed over as the pass writes them (TensorCache.rowSink); implies `rowOutputs`
- * and the JS pass (the kernel's pass walks its rows inside WebAssembly bands), so not with `storage`.
+ * A storage may be larger than the tensor (one storage serving tensors of several shapes): it is used where
+ * `tensor.data` is a prefix of its values and its row outputs are long enough.
+ * `rowSink`: each row's outputs handed over as the pass writes them (TensorCache.rowSink); implies `rowOutputs`:
+ * the kernel's pass with a `storage` of row outputs, else the JS pass.
  */
 export function createTensorCache(
   tensor: Tensor2D,
@@ -151,17 +153,19 @@ export function createTensorCache(
 ): TensorCache {
   const n = tensor.rows * tensor.cols;
   const rowSink = options.rowSink ?? null;
-  if (rowSink && options.storage) throw new Error('a row sink runs the JS pass: no kernel storage');
   const { summary, sumSquares } = summarizeWithSquares(tensor);
-  const storage = options.storage?.values === tensor.data ? options.storage : null;
+  const storage =
+    options.storage && holds(options.storage, tensor) && (rowSink === null || options.storage.rowOutputs)
+      ? options.storage
+      : null;
   const rowOutputs = rowSink !== null || (storage ? storage.rowOutputs : options.rowOutputs === true);
-  const useKernel = rowSink === null && (options.wasm ?? n >= KERNEL_MIN_VALUES);
+  const useKernel = options.wasm ?? n >= KERNEL_MIN_VALUES;
   const keeps = options.keepFormats !== false && !rowOutputs;
   const outputCount = keeps ? outputsFor(n) : 1;
   const outputLength = rowOutputs ? rowOutputLength(tensor.cols) : n;
   const kernel = storage
     ? storage.kernel
-    : !useKernel
+    : !useKernel || rowSink !== null
       ? null
       : rowOutputs
         ? emptyKernelBuffers(n, outputLength)
@@ -188,6 +192,21 @@ export function createTensorCache(
     rowOutputs,
     rowSink,
   };
+}
+
+/** Whether `storage` holds `tensor.data` (its values, or their first rows × cols) and room for its outputs. */
+function holds(storage: TensorStorage, tensor: Tensor2D): boolean {
+  const { values, kernel, rowOutputs } = storage;
+  const data = tensor.data;
+  if (data === values) return true;
+  const outputs = kernel?.outputs[0].codes.length ?? 0;
+  return (
+    kernel !== null &&
+    data.buffer === values.buffer &&
+    data.byteOffset === values.byteOffset &&
+    data.length <= values.length &&
+    outputs >= (rowOutputs ? rowOutputLength(tensor.cols) : data.length)
+  );
 }
 
 /**

@@ -5,7 +5,7 @@
  * transient outputs (~0.49× of the float32 model).
  *
  * Exactness: this is the engine's own `quantize`, run with one row of outputs (TensorCache.rowOutputs, the whole-
- * model analysis's mode) and a RowSink. The tensor-wide statistics (a per-tensor absmax or min/max, a clipping
+ * model analysis's mode) and a RowSink (TensorCache.rowSink; both the JS and the WebAssembly pass call it). The tensor-wide statistics (a per-tensor absmax or min/max, a clipping
  * search, the summary) are the engine's, computed over the whole tensor before the pass; the pass then writes
  * each row's codes and values, which the sink packs into one byte a code and checks, value by value, against the
  * compact form's reading of that row (the kernel's dequantizing loop the forward pass reads with): the same bits
@@ -20,7 +20,7 @@ import { groupCount } from '../groups';
 import { quantize } from '../quantView';
 import type { IntegerScheme, Scheme } from '../scheme';
 import type { Tensor2D } from '../tensor';
-import { createTensorCache, type RowSink } from '../tensorCache';
+import { createTensorCache, type RowSink, type TensorStorage } from '../tensorCache';
 import type { Metrics } from '../view';
 import type { MatmulKernel } from '../wasm/matmulKernel';
 import { affineTensor, type CompactRefusal, type CompactTensor, MAX_SPAN, sameWeight } from './compactTensor';
@@ -53,7 +53,9 @@ export function compactsByRows(
 
 /**
  * Quantizes `tensor` with `scheme` (the engine's `quantize`) a row at a time into its compact form, or null where
- * `compactsByRows` is false. A refusal ('mismatch': a value the form would not reproduce bit for bit, e.g. a
+ * `compactsByRows` is false. `storage` (tensorStorage with row outputs, `tensor.data` a prefix of its values):
+ * the engine's WebAssembly pass runs there (the same bits as its JS pass, faster); without it the JS pass reads
+ * the tensor where it is (no copy: wte). A refusal ('mismatch': a value the form would not reproduce bit for bit, e.g. a
  * non-finite input) leaves nothing held; the caller then quantizes the tensor whole for its values.
  */
 export function compactByRows(
@@ -61,6 +63,7 @@ export function compactByRows(
   scheme: Scheme,
   maxBytes: number,
   kernel?: MatmulKernel,
+  storage?: TensorStorage,
 ): CompactByRows | null {
   const { rows, cols } = tensor;
   if (!compactsByRows(scheme, rows, cols, maxBytes)) return null;
@@ -106,7 +109,7 @@ export function compactByRows(
     scheme,
     {},
     {},
-    createTensorCache(tensor, { keepFormats: false, wasm: false, rowSink: sink }),
+    createTensorCache(tensor, { keepFormats: false, wasm: false, rowSink: sink, storage }),
   );
   kernel?.free(rowBuffer);
   // The form was checked with the scheme's granularity: the engine's (validated) must be the same.

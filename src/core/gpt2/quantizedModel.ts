@@ -25,7 +25,7 @@ import type { Scheme } from '../scheme';
 import { createTensor } from '../tensor';
 import { createTensorCache, type TensorStorage, tensorStorage } from '../tensorCache';
 import type { Metrics } from '../view';
-import { compactByRows } from './compactRows';
+import { compactByRows, compactsByRows } from './compactRows';
 import {
   type CompactRefusal,
   type CompactTensor,
@@ -200,18 +200,49 @@ export function createQuantizedProvider(
   };
 
   /**
-   * The embeddings' compact form quantized a row at a time (compactRows.ts: the same bits and metrics as the
-   * whole-tensor path, without wte's 6 bytes a value of transient codes and values, the evaluation's peak), where
-   * the scheme allows; false where it does not or the form was refused (the caller then quantizes whole).
+   * One engine memory for quantizing every block tensor by rows (its values copied in, one row of outputs): sized
+   * for the largest block tensor, ~9 MiB for GPT-2 instead of a memory per tensor role with whole-tensor outputs.
    */
-  const compactEmbeddingByRows = (name: string, spec: Gpt2TensorSpec, original: Float32Array): boolean => {
+  let rowStorage: TensorStorage | null | undefined;
+  const rowStorageFor = (spec: Gpt2TensorSpec): TensorStorage | undefined => {
+    if (spec.layer < 0) return undefined; // the embeddings: the JS pass reads them in place (wte: no 154 MB copy)
+    if (rowStorage === undefined) {
+      let values = 0;
+      let cols = 0;
+      for (const s of specs.values()) {
+        if (s.layer < 0) continue;
+        const [r, c] = heldShape(s);
+        values = Math.max(values, r * c);
+        cols = Math.max(cols, c);
+      }
+      const made = tensorStorage(Math.ceil(values / cols), cols, { wasm: true, rowOutputs: true });
+      rowStorage = made.kernel ? made : null;
+    }
+    return rowStorage ?? undefined;
+  };
+
+  /**
+   * `name`'s compact form quantized a row at a time (compactRows.ts: the same bits and metrics as the whole-
+   * tensor path, without a tensor's 6 bytes a value of codes and values at once: for wte, the evaluation's peak),
+   * where the scheme allows; false where it does not or the form was refused (the caller then quantizes whole).
+   */
+  const compactTensorByRows = (name: string, spec: Gpt2TensorSpec, original: Float32Array): boolean => {
     if (plan !== 'compact' || refusals.has(name) || compact.has(name)) return false;
     const [rows, cols] = heldShape(spec);
+    const maxBytes = compactLimit(original.byteLength);
+    if (!compactsByRows(options.scheme, rows, cols, maxBytes)) return false;
+    const storage = rowStorageFor(spec);
+    let data = original;
+    if (storage) {
+      data = storage.values.subarray(0, original.length);
+      data.set(original);
+    }
     const byRows = compactByRows(
-      createTensor(rows, cols, original),
+      createTensor(rows, cols, data),
       options.scheme,
-      compactLimit(original.byteLength),
+      maxBytes,
       weights.kernel,
+      storage,
     );
     if (!byRows) return false;
     calls++;
@@ -232,7 +263,7 @@ export function createQuantizedProvider(
     spec: Gpt2TensorSpec,
     original: Float32Array,
   ): Float32Array | null => {
-    if (compactEmbeddingByRows(name, spec, original)) return null;
+    if (compactTensorByRows(name, spec, original)) return null;
     const [rows, cols] = heldShape(spec);
     const result = engineQuantize(spec, original);
     calls++;
@@ -322,6 +353,7 @@ export function createQuantizedProvider(
     kernel: weights.kernel,
     dispose() {
       storages.clear();
+      rowStorage = undefined;
       for (const c of compact.values()) c.dispose();
       compact.clear();
       for (const t of pooled) weights.kernel?.free(t);
