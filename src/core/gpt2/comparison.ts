@@ -7,7 +7,7 @@
  */
 import type { Scheme } from '../scheme';
 import type { Gpt2Config } from './config';
-import { type Agreement, greedyContinue, logSoftmaxRows, type SequenceScore, scoreTokens } from './evaluate';
+import { type Agreement, greedyContinue, type SequenceScore } from './evaluate';
 import { createGpt2State, forwardGpt2, type WeightProvider } from './forward';
 import {
   createQuantizedProvider,
@@ -80,7 +80,7 @@ export async function compareModels(
   const V = config.vocabSize;
   const { ids, promptIds, scope, keepBytes } = request;
   const plan = request.plan ?? 'compact';
-  let reference: Float64Array | null = null;
+  let reference: Float32Array | null = null;
   const runs = {} as Record<ComparedModel, ModelRun>;
   for (const model of ['float', 'a', 'b'] as const) {
     const stage = (s: ComparisonStage) => (layer: number) => request.between?.(model, s, layer);
@@ -93,14 +93,10 @@ export async function compareModels(
     const logits = await forwardGpt2(config, provider, ids, createGpt2State(config, ids.length), {
       between: stage('text'),
     });
-    // The float model's log-probabilities are kept (the reference); the others are scored a row at a time, with
-    // the same bits, so no second [T, V] float64 array exists (rowScores.ts).
-    const known: Float64Array | null = reference;
-    const ref: Float64Array = known ?? logSoftmaxRows(logits, ids.length, V);
-    reference = ref;
-    const { score, agreement } = known
-      ? scoreLogitsByRow(logits, ids, V, known)
-      : { score: scoreTokens(ref, ids, V), agreement: null };
+    // Scored a row at a time (rowScores.ts: the same bits as over [T, V] log-probabilities); the float model's
+    // float32 logits are kept as the reference, so no [T, V] float64 array exists.
+    const { score, agreement } = scoreLogitsByRow(logits, ids, V, reference);
+    reference ??= logits;
     // The compact plan goes on with the same provider (every tensor already quantized once); the earlier plan
     // started a provider of its own for decoding, whose kept copies the text pass had no use for.
     const decoding: QuantizedProvider | null = plan === 'requantize' ? quantizedFor() : null;

@@ -1,22 +1,26 @@
 /**
- * A quantized model's scores from its logits one row at a time: scoreTokens(logSoftmaxRows(…)) and
- * compareDistributions(reference, logSoftmaxRows(…)) with the same bits (each row's log-probabilities are
- * logSoftmaxRows', the KL is klOfRow, the sums run in row order), without the [T, V] float64 log-probabilities
- * (25.7 MB for 64 GPT-2 tokens) per pass: the comparison's peak memory holds the float model's reference only.
- * Pure; no DOM.
+ * A model's scores from its logits one row at a time: scoreTokens(logSoftmaxRows(logits)) and
+ * compareDistributions(logSoftmaxRows(referenceLogits), logSoftmaxRows(logits)) with the same bits (each row's
+ * log-probabilities are logSoftmaxRows', the reference's recomputed per row by the same function, the KL is
+ * klOfRow, the sums run in row order), without any [T, V] float64 log-probabilities (25.7 MB for 64 GPT-2
+ * tokens): the comparison keeps the float model's float32 logits as its reference, half that. Pure; no DOM.
  */
 import { type Agreement, argmaxRow, klOfRow, logSoftmaxRowInto, type SequenceScore } from './evaluate';
 
-/** `tokens`' score from `logits` ([tokens.length, vocab]) and, against `reference`, its agreement. */
+/**
+ * `tokens`' score from `logits` ([tokens.length, vocab]) and, against the reference model's logits of the same
+ * tokens (`reference`, or null), its agreement.
+ */
 export function scoreLogitsByRow(
   logits: Float32Array,
   tokens: readonly number[],
   vocab: number,
-  reference: Float64Array | null,
+  reference: Float32Array | null,
 ): { score: SequenceScore; agreement: Agreement | null } {
   const rows = tokens.length;
   const n = rows - 1;
   const row = new Float64Array(vocab);
+  const referenceRow = new Float64Array(reference ? vocab : 0);
   const tokenLosses = new Float64Array(Math.max(0, n));
   const klPerToken = new Float64Array(reference ? rows : 0);
   const top1Matches = new Uint8Array(reference ? rows : 0);
@@ -30,9 +34,10 @@ export function scoreLogitsByRow(
       sum += tokenLosses[t];
     }
     if (reference) {
-      klPerToken[t] = klOfRow(reference, t, row, 0, vocab);
+      logSoftmaxRowInto(reference, t, vocab, referenceRow, 0);
+      klPerToken[t] = klOfRow(referenceRow, 0, row, 0, vocab);
       klSum += klPerToken[t];
-      if (argmaxRow(reference, t, vocab) === argmaxRow(row, 0, vocab)) {
+      if (argmaxRow(referenceRow, 0, vocab) === argmaxRow(row, 0, vocab)) {
         top1Matches[t] = 1;
         agree++;
       }
