@@ -21,13 +21,15 @@ import { quantize } from '../quantView';
 import type { IntegerScheme, Scheme } from '../scheme';
 import type { Tensor2D } from '../tensor';
 import { createTensorCache, type RowSink, type TensorStorage } from '../tensorCache';
-import type { Metrics } from '../view';
+import type { Metrics, QuantView } from '../view';
 import type { MatmulKernel } from '../wasm/matmulKernel';
 import { affineTensor, type CompactRefusal, type CompactTensor, MAX_SPAN, sameWeight } from './compactTensor';
 
 /** What quantizing by rows gave: the engine's metrics and the compact form, or why the form was refused. */
 export interface CompactByRows {
   metrics: Metrics;
+  /** Which of the engine's passes ran ('wasm-simd' with a storage where the kernel runs, else 'js'). */
+  pass: QuantView['pass'];
   form: CompactTensor | CompactRefusal;
 }
 
@@ -117,7 +119,7 @@ export function compactByRows(
     mismatch = Math.max(0, mismatch);
   if (mismatch >= 0 || !form) {
     kernel?.free(packed);
-    return { metrics: result.metrics, form: { reason: 'mismatch', index: mismatch } };
+    return { metrics: result.metrics, pass: result.view.pass, form: { reason: 'mismatch', index: mismatch } };
   }
   // The parameters copied out of the engine's arrays (small: one per group), as compactOf keeps them.
   const groups = groupCount(result.granularity, rows, cols);
@@ -127,5 +129,5 @@ export function compactByRows(
     result.zeroPoint.slice(0, groups),
     bytes,
   );
-  return { metrics: result.metrics, form: kept };
+  return { metrics: result.metrics, pass: result.view.pass, form: kept };
 }
