@@ -82,6 +82,11 @@ export async function compareModels(
   const plan = request.plan ?? 'compact';
   let reference: Float32Array | null = null;
   const runs = {} as Record<ComparedModel, ModelRun>;
+  let scratch: Float32Array | null = null;
+  const scratchLogits = () => {
+    scratch ??= new Float32Array(Math.max(ids.length, promptIds.length + request.continueTokens) * V);
+    return scratch;
+  };
   for (const model of ['float', 'a', 'b'] as const) {
     const stage = (s: ComparisonStage) => (layer: number) => request.between?.(model, s, layer);
     const quantizedFor = () =>
@@ -90,8 +95,11 @@ export async function compareModels(
         : createQuantizedProvider(weights, { scheme: request.schemes[model], scope, keepBytes, plan });
     const quantized = quantizedFor();
     const provider: WeightProvider = quantized ?? floatProvider(weights);
+    // The float model's text logits are the reference (a fresh array, kept); every later pass writes into one
+    // reused array (ForwardOptions.logitsInto), scored before the next pass.
     const logits = await forwardGpt2(config, provider, ids, createGpt2State(config, ids.length), {
       between: stage('text'),
+      logitsInto: reference ? scratchLogits() : undefined,
     });
     // Scored a row at a time (rowScores.ts: the same bits as over [T, V] log-probabilities); the float model's
     // float32 logits are kept as the reference, so no [T, V] float64 array exists.
@@ -105,7 +113,9 @@ export async function compareModels(
       between: stage('continuation'),
     });
     const own = ownText(config, promptIds, continuationIds);
-    const ownLogits = await forwardGpt2(config, decoder, own, createGpt2State(config, own.length));
+    const ownLogits = await forwardGpt2(config, decoder, own, createGpt2State(config, own.length), {
+      logitsInto: scratchLogits(),
+    });
     const ownScore = scoreLogitsByRow(ownLogits, own, V, null).score;
     runs[model] = {
       score,
