@@ -20,9 +20,9 @@ import { scoreLogitsByRow } from './rowScores';
 import { floatProvider, type Gpt2Weights } from './weights';
 
 /**
- * Share of the float32 model's size that dequantized copies may keep between greedy decoding steps. The text's
- * single pass needs each tensor once (wte twice: embeddings and head). The peak is then float32 + this + the
- * largest part's copies (GPT-2: wte, 31 %), under 1.5×.
+ * Share of the float32 model's size that dequantized copies may keep between greedy decoding steps, under the
+ * 'requantize' plan and for tensors without a compact form. The text's single pass needs each tensor once (wte
+ * twice: embeddings and head). The peak is then float32 + this + the largest part's copies (GPT-2: wte, 31 %).
  */
 export const KEEP_SHARE = 0.15;
 

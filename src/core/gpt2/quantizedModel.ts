@@ -12,6 +12,10 @@
  *    wte a few rows at a time. Held: compact forms (≤ `COMPACT_SHARE` of each tensor) + one block's buffers. A
  *    tensor without a compact form (compactOf says why: 16-bit codes, tables too large, non-finite values) falls
  *    back to the 'requantize' plan for that tensor, its kept copies then counted with the compact forms.
+ *    Integer schemes of ≤ 8 bits build the compact form a row at a time as the engine's pass writes it
+ *    (compactRows.ts: same bits and metrics), so a tensor's int16 codes and float32 values never exist whole
+ *    (wte's would be 0.49× of the float32 model: the evaluation's peak); the other families quantize the tensor
+ *    whole (a format writes all its codes and values before the engine measures them), then compactOf.
  *  - 'requantize': a dequantized copy is kept after its block has run only while the kept copies fit in
  *    `keepBytes` (first come, first kept); the others are freed when the pass releases their block and quantized
  *    again on the next pass (greedy decoding runs one pass per token).
@@ -154,9 +158,10 @@ export function createQuantizedProvider(
     const [rows, cols] = heldShape(spec);
     const slot = spec.layer >= 0 ? spec.name.slice(spec.name.indexOf('.', 2) + 1) : '';
     if (!slot) {
-      // The embeddings (wte: 31 % of GPT-2) are quantized once per model, in place: the TypeScript pass reads the
-      // weights where they are and writes codes and values only (6 bytes a value, not the kernel memory's 11
-      // with its own copy of the tensor): the transient that sets the evaluation's peak. Same bits either way.
+      // The embeddings (wte: 31 % of GPT-2) under a scheme that cannot go by rows (compactRows.ts), or the
+      // 'requantize' plan: quantized in place by the TypeScript pass, which reads the weights where they are and
+      // writes codes and values only (6 bytes a value, not the kernel memory's 11 with its own copy of the
+      // tensor). Same bits either way.
       const tensor = createTensor(rows, cols, original);
       return quantize(
         tensor,
