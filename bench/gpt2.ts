@@ -31,7 +31,8 @@ import { DEFAULT_SCHEME_A, DEFAULT_SCHEME_B } from '../src/core/scheme';
 
 const TOKENS = 64;
 
-function randomWeights(arena = true): Gpt2Weights {
+/** GPT-2 124M-shaped random weights (exported for ad-hoc traces of one evaluation, e.g. its memory by stage). */
+export function randomWeights(arena = true): Gpt2Weights {
   const config = parseGpt2Config({
     model_type: 'gpt2',
     vocab_size: 50257,

@@ -28,6 +28,7 @@ import {
   createTensorCache,
   kernelFor,
   originalHistogram,
+  type RowSink,
   selectOutputOf,
   type TensorCache,
 } from './tensorCache';
@@ -436,8 +437,8 @@ function runQuantization(
   const kernel = kernelFor(cache, tensor);
   // One row of outputs is one thread's: the pass is not split over helpers (their rows would share it).
   const split = cache.rowOutputs ? null : measureSplit;
-  const passThreads = kernel === null ? 0 : runPassWasm(ctx, kernel, shape, split);
-  if (passThreads === 0) runAllSegments(ctx, shape);
+  const passThreads = kernel === null ? 0 : runPassWasm(ctx, kernel, shape, split, cache.rowSink);
+  if (passThreads === 0) runAllSegments(ctx, shape, cache.rowSink);
 
   const { counts: deqHist, outside: deqOutside } = ctx.deqHist
     ? { counts: ctx.deqHist, outside: ctx.acc[ACC.deqOutside] }
@@ -588,10 +589,13 @@ function countsPerGroup(p: Prepared, cols: number): boolean {
   return levels <= groupSize;
 }
 
-function runAllSegments(ctx: PassContext, shape: PassShape): void {
+/** `sink` (row outputs only): handed each row's outputs once the row is written (TensorCache.rowSink). */
+function runAllSegments(ctx: PassContext, shape: PassShape, sink: RowSink | null = null): void {
   const { integer, granularity, rows, cols, rowsPerCell, gridCols } = shape;
   const perRow = groupsPerRow(granularity, cols);
   const data = ctx.x;
+  const sinkParams =
+    sink && shape.rowOutputs ? { step: ctx.step, zero: ctx.zero, qmin: ctx.qmin, qmax: ctx.qmax } : null;
   for (let r = 0; r < rows; r++) {
     let base = r * cols;
     if (shape.rowOutputs) {
@@ -623,6 +627,7 @@ function runAllSegments(ctx: PassContext, shape: PassShape): void {
         break;
       }
     }
+    if (sink && sinkParams) sink(r, ctx.codes, ctx.deq, base, sinkParams);
   }
   ctx.x = data;
 }

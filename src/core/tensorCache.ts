@@ -67,7 +67,27 @@ export interface TensorCache {
    * schemes only (a format writes the whole tensor before it is measured); nothing can be read back afterwards.
    */
   readonly rowOutputs: boolean;
+  /**
+   * Where a row-output pass hands each row's codes and values before the next row overwrites them (RowSink), or
+   * null. Only with `rowOutputs` and the JS pass (the cache then has no kernel).
+   */
+  readonly rowSink: RowSink | null;
 }
+
+/**
+ * Receives each row of an integer pass run with one row of outputs, in row order, as the engine wrote it: row
+ * r's codes and dequantized values are `codes[at + c]`, `dequantized[at + c]` for c < cols, overwritten once the
+ * call returns. `params` are the pass's own (the QuantResult's scale, zero point and code range). Lets a caller
+ * keep the engine's codes in a form of its own (the language model's compact int8 codes) without the tensor's
+ * int16 codes and float32 values ever existing at once: the same bits as the whole-tensor pass.
+ */
+export type RowSink = (
+  row: number,
+  codes: Int16Array,
+  dequantized: Float32Array,
+  at: number,
+  params: { step: Float32Array; zero: Float64Array; qmin: number; qmax: number },
+) => void;
 
 const HISTOGRAMS_KEPT = 8;
 
@@ -115,6 +135,10 @@ export function tensorStorage(
  * `rowOutputs`: output buffers of one row (TensorCache.rowOutputs; implies keepFormats false).
  * `storage`: from tensorStorage, holding `tensor.data` (its kernel and row outputs are used; `wasm`, `rowOutputs`
  * and `sharedMemory` are then the storage's).
+ * A storage may be larger than the tensor (one storage serving tensors of several shapes): it is used where
+ * `tensor.data` is a prefix of its values and its row outputs are long enough.
+ * `rowSink`: each row's outputs handed over as the pass writes them (TensorCache.rowSink); implies `rowOutputs`:
+ * the kernel's pass with a `storage` of row outputs, else the JS pass.
  */
 export function createTensorCache(
   tensor: Tensor2D,
@@ -124,19 +148,24 @@ export function createTensorCache(
     sharedMemory?: boolean;
     rowOutputs?: boolean;
     storage?: TensorStorage;
+    rowSink?: RowSink;
   } = {},
 ): TensorCache {
   const n = tensor.rows * tensor.cols;
+  const rowSink = options.rowSink ?? null;
   const { summary, sumSquares } = summarizeWithSquares(tensor);
-  const storage = options.storage?.values === tensor.data ? options.storage : null;
-  const rowOutputs = storage ? storage.rowOutputs : options.rowOutputs === true;
+  const storage =
+    options.storage && holds(options.storage, tensor) && (rowSink === null || options.storage.rowOutputs)
+      ? options.storage
+      : null;
+  const rowOutputs = rowSink !== null || (storage ? storage.rowOutputs : options.rowOutputs === true);
   const useKernel = options.wasm ?? n >= KERNEL_MIN_VALUES;
   const keeps = options.keepFormats !== false && !rowOutputs;
   const outputCount = keeps ? outputsFor(n) : 1;
   const outputLength = rowOutputs ? rowOutputLength(tensor.cols) : n;
   const kernel = storage
     ? storage.kernel
-    : !useKernel
+    : !useKernel || rowSink !== null
       ? null
       : rowOutputs
         ? emptyKernelBuffers(n, outputLength)
@@ -161,7 +190,23 @@ export function createTensorCache(
     sortedGroups: {},
     formatMemo: keeps ? createFormatMemo(outputCount) : null,
     rowOutputs,
+    rowSink,
   };
+}
+
+/** Whether `storage` holds `tensor.data` (its values, or their first rows × cols) and room for its outputs. */
+function holds(storage: TensorStorage, tensor: Tensor2D): boolean {
+  const { values, kernel, rowOutputs } = storage;
+  const data = tensor.data;
+  if (data === values) return true;
+  const outputs = kernel?.outputs[0].codes.length ?? 0;
+  return (
+    kernel !== null &&
+    data.buffer === values.buffer &&
+    data.byteOffset === values.byteOffset &&
+    data.length <= values.length &&
+    outputs >= (rowOutputs ? rowOutputLength(tensor.cols) : data.length)
+  );
 }
 
 /**

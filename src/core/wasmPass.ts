@@ -11,6 +11,7 @@
 import { ACC, type PassContext, type PassShape } from './fusedPass';
 import { groupsPerRow } from './groups';
 import type { Granularity } from './scheme';
+import type { RowSink } from './tensorCache';
 import { inRowBatches, type KernelBuffers, type KernelExports, type PassScratch } from './wasm/fusedKernel';
 import { HIST_STRIDE, MAX_RECORDED_CODES, MINMAX_GROUPS } from './wasm/kernelLayout';
 
@@ -171,6 +172,7 @@ export function runPassWasm(
   buffers: KernelBuffers,
   shape: PassShape,
   split: SplitRunner | null = null,
+  sink: RowSink | null = null,
 ): number {
   const { integer, granularity, groups, rows, cols, rowsPerCell, gridCols, codeRange } = shape;
   if (!eligible(ctx, integer, granularity, groups)) return 0;
@@ -210,7 +212,10 @@ export function runPassWasm(
     threads = splitRun.threads;
   } else {
     startScratch(buffers.kernel, buffers, plan);
-    measureBands(buffers.kernel, buffers, buffers.ptr, plan, arrays, 0, bands, out);
+    // Row outputs: each row handed to the sink from the kernel's one row of outputs (at 0) before the next.
+    const params = { step: ctx.step, zero: ctx.zero, qmin: ctx.qmin, qmax: ctx.qmax };
+    const afterRow = sink && plan.rowOutputs ? (r: number) => sink(r, ctx.codes, ctx.deq, 0, params) : null;
+    measureBands(buffers.kernel, buffers, buffers.ptr, plan, arrays, 0, bands, out, afterRow);
   }
   for (let b = 0; b < bands; b++) {
     ctx.acc[ACC.sse] += out.bandSse[b];
@@ -282,6 +287,7 @@ export function measureBands(
   b0: number,
   b1: number,
   out: BandOutputs,
+  afterRow: ((r: number) => void) | null = null,
 ): void {
   const { ptr, heatRow, groupParams, rowSums, acc } = scratch;
   const { integer, granularity, rows, cols, rowsPerCell, gridCols, colsPerCell, rowsPerBand } = plan;
@@ -361,6 +367,7 @@ export function measureBands(
           heatRow[c] = 0;
         }
       }
+      afterRow?.(r);
     }
     out.bandSse[band] = bandSse;
     out.bandErr[band] = acc[0];

@@ -39,7 +39,7 @@ export type CompactRefusal =
   | { reason: 'mismatch'; index: number };
 
 /** Codes of one tensor offset to 0..255: only formats with at most 256 distinct codes fit. */
-const MAX_SPAN = 256;
+export const MAX_SPAN = 256;
 
 /**
  * The compact form of `result` (the engine's `quantize` of a rows × cols tensor with `scheme`), or why there is
@@ -102,7 +102,7 @@ export function isCompact(x: CompactTensor | CompactRefusal): x is CompactTensor
   return 'readRows' in x;
 }
 
-interface PackedShape {
+export interface PackedShape {
   rows: number;
   cols: number;
   granularity: Granularity;
@@ -145,7 +145,12 @@ function forEachRun(
 }
 
 /** Integer schemes: x̂ = dequantizeCode(q, Δ_g, z_g), through a per-run table where a run is long. */
-function affineTensor(p: PackedShape, scale: Float32Array, zero: Float64Array, bytes: number): CompactTensor {
+export function affineTensor(
+  p: PackedShape,
+  scale: Float32Array,
+  zero: Float64Array,
+  bytes: number,
+): CompactTensor {
   const { rows, cols, granularity, codes, base, kernel } = p;
   const span = MAX_SPAN;
   const table = new Float32Array(span);

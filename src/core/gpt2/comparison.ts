@@ -7,14 +7,7 @@
  */
 import type { Scheme } from '../scheme';
 import type { Gpt2Config } from './config';
-import {
-  type Agreement,
-  compareDistributions,
-  greedyContinue,
-  logSoftmaxRows,
-  type SequenceScore,
-  scoreTokens,
-} from './evaluate';
+import { type Agreement, greedyContinue, type SequenceScore } from './evaluate';
 import { createGpt2State, forwardGpt2, type WeightProvider } from './forward';
 import {
   createQuantizedProvider,
@@ -23,12 +16,13 @@ import {
   type QuantScope,
   type TensorError,
 } from './quantizedModel';
+import { scoreLogitsByRow } from './rowScores';
 import { floatProvider, type Gpt2Weights } from './weights';
 
 /**
- * Share of the float32 model's size that dequantized copies may keep between greedy decoding steps. The text's
- * single pass needs each tensor once (wte twice: embeddings and head). The peak is then float32 + this + the
- * largest part's copies (GPT-2: wte, 31 %), under 1.5×.
+ * Share of the float32 model's size that dequantized copies may keep between greedy decoding steps, under the
+ * 'requantize' plan and for tensors without a compact form. The text's single pass needs each tensor once (wte
+ * twice: embeddings and head). The peak is then float32 + this + the largest part's copies (GPT-2: wte, 31 %).
  */
 export const KEEP_SHARE = 0.15;
 
@@ -86,8 +80,13 @@ export async function compareModels(
   const V = config.vocabSize;
   const { ids, promptIds, scope, keepBytes } = request;
   const plan = request.plan ?? 'compact';
-  let reference: Float64Array | null = null;
+  let reference: Float32Array | null = null;
   const runs = {} as Record<ComparedModel, ModelRun>;
+  let scratch: Float32Array | null = null;
+  const scratchLogits = () => {
+    scratch ??= new Float32Array(Math.max(ids.length, promptIds.length + request.continueTokens) * V);
+    return scratch;
+  };
   for (const model of ['float', 'a', 'b'] as const) {
     const stage = (s: ComparisonStage) => (layer: number) => request.between?.(model, s, layer);
     const quantizedFor = () =>
@@ -96,13 +95,16 @@ export async function compareModels(
         : createQuantizedProvider(weights, { scheme: request.schemes[model], scope, keepBytes, plan });
     const quantized = quantizedFor();
     const provider: WeightProvider = quantized ?? floatProvider(weights);
+    // The float model's text logits are the reference (a fresh array, kept); every later pass writes into one
+    // reused array (ForwardOptions.logitsInto), scored before the next pass.
     const logits = await forwardGpt2(config, provider, ids, createGpt2State(config, ids.length), {
       between: stage('text'),
+      logitsInto: reference ? scratchLogits() : undefined,
     });
-    const logProbs = logSoftmaxRows(logits, ids.length, V);
-    const score = scoreTokens(logProbs, ids, V);
-    const agreement = reference ? compareDistributions(reference, logProbs, ids.length, V) : null;
-    if (!reference) reference = logProbs;
+    // Scored a row at a time (rowScores.ts: the same bits as over [T, V] log-probabilities); the float model's
+    // float32 logits are kept as the reference, so no [T, V] float64 array exists.
+    const { score, agreement } = scoreLogitsByRow(logits, ids, V, reference);
+    reference ??= logits;
     // The compact plan goes on with the same provider (every tensor already quantized once); the earlier plan
     // started a provider of its own for decoding, whose kept copies the text pass had no use for.
     const decoding: QuantizedProvider | null = plan === 'requantize' ? quantizedFor() : null;
@@ -111,8 +113,10 @@ export async function compareModels(
       between: stage('continuation'),
     });
     const own = ownText(config, promptIds, continuationIds);
-    const ownLogits = await forwardGpt2(config, decoder, own, createGpt2State(config, own.length));
-    const ownScore = scoreTokens(logSoftmaxRows(ownLogits, own.length, V), own, V);
+    const ownLogits = await forwardGpt2(config, decoder, own, createGpt2State(config, own.length), {
+      logitsInto: scratchLogits(),
+    });
+    const ownScore = scoreLogitsByRow(ownLogits, own, V, null).score;
     runs[model] = {
       score,
       agreement,

@@ -10,16 +10,25 @@ import { createGpt2State, type ForwardOptions, forwardGpt2, type WeightProvider 
 /** Row-wise log-softmax of `rows` rows of `vocab` logits, in float64. */
 export function logSoftmaxRows(logits: Float32Array, rows: number, vocab: number): Float64Array {
   const out = new Float64Array(rows * vocab);
-  for (let t = 0; t < rows; t++) {
-    const o = t * vocab;
-    let max = Number.NEGATIVE_INFINITY;
-    for (let v = 0; v < vocab; v++) if (logits[o + v] > max) max = logits[o + v];
-    let sum = 0;
-    for (let v = 0; v < vocab; v++) sum += Math.exp(logits[o + v] - max);
-    const lse = max + Math.log(sum);
-    for (let v = 0; v < vocab; v++) out[o + v] = logits[o + v] - lse;
-  }
+  for (let t = 0; t < rows; t++) logSoftmaxRowInto(logits, t, vocab, out, t * vocab);
   return out;
+}
+
+/** Row t's log-softmax into out[at …] (logSoftmaxRows' arithmetic, for a caller taking one row at a time). */
+export function logSoftmaxRowInto(
+  logits: Float32Array,
+  t: number,
+  vocab: number,
+  out: Float64Array,
+  at: number,
+): void {
+  const o = t * vocab;
+  let max = Number.NEGATIVE_INFINITY;
+  for (let v = 0; v < vocab; v++) if (logits[o + v] > max) max = logits[o + v];
+  let sum = 0;
+  for (let v = 0; v < vocab; v++) sum += Math.exp(logits[o + v] - max);
+  const lse = max + Math.log(sum);
+  for (let v = 0; v < vocab; v++) out[at + v] = logits[o + v] - lse;
 }
 
 export interface SequenceScore {
@@ -73,13 +82,7 @@ export function compareDistributions(
   let klSum = 0;
   let agree = 0;
   for (let t = 0; t < rows; t++) {
-    const o = t * vocab;
-    let kl = 0;
-    for (let v = 0; v < vocab; v++) {
-      const lp = reference[o + v];
-      kl += Math.exp(lp) * (lp - logProbs[o + v]);
-    }
-    klPerToken[t] = Math.max(0, kl); // rounding can leave −1e-17 where the distributions are equal
+    klPerToken[t] = klOfRow(reference, t, logProbs, t * vocab, vocab);
     klSum += klPerToken[t];
     if (argmaxRow(reference, t, vocab) === argmaxRow(logProbs, t, vocab)) {
       top1Matches[t] = 1;
@@ -87,6 +90,23 @@ export function compareDistributions(
     }
   }
   return { klPerToken, meanKl: klSum / rows, top1Matches, top1Agreement: agree / rows };
+}
+
+/** KL(P_ref ‖ P) at position t: reference row t against logProbs[at …]. */
+export function klOfRow(
+  reference: Float64Array,
+  t: number,
+  logProbs: Float64Array,
+  at: number,
+  vocab: number,
+): number {
+  const o = t * vocab;
+  let kl = 0;
+  for (let v = 0; v < vocab; v++) {
+    const lp = reference[o + v];
+    kl += Math.exp(lp) * (lp - logProbs[at + v]);
+  }
+  return Math.max(0, kl); // rounding can leave −1e-17 where the distributions are equal
 }
 
 /**

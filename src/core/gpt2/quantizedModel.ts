@@ -12,6 +12,10 @@
  *    wte a few rows at a time. Held: compact forms (≤ `COMPACT_SHARE` of each tensor) + one block's buffers. A
  *    tensor without a compact form (compactOf says why: 16-bit codes, tables too large, non-finite values) falls
  *    back to the 'requantize' plan for that tensor, its kept copies then counted with the compact forms.
+ *    Integer schemes of ≤ 8 bits build the compact form a row at a time as the engine's pass writes it
+ *    (compactRows.ts: same bits and metrics), so a tensor's int16 codes and float32 values never exist whole
+ *    (wte's would be 0.49× of the float32 model: the evaluation's peak); the other families quantize the tensor
+ *    whole (a format writes all its codes and values before the engine measures them), then compactOf.
  *  - 'requantize': a dequantized copy is kept after its block has run only while the kept copies fit in
  *    `keepBytes` (first come, first kept); the others are freed when the pass releases their block and quantized
  *    again on the next pass (greedy decoding runs one pass per token).
@@ -24,6 +28,8 @@ import { quantize } from '../quantView';
 import type { Scheme } from '../scheme';
 import { createTensor } from '../tensor';
 import { createTensorCache, type TensorStorage, tensorStorage } from '../tensorCache';
+import type { Metrics } from '../view';
+import { compactByRows, compactsByRows } from './compactRows';
 import {
   type CompactRefusal,
   type CompactTensor,
@@ -152,9 +158,10 @@ export function createQuantizedProvider(
     const [rows, cols] = heldShape(spec);
     const slot = spec.layer >= 0 ? spec.name.slice(spec.name.indexOf('.', 2) + 1) : '';
     if (!slot) {
-      // The embeddings (wte: 31 % of GPT-2) are quantized once per model, in place: the TypeScript pass reads the
-      // weights where they are and writes codes and values only (6 bytes a value, not the kernel memory's 11
-      // with its own copy of the tensor): the transient that sets the evaluation's peak. Same bits either way.
+      // The embeddings (wte: 31 % of GPT-2) under a scheme that cannot go by rows (compactRows.ts), or the
+      // 'requantize' plan: quantized in place by the TypeScript pass, which reads the weights where they are and
+      // writes codes and values only (6 bytes a value, not the kernel memory's 11 with its own copy of the
+      // tensor). Same bits either way.
       const tensor = createTensor(rows, cols, original);
       return quantize(
         tensor,
@@ -180,26 +187,92 @@ export function createQuantizedProvider(
     );
   };
 
-  /** Quantizes `name` once (the engine's quantize), records its error, and keeps its compact form if it has one. */
-  const quantizeTensor = (name: string, spec: Gpt2TensorSpec, original: Float32Array) => {
+  /** Records what quantizing `name` did to it, the first time (the engine's metrics). */
+  const record = (name: string, spec: Gpt2TensorSpec, original: Float32Array, m: Metrics) => {
+    if (errors.has(name)) return;
+    const error: TensorError = {
+      name,
+      layer: spec.layer,
+      role: spec.role,
+      values: original.length,
+      sqnrDb: m.sqnrDb,
+      mse: m.mse,
+      signalEnergy: energyOf(original),
+      bitsPerWeight: m.bitsPerWeight,
+    };
+    errors.set(name, error);
+    options.onTensor?.(error);
+  };
+
+  /**
+   * One engine memory for quantizing every block tensor by rows (its values copied in, one row of outputs): sized
+   * for the largest block tensor, ~9 MiB for GPT-2 instead of a memory per tensor role with whole-tensor outputs.
+   */
+  let rowStorage: TensorStorage | null | undefined;
+  const rowStorageFor = (spec: Gpt2TensorSpec): TensorStorage | undefined => {
+    if (spec.layer < 0) return undefined; // the embeddings: the JS pass reads them in place (wte: no 154 MB copy)
+    if (rowStorage === undefined) {
+      let values = 0;
+      let cols = 0;
+      for (const s of specs.values()) {
+        if (s.layer < 0) continue;
+        const [r, c] = heldShape(s);
+        values = Math.max(values, r * c);
+        cols = Math.max(cols, c);
+      }
+      const made = tensorStorage(Math.ceil(values / cols), cols, { wasm: true, rowOutputs: true });
+      rowStorage = made.kernel ? made : null;
+    }
+    return rowStorage ?? undefined;
+  };
+
+  /**
+   * `name`'s compact form quantized a row at a time (compactRows.ts: the same bits and metrics as the whole-
+   * tensor path, without a tensor's 6 bytes a value of codes and values at once: for wte, the evaluation's peak),
+   * where the scheme allows; false where it does not or the form was refused (the caller then quantizes whole).
+   */
+  const compactTensorByRows = (name: string, spec: Gpt2TensorSpec, original: Float32Array): boolean => {
+    if (plan !== 'compact' || refusals.has(name) || compact.has(name)) return false;
+    const [rows, cols] = heldShape(spec);
+    const maxBytes = compactLimit(original.byteLength);
+    if (!compactsByRows(options.scheme, rows, cols, maxBytes)) return false;
+    const storage = rowStorageFor(spec);
+    let data = original;
+    if (storage) {
+      data = storage.values.subarray(0, original.length);
+      data.set(original);
+    }
+    const byRows = compactByRows(
+      createTensor(rows, cols, data),
+      options.scheme,
+      maxBytes,
+      weights.kernel,
+      storage,
+    );
+    if (!byRows) return false;
+    calls++;
+    record(name, spec, original, byRows.metrics);
+    if (!isCompact(byRows.form)) return false;
+    compact.set(name, byRows.form);
+    compactBytes += byRows.form.bytes;
+    grow(byRows.form.bytes);
+    return true;
+  };
+
+  /**
+   * Quantizes `name` once (the engine's quantize), records its error, and keeps its compact form if it has one.
+   * Returns the engine's dequantized values, or null where the compact form was built by rows (no such array).
+   */
+  const quantizeTensor = (
+    name: string,
+    spec: Gpt2TensorSpec,
+    original: Float32Array,
+  ): Float32Array | null => {
+    if (compactTensorByRows(name, spec, original)) return null;
     const [rows, cols] = heldShape(spec);
     const result = engineQuantize(spec, original);
     calls++;
-    if (!errors.has(name)) {
-      const m = result.metrics;
-      const record: TensorError = {
-        name,
-        layer: spec.layer,
-        role: spec.role,
-        values: original.length,
-        sqnrDb: m.sqnrDb,
-        mse: m.mse,
-        signalEnergy: energyOf(original),
-        bitsPerWeight: m.bitsPerWeight,
-      };
-      errors.set(name, record);
-      options.onTensor?.(record);
-    }
+    record(name, spec, original, result.metrics);
     if (plan === 'compact' && !refusals.has(name)) {
       const form = compactOf(
         options.scheme,
@@ -226,14 +299,14 @@ export function createQuantizedProvider(
     if (!inScope(spec.role, options.scope)) return original;
     const hit = kept.get(name) ?? transient.get(part)?.get(name);
     if (hit) return hit;
+    const dequantized = compact.has(name) ? null : quantizeTensor(name, spec, original);
+    if (dequantized) return holdQuantized(name, part, dequantized);
     const known = compact.get(name);
-    if (known) {
-      const values = buffer(original.length);
-      known.readRows(0, known.rows, values);
-      holdFor(part, name, values);
-      return values;
-    }
-    return holdQuantized(name, part, quantizeTensor(name, spec, original));
+    if (!known) throw new Error(`GPT-2 weights: "${name}" has neither values nor a compact form`);
+    const values = buffer(original.length);
+    known.readRows(0, known.rows, values);
+    holdFor(part, name, values);
+    return values;
   };
 
   /**
@@ -260,9 +333,10 @@ export function createQuantizedProvider(
       if (!kept.has(name) && !transient.get(part)?.has(name) && plan === 'compact' && !refusals.has(name)) {
         const dequantized = quantizeTensor(name, spec, original);
         const made = compact.get(name);
-        // With a compact form the engine's dequantized copy is dropped at once; without, it is handed out as
-        // the 'requantize' plan would.
-        return made ?? holdQuantized(name, part, dequantized);
+        // With a compact form the engine's dequantized copy (if any) is dropped at once; without, it is handed
+        // out as the 'requantize' plan would.
+        if (made) return made;
+        if (dequantized) return holdQuantized(name, part, dequantized);
       }
     }
     return get(name, part);
@@ -284,6 +358,7 @@ export function createQuantizedProvider(
     kernel: weights.kernel,
     dispose() {
       storages.clear();
+      rowStorage = undefined;
       for (const c of compact.values()) c.dispose();
       compact.clear();
       for (const t of pooled) weights.kernel?.free(t);
