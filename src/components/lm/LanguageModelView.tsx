@@ -37,9 +37,9 @@ export function LanguageModelView() {
         className="flex flex-col gap-3 rounded-lg border border-slate-200 bg-white p-3 dark:border-slate-800 dark:bg-slate-900"
         aria-labelledby="lm-input-heading"
       >
-        <h3 id="lm-input-heading" className="text-sm font-semibold">
+        <h2 id="lm-input-heading" className="text-sm font-semibold">
           Text and schemes
-        </h3>
+        </h2>
         <div className="grid grid-cols-1 gap-3 lg:grid-cols-[minmax(0,2fr)_minmax(0,1fr)]">
           <Field
             label="Text scored by all three models"

@@ -106,9 +106,9 @@ export function ModelPicker({
       aria-labelledby="lm-model-heading"
       data-testid="lm-model-picker"
     >
-      <h3 id="lm-model-heading" className="text-sm font-semibold">
+      <h2 id="lm-model-heading" className="text-sm font-semibold">
         Model
-      </h3>
+      </h2>
       <div className="grid grid-cols-1 gap-3 md:grid-cols-3">
         <Field label="Preset" htmlFor="lm-preset">
           <select
