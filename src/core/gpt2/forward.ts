@@ -21,19 +21,25 @@ export interface BlockWeights {
   ln1Weight: Float32Array;
   ln1Bias: Float32Array;
   /** [3d, d]: q, k, v as row blocks of d (column blocks of the file's [d, 3d]). */
-  attnWeight: Float32Array;
+  attnWeight: LinearWeight;
   attnBias: Float32Array;
-  attnProjWeight: Float32Array;
+  attnProjWeight: LinearWeight;
   attnProjBias: Float32Array;
   ln2Weight: Float32Array;
   ln2Bias: Float32Array;
   /** [inner, d]. */
-  fcWeight: Float32Array;
+  fcWeight: LinearWeight;
   fcBias: Float32Array;
   /** [d, inner]. */
-  fcProjWeight: Float32Array;
+  fcProjWeight: LinearWeight;
   fcProjBias: Float32Array;
 }
+
+/**
+ * A linear layer's weight [out, in]: its values, or (a quantized model's compact form) rows the kernel reads a
+ * panel at a time and multiplies while the panel is in cache (MatmulKernel.linearRows: the same bits).
+ */
+export type LinearWeight = Float32Array | RowSource;
 
 /**
  * A matrix of the embeddings or the head: whole, or (a quantized model's compact form) a few rows at a time, so
@@ -237,14 +243,14 @@ export async function forwardGpt2(
     await options.between?.(layer);
     const b = weights.block(layer);
     layerNormInto(x, rows, d, b.ln1Weight, b.ln1Bias, config.layerNormEpsilon, h);
-    mm.linear(h, rows, d, b.attnWeight, 3 * d, b.attnBias, qkv);
+    linearInto(mm, h, rows, d, b.attnWeight, 3 * d, b.attnBias, qkv);
     attentionInto(qkv, rows, config, state.keys[layer], state.values[layer], start, attn);
-    mm.linear(attn, rows, d, b.attnProjWeight, d, b.attnProjBias, proj);
+    linearInto(mm, attn, rows, d, b.attnProjWeight, d, b.attnProjBias, proj);
     for (let i = 0; i < x.length; i++) x[i] += proj[i];
     layerNormInto(x, rows, d, b.ln2Weight, b.ln2Bias, config.layerNormEpsilon, h);
-    mm.linear(h, rows, d, b.fcWeight, config.nInner, b.fcBias, inner);
+    linearInto(mm, h, rows, d, b.fcWeight, config.nInner, b.fcBias, inner);
     for (let i = 0; i < inner.length; i++) inner[i] = geluTanh(inner[i]);
-    mm.linear(inner, rows, config.nInner, b.fcProjWeight, d, b.fcProjBias, proj);
+    linearInto(mm, inner, rows, config.nInner, b.fcProjWeight, d, b.fcProjBias, proj);
     for (let i = 0; i < x.length; i++) x[i] += proj[i];
     weights.release(layer);
   }
@@ -276,13 +282,29 @@ function rowOf(
   return { values: scratch, at: 0 };
 }
 
-/** Rows of wte per slice of the head: 64 × 768 float32 = 192 KiB, within a core's L2 while the tokens pass. */
-export const HEAD_SLICE_ROWS = 64;
+/** out = x·wᵀ + b for a weight given whole or by rows (w.rows must be outDim, w.cols inDim). */
+function linearInto(
+  mm: MatmulKernel,
+  x: Float32Array,
+  rows: number,
+  inDim: number,
+  w: LinearWeight,
+  outDim: number,
+  bias: Float32Array | null,
+  out: Float32Array,
+): void {
+  if (w instanceof Float32Array) mm.linear(x, rows, inDim, w, outDim, bias, out);
+  else if (w.rows !== outDim || w.cols !== inDim) {
+    throw new Error(
+      `GPT-2 weights: a [${w.rows}, ${w.cols}] weight where [${outDim}, ${inDim}] was expected`,
+    );
+  } else mm.linearRows(x, rows, inDim, w, bias, out);
+}
 
 /**
- * logits = x·wteᵀ ([rows, vocab]) on `kernel`, a slice of HEAD_SLICE_ROWS rows of wte at a time (into the
- * kernel's memory where it has room) when it is handed out by rows (the same bits as the whole product: every
- * output is computed alone). Exported for its test.
+ * logits = x·wteᵀ ([rows, vocab]) on `kernel`; wte handed out by rows is read a panel at a time in the kernel's
+ * scratch (MatmulKernel.linearRows: the same bits as the whole product, every output computed alone). Exported
+ * for its test.
  */
 export function headInto(
   x: Float32Array,
@@ -293,15 +315,5 @@ export function headInto(
   out: Float32Array,
   kernel: MatmulKernel = matmulKernel(),
 ): void {
-  if (wte instanceof Float32Array) {
-    kernel.linear(x, rows, d, wte, vocab, null, out);
-    return;
-  }
-  const slice = kernel.allocate(HEAD_SLICE_ROWS * d) ?? new Float32Array(HEAD_SLICE_ROWS * d);
-  for (let v0 = 0; v0 < vocab; v0 += HEAD_SLICE_ROWS) {
-    const v1 = Math.min(vocab, v0 + HEAD_SLICE_ROWS);
-    wte.readRows(v0, v1, slice);
-    kernel.linear(x, rows, d, slice, v1 - v0, null, out, vocab, v0);
-  }
-  kernel.free(slice);
+  linearInto(kernel, x, rows, d, wte, vocab, null, out);
 }

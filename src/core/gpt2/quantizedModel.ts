@@ -38,7 +38,7 @@ import {
   type RowSource,
 } from './compactTensor';
 import { type Gpt2TensorSpec, gpt2TensorSpecs } from './config';
-import type { WeightProvider, WeightRows } from './forward';
+import type { LinearWeight, WeightProvider, WeightRows } from './forward';
 import { blockOf, type Gpt2Weights, heldShape } from './weights';
 
 export type QuantScope = 'all' | 'linear';
@@ -310,6 +310,26 @@ export function createQuantizedProvider(
   };
 
   /**
+   * A linear layer's weight for `part`: its compact form itself where it has one (the kernel multiplies it a
+   * panel of rows at a time, MatmulKernel.linearRows: no dequantized copy of the tensor), else `get`'s values.
+   */
+  const linear = (name: string, part: number): LinearWeight => {
+    const original = weights.tensors.get(name);
+    const spec = specs.get(name);
+    if (original && spec && inScope(spec.role, options.scope) && plan === 'compact') {
+      const known = compact.get(name);
+      if (known) return known;
+      if (!kept.has(name) && !transient.get(part)?.has(name) && !refusals.has(name)) {
+        const dequantized = quantizeTensor(name, spec, original);
+        const made = compact.get(name);
+        if (made) return made;
+        if (dequantized) return holdQuantized(name, part, dequantized);
+      }
+    }
+    return get(name, part);
+  };
+
+  /**
    * The engine's dequantized copy of a tensor just quantized, for `part`: used this once when the tensor has a
    * compact form (later passes read that); else kept while the budget allows, or freed on release.
    */
@@ -349,7 +369,12 @@ export function createQuantizedProvider(
     peakHeldBytes: () => peak,
     quantizeCalls: () => calls,
     embeddings: () => ({ wte: rows('wte.weight', 'embeddings'), wpe: rows('wpe.weight', 'embeddings') }),
-    block: (layer) => blockOf(layer, (name) => get(name, layer)),
+    block: (layer) =>
+      blockOf(
+        layer,
+        (name) => get(name, layer),
+        (name) => linear(name, layer),
+      ),
     head: () => ({
       lnfWeight: get('ln_f.weight', 'head'),
       lnfBias: get('ln_f.bias', 'head'),

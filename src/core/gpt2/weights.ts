@@ -7,7 +7,7 @@
  */
 import { createMatmulKernel, type MatmulKernel } from '../wasm/matmulKernel';
 import { type Gpt2Config, type Gpt2TensorSpec, gpt2TensorSpecs } from './config';
-import type { BlockWeights, WeightProvider } from './forward';
+import type { BlockWeights, LinearWeight, WeightProvider } from './forward';
 
 export interface Gpt2Weights {
   config: Gpt2Config;
@@ -87,20 +87,24 @@ function need(weights: Gpt2Weights, name: string): Float32Array {
 }
 
 /** The 12 tensors of block `layer` through `get` (a plain lookup, or one that quantizes). */
-export function blockOf(layer: number, get: (name: string) => Float32Array): BlockWeights {
+export function blockOf(
+  layer: number,
+  get: (name: string) => Float32Array,
+  linear: (name: string) => LinearWeight = get,
+): BlockWeights {
   const p = `h.${layer}.`;
   return {
     ln1Weight: get(`${p}ln_1.weight`),
     ln1Bias: get(`${p}ln_1.bias`),
-    attnWeight: get(`${p}attn.c_attn.weight`),
+    attnWeight: linear(`${p}attn.c_attn.weight`),
     attnBias: get(`${p}attn.c_attn.bias`),
-    attnProjWeight: get(`${p}attn.c_proj.weight`),
+    attnProjWeight: linear(`${p}attn.c_proj.weight`),
     attnProjBias: get(`${p}attn.c_proj.bias`),
     ln2Weight: get(`${p}ln_2.weight`),
     ln2Bias: get(`${p}ln_2.bias`),
-    fcWeight: get(`${p}mlp.c_fc.weight`),
+    fcWeight: linear(`${p}mlp.c_fc.weight`),
     fcBias: get(`${p}mlp.c_fc.bias`),
-    fcProjWeight: get(`${p}mlp.c_proj.weight`),
+    fcProjWeight: linear(`${p}mlp.c_proj.weight`),
     fcProjBias: get(`${p}mlp.c_proj.bias`),
   };
 }

@@ -95,6 +95,38 @@ export interface MatmulKernel {
     outStride?: number,
     outOffset?: number,
   ): void;
+  /**
+   * `linear` with a weight handed out by rows (w.rows outputs, w.cols = inDim; a quantized model's compact codes):
+   * a panel of `panelRows(inDim)` rows at a time is read (dequantized) into the kernel's scratch, where it stays in
+   * cache while the tokens pass over it, and multiplied there. The same bits as reading the whole weight and
+   * calling `linear` (every output is computed alone from the same values), without a dequantized copy of the
+   * weight: one byte a weight from memory instead of four written and read back.
+   */
+  linearRows(
+    x: Float32Array,
+    rows: number,
+    inDim: number,
+    w: RowsOfWeight,
+    bias: Float32Array | null,
+    out: Float32Array,
+    outStride?: number,
+    outOffset?: number,
+  ): void;
+}
+
+/** A weight [rows, cols] handed out a range of rows at a time (core/gpt2/compactTensor.ts's RowSource). */
+export interface RowsOfWeight {
+  readonly rows: number;
+  readonly cols: number;
+  readRows(r0: number, r1: number, out: Float32Array): void;
+}
+
+/** Values of one panel of linearRows: 256 KiB of float32, within a core's L2 while the tokens pass. */
+export const PANEL_VALUES = 65536;
+
+/** Rows of a linearRows panel for inputs of width inDim: a multiple of 4 (the kernel's blocking), ≤ OUT_CHUNK. */
+export function panelRows(inDim: number): number {
+  return Math.min(OUT_CHUNK, Math.max(4, Math.floor(PANEL_VALUES / Math.max(1, inDim)) & ~3));
 }
 
 /** Tokens per kernel call. */
@@ -116,6 +148,26 @@ const SCRATCH_END = T_AT + 4 * 256;
 /** Int16 codes per chunk copied into the weight region (codeRange, packCodes). */
 const CODE_CHUNK = (4 * OUT_CHUNK * MAX_IN) / 2;
 
+/** linearRows in TypeScript (the twin's, and the kernel's for inputs wider than its scratch). */
+function linearRowsJs(
+  x: Float32Array,
+  rows: number,
+  inDim: number,
+  w: RowsOfWeight,
+  bias: Float32Array | null,
+  out: Float32Array,
+  outStride = w.rows,
+  outOffset = 0,
+): void {
+  const step = panelRows(inDim);
+  const panel = new Float32Array(step * inDim);
+  for (let o0 = 0; o0 < w.rows; o0 += step) {
+    const o1 = Math.min(w.rows, o0 + step);
+    w.readRows(o0, o1, panel);
+    matmulJs(x, rows, inDim, panel, o1 - o0, bias?.subarray(o0, o1) ?? null, out, outStride, outOffset + o0);
+  }
+}
+
 /** The TypeScript twin as a kernel without an arena. */
 function jsKernel(): MatmulKernel {
   return {
@@ -131,6 +183,7 @@ function jsKernel(): MatmulKernel {
     packCodes: () => false,
     linear: (x, rows, inDim, w, outDim, bias, out, outStride = outDim, outOffset = 0) =>
       matmulJs(x, rows, inDim, w, outDim, bias, out, outStride, outOffset),
+    linearRows: linearRowsJs,
   };
 }
 
@@ -217,6 +270,51 @@ export function createMatmulKernel(arenaBytes = 0): MatmulKernel {
     }
   };
 
+  const linearRows: MatmulKernel['linearRows'] = (
+    x,
+    rows,
+    inDim,
+    w,
+    bias,
+    out,
+    outStride = w.rows,
+    outOffset = 0,
+  ) => {
+    if (inDim > MAX_IN || inDim === 0) {
+      linearRowsJs(x, rows, inDim, w, bias, out, outStride, outOffset);
+      return;
+    }
+    const f32 = new Float32Array(buffer);
+    const outDim = w.rows;
+    const step = panelRows(inDim);
+    // The panel lies in the weight scratch (its own view: readRows dequantizes in the kernel there).
+    const panel = new Float32Array(buffer, W_AT, step * inDim);
+    const bInPlace = bias !== null && owns(bias);
+    const oneTokenChunk = rows <= TOKEN_CHUNK;
+    if (oneTokenChunk) f32.set(x.subarray(0, rows * inDim), X_AT / 4);
+    for (let o0 = 0; o0 < outDim; o0 += step) {
+      const on = Math.min(step, outDim - o0);
+      w.readRows(o0, o0 + on, panel);
+      let bAt = 0;
+      if (bias) {
+        if (bInPlace) bAt = bias.byteOffset + 4 * o0;
+        else {
+          f32.set(bias.subarray(o0, o0 + on), B_AT / 4);
+          bAt = B_AT;
+        }
+      }
+      for (let t0 = 0; t0 < rows; t0 += TOKEN_CHUNK) {
+        const tn = Math.min(TOKEN_CHUNK, rows - t0);
+        if (!oneTokenChunk) f32.set(x.subarray(t0 * inDim, (t0 + tn) * inDim), X_AT / 4);
+        kernel.linear(X_AT, tn, inDim, W_AT, on, bAt, O_AT, on);
+        for (let t = 0; t < tn; t++) {
+          const from = O_AT / 4 + t * on;
+          out.set(f32.subarray(from, from + on), (t0 + t) * outStride + outOffset + o0);
+        }
+      }
+    }
+  };
+
   return {
     wasm: true,
     arenaFree: () => end - next,
@@ -279,6 +377,7 @@ export function createMatmulKernel(arenaBytes = 0): MatmulKernel {
     },
     owns,
     linear,
+    linearRows,
   };
 }
 

@@ -182,17 +182,19 @@ describe('the compact plan', () => {
     ).toBeLessThan(1e-5);
   });
 
-  it('holds the compact forms and one block’s buffers, not a dequantized wte', async () => {
+  it('holds the compact forms and one block’s vectors, not a dequantized wte or block matrix', async () => {
     const config = weights.config;
     const q = createQuantizedProvider(weights, { scheme: integer({}), scope: 'all', keepBytes: 0 });
     await greedyContinue(config, q, reference.promptIds, 4);
     const specs = gpt2TensorSpecs(config);
     const values = specs.reduce((n, s) => n + s.shape.reduce((a, b) => a * b, 1), 0);
     const compactBytes = values + 12 * specs.length; // int8 codes + scale and zero point per tensor
+    // The linear layers' weights are multiplied from their codes a panel at a time (no dequantized copy):
+    // one block's buffers hold its LayerNorm gains and biases and its biases only.
     const largestBlock = Math.max(
       ...Array.from({ length: config.nLayer }, (_, layer) =>
         specs
-          .filter((s) => s.layer === layer)
+          .filter((s) => s.layer === layer && s.role !== 'linear')
           .reduce((n, s) => n + 4 * s.shape.reduce((a, b) => a * b, 1), 0),
       ),
     );
