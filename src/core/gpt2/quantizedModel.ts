@@ -8,8 +8,10 @@
  * Memory plans (the float32 weights stay as they are in both):
  *  - 'compact' (default): each tensor is quantized ONCE per provider and kept in a compact form (compactTensor.ts:
  *    one byte per value and the engine's per-group parameters, ~25 % of float32) that every later pass reads:
- *    a block's tensors are dequantized into buffers reused from block to block, the embeddings and the head read
- *    wte a few rows at a time. Held: compact forms (≤ `COMPACT_SHARE` of each tensor) + one block's buffers. A
+ *    a block's matrices are multiplied from their codes a panel of rows at a time (MatmulKernel.linearRows, no
+ *    dequantized copy), its vectors dequantized into buffers reused from block to block, the embeddings and the
+ *    head read wte a few rows at a time. Held: compact forms (≤ `COMPACT_SHARE` of each tensor) + one block's
+ *    vectors. A
  *    tensor without a compact form (compactOf says why: 16-bit codes, tables too large, non-finite values) falls
  *    back to the 'requantize' plan for that tensor, its kept copies then counted with the compact forms.
  *    Integer schemes of ≤ 8 bits build the compact form a row at a time as the engine's pass writes it
