@@ -222,6 +222,45 @@ export function createMatmulKernel(arenaBytes = 0): MatmulKernel {
     return at;
   };
 
+  /**
+   * Outputs o0 … o0 + on − 1 of every token from weights already in the kernel's memory at `wAt`: places their
+   * bias, then runs the tokens through in chunks (the input is already at X_AT when it is one chunk) and copies
+   * each token's outputs to its row of `out`. Shared by `linear` (float32 weights) and `linearRows` (a panel).
+   */
+  const multiplyOutputs = (
+    f32: Float32Array,
+    x: Float32Array,
+    rows: number,
+    inDim: number,
+    wAt: number,
+    o0: number,
+    on: number,
+    bias: Float32Array | null,
+    bInPlace: boolean,
+    oneTokenChunk: boolean,
+    out: Float32Array,
+    outStride: number,
+    outOffset: number,
+  ): void => {
+    let bAt = 0;
+    if (bias) {
+      if (bInPlace) bAt = bias.byteOffset + 4 * o0;
+      else {
+        f32.set(bias.subarray(o0, o0 + on), B_AT / 4);
+        bAt = B_AT;
+      }
+    }
+    for (let t0 = 0; t0 < rows; t0 += TOKEN_CHUNK) {
+      const tn = Math.min(TOKEN_CHUNK, rows - t0);
+      if (!oneTokenChunk) f32.set(x.subarray(t0 * inDim, (t0 + tn) * inDim), X_AT / 4);
+      kernel.linear(X_AT, tn, inDim, wAt, on, bAt, O_AT, on);
+      for (let t = 0; t < tn; t++) {
+        const from = O_AT / 4 + t * on;
+        out.set(f32.subarray(from, from + on), (t0 + t) * outStride + outOffset + o0);
+      }
+    }
+  };
+
   const linear: MatmulKernel['linear'] = (
     x,
     rows,
@@ -250,23 +289,21 @@ export function createMatmulKernel(arenaBytes = 0): MatmulKernel {
         f32.set(w.subarray(o0 * inDim, (o0 + on) * inDim), W_AT / 4);
         wAt = W_AT;
       }
-      let bAt = 0;
-      if (bias) {
-        if (bInPlace) bAt = bias.byteOffset + 4 * o0;
-        else {
-          f32.set(bias.subarray(o0, o0 + on), B_AT / 4);
-          bAt = B_AT;
-        }
-      }
-      for (let t0 = 0; t0 < rows; t0 += TOKEN_CHUNK) {
-        const tn = Math.min(TOKEN_CHUNK, rows - t0);
-        if (!oneTokenChunk) f32.set(x.subarray(t0 * inDim, (t0 + tn) * inDim), X_AT / 4);
-        kernel.linear(X_AT, tn, inDim, wAt, on, bAt, O_AT, on);
-        for (let t = 0; t < tn; t++) {
-          const from = O_AT / 4 + t * on;
-          out.set(f32.subarray(from, from + on), (t0 + t) * outStride + outOffset + o0);
-        }
-      }
+      multiplyOutputs(
+        f32,
+        x,
+        rows,
+        inDim,
+        wAt,
+        o0,
+        on,
+        bias,
+        bInPlace,
+        oneTokenChunk,
+        out,
+        outStride,
+        outOffset,
+      );
     }
   };
 
@@ -295,23 +332,21 @@ export function createMatmulKernel(arenaBytes = 0): MatmulKernel {
     for (let o0 = 0; o0 < outDim; o0 += step) {
       const on = Math.min(step, outDim - o0);
       w.readRows(o0, o0 + on, panel);
-      let bAt = 0;
-      if (bias) {
-        if (bInPlace) bAt = bias.byteOffset + 4 * o0;
-        else {
-          f32.set(bias.subarray(o0, o0 + on), B_AT / 4);
-          bAt = B_AT;
-        }
-      }
-      for (let t0 = 0; t0 < rows; t0 += TOKEN_CHUNK) {
-        const tn = Math.min(TOKEN_CHUNK, rows - t0);
-        if (!oneTokenChunk) f32.set(x.subarray(t0 * inDim, (t0 + tn) * inDim), X_AT / 4);
-        kernel.linear(X_AT, tn, inDim, W_AT, on, bAt, O_AT, on);
-        for (let t = 0; t < tn; t++) {
-          const from = O_AT / 4 + t * on;
-          out.set(f32.subarray(from, from + on), (t0 + t) * outStride + outOffset + o0);
-        }
-      }
+      multiplyOutputs(
+        f32,
+        x,
+        rows,
+        inDim,
+        W_AT,
+        o0,
+        on,
+        bias,
+        bInPlace,
+        oneTokenChunk,
+        out,
+        outStride,
+        outOffset,
+      );
     }
   };
 

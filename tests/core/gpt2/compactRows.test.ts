@@ -7,45 +7,15 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { compactByRows, compactsByRows } from '../../../src/core/gpt2/compactRows';
-import { type CompactTensor, compactOf, isCompact } from '../../../src/core/gpt2/compactTensor';
+import { compactOf, isCompact } from '../../../src/core/gpt2/compactTensor';
 import { quantize } from '../../../src/core/quantView';
-import type { Granularity, Scheme } from '../../../src/core/scheme';
+import type { Scheme } from '../../../src/core/scheme';
 import { createTensor } from '../../../src/core/tensor';
 import { tensorStorage } from '../../../src/core/tensorCache';
 import { createMatmulKernel } from '../../../src/core/wasm/matmulKernel';
+import { bitsOf, integerSchemeUpTo, readAll } from './compactArbitraries';
 
-/** Float32 bit patterns, −0 read as +0 (the one difference the compact form allows: compactTensor.ts sameWeight). */
-const bitsOf = (a: Float32Array) =>
-  Array.from(new Uint32Array(a.buffer, a.byteOffset, a.length), (b) => (b === 0x80000000 ? 0 : b));
-
-function readAll(c: CompactTensor): Float32Array {
-  const out = new Float32Array(c.rows * c.cols);
-  c.readRows(0, c.rows, out);
-  return out;
-}
-
-const granularity: fc.Arbitrary<Granularity> = fc.oneof(
-  fc.constant({ kind: 'tensor' } as const),
-  fc.constant({ kind: 'row' } as const),
-  fc.constant({ kind: 'column' } as const),
-  fc.integer({ min: 1, max: 40 }).map((size) => ({ kind: 'group', size }) as const),
-);
-
-const integerScheme: fc.Arbitrary<Scheme> = fc.record({
-  kind: fc.constant('integer' as const),
-  method: fc.constantFrom('absmax' as const, 'zeroPoint' as const),
-  bits: fc.integer({ min: 2, max: 8 }),
-  granularity,
-  rounding: fc.oneof(
-    fc.constantFrom({ kind: 'halfEven' } as const, { kind: 'halfAway' } as const, { kind: 'floor' } as const),
-    fc.integer({ min: 1, max: 1000 }).map((seed) => ({ kind: 'stochastic', seed }) as const),
-  ),
-  clipping: fc.constantFrom(
-    { kind: 'none' } as const,
-    { kind: 'percentile', percentile: 99 } as const,
-    { kind: 'mseOptimal' } as const,
-  ),
-});
+const integerScheme = integerSchemeUpTo(40);
 
 /** Rows long enough for the kernel's dequantizing runs (≥ 16 values) as well as short ones. */
 const matrix = fc

@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { type CompactTensor, compactOf, isCompact } from '../../../src/core/gpt2/compactTensor';
 import { matmulJs } from '../../../src/core/gpt2/matmulJs';
 import { quantize } from '../../../src/core/quantView';
-import type { Granularity, Scheme } from '../../../src/core/scheme';
+import type { Scheme } from '../../../src/core/scheme';
 import { createTensor } from '../../../src/core/tensor';
 import {
   createMatmulKernel,
@@ -19,6 +19,7 @@ import {
   panelRows,
   TOKEN_CHUNK,
 } from '../../../src/core/wasm/matmulKernel';
+import { granularityUpTo, readAll } from './compactArbitraries';
 
 const kernel = createMatmulKernel(8 << 20);
 
@@ -47,18 +48,7 @@ const bits = (a: Float32Array) => Array.from(new Uint32Array(a.buffer, a.byteOff
 /** Numbers, NaN equal to NaN (for the twin, whose NaN payloads may differ from WebAssembly's). */
 const values = (a: Float32Array) => Array.from(a);
 
-function readAll(c: CompactTensor): Float32Array {
-  const out = new Float32Array(c.rows * c.cols);
-  c.readRows(0, c.rows, out);
-  return out;
-}
-
-const granularity: fc.Arbitrary<Granularity> = fc.oneof(
-  fc.constant({ kind: 'tensor' } as const),
-  fc.constant({ kind: 'row' } as const),
-  fc.constant({ kind: 'column' } as const),
-  fc.integer({ min: 1, max: 40 }).map((size) => ({ kind: 'group', size }) as const),
-);
+const granularity = granularityUpTo(40);
 
 const scheme: fc.Arbitrary<Scheme> = fc.oneof(
   fc.record({
