@@ -1,12 +1,14 @@
 /**
  * What the two browser benchmarks share: the system Chromium (path and flags, as tests/e2e/browser.ts), a static
- * server for dist/ on 127.0.0.1, and a median.
+ * server for dist/ on 127.0.0.1, a median, and the explorer opened at a size (the UI benches).
  */
 import { createReadStream, existsSync } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { createServer } from 'node:http';
+import { tmpdir } from 'node:os';
 import { dirname, extname, join, normalize, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
 
 export const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -75,4 +77,52 @@ export function median(xs) {
   const s = xs.filter(Number.isFinite).sort((a, b) => a - b);
   if (s.length === 0) return Number.NaN;
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+}
+
+/**
+ * The explorer's page open in a fresh Chromium profile, for the UI benches: the built app served from `dir`, a
+ * persistent context at 1280×900 and its user-data dir. `close()` ends all three.
+ */
+export async function openExplorerContext({ dir, prefix }) {
+  const server = await serveDist({ dir });
+  const userDataDir = await mkdtemp(join(tmpdir(), prefix));
+  const context = await chromium.launchPersistentContext(userDataDir, {
+    executablePath: chromiumPath(),
+    headless: true,
+    args: CHROMIUM_ARGS,
+    viewport: { width: 1280, height: 900 },
+  });
+  const close = async () => {
+    await context.close();
+    await rm(userDataDir, { recursive: true, force: true });
+    await server.close();
+  };
+  return { server, context, close };
+}
+
+/** Waits until both scheme panels show their whole result (`data-ready`). */
+export function bothPanelsReady(page) {
+  return page.waitForFunction(
+    () =>
+      ['a', 'b'].every(
+        (c) =>
+          document.querySelector(`[data-testid="scheme-panel-${c}"]`)?.getAttribute('data-ready') === 'true',
+      ),
+    undefined,
+    { timeout: 300_000 },
+  );
+}
+
+/** Switches the generated matrix to side × side (256 is the default) and waits for both panels. */
+export async function generateSide(page, side) {
+  if (side === 256) return;
+  await page.getByTestId(`generator-size-${side}`).click();
+  await page.waitForFunction(
+    (n) =>
+      document.querySelector('[data-testid="summary-shape"]')?.textContent ===
+      `${n.toLocaleString('en-US')} × ${n.toLocaleString('en-US')}`,
+    side,
+    { timeout: 300_000 },
+  );
+  await bothPanelsReady(page);
 }

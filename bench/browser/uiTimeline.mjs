@@ -8,11 +8,7 @@
  * Usage: npx vite build --outDir /tmp/qe-prof --minify false && \
  *        node bench/browser/uiTimeline.mjs [--dir /tmp/qe-prof] [--size 256] [--changes 4] [--drag]
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { chromium } from 'playwright-core';
-import { CHROMIUM_ARGS, chromiumPath, serveDist } from './harness.mjs';
+import { bothPanelsReady, generateSide, openExplorerContext } from './harness.mjs';
 
 const args = process.argv.slice(2);
 const option = (name, fallback) => {
@@ -45,40 +41,13 @@ function wireMarks() {
   };
 }
 
-const server = await serveDist({ dir: DIR });
-const userDataDir = await mkdtemp(join(tmpdir(), 'qe-tl-'));
-const context = await chromium.launchPersistentContext(userDataDir, {
-  executablePath: chromiumPath(),
-  headless: true,
-  args: CHROMIUM_ARGS,
-  viewport: { width: 1280, height: 900 },
-});
-const ready = (page) =>
-  page.waitForFunction(
-    () =>
-      ['a', 'b'].every(
-        (c) =>
-          document.querySelector(`[data-testid="scheme-panel-${c}"]`)?.getAttribute('data-ready') === 'true',
-      ),
-    undefined,
-    { timeout: 300_000 },
-  );
+const { server, context, close } = await openExplorerContext({ dir: DIR, prefix: 'qe-tl-' });
 try {
   const page = await context.newPage();
   await page.addInitScript(wireMarks);
   await page.goto(server.url);
-  await ready(page);
-  if (SIZE !== 256) {
-    await page.getByTestId(`generator-size-${SIZE}`).click();
-    await page.waitForFunction(
-      (side) =>
-        document.querySelector('[data-testid="summary-shape"]')?.textContent ===
-        `${side.toLocaleString('en-US')} × ${side.toLocaleString('en-US')}`,
-      SIZE,
-      { timeout: 300_000 },
-    );
-    await ready(page);
-  }
+  await bothPanelsReady(page);
+  await generateSide(page, SIZE);
   const slider = page.getByRole('slider', { name: 'Scheme A bits' });
   await slider.focus();
   await page.evaluate(() => {
@@ -276,7 +245,5 @@ try {
     console.log(`  frames: ${frames.join(' ')}`);
   }
 } finally {
-  await context.close();
-  await rm(userDataDir, { recursive: true, force: true });
-  await server.close();
+  await close();
 }
