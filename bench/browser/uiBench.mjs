@@ -10,7 +10,10 @@
  * nothing in the app) to time-stamp the `quantize` request scheme A posts and the reply, and reads the engine's own
  * time from the panel (`data-elapsed-ms`). Page = key → request posted + reply → pixels (the first frame after
  * the panel reports ready: a task queued from the next animation frame runs after that frame is painted); worker
- * round trip = request → reply (the engine, plus the message and structured-clone cost). "Key → frame done" is the
+ * round trip = request → reply (the engine, plus the message and structured-clone cost). A change the page computed
+ * itself in the key press's task (core/sameFrame.ts: a small tensor and a kind of scheme that is cheap; the panel's
+ * `data-on-page`) posts no request: its page share is key → pixels minus the engine's time, and the tables count
+ * how many changes were answered that way. "Key → frame done" is the
  * same frame's end read by a user-blocking task (scheduler.postTask) posted from its animation-frame callback: it
  * runs as soon as that frame's rendering step is over, not behind other tasks queued meanwhile (React's scheduler,
  * the after-paint renders), which the message of "key → pixels" waits for.
@@ -87,6 +90,11 @@ async function instrument(page) {
     const shown = panel.hasAttribute('data-shown') ? 'data-shown' : 'data-ready';
     new MutationObserver(() => {
       if (panel.getAttribute(shown) !== 'true') return;
+      // A result the page computed in the change's own frame leaves the panel shown throughout: each result
+      // has its own data-result (a build without it is timed by data-shown alone).
+      const result = panel.getAttribute('data-result');
+      if (result !== null && result === panel.__lastResult) return;
+      panel.__lastResult = result;
       w.__bench.marks.push({ kind: 'ready', t: performance.now() });
       // The frame that shows the change: a message posted from its animation-frame callback runs after it paints.
       requestAnimationFrame(() => {
@@ -99,7 +107,7 @@ async function instrument(page) {
           priority: 'user-blocking',
         });
       });
-    }).observe(panel, { attributes: true, attributeFilter: [shown] });
+    }).observe(panel, { attributes: true, attributeFilter: [shown, 'data-result'] });
     document.addEventListener(
       'keydown',
       () => w.__bench.marks.push({ kind: 'key', t: performance.now() }),
@@ -150,6 +158,7 @@ async function measureSize(context, url, n) {
   const roundTrip = [];
   const afterReply = [];
   const page_ = [];
+  const onPage = [];
   const t0 = await page.evaluate(() => performance.now());
   for (const [key, steps] of [
     ['ArrowLeft', 6],
@@ -186,15 +195,21 @@ async function measureSize(context, url, n) {
           afterReply: reply ? painted.t - reply.t : Number.NaN,
         };
       });
+      await waitReady(page);
+      const panelA = page.getByTestId('scheme-panel-a');
+      const elapsed = Number(await panelA.getAttribute('data-elapsed-ms'));
+      // Computed on the page in the key press's task (core/sameFrame.ts): no request, no reply; the page's share
+      // is everything but the engine's own time.
+      const computedOnPage = (await panelA.getAttribute('data-on-page')) === 'true';
       single.push(split.ready);
       painted.push(split.painted);
       framed.push(split.framed);
       beforePost.push(split.beforePost);
       roundTrip.push(split.roundTrip);
       afterReply.push(split.afterReply);
-      page_.push(split.beforePost + split.afterReply);
-      await waitReady(page);
-      engine.push(Number(await page.getByTestId('scheme-panel-a').getAttribute('data-elapsed-ms')));
+      page_.push(computedOnPage ? split.painted - elapsed : split.beforePost + split.afterReply);
+      engine.push(elapsed);
+      onPage.push(computedOnPage ? 1 : 0);
     }
   }
   const singleLong = await page.evaluate(
@@ -247,11 +262,24 @@ async function measureSize(context, url, n) {
     };
   });
   const dragEngine = Number(await page.getByTestId('scheme-panel-a').getAttribute('data-elapsed-ms'));
+  const dragOnPage = (await page.getByTestId('scheme-panel-a').getAttribute('data-on-page')) === 'true';
+  // The last result computed on the page answers no request: the last reply is an earlier change's.
+  if (dragOnPage) Object.assign(drag, { afterReply: Number.NaN, roundTrip: Number.NaN });
   await page.close();
   return {
-    single: { ready: single, painted, framed, beforePost, roundTrip, afterReply, page: page_, engine },
+    single: {
+      ready: single,
+      painted,
+      framed,
+      beforePost,
+      roundTrip,
+      afterReply,
+      page: page_,
+      engine,
+      onPage,
+    },
     singleLong,
-    drag: { ...drag, engine: dragEngine },
+    drag: { ...drag, engine: dragEngine, onPage: dragOnPage ? 1 : 0 },
   };
 }
 
@@ -279,6 +307,7 @@ function summarise(build, n, rounds) {
     afterReplyMs: median(all('afterReply')),
     roundTripMs: median(all('roundTrip')),
     engineMs: median(all('engine')),
+    onPage: all('onPage').reduce((a, b) => a + b, 0),
     minMs: Math.min(...ready),
     maxMs: Math.max(...ready),
     singleLongTasks: singleLong.length,
@@ -290,6 +319,7 @@ function summarise(build, n, rounds) {
     dragAfterReplyMs: dragMedian('afterReply'),
     dragRoundTripMs: dragMedian('roundTrip'),
     dragEngineMs: dragMedian('engine'),
+    dragOnPage: drags.reduce((sum, d) => sum + d.onPage, 0),
     dragRequests: dragMedian('requests'),
     dragLongTasks: dragLong.length,
     dragLongestMs: Math.max(0, ...dragLong.map((t) => t.duration)),
@@ -332,24 +362,24 @@ console.log(
   `\nbits change → scheme A's charts on screen (Chromium ${chromiumPath()}; ${2 * Math.min(6, REPEATS)} changes per size and round to results not yet cached, per tensor and per row; ${ROUNDS} round(s)${BASELINE ? `, baseline ${BASELINE} alternated with dist/` : ''}; medians)\n`,
 );
 console.log(
-  '| build | size | key → pixels ms (min..max) | key → frame done ms (min..max) | key → ready ms (min..max) | page: key → request + reply → pixels ms | of which reply → pixels ms | worker round trip ms | engine in worker ms | long tasks | longest ms |',
+  '| build | size | key → pixels ms (min..max) | key → frame done ms (min..max) | key → ready ms (min..max) | computed on the page | page ms | of which reply → pixels ms | worker round trip ms | engine ms | long tasks | longest ms |',
 );
-console.log('|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+console.log('|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
 for (const r of rows) {
   console.log(
-    `| ${r.build} | ${r.size} | ${f(r.paintedMs)} (${f(r.paintedMin)}..${f(r.paintedMax)}) | ${f(r.framedMs)} (${f(r.framedMin)}..${f(r.framedMax)}) | ${f(r.medianMs)} (${f(r.minMs)}..${f(r.maxMs)}) | ${f(r.pageMs)} | ${f(r.afterReplyMs)} | ${f(r.roundTripMs)} | ${f(r.engineMs)} | ${r.singleLongTasks} | ${f(r.singleLongestMs)} |`,
+    `| ${r.build} | ${r.size} | ${f(r.paintedMs)} (${f(r.paintedMin)}..${f(r.paintedMax)}) | ${f(r.framedMs)} (${f(r.framedMin)}..${f(r.framedMax)}) | ${f(r.medianMs)} (${f(r.minMs)}..${f(r.maxMs)}) | ${r.onPage}/${r.changes} | ${f(r.pageMs)} | ${f(r.afterReplyMs)} | ${f(r.roundTripMs)} | ${f(r.engineMs)} | ${r.singleLongTasks} | ${f(r.singleLongestMs)} |`,
   );
 }
 console.log(
   `\ndrag: ${DRAG_STEPS} key presses 16 ms apart on scheme A's bits slider, group 128 (the last result's split; medians over ${ROUNDS} drag(s), long tasks summed)\n`,
 );
 console.log(
-  '| build | size | last key → pixels ms | last key → frame done ms | last key → ready ms | page: last reply → pixels ms | its worker round trip ms | its engine ms | requests sent | long tasks | longest ms |',
+  '| build | size | last key → pixels ms | last key → frame done ms | last key → ready ms | last result computed on the page | page: last reply → pixels ms | its worker round trip ms | its engine ms | requests sent | long tasks | longest ms |',
 );
-console.log('|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+console.log('|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
 for (const r of rows) {
   console.log(
-    `| ${r.build} | ${r.size} | ${f(r.dragPaintedMs)} | ${f(r.dragFramedMs)} | ${f(r.dragSettleMs)} | ${f(r.dragAfterReplyMs)} | ${f(r.dragRoundTripMs)} | ${f(r.dragEngineMs)} | ${r.dragRequests} | ${r.dragLongTasks} | ${f(r.dragLongestMs)} |`,
+    `| ${r.build} | ${r.size} | ${f(r.dragPaintedMs)} | ${f(r.dragFramedMs)} | ${f(r.dragSettleMs)} | ${r.dragOnPage}/${r.drags} | ${f(r.dragAfterReplyMs)} | ${f(r.dragRoundTripMs)} | ${f(r.dragEngineMs)} | ${r.dragRequests} | ${r.dragLongTasks} | ${f(r.dragLongestMs)} |`,
   );
 }
 if (jsonOut) writeFileSync(jsonOut, JSON.stringify(rows, null, 2));

@@ -92,6 +92,11 @@ try {
     window.__painted = 0;
     new MutationObserver(() => {
       if (panel.getAttribute(shown) !== 'true') return;
+      // A result the page computed in the change's own frame leaves the panel shown throughout: each result
+      // has its own data-result (a build without it is timed by data-shown alone).
+      const result = panel.getAttribute('data-result');
+      if (result !== null && result === panel.__lastResult) return;
+      panel.__lastResult = result;
       performance.mark('qe-ready');
       requestAnimationFrame(() => {
         const channel = new MessageChannel();
@@ -101,7 +106,7 @@ try {
         };
         channel.port2.postMessage(null);
       });
-    }).observe(panel, { attributes: true, attributeFilter: [shown] });
+    }).observe(panel, { attributes: true, attributeFilter: [shown, 'data-result'] });
     document.addEventListener(
       'keydown',
       () => {

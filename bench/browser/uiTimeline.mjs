@@ -55,6 +55,11 @@ try {
     window.__painted = 0;
     new MutationObserver(() => {
       if (panel.getAttribute('data-shown') !== 'true') return;
+      // A result the page computed in the change's own frame leaves the panel shown throughout: each result
+      // has its own data-result (a build without it is timed by data-shown alone).
+      const result = panel.getAttribute('data-result');
+      if (result !== null && result === panel.__lastResult) return;
+      panel.__lastResult = result;
       performance.mark('qe-shown');
       requestAnimationFrame(() => {
         performance.mark('qe-raf');
@@ -65,7 +70,7 @@ try {
         };
         channel.port2.postMessage(null);
       });
-    }).observe(panel, { attributes: true, attributeFilter: ['data-shown'] });
+    }).observe(panel, { attributes: true, attributeFilter: ['data-shown', 'data-result'] });
     document.addEventListener('keydown', () => performance.mark('qe-key'), true);
   });
   const cdp = await context.newCDPSession(page);

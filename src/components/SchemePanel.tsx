@@ -4,7 +4,9 @@
  * the other charts. Status: busy after ~150 ms, engine errors. Carries `data-state`, `data-shown` (the headline
  * numbers and the value histogram show the latest request: what the benchmark times) and `data-ready` (the whole
  * panel does, and the metrics table its numbers: the controls after a bits step, the charts below them and the
- * formulas follow a painted frame after `data-shown`).
+ * formulas follow a painted frame after `data-shown`), `data-result` (a number per result shown: a change the page
+ * computes in its own frame keeps the panel ready throughout, core/sameFrame.ts) and `data-on-page` (that result
+ * was computed on the page).
  */
 import { memo, useMemo, useRef } from 'react';
 import type { Scheme } from '../core/scheme';
@@ -21,6 +23,18 @@ import { type SchemeChartId, SchemeCharts, type SharedScales } from './SchemeCha
 import { SchemeControls } from './SchemeControls';
 import { describeScheme } from './schemeMethods';
 import { useAfterPaint } from './useAfterPaint';
+
+/** A number per result shown, so a test or a bench sees each new result even when the panel stays ready. */
+const serials = new WeakMap<QuantView, number>();
+let lastSerial = 0;
+function serialOf(view: QuantView): number {
+  let serial = serials.get(view);
+  if (serial === undefined) {
+    serial = ++lastSerial;
+    serials.set(view, serial);
+  }
+  return serial;
+}
 
 /** The timing's short label on what a call took from the panel's last one (QuantView.reused). */
 const REUSE_LABEL: Record<Reuse, string> = {
@@ -176,6 +190,8 @@ export const SchemePanel = memo(function SchemePanel({
       data-ready={result.status === 'ready' && later === now && tableShown ? 'true' : 'false'}
       data-computing={result.status === 'computing' ? 'true' : 'false'}
       data-elapsed-ms={view ? view.elapsedMs : undefined}
+      data-on-page={view ? view.onPage === true : undefined}
+      data-result={view ? serialOf(view) : undefined}
       aria-busy={result.status === 'computing'}
     >
       <header className="flex flex-wrap items-center justify-between gap-2">
@@ -185,7 +201,7 @@ export const SchemePanel = memo(function SchemePanel({
           {view && !busy ? (
             <span
               className="text-[11px] tabular-nums text-slate-500 dark:text-slate-400"
-              title={`time the engine took in the worker (${
+              title={`time the engine took ${view.onPage ? 'on the page, in the frame of the change' : 'in the worker'} (${
                 view.pass === 'wasm-simd' ? 'WebAssembly SIMD kernel' : 'plain TypeScript loops'
               }${view.threads > 1 ? `; the search split over ${view.threads} threads` : ''}${
                 view.measuringThreads > 1 ? `; measured on ${view.measuringThreads} threads` : ''
@@ -194,6 +210,7 @@ export const SchemePanel = memo(function SchemePanel({
               data-threads={view.threads}
               data-measuring-threads={view.measuringThreads}
               data-reused={view.reused}
+              data-on-page={view.onPage === true}
             >
               {view.elapsedMs.toFixed(1)} ms
               {threadsShown(view) > 1 ? ` · ${threadsShown(view)} threads` : ''}

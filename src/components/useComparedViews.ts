@@ -6,6 +6,8 @@
 import { useMemo, useRef } from 'react';
 import type { Metrics } from '../core/view';
 import { useAppStore } from '../state/appStore';
+import { useEngine } from '../state/engineContext';
+import { useSameFrameMirror } from '../state/sameFrame';
 import type { Channel } from '../state/schemesSlice';
 import { type QuantResultState, useQuantView } from '../state/useEngineResults';
 import type { SharedScales } from './SchemeCharts';
@@ -30,6 +32,7 @@ export function useComparedViews(datasetId: string | undefined): ComparedViews {
     () => (compare ? ['a', 'b'] : [singleChannel]),
     [compare, singleChannel],
   );
+  useSameFrameMirror(useEngine(), datasetId);
   const a = useQuantView('a', datasetId, channels.includes('a'));
   const b = useQuantView('b', datasetId, channels.includes('b'));
   const viewA = a.view;

@@ -143,6 +143,11 @@ export interface QuantView {
    * quantizer out); 'measuring', everything but the group shown (only `view.group` changed).
    */
   reused: Reuse;
+  /**
+   * True on a result the page computed itself, in the frame of the change (core/sameFrame.ts); absent on the
+   * worker's.
+   */
+  onPage?: boolean;
 }
 
 export type Reuse = 'none' | 'quantization' | 'measuring';

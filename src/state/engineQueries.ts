@@ -9,6 +9,7 @@ import type { LlmInt8Params } from '../core/llmInt8View';
 import type { IntegerScheme, Scheme } from '../core/scheme';
 import type { ViewParams } from '../core/view';
 import type { EngineClient } from '../worker/engineClient';
+import { noteWorkerResult } from './sameFrame';
 import type { Channel } from './schemesSlice';
 
 /** Retries only a call cut off by a worker crash (the restarted worker answers it); other errors show. */
@@ -57,7 +58,11 @@ export function createEngineQueries(client: EngineClient) {
     quantView: (datasetId: string, scheme: Scheme, view: ViewParams, channel: Channel) =>
       queryOptions({
         queryKey: ['quantView', datasetId, scheme, view] as const,
-        queryFn: () => client.call('quantize', [datasetId, scheme, view, channel], { channel }),
+        queryFn: async () => {
+          const result = await client.call('quantize', [datasetId, scheme, view, channel], { channel });
+          noteWorkerResult(client, datasetId, scheme, result);
+          return result;
+        },
         ...ENGINE_RESULT,
         retry: retrySuperseded,
         gcTime: 5 * 60_000,

@@ -8,13 +8,15 @@
 import { hashKey, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useMemo, useReducer, useRef, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
+import { shallow } from 'zustand/shallow';
 import type { Scheme } from '../core/scheme';
 import type { QuantView, ViewParams } from '../core/view';
 import { isAbortError } from '../worker/engineClient';
 import type { DatasetSummary } from '../worker/protocol';
 import { useAppStore, useAppStoreApi } from './appStore';
-import { useEngineQueries } from './engineContext';
+import { useEngine, useEngineQueries } from './engineContext';
 import { shouldRetry } from './engineQueries';
+import { computeNow } from './sameFrame';
 import type { Channel } from './schemesSlice';
 import { selectViewParams } from './selectors';
 
@@ -106,26 +108,36 @@ export function useQuantView(
 }
 
 /**
- * Sends a scheme change's request from the store's change itself (e.g. the slider's key press), before React
- * renders the change: the engine then computes while the page renders the new setting and paints it, instead of
- * after. The render's query finds its request in flight (same key) and waits for it.
+ * Answers a scheme or view change from the store's change itself (e.g. the slider's key press), before React
+ * renders it. When the same-frame engine can compute it at once (state/sameFrame.ts: a small tensor, a kind of
+ * scheme that costs less than a frame's share), its result goes into the cache, so the render that shows the new
+ * setting shows its histogram too, in the same frame. Otherwise the request is sent now: the engine then computes
+ * while the page renders the new setting and paints it, instead of after. The render's query finds its result
+ * cached, or its request in flight (same key) and waits for it.
  */
 function useEarlyRequest(channel: Channel, datasetId: string | undefined, enabled: boolean): void {
   const store = useAppStoreApi();
   const queryClient = useQueryClient();
   const queries = useEngineQueries();
+  const engine = useEngine();
   useEffect(() => {
     if (!enabled || datasetId === undefined) return;
     return store.subscribe((state, previous) => {
       const scheme = state.schemes[channel];
-      if (scheme === previous.schemes[channel]) return;
-      const options = queries.quantView(datasetId, scheme, selectViewParams(state, channel), channel);
+      const view = selectViewParams(state, channel);
+      if (scheme === previous.schemes[channel] && shallow(view, selectViewParams(previous, channel))) return;
+      const options = queries.quantView(datasetId, scheme, view, channel);
       if (queryClient.getQueryState(options.queryKey)?.fetchStatus === 'fetching') return;
       if (queryClient.getQueryData(options.queryKey) !== undefined) return;
+      const now = computeNow(engine, datasetId, scheme, view, channel);
+      if (now) {
+        queryClient.setQueryData(options.queryKey, now);
+        return;
+      }
       // A request a newer change replaces before it runs is not retried (only a render's query asks again).
       void queryClient.prefetchQuery({ ...options, retry: shouldRetry });
     });
-  }, [store, queryClient, queries, channel, datasetId, enabled]);
+  }, [store, queryClient, queries, engine, channel, datasetId, enabled]);
 }
 
 /**

@@ -130,6 +130,7 @@ const SUPERSEDABLE: ReadonlySet<Method> = new Set<Method>([
  */
 const RESENDABLE: ReadonlySet<Method> = new Set<Method>([
   ...SUPERSEDABLE,
+  'mirror',
   'sampleValues',
   'workedExample',
   'retryDownload',

@@ -53,7 +53,7 @@ export function createGenerateHandlers(store: EngineStore): Pick<Handlers, 'gene
 }
 
 /** `quantize`: validates the untrusted scheme and view, then one engine pass over the resident tensor. */
-export function createQuantizeHandlers(store: EngineStore): Pick<Handlers, 'quantize'> {
+export function createQuantizeHandlers(store: EngineStore): Pick<Handlers, 'quantize' | 'mirror'> {
   return {
     quantize(datasetId, scheme, view, panel) {
       const dataset = store.get(datasetId);
@@ -70,6 +70,14 @@ export function createQuantizeHandlers(store: EngineStore): Pick<Handlers, 'quan
       );
       store.trim(); // the pass may have grown this dataset's caches past the budget: evict older ones
       return result;
+    },
+    mirror(datasetId, maxValues) {
+      const { tensor } = store.get(datasetId);
+      // untrusted: anything but a finite count mirrors nothing
+      const limit = typeof maxValues === 'number' && Number.isFinite(maxValues) ? maxValues : 0;
+      if (tensor.data.length > limit) return null;
+      // A copy: the reply's typed arrays are transferred, which would detach the resident tensor itself.
+      return { rows: tensor.rows, cols: tensor.cols, data: tensor.data.slice() };
     },
   };
 }

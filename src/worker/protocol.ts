@@ -26,6 +26,13 @@ import type { WholeModelApi, WholeModelProgress } from './wholeModelProtocol';
  */
 export type DatasetRecipe = { kind: 'generate'; params: GeneratorParams } | LoadRecipe;
 
+/** A resident dataset's values, copied for the page (EngineApi.mirror). */
+export interface MirroredTensor {
+  rows: number;
+  cols: number;
+  data: Float32Array;
+}
+
 /** What the page learns about a dataset made resident in the worker. */
 export interface DatasetSummary {
   /** Stable id derived from the recipe: the same recipe gives the same id in any worker instance. */
@@ -50,6 +57,11 @@ export interface EngineApi extends LabApi, LmApi, WholeModelApi {
    * scheme panel asking, whose own output keeps a format's quantization for view changes (core/formatMemo.ts).
    */
   quantize(datasetId: string, scheme: Scheme, view: ViewParams, panel?: string): QuantView;
+  /**
+   * A copy of a resident dataset's values when it holds at most `maxValues` of them, else null: the page's
+   * same-frame engine (state/sameFrame.ts) answers the cheap changes of a small tensor itself.
+   */
+  mirror(datasetId: string, maxValues: number): MirroredTensor | null;
   /** Error vs bits per weight of every format on a resident dataset (issue #5); reports progress, cancellable. */
   sweep(datasetId: string, request: SweepRequest): SweepResult;
   /** The MSE-optimal, KL and OCTAV clipping ranges of one group of an integer scheme, side by side. */

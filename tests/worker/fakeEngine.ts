@@ -47,6 +47,8 @@ export function fakeHandlers(overrides: Partial<Handlers> = {}): Handlers {
       store.get(datasetId);
       return viewFor(scheme);
     },
+    // No mirror: the page's same-frame engine stays off, and every change goes to these handlers.
+    mirror: () => null,
     sweep: () => Promise.reject(new Error('sweep is not faked')),
     clipThresholds: () => Promise.reject(new Error('clipThresholds is not faked')),
     llmInt8: () => Promise.reject(new Error('llmInt8 is not faked')),
