@@ -18,11 +18,11 @@
  */
 import { computeQuantView } from './quantView';
 import { type CostBook, costKindOf, noteCost, SAME_FRAME_BUDGET_MS } from './sameFrameCost';
-import { DEFAULT_SCHEME_A, type Scheme } from './scheme';
+import type { Scheme } from './scheme';
 import { createTensor, type Tensor2D } from './tensor';
 import { createTensorCache, type TensorCache } from './tensorCache';
 import { validateScheme, validateView } from './validate';
-import { DEFAULT_VIEW, type QuantView, type ViewParams } from './view';
+import type { QuantView, ViewParams } from './view';
 
 /** The page's copy of one resident dataset, with the cache its computations share. */
 export interface SameFrameMirror {
@@ -43,12 +43,19 @@ export function createSameFrameMirror(
 }
 
 /**
- * One computation whose result is dropped, made when the mirror arrives (the page is idle then): the first pass on a
- * page compiles its code and fills the cache (~10 ms at 256²), which would otherwise land on the first key press and
- * mark its kind of scheme as too slow for a frame.
+ * A computation whose result is dropped, made when the mirror arrives (the page is idle then) with a scheme and view
+ * a panel shows: a page's first passes compile the code, run its WebAssembly on the baseline compiler until the hot
+ * functions are optimised, and fill the cache with the view's histogram of the original values (1024²: 14-20 ms for
+ * the first pass, 5 ms after), which would otherwise land on the first key press and book its kind as too slow.
  */
-export function warmUp(mirror: SameFrameMirror): void {
-  computeQuantView(mirror.tensor, DEFAULT_SCHEME_A, DEFAULT_VIEW, mirror.cache, { channel: '' });
+export function warmUp(mirror: SameFrameMirror, scheme: Scheme, view: ViewParams): void {
+  try {
+    computeQuantView(mirror.tensor, validateScheme(scheme), validateView(view), mirror.cache, {
+      channel: '',
+    });
+  } catch {
+    // a scheme the validation refuses warms nothing; the worker reports it
+  }
 }
 
 /**

@@ -60,7 +60,7 @@ export function createEngineQueries(client: EngineClient) {
         queryKey: ['quantView', datasetId, scheme, view] as const,
         queryFn: async () => {
           const result = await client.call('quantize', [datasetId, scheme, view, channel], { channel });
-          noteWorkerResult(client, datasetId, scheme, result);
+          noteWorkerResult(client, datasetId, scheme, view, channel, result);
           return result;
         },
         ...ENGINE_RESULT,

@@ -21,6 +21,8 @@ interface SameFrameState {
   engine: SameFrameEngine | null;
   /** The dataset whose mirror is being fetched (one at a time). */
   fetching: string | null;
+  /** The latest scheme and view each panel asked the worker for: what warms the mirror up. */
+  asked: Map<string, { scheme: Scheme; view: ViewParams }>;
 }
 
 const states = new WeakMap<EngineClient, SameFrameState>();
@@ -29,26 +31,38 @@ const states = new WeakMap<EngineClient, SameFrameState>();
 function stateFor(client: EngineClient, datasetId: string): SameFrameState {
   let state = states.get(client);
   if (!state) {
-    state = { datasetId: null, book: new Map(), mirror: null, engine: null, fetching: null };
+    state = {
+      datasetId: null,
+      book: new Map(),
+      mirror: null,
+      engine: null,
+      fetching: null,
+      asked: new Map(),
+    };
     states.set(client, state);
   }
   if (state.datasetId !== datasetId) {
     state.datasetId = datasetId;
     state.book = new Map();
     state.mirror = null;
+    state.asked = new Map();
   }
   return state;
 }
 
-/** Records a worker result's cost for its dataset's book. */
+/** Records a worker result's cost for its dataset's book, and what its panel shows. */
 export function noteWorkerResult(
   client: EngineClient,
   datasetId: string,
   scheme: Scheme,
-  view: QuantView,
+  view: ViewParams,
+  channel: string,
+  result: QuantView,
 ): void {
   const state = states.get(client);
-  if (state?.datasetId === datasetId) noteCost(state.book, scheme, view);
+  if (state?.datasetId !== datasetId) return;
+  noteCost(state.book, scheme, result);
+  state.asked.set(channel, { scheme, view });
 }
 
 /** `datasetId`'s result for `scheme` and `view` computed now on the page, or null when the worker should compute it. */
@@ -81,11 +95,13 @@ export async function mirrorDataset(client: EngineClient, datasetId: string): Pr
     ]);
     if (mirrored === null || state.datasetId !== datasetId) return false;
     const mirror = engine.createSameFrameMirror(datasetId, mirrored);
-    // Warmed up in a task of its own, so neither step holds the page for long (a key press between them books
-    // its cold first pass as slow, and the next change of that kind goes to the worker).
-    await new Promise((resolve) => setTimeout(resolve, 0));
-    if (state.datasetId !== datasetId) return false;
-    engine.warmUp(mirror);
+    // Warmed up twice on what each panel shows, a pass per task, so none holds the page for long (a key press
+    // meanwhile goes to the worker).
+    for (const { scheme, view } of [...state.asked.values(), ...state.asked.values()]) {
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      if (state.datasetId !== datasetId) return false;
+      engine.warmUp(mirror, scheme, view);
+    }
     state.engine = engine;
     state.mirror = mirror;
     return true;
